@@ -1,0 +1,32 @@
+/**
+ * The `segflow` command line: one entry point, one subcommand per role. Each component owns
+ * its command (`register*Command(program)`), so this file only wires them together.
+ */
+import { Command, CommanderError } from 'commander';
+import { registerServicesCommand } from '../services/services-command.ts';
+
+/** Builds the full command tree; exported for tests that drive the CLI in process. */
+export function buildProgram(): Command {
+  const program = new Command('segflow')
+    .description('Flow-log enrichment and analytics for microsegmented networks')
+    .version('0.1.0')
+    .showHelpAfterError();
+  registerServicesCommand(program);
+  return program;
+}
+
+/** Runs the CLI; usage errors exit 2 with a one-line reason, as the explain contract requires. */
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.exitCode === 0) return;
+      process.exitCode = 2;
+      return;
+    }
+    throw err;
+  }
+}
