@@ -94,7 +94,7 @@ export async function runCommand(command: string, args: string[], options: { cwd
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message: string };
     const output = `${e.stdout ?? ''}\n${e.stderr ?? ''}`.trim().split('\n').slice(-30).join('\n');
-    throw new Error(`${command} ${args.join(' ')} failed: ${e.message.split('\n')[0]}\n${output}`);
+    throw new Error(`${command} ${args.join(' ')} failed: ${e.message.split('\n')[0]}\n${output}`, { cause: err });
   }
 }
 
