@@ -34,8 +34,12 @@ export class LocalElasticsearch implements LocalService {
 
   private async runningPid(): Promise<number | undefined> {
     const pid = await readPidFile(this.pidFile);
-    // The server JVM carries -Des.path.home=<this project's artifacts folder>/... on its command line.
-    return pid !== undefined && (await isOwnedProcess(pid, `es.path.home=${path.join(this.config.baseDir, 'artifacts')}`)) ? pid : undefined;
+    return pid !== undefined && (await isOwnedProcess(pid, this.instanceMarker)) ? pid : undefined;
+  }
+
+  /** A system property on the server JVM's command line that names this instance's folder. */
+  private get instanceMarker(): string {
+    return `-Dsegflow.instance=${this.dir}`;
   }
 
   async status(): Promise<ServiceStatus> {
@@ -54,7 +58,7 @@ export class LocalElasticsearch implements LocalService {
     }
     // Elasticsearch 8.19 runs on Java 17+; the newest JDK present is preferred (its bundled JDK is 24).
     const java = await selectJava('elasticsearch', this.config.elasticsearch.javaHome, 17, 'newest');
-    const home = await resolveElasticsearchDistribution(path.join(this.config.baseDir, 'artifacts', `elasticsearch-${version}`), version, this.config.mavenRepo);
+    const home = await resolveElasticsearchDistribution(path.join(this.config.artifactsDir, `elasticsearch-${version}`), version, this.config.mavenRepo);
     for (const sub of ['data', 'logs', 'run', 'config']) await mkdir(path.join(this.dir, sub), { recursive: true });
     await mkdir(path.dirname(this.consoleLog), { recursive: true });
     await this.writeConfig(home);
@@ -63,7 +67,7 @@ export class LocalElasticsearch implements LocalService {
       PATH: process.env.PATH,
       ES_JAVA_HOME: java.home ?? path.dirname(path.dirname(java.executable)),
       ES_PATH_CONF: this.configDir,
-      ES_JAVA_OPTS: `-Xms${heap} -Xmx${heap}`,
+      ES_JAVA_OPTS: `-Xms${heap} -Xmx${heap} ${this.instanceMarker}`,
     };
     const launcher = [path.join(home, 'bin', 'elasticsearch'), '-d', '-p', this.pidFile];
     let command = launcher[0] as string;

@@ -51,7 +51,7 @@ export class LocalKafka implements LocalService {
       }
     }
     const java = await selectJava('kafka', this.config.kafka.javaHome, 17, 'oldest');
-    const lib = await resolveKafkaClasspath(path.join(this.config.baseDir, 'artifacts', `kafka-${this.config.kafka.version}`), this.config.kafka.version, this.config.mavenRepo);
+    const lib = await resolveKafkaClasspath(path.join(this.config.artifactsDir, `kafka-${this.config.kafka.version}`), this.config.kafka.version, this.config.mavenRepo);
     await mkdir(this.dataDir, { recursive: true });
     await mkdir(path.dirname(this.logFile), { recursive: true });
     await writeFile(this.configFile, this.serverProperties());

@@ -12,6 +12,8 @@ export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.u
 export interface ServicesConfig {
   /** Folder for downloads, data and logs (git-ignored). Env: SEGFLOW_SERVICES_DIR. */
   readonly baseDir: string;
+  /** Downloaded and unpacked distributions, shared by every instance. Env: SEGFLOW_ARTIFACTS_DIR. */
+  readonly artifactsDir: string;
   /** Maven cache shared across checkouts. Env: SEGFLOW_MAVEN_REPO (default: Maven's own ~/.m2). */
   readonly mavenRepo: string | undefined;
   readonly kafka: {
@@ -58,6 +60,7 @@ function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): num
 export function loadServicesConfig(env: NodeJS.ProcessEnv = process.env): ServicesConfig {
   return {
     baseDir: path.resolve(env.SEGFLOW_SERVICES_DIR ?? path.join(projectRoot, '.local', 'services')),
+    artifactsDir: path.resolve(env.SEGFLOW_ARTIFACTS_DIR ?? path.join(projectRoot, '.local', 'artifacts')),
     mavenRepo: env.SEGFLOW_MAVEN_REPO || undefined,
     kafka: {
       version: env.SEGFLOW_KAFKA_VERSION ?? '4.4.0',

@@ -1,0 +1,90 @@
+/**
+ * The test command (`npm test`): finds the test files by kind, provides Kafka and Elasticsearch
+ * once when any selected kind needs them, runs everything in one `node --test` process tree,
+ * and stops the services at the end even when tests fail or the run is interrupted.
+ *
+ *   npm test                      unit + integration + e2e
+ *   npm test -- unit              only unit tests (no services are started)
+ *   npm test -- integration e2e   the kinds given
+ *   npm test -- test/unit/x.test.ts   particular files (services started if any is not a unit test)
+ */
+import { spawn } from 'node:child_process';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { projectRoot } from '../../src/services/services-config.ts';
+import { provisionServices, type ProvisionedServices } from './provision-services.ts';
+
+const KINDS = ['unit', 'integration', 'e2e'] as const;
+type Kind = (typeof KINDS)[number];
+
+async function findTests(dir: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries
+    .filter((e) => e.isFile() && e.name.endsWith('.test.ts'))
+    .map((e) => path.relative(projectRoot, path.join(e.parentPath, e.name)))
+    .sort();
+}
+
+function log(line: string): void {
+  process.stdout.write(`[segflow-test] ${line}\n`);
+}
+
+async function main(args: string[]): Promise<number> {
+  const explicitFiles = args.filter((a) => a.endsWith('.ts'));
+  const kinds = args.filter((a): a is Kind => (KINDS as readonly string[]).includes(a));
+  const unknown = args.filter((a) => !a.endsWith('.ts') && !(KINDS as readonly string[]).includes(a));
+  if (unknown.length > 0) {
+    process.stderr.write(`unknown argument(s): ${unknown.join(' ')} (expected ${KINDS.join(', ')} or test file paths)\n`);
+    return 2;
+  }
+  const files = explicitFiles.length > 0 ? explicitFiles : (await Promise.all((kinds.length ? kinds : KINDS).map((k) => findTests(path.join(projectRoot, 'test', k))))).flat();
+  if (files.length === 0) {
+    process.stderr.write('no test files found\n');
+    return 1;
+  }
+  const needsServices = files.some((f) => !f.startsWith(path.join('test', 'unit')) && !f.includes(`${path.sep}unit${path.sep}`));
+
+  let services: ProvisionedServices | undefined;
+  let stopping: Promise<void> | undefined;
+  const stopServices = (): Promise<void> => (stopping ??= services ? services.stop() : Promise.resolve());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: stopping services`);
+      void stopServices().finally(() => process.exit(130));
+    });
+  }
+
+  try {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    if (needsServices) {
+      services = await provisionServices(log);
+      log(`Kafka ${services.kafkaBrokers}, Elasticsearch ${services.elasticsearchUrl} (${services.origin}: ${services.detail})`);
+      env.KAFKA_BROKERS = services.kafkaBrokers;
+      env.ELASTICSEARCH_URL = services.elasticsearchUrl;
+    } else {
+      log('only unit tests selected: no services started');
+    }
+    log(`running ${files.length} test files`);
+    return await new Promise<number>((resolve) => {
+      const child = spawn(process.execPath, [
+        '--import', 'tsx', '--test', '--test-reporter=spec',
+        // Integration tests share one broker and one cluster; one file at a time keeps them honest and the 2-core machine responsive.
+        '--test-concurrency=1', '--test-timeout=900000',
+        ...files,
+      ], { stdio: 'inherit', env, cwd: projectRoot });
+      child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    });
+  } catch (err) {
+    process.stderr.write(`test run could not start: ${(err as Error).message}\n`);
+    return 1;
+  } finally {
+    await stopServices();
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
