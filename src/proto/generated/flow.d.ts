@@ -1,0 +1,685 @@
+import * as $protobuf from "protobufjs";
+import Long = require("long");
+
+/** Namespace segflow. */
+export namespace segflow {
+
+    /** Namespace v1. */
+    namespace v1 {
+
+        /** Where a record was observed. */
+        enum FlowSource {
+
+            /** Never written by a correct producer; readers reject it. */
+            FLOW_SOURCE_UNSPECIFIED = 0,
+
+            /** The kernel connection tracking table (netfilter conntrack) of the agent's network namespace. */
+            FLOW_SOURCE_CONNTRACK = 1,
+
+            /** An eBPF probe on the node's datapath (sees denied packets too). */
+            FLOW_SOURCE_EBPF = 2,
+
+            /** Generated traffic between the endpoints of an inventory, for demos and load tests. */
+            FLOW_SOURCE_SYNTHETIC = 3
+        }
+
+        /** What happened to the flow in the interval this record reports. */
+        enum FlowEventKind {
+
+            /** Never written by a correct producer; readers reject it. */
+            FLOW_EVENT_KIND_UNSPECIFIED = 0,
+
+            /** First report of a flow: the connection was created (or first seen by this agent). */
+            FLOW_EVENT_KIND_NEW = 1,
+
+            /** The flow is still alive; counters carry what happened since the previous report. */
+            FLOW_EVENT_KIND_UPDATE = 2,
+
+            /** Last report of a flow: the connection ended (conntrack entry destroyed, timeout, flush). */
+            FLOW_EVENT_KIND_DESTROY = 3
+        }
+
+        /** What the datapath did with the flow, when the source knows it. */
+        enum DataplaneVerdict {
+
+            /**
+             * The source cannot tell (conntrack only sees flows that were let through far enough to be
+             * tracked, but not which rule accepted them). The default.
+             */
+            DATAPLANE_VERDICT_UNKNOWN = 0,
+
+            /** The datapath forwarded/accepted the flow. */
+            DATAPLANE_VERDICT_ALLOW = 1,
+
+            /** The datapath dropped or rejected the flow. */
+            DATAPLANE_VERDICT_DENY = 2
+        }
+
+        /** TCP connection state as netfilter conntrack names it (`include/uapi/linux/netfilter/nf_conntrack_tcp.h`). */
+        enum TcpState {
+
+            /** Not a TCP flow, or the source does not know the state. */
+            TCP_STATE_UNSPECIFIED = 0,
+
+            /** TCP_STATE_NONE value */
+            TCP_STATE_NONE = 1,
+
+            /** TCP_STATE_SYN_SENT value */
+            TCP_STATE_SYN_SENT = 2,
+
+            /** TCP_STATE_SYN_RECV value */
+            TCP_STATE_SYN_RECV = 3,
+
+            /** TCP_STATE_ESTABLISHED value */
+            TCP_STATE_ESTABLISHED = 4,
+
+            /** TCP_STATE_FIN_WAIT value */
+            TCP_STATE_FIN_WAIT = 5,
+
+            /** TCP_STATE_CLOSE_WAIT value */
+            TCP_STATE_CLOSE_WAIT = 6,
+
+            /** TCP_STATE_LAST_ACK value */
+            TCP_STATE_LAST_ACK = 7,
+
+            /** TCP_STATE_TIME_WAIT value */
+            TCP_STATE_TIME_WAIT = 8,
+
+            /** TCP_STATE_CLOSE value */
+            TCP_STATE_CLOSE = 9,
+
+            /** Simultaneous open (conntrack prints it as SYN_SENT2; very old kernels as LISTEN). */
+            TCP_STATE_SYN_SENT2 = 10
+        }
+
+        /**
+         * Properties of a FlowTuple.
+         * @deprecated Use segflow.v1.FlowTuple.$Properties instead.
+         */
+        interface IFlowTuple extends segflow.v1.FlowTuple.$Properties {
+        }
+
+        /**
+         * One direction of a connection as conntrack records it. For the original direction the source
+         * is the initiator; for the reply direction the source is whoever answers — after DNAT that is
+         * the backend (original dst = service IP, reply src = backend pod IP), after SNAT the reply
+         * destination is the translated address.
+         */
+        class FlowTuple {
+
+            /**
+             * Constructs a new FlowTuple.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: segflow.v1.FlowTuple.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Source IP address in network byte order: 4 bytes for IPv4, 16 bytes for IPv6. */
+            srcIp: Uint8Array;
+
+            /** Destination IP address in network byte order: 4 bytes for IPv4, 16 bytes for IPv6. */
+            dstIp: Uint8Array;
+
+            /** Source port (TCP, UDP, SCTP, DCCP, UDP-Lite); 0 when the protocol has no ports. */
+            srcPort: number;
+
+            /** Destination port; 0 when the protocol has no ports. */
+            dstPort: number;
+
+            /**
+             * Creates a new FlowTuple instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns FlowTuple instance
+             */
+            static create(properties: segflow.v1.FlowTuple.$Shape): segflow.v1.FlowTuple & segflow.v1.FlowTuple.$Shape;
+            static create(properties?: segflow.v1.FlowTuple.$Properties): segflow.v1.FlowTuple;
+
+            /**
+             * Encodes the specified FlowTuple message. Does not implicitly {@link segflow.v1.FlowTuple.verify|verify} messages.
+             * @param message FlowTuple message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: segflow.v1.FlowTuple.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Encodes the specified FlowTuple message, length delimited. Does not implicitly {@link segflow.v1.FlowTuple.verify|verify} messages.
+             * @param message FlowTuple message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encodeDelimited(message: segflow.v1.FlowTuple.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a FlowTuple message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {segflow.v1.FlowTuple & segflow.v1.FlowTuple.$Shape} FlowTuple
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): segflow.v1.FlowTuple & segflow.v1.FlowTuple.$Shape;
+
+            /**
+             * Decodes a FlowTuple message from the specified reader or buffer, length delimited.
+             * @param reader Reader or buffer to decode from
+             * @returns {segflow.v1.FlowTuple & segflow.v1.FlowTuple.$Shape} FlowTuple
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): segflow.v1.FlowTuple & segflow.v1.FlowTuple.$Shape;
+
+            /**
+             * Verifies a FlowTuple message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a FlowTuple message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns FlowTuple
+             */
+            static fromObject(object: { [k: string]: any }): segflow.v1.FlowTuple;
+
+            /**
+             * Creates a plain object from a FlowTuple message. Also converts values to other types if specified.
+             * @param message FlowTuple
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: segflow.v1.FlowTuple, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this FlowTuple to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+
+            /**
+             * Gets the type url for FlowTuple
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace FlowTuple {
+
+            /** Properties of a FlowTuple. */
+            interface $Properties {
+
+                /** Source IP address in network byte order: 4 bytes for IPv4, 16 bytes for IPv6. */
+                srcIp?: (Uint8Array|null);
+
+                /** Destination IP address in network byte order: 4 bytes for IPv4, 16 bytes for IPv6. */
+                dstIp?: (Uint8Array|null);
+
+                /** Source port (TCP, UDP, SCTP, DCCP, UDP-Lite); 0 when the protocol has no ports. */
+                srcPort?: (number|null);
+
+                /** Destination port; 0 when the protocol has no ports. */
+                dstPort?: (number|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a FlowTuple. */
+            type $Shape = segflow.v1.FlowTuple.$Properties;
+        }
+
+        /**
+         * Properties of a FlowRecord.
+         * @deprecated Use segflow.v1.FlowRecord.$Properties instead.
+         */
+        interface IFlowRecord extends segflow.v1.FlowRecord.$Properties {
+        }
+
+        /** One flow as one node saw it during one report interval. */
+        class FlowRecord {
+
+            /**
+             * Constructs a new FlowRecord.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: segflow.v1.FlowRecord.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Which kind of source produced the record. */
+            source: segflow.v1.FlowSource;
+
+            /** Name of the node the agent runs on (Kubernetes node name or host name). */
+            nodeName: string;
+
+            /** Start of the flow (not of the interval), Unix time in nanoseconds; 0 when unknown. */
+            startTimeUnixNano: (number|Long);
+
+            /**
+             * End of the interval this record covers, Unix time in nanoseconds (for DESTROY: when the
+             * flow ended). The enricher places the record in its aggregation window by this time.
+             */
+            endTimeUnixNano: (number|Long);
+
+            /** IP version of both tuples: 4 or 6. */
+            ipVersion: number;
+
+            /** IANA protocol number (6 = TCP, 17 = UDP, 1 = ICMP, 58 = ICMPv6, 132 = SCTP, ...). */
+            protocol: number;
+
+            /** The tuple of the initiating direction, as the packets left the initiator. */
+            original?: (segflow.v1.FlowTuple.$Properties|null);
+
+            /** The tuple of the answering direction, as conntrack expects the replies (shows NAT). */
+            reply?: (segflow.v1.FlowTuple.$Properties|null);
+
+            /** Packets in the original direction since the previous report of this flow by this agent. */
+            originalPackets: (number|Long);
+
+            /** Bytes (IP header included) in the original direction since the previous report. */
+            originalBytes: (number|Long);
+
+            /** Packets in the reply direction since the previous report. */
+            replyPackets: (number|Long);
+
+            /** Bytes (IP header included) in the reply direction since the previous report. */
+            replyBytes: (number|Long);
+
+            /** Whether this record is the first (NEW), an intermediate (UPDATE) or the last (DESTROY) one. */
+            eventKind: segflow.v1.FlowEventKind;
+
+            /** TCP state at the end of the interval; TCP_STATE_UNSPECIFIED for other protocols. */
+            tcpState: segflow.v1.TcpState;
+
+            /** conntrack ASSURED: traffic was seen in both directions (the connection is established). */
+            assured: boolean;
+
+            /** conntrack UNREPLIED: nothing has been seen in the reply direction (yet). */
+            unreplied: boolean;
+
+            /**
+             * conntrack entry id (`conntrack -o id`), unique among live entries of one namespace;
+             * 0 when the source has none.
+             */
+            conntrackId: number;
+
+            /** conntrack mark (ctmark) set by the datapath's rules; 0 when unset. */
+            conntrackMark: number;
+
+            /** What the datapath did, if the source knows it. */
+            dataplaneVerdict: segflow.v1.DataplaneVerdict;
+
+            /**
+             * Free-form hint about the rule that decided, e.g. an NFLOG prefix such as "DPI|default/allow-web";
+             * empty when unknown.
+             */
+            ruleHint: string;
+
+            /** ICMP/ICMPv6 type of the original direction (e.g. 8 = echo request); 0 for other protocols. */
+            icmpType: number;
+
+            /** ICMP/ICMPv6 code of the original direction; 0 for other protocols. */
+            icmpCode: number;
+
+            /** ICMP query identifier (echo id); 0 for other protocols. */
+            icmpId: number;
+
+            /**
+             * Whether the counters are real: false when the source had no accounting (for conntrack:
+             * `net.netfilter.nf_conntrack_acct` off), in which case every packet/byte field is 0.
+             */
+            countersValid: boolean;
+
+            /**
+             * Creates a new FlowRecord instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns FlowRecord instance
+             */
+            static create(properties: segflow.v1.FlowRecord.$Shape): segflow.v1.FlowRecord & segflow.v1.FlowRecord.$Shape;
+            static create(properties?: segflow.v1.FlowRecord.$Properties): segflow.v1.FlowRecord;
+
+            /**
+             * Encodes the specified FlowRecord message. Does not implicitly {@link segflow.v1.FlowRecord.verify|verify} messages.
+             * @param message FlowRecord message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: segflow.v1.FlowRecord.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Encodes the specified FlowRecord message, length delimited. Does not implicitly {@link segflow.v1.FlowRecord.verify|verify} messages.
+             * @param message FlowRecord message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encodeDelimited(message: segflow.v1.FlowRecord.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a FlowRecord message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {segflow.v1.FlowRecord & segflow.v1.FlowRecord.$Shape} FlowRecord
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): segflow.v1.FlowRecord & segflow.v1.FlowRecord.$Shape;
+
+            /**
+             * Decodes a FlowRecord message from the specified reader or buffer, length delimited.
+             * @param reader Reader or buffer to decode from
+             * @returns {segflow.v1.FlowRecord & segflow.v1.FlowRecord.$Shape} FlowRecord
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): segflow.v1.FlowRecord & segflow.v1.FlowRecord.$Shape;
+
+            /**
+             * Verifies a FlowRecord message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a FlowRecord message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns FlowRecord
+             */
+            static fromObject(object: { [k: string]: any }): segflow.v1.FlowRecord;
+
+            /**
+             * Creates a plain object from a FlowRecord message. Also converts values to other types if specified.
+             * @param message FlowRecord
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: segflow.v1.FlowRecord, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this FlowRecord to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+
+            /**
+             * Gets the type url for FlowRecord
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace FlowRecord {
+
+            /** Properties of a FlowRecord. */
+            interface $Properties {
+
+                /** Which kind of source produced the record. */
+                source?: (segflow.v1.FlowSource|null);
+
+                /** Name of the node the agent runs on (Kubernetes node name or host name). */
+                nodeName?: (string|null);
+
+                /** Start of the flow (not of the interval), Unix time in nanoseconds; 0 when unknown. */
+                startTimeUnixNano?: (number|Long|null);
+
+                /**
+                 * End of the interval this record covers, Unix time in nanoseconds (for DESTROY: when the
+                 * flow ended). The enricher places the record in its aggregation window by this time.
+                 */
+                endTimeUnixNano?: (number|Long|null);
+
+                /** IP version of both tuples: 4 or 6. */
+                ipVersion?: (number|null);
+
+                /** IANA protocol number (6 = TCP, 17 = UDP, 1 = ICMP, 58 = ICMPv6, 132 = SCTP, ...). */
+                protocol?: (number|null);
+
+                /** The tuple of the initiating direction, as the packets left the initiator. */
+                original?: (segflow.v1.FlowTuple.$Properties|null);
+
+                /** The tuple of the answering direction, as conntrack expects the replies (shows NAT). */
+                reply?: (segflow.v1.FlowTuple.$Properties|null);
+
+                /** Packets in the original direction since the previous report of this flow by this agent. */
+                originalPackets?: (number|Long|null);
+
+                /** Bytes (IP header included) in the original direction since the previous report. */
+                originalBytes?: (number|Long|null);
+
+                /** Packets in the reply direction since the previous report. */
+                replyPackets?: (number|Long|null);
+
+                /** Bytes (IP header included) in the reply direction since the previous report. */
+                replyBytes?: (number|Long|null);
+
+                /** Whether this record is the first (NEW), an intermediate (UPDATE) or the last (DESTROY) one. */
+                eventKind?: (segflow.v1.FlowEventKind|null);
+
+                /** TCP state at the end of the interval; TCP_STATE_UNSPECIFIED for other protocols. */
+                tcpState?: (segflow.v1.TcpState|null);
+
+                /** conntrack ASSURED: traffic was seen in both directions (the connection is established). */
+                assured?: (boolean|null);
+
+                /** conntrack UNREPLIED: nothing has been seen in the reply direction (yet). */
+                unreplied?: (boolean|null);
+
+                /**
+                 * conntrack entry id (`conntrack -o id`), unique among live entries of one namespace;
+                 * 0 when the source has none.
+                 */
+                conntrackId?: (number|null);
+
+                /** conntrack mark (ctmark) set by the datapath's rules; 0 when unset. */
+                conntrackMark?: (number|null);
+
+                /** What the datapath did, if the source knows it. */
+                dataplaneVerdict?: (segflow.v1.DataplaneVerdict|null);
+
+                /**
+                 * Free-form hint about the rule that decided, e.g. an NFLOG prefix such as "DPI|default/allow-web";
+                 * empty when unknown.
+                 */
+                ruleHint?: (string|null);
+
+                /** ICMP/ICMPv6 type of the original direction (e.g. 8 = echo request); 0 for other protocols. */
+                icmpType?: (number|null);
+
+                /** ICMP/ICMPv6 code of the original direction; 0 for other protocols. */
+                icmpCode?: (number|null);
+
+                /** ICMP query identifier (echo id); 0 for other protocols. */
+                icmpId?: (number|null);
+
+                /**
+                 * Whether the counters are real: false when the source had no accounting (for conntrack:
+                 * `net.netfilter.nf_conntrack_acct` off), in which case every packet/byte field is 0.
+                 */
+                countersValid?: (boolean|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a FlowRecord. */
+            type $Shape = segflow.v1.FlowRecord.$Properties;
+        }
+
+        /**
+         * Properties of a FlowBatch.
+         * @deprecated Use segflow.v1.FlowBatch.$Properties instead.
+         */
+        interface IFlowBatch extends segflow.v1.FlowBatch.$Properties {
+        }
+
+        /** One Kafka message: a batch of records from one agent. */
+        class FlowBatch {
+
+            /**
+             * Constructs a new FlowBatch.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: segflow.v1.FlowBatch.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /**
+             * Stable identity of the agent (defaults to the node name); the enricher tracks sequence
+             * numbers per (agent_id, boot_id).
+             */
+            agentId: string;
+
+            /** Random id chosen at each agent start (a UUID); a new boot id restarts the sequence. */
+            bootId: string;
+
+            /**
+             * Per-agent, per-boot sequence number: 1 for the first batch after start, then +1 per batch.
+             * A gap means lost batches, a repeat means a duplicate delivery (e.g. a spool replay).
+             */
+            sequence: (number|Long);
+
+            /** The records; a batch may be empty only as a heartbeat. */
+            records: segflow.v1.FlowRecord.$Properties[];
+
+            /**
+             * When the agent built the batch, Unix time in nanoseconds (not when Kafka received it: a
+             * batch replayed from the spool keeps its original time).
+             */
+            sentTimeUnixNano: (number|Long);
+
+            /**
+             * Name of the node the agent runs on (same as every record's node_name); used for routing
+             * and for batches without records.
+             */
+            nodeName: string;
+
+            /**
+             * Creates a new FlowBatch instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns FlowBatch instance
+             */
+            static create(properties: segflow.v1.FlowBatch.$Shape): segflow.v1.FlowBatch & segflow.v1.FlowBatch.$Shape;
+            static create(properties?: segflow.v1.FlowBatch.$Properties): segflow.v1.FlowBatch;
+
+            /**
+             * Encodes the specified FlowBatch message. Does not implicitly {@link segflow.v1.FlowBatch.verify|verify} messages.
+             * @param message FlowBatch message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: segflow.v1.FlowBatch.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Encodes the specified FlowBatch message, length delimited. Does not implicitly {@link segflow.v1.FlowBatch.verify|verify} messages.
+             * @param message FlowBatch message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encodeDelimited(message: segflow.v1.FlowBatch.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a FlowBatch message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {segflow.v1.FlowBatch & segflow.v1.FlowBatch.$Shape} FlowBatch
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): segflow.v1.FlowBatch & segflow.v1.FlowBatch.$Shape;
+
+            /**
+             * Decodes a FlowBatch message from the specified reader or buffer, length delimited.
+             * @param reader Reader or buffer to decode from
+             * @returns {segflow.v1.FlowBatch & segflow.v1.FlowBatch.$Shape} FlowBatch
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): segflow.v1.FlowBatch & segflow.v1.FlowBatch.$Shape;
+
+            /**
+             * Verifies a FlowBatch message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a FlowBatch message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns FlowBatch
+             */
+            static fromObject(object: { [k: string]: any }): segflow.v1.FlowBatch;
+
+            /**
+             * Creates a plain object from a FlowBatch message. Also converts values to other types if specified.
+             * @param message FlowBatch
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: segflow.v1.FlowBatch, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this FlowBatch to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+
+            /**
+             * Gets the type url for FlowBatch
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace FlowBatch {
+
+            /** Properties of a FlowBatch. */
+            interface $Properties {
+
+                /**
+                 * Stable identity of the agent (defaults to the node name); the enricher tracks sequence
+                 * numbers per (agent_id, boot_id).
+                 */
+                agentId?: (string|null);
+
+                /** Random id chosen at each agent start (a UUID); a new boot id restarts the sequence. */
+                bootId?: (string|null);
+
+                /**
+                 * Per-agent, per-boot sequence number: 1 for the first batch after start, then +1 per batch.
+                 * A gap means lost batches, a repeat means a duplicate delivery (e.g. a spool replay).
+                 */
+                sequence?: (number|Long|null);
+
+                /** The records; a batch may be empty only as a heartbeat. */
+                records?: (segflow.v1.FlowRecord.$Properties[]|null);
+
+                /**
+                 * When the agent built the batch, Unix time in nanoseconds (not when Kafka received it: a
+                 * batch replayed from the spool keeps its original time).
+                 */
+                sentTimeUnixNano?: (number|Long|null);
+
+                /**
+                 * Name of the node the agent runs on (same as every record's node_name); used for routing
+                 * and for batches without records.
+                 */
+                nodeName?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a FlowBatch. */
+            type $Shape = segflow.v1.FlowBatch.$Properties;
+        }
+    }
+}

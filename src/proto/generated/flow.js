@@ -1,0 +1,2134 @@
+/*eslint-disable block-scoped-var, id-length, no-control-regex, no-magic-numbers, no-mixed-operators, no-prototype-builtins, no-redeclare, no-shadow, no-var, sort-vars, default-case, jsdoc/require-param*/
+import $protobuf from "protobufjs/minimal.js";
+
+// Common aliases
+const $Reader = $protobuf.Reader, $Writer = $protobuf.Writer, $util = $protobuf.util;
+const $Object = $util.global.Object, $undefined = $util.global.undefined, $Error = $util.global.Error, $RangeError = $util.global.RangeError, $TypeError = $util.global.TypeError, $Number = $util.global.Number, $String = $util.global.String, $Array = $util.global.Array, $parseInt = $util.global.parseInt, $Boolean = $util.global.Boolean, $BigInt = $util.global.BigInt;
+
+// Exported root namespace
+const $root = $protobuf.roots["default"] || ($protobuf.roots["default"] = {});
+
+export const segflow = $root.segflow = (() => {
+
+    /**
+     * Namespace segflow.
+     * @exports segflow
+     * @namespace
+     */
+    const segflow = {};
+
+    segflow.v1 = (function() {
+
+        /**
+         * Namespace v1.
+         * @memberof segflow
+         * @namespace
+         */
+        const v1 = {};
+
+        /**
+         * Where a record was observed.
+         * @name segflow.v1.FlowSource
+         * @enum {number}
+         * @property {number} FLOW_SOURCE_UNSPECIFIED=0 Never written by a correct producer; readers reject it.
+         * @property {number} FLOW_SOURCE_CONNTRACK=1 The kernel connection tracking table (netfilter conntrack) of the agent's network namespace.
+         * @property {number} FLOW_SOURCE_EBPF=2 An eBPF probe on the node's datapath (sees denied packets too).
+         * @property {number} FLOW_SOURCE_SYNTHETIC=3 Generated traffic between the endpoints of an inventory, for demos and load tests.
+         */
+        v1.FlowSource = (function() {
+            const valuesById = $Object.create(null), values = $Object.create(valuesById);
+            values[valuesById[0] = "FLOW_SOURCE_UNSPECIFIED"] = 0;
+            values[valuesById[1] = "FLOW_SOURCE_CONNTRACK"] = 1;
+            values[valuesById[2] = "FLOW_SOURCE_EBPF"] = 2;
+            values[valuesById[3] = "FLOW_SOURCE_SYNTHETIC"] = 3;
+            return values;
+        })();
+
+        /**
+         * What happened to the flow in the interval this record reports.
+         * @name segflow.v1.FlowEventKind
+         * @enum {number}
+         * @property {number} FLOW_EVENT_KIND_UNSPECIFIED=0 Never written by a correct producer; readers reject it.
+         * @property {number} FLOW_EVENT_KIND_NEW=1 First report of a flow: the connection was created (or first seen by this agent).
+         * @property {number} FLOW_EVENT_KIND_UPDATE=2 The flow is still alive; counters carry what happened since the previous report.
+         * @property {number} FLOW_EVENT_KIND_DESTROY=3 Last report of a flow: the connection ended (conntrack entry destroyed, timeout, flush).
+         */
+        v1.FlowEventKind = (function() {
+            const valuesById = $Object.create(null), values = $Object.create(valuesById);
+            values[valuesById[0] = "FLOW_EVENT_KIND_UNSPECIFIED"] = 0;
+            values[valuesById[1] = "FLOW_EVENT_KIND_NEW"] = 1;
+            values[valuesById[2] = "FLOW_EVENT_KIND_UPDATE"] = 2;
+            values[valuesById[3] = "FLOW_EVENT_KIND_DESTROY"] = 3;
+            return values;
+        })();
+
+        /**
+         * What the datapath did with the flow, when the source knows it.
+         * @name segflow.v1.DataplaneVerdict
+         * @enum {number}
+         * @property {number} DATAPLANE_VERDICT_UNKNOWN=0 The source cannot tell (conntrack only sees flows that were let through far enough to be
+         * tracked, but not which rule accepted them). The default.
+         * @property {number} DATAPLANE_VERDICT_ALLOW=1 The datapath forwarded/accepted the flow.
+         * @property {number} DATAPLANE_VERDICT_DENY=2 The datapath dropped or rejected the flow.
+         */
+        v1.DataplaneVerdict = (function() {
+            const valuesById = $Object.create(null), values = $Object.create(valuesById);
+            values[valuesById[0] = "DATAPLANE_VERDICT_UNKNOWN"] = 0;
+            values[valuesById[1] = "DATAPLANE_VERDICT_ALLOW"] = 1;
+            values[valuesById[2] = "DATAPLANE_VERDICT_DENY"] = 2;
+            return values;
+        })();
+
+        /**
+         * TCP connection state as netfilter conntrack names it (`include/uapi/linux/netfilter/nf_conntrack_tcp.h`).
+         * @name segflow.v1.TcpState
+         * @enum {number}
+         * @property {number} TCP_STATE_UNSPECIFIED=0 Not a TCP flow, or the source does not know the state.
+         * @property {number} TCP_STATE_NONE=1 TCP_STATE_NONE value
+         * @property {number} TCP_STATE_SYN_SENT=2 TCP_STATE_SYN_SENT value
+         * @property {number} TCP_STATE_SYN_RECV=3 TCP_STATE_SYN_RECV value
+         * @property {number} TCP_STATE_ESTABLISHED=4 TCP_STATE_ESTABLISHED value
+         * @property {number} TCP_STATE_FIN_WAIT=5 TCP_STATE_FIN_WAIT value
+         * @property {number} TCP_STATE_CLOSE_WAIT=6 TCP_STATE_CLOSE_WAIT value
+         * @property {number} TCP_STATE_LAST_ACK=7 TCP_STATE_LAST_ACK value
+         * @property {number} TCP_STATE_TIME_WAIT=8 TCP_STATE_TIME_WAIT value
+         * @property {number} TCP_STATE_CLOSE=9 TCP_STATE_CLOSE value
+         * @property {number} TCP_STATE_SYN_SENT2=10 Simultaneous open (conntrack prints it as SYN_SENT2; very old kernels as LISTEN).
+         */
+        v1.TcpState = (function() {
+            const valuesById = $Object.create(null), values = $Object.create(valuesById);
+            values[valuesById[0] = "TCP_STATE_UNSPECIFIED"] = 0;
+            values[valuesById[1] = "TCP_STATE_NONE"] = 1;
+            values[valuesById[2] = "TCP_STATE_SYN_SENT"] = 2;
+            values[valuesById[3] = "TCP_STATE_SYN_RECV"] = 3;
+            values[valuesById[4] = "TCP_STATE_ESTABLISHED"] = 4;
+            values[valuesById[5] = "TCP_STATE_FIN_WAIT"] = 5;
+            values[valuesById[6] = "TCP_STATE_CLOSE_WAIT"] = 6;
+            values[valuesById[7] = "TCP_STATE_LAST_ACK"] = 7;
+            values[valuesById[8] = "TCP_STATE_TIME_WAIT"] = 8;
+            values[valuesById[9] = "TCP_STATE_CLOSE"] = 9;
+            values[valuesById[10] = "TCP_STATE_SYN_SENT2"] = 10;
+            return values;
+        })();
+
+        v1.FlowTuple = (function() {
+
+            /**
+             * Properties of a FlowTuple.
+             * @typedef {Object} segflow.v1.FlowTuple.$Properties
+             * @property {Uint8Array|null} [srcIp] Source IP address in network byte order: 4 bytes for IPv4, 16 bytes for IPv6.
+             * @property {Uint8Array|null} [dstIp] Destination IP address in network byte order: 4 bytes for IPv4, 16 bytes for IPv6.
+             * @property {number|null} [srcPort] Source port (TCP, UDP, SCTP, DCCP, UDP-Lite); 0 when the protocol has no ports.
+             * @property {number|null} [dstPort] Destination port; 0 when the protocol has no ports.
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a FlowTuple.
+             * @memberof segflow.v1
+             * @interface IFlowTuple
+             * @augments segflow.v1.FlowTuple.$Properties
+             * @deprecated Use segflow.v1.FlowTuple.$Properties instead.
+             */
+
+            /**
+             * Shape of a FlowTuple.
+             * @typedef {segflow.v1.FlowTuple.$Properties} segflow.v1.FlowTuple.$Shape
+             */
+
+            /**
+             * Constructs a new FlowTuple.
+             * @memberof segflow.v1
+             * @classdesc One direction of a connection as conntrack records it. For the original direction the source
+             * is the initiator; for the reply direction the source is whoever answers — after DNAT that is
+             * the backend (original dst = service IP, reply src = backend pod IP), after SNAT the reply
+             * destination is the translated address.
+             * @constructor
+             * @param {segflow.v1.FlowTuple.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const FlowTuple = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Source IP address in network byte order: 4 bytes for IPv4, 16 bytes for IPv6.
+             * @member {Uint8Array} srcIp
+             * @memberof segflow.v1.FlowTuple
+             * @instance
+             */
+            FlowTuple.prototype.srcIp = $util.newBuffer([]);
+
+            /**
+             * Destination IP address in network byte order: 4 bytes for IPv4, 16 bytes for IPv6.
+             * @member {Uint8Array} dstIp
+             * @memberof segflow.v1.FlowTuple
+             * @instance
+             */
+            FlowTuple.prototype.dstIp = $util.newBuffer([]);
+
+            /**
+             * Source port (TCP, UDP, SCTP, DCCP, UDP-Lite); 0 when the protocol has no ports.
+             * @member {number} srcPort
+             * @memberof segflow.v1.FlowTuple
+             * @instance
+             */
+            FlowTuple.prototype.srcPort = 0;
+
+            /**
+             * Destination port; 0 when the protocol has no ports.
+             * @member {number} dstPort
+             * @memberof segflow.v1.FlowTuple
+             * @instance
+             */
+            FlowTuple.prototype.dstPort = 0;
+
+            /**
+             * Creates a new FlowTuple instance using the specified properties.
+             * @function create
+             * @memberof segflow.v1.FlowTuple
+             * @static
+             * @param {segflow.v1.FlowTuple.$Properties=} [properties] Properties to set
+             * @returns {segflow.v1.FlowTuple} FlowTuple instance
+             * @type {{
+             *   (properties: segflow.v1.FlowTuple.$Shape): segflow.v1.FlowTuple & segflow.v1.FlowTuple.$Shape;
+             *   (properties?: segflow.v1.FlowTuple.$Properties): segflow.v1.FlowTuple;
+             * }}
+             */
+            FlowTuple.create = function(properties) {
+                return new FlowTuple(properties);
+            };
+
+            /**
+             * Encodes the specified FlowTuple message. Does not implicitly {@link segflow.v1.FlowTuple.verify|verify} messages.
+             * @function encode
+             * @memberof segflow.v1.FlowTuple
+             * @static
+             * @param {segflow.v1.FlowTuple.$Properties} message FlowTuple message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            FlowTuple.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.srcIp != null && $Object.hasOwnProperty.call(message, "srcIp") && message.srcIp.length)
+                    writer.uint32(/* id 1, wireType 2 =*/10).bytes(message.srcIp);
+                if (message.dstIp != null && $Object.hasOwnProperty.call(message, "dstIp") && message.dstIp.length)
+                    writer.uint32(/* id 2, wireType 2 =*/18).bytes(message.dstIp);
+                if (message.srcPort != null && $Object.hasOwnProperty.call(message, "srcPort") && message.srcPort !== 0)
+                    writer.uint32(/* id 3, wireType 0 =*/24).uint32(message.srcPort);
+                if (message.dstPort != null && $Object.hasOwnProperty.call(message, "dstPort") && message.dstPort !== 0)
+                    writer.uint32(/* id 4, wireType 0 =*/32).uint32(message.dstPort);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Encodes the specified FlowTuple message, length delimited. Does not implicitly {@link segflow.v1.FlowTuple.verify|verify} messages.
+             * @function encodeDelimited
+             * @memberof segflow.v1.FlowTuple
+             * @static
+             * @param {segflow.v1.FlowTuple.$Properties} message FlowTuple message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            FlowTuple.encodeDelimited = function(message, writer) {
+                return this.encode(message, (writer || $Writer.create()).fork()).ldelim();
+            };
+
+            /**
+             * Decodes a FlowTuple message from the specified reader or buffer.
+             * @function decode
+             * @memberof segflow.v1.FlowTuple
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {segflow.v1.FlowTuple & segflow.v1.FlowTuple.$Shape} FlowTuple
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            FlowTuple.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.segflow.v1.FlowTuple();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.srcIp = value;
+                            else
+                                delete message.srcIp;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.dstIp = value;
+                            else
+                                delete message.dstIp;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.srcPort = value;
+                            else
+                                delete message.srcPort;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.dstPort = value;
+                            else
+                                delete message.dstPort;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Decodes a FlowTuple message from the specified reader or buffer, length delimited.
+             * @function decodeDelimited
+             * @memberof segflow.v1.FlowTuple
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @returns {segflow.v1.FlowTuple & segflow.v1.FlowTuple.$Shape} FlowTuple
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            FlowTuple.decodeDelimited = function(reader) {
+                if (!(reader instanceof $Reader))
+                    reader = new $Reader(reader);
+                return this.decode(reader, reader.size());
+            };
+
+            /**
+             * Verifies a FlowTuple message.
+             * @function verify
+             * @memberof segflow.v1.FlowTuple
+             * @static
+             * @param {Object.<string,*>} message Plain object to verify
+             * @returns {string|null} `null` if valid, otherwise the reason why it is not
+             */
+            FlowTuple.verify = function (message, _depth) {
+                if (typeof message !== "object" || message === null)
+                    return "object expected";
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    return "max depth exceeded";
+                if (message.srcIp != null && $Object.hasOwnProperty.call(message, "srcIp"))
+                    if (!(message.srcIp && typeof message.srcIp.length === "number" || $util.isString(message.srcIp)))
+                        return "srcIp: buffer expected";
+                if (message.dstIp != null && $Object.hasOwnProperty.call(message, "dstIp"))
+                    if (!(message.dstIp && typeof message.dstIp.length === "number" || $util.isString(message.dstIp)))
+                        return "dstIp: buffer expected";
+                if (message.srcPort != null && $Object.hasOwnProperty.call(message, "srcPort"))
+                    if (!$util.isInteger(message.srcPort))
+                        return "srcPort: integer expected";
+                if (message.dstPort != null && $Object.hasOwnProperty.call(message, "dstPort"))
+                    if (!$util.isInteger(message.dstPort))
+                        return "dstPort: integer expected";
+                return null;
+            };
+
+            /**
+             * Creates a FlowTuple message from a plain object. Also converts values to their respective internal types.
+             * @function fromObject
+             * @memberof segflow.v1.FlowTuple
+             * @static
+             * @param {Object.<string,*>} object Plain object
+             * @returns {segflow.v1.FlowTuple} FlowTuple
+             */
+            FlowTuple.fromObject = function (object, _depth) {
+                if (object instanceof $root.segflow.v1.FlowTuple)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".segflow.v1.FlowTuple: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.segflow.v1.FlowTuple();
+                if (object.srcIp != null)
+                    if (object.srcIp.length)
+                        if (typeof object.srcIp === "string")
+                            $util.base64.decode(object.srcIp, message.srcIp = $util.newBuffer($util.base64.length(object.srcIp)), 0);
+                        else if (object.srcIp.length >= 0)
+                            message.srcIp = object.srcIp;
+                if (object.dstIp != null)
+                    if (object.dstIp.length)
+                        if (typeof object.dstIp === "string")
+                            $util.base64.decode(object.dstIp, message.dstIp = $util.newBuffer($util.base64.length(object.dstIp)), 0);
+                        else if (object.dstIp.length >= 0)
+                            message.dstIp = object.dstIp;
+                if (object.srcPort != null)
+                    if ($Number(object.srcPort) !== 0)
+                        message.srcPort = object.srcPort >>> 0;
+                if (object.dstPort != null)
+                    if ($Number(object.dstPort) !== 0)
+                        message.dstPort = object.dstPort >>> 0;
+                return message;
+            };
+
+            /**
+             * Creates a plain object from a FlowTuple message. Also converts values to other types if specified.
+             * @function toObject
+             * @memberof segflow.v1.FlowTuple
+             * @static
+             * @param {segflow.v1.FlowTuple} message FlowTuple
+             * @param {$protobuf.IConversionOptions} [options] Conversion options
+             * @returns {Object.<string,*>} Plain object
+             */
+            FlowTuple.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    if (options.bytes === $String)
+                        object.srcIp = "";
+                    else {
+                        object.srcIp = [];
+                        if (options.bytes !== $Array)
+                            object.srcIp = $util.newBuffer(object.srcIp);
+                    }
+                    if (options.bytes === $String)
+                        object.dstIp = "";
+                    else {
+                        object.dstIp = [];
+                        if (options.bytes !== $Array)
+                            object.dstIp = $util.newBuffer(object.dstIp);
+                    }
+                    object.srcPort = 0;
+                    object.dstPort = 0;
+                }
+                if (message.srcIp != null && $Object.hasOwnProperty.call(message, "srcIp"))
+                    object.srcIp = options.bytes === $String ? $util.base64.encode(message.srcIp, 0, message.srcIp.length) : options.bytes === $Array ? $Array.prototype.slice.call(message.srcIp) : message.srcIp;
+                if (message.dstIp != null && $Object.hasOwnProperty.call(message, "dstIp"))
+                    object.dstIp = options.bytes === $String ? $util.base64.encode(message.dstIp, 0, message.dstIp.length) : options.bytes === $Array ? $Array.prototype.slice.call(message.dstIp) : message.dstIp;
+                if (message.srcPort != null && $Object.hasOwnProperty.call(message, "srcPort"))
+                    object.srcPort = message.srcPort;
+                if (message.dstPort != null && $Object.hasOwnProperty.call(message, "dstPort"))
+                    object.dstPort = message.dstPort;
+                return object;
+            };
+
+            /**
+             * Converts this FlowTuple to JSON.
+             * @function toJSON
+             * @memberof segflow.v1.FlowTuple
+             * @instance
+             * @returns {Object.<string,*>} JSON object
+             */
+            FlowTuple.prototype.toJSON = function() {
+                return FlowTuple.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            /**
+             * Gets the type url for FlowTuple
+             * @function getTypeUrl
+             * @memberof segflow.v1.FlowTuple
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            FlowTuple.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/segflow.v1.FlowTuple";
+            };
+
+            return FlowTuple;
+        })();
+
+        v1.FlowRecord = (function() {
+
+            /**
+             * Properties of a FlowRecord.
+             * @typedef {Object} segflow.v1.FlowRecord.$Properties
+             * @property {segflow.v1.FlowSource|null} [source] Which kind of source produced the record.
+             * @property {string|null} [nodeName] Name of the node the agent runs on (Kubernetes node name or host name).
+             * @property {number|Long|null} [startTimeUnixNano] Start of the flow (not of the interval), Unix time in nanoseconds; 0 when unknown.
+             * @property {number|Long|null} [endTimeUnixNano] End of the interval this record covers, Unix time in nanoseconds (for DESTROY: when the
+             * flow ended). The enricher places the record in its aggregation window by this time.
+             * @property {number|null} [ipVersion] IP version of both tuples: 4 or 6.
+             * @property {number|null} [protocol] IANA protocol number (6 = TCP, 17 = UDP, 1 = ICMP, 58 = ICMPv6, 132 = SCTP, ...).
+             * @property {segflow.v1.FlowTuple.$Properties|null} [original] The tuple of the initiating direction, as the packets left the initiator.
+             * @property {segflow.v1.FlowTuple.$Properties|null} [reply] The tuple of the answering direction, as conntrack expects the replies (shows NAT).
+             * @property {number|Long|null} [originalPackets] Packets in the original direction since the previous report of this flow by this agent.
+             * @property {number|Long|null} [originalBytes] Bytes (IP header included) in the original direction since the previous report.
+             * @property {number|Long|null} [replyPackets] Packets in the reply direction since the previous report.
+             * @property {number|Long|null} [replyBytes] Bytes (IP header included) in the reply direction since the previous report.
+             * @property {segflow.v1.FlowEventKind|null} [eventKind] Whether this record is the first (NEW), an intermediate (UPDATE) or the last (DESTROY) one.
+             * @property {segflow.v1.TcpState|null} [tcpState] TCP state at the end of the interval; TCP_STATE_UNSPECIFIED for other protocols.
+             * @property {boolean|null} [assured] conntrack ASSURED: traffic was seen in both directions (the connection is established).
+             * @property {boolean|null} [unreplied] conntrack UNREPLIED: nothing has been seen in the reply direction (yet).
+             * @property {number|null} [conntrackId] conntrack entry id (`conntrack -o id`), unique among live entries of one namespace;
+             * 0 when the source has none.
+             * @property {number|null} [conntrackMark] conntrack mark (ctmark) set by the datapath's rules; 0 when unset.
+             * @property {segflow.v1.DataplaneVerdict|null} [dataplaneVerdict] What the datapath did, if the source knows it.
+             * @property {string|null} [ruleHint] Free-form hint about the rule that decided, e.g. an NFLOG prefix such as "DPI|default/allow-web";
+             * empty when unknown.
+             * @property {number|null} [icmpType] ICMP/ICMPv6 type of the original direction (e.g. 8 = echo request); 0 for other protocols.
+             * @property {number|null} [icmpCode] ICMP/ICMPv6 code of the original direction; 0 for other protocols.
+             * @property {number|null} [icmpId] ICMP query identifier (echo id); 0 for other protocols.
+             * @property {boolean|null} [countersValid] Whether the counters are real: false when the source had no accounting (for conntrack:
+             * `net.netfilter.nf_conntrack_acct` off), in which case every packet/byte field is 0.
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a FlowRecord.
+             * @memberof segflow.v1
+             * @interface IFlowRecord
+             * @augments segflow.v1.FlowRecord.$Properties
+             * @deprecated Use segflow.v1.FlowRecord.$Properties instead.
+             */
+
+            /**
+             * Shape of a FlowRecord.
+             * @typedef {segflow.v1.FlowRecord.$Properties} segflow.v1.FlowRecord.$Shape
+             */
+
+            /**
+             * Constructs a new FlowRecord.
+             * @memberof segflow.v1
+             * @classdesc One flow as one node saw it during one report interval.
+             * @constructor
+             * @param {segflow.v1.FlowRecord.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const FlowRecord = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Which kind of source produced the record.
+             * @member {segflow.v1.FlowSource} source
+             * @memberof segflow.v1.FlowRecord
+             * @instance
+             */
+            FlowRecord.prototype.source = 0;
+
+            /**
+             * Name of the node the agent runs on (Kubernetes node name or host name).
+             * @member {string} nodeName
+             * @memberof segflow.v1.FlowRecord
+             * @instance
+             */
+            FlowRecord.prototype.nodeName = "";
+
+            /**
+             * Start of the flow (not of the interval), Unix time in nanoseconds; 0 when unknown.
+             * @member {number|Long} startTimeUnixNano
+             * @memberof segflow.v1.FlowRecord
+             * @instance
+             */
+            FlowRecord.prototype.startTimeUnixNano = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * End of the interval this record covers, Unix time in nanoseconds (for DESTROY: when the
+             * flow ended). The enricher places the record in its aggregation window by this time.
+             * @member {number|Long} endTimeUnixNano
+             * @memberof segflow.v1.FlowRecord
+             * @instance
+             */
+            FlowRecord.prototype.endTimeUnixNano = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * IP version of both tuples: 4 or 6.
+             * @member {number} ipVersion
+             * @memberof segflow.v1.FlowRecord
+             * @instance
+             */
+            FlowRecord.prototype.ipVersion = 0;
+
+            /**
+             * IANA protocol number (6 = TCP, 17 = UDP, 1 = ICMP, 58 = ICMPv6, 132 = SCTP, ...).
+             * @member {number} protocol
+             * @memberof segflow.v1.FlowRecord
+             * @instance
+             */
+            FlowRecord.prototype.protocol = 0;
+
+            /**
+             * The tuple of the initiating direction, as the packets left the initiator.
+             * @member {segflow.v1.FlowTuple.$Properties|null|undefined} original
+             * @memberof segflow.v1.FlowRecord
+             * @instance
+             */
+            FlowRecord.prototype.original = null;
+
+            /**
+             * The tuple of the answering direction, as conntrack expects the replies (shows NAT).
+             * @member {segflow.v1.FlowTuple.$Properties|null|undefined} reply
+             * @memberof segflow.v1.FlowRecord
+             * @instance
+             */
+            FlowRecord.prototype.reply = null;
+
+            /**
+             * Packets in the original direction since the previous report of this flow by this agent.
+             * @member {number|Long} originalPackets
+             * @memberof segflow.v1.FlowRecord
+             * @instance
+             */
+            FlowRecord.prototype.originalPackets = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * Bytes (IP header included) in the original direction since the previous report.
+             * @member {number|Long} originalBytes
+             * @memberof segflow.v1.FlowRecord
+             * @instance
+             */
+            FlowRecord.prototype.originalBytes = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * Packets in the reply direction since the previous report.
+             * @member {number|Long} replyPackets
+             * @memberof segflow.v1.FlowRecord
+             * @instance
+             */
+            FlowRecord.prototype.replyPackets = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * Bytes (IP header included) in the reply direction since the previous report.
+             * @member {number|Long} replyBytes
+             * @memberof segflow.v1.FlowRecord
+             * @instance
+             */
+            FlowRecord.prototype.replyBytes = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * Whether this record is the first (NEW), an intermediate (UPDATE) or the last (DESTROY) one.
+             * @member {segflow.v1.FlowEventKind} eventKind
+             * @memberof segflow.v1.FlowRecord
+             * @instance
+             */
+            FlowRecord.prototype.eventKind = 0;
+
+            /**
+             * TCP state at the end of the interval; TCP_STATE_UNSPECIFIED for other protocols.
+             * @member {segflow.v1.TcpState} tcpState
+             * @memberof segflow.v1.FlowRecord
+             * @instance
+             */
+            FlowRecord.prototype.tcpState = 0;
+
+            /**
+             * conntrack ASSURED: traffic was seen in both directions (the connection is established).
+             * @member {boolean} assured
+             * @memberof segflow.v1.FlowRecord
+             * @instance
+             */
+            FlowRecord.prototype.assured = false;
+
+            /**
+             * conntrack UNREPLIED: nothing has been seen in the reply direction (yet).
+             * @member {boolean} unreplied
+             * @memberof segflow.v1.FlowRecord
+             * @instance
+             */
+            FlowRecord.prototype.unreplied = false;
+
+            /**
+             * conntrack entry id (`conntrack -o id`), unique among live entries of one namespace;
+             * 0 when the source has none.
+             * @member {number} conntrackId
+             * @memberof segflow.v1.FlowRecord
+             * @instance
+             */
+            FlowRecord.prototype.conntrackId = 0;
+
+            /**
+             * conntrack mark (ctmark) set by the datapath's rules; 0 when unset.
+             * @member {number} conntrackMark
+             * @memberof segflow.v1.FlowRecord
+             * @instance
+             */
+            FlowRecord.prototype.conntrackMark = 0;
+
+            /**
+             * What the datapath did, if the source knows it.
+             * @member {segflow.v1.DataplaneVerdict} dataplaneVerdict
+             * @memberof segflow.v1.FlowRecord
+             * @instance
+             */
+            FlowRecord.prototype.dataplaneVerdict = 0;
+
+            /**
+             * Free-form hint about the rule that decided, e.g. an NFLOG prefix such as "DPI|default/allow-web";
+             * empty when unknown.
+             * @member {string} ruleHint
+             * @memberof segflow.v1.FlowRecord
+             * @instance
+             */
+            FlowRecord.prototype.ruleHint = "";
+
+            /**
+             * ICMP/ICMPv6 type of the original direction (e.g. 8 = echo request); 0 for other protocols.
+             * @member {number} icmpType
+             * @memberof segflow.v1.FlowRecord
+             * @instance
+             */
+            FlowRecord.prototype.icmpType = 0;
+
+            /**
+             * ICMP/ICMPv6 code of the original direction; 0 for other protocols.
+             * @member {number} icmpCode
+             * @memberof segflow.v1.FlowRecord
+             * @instance
+             */
+            FlowRecord.prototype.icmpCode = 0;
+
+            /**
+             * ICMP query identifier (echo id); 0 for other protocols.
+             * @member {number} icmpId
+             * @memberof segflow.v1.FlowRecord
+             * @instance
+             */
+            FlowRecord.prototype.icmpId = 0;
+
+            /**
+             * Whether the counters are real: false when the source had no accounting (for conntrack:
+             * `net.netfilter.nf_conntrack_acct` off), in which case every packet/byte field is 0.
+             * @member {boolean} countersValid
+             * @memberof segflow.v1.FlowRecord
+             * @instance
+             */
+            FlowRecord.prototype.countersValid = false;
+
+            /**
+             * Creates a new FlowRecord instance using the specified properties.
+             * @function create
+             * @memberof segflow.v1.FlowRecord
+             * @static
+             * @param {segflow.v1.FlowRecord.$Properties=} [properties] Properties to set
+             * @returns {segflow.v1.FlowRecord} FlowRecord instance
+             * @type {{
+             *   (properties: segflow.v1.FlowRecord.$Shape): segflow.v1.FlowRecord & segflow.v1.FlowRecord.$Shape;
+             *   (properties?: segflow.v1.FlowRecord.$Properties): segflow.v1.FlowRecord;
+             * }}
+             */
+            FlowRecord.create = function(properties) {
+                return new FlowRecord(properties);
+            };
+
+            /**
+             * Encodes the specified FlowRecord message. Does not implicitly {@link segflow.v1.FlowRecord.verify|verify} messages.
+             * @function encode
+             * @memberof segflow.v1.FlowRecord
+             * @static
+             * @param {segflow.v1.FlowRecord.$Properties} message FlowRecord message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            FlowRecord.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.source != null && $Object.hasOwnProperty.call(message, "source") && message.source !== 0)
+                    writer.uint32(/* id 1, wireType 0 =*/8).int32(message.source);
+                if (message.nodeName != null && $Object.hasOwnProperty.call(message, "nodeName") && message.nodeName !== "")
+                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.nodeName);
+                if (message.startTimeUnixNano != null && $Object.hasOwnProperty.call(message, "startTimeUnixNano") && (typeof message.startTimeUnixNano === "object" ? message.startTimeUnixNano.low || message.startTimeUnixNano.high : message.startTimeUnixNano !== 0))
+                    writer.uint32(/* id 3, wireType 1 =*/25).fixed64(message.startTimeUnixNano);
+                if (message.endTimeUnixNano != null && $Object.hasOwnProperty.call(message, "endTimeUnixNano") && (typeof message.endTimeUnixNano === "object" ? message.endTimeUnixNano.low || message.endTimeUnixNano.high : message.endTimeUnixNano !== 0))
+                    writer.uint32(/* id 4, wireType 1 =*/33).fixed64(message.endTimeUnixNano);
+                if (message.ipVersion != null && $Object.hasOwnProperty.call(message, "ipVersion") && message.ipVersion !== 0)
+                    writer.uint32(/* id 5, wireType 0 =*/40).uint32(message.ipVersion);
+                if (message.protocol != null && $Object.hasOwnProperty.call(message, "protocol") && message.protocol !== 0)
+                    writer.uint32(/* id 6, wireType 0 =*/48).uint32(message.protocol);
+                if (message.original != null && $Object.hasOwnProperty.call(message, "original"))
+                    $root.segflow.v1.FlowTuple.encode(message.original, writer.uint32(/* id 7, wireType 2 =*/58).fork(), _depth + 1).ldelim();
+                if (message.reply != null && $Object.hasOwnProperty.call(message, "reply"))
+                    $root.segflow.v1.FlowTuple.encode(message.reply, writer.uint32(/* id 8, wireType 2 =*/66).fork(), _depth + 1).ldelim();
+                if (message.originalPackets != null && $Object.hasOwnProperty.call(message, "originalPackets") && (typeof message.originalPackets === "object" ? message.originalPackets.low || message.originalPackets.high : message.originalPackets !== 0))
+                    writer.uint32(/* id 9, wireType 0 =*/72).uint64(message.originalPackets);
+                if (message.originalBytes != null && $Object.hasOwnProperty.call(message, "originalBytes") && (typeof message.originalBytes === "object" ? message.originalBytes.low || message.originalBytes.high : message.originalBytes !== 0))
+                    writer.uint32(/* id 10, wireType 0 =*/80).uint64(message.originalBytes);
+                if (message.replyPackets != null && $Object.hasOwnProperty.call(message, "replyPackets") && (typeof message.replyPackets === "object" ? message.replyPackets.low || message.replyPackets.high : message.replyPackets !== 0))
+                    writer.uint32(/* id 11, wireType 0 =*/88).uint64(message.replyPackets);
+                if (message.replyBytes != null && $Object.hasOwnProperty.call(message, "replyBytes") && (typeof message.replyBytes === "object" ? message.replyBytes.low || message.replyBytes.high : message.replyBytes !== 0))
+                    writer.uint32(/* id 12, wireType 0 =*/96).uint64(message.replyBytes);
+                if (message.eventKind != null && $Object.hasOwnProperty.call(message, "eventKind") && message.eventKind !== 0)
+                    writer.uint32(/* id 13, wireType 0 =*/104).int32(message.eventKind);
+                if (message.tcpState != null && $Object.hasOwnProperty.call(message, "tcpState") && message.tcpState !== 0)
+                    writer.uint32(/* id 14, wireType 0 =*/112).int32(message.tcpState);
+                if (message.assured != null && $Object.hasOwnProperty.call(message, "assured") && message.assured !== false)
+                    writer.uint32(/* id 15, wireType 0 =*/120).bool(message.assured);
+                if (message.unreplied != null && $Object.hasOwnProperty.call(message, "unreplied") && message.unreplied !== false)
+                    writer.uint32(/* id 16, wireType 0 =*/128).bool(message.unreplied);
+                if (message.conntrackId != null && $Object.hasOwnProperty.call(message, "conntrackId") && message.conntrackId !== 0)
+                    writer.uint32(/* id 17, wireType 0 =*/136).uint32(message.conntrackId);
+                if (message.conntrackMark != null && $Object.hasOwnProperty.call(message, "conntrackMark") && message.conntrackMark !== 0)
+                    writer.uint32(/* id 18, wireType 0 =*/144).uint32(message.conntrackMark);
+                if (message.dataplaneVerdict != null && $Object.hasOwnProperty.call(message, "dataplaneVerdict") && message.dataplaneVerdict !== 0)
+                    writer.uint32(/* id 19, wireType 0 =*/152).int32(message.dataplaneVerdict);
+                if (message.ruleHint != null && $Object.hasOwnProperty.call(message, "ruleHint") && message.ruleHint !== "")
+                    writer.uint32(/* id 20, wireType 2 =*/162).string(message.ruleHint);
+                if (message.icmpType != null && $Object.hasOwnProperty.call(message, "icmpType") && message.icmpType !== 0)
+                    writer.uint32(/* id 21, wireType 0 =*/168).uint32(message.icmpType);
+                if (message.icmpCode != null && $Object.hasOwnProperty.call(message, "icmpCode") && message.icmpCode !== 0)
+                    writer.uint32(/* id 22, wireType 0 =*/176).uint32(message.icmpCode);
+                if (message.icmpId != null && $Object.hasOwnProperty.call(message, "icmpId") && message.icmpId !== 0)
+                    writer.uint32(/* id 23, wireType 0 =*/184).uint32(message.icmpId);
+                if (message.countersValid != null && $Object.hasOwnProperty.call(message, "countersValid") && message.countersValid !== false)
+                    writer.uint32(/* id 24, wireType 0 =*/192).bool(message.countersValid);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Encodes the specified FlowRecord message, length delimited. Does not implicitly {@link segflow.v1.FlowRecord.verify|verify} messages.
+             * @function encodeDelimited
+             * @memberof segflow.v1.FlowRecord
+             * @static
+             * @param {segflow.v1.FlowRecord.$Properties} message FlowRecord message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            FlowRecord.encodeDelimited = function(message, writer) {
+                return this.encode(message, (writer || $Writer.create()).fork()).ldelim();
+            };
+
+            /**
+             * Decodes a FlowRecord message from the specified reader or buffer.
+             * @function decode
+             * @memberof segflow.v1.FlowRecord
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {segflow.v1.FlowRecord & segflow.v1.FlowRecord.$Shape} FlowRecord
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            FlowRecord.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.segflow.v1.FlowRecord();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.source = value;
+                            else
+                                delete message.source;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.nodeName = value;
+                            else
+                                delete message.nodeName;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 1)
+                                break;
+                            if (typeof (value = reader.fixed64()) === "object" ? value.low || value.high : value !== 0)
+                                message.startTimeUnixNano = value;
+                            else
+                                delete message.startTimeUnixNano;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 1)
+                                break;
+                            if (typeof (value = reader.fixed64()) === "object" ? value.low || value.high : value !== 0)
+                                message.endTimeUnixNano = value;
+                            else
+                                delete message.endTimeUnixNano;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.ipVersion = value;
+                            else
+                                delete message.ipVersion;
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.protocol = value;
+                            else
+                                delete message.protocol;
+                            continue;
+                        }
+                    case 7: {
+                            if (wireType !== 2)
+                                break;
+                            message.original = $root.segflow.v1.FlowTuple.decode(reader, reader.size(), $undefined, _depth + 1, message.original);
+                            continue;
+                        }
+                    case 8: {
+                            if (wireType !== 2)
+                                break;
+                            message.reply = $root.segflow.v1.FlowTuple.decode(reader, reader.size(), $undefined, _depth + 1, message.reply);
+                            continue;
+                        }
+                    case 9: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.originalPackets = value;
+                            else
+                                delete message.originalPackets;
+                            continue;
+                        }
+                    case 10: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.originalBytes = value;
+                            else
+                                delete message.originalBytes;
+                            continue;
+                        }
+                    case 11: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.replyPackets = value;
+                            else
+                                delete message.replyPackets;
+                            continue;
+                        }
+                    case 12: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.replyBytes = value;
+                            else
+                                delete message.replyBytes;
+                            continue;
+                        }
+                    case 13: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.eventKind = value;
+                            else
+                                delete message.eventKind;
+                            continue;
+                        }
+                    case 14: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.tcpState = value;
+                            else
+                                delete message.tcpState;
+                            continue;
+                        }
+                    case 15: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.assured = value;
+                            else
+                                delete message.assured;
+                            continue;
+                        }
+                    case 16: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.unreplied = value;
+                            else
+                                delete message.unreplied;
+                            continue;
+                        }
+                    case 17: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.conntrackId = value;
+                            else
+                                delete message.conntrackId;
+                            continue;
+                        }
+                    case 18: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.conntrackMark = value;
+                            else
+                                delete message.conntrackMark;
+                            continue;
+                        }
+                    case 19: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.dataplaneVerdict = value;
+                            else
+                                delete message.dataplaneVerdict;
+                            continue;
+                        }
+                    case 20: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.ruleHint = value;
+                            else
+                                delete message.ruleHint;
+                            continue;
+                        }
+                    case 21: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.icmpType = value;
+                            else
+                                delete message.icmpType;
+                            continue;
+                        }
+                    case 22: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.icmpCode = value;
+                            else
+                                delete message.icmpCode;
+                            continue;
+                        }
+                    case 23: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.icmpId = value;
+                            else
+                                delete message.icmpId;
+                            continue;
+                        }
+                    case 24: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.countersValid = value;
+                            else
+                                delete message.countersValid;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Decodes a FlowRecord message from the specified reader or buffer, length delimited.
+             * @function decodeDelimited
+             * @memberof segflow.v1.FlowRecord
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @returns {segflow.v1.FlowRecord & segflow.v1.FlowRecord.$Shape} FlowRecord
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            FlowRecord.decodeDelimited = function(reader) {
+                if (!(reader instanceof $Reader))
+                    reader = new $Reader(reader);
+                return this.decode(reader, reader.size());
+            };
+
+            /**
+             * Verifies a FlowRecord message.
+             * @function verify
+             * @memberof segflow.v1.FlowRecord
+             * @static
+             * @param {Object.<string,*>} message Plain object to verify
+             * @returns {string|null} `null` if valid, otherwise the reason why it is not
+             */
+            FlowRecord.verify = function (message, _depth) {
+                if (typeof message !== "object" || message === null)
+                    return "object expected";
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    return "max depth exceeded";
+                if (message.source != null && $Object.hasOwnProperty.call(message, "source"))
+                    if (typeof message.source !== "number" || (message.source | 0) !== message.source)
+                        return "source: enum value expected";
+                if (message.nodeName != null && $Object.hasOwnProperty.call(message, "nodeName"))
+                    if (!$util.isString(message.nodeName))
+                        return "nodeName: string expected";
+                if (message.startTimeUnixNano != null && $Object.hasOwnProperty.call(message, "startTimeUnixNano"))
+                    if (!$util.isInteger(message.startTimeUnixNano) && !(message.startTimeUnixNano && $util.isInteger(message.startTimeUnixNano.low) && $util.isInteger(message.startTimeUnixNano.high)))
+                        return "startTimeUnixNano: integer|Long expected";
+                if (message.endTimeUnixNano != null && $Object.hasOwnProperty.call(message, "endTimeUnixNano"))
+                    if (!$util.isInteger(message.endTimeUnixNano) && !(message.endTimeUnixNano && $util.isInteger(message.endTimeUnixNano.low) && $util.isInteger(message.endTimeUnixNano.high)))
+                        return "endTimeUnixNano: integer|Long expected";
+                if (message.ipVersion != null && $Object.hasOwnProperty.call(message, "ipVersion"))
+                    if (!$util.isInteger(message.ipVersion))
+                        return "ipVersion: integer expected";
+                if (message.protocol != null && $Object.hasOwnProperty.call(message, "protocol"))
+                    if (!$util.isInteger(message.protocol))
+                        return "protocol: integer expected";
+                if (message.original != null && $Object.hasOwnProperty.call(message, "original")) {
+                    let error = $root.segflow.v1.FlowTuple.verify(message.original, _depth + 1);
+                    if (error)
+                        return "original." + error;
+                }
+                if (message.reply != null && $Object.hasOwnProperty.call(message, "reply")) {
+                    let error = $root.segflow.v1.FlowTuple.verify(message.reply, _depth + 1);
+                    if (error)
+                        return "reply." + error;
+                }
+                if (message.originalPackets != null && $Object.hasOwnProperty.call(message, "originalPackets"))
+                    if (!$util.isInteger(message.originalPackets) && !(message.originalPackets && $util.isInteger(message.originalPackets.low) && $util.isInteger(message.originalPackets.high)))
+                        return "originalPackets: integer|Long expected";
+                if (message.originalBytes != null && $Object.hasOwnProperty.call(message, "originalBytes"))
+                    if (!$util.isInteger(message.originalBytes) && !(message.originalBytes && $util.isInteger(message.originalBytes.low) && $util.isInteger(message.originalBytes.high)))
+                        return "originalBytes: integer|Long expected";
+                if (message.replyPackets != null && $Object.hasOwnProperty.call(message, "replyPackets"))
+                    if (!$util.isInteger(message.replyPackets) && !(message.replyPackets && $util.isInteger(message.replyPackets.low) && $util.isInteger(message.replyPackets.high)))
+                        return "replyPackets: integer|Long expected";
+                if (message.replyBytes != null && $Object.hasOwnProperty.call(message, "replyBytes"))
+                    if (!$util.isInteger(message.replyBytes) && !(message.replyBytes && $util.isInteger(message.replyBytes.low) && $util.isInteger(message.replyBytes.high)))
+                        return "replyBytes: integer|Long expected";
+                if (message.eventKind != null && $Object.hasOwnProperty.call(message, "eventKind"))
+                    if (typeof message.eventKind !== "number" || (message.eventKind | 0) !== message.eventKind)
+                        return "eventKind: enum value expected";
+                if (message.tcpState != null && $Object.hasOwnProperty.call(message, "tcpState"))
+                    if (typeof message.tcpState !== "number" || (message.tcpState | 0) !== message.tcpState)
+                        return "tcpState: enum value expected";
+                if (message.assured != null && $Object.hasOwnProperty.call(message, "assured"))
+                    if (typeof message.assured !== "boolean")
+                        return "assured: boolean expected";
+                if (message.unreplied != null && $Object.hasOwnProperty.call(message, "unreplied"))
+                    if (typeof message.unreplied !== "boolean")
+                        return "unreplied: boolean expected";
+                if (message.conntrackId != null && $Object.hasOwnProperty.call(message, "conntrackId"))
+                    if (!$util.isInteger(message.conntrackId))
+                        return "conntrackId: integer expected";
+                if (message.conntrackMark != null && $Object.hasOwnProperty.call(message, "conntrackMark"))
+                    if (!$util.isInteger(message.conntrackMark))
+                        return "conntrackMark: integer expected";
+                if (message.dataplaneVerdict != null && $Object.hasOwnProperty.call(message, "dataplaneVerdict"))
+                    if (typeof message.dataplaneVerdict !== "number" || (message.dataplaneVerdict | 0) !== message.dataplaneVerdict)
+                        return "dataplaneVerdict: enum value expected";
+                if (message.ruleHint != null && $Object.hasOwnProperty.call(message, "ruleHint"))
+                    if (!$util.isString(message.ruleHint))
+                        return "ruleHint: string expected";
+                if (message.icmpType != null && $Object.hasOwnProperty.call(message, "icmpType"))
+                    if (!$util.isInteger(message.icmpType))
+                        return "icmpType: integer expected";
+                if (message.icmpCode != null && $Object.hasOwnProperty.call(message, "icmpCode"))
+                    if (!$util.isInteger(message.icmpCode))
+                        return "icmpCode: integer expected";
+                if (message.icmpId != null && $Object.hasOwnProperty.call(message, "icmpId"))
+                    if (!$util.isInteger(message.icmpId))
+                        return "icmpId: integer expected";
+                if (message.countersValid != null && $Object.hasOwnProperty.call(message, "countersValid"))
+                    if (typeof message.countersValid !== "boolean")
+                        return "countersValid: boolean expected";
+                return null;
+            };
+
+            /**
+             * Creates a FlowRecord message from a plain object. Also converts values to their respective internal types.
+             * @function fromObject
+             * @memberof segflow.v1.FlowRecord
+             * @static
+             * @param {Object.<string,*>} object Plain object
+             * @returns {segflow.v1.FlowRecord} FlowRecord
+             */
+            FlowRecord.fromObject = function (object, _depth) {
+                if (object instanceof $root.segflow.v1.FlowRecord)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".segflow.v1.FlowRecord: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.segflow.v1.FlowRecord();
+                if (object.source !== 0 && (typeof object.source !== "string" || $root.segflow.v1.FlowSource[object.source] !== 0))
+                    switch (object.source) {
+                    case "FLOW_SOURCE_UNSPECIFIED":
+                    case 0:
+                        message.source = 0;
+                        break;
+                    case "FLOW_SOURCE_CONNTRACK":
+                    case 1:
+                        message.source = 1;
+                        break;
+                    case "FLOW_SOURCE_EBPF":
+                    case 2:
+                        message.source = 2;
+                        break;
+                    case "FLOW_SOURCE_SYNTHETIC":
+                    case 3:
+                        message.source = 3;
+                        break;
+                    default:
+                        if (typeof object.source === "number" && (object.source | 0) === object.source)
+                            message.source = object.source;
+                    }
+                if (object.nodeName != null)
+                    if (typeof object.nodeName !== "string" || object.nodeName.length)
+                        message.nodeName = $String(object.nodeName);
+                if (object.startTimeUnixNano != null)
+                    if (typeof object.startTimeUnixNano === "object" ? object.startTimeUnixNano.low || object.startTimeUnixNano.high : $Number(object.startTimeUnixNano) !== 0)
+                        if ($util.Long)
+                            message.startTimeUnixNano = $util.Long.fromValue(object.startTimeUnixNano, true);
+                        else if (typeof object.startTimeUnixNano === "string")
+                            message.startTimeUnixNano = $parseInt(object.startTimeUnixNano, 10);
+                        else if (typeof object.startTimeUnixNano === "number")
+                            message.startTimeUnixNano = object.startTimeUnixNano;
+                        else if (typeof object.startTimeUnixNano === "object")
+                            message.startTimeUnixNano = new $util.LongBits(object.startTimeUnixNano.low >>> 0, object.startTimeUnixNano.high >>> 0).toNumber(true);
+                if (object.endTimeUnixNano != null)
+                    if (typeof object.endTimeUnixNano === "object" ? object.endTimeUnixNano.low || object.endTimeUnixNano.high : $Number(object.endTimeUnixNano) !== 0)
+                        if ($util.Long)
+                            message.endTimeUnixNano = $util.Long.fromValue(object.endTimeUnixNano, true);
+                        else if (typeof object.endTimeUnixNano === "string")
+                            message.endTimeUnixNano = $parseInt(object.endTimeUnixNano, 10);
+                        else if (typeof object.endTimeUnixNano === "number")
+                            message.endTimeUnixNano = object.endTimeUnixNano;
+                        else if (typeof object.endTimeUnixNano === "object")
+                            message.endTimeUnixNano = new $util.LongBits(object.endTimeUnixNano.low >>> 0, object.endTimeUnixNano.high >>> 0).toNumber(true);
+                if (object.ipVersion != null)
+                    if ($Number(object.ipVersion) !== 0)
+                        message.ipVersion = object.ipVersion >>> 0;
+                if (object.protocol != null)
+                    if ($Number(object.protocol) !== 0)
+                        message.protocol = object.protocol >>> 0;
+                if (object.original != null) {
+                    if (!$util.isObject(object.original))
+                        throw $TypeError(".segflow.v1.FlowRecord.original: object expected");
+                    message.original = $root.segflow.v1.FlowTuple.fromObject(object.original, _depth + 1);
+                }
+                if (object.reply != null) {
+                    if (!$util.isObject(object.reply))
+                        throw $TypeError(".segflow.v1.FlowRecord.reply: object expected");
+                    message.reply = $root.segflow.v1.FlowTuple.fromObject(object.reply, _depth + 1);
+                }
+                if (object.originalPackets != null)
+                    if (typeof object.originalPackets === "object" ? object.originalPackets.low || object.originalPackets.high : $Number(object.originalPackets) !== 0)
+                        if ($util.Long)
+                            message.originalPackets = $util.Long.fromValue(object.originalPackets, true);
+                        else if (typeof object.originalPackets === "string")
+                            message.originalPackets = $parseInt(object.originalPackets, 10);
+                        else if (typeof object.originalPackets === "number")
+                            message.originalPackets = object.originalPackets;
+                        else if (typeof object.originalPackets === "object")
+                            message.originalPackets = new $util.LongBits(object.originalPackets.low >>> 0, object.originalPackets.high >>> 0).toNumber(true);
+                if (object.originalBytes != null)
+                    if (typeof object.originalBytes === "object" ? object.originalBytes.low || object.originalBytes.high : $Number(object.originalBytes) !== 0)
+                        if ($util.Long)
+                            message.originalBytes = $util.Long.fromValue(object.originalBytes, true);
+                        else if (typeof object.originalBytes === "string")
+                            message.originalBytes = $parseInt(object.originalBytes, 10);
+                        else if (typeof object.originalBytes === "number")
+                            message.originalBytes = object.originalBytes;
+                        else if (typeof object.originalBytes === "object")
+                            message.originalBytes = new $util.LongBits(object.originalBytes.low >>> 0, object.originalBytes.high >>> 0).toNumber(true);
+                if (object.replyPackets != null)
+                    if (typeof object.replyPackets === "object" ? object.replyPackets.low || object.replyPackets.high : $Number(object.replyPackets) !== 0)
+                        if ($util.Long)
+                            message.replyPackets = $util.Long.fromValue(object.replyPackets, true);
+                        else if (typeof object.replyPackets === "string")
+                            message.replyPackets = $parseInt(object.replyPackets, 10);
+                        else if (typeof object.replyPackets === "number")
+                            message.replyPackets = object.replyPackets;
+                        else if (typeof object.replyPackets === "object")
+                            message.replyPackets = new $util.LongBits(object.replyPackets.low >>> 0, object.replyPackets.high >>> 0).toNumber(true);
+                if (object.replyBytes != null)
+                    if (typeof object.replyBytes === "object" ? object.replyBytes.low || object.replyBytes.high : $Number(object.replyBytes) !== 0)
+                        if ($util.Long)
+                            message.replyBytes = $util.Long.fromValue(object.replyBytes, true);
+                        else if (typeof object.replyBytes === "string")
+                            message.replyBytes = $parseInt(object.replyBytes, 10);
+                        else if (typeof object.replyBytes === "number")
+                            message.replyBytes = object.replyBytes;
+                        else if (typeof object.replyBytes === "object")
+                            message.replyBytes = new $util.LongBits(object.replyBytes.low >>> 0, object.replyBytes.high >>> 0).toNumber(true);
+                if (object.eventKind !== 0 && (typeof object.eventKind !== "string" || $root.segflow.v1.FlowEventKind[object.eventKind] !== 0))
+                    switch (object.eventKind) {
+                    case "FLOW_EVENT_KIND_UNSPECIFIED":
+                    case 0:
+                        message.eventKind = 0;
+                        break;
+                    case "FLOW_EVENT_KIND_NEW":
+                    case 1:
+                        message.eventKind = 1;
+                        break;
+                    case "FLOW_EVENT_KIND_UPDATE":
+                    case 2:
+                        message.eventKind = 2;
+                        break;
+                    case "FLOW_EVENT_KIND_DESTROY":
+                    case 3:
+                        message.eventKind = 3;
+                        break;
+                    default:
+                        if (typeof object.eventKind === "number" && (object.eventKind | 0) === object.eventKind)
+                            message.eventKind = object.eventKind;
+                    }
+                if (object.tcpState !== 0 && (typeof object.tcpState !== "string" || $root.segflow.v1.TcpState[object.tcpState] !== 0))
+                    switch (object.tcpState) {
+                    case "TCP_STATE_UNSPECIFIED":
+                    case 0:
+                        message.tcpState = 0;
+                        break;
+                    case "TCP_STATE_NONE":
+                    case 1:
+                        message.tcpState = 1;
+                        break;
+                    case "TCP_STATE_SYN_SENT":
+                    case 2:
+                        message.tcpState = 2;
+                        break;
+                    case "TCP_STATE_SYN_RECV":
+                    case 3:
+                        message.tcpState = 3;
+                        break;
+                    case "TCP_STATE_ESTABLISHED":
+                    case 4:
+                        message.tcpState = 4;
+                        break;
+                    case "TCP_STATE_FIN_WAIT":
+                    case 5:
+                        message.tcpState = 5;
+                        break;
+                    case "TCP_STATE_CLOSE_WAIT":
+                    case 6:
+                        message.tcpState = 6;
+                        break;
+                    case "TCP_STATE_LAST_ACK":
+                    case 7:
+                        message.tcpState = 7;
+                        break;
+                    case "TCP_STATE_TIME_WAIT":
+                    case 8:
+                        message.tcpState = 8;
+                        break;
+                    case "TCP_STATE_CLOSE":
+                    case 9:
+                        message.tcpState = 9;
+                        break;
+                    case "TCP_STATE_SYN_SENT2":
+                    case 10:
+                        message.tcpState = 10;
+                        break;
+                    default:
+                        if (typeof object.tcpState === "number" && (object.tcpState | 0) === object.tcpState)
+                            message.tcpState = object.tcpState;
+                    }
+                if (object.assured != null)
+                    if (object.assured)
+                        message.assured = $Boolean(object.assured);
+                if (object.unreplied != null)
+                    if (object.unreplied)
+                        message.unreplied = $Boolean(object.unreplied);
+                if (object.conntrackId != null)
+                    if ($Number(object.conntrackId) !== 0)
+                        message.conntrackId = object.conntrackId >>> 0;
+                if (object.conntrackMark != null)
+                    if ($Number(object.conntrackMark) !== 0)
+                        message.conntrackMark = object.conntrackMark >>> 0;
+                if (object.dataplaneVerdict !== 0 && (typeof object.dataplaneVerdict !== "string" || $root.segflow.v1.DataplaneVerdict[object.dataplaneVerdict] !== 0))
+                    switch (object.dataplaneVerdict) {
+                    case "DATAPLANE_VERDICT_UNKNOWN":
+                    case 0:
+                        message.dataplaneVerdict = 0;
+                        break;
+                    case "DATAPLANE_VERDICT_ALLOW":
+                    case 1:
+                        message.dataplaneVerdict = 1;
+                        break;
+                    case "DATAPLANE_VERDICT_DENY":
+                    case 2:
+                        message.dataplaneVerdict = 2;
+                        break;
+                    default:
+                        if (typeof object.dataplaneVerdict === "number" && (object.dataplaneVerdict | 0) === object.dataplaneVerdict)
+                            message.dataplaneVerdict = object.dataplaneVerdict;
+                    }
+                if (object.ruleHint != null)
+                    if (typeof object.ruleHint !== "string" || object.ruleHint.length)
+                        message.ruleHint = $String(object.ruleHint);
+                if (object.icmpType != null)
+                    if ($Number(object.icmpType) !== 0)
+                        message.icmpType = object.icmpType >>> 0;
+                if (object.icmpCode != null)
+                    if ($Number(object.icmpCode) !== 0)
+                        message.icmpCode = object.icmpCode >>> 0;
+                if (object.icmpId != null)
+                    if ($Number(object.icmpId) !== 0)
+                        message.icmpId = object.icmpId >>> 0;
+                if (object.countersValid != null)
+                    if (object.countersValid)
+                        message.countersValid = $Boolean(object.countersValid);
+                return message;
+            };
+
+            /**
+             * Creates a plain object from a FlowRecord message. Also converts values to other types if specified.
+             * @function toObject
+             * @memberof segflow.v1.FlowRecord
+             * @static
+             * @param {segflow.v1.FlowRecord} message FlowRecord
+             * @param {$protobuf.IConversionOptions} [options] Conversion options
+             * @returns {Object.<string,*>} Plain object
+             */
+            FlowRecord.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.source = options.enums === $String ? "FLOW_SOURCE_UNSPECIFIED" : 0;
+                    object.nodeName = "";
+                    if ($util.Long) {
+                        let long = new $util.Long(0, 0, true);
+                        object.startTimeUnixNano = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                    } else
+                        object.startTimeUnixNano = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                    if ($util.Long) {
+                        let long = new $util.Long(0, 0, true);
+                        object.endTimeUnixNano = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                    } else
+                        object.endTimeUnixNano = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                    object.ipVersion = 0;
+                    object.protocol = 0;
+                    object.original = null;
+                    object.reply = null;
+                    if ($util.Long) {
+                        let long = new $util.Long(0, 0, true);
+                        object.originalPackets = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                    } else
+                        object.originalPackets = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                    if ($util.Long) {
+                        let long = new $util.Long(0, 0, true);
+                        object.originalBytes = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                    } else
+                        object.originalBytes = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                    if ($util.Long) {
+                        let long = new $util.Long(0, 0, true);
+                        object.replyPackets = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                    } else
+                        object.replyPackets = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                    if ($util.Long) {
+                        let long = new $util.Long(0, 0, true);
+                        object.replyBytes = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                    } else
+                        object.replyBytes = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                    object.eventKind = options.enums === $String ? "FLOW_EVENT_KIND_UNSPECIFIED" : 0;
+                    object.tcpState = options.enums === $String ? "TCP_STATE_UNSPECIFIED" : 0;
+                    object.assured = false;
+                    object.unreplied = false;
+                    object.conntrackId = 0;
+                    object.conntrackMark = 0;
+                    object.dataplaneVerdict = options.enums === $String ? "DATAPLANE_VERDICT_UNKNOWN" : 0;
+                    object.ruleHint = "";
+                    object.icmpType = 0;
+                    object.icmpCode = 0;
+                    object.icmpId = 0;
+                    object.countersValid = false;
+                }
+                if (message.source != null && $Object.hasOwnProperty.call(message, "source"))
+                    object.source = options.enums === $String ? $root.segflow.v1.FlowSource[message.source] === $undefined ? message.source : $root.segflow.v1.FlowSource[message.source] : message.source;
+                if (message.nodeName != null && $Object.hasOwnProperty.call(message, "nodeName"))
+                    object.nodeName = message.nodeName;
+                if (message.startTimeUnixNano != null && $Object.hasOwnProperty.call(message, "startTimeUnixNano"))
+                    if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                        object.startTimeUnixNano = typeof message.startTimeUnixNano === "number" ? $BigInt(message.startTimeUnixNano) : $util.Long.fromBits(message.startTimeUnixNano.low >>> 0, message.startTimeUnixNano.high >>> 0, true).toBigInt();
+                    else if (typeof message.startTimeUnixNano === "number")
+                        object.startTimeUnixNano = options.longs === $String ? $String(message.startTimeUnixNano) : message.startTimeUnixNano;
+                    else
+                        object.startTimeUnixNano = options.longs === $String ? $util.Long.prototype.toString.call(message.startTimeUnixNano) : options.longs === $Number ? new $util.LongBits(message.startTimeUnixNano.low >>> 0, message.startTimeUnixNano.high >>> 0).toNumber(true) : message.startTimeUnixNano;
+                if (message.endTimeUnixNano != null && $Object.hasOwnProperty.call(message, "endTimeUnixNano"))
+                    if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                        object.endTimeUnixNano = typeof message.endTimeUnixNano === "number" ? $BigInt(message.endTimeUnixNano) : $util.Long.fromBits(message.endTimeUnixNano.low >>> 0, message.endTimeUnixNano.high >>> 0, true).toBigInt();
+                    else if (typeof message.endTimeUnixNano === "number")
+                        object.endTimeUnixNano = options.longs === $String ? $String(message.endTimeUnixNano) : message.endTimeUnixNano;
+                    else
+                        object.endTimeUnixNano = options.longs === $String ? $util.Long.prototype.toString.call(message.endTimeUnixNano) : options.longs === $Number ? new $util.LongBits(message.endTimeUnixNano.low >>> 0, message.endTimeUnixNano.high >>> 0).toNumber(true) : message.endTimeUnixNano;
+                if (message.ipVersion != null && $Object.hasOwnProperty.call(message, "ipVersion"))
+                    object.ipVersion = message.ipVersion;
+                if (message.protocol != null && $Object.hasOwnProperty.call(message, "protocol"))
+                    object.protocol = message.protocol;
+                if (message.original != null && $Object.hasOwnProperty.call(message, "original"))
+                    object.original = $root.segflow.v1.FlowTuple.toObject(message.original, options, _depth + 1);
+                if (message.reply != null && $Object.hasOwnProperty.call(message, "reply"))
+                    object.reply = $root.segflow.v1.FlowTuple.toObject(message.reply, options, _depth + 1);
+                if (message.originalPackets != null && $Object.hasOwnProperty.call(message, "originalPackets"))
+                    if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                        object.originalPackets = typeof message.originalPackets === "number" ? $BigInt(message.originalPackets) : $util.Long.fromBits(message.originalPackets.low >>> 0, message.originalPackets.high >>> 0, true).toBigInt();
+                    else if (typeof message.originalPackets === "number")
+                        object.originalPackets = options.longs === $String ? $String(message.originalPackets) : message.originalPackets;
+                    else
+                        object.originalPackets = options.longs === $String ? $util.Long.prototype.toString.call(message.originalPackets) : options.longs === $Number ? new $util.LongBits(message.originalPackets.low >>> 0, message.originalPackets.high >>> 0).toNumber(true) : message.originalPackets;
+                if (message.originalBytes != null && $Object.hasOwnProperty.call(message, "originalBytes"))
+                    if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                        object.originalBytes = typeof message.originalBytes === "number" ? $BigInt(message.originalBytes) : $util.Long.fromBits(message.originalBytes.low >>> 0, message.originalBytes.high >>> 0, true).toBigInt();
+                    else if (typeof message.originalBytes === "number")
+                        object.originalBytes = options.longs === $String ? $String(message.originalBytes) : message.originalBytes;
+                    else
+                        object.originalBytes = options.longs === $String ? $util.Long.prototype.toString.call(message.originalBytes) : options.longs === $Number ? new $util.LongBits(message.originalBytes.low >>> 0, message.originalBytes.high >>> 0).toNumber(true) : message.originalBytes;
+                if (message.replyPackets != null && $Object.hasOwnProperty.call(message, "replyPackets"))
+                    if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                        object.replyPackets = typeof message.replyPackets === "number" ? $BigInt(message.replyPackets) : $util.Long.fromBits(message.replyPackets.low >>> 0, message.replyPackets.high >>> 0, true).toBigInt();
+                    else if (typeof message.replyPackets === "number")
+                        object.replyPackets = options.longs === $String ? $String(message.replyPackets) : message.replyPackets;
+                    else
+                        object.replyPackets = options.longs === $String ? $util.Long.prototype.toString.call(message.replyPackets) : options.longs === $Number ? new $util.LongBits(message.replyPackets.low >>> 0, message.replyPackets.high >>> 0).toNumber(true) : message.replyPackets;
+                if (message.replyBytes != null && $Object.hasOwnProperty.call(message, "replyBytes"))
+                    if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                        object.replyBytes = typeof message.replyBytes === "number" ? $BigInt(message.replyBytes) : $util.Long.fromBits(message.replyBytes.low >>> 0, message.replyBytes.high >>> 0, true).toBigInt();
+                    else if (typeof message.replyBytes === "number")
+                        object.replyBytes = options.longs === $String ? $String(message.replyBytes) : message.replyBytes;
+                    else
+                        object.replyBytes = options.longs === $String ? $util.Long.prototype.toString.call(message.replyBytes) : options.longs === $Number ? new $util.LongBits(message.replyBytes.low >>> 0, message.replyBytes.high >>> 0).toNumber(true) : message.replyBytes;
+                if (message.eventKind != null && $Object.hasOwnProperty.call(message, "eventKind"))
+                    object.eventKind = options.enums === $String ? $root.segflow.v1.FlowEventKind[message.eventKind] === $undefined ? message.eventKind : $root.segflow.v1.FlowEventKind[message.eventKind] : message.eventKind;
+                if (message.tcpState != null && $Object.hasOwnProperty.call(message, "tcpState"))
+                    object.tcpState = options.enums === $String ? $root.segflow.v1.TcpState[message.tcpState] === $undefined ? message.tcpState : $root.segflow.v1.TcpState[message.tcpState] : message.tcpState;
+                if (message.assured != null && $Object.hasOwnProperty.call(message, "assured"))
+                    object.assured = message.assured;
+                if (message.unreplied != null && $Object.hasOwnProperty.call(message, "unreplied"))
+                    object.unreplied = message.unreplied;
+                if (message.conntrackId != null && $Object.hasOwnProperty.call(message, "conntrackId"))
+                    object.conntrackId = message.conntrackId;
+                if (message.conntrackMark != null && $Object.hasOwnProperty.call(message, "conntrackMark"))
+                    object.conntrackMark = message.conntrackMark;
+                if (message.dataplaneVerdict != null && $Object.hasOwnProperty.call(message, "dataplaneVerdict"))
+                    object.dataplaneVerdict = options.enums === $String ? $root.segflow.v1.DataplaneVerdict[message.dataplaneVerdict] === $undefined ? message.dataplaneVerdict : $root.segflow.v1.DataplaneVerdict[message.dataplaneVerdict] : message.dataplaneVerdict;
+                if (message.ruleHint != null && $Object.hasOwnProperty.call(message, "ruleHint"))
+                    object.ruleHint = message.ruleHint;
+                if (message.icmpType != null && $Object.hasOwnProperty.call(message, "icmpType"))
+                    object.icmpType = message.icmpType;
+                if (message.icmpCode != null && $Object.hasOwnProperty.call(message, "icmpCode"))
+                    object.icmpCode = message.icmpCode;
+                if (message.icmpId != null && $Object.hasOwnProperty.call(message, "icmpId"))
+                    object.icmpId = message.icmpId;
+                if (message.countersValid != null && $Object.hasOwnProperty.call(message, "countersValid"))
+                    object.countersValid = message.countersValid;
+                return object;
+            };
+
+            /**
+             * Converts this FlowRecord to JSON.
+             * @function toJSON
+             * @memberof segflow.v1.FlowRecord
+             * @instance
+             * @returns {Object.<string,*>} JSON object
+             */
+            FlowRecord.prototype.toJSON = function() {
+                return FlowRecord.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            /**
+             * Gets the type url for FlowRecord
+             * @function getTypeUrl
+             * @memberof segflow.v1.FlowRecord
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            FlowRecord.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/segflow.v1.FlowRecord";
+            };
+
+            return FlowRecord;
+        })();
+
+        v1.FlowBatch = (function() {
+
+            /**
+             * Properties of a FlowBatch.
+             * @typedef {Object} segflow.v1.FlowBatch.$Properties
+             * @property {string|null} [agentId] Stable identity of the agent (defaults to the node name); the enricher tracks sequence
+             * numbers per (agent_id, boot_id).
+             * @property {string|null} [bootId] Random id chosen at each agent start (a UUID); a new boot id restarts the sequence.
+             * @property {number|Long|null} [sequence] Per-agent, per-boot sequence number: 1 for the first batch after start, then +1 per batch.
+             * A gap means lost batches, a repeat means a duplicate delivery (e.g. a spool replay).
+             * @property {Array.<segflow.v1.FlowRecord.$Properties>|null} [records] The records; a batch may be empty only as a heartbeat.
+             * @property {number|Long|null} [sentTimeUnixNano] When the agent built the batch, Unix time in nanoseconds (not when Kafka received it: a
+             * batch replayed from the spool keeps its original time).
+             * @property {string|null} [nodeName] Name of the node the agent runs on (same as every record's node_name); used for routing
+             * and for batches without records.
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a FlowBatch.
+             * @memberof segflow.v1
+             * @interface IFlowBatch
+             * @augments segflow.v1.FlowBatch.$Properties
+             * @deprecated Use segflow.v1.FlowBatch.$Properties instead.
+             */
+
+            /**
+             * Shape of a FlowBatch.
+             * @typedef {segflow.v1.FlowBatch.$Properties} segflow.v1.FlowBatch.$Shape
+             */
+
+            /**
+             * Constructs a new FlowBatch.
+             * @memberof segflow.v1
+             * @classdesc One Kafka message: a batch of records from one agent.
+             * @constructor
+             * @param {segflow.v1.FlowBatch.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const FlowBatch = function (properties) {
+                this.records = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Stable identity of the agent (defaults to the node name); the enricher tracks sequence
+             * numbers per (agent_id, boot_id).
+             * @member {string} agentId
+             * @memberof segflow.v1.FlowBatch
+             * @instance
+             */
+            FlowBatch.prototype.agentId = "";
+
+            /**
+             * Random id chosen at each agent start (a UUID); a new boot id restarts the sequence.
+             * @member {string} bootId
+             * @memberof segflow.v1.FlowBatch
+             * @instance
+             */
+            FlowBatch.prototype.bootId = "";
+
+            /**
+             * Per-agent, per-boot sequence number: 1 for the first batch after start, then +1 per batch.
+             * A gap means lost batches, a repeat means a duplicate delivery (e.g. a spool replay).
+             * @member {number|Long} sequence
+             * @memberof segflow.v1.FlowBatch
+             * @instance
+             */
+            FlowBatch.prototype.sequence = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * The records; a batch may be empty only as a heartbeat.
+             * @member {Array.<segflow.v1.FlowRecord.$Properties>} records
+             * @memberof segflow.v1.FlowBatch
+             * @instance
+             */
+            FlowBatch.prototype.records = $util.emptyArray;
+
+            /**
+             * When the agent built the batch, Unix time in nanoseconds (not when Kafka received it: a
+             * batch replayed from the spool keeps its original time).
+             * @member {number|Long} sentTimeUnixNano
+             * @memberof segflow.v1.FlowBatch
+             * @instance
+             */
+            FlowBatch.prototype.sentTimeUnixNano = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * Name of the node the agent runs on (same as every record's node_name); used for routing
+             * and for batches without records.
+             * @member {string} nodeName
+             * @memberof segflow.v1.FlowBatch
+             * @instance
+             */
+            FlowBatch.prototype.nodeName = "";
+
+            /**
+             * Creates a new FlowBatch instance using the specified properties.
+             * @function create
+             * @memberof segflow.v1.FlowBatch
+             * @static
+             * @param {segflow.v1.FlowBatch.$Properties=} [properties] Properties to set
+             * @returns {segflow.v1.FlowBatch} FlowBatch instance
+             * @type {{
+             *   (properties: segflow.v1.FlowBatch.$Shape): segflow.v1.FlowBatch & segflow.v1.FlowBatch.$Shape;
+             *   (properties?: segflow.v1.FlowBatch.$Properties): segflow.v1.FlowBatch;
+             * }}
+             */
+            FlowBatch.create = function(properties) {
+                return new FlowBatch(properties);
+            };
+
+            /**
+             * Encodes the specified FlowBatch message. Does not implicitly {@link segflow.v1.FlowBatch.verify|verify} messages.
+             * @function encode
+             * @memberof segflow.v1.FlowBatch
+             * @static
+             * @param {segflow.v1.FlowBatch.$Properties} message FlowBatch message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            FlowBatch.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.agentId != null && $Object.hasOwnProperty.call(message, "agentId") && message.agentId !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.agentId);
+                if (message.bootId != null && $Object.hasOwnProperty.call(message, "bootId") && message.bootId !== "")
+                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.bootId);
+                if (message.sequence != null && $Object.hasOwnProperty.call(message, "sequence") && (typeof message.sequence === "object" ? message.sequence.low || message.sequence.high : message.sequence !== 0))
+                    writer.uint32(/* id 3, wireType 0 =*/24).uint64(message.sequence);
+                if (message.records != null && message.records.length)
+                    for (let i = 0; i < message.records.length; ++i)
+                        $root.segflow.v1.FlowRecord.encode(message.records[i], writer.uint32(/* id 4, wireType 2 =*/34).fork(), _depth + 1).ldelim();
+                if (message.sentTimeUnixNano != null && $Object.hasOwnProperty.call(message, "sentTimeUnixNano") && (typeof message.sentTimeUnixNano === "object" ? message.sentTimeUnixNano.low || message.sentTimeUnixNano.high : message.sentTimeUnixNano !== 0))
+                    writer.uint32(/* id 5, wireType 1 =*/41).fixed64(message.sentTimeUnixNano);
+                if (message.nodeName != null && $Object.hasOwnProperty.call(message, "nodeName") && message.nodeName !== "")
+                    writer.uint32(/* id 6, wireType 2 =*/50).string(message.nodeName);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Encodes the specified FlowBatch message, length delimited. Does not implicitly {@link segflow.v1.FlowBatch.verify|verify} messages.
+             * @function encodeDelimited
+             * @memberof segflow.v1.FlowBatch
+             * @static
+             * @param {segflow.v1.FlowBatch.$Properties} message FlowBatch message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            FlowBatch.encodeDelimited = function(message, writer) {
+                return this.encode(message, (writer || $Writer.create()).fork()).ldelim();
+            };
+
+            /**
+             * Decodes a FlowBatch message from the specified reader or buffer.
+             * @function decode
+             * @memberof segflow.v1.FlowBatch
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {segflow.v1.FlowBatch & segflow.v1.FlowBatch.$Shape} FlowBatch
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            FlowBatch.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.segflow.v1.FlowBatch();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.agentId = value;
+                            else
+                                delete message.agentId;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.bootId = value;
+                            else
+                                delete message.bootId;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.sequence = value;
+                            else
+                                delete message.sequence;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.records && message.records.length))
+                                message.records = [];
+                            message.records.push($root.segflow.v1.FlowRecord.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 1)
+                                break;
+                            if (typeof (value = reader.fixed64()) === "object" ? value.low || value.high : value !== 0)
+                                message.sentTimeUnixNano = value;
+                            else
+                                delete message.sentTimeUnixNano;
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.nodeName = value;
+                            else
+                                delete message.nodeName;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Decodes a FlowBatch message from the specified reader or buffer, length delimited.
+             * @function decodeDelimited
+             * @memberof segflow.v1.FlowBatch
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @returns {segflow.v1.FlowBatch & segflow.v1.FlowBatch.$Shape} FlowBatch
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            FlowBatch.decodeDelimited = function(reader) {
+                if (!(reader instanceof $Reader))
+                    reader = new $Reader(reader);
+                return this.decode(reader, reader.size());
+            };
+
+            /**
+             * Verifies a FlowBatch message.
+             * @function verify
+             * @memberof segflow.v1.FlowBatch
+             * @static
+             * @param {Object.<string,*>} message Plain object to verify
+             * @returns {string|null} `null` if valid, otherwise the reason why it is not
+             */
+            FlowBatch.verify = function (message, _depth) {
+                if (typeof message !== "object" || message === null)
+                    return "object expected";
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    return "max depth exceeded";
+                if (message.agentId != null && $Object.hasOwnProperty.call(message, "agentId"))
+                    if (!$util.isString(message.agentId))
+                        return "agentId: string expected";
+                if (message.bootId != null && $Object.hasOwnProperty.call(message, "bootId"))
+                    if (!$util.isString(message.bootId))
+                        return "bootId: string expected";
+                if (message.sequence != null && $Object.hasOwnProperty.call(message, "sequence"))
+                    if (!$util.isInteger(message.sequence) && !(message.sequence && $util.isInteger(message.sequence.low) && $util.isInteger(message.sequence.high)))
+                        return "sequence: integer|Long expected";
+                if (message.records != null && $Object.hasOwnProperty.call(message, "records")) {
+                    if (!$Array.isArray(message.records))
+                        return "records: array expected";
+                    for (let i = 0; i < message.records.length; ++i) {
+                        let error = $root.segflow.v1.FlowRecord.verify(message.records[i], _depth + 1);
+                        if (error)
+                            return "records." + error;
+                    }
+                }
+                if (message.sentTimeUnixNano != null && $Object.hasOwnProperty.call(message, "sentTimeUnixNano"))
+                    if (!$util.isInteger(message.sentTimeUnixNano) && !(message.sentTimeUnixNano && $util.isInteger(message.sentTimeUnixNano.low) && $util.isInteger(message.sentTimeUnixNano.high)))
+                        return "sentTimeUnixNano: integer|Long expected";
+                if (message.nodeName != null && $Object.hasOwnProperty.call(message, "nodeName"))
+                    if (!$util.isString(message.nodeName))
+                        return "nodeName: string expected";
+                return null;
+            };
+
+            /**
+             * Creates a FlowBatch message from a plain object. Also converts values to their respective internal types.
+             * @function fromObject
+             * @memberof segflow.v1.FlowBatch
+             * @static
+             * @param {Object.<string,*>} object Plain object
+             * @returns {segflow.v1.FlowBatch} FlowBatch
+             */
+            FlowBatch.fromObject = function (object, _depth) {
+                if (object instanceof $root.segflow.v1.FlowBatch)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".segflow.v1.FlowBatch: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.segflow.v1.FlowBatch();
+                if (object.agentId != null)
+                    if (typeof object.agentId !== "string" || object.agentId.length)
+                        message.agentId = $String(object.agentId);
+                if (object.bootId != null)
+                    if (typeof object.bootId !== "string" || object.bootId.length)
+                        message.bootId = $String(object.bootId);
+                if (object.sequence != null)
+                    if (typeof object.sequence === "object" ? object.sequence.low || object.sequence.high : $Number(object.sequence) !== 0)
+                        if ($util.Long)
+                            message.sequence = $util.Long.fromValue(object.sequence, true);
+                        else if (typeof object.sequence === "string")
+                            message.sequence = $parseInt(object.sequence, 10);
+                        else if (typeof object.sequence === "number")
+                            message.sequence = object.sequence;
+                        else if (typeof object.sequence === "object")
+                            message.sequence = new $util.LongBits(object.sequence.low >>> 0, object.sequence.high >>> 0).toNumber(true);
+                if (object.records) {
+                    if (!$Array.isArray(object.records))
+                        throw $TypeError(".segflow.v1.FlowBatch.records: array expected");
+                    message.records = $Array(object.records.length);
+                    for (let i = 0; i < object.records.length; ++i) {
+                        if (!$util.isObject(object.records[i]))
+                            throw $TypeError(".segflow.v1.FlowBatch.records: object expected");
+                        message.records[i] = $root.segflow.v1.FlowRecord.fromObject(object.records[i], _depth + 1);
+                    }
+                }
+                if (object.sentTimeUnixNano != null)
+                    if (typeof object.sentTimeUnixNano === "object" ? object.sentTimeUnixNano.low || object.sentTimeUnixNano.high : $Number(object.sentTimeUnixNano) !== 0)
+                        if ($util.Long)
+                            message.sentTimeUnixNano = $util.Long.fromValue(object.sentTimeUnixNano, true);
+                        else if (typeof object.sentTimeUnixNano === "string")
+                            message.sentTimeUnixNano = $parseInt(object.sentTimeUnixNano, 10);
+                        else if (typeof object.sentTimeUnixNano === "number")
+                            message.sentTimeUnixNano = object.sentTimeUnixNano;
+                        else if (typeof object.sentTimeUnixNano === "object")
+                            message.sentTimeUnixNano = new $util.LongBits(object.sentTimeUnixNano.low >>> 0, object.sentTimeUnixNano.high >>> 0).toNumber(true);
+                if (object.nodeName != null)
+                    if (typeof object.nodeName !== "string" || object.nodeName.length)
+                        message.nodeName = $String(object.nodeName);
+                return message;
+            };
+
+            /**
+             * Creates a plain object from a FlowBatch message. Also converts values to other types if specified.
+             * @function toObject
+             * @memberof segflow.v1.FlowBatch
+             * @static
+             * @param {segflow.v1.FlowBatch} message FlowBatch
+             * @param {$protobuf.IConversionOptions} [options] Conversion options
+             * @returns {Object.<string,*>} Plain object
+             */
+            FlowBatch.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.arrays || options.defaults)
+                    object.records = [];
+                if (options.defaults) {
+                    object.agentId = "";
+                    object.bootId = "";
+                    if ($util.Long) {
+                        let long = new $util.Long(0, 0, true);
+                        object.sequence = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                    } else
+                        object.sequence = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                    if ($util.Long) {
+                        let long = new $util.Long(0, 0, true);
+                        object.sentTimeUnixNano = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                    } else
+                        object.sentTimeUnixNano = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                    object.nodeName = "";
+                }
+                if (message.agentId != null && $Object.hasOwnProperty.call(message, "agentId"))
+                    object.agentId = message.agentId;
+                if (message.bootId != null && $Object.hasOwnProperty.call(message, "bootId"))
+                    object.bootId = message.bootId;
+                if (message.sequence != null && $Object.hasOwnProperty.call(message, "sequence"))
+                    if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                        object.sequence = typeof message.sequence === "number" ? $BigInt(message.sequence) : $util.Long.fromBits(message.sequence.low >>> 0, message.sequence.high >>> 0, true).toBigInt();
+                    else if (typeof message.sequence === "number")
+                        object.sequence = options.longs === $String ? $String(message.sequence) : message.sequence;
+                    else
+                        object.sequence = options.longs === $String ? $util.Long.prototype.toString.call(message.sequence) : options.longs === $Number ? new $util.LongBits(message.sequence.low >>> 0, message.sequence.high >>> 0).toNumber(true) : message.sequence;
+                if (message.records && message.records.length) {
+                    object.records = $Array(message.records.length);
+                    for (let j = 0; j < message.records.length; ++j)
+                        object.records[j] = $root.segflow.v1.FlowRecord.toObject(message.records[j], options, _depth + 1);
+                }
+                if (message.sentTimeUnixNano != null && $Object.hasOwnProperty.call(message, "sentTimeUnixNano"))
+                    if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                        object.sentTimeUnixNano = typeof message.sentTimeUnixNano === "number" ? $BigInt(message.sentTimeUnixNano) : $util.Long.fromBits(message.sentTimeUnixNano.low >>> 0, message.sentTimeUnixNano.high >>> 0, true).toBigInt();
+                    else if (typeof message.sentTimeUnixNano === "number")
+                        object.sentTimeUnixNano = options.longs === $String ? $String(message.sentTimeUnixNano) : message.sentTimeUnixNano;
+                    else
+                        object.sentTimeUnixNano = options.longs === $String ? $util.Long.prototype.toString.call(message.sentTimeUnixNano) : options.longs === $Number ? new $util.LongBits(message.sentTimeUnixNano.low >>> 0, message.sentTimeUnixNano.high >>> 0).toNumber(true) : message.sentTimeUnixNano;
+                if (message.nodeName != null && $Object.hasOwnProperty.call(message, "nodeName"))
+                    object.nodeName = message.nodeName;
+                return object;
+            };
+
+            /**
+             * Converts this FlowBatch to JSON.
+             * @function toJSON
+             * @memberof segflow.v1.FlowBatch
+             * @instance
+             * @returns {Object.<string,*>} JSON object
+             */
+            FlowBatch.prototype.toJSON = function() {
+                return FlowBatch.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            /**
+             * Gets the type url for FlowBatch
+             * @function getTypeUrl
+             * @memberof segflow.v1.FlowBatch
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            FlowBatch.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/segflow.v1.FlowBatch";
+            };
+
+            return FlowBatch;
+        })();
+
+        return v1;
+    })();
+
+    return segflow;
+})();
+
+export {
+  $root as default
+};
