@@ -6,6 +6,7 @@
  */
 import { access, chmod, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { installRootModule } from './elasticsearch-root-module.ts';
 import { runCommand } from './process-control.ts';
 
 async function exists(file: string): Promise<boolean> {
@@ -59,12 +60,16 @@ export async function resolveKafkaClasspath(dir: string, version: string, mavenR
 /**
  * Fetches the `integ-test-zip` Elasticsearch distribution (a real server with the core
  * modules; no bundled JDK, no x-pack plugins beyond core/security) and unpacks it into
- * `<dir>`; returns the Elasticsearch home folder.
+ * `<dir>`; returns the Elasticsearch home folder. Every call also makes sure segflow's
+ * `segflow-rest-root` module (GET /, which the integ-test-zip lacks) is built and installed.
  */
 export async function resolveElasticsearchDistribution(dir: string, version: string, mavenRepo: string | undefined): Promise<string> {
   const home = path.join(dir, `elasticsearch-${version}`);
   const marker = path.join(dir, '.resolved');
-  if (await exists(marker)) return home;
+  if (await exists(marker)) {
+    await installRootModule(home, version, mavenRepo);
+    return home;
+  }
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   const artifact = `org.elasticsearch.distribution.integ-test-zip:elasticsearch:${version}:zip`;
@@ -76,6 +81,7 @@ export async function resolveElasticsearchDistribution(dir: string, version: str
   // Zip extraction by `jar` loses the executable bits of the launch scripts.
   for (const script of await readdir(path.join(home, 'bin'))) await chmod(path.join(home, 'bin', script), 0o755);
   await writeFile(marker, `${new Date().toISOString()} ${artifact}\n`);
+  await installRootModule(home, version, mavenRepo);
   return home;
 }
 
