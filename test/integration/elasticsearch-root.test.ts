@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Client } from '@elastic/elasticsearch';
+import { requireElasticsearchUrl } from '../harness/service-env.ts';
 
 interface RootInfo {
   name: string;
@@ -31,11 +32,7 @@ interface LocalNodes {
 }
 
 function elasticsearchUrl(): URL {
-  const value = process.env.ELASTICSEARCH_URL;
-  if (!value) {
-    throw new Error('ELASTICSEARCH_URL is not set: run integration tests through `npm test` (which provides Elasticsearch) or export ELASTICSEARCH_URL');
-  }
-  return new URL(value);
+  return new URL(requireElasticsearchUrl());
 }
 
 /** GET with credentials from the URL (fetch refuses URLs that carry them) sent as Basic auth. */
