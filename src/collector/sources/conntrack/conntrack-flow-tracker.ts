@@ -1,0 +1,257 @@
+/**
+ * Turns conntrack events and table snapshots into flow records with packet/byte *deltas*.
+ *
+ * conntrack's counters are cumulative per entry; the wire contract wants "since the last
+ * report". The tracker remembers, per live entry, what it has reported so far:
+ *
+ * - NEW event → a `new` record (counters 0: the kernel sends none on NEW), entry remembered
+ *   with its start time;
+ * - snapshot (`conntrack -L`) line → an `update` record with the growth since the last report
+ *   when anything changed (counters, TCP state, assured/unreplied); an entry not seen before
+ *   (it predates the agent, or its NEW event was lost) → a `new` record with its whole
+ *   counters, start time from `delta-time` when timestamps are on;
+ * - DESTROY event → a `destroy` record with the remaining growth; the entry is forgotten and
+ *   remembered as destroyed for a while, so a snapshot that raced with the event does not
+ *   resurrect it;
+ * - an entry missing from a complete snapshot that started after its last sighting → a
+ *   `destroy` record with zero deltas (its DESTROY event was lost, e.g. ENOBUFS).
+ *
+ * Pure and synchronous: time comes in with the calls, records go out as return values.
+ */
+import type { FlowRecordData, FlowTupleData, TcpState } from '../../../proto/flow-batch-codec.ts';
+import { ipToBytes } from '../../../proto/ip-address-bytes.ts';
+import type { ConntrackEntry, ConntrackTuple } from './conntrack-event-parser.ts';
+
+/** Options of {@link ConntrackFlowTracker}. */
+export interface ConntrackFlowTrackerOptions {
+  /** Node name written into every record. */
+  nodeName: string;
+  /** How long a destroyed entry's key is remembered to ignore stale snapshot lines (ms; default 60 000). */
+  destroyedKeyRetentionMs?: number;
+}
+
+interface TrackedFlow {
+  key: string;
+  startTimeUnixNano: bigint;
+  lastSeenMs: number;
+  reported: { originalPackets: number; originalBytes: number; replyPackets: number; replyBytes: number };
+  tcpState: TcpState;
+  assured: boolean;
+  unreplied: boolean;
+  /** The entry of the last report, to rebuild a `destroy` record when the DESTROY event was lost. */
+  lastEntry: ConntrackEntry;
+}
+
+const TCP_STATES = new Set<string>([
+  'NONE',
+  'SYN_SENT',
+  'SYN_RECV',
+  'ESTABLISHED',
+  'FIN_WAIT',
+  'CLOSE_WAIT',
+  'LAST_ACK',
+  'TIME_WAIT',
+  'CLOSE',
+  'SYN_SENT2',
+]);
+
+/** Maps conntrack's TCP state names to the wire enum; old kernels print SYN_SENT2 as LISTEN. */
+function tcpStateOf(entry: ConntrackEntry): TcpState {
+  if (entry.protocolName !== 'tcp' || entry.state === null) return 'unspecified';
+  if (entry.state === 'LISTEN') return 'SYN_SENT2';
+  return TCP_STATES.has(entry.state) ? (entry.state as TcpState) : 'unspecified';
+}
+
+function tupleOf(t: ConntrackTuple): FlowTupleData {
+  return { srcIp: ipToBytes(t.src), dstIp: ipToBytes(t.dst), srcPort: t.sport ?? 0, dstPort: t.dport ?? 0 };
+}
+
+/** Identity of a live conntrack entry: its id plus its original tuple (ids can be reused after destroy). */
+export function conntrackFlowKey(entry: ConntrackEntry): string {
+  const o = entry.original;
+  return `${entry.id ?? 'noid'}|${entry.protocol}|${o.src}|${o.sport ?? o.icmpId ?? ''}|${o.dst}|${o.dport ?? o.icmpType ?? ''}`;
+}
+
+const msToNano = (ms: number): bigint => BigInt(Math.round(ms * 1000)) * 1000n;
+
+/** Keeps per-connection reported counters and emits delta records; see the module comment. */
+export class ConntrackFlowTracker {
+  private readonly flows = new Map<string, TrackedFlow>();
+  private readonly destroyed = new Map<string, number>();
+  private readonly nodeName: string;
+  private readonly destroyedKeyRetentionMs: number;
+
+  constructor(options: ConntrackFlowTrackerOptions) {
+    this.nodeName = options.nodeName;
+    this.destroyedKeyRetentionMs = options.destroyedKeyRetentionMs ?? 60_000;
+  }
+
+  /** Number of live entries being tracked. */
+  get size(): number {
+    return this.flows.size;
+  }
+
+  /**
+   * Handles one event line (`conntrack -E`). `nowMs` is used when the line has no timestamp.
+   * Returns the records to emit (zero or one).
+   */
+  handleEvent(entry: ConntrackEntry, nowMs: number): FlowRecordData[] {
+    const atMs = entry.timestamp !== null ? entry.timestamp * 1000 : nowMs;
+    const key = conntrackFlowKey(entry);
+    switch (entry.eventType) {
+      case 'new': {
+        if (this.flows.has(key)) return []; // already known (a snapshot got there first)
+        this.destroyed.delete(key);
+        const flow = this.track(key, entry, msToNano(atMs), atMs);
+        return [this.record(entry, flow, 'new', atMs)];
+      }
+      case 'update': {
+        return this.observe(entry, atMs, key);
+      }
+      case 'destroy': {
+        let flow = this.flows.get(key);
+        if (!flow) {
+          if (this.destroyed.has(key)) return [];
+          // Never seen (agent started after it was created and no snapshot caught it).
+          const start = entry.deltaTimeSeconds !== null ? msToNano(atMs - entry.deltaTimeSeconds * 1000) : 0n;
+          flow = this.track(key, entry, start, atMs);
+        }
+        this.flows.delete(key);
+        this.destroyed.set(key, atMs);
+        return [this.record(entry, flow, 'destroy', atMs)];
+      }
+      default:
+        return [];
+    }
+  }
+
+  /**
+   * Handles a complete table snapshot (`conntrack -L` of every family), taken starting at
+   * `startedAtMs` and finished at `finishedAtMs`. Returns `new`/`update` records for entries that
+   * changed and `destroy` records for entries that vanished without a DESTROY event.
+   */
+  handleSnapshot(entries: readonly ConntrackEntry[], startedAtMs: number, finishedAtMs: number): FlowRecordData[] {
+    const records: FlowRecordData[] = [];
+    const seen = new Set<string>();
+    for (const entry of entries) {
+      const key = conntrackFlowKey(entry);
+      seen.add(key);
+      records.push(...this.observe(entry, finishedAtMs, key));
+    }
+    for (const [key, flow] of this.flows) {
+      if (seen.has(key) || flow.lastSeenMs >= startedAtMs) continue;
+      this.flows.delete(key);
+      this.destroyed.set(key, finishedAtMs);
+      records.push(this.vanishedRecord(flow, finishedAtMs));
+    }
+    for (const [key, atMs] of this.destroyed) {
+      if (finishedAtMs - atMs > this.destroyedKeyRetentionMs) this.destroyed.delete(key);
+    }
+    return records;
+  }
+
+  private observe(entry: ConntrackEntry, atMs: number, key: string): FlowRecordData[] {
+    if (this.destroyed.has(key)) return []; // a snapshot line that raced with its DESTROY event
+    const flow = this.flows.get(key);
+    if (!flow) {
+      const start = entry.deltaTimeSeconds !== null ? msToNano(atMs - entry.deltaTimeSeconds * 1000) : 0n;
+      const created = this.track(key, entry, start, atMs);
+      return [this.record(entry, created, 'new', atMs)];
+    }
+    flow.lastSeenMs = atMs;
+    const o = entry.original;
+    const r = entry.reply;
+    const changed =
+      (o.packets ?? 0) !== flow.reported.originalPackets ||
+      (o.bytes ?? 0) !== flow.reported.originalBytes ||
+      (r.packets ?? 0) !== flow.reported.replyPackets ||
+      (r.bytes ?? 0) !== flow.reported.replyBytes ||
+      tcpStateOf(entry) !== flow.tcpState ||
+      entry.assured !== flow.assured ||
+      entry.unreplied !== flow.unreplied;
+    return changed ? [this.record(entry, flow, 'update', atMs)] : [];
+  }
+
+  private track(key: string, entry: ConntrackEntry, startTimeUnixNano: bigint, atMs: number): TrackedFlow {
+    const flow: TrackedFlow = {
+      key,
+      startTimeUnixNano,
+      lastSeenMs: atMs,
+      reported: { originalPackets: 0, originalBytes: 0, replyPackets: 0, replyBytes: 0 },
+      tcpState: tcpStateOf(entry),
+      assured: entry.assured,
+      unreplied: entry.unreplied,
+      lastEntry: entry,
+    };
+    this.flows.set(key, flow);
+    return flow;
+  }
+
+  /** Builds a record with the counter growth since the last report, and remembers the new totals. */
+  private record(entry: ConntrackEntry, flow: TrackedFlow, eventKind: FlowRecordData['eventKind'], atMs: number): FlowRecordData {
+    const o = entry.original;
+    const r = entry.reply;
+    const countersValid = o.packets !== undefined && r.packets !== undefined;
+    // A counter below what was reported means the entry's counters were zeroed (conntrack -Z):
+    // everything it shows now is new.
+    const delta = (now: number | undefined, before: number): number => (now === undefined ? 0 : now >= before ? now - before : now);
+    const rec: FlowRecordData = {
+      source: 'conntrack',
+      nodeName: this.nodeName,
+      startTimeUnixNano: flow.startTimeUnixNano,
+      endTimeUnixNano: msToNano(atMs),
+      ipVersion: entry.ipVersion,
+      protocol: entry.protocol,
+      original: tupleOf(o),
+      reply: tupleOf(r),
+      originalPackets: delta(o.packets, flow.reported.originalPackets),
+      originalBytes: delta(o.bytes, flow.reported.originalBytes),
+      replyPackets: delta(r.packets, flow.reported.replyPackets),
+      replyBytes: delta(r.bytes, flow.reported.replyBytes),
+      eventKind,
+      tcpState: tcpStateOf(entry),
+      assured: entry.assured,
+      unreplied: entry.unreplied,
+      conntrackId: entry.id ?? 0,
+      conntrackMark: entry.mark ?? 0,
+      dataplaneVerdict: 'unknown',
+      ruleHint: '',
+      icmpType: o.icmpType ?? 0,
+      icmpCode: o.icmpCode ?? 0,
+      icmpId: o.icmpId ?? 0,
+      countersValid,
+    };
+    if (rec.startTimeUnixNano > rec.endTimeUnixNano) rec.startTimeUnixNano = rec.endTimeUnixNano;
+    if (countersValid) {
+      flow.reported = {
+        originalPackets: o.packets ?? 0,
+        originalBytes: o.bytes ?? 0,
+        replyPackets: r.packets ?? 0,
+        replyBytes: r.bytes ?? 0,
+      };
+    }
+    flow.tcpState = rec.tcpState;
+    flow.assured = entry.assured;
+    flow.unreplied = entry.unreplied;
+    flow.lastSeenMs = atMs;
+    flow.lastEntry = entry;
+    return rec;
+  }
+
+  private vanishedRecord(flow: TrackedFlow, atMs: number): FlowRecordData {
+    const last = flow.lastEntry;
+    // Report no further growth: the final counters died with the entry.
+    const frozen: ConntrackEntry = {
+      ...last,
+      original: { ...last.original, packets: flow.reported.originalPackets, bytes: flow.reported.originalBytes },
+      reply: { ...last.reply, packets: flow.reported.replyPackets, bytes: flow.reported.replyBytes },
+    };
+    if (last.original.packets === undefined) {
+      delete frozen.original.packets;
+      delete frozen.original.bytes;
+      delete frozen.reply.packets;
+      delete frozen.reply.bytes;
+    }
+    return this.record(frozen, flow, 'destroy', atMs);
+  }
+}

@@ -1,0 +1,165 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isConntrackNoiseLine, parseConntrackLine, type ConntrackEntry } from '../../../src/collector/sources/conntrack/conntrack-event-parser.ts';
+import { ConntrackFlowTracker } from '../../../src/collector/sources/conntrack/conntrack-flow-tracker.ts';
+import { encodeFlowBatch, type FlowRecordData } from '../../../src/proto/flow-batch-codec.ts';
+import { bytesToIp } from '../../../src/proto/ip-address-bytes.ts';
+
+const dataDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../testdata/conntrack');
+const parseFile = (file: string): ConntrackEntry[] =>
+  readFileSync(path.join(dataDir, file), 'utf8')
+    .split('\n')
+    .filter((l) => !isConntrackNoiseLine(l))
+    .map(parseConntrackLine);
+
+const events = parseFile('events.txt');
+const snapshot1 = parseFile('list-1.txt');
+const snapshot2 = parseFile('list-2.txt');
+// The snapshots were taken 1 s and 3 s after the last NEW event (see capture.sh), before the flush.
+const lastNew = Math.max(...events.filter((e) => e.eventType === 'new').map((e) => e.timestamp!)) * 1000;
+const S1 = lastNew + 1000;
+const S2 = lastNew + 3000;
+
+/** Replays the capture in time order: NEW events, snapshot 1, snapshot 2, DESTROY events. */
+function replayCapture(tracker: ConntrackFlowTracker): FlowRecordData[] {
+  const out: FlowRecordData[] = [];
+  for (const e of events.filter((x) => x.eventType === 'new')) out.push(...tracker.handleEvent(e, 0));
+  out.push(...tracker.handleSnapshot(snapshot1, S1, S1 + 20));
+  out.push(...tracker.handleSnapshot(snapshot2, S2, S2 + 20));
+  for (const e of events.filter((x) => x.eventType === 'destroy')) out.push(...tracker.handleEvent(e, 0));
+  return out;
+}
+
+const recordsOf = (records: FlowRecordData[], id: number) => records.filter((r) => r.conntrackId === id);
+const sum = (records: FlowRecordData[], f: 'originalPackets' | 'originalBytes' | 'replyPackets' | 'replyBytes') =>
+  records.reduce((acc, r) => acc + r[f], 0);
+
+describe('conntrack flow tracker on the captured event stream and snapshots', () => {
+  const records = replayCapture(new ConntrackFlowTracker({ nodeName: 'node-a' }));
+
+  it('reports the long-lived connection as new, two updates with the growth of each interval, destroy with the rest', () => {
+    const flow = recordsOf(records, 2016324409);
+    assert.deepEqual(
+      flow.map((r) => [r.eventKind, r.originalPackets, r.originalBytes, r.replyPackets, r.replyBytes, r.tcpState]),
+      [
+        ['new', 0, 0, 0, 0, 'SYN_SENT'],
+        ['update', 3, 1164, 2, 112, 'ESTABLISHED'],
+        ['update', 1, 4052, 1, 52, 'ESTABLISHED'],
+        ['destroy', 2, 104, 1, 52, 'TIME_WAIT'],
+      ],
+    );
+    // 5000 bytes of payload + headers: the deltas add up to the kernel's final counters.
+    assert.equal(sum(flow, 'originalBytes'), 5320);
+    assert.equal(sum(flow, 'replyBytes'), 216);
+  });
+
+  it('for every flow, the deltas add up to the final counters of its DESTROY event', () => {
+    for (const destroyed of events.filter((e) => e.eventType === 'destroy')) {
+      const flow = recordsOf(records, destroyed.id!);
+      assert.equal(flow[0]!.eventKind, 'new', `flow ${destroyed.id} starts with new`);
+      assert.equal(flow.at(-1)!.eventKind, 'destroy', `flow ${destroyed.id} ends with destroy`);
+      assert.equal(sum(flow, 'originalPackets'), destroyed.original.packets);
+      assert.equal(sum(flow, 'originalBytes'), destroyed.original.bytes);
+      assert.equal(sum(flow, 'replyPackets'), destroyed.reply.packets);
+      assert.equal(sum(flow, 'replyBytes'), destroyed.reply.bytes);
+    }
+  });
+
+  it('does not report unchanged entries again', () => {
+    // The first TCP connection was already closed (TIME_WAIT, final counters) at snapshot 1:
+    // snapshot 1 reports its counters, snapshot 2 has nothing new to say.
+    const flow = recordsOf(records, 38671004);
+    assert.deepEqual(flow.map((r) => r.eventKind), ['new', 'update', 'destroy']);
+    assert.deepEqual([flow[2]!.originalBytes, flow[2]!.replyBytes], [0, 0]);
+  });
+
+  it('keeps DNAT visible: original destination is the service, reply source the backend', () => {
+    const [created] = recordsOf(records, 1472689141);
+    assert.ok(created);
+    assert.equal(bytesToIp(created.original.dstIp), '10.231.1.10');
+    assert.equal(created.original.dstPort, 80);
+    assert.equal(bytesToIp(created.reply.srcIp), '10.231.0.2');
+    assert.equal(created.reply.srcPort, 8080);
+  });
+
+  it('carries times, flags, ICMP fields and validity into the records', () => {
+    const flow = recordsOf(records, 3058942792);
+    const [created, , destroyed] = [flow[0]!, flow[1], flow.at(-1)!];
+    assert.equal(created.startTimeUnixNano, 1_795_764_753_950_667_000n);
+    assert.equal(destroyed.startTimeUnixNano, created.startTimeUnixNano);
+    assert.equal(destroyed.endTimeUnixNano, 1_795_764_760_315_223_000n);
+    assert.equal(created.unreplied, true);
+    assert.equal(destroyed.unreplied, false);
+    assert.deepEqual([created.protocol, created.icmpType, created.icmpCode, created.icmpId], [1, 8, 0, 8761]);
+    assert.equal(created.countersValid, false, 'NEW events carry no counters');
+    assert.equal(destroyed.countersValid, true);
+    const udp = recordsOf(records, 3740173957).at(-1)!;
+    assert.equal(udp.unreplied, true);
+    assert.equal(udp.tcpState, 'unspecified');
+  });
+
+  it('produces records the wire codec accepts', () => {
+    const bytes = encodeFlowBatch({ agentId: 'a', bootId: 'b', sequence: 1, records, sentTimeUnixNano: 1n, nodeName: 'node-a' });
+    assert.ok(bytes.length > 0);
+    assert.equal(records.length, 8 + 8 + 8 + 1); // new + destroy per flow, updates from snapshot 1 (8) and snapshot 2 (1)
+  });
+});
+
+describe('conntrack flow tracker edge cases', () => {
+  it('reports entries first seen in a snapshot as new, with full counters and a start from delta-time', () => {
+    const tracker = new ConntrackFlowTracker({ nodeName: 'n' });
+    const finished = 1_795_764_757_000;
+    const records = tracker.handleSnapshot(snapshot2, finished - 50, finished);
+    assert.equal(records.length, snapshot2.length);
+    const long = recordsOf(records, 2016324409)[0]!;
+    assert.equal(long.eventKind, 'new');
+    assert.deepEqual([long.originalPackets, long.originalBytes], [4, 5216]);
+    assert.equal(long.startTimeUnixNano, BigInt(finished - 3000) * 1_000_000n);
+  });
+
+  it('ignores a snapshot line that raced with the DESTROY event of its entry', () => {
+    const tracker = new ConntrackFlowTracker({ nodeName: 'n' });
+    const destroy = events.find((e) => e.eventType === 'destroy' && e.id === 2016324409)!;
+    tracker.handleEvent(events.find((e) => e.eventType === 'new' && e.id === 2016324409)!, 0);
+    assert.equal(tracker.handleEvent(destroy, 0).length, 1);
+    const stale = tracker.handleSnapshot([snapshot2.find((e) => e.id === 2016324409)!], S2, S2 + 10);
+    assert.deepEqual(stale, []);
+    assert.equal(tracker.size, 0);
+  });
+
+  it('closes entries that vanished without a DESTROY event, but not those seen after the snapshot started', () => {
+    const tracker = new ConntrackFlowTracker({ nodeName: 'n' });
+    tracker.handleSnapshot(snapshot1, S1, S1 + 10);
+    assert.equal(tracker.size, snapshot1.length);
+    // A NEW event processed while the next snapshot was being read: not in the snapshot, but alive.
+    const lateNew = { ...events.find((e) => e.eventType === 'new')!, id: 999, timestamp: (S2 + 5) / 1000 };
+    tracker.handleEvent(lateNew, 0);
+    const onlyLong = snapshot2.filter((e) => e.id === 2016324409);
+    const records = tracker.handleSnapshot(onlyLong, S2, S2 + 10);
+    const closed = records.filter((r) => r.eventKind === 'destroy');
+    assert.equal(closed.length, snapshot1.length - 1);
+    assert.ok(closed.every((r) => r.originalBytes === 0 && r.replyBytes === 0), 'no invented traffic');
+    assert.equal(tracker.size, 2); // the long-lived connection and the late NEW
+    assert.equal(recordsOf(records, 2016324409)[0]!.originalBytes, 5216 - 1164);
+  });
+
+  it('marks counters invalid and zero when accounting is off', () => {
+    const tracker = new ConntrackFlowTracker({ nodeName: 'n' });
+    const [rec] = tracker.handleSnapshot(parseFile('list-acct-off.txt'), 1000, 1010);
+    assert.ok(rec);
+    assert.equal(rec.countersValid, false);
+    assert.deepEqual([rec.originalPackets, rec.originalBytes, rec.replyPackets, rec.replyBytes], [0, 0, 0, 0]);
+  });
+
+  it('treats counters that went down (conntrack -Z) as a fresh start instead of a negative delta', () => {
+    const tracker = new ConntrackFlowTracker({ nodeName: 'n' });
+    const entry = snapshot2.find((e) => e.id === 2016324409)!;
+    tracker.handleSnapshot([entry], 0, 10);
+    const zeroed = { ...entry, original: { ...entry.original, packets: 1, bytes: 52 }, reply: { ...entry.reply, packets: 0, bytes: 0 } };
+    const [rec] = tracker.handleSnapshot([zeroed], 20, 30);
+    assert.deepEqual([rec!.originalPackets, rec!.originalBytes, rec!.replyPackets], [1, 52, 0]);
+  });
+});
