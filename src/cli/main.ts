@@ -3,6 +3,7 @@
  * its command (`register*Command(program)`), so this file only wires them together.
  */
 import { Command, CommanderError } from 'commander';
+import { registerInventoryCommand } from '../inventory/topic/inventory-command.ts';
 import { registerServicesCommand } from '../services/services-command.ts';
 
 /** Builds the full command tree; exported for tests that drive the CLI in process. */
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError();
   registerServicesCommand(program);
+  registerInventoryCommand(program);
   return program;
 }
 
