@@ -1,0 +1,52 @@
+/**
+ * Policy hits and their Calico ≥ 3.32 string form
+ * `<index>|<tier>|<kind>:[<namespace>/]<name>|<action>|<rule index>` (calico-policy.md §3.2).
+ */
+import type { PolicyShortKind } from '../model/resources.ts';
+
+export type HitAction = 'allow' | 'deny' | 'pass';
+export type HitKind = PolicyShortKind | 'pro';
+
+/** The tier name Calico uses for profile hits. */
+export const PROFILE_TIER = '__PROFILE__';
+/** Name used for the enforced "no profile matched" hit (`pro:__NO_MATCH__|deny|0`). */
+export const NO_MATCH = '__NO_MATCH__';
+
+export interface PolicyHit {
+  /** Position in its trace (enforced and pending traces count separately). */
+  readonly index: number;
+  readonly tier: string;
+  readonly kind: HitKind;
+  readonly namespace: string | null;
+  readonly name: string;
+  readonly action: HitAction;
+  /** Rule index; -1 = end-of-tier (or pending no-profile-match). */
+  readonly ruleIndex: number;
+  /** This hit is a tier's default action, attributed to `name`. */
+  readonly endOfTier: boolean;
+  /** The matched rule has L7 (http) criteria that were not evaluated. */
+  readonly l7Unevaluated: boolean;
+}
+
+export function hitString(h: PolicyHit): string {
+  return `${h.index}|${h.tier}|${h.kind}:${h.namespace ? `${h.namespace}/` : ''}${h.name}|${h.action}|${h.ruleIndex}`;
+}
+
+/** Parses a 3.32+ hit string back into its parts; null when malformed. */
+export function parseHitString(s: string): Omit<PolicyHit, 'endOfTier' | 'l7Unevaluated'> | null {
+  const parts = s.split('|');
+  if (parts.length !== 5) return null;
+  const [idx, tier, id, action, rule] = parts as [string, string, string, string, string];
+  if (!/^[0-9]+$/.test(idx) || !/^-?[0-9]+$/.test(rule) || tier === '') return null;
+  if (action !== 'allow' && action !== 'deny' && action !== 'pass') return null;
+  const colon = id.indexOf(':');
+  if (colon < 0) return null;
+  const kind = id.slice(0, colon) as HitKind;
+  if (!['gnp', 'np', 'knp', 'sgnp', 'snp', 'sknp', 'pro'].includes(kind)) return null;
+  const rest = id.slice(colon + 1);
+  const slash = rest.indexOf('/');
+  const namespace = slash >= 0 ? rest.slice(0, slash) : null;
+  const name = slash >= 0 ? rest.slice(slash + 1) : rest;
+  if (name === '') return null;
+  return { index: Number(idx), tier, kind, namespace, name, action, ruleIndex: Number(rule) };
+}
