@@ -3,6 +3,7 @@
  * its command (`register*Command(program)`), so this file only wires them together.
  */
 import { Command, CommanderError } from 'commander';
+import { registerExplainCommand } from '../inventory/explain-command.ts';
 import { registerInventoryCommand } from '../inventory/topic/inventory-command.ts';
 import { registerServicesCommand } from '../services/services-command.ts';
 
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerServicesCommand(program);
   registerInventoryCommand(program);
+  registerExplainCommand(program);
   return program;
 }
 

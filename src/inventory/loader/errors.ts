@@ -10,7 +10,7 @@ export interface LoadIssue {
   readonly severity: IssueSeverity;
   /** File name as given to the loader (or a label such as `<stdin>`). */
   readonly file: string;
-  /** 1-based document number within the file (multi-document YAML). */
+  /** 1-based document number within the file (multi-document YAML); 0 for file-level problems. */
   readonly document: number;
   /** Field path inside the document, e.g. `spec.ingress[0].source.selector`; `` for the document itself. */
   readonly path: string;
@@ -21,8 +21,9 @@ export interface LoadIssue {
   readonly message: string;
 }
 
+/** `file: document N: path: reason` (document 0 = the file itself, e.g. unreadable). */
 export function formatIssue(file: string, document: number, path: string, reason: string): string {
-  return `${file}: document ${document}${path ? `: ${path}` : ''}: ${reason}`;
+  return `${file}${document > 0 ? `: document ${document}` : ''}${path ? `: ${path}` : ''}: ${reason}`;
 }
 
 export function makeIssue(severity: IssueSeverity, file: string, document: number, path: string, reason: string, column?: number): LoadIssue {
