@@ -3,6 +3,7 @@
  * its command (`register*Command(program)`), so this file only wires them together.
  */
 import { Command, CommanderError } from 'commander';
+import { registerCollectCommand } from '../collector/collect-command.ts';
 import { registerExplainCommand } from '../inventory/explain-command.ts';
 import { registerInventoryCommand } from '../inventory/topic/inventory-command.ts';
 import { registerServicesCommand } from '../services/services-command.ts';
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerServicesCommand(program);
   registerInventoryCommand(program);
   registerExplainCommand(program);
+  registerCollectCommand(program);
   return program;
 }
 

@@ -1,0 +1,94 @@
+/**
+ * `segflow collect`: runs the node agent until SIGINT/SIGTERM.
+ *
+ *   segflow collect --brokers 127.0.0.1:9092 --node-name node1 --source conntrack
+ *   segflow collect --brokers kafka:9092 --netns node1 --enable-conntrack-sysctls --http-port 9465
+ */
+import { Option, type Command } from 'commander';
+import { parseBrokerList } from '../shared/kafka-client.ts';
+import { createLogger } from '../shared/logger.ts';
+import { Collector } from './collector.ts';
+import { DEFAULT_COLLECTOR_HTTP_PORT, type CollectorConfigInput, type CollectorSourceName } from './collector-config.ts';
+
+interface CollectOptions {
+  brokers: string;
+  nodeName?: string;
+  agentId?: string;
+  source: CollectorSourceName[];
+  topic: string;
+  snapshotInterval: string;
+  netns?: string;
+  conntrackPath: string;
+  enableConntrackSysctls?: boolean;
+  batchMaxRecords: string;
+  batchMaxDelay: string;
+  spoolDir?: string;
+  spoolMaxBytes: string;
+  httpHost: string;
+  httpPort: string;
+  http: boolean;
+}
+
+const integer = (name: string, value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer, got ${JSON.stringify(value)}`);
+  return n;
+};
+
+/** Maps the command's options onto the collector configuration. */
+export function collectOptionsToConfig(options: CollectOptions): CollectorConfigInput {
+  return {
+    ...(options.nodeName ? { nodeName: options.nodeName } : {}),
+    ...(options.agentId ? { agentId: options.agentId } : {}),
+    sources: options.source,
+    conntrack: {
+      snapshotIntervalMs: integer('snapshot-interval', options.snapshotInterval) * 1000,
+      conntrackPath: options.conntrackPath,
+      commandPrefix: options.netns ? ['ip', 'netns', 'exec', options.netns] : [],
+      enableSysctls: options.enableConntrackSysctls ?? false,
+    },
+    batch: { maxRecords: integer('batch-max-records', options.batchMaxRecords), maxDelayMs: integer('batch-max-delay', options.batchMaxDelay) },
+    kafka: { brokers: parseBrokerList(options.brokers), topic: options.topic },
+    spool: { ...(options.spoolDir ? { directory: options.spoolDir } : {}), maxBytes: integer('spool-max-bytes', options.spoolMaxBytes) },
+    http: options.http ? { host: options.httpHost, port: integer('http-port', options.httpPort) } : null,
+  };
+}
+
+/** Adds `segflow collect` to the program. */
+export function registerCollectCommand(program: Command): void {
+  program
+    .command('collect')
+    .description('run the node agent: read flows (conntrack), batch them, publish to Kafka (spooling to disk while Kafka is down)')
+    .requiredOption('--brokers <list>', 'Kafka bootstrap brokers, host:port[,host:port...]', process.env.KAFKA_BROKERS)
+    .option('--node-name <name>', 'node name for records and the message key (default: host name)')
+    .option('--agent-id <id>', 'agent identity for sequence numbers (default: node name)')
+    .addOption(new Option('--source <name...>', 'flow sources to run').choices(['conntrack']).default(['conntrack']))
+    .option('--topic <name>', 'Kafka topic for raw flow batches', 'flows.raw')
+    .option('--snapshot-interval <seconds>', 'conntrack table snapshot interval (report interval of long-lived flows)', '10')
+    .option('--netns <name>', 'watch the conntrack table of this named network namespace (runs conntrack through ip netns exec)')
+    .option('--conntrack-path <path>', 'the conntrack executable', 'conntrack')
+    .option('--enable-conntrack-sysctls', 'turn on net.netfilter.nf_conntrack_acct and nf_conntrack_timestamp if they are off')
+    .option('--batch-max-records <n>', 'records per batch at most', '2000')
+    .option('--batch-max-delay <ms>', 'longest a record waits for its batch, ms', '1000')
+    .option('--spool-dir <path>', 'disk spool directory for when Kafka is unreachable (default: under the temp dir)')
+    .option('--spool-max-bytes <n>', 'disk spool cap in bytes; the oldest batches are dropped (and counted) beyond it', String(256 * 1024 * 1024))
+    .option('--http-host <host>', 'health/metrics endpoint address', '0.0.0.0')
+    .option('--http-port <port>', 'health/metrics endpoint port (/healthz, /status, /metrics)', String(DEFAULT_COLLECTOR_HTTP_PORT))
+    .option('--no-http', 'do not serve the health/metrics endpoint')
+    .action(async (options: CollectOptions) => {
+      const logger = createLogger('collector');
+      const collector = new Collector(collectOptionsToConfig(options), { logger });
+      await collector.start();
+      await new Promise<void>((resolve) => {
+        const onSignal = (signal: NodeJS.Signals): void => {
+          logger.info({ signal }, 'stopping');
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+          resolve();
+        };
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
+      });
+      await collector.stop();
+    });
+}

@@ -1,0 +1,142 @@
+/**
+ * Configuration of the node agent (`segflow collect`), with defaults. Every option is
+ * documented here; the CLI maps its flags onto {@link CollectorConfigInput}.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import type { KafkaConfig } from 'kafkajs';
+
+/** Flow sources the agent can run. (`synthetic` and `ebpf` are still to come.) */
+export type CollectorSourceName = 'conntrack';
+
+/** Complete collector configuration (see {@link resolveCollectorConfig} for the defaults). */
+export interface CollectorConfig {
+  /** Node name: written into every record and used as the Kafka message key. Default: the host name. */
+  nodeName: string;
+  /** Agent identity in every batch (sequence numbers are per agent and boot). Default: the node name. */
+  agentId: string;
+  /** Sources to run. Default: `['conntrack']`. */
+  sources: CollectorSourceName[];
+  conntrack: {
+    /** Table snapshot interval, ms: how often long-lived flows report their deltas. Default 10 000. */
+    snapshotIntervalMs: number;
+    /** The `conntrack` executable. Default `conntrack` (from PATH). */
+    conntrackPath: string;
+    /** Command prefix to reach another network namespace, e.g. `['ip','netns','exec','node1']`. Default none. */
+    commandPrefix: string[];
+    /** Turn on `nf_conntrack_acct` and `nf_conntrack_timestamp` when off (needs CAP_NET_ADMIN). Default false. */
+    enableSysctls: boolean;
+    /** Netlink buffer of the event socket, bytes. Default 8 MiB. */
+    eventBufferBytes: number;
+  };
+  batch: {
+    /** Records per batch at most. Default 2000. */
+    maxRecords: number;
+    /** Longest a record waits for its batch to close, ms. Default 1000. */
+    maxDelayMs: number;
+    /** Largest encoded batch, bytes (Kafka's default message limit is ~1 MiB). Default 900 000. */
+    maxBytes: number;
+  };
+  kafka: {
+    /** Bootstrap brokers, `host:port`. Required. */
+    brokers: string[];
+    /** Topic for raw flow batches. Default `flows.raw`. */
+    topic: string;
+    /** Kafka client id. Default `segflow-collector-<node>`. */
+    clientId: string;
+    /** Bound on one send (connect + produce + acks), ms; past it the batch is spooled. Default 10 000. */
+    sendTimeoutMs: number;
+    /** Create the topic if missing. Default true. */
+    ensureTopic: boolean;
+    /** Partitions of a topic the collector creates. Default 6. */
+    topicPartitions: number;
+    /** Extra kafkajs client settings (ssl, sasl, socketFactory, ...). Default none. */
+    clientOverrides: Partial<KafkaConfig>;
+  };
+  spool: {
+    /** Spool directory (one collector per directory). Default `<tmpdir>/segflow-collector-spool-<agent>`. */
+    directory: string;
+    /** Disk cap of the spool, bytes; the oldest batches are dropped (and counted) beyond it. Default 256 MiB. */
+    maxBytes: number;
+    /** Segment file size, bytes. Default 8 MiB (at most maxBytes / 4). */
+    segmentBytes: number;
+    /** fsync each spooled batch. Default true. */
+    fsync: boolean;
+  };
+  /** Health/metrics HTTP endpoint; `null` disables it. Default `0.0.0.0:9465`. */
+  http: { host: string; port: number } | null;
+}
+
+/** Partial configuration: every field optional except the Kafka brokers. */
+export interface CollectorConfigInput {
+  nodeName?: string;
+  agentId?: string;
+  sources?: CollectorSourceName[];
+  conntrack?: Partial<CollectorConfig['conntrack']>;
+  batch?: Partial<CollectorConfig['batch']>;
+  kafka: Partial<CollectorConfig['kafka']> & { brokers: string[] };
+  spool?: Partial<CollectorConfig['spool']>;
+  http?: Partial<NonNullable<CollectorConfig['http']>> | null;
+}
+
+/** Default health/metrics port. */
+export const DEFAULT_COLLECTOR_HTTP_PORT = 9465;
+
+/** Fills in the defaults and checks the values; throws with the name of the bad option. */
+export function resolveCollectorConfig(input: CollectorConfigInput): CollectorConfig {
+  const nodeName = input.nodeName ?? os.hostname();
+  const agentId = input.agentId ?? nodeName;
+  const spoolMax = input.spool?.maxBytes ?? 256 * 1024 * 1024;
+  const config: CollectorConfig = {
+    nodeName,
+    agentId,
+    sources: input.sources ?? ['conntrack'],
+    conntrack: {
+      snapshotIntervalMs: 10_000,
+      conntrackPath: 'conntrack',
+      commandPrefix: [],
+      enableSysctls: false,
+      eventBufferBytes: 8 * 1024 * 1024,
+      ...input.conntrack,
+    },
+    batch: { maxRecords: 2000, maxDelayMs: 1000, maxBytes: 900_000, ...input.batch },
+    kafka: {
+      topic: 'flows.raw',
+      clientId: `segflow-collector-${nodeName}`,
+      sendTimeoutMs: 10_000,
+      ensureTopic: true,
+      topicPartitions: 6,
+      clientOverrides: {},
+      ...input.kafka,
+    },
+    spool: {
+      directory: path.join(os.tmpdir(), `segflow-collector-spool-${agentId.replace(/[^A-Za-z0-9._-]/g, '_')}`),
+      segmentBytes: Math.min(8 * 1024 * 1024, Math.floor(spoolMax / 4)),
+      fsync: true,
+      ...input.spool,
+      maxBytes: spoolMax,
+    },
+    http: input.http === null ? null : { host: '0.0.0.0', port: DEFAULT_COLLECTOR_HTTP_PORT, ...input.http },
+  };
+  const positive: Array<[string, number]> = [
+    ['conntrack.snapshotIntervalMs', config.conntrack.snapshotIntervalMs],
+    ['conntrack.eventBufferBytes', config.conntrack.eventBufferBytes],
+    ['batch.maxRecords', config.batch.maxRecords],
+    ['batch.maxDelayMs', config.batch.maxDelayMs],
+    ['batch.maxBytes', config.batch.maxBytes],
+    ['kafka.sendTimeoutMs', config.kafka.sendTimeoutMs],
+    ['kafka.topicPartitions', config.kafka.topicPartitions],
+    ['spool.maxBytes', config.spool.maxBytes],
+    ['spool.segmentBytes', config.spool.segmentBytes],
+  ];
+  for (const [name, value] of positive) {
+    if (!Number.isFinite(value) || value <= 0) throw new Error(`collector option ${name} must be a positive number, got ${value}`);
+  }
+  if (!config.nodeName) throw new Error('collector option nodeName is empty');
+  if (config.kafka.brokers.length === 0) throw new Error('collector option kafka.brokers is empty');
+  if (config.spool.segmentBytes > config.spool.maxBytes) throw new Error('collector option spool.segmentBytes exceeds spool.maxBytes');
+  if (config.batch.maxBytes + 12 > config.spool.segmentBytes) {
+    throw new Error(`collector option batch.maxBytes (${config.batch.maxBytes}) must fit in a spool segment (spool.segmentBytes ${config.spool.segmentBytes})`);
+  }
+  return config;
+}

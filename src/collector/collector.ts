@@ -1,0 +1,200 @@
+/**
+ * The node agent's lifecycle root: sources → {@link FlowBatcher} → {@link FlowBatchDelivery}
+ * (Kafka, or the {@link DiskSpool} while Kafka is down), plus metrics and the health endpoint.
+ *
+ * ```ts
+ * const collector = new Collector({ nodeName: 'node1', kafka: { brokers: ['127.0.0.1:9092'] } });
+ * await collector.start();
+ * ...
+ * await collector.stop();   // flushes: pending records are sent or spooled, never dropped
+ * ```
+ */
+import type { Logger } from '../shared/logger.ts';
+import { createLogger } from '../shared/logger.ts';
+import { startCollectorHttpServer, type CollectorHttpServer } from './collector-http-server.ts';
+import { CollectorMetrics } from './collector-metrics.ts';
+import { resolveCollectorConfig, type CollectorConfig, type CollectorConfigInput } from './collector-config.ts';
+import { FlowBatcher } from './flow-batcher.ts';
+import { DiskSpool } from './sinks/disk-spool.ts';
+import { FlowBatchDelivery, type DeliveryStatus } from './sinks/flow-batch-delivery.ts';
+import { KafkaFlowSink, type FlowBatchSink } from './sinks/kafka-flow-sink.ts';
+import { ConntrackSource } from './sources/conntrack/conntrack-source.ts';
+import type { FlowSource } from './sources/flow-source.ts';
+
+/** Full status document of a collector (`GET /status`). */
+export interface CollectorStatus {
+  nodeName: string;
+  agentId: string;
+  bootId: string | null;
+  state: 'created' | 'starting' | 'running' | 'stopping' | 'stopped';
+  nextSequence: number | null;
+  pendingRecords: number;
+  delivery: DeliveryStatus | null;
+  sources: Record<string, Record<string, unknown>>;
+}
+
+/** Things a test or an embedding program may substitute. */
+export interface CollectorDependencies {
+  /** Sources to run instead of the ones named in the config (e.g. the synthetic source, later). */
+  sources?: FlowSource[];
+  logger?: Logger;
+  metrics?: CollectorMetrics;
+}
+
+/** The node agent; see the module comment. */
+export class Collector {
+  /** The resolved configuration (defaults filled in). */
+  readonly config: CollectorConfig;
+  readonly metrics: CollectorMetrics;
+  private readonly logger: Logger;
+  private state: CollectorStatus['state'] = 'created';
+  private sources: FlowSource[] = [];
+  private batcher: FlowBatcher | null = null;
+  private delivery: FlowBatchDelivery | null = null;
+  private sink: FlowBatchSink | null = null;
+  private spool: DiskSpool | null = null;
+  private http: CollectorHttpServer | null = null;
+
+  constructor(
+    config: CollectorConfigInput,
+    private readonly dependencies: CollectorDependencies = {},
+  ) {
+    this.config = resolveCollectorConfig(config);
+    this.logger = dependencies.logger ?? createLogger('collector');
+    this.metrics = dependencies.metrics ?? new CollectorMetrics({ defaultMetrics: true });
+  }
+
+  /** The port of the health/metrics endpoint once started (null when disabled or not started). */
+  get httpPort(): number | null {
+    return this.http?.port ?? null;
+  }
+
+  /** The boot id of this run (null before start). */
+  get bootId(): string | null {
+    return this.batcher?.bootId ?? null;
+  }
+
+  /**
+   * Opens the spool (replaying what a previous run left), connects the pipeline, starts the
+   * HTTP endpoint and the sources. Rejects (after undoing what it started) when a source cannot
+   * start, e.g. the `conntrack` tool is missing or lacks the privileges.
+   */
+  async start(): Promise<void> {
+    if (this.state !== 'created') throw new Error(`collector cannot start from state ${this.state}`);
+    this.state = 'starting';
+    const { config, metrics, logger } = this;
+    try {
+      this.spool = await DiskSpool.open({ ...config.spool });
+      this.sink = new KafkaFlowSink({
+        brokers: config.kafka.brokers,
+        topic: config.kafka.topic,
+        clientId: config.kafka.clientId,
+        key: config.nodeName,
+        sendTimeoutMs: config.kafka.sendTimeoutMs,
+        ensureTopic: config.kafka.ensureTopic,
+        topicPartitions: config.kafka.topicPartitions,
+        clientOverrides: config.kafka.clientOverrides,
+        logger,
+      });
+      const delivery = new FlowBatchDelivery({ sink: this.sink, spool: this.spool, metrics, logger });
+      this.delivery = delivery;
+      delivery.start();
+      this.batcher = new FlowBatcher(
+        { agentId: config.agentId, nodeName: config.nodeName, ...config.batch, metrics, logger },
+        (batch) => delivery.enqueue(batch),
+      );
+      if (config.http) this.http = await startCollectorHttpServer(config.http.host, config.http.port, this.httpHandlers());
+      this.sources = this.dependencies.sources ?? this.createSources();
+      const batcher = this.batcher;
+      for (const source of this.sources) await source.start((records) => batcher.add(records));
+      this.state = 'running';
+      logger.info(
+        { nodeName: config.nodeName, agentId: config.agentId, bootId: batcher.bootId, sources: this.sources.map((s) => s.name), topic: config.kafka.topic, httpPort: this.httpPort, spool: config.spool.directory },
+        'collector started',
+      );
+    } catch (err) {
+      logger.error({ err: (err as Error).message }, 'collector failed to start');
+      await this.shutdown();
+      throw err;
+    }
+  }
+
+  /**
+   * Stops the sources (they report their last deltas), flushes the batcher, and gives the
+   * delivery up to `drainTimeoutMs` to send what is queued; whatever Kafka has not acknowledged
+   * by then stays in the spool for the next start.
+   */
+  async stop(drainTimeoutMs = 5000): Promise<void> {
+    if (this.state !== 'running') return;
+    this.state = 'stopping';
+    await this.shutdown(drainTimeoutMs);
+    this.logger.info('collector stopped');
+  }
+
+  /** Current status (also served at `/status`). */
+  status(): CollectorStatus {
+    return {
+      nodeName: this.config.nodeName,
+      agentId: this.config.agentId,
+      bootId: this.bootId,
+      state: this.state,
+      nextSequence: this.batcher?.sequence ?? null,
+      pendingRecords: this.batcher?.pendingRecords ?? 0,
+      delivery: this.delivery?.status() ?? null,
+      sources: Object.fromEntries(this.sources.map((s) => [s.name, s.status()])),
+    };
+  }
+
+  /**
+   * Waits until every batch built so far is acknowledged by Kafka (memory queue and spool
+   * empty); rejects after `timeoutMs`. Flushes the batcher first.
+   */
+  async drained(timeoutMs: number): Promise<void> {
+    this.batcher?.flush();
+    if (this.delivery) await this.delivery.drained(timeoutMs);
+  }
+
+  private createSources(): FlowSource[] {
+    return this.config.sources.map((name) => {
+      switch (name) {
+        case 'conntrack':
+          return new ConntrackSource({ nodeName: this.config.nodeName, ...this.config.conntrack, metrics: this.metrics, logger: this.logger });
+        default:
+          throw new Error(`unknown flow source ${String(name)}`);
+      }
+    });
+  }
+
+  private httpHandlers() {
+    return {
+      registry: this.metrics.registry,
+      status: () => this.status(),
+      health: () => {
+        const reasons: string[] = [];
+        if (this.state !== 'running') reasons.push(`collector is ${this.state}`);
+        for (const source of this.sources) {
+          const s = source.status();
+          if (s.running === false) reasons.push(`source ${source.name} is not running`);
+        }
+        // Kafka being down is not unhealthy: the spool covers it (and /status shows it).
+        return { healthy: reasons.length === 0, reasons };
+      },
+    };
+  }
+
+  private async shutdown(drainTimeoutMs = 0): Promise<void> {
+    for (const source of this.sources) {
+      await source.stop().catch((err: Error) => this.logger.error({ err: err.message, source: source.name }, 'source stop failed'));
+    }
+    this.batcher?.stop();
+    if (this.delivery && drainTimeoutMs > 0) {
+      await this.delivery.drained(drainTimeoutMs).catch((err: Error) => this.logger.warn({ err: err.message }, 'stopping with undelivered batches: they stay in the spool'));
+    }
+    await this.delivery?.stop();
+    await this.sink?.close();
+    await this.spool?.close();
+    await this.http?.close();
+    this.http = null;
+    this.state = 'stopped';
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * Groups flow records into `FlowBatch` messages by size and time: a batch is closed when it
+ * holds `maxRecords` records or when `maxDelayMs` has passed since its first record, whichever
+ * comes first, and it never encodes to more than `maxBytes` (an oversized batch is split).
+ * Each batch gets the next sequence number of this agent boot (1, 2, 3, ...), so the enricher
+ * can detect gaps and duplicates.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../shared/logger.ts';
+import {
+  encodeFlowBatch,
+  FlowBatchEncodeError,
+  FlowBatchTooLargeError,
+  type FlowRecordData,
+} from '../proto/flow-batch-codec.ts';
+import type { CollectorMetrics } from './collector-metrics.ts';
+
+/** An encoded batch ready for a sink. */
+export interface EncodedFlowBatch {
+  /** Sequence number inside the batch (for logs and tests). */
+  sequence: number;
+  /** Number of records in the batch. */
+  records: number;
+  /** The serialized `segflow.v1.FlowBatch`. */
+  payload: Uint8Array;
+}
+
+/** Options of {@link FlowBatcher}. */
+export interface FlowBatcherOptions {
+  /** Agent identity written into every batch. */
+  agentId: string;
+  /** Node name written into every batch. */
+  nodeName: string;
+  /** Boot id of this agent run (default: a random UUID). */
+  bootId?: string;
+  /** Close a batch at this many records (default 2000). */
+  maxRecords?: number;
+  /** Close a batch this long after its first record, ms (default 1000). */
+  maxDelayMs?: number;
+  /** Largest encoded batch, bytes (default 900 000, under Kafka's 1 MiB default). */
+  maxBytes?: number;
+  /** Clock, Unix ns (default: Date.now based). */
+  nowUnixNano?: () => bigint;
+  metrics?: CollectorMetrics;
+  logger?: Logger;
+}
+
+const defaultNow = (): bigint => BigInt(Date.now()) * 1_000_000n;
+
+/** Size- and time-bounded batching with per-boot sequence numbers; see the module comment. */
+export class FlowBatcher {
+  /** The boot id stamped on every batch of this run. */
+  readonly bootId: string;
+  private pending: FlowRecordData[] = [];
+  private nextSequence = 1;
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private readonly maxRecords: number;
+  private readonly maxDelayMs: number;
+  private readonly maxBytes: number;
+  private readonly now: () => bigint;
+
+  /** `onBatch` receives every batch, in sequence order, synchronously from add/flush/the timer. */
+  constructor(
+    private readonly options: FlowBatcherOptions,
+    private readonly onBatch: (batch: EncodedFlowBatch) => void,
+  ) {
+    this.bootId = options.bootId ?? randomUUID();
+    this.maxRecords = options.maxRecords ?? 2000;
+    this.maxDelayMs = options.maxDelayMs ?? 1000;
+    this.maxBytes = options.maxBytes ?? 900_000;
+    this.now = options.nowUnixNano ?? defaultNow;
+    if (this.maxRecords < 1) throw new Error(`maxRecords must be >= 1, got ${this.maxRecords}`);
+  }
+
+  /** Sequence number the next batch will carry. */
+  get sequence(): number {
+    return this.nextSequence;
+  }
+
+  /** Records waiting for their batch to close. */
+  get pendingRecords(): number {
+    return this.pending.length;
+  }
+
+  /** Adds records; closes as many full batches as they fill and arms the delay timer for the rest. */
+  add(records: readonly FlowRecordData[]): void {
+    if (this.stopped) throw new Error('FlowBatcher is stopped');
+    for (const record of records) {
+      this.pending.push(record);
+      if (this.pending.length >= this.maxRecords) this.flush();
+    }
+    if (this.pending.length > 0 && this.timer === null) {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.flush();
+      }, this.maxDelayMs);
+      this.timer.unref();
+    }
+  }
+
+  /** Closes the current batch now (no-op when empty). */
+  flush(): void {
+    if (this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.pending.length === 0) return;
+    const records = this.pending;
+    this.pending = [];
+    this.emit(records);
+  }
+
+  /** Flushes what is pending and refuses further records. */
+  stop(): void {
+    this.flush();
+    this.stopped = true;
+  }
+
+  private emit(records: FlowRecordData[]): void {
+    const sequence = this.nextSequence;
+    let payload: Uint8Array;
+    try {
+      payload = encodeFlowBatch(
+        { agentId: this.options.agentId, bootId: this.bootId, sequence, records, sentTimeUnixNano: this.now(), nodeName: this.options.nodeName },
+        { maxBytes: this.maxBytes },
+      );
+    } catch (err) {
+      if (err instanceof FlowBatchTooLargeError && records.length > 1) {
+        const half = Math.ceil(records.length / 2);
+        this.emit(records.slice(0, half));
+        this.emit(records.slice(half));
+        return;
+      }
+      if (err instanceof FlowBatchEncodeError) {
+        // A source produced an invalid record (a bug): drop it, count it, keep the others.
+        const index = /^records\[(\d+)\]/.exec(err.field)?.[1];
+        this.options.metrics?.errors.inc({ component: 'batcher' });
+        this.options.logger?.error({ err: err.message }, 'dropping a flow record the wire schema rejects');
+        const bad = index === undefined ? records.length : 1;
+        this.options.metrics?.recordsDropped.inc({ reason: 'encode' }, bad);
+        if (index !== undefined) {
+          const rest = records.filter((_, i) => i !== Number(index));
+          if (rest.length > 0) this.emit(rest);
+        }
+        return;
+      }
+      throw err;
+    }
+    this.nextSequence++;
+    this.options.metrics?.batchesBuilt.inc();
+    this.onBatch({ sequence, records: records.length, payload });
+  }
+}
