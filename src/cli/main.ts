@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerCollectCommand } from '../collector/collect-command.ts';
+import { registerEnrichCommand } from '../enricher/enrich-command.ts';
 import { registerExplainCommand } from '../inventory/explain-command.ts';
 import { registerInventoryCommand } from '../inventory/topic/inventory-command.ts';
 import { registerServicesCommand } from '../services/services-command.ts';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerInventoryCommand(program);
   registerExplainCommand(program);
   registerCollectCommand(program);
+  registerEnrichCommand(program);
   return program;
 }
 

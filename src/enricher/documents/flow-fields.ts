@@ -184,7 +184,7 @@ export const FLOW_FIELDS = [
   { name: 'segflow.policy.ingress.pending_str', type: 'keyword', group: 'segflow', array: true, filterable: true, aggregatable: true, api: 'ingress_pending_policies', description: 'Staged ingress trace as policy-hit strings.' },
 
   // ---- segflow: what the dataplane was seen doing -----------------------------------------
-  { name: 'segflow.observed.outcome', type: 'keyword', group: 'segflow', values: ['established', 'unreplied', 'reset', 'unknown'], filterable: true, aggregatable: true, api: 'observed_outcome', description: 'What the records show happened to the connection.' },
+  { name: 'segflow.observed.outcome', type: 'keyword', group: 'segflow', values: ['established', 'unreplied', 'reset', 'dropped', 'unknown'], filterable: true, aggregatable: true, api: 'observed_outcome', description: 'What the records show happened to the connection.' },
   { name: 'segflow.observed.dataplane_verdict', type: 'keyword', group: 'segflow', values: ['allow', 'deny', 'unknown'], filterable: true, aggregatable: true, description: 'Verdict the capture source reported, when it knows one.' },
   { name: 'segflow.observed.rule_hint', type: 'keyword', group: 'segflow', filterable: true, description: 'Dataplane rule hint from the record (e.g. an NFLOG prefix).' },
   { name: 'segflow.observed.mismatch', type: 'boolean', group: 'segflow', filterable: true, aggregatable: true, api: 'mismatch', description: 'The observed outcome contradicts the computed verdict.' },
@@ -196,6 +196,7 @@ export const FLOW_FIELDS = [
   { name: 'segflow.aggregation.level', type: 'long', group: 'segflow', filterable: true, description: 'Calico aggregation level: 0 5-tuple, 1 no source port, 2 names by owner prefix, 3 also no destination port.' },
   { name: 'segflow.aggregation.interval_s', type: 'long', group: 'segflow', description: 'Aggregation window length in seconds.' },
   { name: 'segflow.aggregation.records', type: 'long', group: 'segflow', description: 'Raw records merged into the document.' },
+  { name: 'segflow.aggregation.batches', type: 'keyword', group: 'segflow', array: true, description: 'Agent batches merged into the document (`agent/boot/sequence`): a replayed batch is recognised and not counted twice.' },
 
   // ---- segflow: provenance and conntrack ----------------------------------------------------
   { name: 'segflow.inventory.revision', type: 'keyword', group: 'segflow', filterable: true, aggregatable: true, api: 'inventory_revision', description: 'Revision of the endpoint + policy index that enriched the document.' },

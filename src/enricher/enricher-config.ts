@@ -1,0 +1,51 @@
+/**
+ * Configuration of the enricher role (`segflow enrich`). Every option has a default that works
+ * on one machine with `segflow services up`; flags and environment variables override them.
+ */
+import { DEFAULT_INVENTORY_TOPIC } from '../inventory/topic/inventory-topic.ts';
+import { DEFAULT_FLOW_INDEX_PREFIX } from './elasticsearch/flow-index-names.ts';
+import { DEFAULT_AGGREGATION, type AggregationConfig } from './transform/flow-aggregation.ts';
+
+export interface EnricherConfig {
+  /** Kafka bootstrap servers. Env: KAFKA_BROKERS. */
+  readonly brokers: string;
+  /** Elasticsearch URL. Env: ELASTICSEARCH_URL. */
+  readonly elasticsearchUrl: string;
+  /** Topic of raw FlowBatch messages. */
+  readonly rawTopic: string;
+  /** Partitions of the raw topic when the enricher creates it (scale enrichers up to this many). */
+  readonly rawTopicPartitions: number;
+  /** Where undecodable messages and rejected documents go, with the reason in headers. */
+  readonly deadLetterTopic: string;
+  /** Compacted inventory topic to read whole at start and follow. */
+  readonly inventoryTopic: string;
+  /** Consumer group: every enricher replica of one deployment shares it. */
+  readonly groupId: string;
+  /** Daily flow indices are `<prefix>-YYYY.MM.DD`. */
+  readonly indexPrefix: string;
+  /** Days of flow indices kept; 0 disables the retention job. */
+  readonly retentionDays: number;
+  readonly aggregation: AggregationConfig;
+  /** Largest raw message accepted (bigger ones are dead-lettered). */
+  readonly maxMessageBytes: number;
+  /** Most bytes fetched per partition at once: bounds the memory one batch can take. */
+  readonly maxFetchBytesPerPartition: number;
+  /** Port of the /metrics and /healthz endpoint; 0 = none. */
+  readonly metricsPort: number;
+}
+
+export const DEFAULT_ENRICHER_CONFIG: EnricherConfig = {
+  brokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+  elasticsearchUrl: process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200',
+  rawTopic: 'flows.raw',
+  rawTopicPartitions: 6,
+  deadLetterTopic: 'flows.dead-letter',
+  inventoryTopic: DEFAULT_INVENTORY_TOPIC,
+  groupId: 'segflow-enricher',
+  indexPrefix: DEFAULT_FLOW_INDEX_PREFIX,
+  retentionDays: 7,
+  aggregation: DEFAULT_AGGREGATION,
+  maxMessageBytes: 4 * 1024 * 1024,
+  maxFetchBytesPerPartition: 8 * 1024 * 1024,
+  metricsPort: 9464,
+};

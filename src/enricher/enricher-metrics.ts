@@ -1,0 +1,25 @@
+/** Prometheus metrics of the enricher (registered on the registry the role exposes). */
+import type { Registry } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
+
+export class EnricherMetrics {
+  readonly messages: Counter<'result'>;
+  readonly records: Counter;
+  readonly documents: Counter<'result'>;
+  readonly deadLetters: Counter<'stage'>;
+  readonly sequence: Counter<'kind'>;
+  readonly missingBatches: Counter;
+  readonly inventoryRevision: Gauge;
+  readonly lag: Gauge<'partition'>;
+
+  constructor(readonly registry: Registry) {
+    this.messages = new Counter({ name: 'segflow_enricher_messages_total', help: 'Raw messages consumed, by result (ok, dead_letter).', labelNames: ['result'], registers: [registry] });
+    this.records = new Counter({ name: 'segflow_enricher_records_total', help: 'Flow records enriched.', registers: [registry] });
+    this.documents = new Counter({ name: 'segflow_enricher_documents_total', help: 'Flow documents written or skipped as already stored (replays).', labelNames: ['result'], registers: [registry] });
+    this.deadLetters = new Counter({ name: 'segflow_enricher_dead_letters_total', help: 'Messages and documents sent to the dead-letter topic, by stage.', labelNames: ['stage'], registers: [registry] });
+    this.sequence = new Counter({ name: 'segflow_enricher_batch_sequence_total', help: 'Agent batches by what their sequence number showed (next, gap, duplicate, restart, first).', labelNames: ['kind'], registers: [registry] });
+    this.missingBatches = new Counter({ name: 'segflow_enricher_missing_batches_total', help: 'Agent batches never received (sum of sequence gaps).', registers: [registry] });
+    this.inventoryRevision = new Gauge({ name: 'segflow_enricher_inventory_revision', help: 'Revision of the inventory used for enrichment.', registers: [registry] });
+    this.lag = new Gauge({ name: 'segflow_enricher_consumer_lag', help: 'Messages behind the end of each raw-topic partition, after the last processed batch.', labelNames: ['partition'], registers: [registry] });
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * The enricher role: a consumer group on the raw topic that turns FlowBatch messages into
+ * enriched flow documents in Elasticsearch. Lifecycle: `new Enricher(config)`, `start()`
+ * (inventory loaded, template installed, consuming), `stop()`.
+ *
+ * Delivery: at-least-once in, exactly-once out. Offsets are committed only after every
+ * document of a fetched batch is settled in Elasticsearch and every dead letter is acknowledged
+ * by Kafka; document ids are deterministic and stored documents remember which agent batches
+ * they contain, so a replay after a crash overwrites nothing twice and duplicates nothing.
+ * Memory is bounded by design: one fetched batch per partition at a time (`maxBytesPerPartition`),
+ * and the next fetch waits until the bulk request of the current one is settled.
+ */
+import http from 'node:http';
+import type { Client } from '@elastic/elasticsearch';
+import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import { CompressionTypes } from 'kafkajs';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { Inventory } from '../inventory/inventory.ts';
+import { InventoryTopicFollower } from '../inventory/topic/inventory-follower.ts';
+import { ensureInventoryTopic } from '../inventory/topic/inventory-topic.ts';
+import { createElasticsearchClient } from '../shared/elasticsearch-client.ts';
+import { createKafka } from '../shared/kafka-client.ts';
+import { createLogger, type Logger } from '../shared/logger.ts';
+import { DEAD_LETTER_HEADERS } from './dead-letter.ts';
+import type { FlowDocument } from './documents/flow-fields.ts';
+import { bulkRequestFromClient, FlowBulkWriter } from './elasticsearch/flow-bulk-writer.ts';
+import { FlowIndexRetention } from './elasticsearch/flow-index-retention.ts';
+import { installFlowIndexTemplate } from './elasticsearch/flow-index-template.ts';
+import { DEFAULT_ENRICHER_CONFIG, type EnricherConfig } from './enricher-config.ts';
+import { EnricherMetrics } from './enricher-metrics.ts';
+import { FlowBatchProcessor, type ProcessResult } from './flow-batch-processor.ts';
+import { SequenceTracker } from './sequence-tracker.ts';
+import { enrichmentInventoryOf } from './transform/inventory-adapter.ts';
+
+export class Enricher {
+  readonly config: EnricherConfig;
+  readonly inventory = new Inventory();
+  readonly registry = new Registry();
+  readonly metrics: EnricherMetrics;
+  private readonly log: Logger;
+  private readonly kafka: Kafka;
+  private readonly es: Client;
+  private follower: InventoryTopicFollower | undefined;
+  private consumer: Consumer | undefined;
+  private deadLetterProducer: Producer | undefined;
+  private retention: FlowIndexRetention | undefined;
+  private server: http.Server | undefined;
+  private processor: FlowBatchProcessor | undefined;
+  private ready = false;
+
+  constructor(config: Partial<EnricherConfig> = {}) {
+    this.config = { ...DEFAULT_ENRICHER_CONFIG, ...config };
+    this.log = createLogger('enricher');
+    this.kafka = createKafka(this.config.brokers, 'segflow-enricher');
+    this.es = createElasticsearchClient(this.config.elasticsearchUrl);
+    this.metrics = new EnricherMetrics(this.registry);
+    collectDefaultMetrics({ register: this.registry, prefix: 'segflow_enricher_' });
+  }
+
+  async start(): Promise<void> {
+    const { config } = this;
+    if (config.metricsPort > 0) await this.startHttp();
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const topics = await admin.listTopics();
+      const missing = [config.rawTopic, config.deadLetterTopic].filter((t) => !topics.includes(t));
+      if (missing.length > 0) {
+        await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: topic === config.rawTopic ? config.rawTopicPartitions : 1 })) })
+          .catch((err: Error) => { if (!/already exists/i.test(err.message)) throw err; });
+      }
+      await ensureInventoryTopic(admin, config.inventoryTopic);
+    } finally {
+      await admin.disconnect();
+    }
+
+    this.follower = new InventoryTopicFollower(this.kafka, config.inventoryTopic, {
+      upsert: (resource) => {
+        this.inventory.apply(resource);
+        this.metrics.inventoryRevision.set(this.inventory.revision);
+      },
+      remove: (key) => {
+        this.inventory.delete(key);
+        this.metrics.inventoryRevision.set(this.inventory.revision);
+      },
+    }, this.log);
+    await this.follower.start();
+
+    const template = await installFlowIndexTemplate(this.es, { prefix: config.indexPrefix });
+    this.log.info({ template, prefix: config.indexPrefix }, 'flow index template installed');
+
+    const writer = new FlowBulkWriter({ bulk: bulkRequestFromClient(this.es), registry: this.registry, logger: this.log });
+    this.processor = new FlowBatchProcessor(
+      { topic: config.rawTopic, indexPrefix: config.indexPrefix, aggregation: config.aggregation, maxMessageBytes: config.maxMessageBytes },
+      enrichmentInventoryOf(this.inventory),
+      new SequenceTracker(),
+      { fetchStored: (refs) => this.fetchStored(refs), write: (items) => writer.write(items) },
+    );
+
+    this.deadLetterProducer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await this.deadLetterProducer.connect();
+
+    this.consumer = this.kafka.consumer({ groupId: config.groupId, maxBytesPerPartition: config.maxFetchBytesPerPartition, sessionTimeout: 45_000, heartbeatInterval: 3000 });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: config.rawTopic, fromBeginning: true });
+    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1, eachBatch: (payload) => this.handleBatch(payload) });
+
+    if (config.retentionDays > 0) {
+      this.retention = new FlowIndexRetention({ client: this.es, prefix: config.indexPrefix, retentionDays: config.retentionDays, logger: this.log });
+      this.retention.start();
+    }
+    this.ready = true;
+    this.log.info({ rawTopic: config.rawTopic, group: config.groupId, inventoryRevision: this.inventory.revision }, 'enricher consuming');
+  }
+
+  private async handleBatch({ batch, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    if (!isRunning() || isStale() || batch.messages.length === 0 || !this.processor) return;
+    // Heartbeats keep the group membership while a slow Elasticsearch holds the batch.
+    const beat = setInterval(() => void heartbeat().catch(() => undefined), 3000);
+    let result: ProcessResult;
+    try {
+      result = await this.processor.process(batch.messages.map((m) => ({ partition: batch.partition, offset: m.offset, key: m.key, value: m.value })));
+      if (result.deadLetters.length > 0) {
+        await this.deadLetterProducer!.send({ topic: this.config.deadLetterTopic, acks: -1, compression: CompressionTypes.GZIP, messages: result.deadLetters });
+      }
+    } finally {
+      clearInterval(beat);
+    }
+    const last = batch.messages[batch.messages.length - 1]!.offset;
+    await this.consumer!.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+    this.record(result, batch.partition, batch.offsetLag());
+  }
+
+  private record(result: ProcessResult, partition: number, lag: string): void {
+    const m = this.metrics;
+    const deadByStage = new Map<string, number>();
+    for (const dl of result.deadLetters) {
+      const stage = String(dl.headers?.[DEAD_LETTER_HEADERS.stage] ?? 'unknown');
+      deadByStage.set(stage, (deadByStage.get(stage) ?? 0) + 1);
+    }
+    for (const [stage, n] of deadByStage) m.deadLetters.inc({ stage }, n);
+    m.messages.inc({ result: 'ok' }, result.messages - (deadByStage.get('decode') ?? 0) - (deadByStage.get('validate') ?? 0));
+    m.messages.inc({ result: 'dead_letter' }, (deadByStage.get('decode') ?? 0) + (deadByStage.get('validate') ?? 0));
+    m.records.inc(result.records);
+    m.documents.inc({ result: 'written' }, result.documentsWritten);
+    m.documents.inc({ result: 'already_stored' }, result.documentsSkipped);
+    for (const kind of ['first', 'next', 'gap', 'duplicate', 'restart'] as const) if (result.sequence[kind]) m.sequence.inc({ kind }, result.sequence[kind]);
+    if (result.sequence.missingBatches) {
+      m.missingBatches.inc(result.sequence.missingBatches);
+      this.log.warn({ missing: result.sequence.missingBatches }, 'agent batches missing (sequence gap)');
+    }
+    m.lag.set({ partition: String(partition) }, Number(lag));
+  }
+
+  private async fetchStored(refs: ReadonlyArray<{ index: string; id: string }>): Promise<Map<string, FlowDocument>> {
+    const out = new Map<string, FlowDocument>();
+    const response = await this.es.mget<FlowDocument>({ docs: refs.map((r) => ({ _index: r.index, _id: r.id })) });
+    for (const doc of response.docs) {
+      if ('found' in doc && doc.found && doc._source) out.set(doc._id, doc._source);
+      // A missing index answers per doc with an error of type index_not_found: nothing stored yet.
+      else if ('error' in doc && doc.error.type !== 'index_not_found_exception') throw new Error(`mget ${doc._id}: ${doc.error.type}: ${doc.error.reason}`);
+    }
+    return out;
+  }
+
+  private startHttp(): Promise<void> {
+    this.server = http.createServer((req, res) => {
+      if (req.url === '/metrics') {
+        void this.registry.metrics().then((body) => {
+          res.writeHead(200, { 'content-type': this.registry.contentType });
+          res.end(body);
+        });
+      } else if (req.url === '/healthz') {
+        res.writeHead(this.ready ? 200 : 503, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ ready: this.ready, inventoryRevision: this.inventory.revision, inventory: this.follower?.stats }));
+      } else {
+        res.writeHead(404).end();
+      }
+    });
+    return new Promise((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(this.config.metricsPort, '127.0.0.1', () => resolve());
+    });
+  }
+
+  /** Stops consuming (the batch in hand is finished and committed first), then everything else. */
+  async stop(): Promise<void> {
+    this.ready = false;
+    await this.consumer?.disconnect();
+    await this.deadLetterProducer?.disconnect();
+    await this.follower?.stop();
+    await this.retention?.stop();
+    await this.es.close();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}

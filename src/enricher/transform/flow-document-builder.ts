@@ -1,0 +1,189 @@
+/**
+ * Flow aggregates → Elasticsearch flow documents (the shape the field table defines), and the
+ * idempotent merge of a new aggregate into a document already stored for the same key and
+ * window: counters add up only for agent batches the stored document does not yet contain.
+ */
+import type { PolicyHit } from '../../inventory/policy/trace.ts';
+import type { SideResult } from '../../inventory/policy/verdict-engine.ts';
+import type { FlowDocument, PolicyHitDocument } from '../documents/flow-fields.ts';
+import { transportName, type AggregatedEnd, type FlowAggregate } from './flow-aggregation.ts';
+
+const ECS_VERSION = '8.17.0';
+export const SEGFLOW_VERSION = '0.1.0';
+
+function hitDocument(hit: PolicyHit): PolicyHitDocument {
+  return {
+    policy_index: hit.index, tier: hit.tier, kind: hit.kind, name: hit.name, action: hit.action, rule_index: hit.ruleIndex,
+    ...(hit.namespace ? { namespace: hit.namespace } : {}),
+  };
+}
+
+/** The decision as a side reached it: null when that side was never evaluated (egress denied first). */
+function sideVerdict(side: SideResult): 'allow' | 'deny' {
+  return side.action === 'allow' || side.action === 'profile-allow' || side.action === 'no-endpoint' ? 'allow' : 'deny';
+}
+
+function endDocument(end: AggregatedEnd, labels: Record<string, string>): Record<string, unknown> {
+  const out: Record<string, unknown> = { kind: end.kind, aggregated_name: end.aggregatedName };
+  if (end.name) out.name = end.name;
+  if (end.namespace) out.namespace = end.namespace;
+  if (Object.keys(labels).length > 0) out.labels = labels;
+  if (end.serviceAccount) out.service_account = end.serviceAccount;
+  if (end.node) out.node = end.node;
+  return out;
+}
+
+function policyName(hit: PolicyHit): string {
+  return hit.namespace ? `${hit.namespace}/${hit.name}` : hit.name;
+}
+
+const POLICY_CATEGORY: Record<string, string> = {
+  gnp: 'GlobalNetworkPolicy', np: 'NetworkPolicy', knp: 'KubernetesNetworkPolicy',
+  sgnp: 'StagedGlobalNetworkPolicy', snp: 'StagedNetworkPolicy', sknp: 'StagedKubernetesNetworkPolicy', pro: 'Profile',
+};
+
+/** Builds the document for an aggregate; `ingestedAt` is the enricher's clock. */
+export function buildFlowDocument(agg: FlowAggregate, ingestedAt: number): FlowDocument {
+  const e = agg.first;
+  const v = e.verdict;
+  const denied = v.verdict === 'deny';
+  const deciding = v.decidedBy === 'ingress' ? v.ingress : v.egress.decidingHit ? v.egress : v.ingress;
+  const decidingHit = denied ? (v.decidedBy === 'ingress' ? v.ingress.decidingHit : v.egress.decidingHit) : deciding.decidingHit ?? v.ingress.decidingHit;
+  const direction = deciding === v.ingress ? 'ingress' : 'egress';
+  const eventType: string[] = ['connection', denied ? 'denied' : 'allowed'];
+  if (agg.started > 0) eventType.push('start');
+  if (agg.completed > 0) eventType.push('end');
+  const relatedIps = [...new Set([agg.source.ip, agg.destination.ip, e.service?.ip ?? null, agg.level < 2 ? e.srcNatIp : null].filter((x): x is string => x !== null))];
+  const relatedHosts = [...new Set([agg.source.name ?? agg.source.aggregatedName, agg.destination.name ?? agg.destination.aggregatedName])];
+  const tags = [agg.level > 0 ? 'aggregated' : null, e.record.source === 'synthetic' ? 'synthetic' : null].filter((x): x is string => x !== null);
+
+  const doc: Record<string, unknown> = {
+    '@timestamp': new Date(agg.windowEndMs).toISOString(),
+    ecs: { version: ECS_VERSION },
+    ...(tags.length ? { tags } : {}),
+    event: {
+      kind: 'event', category: ['network'], type: eventType, action: 'network_flow',
+      outcome: e.outcome === 'established' ? 'success' : e.outcome === 'unknown' ? 'unknown' : 'failure',
+      ...(denied ? { reason: 'policy_denied' } : {}),
+      start: new Date(agg.windowStartMs).toISOString(), end: new Date(agg.windowEndMs).toISOString(),
+      duration: (agg.windowEndMs - agg.windowStartMs) * 1_000_000,
+      dataset: 'segflow.flow', module: 'segflow', id: agg.id,
+      ingested: new Date(ingestedAt).toISOString(), sequence: agg.maxSequence,
+    },
+    agent: { id: e.agentId, ephemeral_id: e.bootId },
+    source: {
+      ...(agg.source.ip ? { ip: agg.source.ip, address: agg.source.ip } : {}),
+      ...(agg.source.port !== null ? { port: agg.source.port } : {}),
+      bytes: agg.originalBytes, packets: agg.originalPackets,
+      ...(agg.level < 2 && e.srcNatIp ? { nat: { ip: e.srcNatIp, ...(e.srcNatPort ? { port: e.srcNatPort } : {}) } } : {}),
+    },
+    destination: {
+      ...(agg.destination.ip ? { ip: agg.destination.ip, address: agg.destination.ip } : {}),
+      ...(agg.destination.port !== null ? { port: agg.destination.port } : {}),
+      bytes: agg.replyBytes, packets: agg.replyPackets,
+    },
+    network: {
+      transport: transportName(e.record.protocol), type: e.record.ipVersion === 6 ? 'ipv6' : 'ipv4',
+      iana_number: String(e.record.protocol), direction: e.reporter === 'dst' ? 'ingress' : 'egress',
+      bytes: agg.originalBytes + agg.replyBytes, packets: agg.originalPackets + agg.replyPackets,
+    },
+    ...(relatedIps.length ? { related: { ip: relatedIps, hosts: relatedHosts } } : { related: { hosts: relatedHosts } }),
+    host: { name: e.record.nodeName },
+    observer: { hostname: e.record.nodeName, type: 'sensor', product: 'segflow', vendor: 'segflow', version: SEGFLOW_VERSION },
+    ...(decidingHit ? {
+      rule: {
+        name: policyName(decidingHit), id: `${decidingHit.kind}:${policyName(decidingHit)}`, ruleset: decidingHit.tier,
+        category: POLICY_CATEGORY[decidingHit.kind] ?? decidingHit.kind, uuid: `${decidingHit.kind}:${policyName(decidingHit)}:${direction}:${decidingHit.ruleIndex}`,
+      },
+    } : {}),
+    segflow: {
+      verdict: v.verdict,
+      pending_verdict: sideVerdict({ ...v.egress, action: v.egress.pending.action } as SideResult) === 'deny' || (v.ingress.reached && sideVerdict({ ...v.ingress, action: v.ingress.pending.action } as SideResult) === 'deny') ? 'deny' : 'allow',
+      reporter: e.reporter,
+      capture_source: e.record.source,
+      source: endDocument(agg.source, agg.sourceLabels),
+      destination: {
+        ...endDocument(agg.destination, agg.destinationLabels),
+        ...(e.service ? { service: { ip: e.service.ip, port: e.service.port, name: e.service.name, namespace: e.service.namespace, ...(e.service.portName ? { port_name: e.service.portName } : {}) } } : {}),
+      },
+      policy: {
+        egress: {
+          verdict: sideVerdict(v.egress), enforced: v.egress.hits.map(hitDocument), enforced_str: [...v.egress.trace],
+          pending_verdict: sideVerdict({ ...v.egress, action: v.egress.pending.action } as SideResult), pending: v.egress.pending.hits.map(hitDocument), pending_str: [...v.egress.pending.trace],
+        },
+        ...(v.ingress.reached ? {
+          ingress: {
+            verdict: sideVerdict(v.ingress), enforced: v.ingress.hits.map(hitDocument), enforced_str: [...v.ingress.trace],
+            pending_verdict: sideVerdict({ ...v.ingress, action: v.ingress.pending.action } as SideResult), pending: v.ingress.pending.hits.map(hitDocument), pending_str: [...v.ingress.pending.trace],
+          },
+        } : {}),
+      },
+      observed: {
+        outcome: e.outcome, dataplane_verdict: e.record.dataplaneVerdict, mismatch: e.mismatch,
+        ...(e.record.ruleHint ? { rule_hint: e.record.ruleHint } : {}),
+      },
+      flows: { count: agg.tuples.size, started: agg.started, completed: agg.completed },
+      aggregation: { level: agg.level, interval_s: Math.round((agg.windowEndMs - agg.windowStartMs) / 1000), records: agg.records, batches: [...agg.batches].sort() },
+      inventory: { revision: String(agg.revision) },
+      ct: {
+        ...(agg.lastCtState !== 'NONE' ? { state: agg.lastCtState } : {}),
+        ...(agg.ctFlags.size ? { flags: [...agg.ctFlags].sort() } : {}),
+        ...(e.record.conntrackMark ? { mark: e.record.conntrackMark } : {}),
+      },
+    },
+  };
+  if (agg.source.port === null && agg.destination.port === null && !agg.source.ip) delete (doc.source as Record<string, unknown>).address;
+  return doc as unknown as FlowDocument;
+}
+
+/**
+ * Merges `incoming` (built from new records) into `stored` (already in Elasticsearch for the
+ * same id). Returns null when every batch of `incoming` is already in `stored` (a replay): the
+ * stored document stays as it is. Otherwise counters add up and sets are unioned.
+ */
+export function mergeFlowDocuments(stored: FlowDocument, incoming: FlowDocument): FlowDocument | null {
+  const storedBatches = new Set(stored.segflow.aggregation?.batches ?? []);
+  const incomingBatches = incoming.segflow.aggregation?.batches ?? [];
+  if (incomingBatches.length > 0 && incomingBatches.every((b) => storedBatches.has(b))) return null;
+  if (incomingBatches.some((b) => storedBatches.has(b))) {
+    // Batches are merged whole by the aggregator, so a partial overlap means the incoming
+    // document mixes replayed and new batches; counting it again would double the replayed part.
+    throw new Error(`document ${stored.event.id}: incoming batches overlap the stored ones partially; merge per batch`);
+  }
+  const s = stored as unknown as { source: Record<string, number>; destination: Record<string, number>; network: Record<string, number> };
+  const i = incoming as unknown as typeof s;
+  const merged = structuredClone(stored) as FlowDocument & typeof s;
+  for (const [side, fields] of [['source', ['bytes', 'packets']], ['destination', ['bytes', 'packets']], ['network', ['bytes', 'packets']]] as const) {
+    for (const f of fields) merged[side][f] = (s[side][f] ?? 0) + (i[side][f] ?? 0);
+  }
+  const sf = stored.segflow;
+  const inf = incoming.segflow;
+  merged.segflow.flows = {
+    count: Math.max(sf.flows?.count ?? 0, inf.flows?.count ?? 0),
+    started: (sf.flows?.started ?? 0) + (inf.flows?.started ?? 0),
+    completed: (sf.flows?.completed ?? 0) + (inf.flows?.completed ?? 0),
+  };
+  merged.segflow.aggregation = {
+    ...sf.aggregation,
+    records: (sf.aggregation?.records ?? 0) + (inf.aggregation?.records ?? 0),
+    batches: [...new Set([...storedBatches, ...incomingBatches])].sort(),
+  };
+  merged.event.sequence = Math.max(stored.event.sequence ?? 0, incoming.event.sequence ?? 0);
+  merged.event.ingested = incoming.event.ingested;
+  merged.event.type = [...new Set([...stored.event.type, ...incoming.event.type])] as FlowDocument['event']['type'];
+  merged.segflow.inventory = { revision: String(Math.max(Number(sf.inventory?.revision ?? 0), Number(inf.inventory?.revision ?? 0))) };
+  const flags = [...new Set([...(sf.ct?.flags ?? []), ...(inf.ct?.flags ?? [])])].sort();
+  merged.segflow.ct = { ...sf.ct, ...inf.ct, ...(flags.length ? { flags } : {}) };
+  for (const side of ['source', 'destination'] as const) {
+    const a = sf[side]?.labels;
+    const b = inf[side]?.labels;
+    if (a && b) {
+      const both = Object.fromEntries(Object.entries(a).filter(([k, val]) => b[k] === val));
+      if (Object.keys(both).length) merged.segflow[side]!.labels = both;
+      else delete merged.segflow[side]!.labels;
+    } else if (merged.segflow[side]) {
+      delete merged.segflow[side]!.labels;
+    }
+  }
+  return merged;
+}

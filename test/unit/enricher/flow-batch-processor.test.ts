@@ -1,0 +1,156 @@
+/**
+ * The enricher's processing of fetched messages, with the demo inventory and in-memory storage
+ * standing in for Elasticsearch (pure logic): DNAT resolution, verdicts and traces in the
+ * documents, aggregation, idempotent replays, and dead letters for bad input.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Inventory } from '../../../src/inventory/inventory.ts';
+import { loadResourcePaths } from '../../../src/inventory/loader/load-files.ts';
+import { encodeFlowBatch, type FlowBatchData, type FlowRecordData } from '../../../src/proto/flow-batch-codec.ts';
+import { ipToBytes } from '../../../src/proto/ip-address-bytes.ts';
+import type { FlowDocument } from '../../../src/enricher/documents/flow-fields.ts';
+import { DEAD_LETTER_HEADERS } from '../../../src/enricher/dead-letter.ts';
+import type { FlowBulkItem } from '../../../src/enricher/elasticsearch/flow-bulk-writer.ts';
+import { FlowBatchProcessor, type RawMessage } from '../../../src/enricher/flow-batch-processor.ts';
+import { SequenceTracker } from '../../../src/enricher/sequence-tracker.ts';
+import { enrichmentInventoryOf } from '../../../src/enricher/transform/inventory-adapter.ts';
+
+const T0 = Date.parse('2026-11-27T10:00:00Z');
+const ns = (ms: number): bigint => BigInt(ms) * 1_000_000n;
+
+function record(over: Partial<FlowRecordData> & { src: string; dst: string; dport: number; replySrc?: string; replySport?: number }): FlowRecordData {
+  const { src, dst, dport, replySrc, replySport, ...rest } = over;
+  return {
+    source: 'conntrack', nodeName: 'node-1', startTimeUnixNano: ns(T0), endTimeUnixNano: ns(T0 + 5000), ipVersion: 4, protocol: 6,
+    original: { srcIp: ipToBytes(src), dstIp: ipToBytes(dst), srcPort: 40000, dstPort: dport },
+    reply: { srcIp: ipToBytes(replySrc ?? dst), dstIp: ipToBytes(src), srcPort: replySport ?? dport, dstPort: 40000 },
+    originalPackets: 10, originalBytes: 1000, replyPackets: 8, replyBytes: 5000, eventKind: 'new', tcpState: 'ESTABLISHED',
+    assured: true, unreplied: false, conntrackId: 1, conntrackMark: 0, dataplaneVerdict: 'unknown', ruleHint: '',
+    icmpType: 0, icmpCode: 0, icmpId: 0, countersValid: true, ...rest,
+  };
+}
+
+function message(batch: Partial<FlowBatchData> & { records: FlowRecordData[] }, offset: number): RawMessage {
+  const full: FlowBatchData = { agentId: 'agent-1', bootId: 'boot-1', sequence: 1, sentTimeUnixNano: ns(T0 + 6000), nodeName: 'node-1', ...batch };
+  return { partition: 0, offset: String(offset), key: Buffer.from('node-1'), value: Buffer.from(encodeFlowBatch(full)) };
+}
+
+async function setup() {
+  const loaded = await loadResourcePaths(['examples/shop']);
+  assert.equal(loaded.issues.filter((i) => i.severity === 'error').length, 0);
+  const inventory = Inventory.fromResources(loaded.resources);
+  const store = new Map<string, FlowDocument>();
+  const writes: FlowBulkItem[][] = [];
+  const processor = new FlowBatchProcessor(
+    { topic: 'flows.raw', indexPrefix: 'segflow-flows', aggregation: { windowMs: 15_000, allowedLevel: 2, deniedLevel: 1 }, maxMessageBytes: 1_000_000, now: () => T0 + 7000 },
+    enrichmentInventoryOf(inventory),
+    new SequenceTracker(),
+    {
+      fetchStored: async (refs) => new Map(refs.filter((r) => store.has(r.id)).map((r) => [r.id, structuredClone(store.get(r.id)!)])),
+      write: async (items) => {
+        writes.push([...items]);
+        for (const item of items) store.set(item.id, structuredClone(item.document));
+        return { indexed: items.length, rejected: [], requests: 1, retries: 0 };
+      },
+    },
+  );
+  return { processor, store, writes };
+}
+
+describe('FlowBatchProcessor', () => {
+  it('resolves a Service DNAT to the backend workload and records the Service and the deciding policy', async () => {
+    const { processor, store } = await setup();
+    // frontend dials the catalog Service 10.96.0.20:80; the node DNATs it to catalog's pod :8080.
+    const result = await processor.process([message({ records: [record({ src: '10.244.1.10', dst: '10.96.0.20', dport: 80, replySrc: '10.244.1.20', replySport: 8080 })] }, 0)]);
+    assert.equal(result.documentsWritten, 1);
+    assert.equal(result.deadLetters.length, 0);
+    const doc = [...store.values()][0]!;
+    assert.equal(doc.segflow.verdict, 'allow');
+    assert.equal(doc.segflow.destination.name, undefined, 'level 2 hides pod names for allowed flows');
+    assert.equal(doc.segflow.destination.aggregated_name, 'catalog-5f8b7c-*');
+    assert.equal(doc.segflow.destination.namespace, 'shop');
+    assert.equal(doc.segflow.destination.service?.name, 'catalog');
+    assert.equal(doc.segflow.destination.service?.port, 80);
+    assert.equal(doc.destination.port, 8080, 'policy saw the backend port');
+    assert.deepEqual(doc.segflow.policy.ingress?.enforced_str, ['0|default|np:shop/default.catalog|allow|0']);
+    assert.equal(doc.source.bytes, 1000);
+    assert.equal(doc.destination.bytes, 5000);
+    assert.equal(doc.segflow.observed.outcome, 'established');
+    assert.equal(doc.segflow.observed.mismatch, false);
+    assert.equal(doc.segflow.reporter, 'src');
+  });
+
+  it('records frontend → postgres as denied on egress at the end of the default tier (ingress never reached)', async () => {
+    const { processor, store } = await setup();
+    await processor.process([message({ records: [record({ src: '10.244.1.10', dst: '10.244.2.10', dport: 5432, assured: false, tcpState: 'SYN_SENT', replyPackets: 0, replyBytes: 0 })] }, 0)]);
+    const doc = [...store.values()][0]!;
+    assert.equal(doc.segflow.verdict, 'deny');
+    assert.equal(doc.segflow.aggregation.level, 1, 'denied flows keep their IPs');
+    assert.equal(doc.destination.ip, '10.244.2.10');
+    assert.equal(doc.segflow.destination.name, 'postgres-0');
+    assert.deepEqual(doc.segflow.policy.egress.enforced_str, ['0|platform|gnp:platform.allow-dns|pass|-1', '1|default|np:shop/default.frontend|deny|-1']);
+    assert.equal(doc.segflow.policy.ingress, undefined, 'Calico never evaluates the ingress side of a flow its egress denied');
+    assert.equal(doc.rule?.name, 'shop/default.frontend');
+    assert.equal(doc.segflow.observed.outcome, 'unreplied');
+    assert.equal(doc.segflow.observed.mismatch, false);
+  });
+
+  it('records an outside address → postgres as denied by the security tier, and flags an established deny as a mismatch', async () => {
+    const { processor, store } = await setup();
+    await processor.process([message({ records: [record({ src: '203.0.113.5', dst: '10.244.2.10', dport: 5432 })] }, 0)]);
+    const doc = [...store.values()][0]!;
+    assert.equal(doc.segflow.verdict, 'deny');
+    assert.equal(doc.segflow.source.kind, 'public');
+    assert.equal(doc.segflow.source.aggregated_name, 'pub');
+    assert.deepEqual(doc.segflow.policy.ingress?.enforced_str, ['0|security|gnp:security.data-access|deny|1']);
+    assert.equal(doc.rule?.ruleset, 'security');
+    assert.equal(doc.segflow.reporter, 'dst', 'only the destination is on this node');
+    assert.equal(doc.segflow.observed.mismatch, true, 'the conntrack record shows an established connection the policy denies');
+  });
+
+  it('aggregates records of one window into one document and counts a replayed batch once', async () => {
+    const { processor, store, writes } = await setup();
+    const first = message({ sequence: 1, records: [
+      record({ src: '10.244.1.10', dst: '10.244.1.30', dport: 8080 }),
+      record({ src: '10.244.1.10', dst: '10.244.1.30', dport: 8080, original: { srcIp: ipToBytes('10.244.1.10'), dstIp: ipToBytes('10.244.1.30'), srcPort: 40001, dstPort: 8080 }, reply: { srcIp: ipToBytes('10.244.1.30'), dstIp: ipToBytes('10.244.1.10'), srcPort: 8080, dstPort: 40001 } }),
+    ] }, 0);
+    const second = message({ sequence: 2, records: [record({ src: '10.244.1.10', dst: '10.244.1.30', dport: 8080, eventKind: 'update', endTimeUnixNano: ns(T0 + 9000) })] }, 1);
+    await processor.process([first]);
+    await processor.process([second]);
+    assert.equal(store.size, 1, 'level 2: source ports and IPs aggregated away, one document per window');
+    const doc = [...store.values()][0]!;
+    assert.equal(doc.source.bytes, 3000);
+    assert.equal(doc.segflow.aggregation.records, 3);
+    assert.equal(doc.segflow.flows.started, 2);
+    assert.deepEqual(doc.segflow.aggregation.batches, ['agent-1/boot-1/1', 'agent-1/boot-1/2']);
+
+    const replay = await processor.process([first, second]);
+    assert.equal(replay.documentsWritten, 0);
+    assert.equal(replay.documentsSkipped, 1);
+    assert.equal(replay.sequence.duplicate, 2);
+    assert.equal([...store.values()][0]!.source.bytes, 3000, 'nothing counted twice');
+    assert.equal(writes.length, 2, 'the replay sent no bulk request');
+  });
+
+  it('dead-letters a malformed message with the reason and goes on with the rest', async () => {
+    const { processor, store } = await setup();
+    const bad: RawMessage = { partition: 0, offset: '5', key: null, value: Buffer.from([0x0a, 0xff, 0xff, 0x01]) };
+    const good = message({ records: [record({ src: '10.244.1.10', dst: '10.244.1.20', dport: 8080 })] }, 6);
+    const result = await processor.process([bad, good]);
+    assert.equal(result.deadLetters.length, 1);
+    const headers = result.deadLetters[0]!.headers!;
+    assert.equal(String(headers[DEAD_LETTER_HEADERS.stage]), 'decode');
+    assert.match(String(headers[DEAD_LETTER_HEADERS.reason]), /./);
+    assert.equal(String(headers[DEAD_LETTER_HEADERS.originOffset]), '5');
+    assert.equal(store.size, 1, 'the good message after it was processed');
+  });
+
+  it('counts sequence gaps', async () => {
+    const { processor } = await setup();
+    const r = record({ src: '10.244.1.10', dst: '10.244.1.20', dport: 8080 });
+    const result = await processor.process([message({ sequence: 1, records: [r] }, 0), message({ sequence: 4, records: [r] }, 1)]);
+    assert.equal(result.sequence.gap, 1);
+    assert.equal(result.sequence.missingBatches, 2);
+  });
+});
