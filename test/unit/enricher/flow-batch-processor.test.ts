@@ -120,16 +120,16 @@ describe('FlowBatchProcessor', () => {
     await processor.process([second]);
     assert.equal(store.size, 1, 'level 2: source ports and IPs aggregated away, one document per window');
     const doc = [...store.values()][0]!;
-    assert.equal(doc.source.bytes, 3000);
-    assert.equal(doc.segflow.aggregation.records, 3);
-    assert.equal(doc.segflow.flows.started, 2);
-    assert.deepEqual(doc.segflow.aggregation.batches, ['agent-1/boot-1/1', 'agent-1/boot-1/2']);
+    assert.equal(doc.source?.bytes, 3000);
+    assert.equal(doc.segflow.aggregation?.records, 3);
+    assert.equal(doc.segflow.flows?.started, 2);
+    assert.deepEqual(doc.segflow.aggregation?.batches, ['agent-1/boot-1/1', 'agent-1/boot-1/2']);
 
     const replay = await processor.process([first, second]);
     assert.equal(replay.documentsWritten, 0);
     assert.equal(replay.documentsSkipped, 1);
     assert.equal(replay.sequence.duplicate, 2);
-    assert.equal([...store.values()][0]!.source.bytes, 3000, 'nothing counted twice');
+    assert.equal([...store.values()][0]!.source?.bytes, 3000, 'nothing counted twice');
     assert.equal(writes.length, 2, 'the replay sent no bulk request');
   });
 
