@@ -70,14 +70,14 @@ describe('FlowBatchProcessor', () => {
     assert.equal(doc.segflow.destination.name, undefined, 'level 2 hides pod names for allowed flows');
     assert.equal(doc.segflow.destination.aggregated_name, 'catalog-5f8b7c-*');
     assert.equal(doc.segflow.destination.namespace, 'shop');
-    assert.equal(doc.segflow.destination.service?.name, 'catalog');
-    assert.equal(doc.segflow.destination.service?.port, 80);
-    assert.equal(doc.destination.port, 8080, 'policy saw the backend port');
-    assert.deepEqual(doc.segflow.policy.ingress?.enforced_str, ['0|default|np:shop/default.catalog|allow|0']);
-    assert.equal(doc.source.bytes, 1000);
-    assert.equal(doc.destination.bytes, 5000);
-    assert.equal(doc.segflow.observed.outcome, 'established');
-    assert.equal(doc.segflow.observed.mismatch, false);
+    assert.equal(doc.segflow.destination.service.name, 'catalog');
+    assert.equal(doc.segflow.destination.service.port, 80);
+    assert.equal(doc.destination?.port, 8080, 'policy saw the backend port');
+    assert.deepEqual(doc.segflow.policy?.ingress?.enforced_str, ['0|default|np:shop/default.catalog|allow|0']);
+    assert.equal(doc.source?.bytes, 1000);
+    assert.equal(doc.destination?.bytes, 5000);
+    assert.equal(doc.segflow.observed?.outcome, 'established');
+    assert.equal(doc.segflow.observed?.mismatch, false);
     assert.equal(doc.segflow.reporter, 'src');
   });
 
@@ -86,14 +86,14 @@ describe('FlowBatchProcessor', () => {
     await processor.process([message({ records: [record({ src: '10.244.1.10', dst: '10.244.2.10', dport: 5432, assured: false, tcpState: 'SYN_SENT', replyPackets: 0, replyBytes: 0 })] }, 0)]);
     const doc = [...store.values()][0]!;
     assert.equal(doc.segflow.verdict, 'deny');
-    assert.equal(doc.segflow.aggregation.level, 1, 'denied flows keep their IPs');
-    assert.equal(doc.destination.ip, '10.244.2.10');
+    assert.equal(doc.segflow.aggregation?.level, 1, 'denied flows keep their IPs');
+    assert.equal(doc.destination?.ip, '10.244.2.10');
     assert.equal(doc.segflow.destination.name, 'postgres-0');
-    assert.deepEqual(doc.segflow.policy.egress.enforced_str, ['0|platform|gnp:platform.allow-dns|pass|-1', '1|default|np:shop/default.frontend|deny|-1']);
-    assert.equal(doc.segflow.policy.ingress, undefined, 'Calico never evaluates the ingress side of a flow its egress denied');
+    assert.deepEqual(doc.segflow.policy?.egress.enforced_str, ['0|platform|gnp:platform.allow-dns|pass|-1', '1|default|np:shop/default.frontend|deny|-1']);
+    assert.equal(doc.segflow.policy?.ingress, undefined, 'Calico never evaluates the ingress side of a flow its egress denied');
     assert.equal(doc.rule?.name, 'shop/default.frontend');
-    assert.equal(doc.segflow.observed.outcome, 'unreplied');
-    assert.equal(doc.segflow.observed.mismatch, false);
+    assert.equal(doc.segflow.observed?.outcome, 'unreplied');
+    assert.equal(doc.segflow.observed?.mismatch, false);
   });
 
   it('records an outside address → postgres as denied by the security tier, and flags an established deny as a mismatch', async () => {
@@ -103,10 +103,10 @@ describe('FlowBatchProcessor', () => {
     assert.equal(doc.segflow.verdict, 'deny');
     assert.equal(doc.segflow.source.kind, 'public');
     assert.equal(doc.segflow.source.aggregated_name, 'pub');
-    assert.deepEqual(doc.segflow.policy.ingress?.enforced_str, ['0|security|gnp:security.data-access|deny|1']);
+    assert.deepEqual(doc.segflow.policy?.ingress?.enforced_str, ['0|security|gnp:security.data-access|deny|1']);
     assert.equal(doc.rule?.ruleset, 'security');
     assert.equal(doc.segflow.reporter, 'dst', 'only the destination is on this node');
-    assert.equal(doc.segflow.observed.mismatch, true, 'the conntrack record shows an established connection the policy denies');
+    assert.equal(doc.segflow.observed?.mismatch, true, 'the conntrack record shows an established connection the policy denies');
   });
 
   it('aggregates records of one window into one document and counts a replayed batch once', async () => {
