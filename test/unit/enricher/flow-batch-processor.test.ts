@@ -70,8 +70,8 @@ describe('FlowBatchProcessor', () => {
     assert.equal(doc.segflow.destination.name, undefined, 'level 2 hides pod names for allowed flows');
     assert.equal(doc.segflow.destination.aggregated_name, 'catalog-5f8b7c-*');
     assert.equal(doc.segflow.destination.namespace, 'shop');
-    assert.equal(doc.segflow.destination.service.name, 'catalog');
-    assert.equal(doc.segflow.destination.service.port, 80);
+    assert.equal(doc.segflow.destination.service?.name, 'catalog');
+    assert.equal(doc.segflow.destination.service?.port, 80);
     assert.equal(doc.destination?.port, 8080, 'policy saw the backend port');
     assert.deepEqual(doc.segflow.policy?.ingress?.enforced_str, ['0|default|np:shop/default.catalog|allow|0']);
     assert.equal(doc.source?.bytes, 1000);
@@ -89,7 +89,7 @@ describe('FlowBatchProcessor', () => {
     assert.equal(doc.segflow.aggregation?.level, 1, 'denied flows keep their IPs');
     assert.equal(doc.destination?.ip, '10.244.2.10');
     assert.equal(doc.segflow.destination.name, 'postgres-0');
-    assert.deepEqual(doc.segflow.policy?.egress.enforced_str, ['0|platform|gnp:platform.allow-dns|pass|-1', '1|default|np:shop/default.frontend|deny|-1']);
+    assert.deepEqual(doc.segflow.policy?.egress?.enforced_str, ['0|platform|gnp:platform.allow-dns|pass|-1', '1|default|np:shop/default.frontend|deny|-1']);
     assert.equal(doc.segflow.policy?.ingress, undefined, 'Calico never evaluates the ingress side of a flow its egress denied');
     assert.equal(doc.rule?.name, 'shop/default.frontend');
     assert.equal(doc.segflow.observed?.outcome, 'unreplied');
