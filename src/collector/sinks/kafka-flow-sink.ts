@@ -5,7 +5,7 @@
  * failure, so the next send starts from a fresh connection; every send is bounded by
  * `sendTimeoutMs` so an unreachable cluster turns into an error quickly (the caller spools).
  */
-import { CompressionTypes, type Kafka, type KafkaConfig, type Message, type Producer } from 'kafkajs';
+import { CompressionTypes, logLevel, type Kafka, type KafkaConfig, type Message, type Producer } from 'kafkajs';
 import { createKafka } from '../../shared/kafka-client.ts';
 import type { Logger } from '../../shared/logger.ts';
 
@@ -60,6 +60,9 @@ export class KafkaFlowSink implements FlowBatchSink {
       connectionTimeout: Math.min(3000, options.sendTimeoutMs),
       requestTimeout: options.sendTimeoutMs,
       retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 1000 },
+      // kafkajs logs every failed connection attempt at error level, several per second during
+      // an outage; the delivery loop reports outages itself (one line each way, errors_total).
+      logLevel: logLevel.NOTHING,
       ...options.clientOverrides,
     });
   }

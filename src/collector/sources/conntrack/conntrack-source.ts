@@ -180,6 +180,10 @@ export class ConntrackSource implements FlowSource {
     const errors = createInterface({ input: child.stderr });
     errors.on('line', (line) => {
       if (isConntrackNoiseLine(line)) return;
+      if (line.startsWith('NOTICE:')) {
+        this.options.logger.debug({ line }, 'conntrack -E');
+        return;
+      }
       if (/ENOBUFS|losing events/i.test(line)) {
         this.options.metrics.conntrackEventOverflows.inc();
         this.options.logger.warn({ line }, 'conntrack event socket overflowed: events lost until the next snapshot');

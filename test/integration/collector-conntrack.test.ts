@@ -1,0 +1,197 @@
+/**
+ * The collector on a real kernel conntrack table and real Kafka: two network namespaces created
+ * here (client + "node" whose table is watched, and a server), a DNAT rule that makes a
+ * "service IP" lead to the server, TCP traffic with known payload sizes. The batches on the
+ * topic must decode, be numbered 1..n, and carry the flow with both tuples (DNAT visible), the
+ * kernel's counters as deltas that add up, and new → ... → destroy.
+ *
+ * Needs root (network namespaces, iptables) and the `conntrack` and `iptables` tools; it fails
+ * with the reason when they are missing. Uses only addresses inside the namespaces it creates.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { Collector } from '../../src/collector/collector.ts';
+import { parseConntrackLine, type ConntrackEntry } from '../../src/collector/sources/conntrack/conntrack-event-parser.ts';
+import { readConntrackSysctls } from '../../src/collector/sources/conntrack/conntrack-sysctl.ts';
+import { decodeFlowBatch, type FlowBatchData, type FlowRecordData } from '../../src/proto/flow-batch-codec.ts';
+import { bytesToIp } from '../../src/proto/ip-address-bytes.ts';
+import { createKafka, parseBrokerList } from '../../src/shared/kafka-client.ts';
+import { requireKafkaBrokers, uniqueName } from '../harness/service-env.ts';
+
+const run = promisify(execFile);
+
+async function sh(...args: string[]): Promise<string> {
+  try {
+    return (await run(args[0]!, args.slice(1), { timeout: 30_000 })).stdout;
+  } catch (err) {
+    const e = err as { stderr?: string; message: string };
+    throw new Error(`${args.join(' ')}: ${e.stderr?.trim() || e.message}`, { cause: err });
+  }
+}
+
+const tag = `sfc${process.pid % 100000}`;
+const NS_CLIENT = `${tag}-cli`;
+const NS_SERVER = `${tag}-srv`;
+const CLIENT_IP = '10.232.0.1';
+const SERVER_IP = '10.232.0.2';
+const SERVICE_IP = '10.232.1.10';
+const REQUEST_BYTES = 20_000;
+const RESPONSE_BYTES = 3_000;
+
+const SERVER_SCRIPT = `
+const net = require('node:net');
+net.createServer((s) => {
+  let got = 0;
+  s.on('data', (d) => { got += d.length; if (got >= ${REQUEST_BYTES}) s.end(Buffer.alloc(${RESPONSE_BYTES}, 1)); });
+  s.on('error', () => {});
+}).listen(8080, '${SERVER_IP}', () => console.log('listening'));
+`;
+const CLIENT_SCRIPT = `
+const net = require('node:net');
+const s = net.connect(80, '${SERVICE_IP}', () => s.write(Buffer.alloc(${REQUEST_BYTES}, 2)));
+let got = 0;
+s.on('data', (d) => { got += d.length; });
+s.on('end', () => { s.end(); console.log(got); });
+s.on('error', (e) => { console.error(e.message); process.exit(1); });
+`;
+
+async function waitFor(what: string, timeoutMs: number, check: () => boolean): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('collector on a real conntrack table (network namespaces, real Kafka)', () => {
+  const brokers = parseBrokerList(requireKafkaBrokers());
+  const topic = uniqueName('flows-raw-conntrack');
+  const kafka = createKafka(brokers, 'collector-conntrack-test');
+  let server: ChildProcess | null = null;
+  let spoolDir = '';
+
+  before(async () => {
+    if (process.getuid?.() !== 0) throw new Error('this test needs root (it creates network namespaces and iptables rules)');
+    await sh('conntrack', '--version').catch((err: Error) => {
+      throw new Error(`the conntrack tool is missing (Debian package "conntrack"): ${err.message}`);
+    });
+    spoolDir = await mkdtemp(path.join(os.tmpdir(), 'segflow-collector-ct-'));
+    for (const ns of [NS_CLIENT, NS_SERVER]) await sh('ip', 'netns', 'del', ns).catch(() => undefined);
+    await sh('ip', 'netns', 'add', NS_CLIENT);
+    await sh('ip', 'netns', 'add', NS_SERVER);
+    await sh('ip', 'link', 'add', `${tag}a`, 'type', 'veth', 'peer', 'name', `${tag}b`);
+    await sh('ip', 'link', 'set', `${tag}a`, 'netns', NS_CLIENT);
+    await sh('ip', 'link', 'set', `${tag}b`, 'netns', NS_SERVER);
+    await sh('ip', '-n', NS_CLIENT, 'addr', 'add', `${CLIENT_IP}/24`, 'dev', `${tag}a`);
+    await sh('ip', '-n', NS_SERVER, 'addr', 'add', `${SERVER_IP}/24`, 'dev', `${tag}b`);
+    for (const [ns, dev] of [[NS_CLIENT, `${tag}a`], [NS_SERVER, `${tag}b`]] as const) {
+      await sh('ip', '-n', ns, 'link', 'set', 'lo', 'up');
+      await sh('ip', '-n', ns, 'link', 'set', dev, 'up');
+    }
+    await sh('ip', '-n', NS_CLIENT, 'route', 'add', '10.232.1.0/24', 'via', SERVER_IP);
+    // A rule that uses conntrack makes the kernel track this namespace's connections.
+    await sh('ip', 'netns', 'exec', NS_CLIENT, 'iptables', '-A', 'OUTPUT', '-m', 'conntrack', '--ctstate', 'NEW,ESTABLISHED', '-j', 'ACCEPT');
+    await sh('ip', 'netns', 'exec', NS_CLIENT, 'iptables', '-t', 'nat', '-A', 'OUTPUT', '-d', `${SERVICE_IP}/32`, '-p', 'tcp', '--dport', '80', '-j', 'DNAT', '--to-destination', `${SERVER_IP}:8080`);
+    server = spawn('ip', ['netns', 'exec', NS_SERVER, process.execPath, '-e', SERVER_SCRIPT], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve, reject) => {
+      server!.stdout!.once('data', () => resolve());
+      server!.once('exit', (code) => reject(new Error(`test server exited with ${code}`)));
+    });
+  });
+
+  after(async () => {
+    server?.kill('SIGKILL');
+    for (const ns of [NS_CLIENT, NS_SERVER]) await sh('ip', 'netns', 'del', ns).catch(() => undefined);
+    if (spoolDir) await rm(spoolDir, { recursive: true, force: true });
+  });
+
+  it('reports accounting and timestamps of a fresh namespace as off, with the reason', async () => {
+    const prefix = ['ip', 'netns', 'exec', NS_CLIENT];
+    const before = await readConntrackSysctls(prefix);
+    assert.equal(before.accounting, 'off', 'accounting is off by default in a new namespace');
+    assert.equal(before.problems.length, 2);
+    assert.match(before.problems[0]!, /nf_conntrack_acct is off/);
+  });
+
+  it('publishes the DNATed TCP flow with counter deltas that add up to the kernel counters, in numbered batches', async () => {
+    const collector = new Collector({
+      nodeName: 'ct-test-node',
+      conntrack: { commandPrefix: ['ip', 'netns', 'exec', NS_CLIENT], enableSysctls: true, snapshotIntervalMs: 500 },
+      kafka: { brokers, topic, topicPartitions: 1 },
+      batch: { maxDelayMs: 100 },
+      spool: { directory: spoolDir },
+      http: null,
+    });
+    await collector.start();
+    let kernel: ConntrackEntry;
+    try {
+      const status = collector.status().sources.conntrack as { accounting: string; timestamps: string; problems: string[] };
+      assert.deepEqual([status.accounting, status.timestamps, status.problems], ['on', 'on', []], 'the collector enabled both sysctls');
+
+      const client = await sh('ip', 'netns', 'exec', NS_CLIENT, process.execPath, '-e', CLIENT_SCRIPT);
+      assert.equal(client.trim(), String(RESPONSE_BYTES));
+      await new Promise((r) => setTimeout(r, 1200)); // at least two snapshots while the entry sits in TIME_WAIT
+      const listed = (await sh('ip', 'netns', 'exec', NS_CLIENT, 'conntrack', '-L', '-p', 'tcp', '--orig-dst', SERVICE_IP, '-o', 'extended,id'))
+        .split('\n')
+        .filter((l) => l.trim())
+        .map(parseConntrackLine);
+      assert.equal(listed.length, 1, 'exactly one conntrack entry for the service connection');
+      kernel = listed[0]!;
+      await sh('ip', 'netns', 'exec', NS_CLIENT, 'conntrack', '-F'); // DESTROY event with the final counters
+      await new Promise((r) => setTimeout(r, 500));
+      await collector.drained(30_000);
+    } finally {
+      await collector.stop();
+    }
+
+    const batches: FlowBatchData[] = [];
+    const consumer = kafka.consumer({ groupId: uniqueName('collector-ct-reader') });
+    await consumer.connect();
+    const flowRecords = (): FlowRecordData[] =>
+      batches.flatMap((b) => b.records).filter((r) => bytesToIp(r.original.dstIp) === SERVICE_IP && r.protocol === 6);
+    try {
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          assert.equal(message.key?.toString(), 'ct-test-node');
+          batches.push(decodeFlowBatch(message.value ?? new Uint8Array(0)));
+        },
+      });
+      await waitFor('the destroy record of the service connection', 30_000, () => flowRecords().some((r) => r.eventKind === 'destroy'));
+      await new Promise((r) => setTimeout(r, 500));
+    } finally {
+      await consumer.disconnect();
+    }
+
+    assert.deepEqual(batches.map((b) => b.sequence), batches.map((_, i) => i + 1), 'sequence numbers 1..n, in order');
+    assert.equal(new Set(batches.map((b) => b.bootId)).size, 1);
+    const flow = flowRecords();
+    assert.equal(flow[0]!.eventKind, 'new');
+    assert.equal(flow.at(-1)!.eventKind, 'destroy');
+    assert.ok(flow.slice(1, -1).every((r) => r.eventKind === 'update'));
+    const first = flow[0]!;
+    assert.equal(bytesToIp(first.original.srcIp), CLIENT_IP);
+    assert.equal(first.original.dstPort, 80);
+    assert.equal(bytesToIp(first.reply.srcIp), SERVER_IP, 'DNAT: the reply comes from the backend');
+    assert.equal(first.reply.srcPort, 8080);
+    assert.ok(flow.every((r) => r.source === 'conntrack' && r.nodeName === 'ct-test-node' && r.conntrackId === kernel.id));
+    const sum = (f: 'originalBytes' | 'replyBytes' | 'originalPackets' | 'replyPackets'): number => flow.reduce((n, r) => n + r[f], 0);
+    assert.equal(sum('originalBytes'), kernel.original.bytes, 'deltas add up to the kernel counter (original bytes)');
+    assert.equal(sum('replyBytes'), kernel.reply.bytes, 'deltas add up to the kernel counter (reply bytes)');
+    assert.equal(sum('originalPackets'), kernel.original.packets);
+    assert.equal(sum('replyPackets'), kernel.reply.packets);
+    // Payload plus at most 80 bytes of IP+TCP headers per packet.
+    assert.ok(sum('originalBytes') >= REQUEST_BYTES && sum('originalBytes') <= REQUEST_BYTES + 80 * sum('originalPackets'));
+    assert.ok(sum('replyBytes') >= RESPONSE_BYTES && sum('replyBytes') <= RESPONSE_BYTES + 80 * sum('replyPackets'));
+    const last = flow.at(-1)!;
+    assert.equal(last.assured, true);
+    assert.equal(last.countersValid, true);
+    assert.ok(['TIME_WAIT', 'CLOSE', 'LAST_ACK', 'FIN_WAIT', 'CLOSE_WAIT'].includes(last.tcpState), `closing state, got ${last.tcpState}`);
+    assert.ok(last.endTimeUnixNano > first.startTimeUnixNano && first.startTimeUnixNano > 0n);
+  });
+});

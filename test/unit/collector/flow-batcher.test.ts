@@ -1,0 +1,82 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { FlowBatcher, type EncodedFlowBatch } from '../../../src/collector/flow-batcher.ts';
+import { CollectorMetrics } from '../../../src/collector/collector-metrics.ts';
+import { decodeFlowBatch, type FlowRecordData } from '../../../src/proto/flow-batch-codec.ts';
+import { ipToBytes } from '../../../src/proto/ip-address-bytes.ts';
+
+const record = (id: number, ruleHint = ''): FlowRecordData => ({
+  source: 'conntrack',
+  nodeName: 'node-a',
+  startTimeUnixNano: 1n,
+  endTimeUnixNano: 2n,
+  ipVersion: 4,
+  protocol: 17,
+  original: { srcIp: ipToBytes('10.0.0.1'), dstIp: ipToBytes('10.0.0.2'), srcPort: 1000, dstPort: 53 },
+  reply: { srcIp: ipToBytes('10.0.0.2'), dstIp: ipToBytes('10.0.0.1'), srcPort: 53, dstPort: 1000 },
+  originalPackets: 1,
+  originalBytes: 60,
+  replyPackets: 1,
+  replyBytes: 90,
+  eventKind: 'new',
+  tcpState: 'unspecified',
+  assured: false,
+  unreplied: false,
+  conntrackId: id,
+  conntrackMark: 0,
+  dataplaneVerdict: 'unknown',
+  ruleHint,
+  icmpType: 0,
+  icmpCode: 0,
+  icmpId: 0,
+  countersValid: true,
+});
+
+describe('FlowBatcher', () => {
+  it('closes a batch at maxRecords and numbers batches 1, 2, 3 with one boot id', () => {
+    const out: EncodedFlowBatch[] = [];
+    const batcher = new FlowBatcher({ agentId: 'a', nodeName: 'node-a', maxRecords: 3, maxDelayMs: 60_000 }, (b) => out.push(b));
+    batcher.add([1, 2, 3, 4, 5, 6, 7].map((i) => record(i)));
+    assert.equal(out.length, 2);
+    assert.equal(batcher.pendingRecords, 1);
+    batcher.stop();
+    const decoded = out.map((b) => decodeFlowBatch(b.payload));
+    assert.deepEqual(decoded.map((d) => d.sequence), [1, 2, 3]);
+    assert.deepEqual(decoded.map((d) => d.records.map((r) => r.conntrackId)), [[1, 2, 3], [4, 5, 6], [7]]);
+    assert.ok(decoded.every((d) => d.bootId === batcher.bootId && d.agentId === 'a' && d.nodeName === 'node-a'));
+    assert.deepEqual(out.map((b) => b.records), [3, 3, 1]);
+  });
+
+  it('closes a batch after maxDelayMs even when it is not full', async () => {
+    const out: EncodedFlowBatch[] = [];
+    const batcher = new FlowBatcher({ agentId: 'a', nodeName: 'n', maxRecords: 1000, maxDelayMs: 30 }, (b) => out.push(b));
+    batcher.add([record(1)]);
+    assert.equal(out.length, 0);
+    await new Promise((r) => setTimeout(r, 80));
+    assert.equal(out.length, 1);
+    assert.equal(decodeFlowBatch(out[0]!.payload).records.length, 1);
+    batcher.stop();
+  });
+
+  it('splits a batch that would encode beyond maxBytes, keeping order and contiguous sequences', () => {
+    const out: EncodedFlowBatch[] = [];
+    const batcher = new FlowBatcher({ agentId: 'a', nodeName: 'n', maxRecords: 100, maxDelayMs: 60_000, maxBytes: 2000 }, (b) => out.push(b));
+    batcher.add(Array.from({ length: 40 }, (_, i) => record(i + 1, 'x'.repeat(50))));
+    batcher.stop();
+    assert.ok(out.length > 1, 'split into several batches');
+    assert.ok(out.every((b) => b.payload.length <= 2000));
+    const decoded = out.map((b) => decodeFlowBatch(b.payload));
+    assert.deepEqual(decoded.map((d) => d.sequence), decoded.map((_, i) => i + 1));
+    assert.deepEqual(decoded.flatMap((d) => d.records.map((r) => r.conntrackId)), Array.from({ length: 40 }, (_, i) => i + 1));
+  });
+
+  it('drops and counts a record the schema rejects, keeping the rest of the batch', async () => {
+    const metrics = new CollectorMetrics();
+    const out: EncodedFlowBatch[] = [];
+    const batcher = new FlowBatcher({ agentId: 'a', nodeName: 'n', maxRecords: 10, maxDelayMs: 60_000, metrics }, (b) => out.push(b));
+    batcher.add([record(1), { ...record(2), protocol: 300 }, record(3)]);
+    batcher.stop();
+    assert.deepEqual(out.flatMap((b) => decodeFlowBatch(b.payload).records.map((r) => r.conntrackId)), [1, 3]);
+    assert.equal(await metrics.valueOf(metrics.recordsDropped, { reason: 'encode' }), 1);
+  });
+});
