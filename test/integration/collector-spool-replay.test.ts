@@ -15,6 +15,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { ISocketFactory, Kafka } from 'kafkajs';
+import { pino } from 'pino';
 import { Collector } from '../../src/collector/collector.ts';
 import type { FlowRecordHandler, FlowSource } from '../../src/collector/sources/flow-source.ts';
 import { decodeFlowBatch, type FlowBatchData, type FlowRecordData } from '../../src/proto/flow-batch-codec.ts';
@@ -33,6 +34,7 @@ class CuttableProxy {
   ) {}
 
   async open(): Promise<void> {
+    if (this.server) return;
     const server = net.createServer((client) => {
       const upstream = net.connect(this.targetPort, this.targetHost);
       for (const s of [client, upstream]) {
@@ -169,16 +171,21 @@ describe('collector delivery through Kafka outages (real Kafka)', () => {
     await rm(spoolDir, { recursive: true, force: true });
   });
 
-  const newCollector = (source: ScriptedSource): Collector =>
+  const newCollector = (source: ScriptedSource, overrides: { topic?: string; spool?: object; logLines?: string[] } = {}): Collector =>
     new Collector(
       {
         nodeName: 'spool-test-node',
-        kafka: { brokers, topic, sendTimeoutMs: 3000, ensureTopic: false, clientOverrides: { socketFactory: proxy.socketFactory() } },
-        batch: { maxRecords: 10, maxDelayMs: 50 },
-        spool: { directory: spoolDir, maxBytes: 16 * 1024 * 1024, segmentBytes: 1024 * 1024 },
+        kafka: { brokers, topic: overrides.topic ?? topic, sendTimeoutMs: 3000, ensureTopic: false, clientOverrides: { socketFactory: proxy.socketFactory() } },
+        batch: { maxRecords: 10, maxDelayMs: 50, maxBytes: 2000 },
+        spool: { directory: spoolDir, maxBytes: 16 * 1024 * 1024, segmentBytes: 1024 * 1024, ...overrides.spool },
         http: { host: '127.0.0.1', port: 0 },
       },
-      { sources: [source] },
+      {
+        sources: [source],
+        ...(overrides.logLines
+          ? { logger: pino({ level: 'info' }, { write: (line: string) => void overrides.logLines!.push(line) }) }
+          : {}),
+      },
     );
 
   it('delivers numbered batches, spools during an outage (even across a restart) and replays in order', async () => {
@@ -239,5 +246,44 @@ describe('collector delivery through Kafka outages (real Kafka)', () => {
     const ids = unique.flatMap((m) => m.batch.records.map((r) => r.conntrackId));
     assert.deepEqual(ids, Array.from({ length: 130 }, (_, i) => i + 1), 'every record, once, in the order it was produced');
     assert.equal(unique[0]!.batch.records[0]!.originalBytes, 181);
+  });
+
+  it('when the spool is full, drops the oldest batches, counts them and logs it; the newest are delivered', async () => {
+    const smallTopic = uniqueName('flows-raw-spool-full');
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: smallTopic, numPartitions: 1 }], waitForLeaders: true });
+    await admin.disconnect();
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'segflow-collector-full-'));
+    const logLines: string[] = [];
+    const source = new ScriptedSource();
+    // Batches of 10 records are ~1 KB; segments of 2100 bytes hold 2, the cap of 6300 bytes 3 segments.
+    const collector = newCollector(source, { topic: smallTopic, spool: { directory: dir, maxBytes: 6300, segmentBytes: 2100 }, logLines });
+    try {
+      await collector.start();
+      await proxy.cut();
+      for (let i = 0; i < 20; i++) {
+        source.emit(i * 10 + 1, i * 10 + 10);
+        await waitFor(`batch ${i + 1} handled`, 30_000, async () => (await collector.metrics.valueOf(collector.metrics.batchesSpooled)) === i + 1);
+      }
+      const droppedRecords = await collector.metrics.valueOf(collector.metrics.recordsDropped, { reason: 'spool_full' });
+      const droppedBatches = await collector.metrics.valueOf(collector.metrics.batchesDropped, { reason: 'spool_full' });
+      assert.ok(droppedBatches >= 10, `most of the 20 batches cannot fit: ${droppedBatches} dropped`);
+      assert.equal(droppedRecords, droppedBatches * 10);
+      const dropLogs = logLines.map((l) => JSON.parse(l) as { msg: string; droppedRecords?: number }).filter((l) => /spool full/.test(l.msg));
+      assert.ok(dropLogs.length > 0, 'a log line says the spool dropped data');
+      assert.equal(dropLogs.reduce((n, l) => n + (l.droppedRecords ?? 0), 0), droppedRecords, 'the log lines account for every dropped record');
+
+      await proxy.open();
+      await collector.drained(60_000);
+      const delivered = 200 - droppedRecords;
+      const messages = await readTopic(kafka, smallTopic, delivered);
+      const ids = [...new Set(messages.flatMap((m) => m.batch.records.map((r) => r.conntrackId)))];
+      assert.deepEqual(ids, Array.from({ length: delivered }, (_, i) => droppedRecords + i + 1), 'the oldest were dropped, the newest delivered in order');
+    } finally {
+      await collector.stop();
+      await rm(dir, { recursive: true, force: true });
+      await proxy.open();
+    }
   });
 });
