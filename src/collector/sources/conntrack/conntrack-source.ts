@@ -170,7 +170,9 @@ export class ConntrackSource implements FlowSource {
       '--buffer-size',
       String(this.options.eventBufferBytes),
     ]);
-    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] }) as unknown as ChildProcessWithoutNullStreams;
+    // Own process group: a Ctrl-C or a group-wide SIGTERM reaches the agent, which then stops
+    // conntrack itself, instead of killing conntrack first (which would look like a crash).
+    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true }) as unknown as ChildProcessWithoutNullStreams;
     this.events = child;
     const lines = createInterface({ input: child.stdout });
     lines.on('line', (line) => {
@@ -241,7 +243,7 @@ export class ConntrackSource implements FlowSource {
   private listFamily(family: string, into: ConntrackEntry[]): Promise<void> {
     const { file, args } = this.command(['-L', '-f', family, '-o', 'extended,id']);
     return new Promise((resolve, reject) => {
-      const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => {
         if (stderr.length < 4096) stderr += chunk.toString();
