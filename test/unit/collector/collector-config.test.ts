@@ -1,0 +1,72 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { rm } from 'node:fs/promises';
+import { Command } from 'commander';
+import { registerCollectCommand } from '../../../src/collector/collect-command.ts';
+import { resolveCollectorConfig } from '../../../src/collector/collector-config.ts';
+import { Collector } from '../../../src/collector/collector.ts';
+
+describe('collector configuration', () => {
+  it('fills in the documented defaults', () => {
+    const config = resolveCollectorConfig({ nodeName: 'node1', kafka: { brokers: ['k:9092'] } });
+    assert.equal(config.agentId, 'node1');
+    assert.deepEqual(config.sources, ['conntrack']);
+    assert.equal(config.kafka.topic, 'flows.raw');
+    assert.equal(config.kafka.clientId, 'segflow-collector-node1');
+    assert.equal(config.conntrack.snapshotIntervalMs, 10_000);
+    assert.deepEqual(config.conntrack.commandPrefix, []);
+    assert.equal(config.conntrack.enableSysctls, false);
+    assert.deepEqual(config.batch, { maxRecords: 2000, maxDelayMs: 1000, maxBytes: 900_000 });
+    assert.equal(config.spool.maxBytes, 256 * 1024 * 1024);
+    assert.equal(config.spool.segmentBytes, 8 * 1024 * 1024);
+    assert.match(config.spool.directory, /segflow-collector-spool-node1$/);
+    assert.deepEqual(config.http, { host: '0.0.0.0', port: 9465 });
+  });
+
+  it('rejects values that cannot work, naming the option', () => {
+    assert.throws(() => resolveCollectorConfig({ kafka: { brokers: [] } }), /kafka\.brokers is empty/);
+    assert.throws(() => resolveCollectorConfig({ kafka: { brokers: ['k:1'] }, batch: { maxRecords: 0 } }), /batch\.maxRecords must be a positive number/);
+    assert.throws(
+      () => resolveCollectorConfig({ kafka: { brokers: ['k:1'] }, spool: { maxBytes: 100_000 } }),
+      /batch\.maxBytes \(900000\) must fit in a spool segment/,
+    );
+  });
+
+  it('maps the segflow collect flags onto the configuration', async () => {
+    const program = new Command().exitOverride();
+    registerCollectCommand(program);
+    const collect = program.commands.find((c) => c.name() === 'collect')!;
+    let captured: Record<string, unknown> | undefined;
+    collect.action((options: Record<string, unknown>) => {
+      captured = options;
+    });
+    await program.parseAsync(
+      ['collect', '--brokers', 'a:9092,b:9092', '--node-name', 'n1', '--netns', 'node1', '--enable-conntrack-sysctls', '--snapshot-interval', '5', '--no-http'],
+      { from: 'user' },
+    );
+    const { collectOptionsToConfig } = await import('../../../src/collector/collect-command.ts');
+    const config = resolveCollectorConfig(collectOptionsToConfig(captured as never));
+    assert.deepEqual(config.kafka.brokers, ['a:9092', 'b:9092']);
+    assert.equal(config.nodeName, 'n1');
+    assert.deepEqual(config.conntrack.commandPrefix, ['ip', 'netns', 'exec', 'node1']);
+    assert.equal(config.conntrack.enableSysctls, true);
+    assert.equal(config.conntrack.snapshotIntervalMs, 5000);
+    assert.equal(config.http, null);
+  });
+
+  it('fails to start, and says why, when the conntrack tool is missing', async () => {
+    const collector = new Collector({
+      nodeName: 'n',
+      kafka: { brokers: ['127.0.0.1:1'] },
+      conntrack: { conntrackPath: '/nonexistent/conntrack' },
+      spool: { directory: `/tmp/segflow-test-spool-${process.pid}` },
+      http: null,
+    });
+    try {
+      await assert.rejects(collector.start(), /\/nonexistent\/conntrack/);
+      assert.equal(collector.status().state, 'stopped');
+    } finally {
+      await rm(collector.config.spool.directory, { recursive: true, force: true });
+    }
+  });
+});
