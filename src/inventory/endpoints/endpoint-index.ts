@@ -43,6 +43,8 @@ export interface Ownership {
   to: number;
   /** `[snapshot]`, shared so the hot path does not allocate. */
   readonly single: readonly EndpointSnapshot[];
+  /** The snapshot uid when it has exactly one IP (then the uid identifies the address too). */
+  readonly token: number | undefined;
 }
 
 const NO_OWNERS: readonly EndpointSnapshot[] = Object.freeze([]);
@@ -151,7 +153,7 @@ export class EndpointIndex {
       list = [];
       this.byIp.set(ip, list);
     }
-    list.push({ snapshot, from, to: Infinity, single: Object.freeze([snapshot]) });
+    list.push({ snapshot, from, to: Infinity, single: Object.freeze([snapshot]), token: snapshot.resource.ips.length === 1 ? snapshot.uid : undefined });
     while (list.length > this.historyPerIp) {
       const closed = list.findIndex((o) => o.to !== Infinity);
       list.splice(closed >= 0 ? closed : 0, 1);
@@ -275,6 +277,33 @@ export class EndpointIndex {
     }
     const owners = this.ownersAt(ip, time);
     return owners.length === 0 ? NO_OWNERS : owners;
+  }
+
+  /**
+   * Owners of `ip` at `time` when `ip` is a known endpoint address spelled canonically;
+   * undefined when the text is not a key of the index (unknown address or non-canonical text).
+   * The hot path tries this before canonicalising.
+   */
+  ownersIfIndexed(ip: string, time?: number): readonly EndpointSnapshot[] | undefined {
+    const list = this.byIp.get(ip);
+    if (!list) return undefined;
+    if (list.length === 1) {
+      const o = list[0] as Ownership;
+      return (time === undefined ? o.to === Infinity : o.from <= time && time < o.to) ? o.single : NO_OWNERS;
+    }
+    const owners = this.ownersAt(ip, time);
+    return owners.length === 0 ? NO_OWNERS : owners;
+  }
+
+  /**
+   * Hot-path shortcut: the owning snapshot's uid when `ip` (canonical text) has exactly one
+   * ownership period, it covers `time`, and the endpoint has a single IP; else undefined.
+   */
+  fastToken(ip: string, time?: number): number | undefined {
+    const list = this.byIp.get(ip);
+    if (list === undefined || list.length !== 1) return undefined;
+    const o = list[0] as Ownership;
+    return (time === undefined ? o.to === Infinity : o.from <= time && time < o.to) ? o.token : undefined;
   }
 
   /** The endpoint that owned `ip` at `time` (now when undefined), or null. */

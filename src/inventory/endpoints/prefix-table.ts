@@ -67,6 +67,10 @@ export class PrefixTable<T> {
 
   private probe(fam: Family<T>, addr: IpAddr, len: number): T[] | undefined {
     const byKey = fam.byLength.get(len) as Map<string | number, T[]>;
+    if (addr.version === 4) {
+      const w = addr.words[0] as number;
+      return byKey.get(len === 0 ? 0 : len >= 32 ? w : (w & (0xffffffff << (32 - len))) >>> 0);
+    }
     return byKey.get(keyOf(addr.version, maskWords(addr.words, len)));
   }
 

@@ -43,6 +43,8 @@ export interface TierPlan {
   /** Enforced and staged policies, in order. */
   readonly policies: readonly CompiledPolicy[];
   readonly hasEnforced: boolean;
+  /** No staged policy in this tier. */
+  readonly allEnforced: boolean;
   /** Last enforced policy (end-of-tier attribution, enforced scope). */
   readonly lastEnforced: CompiledPolicy | null;
 }
@@ -229,7 +231,8 @@ export class PolicyIndex {
     this.entries.set(next.key, { snapshot: next, applicable: this.applicableFor(next.labels), plan: null, planEpoch: -1 });
   };
 
-  private buildPlan(applicable: Iterable<CompiledPolicy>): EndpointPlan {
+  /** Orders a set of applicable policies into per-direction tier plans. */
+  buildPlan(applicable: Iterable<CompiledPolicy>): EndpointPlan {
     const build = (dir: Direction): TierPlan[] => {
       const byTier = new Map<string, CompiledPolicy[]>();
       for (const p of applicable) {
@@ -244,7 +247,7 @@ export class PolicyIndex {
         list.sort(comparePolicies);
         let lastEnforced: CompiledPolicy | null = null;
         for (const p of list) if (!p.staged) lastEnforced = p;
-        plans.push({ tier, policies: list, hasEnforced: lastEnforced !== null, lastEnforced });
+        plans.push({ tier, policies: list, hasEnforced: lastEnforced !== null, allEnforced: list.every((p) => !p.staged), lastEnforced });
       }
       plans.sort((a, b) => a.tier.rank - b.tier.rank || byteLess(a.tier.name, b.tier.name));
       return plans;

@@ -3,19 +3,19 @@
  * endpoint's ingress, each in the enforced scope (the verdict) and the pending scope (staged
  * policies treated as enforced, reported beside it and never changing the verdict).
  *
- * Results are cached in an LRU keyed by the inventory revision, both addresses, the endpoint
- * snapshots owning them at the flow's time, protocol and destination port (source port and
- * ICMP type/code only when they can matter). Any inventory change bumps the revision, so a
- * cached verdict never outlives the state it was computed from.
+ * Results are cached (verdict-cache.ts) keyed by the endpoint snapshots owning both addresses at
+ * the flow's time (or the addresses themselves), protocol and destination port / ICMP type+code,
+ * and the source port only when some rule constrains it. The cache belongs to one inventory
+ * revision: any change starts a fresh one, so a cached verdict never outlives its state.
  */
-import { LRUCache } from 'lru-cache';
 import { canonicalIp, classifyAddress, parseIp, type IpAddr } from '../model/ip.ts';
 import type { Direction, Profile } from '../model/resources.ts';
 import type { EndpointIndex, EndpointSnapshot } from '../endpoints/endpoint-index.ts';
 import { evaluateSide, type SideAction, type SideEvaluation } from './evaluate.ts';
-import type { PolicyIndex } from './policy-index.ts';
+import type { PolicyIndex, TierPlan } from './policy-index.ts';
 import { AddressContext, type FlowKey } from './rule-match.ts';
-import { hitString, type PolicyHit } from './trace.ts';
+import { VerdictCache } from './verdict-cache.ts';
+import { hitString, NO_MATCH, PROFILE_TIER, type PolicyHit } from './trace.ts';
 
 export interface FlowInput {
   readonly srcIp: string;
@@ -105,7 +105,7 @@ export class VerdictEngine {
   private readonly endpoints: EndpointIndex;
   private readonly policies: PolicyIndex;
   private readonly revision: () => number;
-  private readonly cache: LRUCache<string, Verdict> | null;
+  private readonly cache: VerdictCache | null;
   private hits = 0;
   private misses = 0;
 
@@ -114,7 +114,7 @@ export class VerdictEngine {
     this.policies = policies;
     this.revision = revision;
     const size = options.cacheSize ?? 100_000;
-    this.cache = size > 0 ? new LRUCache<string, Verdict>({ max: size }) : null;
+    this.cache = size > 0 ? new VerdictCache(size) : null;
   }
 
   get cacheStats(): { hits: number; misses: number; size: number } {
@@ -125,32 +125,62 @@ export class VerdictEngine {
     this.cache?.clear();
   }
 
-  private uidKey(owners: readonly EndpointSnapshot[]): string | number {
-    if (owners.length === 1) return (owners[0] as EndpointSnapshot).uid;
-    if (owners.length === 0) return '-';
-    return owners.map((o) => o.uid).join(',');
+  /**
+   * Cache-key token for one side: the snapshot uid when a single endpoint with a single IP owns
+   * the address (the uid then implies the address), else address plus owner uids.
+   */
+  private static token(ip: string, owners: readonly EndpointSnapshot[]): string | number {
+    if (owners.length === 1) {
+      const o = owners[0] as EndpointSnapshot;
+      return o.resource.ips.length === 1 ? o.uid : `${ip}#${o.uid}`;
+    }
+    if (owners.length === 0) return ip;
+    return `${ip}#${owners.map((o) => o.uid).join(',')}`;
+  }
+
+  private resolve(ip: string, time: number | undefined, what: string): { ip: string; owners: readonly EndpointSnapshot[] } {
+    const fast = this.endpoints.ownersIfIndexed(ip, time);
+    if (fast !== undefined) return { ip, owners: fast };
+    const canonical = canonicalIp(ip);
+    if (canonical === null) throw new FlowInputError(`invalid ${what} IP ${JSON.stringify(ip)}`);
+    return { ip: canonical, owners: this.endpoints.resolveOwners(canonical, time) };
   }
 
   /** Decides a flow (cached). Throws FlowInputError for invalid addresses. */
   explain(flow: FlowInput): Verdict {
-    const srcIp = canonicalIp(flow.srcIp);
-    const dstIp = canonicalIp(flow.dstIp);
-    if (srcIp === null) throw new FlowInputError(`invalid source IP ${JSON.stringify(flow.srcIp)}`);
-    if (dstIp === null) throw new FlowInputError(`invalid destination IP ${JSON.stringify(flow.dstIp)}`);
-    const srcOwners = this.endpoints.resolveOwners(srcIp, flow.time);
-    const dstOwners = this.endpoints.resolveOwners(dstIp, flow.time);
-    if (this.cache === null) return this.compute(flow, srcIp, dstIp, srcOwners, dstOwners);
-    const icmp = flow.protocol === 1 || flow.protocol === 58 ? `${flow.icmpType}/${flow.icmpCode}` : '';
-    const sport = this.policies.usesSourcePorts || this.profilesUseSourcePorts() ? flow.srcPort : '';
-    const key = `${this.revision()}|${srcIp}|${this.uidKey(srcOwners)}|${dstIp}|${this.uidKey(dstOwners)}|${flow.protocol}|${flow.dstPort}|${sport}|${icmp}`;
-    const cached = this.cache.get(key);
+    const cache = this.cache;
+    if (cache === null) return this.explainUncached(flow);
+    const time = flow.time;
+    // Fast path: both addresses are single-IP endpoints spelled canonically (no allocation).
+    let srcIp = flow.srcIp;
+    let dstIp = flow.dstIp;
+    let srcOwners: readonly EndpointSnapshot[] | undefined;
+    let dstOwners: readonly EndpointSnapshot[] | undefined;
+    let srcTok: string | number | undefined = this.endpoints.fastToken(srcIp, time);
+    let dstTok: string | number | undefined = this.endpoints.fastToken(dstIp, time);
+    if (srcTok === undefined) {
+      ({ ip: srcIp, owners: srcOwners } = this.resolve(srcIp, time, 'source'));
+      srcTok = VerdictEngine.token(srcIp, srcOwners);
+    }
+    if (dstTok === undefined) {
+      ({ ip: dstIp, owners: dstOwners } = this.resolve(dstIp, time, 'destination'));
+      dstTok = VerdictEngine.token(dstIp, dstOwners);
+    }
+    const proto = flow.protocol;
+    const portField = proto === 1 || proto === 58
+      ? (flow.icmpType === undefined ? undefined : flow.icmpType * 256 + (flow.icmpCode ?? 255))
+      : flow.dstPort;
+    const key = cache.key(this.revision(), srcTok, dstTok, flow.srcPort, this.policies.usesSourcePorts || this.profilesUseSourcePorts(), proto, portField);
+    const cached = cache.get(key);
     if (cached !== undefined) {
       this.hits++;
       return cached;
     }
     this.misses++;
+    srcOwners ??= this.endpoints.resolveOwners(srcIp, time);
+    dstOwners ??= this.endpoints.resolveOwners(dstIp, time);
     const v = this.compute(flow, srcIp, dstIp, srcOwners, dstOwners);
-    this.cache.set(key, v);
+    cache.set(key, v);
     return v;
   }
 
@@ -171,11 +201,9 @@ export class VerdictEngine {
 
   /** Decides a flow without the cache (the "cold" path). */
   explainUncached(flow: FlowInput): Verdict {
-    const srcIp = canonicalIp(flow.srcIp);
-    const dstIp = canonicalIp(flow.dstIp);
-    if (srcIp === null) throw new FlowInputError(`invalid source IP ${JSON.stringify(flow.srcIp)}`);
-    if (dstIp === null) throw new FlowInputError(`invalid destination IP ${JSON.stringify(flow.dstIp)}`);
-    return this.compute(flow, srcIp, dstIp, this.endpoints.resolveOwners(srcIp, flow.time), this.endpoints.resolveOwners(dstIp, flow.time));
+    const src = this.resolve(flow.srcIp, flow.time, 'source');
+    const dst = this.resolve(flow.dstIp, flow.time, 'destination');
+    return this.compute(flow, src.ip, dst.ip, src.owners, dst.owners);
   }
 
   /** Describes an address as of `time`: endpoint, network set or public/private. */
@@ -185,14 +213,27 @@ export class VerdictEngine {
     return this.describeAddr(addr, this.endpoints.resolveOwners(addr.text, time), localNamespace);
   }
 
+  /** Endpoint descriptions are shared by every verdict about the same snapshot and IP. */
+  private readonly refs = new WeakMap<EndpointSnapshot, Map<string, EndpointRef>>();
+
   private describeAddr(addr: IpAddr, owners: readonly EndpointSnapshot[], localNamespace: string | null): EndpointRef {
     const o = owners[0];
     if (o) {
-      const r = o.resource;
-      return {
-        kind: o.kind, ip: addr.text, name: r.name, namespace: r.namespace, labels: ownLabels(r.labels), key: o.key,
-        node: r.node, serviceAccount: r.serviceAccount,
-      };
+      let byIp = this.refs.get(o);
+      if (!byIp) {
+        byIp = new Map();
+        this.refs.set(o, byIp);
+      }
+      let ref = byIp.get(addr.text);
+      if (!ref) {
+        const r = o.resource;
+        ref = Object.freeze({
+          kind: o.kind, ip: addr.text, name: r.name, namespace: r.namespace, labels: Object.freeze(ownLabels(r.labels)), key: o.key,
+          node: r.node, serviceAccount: r.serviceAccount,
+        });
+        byIp.set(addr.text, ref);
+      }
+      return ref;
     }
     const set = this.endpoints.networkSetFor(addr, localNamespace);
     if (set) {
@@ -204,14 +245,21 @@ export class VerdictEngine {
     return { kind: classifyAddress(addr), ip: addr.text, name: null, namespace: null, labels: {}, key: null, node: null, serviceAccount: null };
   }
 
-  private profilesOf(s: EndpointSnapshot): Profile[] {
+  /** Profiles of an endpoint, in its order (generated kns./ksa. ones included). */
+  profilesOf(s: EndpointSnapshot): readonly Profile[] {
+    // A profile change re-installs its users, so a snapshot's profiles never change.
+    const memo = this.profileMemo.get(s);
+    if (memo) return memo;
     const out: Profile[] = [];
     for (const name of s.resource.profiles) {
       const p = this.endpoints.profile(name);
       if (p) out.push(p);
     }
+    this.profileMemo.set(s, out);
     return out;
   }
+
+  private readonly profileMemo = new WeakMap<EndpointSnapshot, readonly Profile[]>();
 
   private side(owner: EndpointSnapshot | undefined, dir: Direction, flow: FlowKey, src: AddressContext, dst: AddressContext, reached: boolean): SideResult {
     if (!owner) return Object.freeze({ ...NO_ENDPOINT, reached, pending: NO_ENDPOINT });
@@ -221,8 +269,8 @@ export class VerdictEngine {
     const enforced = scopeResult(evaluateSide(tiers, profiles, dir, 'enforced', flow, src, dst));
     // Pending differs from enforced when staged policies apply or an end-of-tier hit is
     // attributed (pending attributes to the first policy of the tier, enforced to the last).
-    const differs = enforced.hits.some((h) => h.endOfTier) || tiers.some((t) => t.policies.some((p) => p.staged));
-    const pending = differs ? scopeResult(evaluateSide(tiers, profiles, dir, 'pending', flow, src, dst)) : pendingFromEnforced(enforced);
+    const hasStaged = tiers.some((t) => !t.allEnforced);
+    const pending = hasStaged ? scopeResult(evaluateSide(tiers, profiles, dir, 'pending', flow, src, dst)) : pendingFromEnforced(enforced, tiers);
     return Object.freeze({ ...enforced, reached, pending });
   }
 
@@ -259,12 +307,25 @@ export class VerdictEngine {
 }
 
 /**
- * Without staged policies the pending evaluation equals the enforced one, except that the
- * pending checker writes "no profile matched" as `pro:__PROFILE__|deny|-1`.
+ * Without staged policies the pending evaluation takes exactly the enforced path; only the
+ * attribution differs: end-of-tier hits name the tier's first policy (not its last enforced
+ * one) and "no profile matched" is written `pro:__PROFILE__|deny|-1`.
  */
-function pendingFromEnforced(e: ScopeResult): ScopeResult {
-  const last = e.decidingHit;
-  if (!last || last.kind !== 'pro' || last.name !== '__NO_MATCH__') return e;
-  const hits = [...e.hits.slice(0, -1), { ...last, name: '__PROFILE__', ruleIndex: -1 }];
+function pendingFromEnforced(e: ScopeResult, tiers: readonly TierPlan[]): ScopeResult {
+  let changed = false;
+  const hits = e.hits.map((h) => {
+    if (h.endOfTier) {
+      const first = tiers.find((t) => t.tier.name === h.tier)?.policies[0];
+      if (first && (first.policy.name !== h.name || first.policy.namespace !== h.namespace || first.shortKind !== h.kind)) {
+        changed = true;
+        return { ...h, kind: first.shortKind, namespace: first.policy.namespace, name: first.policy.name };
+      }
+    } else if (h.kind === 'pro' && h.name === NO_MATCH) {
+      changed = true;
+      return { ...h, name: PROFILE_TIER, ruleIndex: -1 };
+    }
+    return h;
+  });
+  if (!changed) return e;
   return Object.freeze({ action: e.action, trace: Object.freeze(hits.map(hitString)), hits: Object.freeze(hits), decidingHit: hits[hits.length - 1] ?? null });
 }
