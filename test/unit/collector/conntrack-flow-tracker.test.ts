@@ -94,7 +94,8 @@ describe('conntrack flow tracker on the captured event stream and snapshots', ()
     assert.equal(created.unreplied, true);
     assert.equal(destroyed.unreplied, false);
     assert.deepEqual([created.protocol, created.icmpType, created.icmpCode, created.icmpId], [1, 8, 0, 8761]);
-    assert.equal(created.countersValid, false, 'NEW events carry no counters');
+    assert.equal(created.countersValid, true, 'NEW events carry no counters, but with accounting on their zero deltas are real');
+    assert.deepEqual([created.originalPackets, created.replyPackets], [0, 0]);
     assert.equal(destroyed.countersValid, true);
     const udp = recordsOf(records, 3740173957).at(-1)!;
     assert.equal(udp.unreplied, true);
@@ -147,11 +148,13 @@ describe('conntrack flow tracker edge cases', () => {
   });
 
   it('marks counters invalid and zero when accounting is off', () => {
-    const tracker = new ConntrackFlowTracker({ nodeName: 'n' });
+    const tracker = new ConntrackFlowTracker({ nodeName: 'n', accountingEnabled: false });
     const [rec] = tracker.handleSnapshot(parseFile('list-acct-off.txt'), 1000, 1010);
     assert.ok(rec);
     assert.equal(rec.countersValid, false);
     assert.deepEqual([rec.originalPackets, rec.originalBytes, rec.replyPackets, rec.replyBytes], [0, 0, 0, 0]);
+    const [created] = tracker.handleEvent(events.find((e) => e.eventType === 'new')!, 0);
+    assert.equal(created!.countersValid, false, 'a NEW record is not valid either when the kernel counts nothing');
   });
 
   it('treats counters that went down (conntrack -Z) as a fresh start instead of a negative delta', () => {

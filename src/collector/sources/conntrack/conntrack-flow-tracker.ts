@@ -28,6 +28,12 @@ export interface ConntrackFlowTrackerOptions {
   nodeName: string;
   /** How long a destroyed entry's key is remembered to ignore stale snapshot lines (ms; default 60 000). */
   destroyedKeyRetentionMs?: number;
+  /**
+   * Whether the kernel keeps counters (`nf_conntrack_acct` on; default true). NEW events never
+   * carry counters; with accounting on, their zero deltas are real (the traffic is reported by
+   * the next snapshot or the DESTROY), so their records say `countersValid: true`.
+   */
+  accountingEnabled?: boolean;
 }
 
 interface TrackedFlow {
@@ -80,10 +86,13 @@ export class ConntrackFlowTracker {
   private readonly destroyed = new Map<string, number>();
   private readonly nodeName: string;
   private readonly destroyedKeyRetentionMs: number;
+  /** See {@link ConntrackFlowTrackerOptions.accountingEnabled}; the source sets it after reading the sysctl. */
+  accountingEnabled: boolean;
 
   constructor(options: ConntrackFlowTrackerOptions) {
     this.nodeName = options.nodeName;
     this.destroyedKeyRetentionMs = options.destroyedKeyRetentionMs ?? 60_000;
+    this.accountingEnabled = options.accountingEnabled ?? true;
   }
 
   /** Number of live entries being tracked. */
@@ -191,7 +200,8 @@ export class ConntrackFlowTracker {
   private record(entry: ConntrackEntry, flow: TrackedFlow, eventKind: FlowRecordData['eventKind'], atMs: number): FlowRecordData {
     const o = entry.original;
     const r = entry.reply;
-    const countersValid = o.packets !== undefined && r.packets !== undefined;
+    const hasCounters = o.packets !== undefined && r.packets !== undefined;
+    const countersValid = hasCounters || (entry.eventType === 'new' && this.accountingEnabled);
     // A counter below what was reported means the entry's counters were zeroed (conntrack -Z):
     // everything it shows now is new.
     const delta = (now: number | undefined, before: number): number => (now === undefined ? 0 : now >= before ? now - before : now);
@@ -222,7 +232,7 @@ export class ConntrackFlowTracker {
       countersValid,
     };
     if (rec.startTimeUnixNano > rec.endTimeUnixNano) rec.startTimeUnixNano = rec.endTimeUnixNano;
-    if (countersValid) {
+    if (hasCounters) {
       flow.reported = {
         originalPackets: o.packets ?? 0,
         originalBytes: o.bytes ?? 0,

@@ -131,6 +131,7 @@ export class ConntrackSource implements FlowSource {
       status = await readConntrackSysctls(commandPrefix);
     }
     this.sysctls = status;
+    this.tracker.accountingEnabled = status.accounting === 'on';
     const gaugeValue = (s: string): number => (s === 'on' ? 1 : s === 'off' ? 0 : -1);
     metrics.conntrackAccounting.set(gaugeValue(status.accounting));
     metrics.conntrackTimestamps.set(gaugeValue(status.timestamps));
