@@ -8,6 +8,7 @@ import { registerEnrichCommand } from '../enricher/enrich-command.ts';
 import { registerExplainCommand } from '../inventory/explain-command.ts';
 import { registerInventoryCommand } from '../inventory/topic/inventory-command.ts';
 import { registerServicesCommand } from '../services/services-command.ts';
+import { registerApiCommand } from '../api/api-command.ts';
 
 /** Builds the full command tree; exported for tests that drive the CLI in process. */
 export function buildProgram(): Command {
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError();
   registerServicesCommand(program);
+  registerApiCommand(program);
   registerInventoryCommand(program);
   registerExplainCommand(program);
   registerCollectCommand(program);

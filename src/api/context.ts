@@ -1,0 +1,25 @@
+/**
+ * What route plugins receive: configuration, the flow store, the inventory source and metrics.
+ */
+import type { ApiConfig } from './config.ts';
+import type { FlowStore } from './flow-store.ts';
+import type { InventorySource, InventoryView } from './inventory/inventory-source.ts';
+import type { ApiMetrics } from './metrics.ts';
+import { ApiError } from './errors.ts';
+
+/** Shared state of one API server. */
+export interface ApiContext {
+  readonly config: ApiConfig;
+  readonly store: FlowStore;
+  readonly inventory: InventorySource;
+  readonly metrics: ApiMetrics;
+  /** The clock (epoch ms); tests pin it. */
+  readonly now: () => number;
+}
+
+/** The current inventory view, or a 503 naming why there is none. */
+export function requireInventory(ctx: ApiContext): InventoryView {
+  const view = ctx.inventory.current();
+  if (view === undefined) throw new ApiError(503, 'inventory_unavailable', `the inventory is not loaded (${ctx.inventory.description})`);
+  return view;
+}

@@ -1,0 +1,119 @@
+/**
+ * The API's only door to Elasticsearch: read-only searches over the flow indices
+ * (`<prefix>-*`), point-in-time handling, and the mapping of Elasticsearch failures to API
+ * errors. The API never writes flow indices (ARCHITECTURE.md).
+ */
+import { errors, type Client, type estypes } from '@elastic/elasticsearch';
+import { flowIndexPattern } from '../enricher/elasticsearch/flow-index-names.ts';
+import { ApiError } from './errors.ts';
+
+/** Per-call settings: the client-side time budget, and an abort signal from the request. */
+export interface StoreCallOptions {
+  readonly timeoutMs: number;
+  readonly signal?: AbortSignal;
+}
+
+/** Observes each Elasticsearch call (for the latency histogram). */
+export type StoreObserver = (operation: string, seconds: number, ok: boolean) => void;
+
+/** Read access to the flow indices of one index prefix. */
+export class FlowStore {
+  readonly client: Client;
+  readonly indexPattern: string;
+  private readonly observe: StoreObserver;
+
+  constructor(client: Client, indexPrefix: string, observe: StoreObserver = () => undefined) {
+    this.client = client;
+    this.indexPattern = flowIndexPattern(indexPrefix);
+    this.observe = observe;
+  }
+
+  private async timed<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    const start = process.hrtime.bigint();
+    let ok = false;
+    try {
+      const out = await call();
+      ok = true;
+      return out;
+    } catch (err) {
+      throw toApiError(err);
+    } finally {
+      this.observe(operation, Number(process.hrtime.bigint() - start) / 1e9, ok);
+    }
+  }
+
+  /** A search over the flow indices (or over a PIT when the request names one). */
+  search<TDoc = unknown>(request: estypes.SearchRequest, options: StoreCallOptions, operation = 'search'): Promise<estypes.SearchResponse<TDoc>> {
+    const target = request.pit === undefined ? { index: this.indexPattern, ignore_unavailable: true, allow_no_indices: true } : {};
+    return this.timed(operation, () => this.client.search<TDoc>({ ...target, ...request }, { requestTimeout: options.timeoutMs, maxRetries: 0, ...(options.signal ? { signal: options.signal } : {}) }));
+  }
+
+  /** Opens a point in time over the flow indices. */
+  async openPit(keepAlive: string, options: StoreCallOptions): Promise<string> {
+    const r = await this.timed('open_pit', () => this.client.openPointInTime({ index: this.indexPattern, keep_alive: keepAlive, ignore_unavailable: true }, { requestTimeout: options.timeoutMs, maxRetries: 0 }));
+    return r.id;
+  }
+
+  /** Closes a point in time; errors are ignored (an unclosed PIT lapses by itself). */
+  async closePit(id: string): Promise<void> {
+    try {
+      await this.client.closePointInTime({ id }, { requestTimeout: 5_000, maxRetries: 0 });
+    } catch {
+      // It expires on its own after keep_alive.
+    }
+  }
+
+  /** True when Elasticsearch answers within `timeoutMs`. */
+  async ping(timeoutMs: number): Promise<{ ok: boolean; error?: string }> {
+    try {
+      await this.client.ping({}, { requestTimeout: timeoutMs, maxRetries: 0 });
+      return { ok: true };
+    } catch (err) {
+      return { ok: false, error: (err as Error).message };
+    }
+  }
+
+  /**
+   * Runs a composite aggregation to the end (or until `maxBuckets`), page by page. `build`
+   * makes the request for the page after `after`; `pick` extracts the composite result.
+   */
+  async collectComposite(
+    build: (after: Record<string, estypes.FieldValue> | undefined) => estypes.SearchRequest,
+    pick: (aggs: Record<string, estypes.AggregationsAggregate>) => estypes.AggregationsCompositeAggregate | undefined,
+    maxBuckets: number,
+    options: StoreCallOptions,
+    operation: string,
+  ): Promise<{ buckets: estypes.AggregationsCompositeBucket[]; truncated: boolean }> {
+    const buckets: estypes.AggregationsCompositeBucket[] = [];
+    let after: Record<string, estypes.FieldValue> | undefined;
+    for (;;) {
+      const r = await this.search(build(after), options, operation);
+      const agg = pick(r.aggregations ?? {});
+      // No aggregation in the answer: no flow index exists yet.
+      if (agg === undefined) return { buckets, truncated: false };
+      const page = agg.buckets as estypes.AggregationsCompositeBucket[];
+      buckets.push(...page);
+      if (buckets.length >= maxBuckets) return { buckets: buckets.slice(0, maxBuckets), truncated: true };
+      if (page.length === 0 || agg.after_key === undefined) return { buckets, truncated: false };
+      after = agg.after_key as Record<string, estypes.FieldValue>;
+    }
+  }
+}
+
+/** Maps Elasticsearch client failures to API errors (never leaking the query or the cluster's internals). */
+export function toApiError(err: unknown): unknown {
+  if (err instanceof ApiError) return err;
+  if (err instanceof errors.TimeoutError) return new ApiError(504, 'timeout', 'Elasticsearch did not answer within the query timeout; narrow the time range or the filters');
+  if (err instanceof errors.ConnectionError || err instanceof errors.NoLivingConnectionsError) return new ApiError(503, 'elasticsearch_unavailable', 'Elasticsearch is unreachable');
+  if (err instanceof errors.RequestAbortedError) return new ApiError(499 as number, 'timeout', 'request aborted by the client');
+  if (err instanceof errors.ResponseError) {
+    const text = JSON.stringify(err.body ?? {});
+    if (/search_context_missing|No search context found|point in time/i.test(text) && err.statusCode === 404) {
+      return new ApiError(400, 'invalid_cursor', 'cursor: the point in time expired; start again without a cursor', 'cursor');
+    }
+    if (/too_many_buckets/i.test(text)) return new ApiError(400, 'range_too_large', 'the aggregation would create too many buckets; narrow the time range or the filters');
+    const type = (err.body as { error?: { type?: string } } | undefined)?.error?.type ?? 'error';
+    return new ApiError(502, 'elasticsearch_error', `Elasticsearch failed the query (${err.statusCode ?? '?'} ${type})`);
+  }
+  return err;
+}

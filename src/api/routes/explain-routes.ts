@@ -1,0 +1,236 @@
+/**
+ * `POST /api/v1/explain` — the verdict engine on a flow that need not have happened, answering
+ * with exactly the JSON of `segflow explain --output json` — and `POST /api/v1/preview` — a
+ * candidate policy replayed against the stored flows of the last N hours: which flows would
+ * change verdict, with counts and examples.
+ */
+import type { estypes } from '@elastic/elasticsearch';
+import type { FastifyInstance } from 'fastify';
+import { flowFromOptions } from '../../inventory/explain-command.ts';
+import {
+  Inventory, isPolicy, keyOf, loadResourceText, parseDocument, parseProtocol, verdictJson,
+  type FlowInput, type Resource, type Verdict,
+} from '../../inventory/index.ts';
+import type { Principal } from '../auth/tokens.ts';
+import { requireInventory, type ApiContext } from '../context.ts';
+import { ApiError, errorResponseSchema } from '../errors.ts';
+import { scopeAllowsNamespace } from '../query/access-scope.ts';
+import type { SortValue } from '../query/cursor.ts';
+import { buildFlowQuery, TIME_FIELD } from '../query/flow-search.ts';
+
+const EXPLAIN_FLAGS: Readonly<Record<string, string>> = {
+  '--src': 'src', '--dst': 'dst', '--protocol': 'protocol', '--dst-port': 'dst_port', '--src-port': 'src_port',
+  '--icmp-type': 'icmp_type', '--icmp-code': 'icmp_code', '--time': 'time',
+};
+
+/** The explain body, as the route schema admits it. */
+interface ExplainBody {
+  src: string; dst: string; protocol: string | number;
+  dst_port?: number; src_port?: number; icmp_type?: number; icmp_code?: number; time?: string;
+}
+
+/**
+ * Validates an explain body with the CLI's own validation (so API and CLI accept exactly the
+ * same flows), rewording its `--flag` names as body field names.
+ */
+export function flowFromBody(body: ExplainBody): FlowInput {
+  const opt = (v: number | undefined): string | undefined => (v === undefined ? undefined : String(v));
+  try {
+    return flowFromOptions({
+      src: body.src, dst: body.dst, protocol: String(body.protocol), dstPort: opt(body.dst_port), srcPort: opt(body.src_port),
+      icmpType: opt(body.icmp_type), icmpCode: opt(body.icmp_code), time: body.time,
+    });
+  } catch (err) {
+    const message = (err as Error).message;
+    const flag = /--[a-z-]+/.exec(message)?.[0];
+    const reworded = message.replace(/--[a-z-]+/g, (f) => EXPLAIN_FLAGS[f] ?? f);
+    throw new ApiError(400, 'invalid_body', reworded, flag !== undefined ? EXPLAIN_FLAGS[flag] : undefined);
+  }
+}
+
+/** True when the verdict's flow involves one of the caller's namespaces. */
+function verdictVisible(principal: Principal, v: Verdict): boolean {
+  return scopeAllowsNamespace(principal.scope, v.source.namespace) || scopeAllowsNamespace(principal.scope, v.destination.namespace);
+}
+
+const port = { type: 'integer', minimum: 0, maximum: 65535 };
+const byte = { type: 'integer', minimum: 0, maximum: 255 };
+
+/** Stored fields a preview reads per flow. */
+const PREVIEW_FIELDS = [
+  TIME_FIELD, 'source.ip', 'source.port', 'destination.ip', 'destination.port', 'network.iana_number', 'network.transport',
+  'segflow.verdict', 'segflow.source.namespace', 'segflow.source.name', 'segflow.source.aggregated_name',
+  'segflow.destination.namespace', 'segflow.destination.name', 'segflow.destination.aggregated_name',
+];
+
+interface PreviewDoc {
+  '@timestamp'?: string;
+  source?: { ip?: string; port?: number };
+  destination?: { ip?: string; port?: number };
+  network?: { iana_number?: string; transport?: string };
+  segflow?: { verdict?: string; source?: { namespace?: string; name?: string; aggregated_name?: string }; destination?: { namespace?: string; name?: string; aggregated_name?: string } };
+}
+
+/** Parses the candidate (YAML/JSON text, one object, or a list) into policy and tier resources. */
+export function parseCandidate(policy: unknown): Resource[] {
+  let resources: Resource[] = [];
+  const issues: { severity: string; message: string }[] = [];
+  if (typeof policy === 'string') {
+    const r = loadResourceText(policy, 'policy');
+    resources = r.resources;
+    issues.push(...r.issues);
+  } else {
+    const docs = Array.isArray(policy) ? policy : [policy];
+    docs.forEach((doc, i) => {
+      const r = parseDocument(doc, { file: 'policy', document: i + 1 });
+      resources.push(...r.resources);
+      issues.push(...r.issues);
+    });
+  }
+  const error = issues.find((i) => i.severity === 'error');
+  if (error) throw new ApiError(400, 'invalid_body', error.message, 'policy');
+  if (resources.length === 0) throw new ApiError(400, 'invalid_body', 'policy: no resource found (expected a Calico or Kubernetes policy)', 'policy');
+  if (resources.length > 50) throw new ApiError(400, 'invalid_body', `policy: at most 50 resources per preview, got ${resources.length}`, 'policy');
+  const other = resources.find((r) => !isPolicy(r) && r.kind !== 'Tier');
+  if (other) throw new ApiError(400, 'invalid_body', `policy: only policies and tiers can be previewed, got ${other.kind}`, 'policy');
+  return resources;
+}
+
+/** Registers explain and preview. */
+export async function explainRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+  app.post('/explain', {
+    schema: {
+      summary: 'Explain the verdict for a flow (same JSON as segflow explain --output json)',
+      tags: ['policy'],
+      body: {
+        type: 'object', additionalProperties: false, required: ['src', 'dst', 'protocol'],
+        properties: {
+          src: { type: 'string', maxLength: 64 }, dst: { type: 'string', maxLength: 64 },
+          protocol: { anyOf: [{ type: 'string', maxLength: 16 }, { type: 'integer', minimum: 1, maximum: 255 }] },
+          dst_port: port, src_port: port, icmp_type: byte, icmp_code: byte,
+          time: { type: 'string', maxLength: 64, description: 'Resolve addresses as of this ISO 8601 time.' },
+        },
+      },
+      response: { 200: { type: 'object', additionalProperties: true }, '4xx': errorResponseSchema, '5xx': errorResponseSchema },
+    },
+  }, async (request) => {
+    const flow = flowFromBody(request.body as ExplainBody);
+    const view = requireInventory(ctx);
+    let verdict: Verdict;
+    try {
+      verdict = view.inventory.explain(flow);
+    } catch (err) {
+      throw new ApiError(400, 'invalid_body', (err as Error).message);
+    }
+    if (!verdictVisible(request.principal, verdict)) {
+      throw new ApiError(403, 'forbidden', `token ${request.principal.name} may only explain flows from or to its namespaces`);
+    }
+    return verdictJson(verdict);
+  });
+
+  app.post('/preview', {
+    config: { minRole: 'admin' },
+    schema: {
+      summary: 'Preview a candidate policy against stored flows',
+      description: 'Replays the last N hours of flows (one report per connection, those with both addresses) against the current inventory with the candidate applied, and reports which flows change verdict.',
+      tags: ['policy'],
+      body: {
+        type: 'object', additionalProperties: false, required: ['policy'],
+        properties: {
+          policy: { description: 'Candidate resources: YAML/JSON text, one object, or a list of objects.', anyOf: [{ type: 'string', minLength: 1 }, { type: 'object' }, { type: 'array', minItems: 1, maxItems: 50, items: { type: 'object' } }] },
+          hours: { type: 'integer', minimum: 1, maximum: ctx.config.limits.previewMaxHours, default: 24 },
+          examples: { type: 'integer', minimum: 0, maximum: 100, default: 20 },
+        },
+      },
+      response: { 200: { type: 'object', additionalProperties: true }, '4xx': errorResponseSchema, '5xx': errorResponseSchema },
+    },
+  }, async (request) => {
+    const body = request.body as { policy: unknown; hours: number; examples: number };
+    const principal = request.principal;
+    const candidates = parseCandidate(body.policy);
+    for (const r of candidates) {
+      const ns = (r as { namespace?: string | null }).namespace ?? null;
+      if (principal.scope.namespaces !== null && (ns === null || !scopeAllowsNamespace(principal.scope, ns))) {
+        throw new ApiError(403, 'forbidden', `token ${principal.name} may only preview policies of its namespaces (${principal.scope.namespaces.join(', ')}); ${r.kind} ${ns ? `${ns}/` : ''}${r.name} is not`, 'policy');
+      }
+    }
+    const view = requireInventory(ctx);
+    const replaced = new Set(candidates.map(keyOf));
+    const candidateInventory = Inventory.fromResources([...view.resources.filter((r) => !replaced.has(keyOf(r))), ...candidates]);
+
+    const now = ctx.now();
+    const range = { fromMs: now - body.hours * 3_600_000, toMs: now };
+    const query = buildFlowQuery({
+      range, scope: principal.scope, dedupReporters: true,
+      filters: [{ exists: { field: 'source.ip' } }, { exists: { field: 'destination.ip' } }],
+    });
+    const max = ctx.config.limits.previewMaxFlows;
+    const opts = { timeoutMs: ctx.config.timeouts.queryMs };
+    const pit = await ctx.store.openPit('1m', opts);
+    const counts = { scanned: 0, evaluated: 0, unchanged: 0, allow_to_deny: 0, deny_to_allow: 0, skipped_unknown_protocol: 0, skipped_error: 0 };
+    const examples: unknown[] = [];
+    let after: SortValue[] | undefined;
+    let truncated = false;
+    try {
+      for (;;) {
+        const size = Math.min(5_000, max - counts.scanned);
+        const r: estypes.SearchResponse<PreviewDoc> = await ctx.store.search<PreviewDoc>({
+          pit: { id: pit, keep_alive: '1m' }, query, size, _source: { includes: PREVIEW_FIELDS },
+          sort: [{ [TIME_FIELD]: { order: 'desc' } }, { _shard_doc: { order: 'asc' } }] as estypes.SortCombinations[],
+          track_total_hits: false, ...(after ? { search_after: after as estypes.SortResults } : {}),
+        }, opts, 'preview_scan');
+        for (const hit of r.hits.hits) {
+          counts.scanned++;
+          const d = hit._source ?? {};
+          const protocol = parseProtocol(d.network?.iana_number ?? d.network?.transport);
+          if (protocol === null || !d.source?.ip || !d.destination?.ip) { counts.skipped_unknown_protocol++; continue; }
+          const hasPorts = protocol === 6 || protocol === 17 || protocol === 132;
+          const flow: FlowInput = {
+            srcIp: d.source.ip, dstIp: d.destination.ip, protocol,
+            ...(hasPorts && d.destination.port !== undefined ? { dstPort: d.destination.port } : {}),
+            ...(hasPorts && d.source.port !== undefined ? { srcPort: d.source.port } : {}),
+            ...(d['@timestamp'] ? { time: Date.parse(d['@timestamp']) } : {}),
+          };
+          let current: Verdict;
+          let candidate: Verdict;
+          try {
+            current = view.inventory.explain(flow);
+            candidate = candidateInventory.explain(flow);
+          } catch {
+            counts.skipped_error++;
+            continue;
+          }
+          counts.evaluated++;
+          if (current.verdict === candidate.verdict) { counts.unchanged++; continue; }
+          if (candidate.verdict === 'deny') counts.allow_to_deny++;
+          else counts.deny_to_allow++;
+          if (examples.length < body.examples) {
+            examples.push({
+              id: hit._id, time: d['@timestamp'] ?? null,
+              source: { ip: d.source.ip, port: d.source.port ?? null, namespace: d.segflow?.source?.namespace ?? null, name: d.segflow?.source?.name ?? d.segflow?.source?.aggregated_name ?? null },
+              destination: { ip: d.destination.ip, port: d.destination.port ?? null, namespace: d.segflow?.destination?.namespace ?? null, name: d.segflow?.destination?.name ?? d.segflow?.destination?.aggregated_name ?? null },
+              protocol, stored_verdict: d.segflow?.verdict ?? null, current_verdict: current.verdict, candidate_verdict: candidate.verdict,
+              candidate: { decided_by: candidate.decidedBy, egress: candidate.egress.trace, ingress: candidate.ingress.trace },
+            });
+          }
+        }
+        const last = r.hits.hits[r.hits.hits.length - 1];
+        if (r.hits.hits.length < size || last?.sort === undefined) break;
+        if (counts.scanned >= max) { truncated = true; break; }
+        after = last.sort as SortValue[];
+      }
+    } finally {
+      void ctx.store.closePit(pit);
+    }
+    return {
+      range: { from: new Date(range.fromMs).toISOString(), to: new Date(range.toMs).toISOString() },
+      inventory_revision: view.inventory.revision,
+      candidate: candidates.map((r) => ({ kind: r.kind, namespace: (r as { namespace?: string | null }).namespace ?? null, name: r.name })),
+      counting: 'one report per connection (see /flows/stats); flows without both addresses cannot be replayed',
+      ...counts,
+      changed: counts.allow_to_deny + counts.deny_to_allow,
+      truncated,
+      examples,
+    };
+  });
+}

@@ -1,0 +1,103 @@
+/**
+ * `GET /api/v1/flows`: flow search with filters, sort, field selection and cursor pagination
+ * over a point in time (see query/cursor.ts for why pages stay exact while data arrives).
+ */
+import type { estypes } from '@elastic/elasticsearch';
+import type { FastifyInstance } from 'fastify';
+import type { ApiContext } from '../context.ts';
+import { ApiError, errorResponseSchema, invalidParameter } from '../errors.ts';
+import { decodeCursor, encodeCursor, sameParams, type CursorState, type SortValue } from '../query/cursor.ts';
+import { buildFlowQuery, buildFlowSearchRequest, parseFieldSelection, parseSort, sortableNames } from '../query/flow-search.ts';
+import { compileRequestFilters, flowQuerySchema, requestRange, stringParam } from './flow-request.ts';
+
+/** Registers the flow search route. */
+export async function flowRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+  const { limits, timeouts } = ctx.config;
+  const querystring = flowQuerySchema({
+    sort: stringParam(`Sort keys, comma-separated, - for descending. Sortable: ${sortableNames().join(', ')}. Default -time.`),
+    fields: stringParam('Fields to return: API names (source_namespace), document paths (segflow.source.namespace) or objects (source). Default: the whole document.'),
+    limit: { type: 'integer', minimum: 1, maximum: limits.maxPageSize, default: limits.defaultPageSize, description: `Page size (1-${limits.maxPageSize}).` },
+    cursor: stringParam('next_cursor of the previous page. Other parameters may be repeated unchanged or left out.', { maxLength: 16_384 }),
+  });
+  const keepAlive = `${Math.ceil(timeouts.pageKeepAliveMs / 1000)}s`;
+
+  app.get('/flows', {
+    schema: {
+      summary: 'Search flows',
+      description: 'Flow documents in a time range matching the filters, newest first by default. Pages are read from one point in time: follow next_cursor until it is null.',
+      tags: ['flows'],
+      querystring,
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            flows: { type: 'array', items: { type: 'object', additionalProperties: true } },
+            next_cursor: { type: ['string', 'null'] },
+            total: { type: 'object', nullable: true, properties: { value: { type: 'integer' }, relation: { type: 'string' } } },
+            range: { type: 'object', properties: { from: { type: 'string' }, to: { type: 'string' } } },
+          },
+        },
+        '4xx': errorResponseSchema,
+        '5xx': errorResponseSchema,
+      },
+    },
+  }, async (request) => {
+    const principal = request.principal;
+    const raw = request.query as Record<string, unknown>;
+    const { cursor: cursorText, ...rest } = raw;
+    // Normalised parameters of this request (defaults such as limit included, so they compare equal).
+    const params: Record<string, string> = {};
+    for (const [k, v] of Object.entries(rest)) if (v !== undefined) params[k] = String(v);
+    const now = ctx.now();
+
+    let state: CursorState | undefined;
+    if (typeof cursorText === 'string') {
+      state = decodeCursor(cursorText, ctx.config.cursorSecret, now);
+      if (state.principal !== principal.name) throw new ApiError(400, 'cursor_mismatch', 'cursor: issued to another token', 'cursor');
+      const given = Object.keys(params).filter((k) => k !== 'limit' || params.limit !== String(limits.defaultPageSize));
+      if (given.length > 0 && !sameParams(params, state.params)) {
+        throw new ApiError(400, 'cursor_mismatch', 'cursor: the other parameters differ from the query the cursor belongs to; repeat them unchanged or leave them out', 'cursor');
+      }
+    }
+    const effective: Record<string, string> = state ? { ...state.params } : params;
+    const range = state ? { fromMs: state.fromMs, toMs: state.toMs } : requestRange(ctx, effective);
+    const filters = await compileRequestFilters(ctx, principal, effective, range);
+    const sort = parseSort(effective.sort);
+    const fields = parseFieldSelection(effective.fields);
+    const size = Number(effective.limit ?? limits.defaultPageSize);
+    if (!Number.isInteger(size) || size < 1 || size > limits.maxPageSize) throw invalidParameter('limit', `expected 1-${limits.maxPageSize}`);
+    const query = buildFlowQuery({ range, filters, scope: principal.scope });
+
+    const callOptions = { timeoutMs: timeouts.queryMs };
+    const pitId = state?.pit ?? await ctx.store.openPit(keepAlive, callOptions);
+    let response: estypes.SearchResponse<Record<string, unknown>>;
+    try {
+      response = await ctx.store.search<Record<string, unknown>>(buildFlowSearchRequest({
+        query, sort, size, sourceIncludes: fields, pitId, keepAlive,
+        searchAfter: state?.after, trackTotal: state === undefined, timeout: `${timeouts.queryMs}ms`,
+      }), callOptions, 'flows_page');
+    } catch (err) {
+      if (state === undefined) void ctx.store.closePit(pitId);
+      throw err;
+    }
+    const hits = response.hits.hits;
+    const nextPit = response.pit_id ?? pitId;
+    let nextCursor: string | null = null;
+    const last = hits[hits.length - 1];
+    if (hits.length === size && last?.sort !== undefined) {
+      nextCursor = encodeCursor({
+        pit: nextPit, after: last.sort as SortValue[], params: effective, fromMs: range.fromMs, toMs: range.toMs,
+        principal: principal.name, expiresMs: ctx.now() + timeouts.pageKeepAliveMs,
+      }, ctx.config.cursorSecret);
+    } else {
+      void ctx.store.closePit(nextPit);
+    }
+    const total = response.hits.total;
+    return {
+      flows: hits.map((h) => ({ id: h._id, ...(h._source ?? {}) })),
+      next_cursor: nextCursor,
+      total: state === undefined && total !== undefined ? (typeof total === 'number' ? { value: total, relation: 'eq' } : total) : null,
+      range: { from: new Date(range.fromMs).toISOString(), to: new Date(range.toMs).toISOString() },
+    };
+  });
+}

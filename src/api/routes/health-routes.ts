@@ -1,0 +1,40 @@
+/**
+ * Operational routes, all without a token: `/healthz` (the process answers), `/readyz`
+ * (Elasticsearch reachable and the inventory loaded: only then should a load balancer send
+ * traffic), `/metrics` (Prometheus text format).
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ApiContext } from '../context.ts';
+
+/** Registers the health, readiness and metrics routes. */
+export async function healthRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+  const open = { public: true, rateLimit: false } as const;
+
+  app.get('/healthz', {
+    config: open,
+    schema: { summary: 'Liveness', tags: ['operations'], security: [], response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } },
+  }, async () => ({ status: 'ok' }));
+
+  app.get('/readyz', {
+    config: open,
+    schema: { summary: 'Readiness: Elasticsearch reachable and inventory loaded', tags: ['operations'], security: [], response: { '2xx': { type: 'object', additionalProperties: true }, 503: { type: 'object', additionalProperties: true } } },
+  }, async (_request, reply) => {
+    const es = await ctx.store.ping(ctx.config.timeouts.readinessMs);
+    const view = ctx.inventory.current();
+    if (view) ctx.metrics.inventoryRevision.set(view.inventory.revision);
+    const inventory = view
+      ? { ok: true, source: ctx.inventory.description, revision: view.inventory.revision, resources: view.resources.length, loaded_at: new Date(view.loadedAtMs).toISOString() }
+      : { ok: false, source: ctx.inventory.description };
+    const ready = es.ok && inventory.ok;
+    void reply.code(ready ? 200 : 503);
+    return { status: ready ? 'ready' : 'not_ready', checks: { elasticsearch: es.ok ? { ok: true } : { ok: false, error: es.error }, inventory } };
+  });
+
+  app.get('/metrics', {
+    config: open,
+    schema: { summary: 'Prometheus metrics', tags: ['operations'], security: [] },
+  }, async (_request, reply) => {
+    void reply.header('content-type', ctx.metrics.registry.contentType);
+    return ctx.metrics.registry.metrics();
+  });
+}

@@ -1,0 +1,82 @@
+/**
+ * `GET /api/v1/flows/stats`: totals, top talkers, top denied pairs, flows and bytes over time,
+ * per-policy and per-rule hit counts (with the rules that never matched, from the policy
+ * index), and the namespace-to-namespace matrix. Every count keeps one report per connection
+ * (query/reporter-dedup.ts).
+ */
+import type { estypes } from '@elastic/elasticsearch';
+import type { FastifyInstance } from 'fastify';
+import type { CompiledPolicy } from '../../inventory/index.ts';
+import type { ApiContext } from '../context.ts';
+import { errorResponseSchema } from '../errors.ts';
+import { scopeAllowsNamespace } from '../query/access-scope.ts';
+import { buildFlowQuery } from '../query/flow-search.ts';
+import {
+  buildDeniedPairsRequest, buildMatrixRequest, buildPolicyHitsRequest, buildStatsRequest, parseViews, shapeDeniedPairs, shapeMatrix,
+  shapeRuleHits, shapeTimeline, shapeTopTalkers, shapeTotals, STATS_VIEWS, timelineIntervalMs,
+} from '../query/flow-stats.ts';
+import { summarisePolicyHits } from '../query/policy-hits.ts';
+import { formatDuration } from '../query/time-range.ts';
+import { compileRequestFilters, flowQuerySchema, requestRange, stringParam } from './flow-request.ts';
+
+/** How totals avoid counting a connection twice, stated in every stats and denied response. */
+export const DEDUP_NOTE = 'one report per connection: the src-reported half, or the dst half when the source is not a segflow endpoint';
+
+/** Registers the stats route. */
+export async function statsRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+  const querystring = flowQuerySchema({
+    view: stringParam(`Views to compute, comma-separated: ${STATS_VIEWS.join(', ')}. Default: all.`),
+    limit: { type: 'integer', minimum: 1, maximum: 100, default: 10, description: 'Entries per top list (1-100).' },
+    interval: stringParam('Timeline bucket width (30s, 5m, 1h). Default: chosen for about 120 buckets.'),
+  });
+
+  app.get('/flows/stats', {
+    schema: {
+      summary: 'Flow statistics',
+      tags: ['flows'],
+      querystring,
+      response: { 200: { type: 'object', additionalProperties: true }, '4xx': errorResponseSchema, '5xx': errorResponseSchema },
+    },
+  }, async (request) => {
+    const principal = request.principal;
+    const q = request.query as Record<string, unknown>;
+    const range = requestRange(ctx, q);
+    const views = parseViews(q.view as string | undefined);
+    const limit = Number(q.limit ?? 10);
+    const intervalMs = timelineIntervalMs(q.interval as string | undefined, range);
+    const filters = await compileRequestFilters(ctx, principal, q, range);
+    const query = buildFlowQuery({ range, filters, scope: principal.scope, dedupReporters: true });
+    const opts = { timeoutMs: ctx.config.timeouts.queryMs };
+    const max = ctx.config.limits.maxGroups;
+
+    const [main, pairs, matrix, egress, ingress] = await Promise.all([
+      ctx.store.search(buildStatsRequest(query, views, limit, range, intervalMs), opts, 'stats'),
+      views.includes('top_denied_pairs') ? ctx.store.collectComposite((after) => buildDeniedPairsRequest(query, after), (a) => a.pairs as estypes.AggregationsCompositeAggregate, max, opts, 'stats_denied_pairs') : undefined,
+      views.includes('namespace_matrix') ? ctx.store.collectComposite((after) => buildMatrixRequest(query, after), (a) => a.matrix as estypes.AggregationsCompositeAggregate, max, opts, 'stats_matrix') : undefined,
+      views.includes('policy_hits') ? ctx.store.collectComposite((after) => buildPolicyHitsRequest(query, 'egress', after), (a) => (a.trace as unknown as { hits: estypes.AggregationsCompositeAggregate } | undefined)?.hits, max, opts, 'stats_policy_hits') : undefined,
+      views.includes('policy_hits') ? ctx.store.collectComposite((after) => buildPolicyHitsRequest(query, 'ingress', after), (a) => (a.trace as unknown as { hits: estypes.AggregationsCompositeAggregate } | undefined)?.hits, max, opts, 'stats_policy_hits') : undefined,
+    ]);
+
+    const body: Record<string, unknown> = {
+      range: { from: new Date(range.fromMs).toISOString(), to: new Date(range.toMs).toISOString() },
+      counting: DEDUP_NOTE,
+      totals: shapeTotals(main),
+    };
+    if (views.includes('top_talkers')) body.top_talkers = shapeTopTalkers(main, limit);
+    if (views.includes('timeline')) body.timeline = { interval: formatDuration(intervalMs), buckets: shapeTimeline(main) };
+    if (pairs) body.top_denied_pairs = { pairs: shapeDeniedPairs(pairs.buckets, limit), truncated: pairs.truncated };
+    if (matrix) body.namespace_matrix = { cells: shapeMatrix(matrix.buckets), truncated: matrix.truncated };
+    if (egress && ingress) {
+      const view = ctx.inventory.current();
+      // A namespaced caller gets its own namespaces' policies listed; others appear only through hits in its flows.
+      const visible: CompiledPolicy[] = view ? [...view.inventory.policies.allPolicies()].filter((p) => p.policy.namespace !== null ? scopeAllowsNamespace(principal.scope, p.policy.namespace) : principal.scope.namespaces === null) : [];
+      body.policy_hits = {
+        inventory_revision: view?.inventory.revision ?? null,
+        note: view ? 'never_matched lists rules of indexed policies without a hit in the range' : 'inventory not loaded: only policies seen in traces are listed and unmatched rules cannot be known',
+        policies: summarisePolicyHits([...shapeRuleHits('egress', egress.buckets), ...shapeRuleHits('ingress', ingress.buckets)], visible),
+        truncated: egress.truncated || ingress.truncated,
+      };
+    }
+    return body;
+  });
+}
