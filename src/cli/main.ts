@@ -7,6 +7,7 @@ import { registerCollectCommand } from '../collector/collect-command.ts';
 import { registerEnrichCommand } from '../enricher/enrich-command.ts';
 import { registerExplainCommand } from '../inventory/explain-command.ts';
 import { registerInventoryCommand } from '../inventory/topic/inventory-command.ts';
+import { registerKibanaCommand } from '../kibana/kibana-command.ts';
 import { registerServicesCommand } from '../services/services-command.ts';
 import { registerApiCommand } from '../api/api-command.ts';
 
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerExplainCommand(program);
   registerCollectCommand(program);
   registerEnrichCommand(program);
+  registerKibanaCommand(program);
   return program;
 }
 
