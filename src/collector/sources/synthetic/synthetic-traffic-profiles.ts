@@ -2,8 +2,9 @@
  * How much a connection carries and how long it lives, by the kind of service it reaches. The
  * figures are typical of what flow logs of a small microservice shop show: HTTP APIs with
  * short request/response connections (a few keep-alive ones), TLS with a handshake of a few
- * kilobytes, database and cache clients holding pooled connections open for minutes and
- * exchanging many small messages, DNS as one datagram each way.
+ * kilobytes, database and cache clients that also hold pooled connections open for minutes,
+ * exchanging many small messages, DNS as one datagram each way. Pools are opened rarely and
+ * reused, so even for databases most *new* connections are short ones.
  */
 import type { NamedPort } from '../../../inventory/model/resources.ts';
 
@@ -33,19 +34,19 @@ export interface TrafficProfile {
 
 const PROFILES: Readonly<Record<TrafficProfile['name'], TrafficProfile>> = {
   http: {
-    name: 'http', longLivedShare: 0.15, shortDurationMs: [4, 1500], shortExchanges: [1, 3], longLifetimeMs: [30_000, 300_000],
+    name: 'http', longLivedShare: 0.05, shortDurationMs: [4, 1500], shortExchanges: [1, 3], longLifetimeMs: [30_000, 300_000],
     longExchangesPerSecond: [0.2, 20], idleShare: 0.2, requestBytes: [150, 4000], responseBytes: [200, 60_000], handshakeBytes: [0, 0],
   },
   https: {
-    name: 'https', longLivedShare: 0.25, shortDurationMs: [10, 2000], shortExchanges: [1, 3], longLifetimeMs: [30_000, 300_000],
+    name: 'https', longLivedShare: 0.1, shortDurationMs: [10, 2000], shortExchanges: [1, 3], longLifetimeMs: [30_000, 300_000],
     longExchangesPerSecond: [0.2, 10], idleShare: 0.2, requestBytes: [200, 4000], responseBytes: [200, 30_000], handshakeBytes: [600, 5000],
   },
   database: {
-    name: 'database', longLivedShare: 0.85, shortDurationMs: [10, 3000], shortExchanges: [2, 8], longLifetimeMs: [60_000, 900_000],
+    name: 'database', longLivedShare: 0.3, shortDurationMs: [10, 3000], shortExchanges: [2, 8], longLifetimeMs: [30_000, 600_000],
     longExchangesPerSecond: [0.5, 50], idleShare: 0.3, requestBytes: [60, 2000], responseBytes: [100, 200_000], handshakeBytes: [300, 1200],
   },
   cache: {
-    name: 'cache', longLivedShare: 0.9, shortDurationMs: [2, 500], shortExchanges: [1, 10], longLifetimeMs: [60_000, 900_000],
+    name: 'cache', longLivedShare: 0.3, shortDurationMs: [2, 500], shortExchanges: [1, 10], longLifetimeMs: [30_000, 600_000],
     longExchangesPerSecond: [5, 500], idleShare: 0.1, requestBytes: [30, 300], responseBytes: [10, 4000], handshakeBytes: [0, 0],
   },
   dns: {
