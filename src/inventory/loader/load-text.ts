@@ -18,7 +18,7 @@ export interface LoadResult {
 export function loadResourceText(text: string, file: string): LoadResult {
   const resources: Resource[] = [];
   const issues: LoadIssue[] = [];
-  const docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true });
+  const docs = parseAllDocuments(text, { uniqueKeys: true });
   const list = Array.isArray(docs) ? docs : [docs];
   for (const [i, doc] of list.entries()) {
     const document = i + 1;
@@ -26,7 +26,8 @@ export function loadResourceText(text: string, file: string): LoadResult {
       for (const e of doc.errors) {
         const pos = e.linePos?.[0];
         const where = pos ? ` (line ${pos.line}, column ${pos.col})` : '';
-        issues.push(makeIssue('error', file, document, '', `YAML syntax error${where}: ${e.message.split('\n')[0]}`));
+        const reason = (e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+        issues.push(makeIssue('error', file, document, '', `YAML syntax error${where}: ${reason}`));
       }
       continue;
     }
