@@ -7,7 +7,7 @@
  *   const v = inventory.explain({ srcIp, dstIp, protocol: 6, dstPort: 8080, time });
  *   v.verdict; v.egress.trace; v.ingress.pending.trace; inventory.revision;
  */
-export { Inventory, type InventoryOptions, type ApplyOptions } from './inventory.ts';
+export { Inventory, documentResourceKey, type InventoryOptions, type ApplyOptions } from './inventory.ts';
 
 // Resource model
 export {

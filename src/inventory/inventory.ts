@@ -4,14 +4,25 @@
  * enricher stamps it on documents; the verdict cache keys on it).
  */
 import {
-  isEndpointResource, isPolicy, keyOf, parseResourceKey,
+  isEndpointResource, isNamespacedKind, isPolicy, keyOf, parseResourceKey, resourceKey,
   type Resource,
 } from './model/resources.ts';
 import { EndpointIndex, type EndpointIndexOptions, type EndpointSnapshot, type ServiceResolution } from './endpoints/endpoint-index.ts';
 import { PolicyIndex } from './policy/policy-index.ts';
 import { VerdictEngine, type EndpointRef, type FlowInput, type Verdict, type VerdictEngineOptions } from './policy/verdict-engine.ts';
-import { parseDocument, type DocumentOrigin } from './loader/parse-resource.ts';
+import { internalKind, parseDocument, type DocumentOrigin } from './loader/parse-resource.ts';
 import type { LoadIssue } from './loader/errors.ts';
+
+/**
+ * The inventory key (`kind/namespace/name`, internal kind) of a raw document's identity. Needs the
+ * apiVersion because `NetworkPolicy` is two kinds (Calico v3 and networking.k8s.io/v1); a
+ * namespaced kind without namespace is in `default`. Null for kinds segflow does not know.
+ */
+export function documentResourceKey(apiVersion: string, kind: string, namespace: string | undefined, name: string): string | null {
+  const internal = internalKind(apiVersion, kind);
+  if (internal === undefined) return null;
+  return resourceKey(internal, isNamespacedKind(internal) ? namespace || 'default' : null, name);
+}
 
 export interface InventoryOptions extends EndpointIndexOptions, VerdictEngineOptions {}
 
@@ -109,7 +120,21 @@ export class Inventory {
   applyObject(doc: unknown, origin: DocumentOrigin = { file: '<object>', document: 1 }, options: ApplyOptions = {}): LoadIssue[] {
     const { resources, issues } = parseDocument(doc, origin);
     for (const r of resources) this.apply(r, options);
+    // A staged policy switched to `stagedAction: Delete` is dropped, as Calico's processor does.
+    if (resources.length === 0 && issues.length === 0 && typeof doc === 'object' && doc !== null) {
+      const d = doc as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown; namespace?: unknown }; spec?: { stagedAction?: unknown } };
+      if (d.spec?.stagedAction === 'Delete' && typeof d.apiVersion === 'string' && typeof d.kind === 'string' && typeof d.metadata?.name === 'string') {
+        const key = documentResourceKey(d.apiVersion, d.kind, typeof d.metadata.namespace === 'string' ? d.metadata.namespace : undefined, d.metadata.name);
+        if (key) this.delete(key, options);
+      }
+    }
     return issues;
+  }
+
+  /** Deletes by the identity a raw document carries (apiVersion, kind, namespace, name). */
+  deleteDocument(apiVersion: string, kind: string, namespace: string | undefined, name: string, options: ApplyOptions = {}): boolean {
+    const key = documentResourceKey(apiVersion, kind, namespace, name);
+    return key !== null && this.delete(key, options);
   }
 
   /** Decides a flow: verdict, both sides' actions, traces and pending traces (cached). */

@@ -246,6 +246,22 @@ spec: {selector: all(), types: [Ingress, Egress]}
   });
 });
 
+describe('raw documents', () => {
+  it('applyObject applies, stagedAction Delete removes the staged policy, deleteDocument maps raw kinds', () => {
+    const inv = inventory('apiVersion: v1\nkind: Namespace\nmetadata: {name: other}\n');
+    const staged = { apiVersion: 'projectcalico.org/v3', kind: 'StagedNetworkPolicy', metadata: { name: 's', namespace: 'prod' }, spec: { selector: "app == 'api'" } };
+    assert.deepEqual(inv.applyObject(staged), []);
+    assert.equal(inv.explain(tcp('10.0.0.1', '10.0.0.2', 80)).ingress.pending.action, 'end-of-tier-deny');
+    assert.deepEqual(inv.applyObject({ ...staged, spec: { ...staged.spec, stagedAction: 'Delete' } }), []);
+    assert.equal(inv.get('StagedNetworkPolicy/prod/s'), undefined);
+    assert.equal(inv.explain(tcp('10.0.0.1', '10.0.0.2', 80)).ingress.pending.action, 'profile-allow');
+    inv.applyObject({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'k' }, spec: { podSelector: {} } });
+    assert.ok(inv.get('KubernetesNetworkPolicy/default/k'));
+    assert.equal(inv.deleteDocument('networking.k8s.io/v1', 'NetworkPolicy', undefined, 'k'), true);
+    assert.equal(inv.deleteDocument('v1', 'ConfigMap', 'x', 'y'), false);
+  });
+});
+
 describe('hit strings', () => {
   it('parse back into structured hits', () => {
     assert.deepEqual(parseHitString('1|default|np:prod/allow-fe|allow|0'), { index: 1, tier: 'default', kind: 'np', namespace: 'prod', name: 'allow-fe', action: 'allow', ruleIndex: 0 });
