@@ -20,6 +20,10 @@
  * `kfree_skb:NETFILTER_DROP`). The first report of a denied tuple is `new`, repeats while it
  * keeps being dropped are `update` (SYN retransmits of one attempt are one flow).
  *
+ * **Not flows.** IPv6 neighbour discovery and multicast-listener messages (ICMPv6 types 130-137,
+ * 143) are link-local control traffic, like ARP (which the probe does not count at all): they
+ * are counted in {@link EbpfFlowAssembler.skippedControl} instead of becoming flow records.
+ *
  * Pure and synchronous: wall-clock time comes in as the records' timestamps.
  */
 import type { FlowRecordData, FlowTupleData } from '../../../proto/flow-batch-codec.ts';
@@ -44,6 +48,8 @@ const ICMP = 1;
 const ICMPV6 = 58;
 const TCP = 6;
 
+/** ICMPv6 neighbour discovery (133-137) and multicast listener (130-132, 143) messages. */
+const isIcmpv6Control = (protocol: number, type: number): boolean => protocol === ICMPV6 && ((type >= 130 && type <= 137) || type === 143);
 const isIcmp = (protocol: number): boolean => protocol === ICMP || protocol === ICMPV6;
 const isEchoRequest = (protocol: number, type: number): boolean => (protocol === ICMP && type === 8) || (protocol === ICMPV6 && type === 128);
 const isEchoReply = (protocol: number, type: number): boolean => (protocol === ICMP && type === 0) || (protocol === ICMPV6 && type === 129);
@@ -98,6 +104,8 @@ export class EbpfFlowAssembler {
   private readonly idleTimeoutNs: bigint;
   private readonly dropIdleTimeoutNs: bigint;
   private readonly maxConnections: number;
+  /** Directional counters skipped as link-local control traffic (see the module comment). */
+  skippedControl = 0;
 
   constructor(private readonly options: EbpfFlowAssemblerOptions) {
     this.idleTimeoutNs = BigInt(options.idleTimeoutMs ?? 300_000) * 1_000_000n;
@@ -121,7 +129,8 @@ export class EbpfFlowAssembler {
           this.reasonNames.set(record.netfilterDropReason, 'NETFILTER_DROP');
           break;
         case 'flow':
-          this.pendingFlows.push(record);
+          if (isIcmpv6Control(record.tuple.protocol, record.icmpType)) this.skippedControl++;
+          else this.pendingFlows.push(record);
           break;
         case 'drop':
           this.addDrop(record);
