@@ -13,6 +13,7 @@ import { decodeFlowBatch, encodeFlowBatch, type FlowRecordData } from '../../../
 import { bytesToIp } from '../../../src/proto/ip-address-bytes.ts';
 import { enrichmentInventoryOf } from '../../../src/enricher/transform/inventory-adapter.ts';
 import { enrichRecord } from '../../../src/enricher/transform/record-enrichment.ts';
+import { isMismatch } from '../../../src/enricher/transform/observed-outcome.ts';
 import type { EnrichmentInventory } from '../../../src/enricher/transform/enrichment-inventory.ts';
 import { deriveTrafficPlan, type SyntheticRoute, type SyntheticTrafficPlan } from '../../../src/collector/sources/synthetic/synthetic-traffic-plan.ts';
 import {
@@ -112,7 +113,7 @@ describe('SyntheticTrafficGenerator on the demo shop', () => {
       assert.equal(record.nodeName, 'node-1');
       const enriched = enrich(record);
       assert.equal(enriched.verdict.verdict, record.dataplaneVerdict, `${bytesToIp(record.original.srcIp)} → ${bytesToIp(record.original.dstIp)}:${record.original.dstPort}`);
-      assert.equal(enriched.mismatch, false, 'observed outcome never contradicts the verdict');
+      assert.equal(isMismatch(enriched.verdict.verdict, enriched.outcome), false, 'observed outcome never contradicts the verdict');
       if (record.dataplaneVerdict === 'allow') allowed++;
       else denied++;
     }
