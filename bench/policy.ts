@@ -290,26 +290,27 @@ export async function runPolicyBench(): Promise<object> {
   const distinct = new Set<number>();
   for (let i = 0; i < FLOWS; i++) distinct.add(order[i] as number);
 
-  // Cold: the indexed evaluator with the cache bypassed, over the flow stream (time-boxed).
+  // Cold (the indexed evaluator, cache bypassed) and naive (every policy's selector per flow),
+  // interleaved in rounds so both see the same machine load; each continues along the flow stream.
   const engine = inv.engine;
-  let coldN = 0;
-  let allowed = 0;
-  const tc = performance.now();
-  while (coldN < FLOWS && (coldN % 1000 !== 0 || performance.now() - tc < 8000)) {
-    if (engine.explainUncached(flowAt(coldN)).verdict === 'allow') allowed++;
-    coldN++;
-  }
-  const coldMs = performance.now() - tc;
-
-  // Naive: every policy's selector per flow (time-boxed; it is slow).
   const all = [...inv.policies.allPolicies()];
+  let coldN = 0;
+  let coldMs = 0;
+  let allowed = 0;
   let naiveN = 0;
-  const tn = performance.now();
-  while (naiveN < FLOWS && (naiveN % 100 !== 0 || performance.now() - tn < 6000)) {
-    naiveExplain(inv, all, flowAt(naiveN));
-    naiveN++;
+  let naiveMs = 0;
+  for (let round = 0; round < 6; round++) {
+    const tc = performance.now();
+    do {
+      for (let k = 0; k < 1000; k++, coldN++) if (engine.explainUncached(flowAt(coldN % FLOWS)).verdict === 'allow') allowed++;
+    } while (performance.now() - tc < 1200);
+    coldMs += performance.now() - tc;
+    const tn = performance.now();
+    do {
+      for (let k = 0; k < 50; k++, naiveN++) naiveExplain(inv, all, flowAt(naiveN % FLOWS));
+    } while (performance.now() - tn < 1000);
+    naiveMs += performance.now() - tn;
   }
-  const naiveMs = performance.now() - tn;
 
   // Cross-check: naive and indexed agree on a sample.
   let mismatches = 0;

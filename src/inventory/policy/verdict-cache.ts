@@ -1,18 +1,20 @@
 /**
- * The verdict cache: an LRU (lru-cache) keyed by a number, so a lookup builds no string.
+ * The verdict cache: an LRU (lru-cache) keyed by a number, so a lookup builds no string, with a
+ * direct-mapped front array for the hot set.
  *
- * The (source token, destination token[, source port]) pair is interned to a pair id through
- * nested maps (tokens are endpoint snapshot uids or address strings, whose hashes V8 caches);
- * the key is `pairId · 2^25 + protocol · 2^17 + portField`, where portField is the destination
- * port, the ICMP type·256+code, or 65536 for "none".
+ * LRU key: the (source token, destination token[, source port]) pair is interned to a pair id
+ * through maps (tokens are endpoint snapshot uids or address strings), and the key is
+ * `pairId · 2^25 + protocol · 2^17 + portField`, where portField is the destination port, the
+ * ICMP type·256+code, or 65536 for "none".
  *
- * In front of the LRU sits a direct-mapped array of 65,536 slots (last verdict per slot):
- * skewed traffic is served from it without touching the LRU's recency lists, and anything it
- * misses falls through to the LRU.
+ * Front array: 65,536 slots, each holding (generation, source uid, destination uid,
+ * protocol·2^17+portField) in one Int32Array stride plus the verdict. When both sides are
+ * single-IP endpoints (tokens are uids) a lookup hashes the tuple, compares four integers and is
+ * done — no map lookups; anything else, or a slot holding another tuple, falls through to the LRU.
  *
- * Invalidation: the whole cache (LRU and pair table) belongs to one inventory revision; the first
- * lookup at a newer revision starts a fresh generation, so no verdict outlives the state it was
- * computed from. (The pair table is also reset when it outgrows 4× the LRU size.)
+ * Invalidation: everything belongs to one inventory revision; the first lookup at a newer
+ * revision starts a fresh generation (new LRU and pair tables, front slots of older generations
+ * never match). The pair tables are also reset when they outgrow 4× the LRU size.
  */
 import { LRUCache } from 'lru-cache';
 import type { Verdict } from './verdict-engine.ts';
@@ -21,22 +23,31 @@ export type Token = string | number;
 
 const NONE = 65536;
 const PAIR_STRIDE = 2 ** 25;
-/** Slots of the direct-mapped front array (a power of two). */
 const HOT_SLOTS = 1 << 16;
+const UID_LIMIT = 2 ** 31;
+
+function field(portField: number | undefined): number {
+  return portField === undefined || portField < 0 || portField > 65535 ? NONE : portField;
+}
 
 export class VerdictCache {
   private readonly max: number;
+  private readonly maxPairs: number;
   private lru: LRUCache<number, Verdict>;
   private pairs = new Map<Token, Map<Token, number | Map<number, number>>>();
-  /** Pairs of two numeric tokens (snapshot uids < 2^26), one map lookup instead of two. */
   private numericPairs = new Map<number, number>();
   private nextPair = 0;
   private revision = -1;
-  private readonly maxPairs: number;
-  private readonly hotKeys = new Float64Array(HOT_SLOTS).fill(-1);
-  private readonly hotVals: (Verdict | undefined)[] = new Array<Verdict | undefined>(HOT_SLOTS);
-  /** Slot of the key last returned by key(). */
-  private slot = 0;
+  /** Bumped on every reset; front slots stamped with an older generation never match. */
+  private generation = 1;
+  private readonly hot = new Int32Array(HOT_SLOTS * 4);
+  private readonly hotVals: (Verdict | undefined)[] = new Array<Verdict | undefined>(HOT_SLOTS).fill(undefined);
+  // The tuple of the last lookup, so set() can fill the same front slot.
+  private lastSlot = -1;
+  private lastSrc = 0;
+  private lastDst = 0;
+  private lastPf = 0;
+  private lastKey = -1;
 
   constructor(max: number) {
     this.max = max;
@@ -53,8 +64,9 @@ export class VerdictCache {
     this.pairs = new Map();
     this.numericPairs = new Map();
     this.nextPair = 0;
-    this.hotKeys.fill(-1);
-    this.hotVals.fill(undefined);
+    this.generation = (this.generation + 1) | 0 || 1;
+    this.lastSlot = -1;
+    this.lastKey = -1;
   }
 
   private sync(revision: number): void {
@@ -64,25 +76,22 @@ export class VerdictCache {
     }
   }
 
-  /** Numeric key for a flow at `revision`; `srcPort` only when source ports can matter. */
-  key(revision: number, src: Token, dst: Token, srcPort: number | undefined, usesSrcPort: boolean, protocol: number, portField: number | undefined): number {
-    this.sync(revision);
-    let pair: number | Map<number, number> | undefined;
+  private pairId(src: Token, dst: Token, srcPort: number | undefined, usesSrcPort: boolean): number {
     if (!usesSrcPort && typeof src === 'number' && typeof dst === 'number' && src < 67108864 && dst < 67108864) {
       const k = src * 67108864 + dst;
-      pair = this.numericPairs.get(k);
+      let pair = this.numericPairs.get(k);
       if (pair === undefined) {
         pair = this.nextPair++;
         this.numericPairs.set(k, pair);
       }
-      return this.finish(pair, protocol, portField);
+      return pair;
     }
     let byDst = this.pairs.get(src);
     if (byDst === undefined) {
       byDst = new Map();
       this.pairs.set(src, byDst);
     }
-    pair = byDst.get(dst);
+    let pair = byDst.get(dst);
     if (usesSrcPort) {
       let bySport = pair as Map<number, number> | undefined;
       if (bySport === undefined || typeof bySport === 'number') {
@@ -95,35 +104,54 @@ export class VerdictCache {
         pair = this.nextPair++;
         bySport.set(sp, pair);
       }
-    } else if (pair === undefined || typeof pair !== 'number') {
+      return pair;
+    }
+    if (pair === undefined || typeof pair !== 'number') {
       pair = this.nextPair++;
       byDst.set(dst, pair);
     }
-    return this.finish(pair as number, protocol, portField);
+    return pair;
   }
 
-  private finish(pair: number, protocol: number, portField: number | undefined): number {
-    const field = portField === undefined || portField < 0 || portField > 65535 ? NONE : portField;
-    this.slot = (Math.imul(pair ^ (field << 8) ^ protocol, 0x9e3779b1) >>> 16) & (HOT_SLOTS - 1);
-    return pair * PAIR_STRIDE + (protocol & 255) * 131072 + field;
-  }
-
-  /** Looks up the key last returned by key(). */
-  get(key: number): Verdict | undefined {
-    const slot = this.slot;
-    if (this.hotKeys[slot] === key) return this.hotVals[slot];
-    const v = this.lru.get(key);
-    if (v !== undefined) {
-      this.hotKeys[slot] = key;
-      this.hotVals[slot] = v;
+  /**
+   * Looks a flow up at `revision`. `srcPort` only counts when `usesSrcPort` (some rule
+   * constrains source ports). Remembers the flow so that a following set() stores under it.
+   */
+  lookup(revision: number, src: Token, dst: Token, srcPort: number | undefined, usesSrcPort: boolean, protocol: number, portField: number | undefined): Verdict | undefined {
+    this.sync(revision);
+    const pf = (protocol & 255) * 131072 + field(portField);
+    this.lastSlot = -1;
+    if (!usesSrcPort && typeof src === 'number' && typeof dst === 'number' && src < UID_LIMIT && dst < UID_LIMIT) {
+      const slot = (Math.imul(Math.imul(src, 0x9e3779b1) ^ dst, 0x85ebca6b) ^ Math.imul(pf, 0xc2b2ae35)) >>> 16;
+      const b = slot * 4;
+      const hot = this.hot;
+      if (hot[b] === this.generation && hot[b + 1] === src && hot[b + 2] === dst && hot[b + 3] === pf) return this.hotVals[slot];
+      this.lastSlot = slot;
+      this.lastSrc = src;
+      this.lastDst = dst;
+      this.lastPf = pf;
     }
+    this.lastKey = this.pairId(src, dst, srcPort, usesSrcPort) * PAIR_STRIDE + pf;
+    const v = this.lru.get(this.lastKey);
+    if (v !== undefined) this.fillHot(v);
     return v;
   }
 
-  /** Stores under the key last returned by key(). */
-  set(key: number, v: Verdict): void {
-    this.lru.set(key, v);
-    this.hotKeys[this.slot] = key;
-    this.hotVals[this.slot] = v;
+  private fillHot(v: Verdict): void {
+    const slot = this.lastSlot;
+    if (slot < 0) return;
+    const b = slot * 4;
+    this.hot[b] = this.generation;
+    this.hot[b + 1] = this.lastSrc;
+    this.hot[b + 2] = this.lastDst;
+    this.hot[b + 3] = this.lastPf;
+    this.hotVals[slot] = v;
+  }
+
+  /** Stores a verdict for the flow of the last lookup() (which must have missed). */
+  set(v: Verdict): void {
+    if (this.lastKey < 0) return;
+    this.lru.set(this.lastKey, v);
+    this.fillHot(v);
   }
 }

@@ -170,8 +170,7 @@ export class VerdictEngine {
     const portField = proto === 1 || proto === 58
       ? (flow.icmpType === undefined ? undefined : flow.icmpType * 256 + (flow.icmpCode ?? 255))
       : flow.dstPort;
-    const key = cache.key(this.revision(), srcTok, dstTok, flow.srcPort, this.policies.usesSourcePorts || this.profilesUseSourcePorts(), proto, portField);
-    const cached = cache.get(key);
+    const cached = cache.lookup(this.revision(), srcTok, dstTok, flow.srcPort, this.policies.usesSourcePorts || this.profilesUseSourcePorts(), proto, portField);
     if (cached !== undefined) {
       this.hits++;
       return cached;
@@ -180,7 +179,7 @@ export class VerdictEngine {
     srcOwners ??= this.endpoints.resolveOwners(srcIp, time);
     dstOwners ??= this.endpoints.resolveOwners(dstIp, time);
     const v = this.compute(flow, srcIp, dstIp, srcOwners, dstOwners);
-    cache.set(key, v);
+    cache.set(v);
     return v;
   }
 
