@@ -1,0 +1,262 @@
+/**
+ * `npm run bench -- api`: latency and throughput of the query API over a large flow index,
+ * beside the same Elasticsearch queries sent straight to Elasticsearch in the same run.
+ *
+ * Data: SEGFLOW_BENCH_API_DOCS documents (default 5,000,000) in `segflow-bench-api-*`
+ * (SEGFLOW_BENCH_API_PREFIX), written with the real index template and FlowBulkWriter, spread
+ * over 24 hours, 40 namespaces, ~8 % denied. Ids are deterministic (`bench-<n>`), so a run
+ * reuses what an earlier run loaded and only tops it up.
+ *
+ * Queries (each through the API on loopback HTTP, then the identical Elasticsearch requests
+ * straight to Elasticsearch, alternating in rounds so both see the same machine state):
+ *  - troubleshooting: GET /api/v1/denied for one destination namespace over the whole 24 h
+ *    (direct: the same composite aggregation pages),
+ *  - search: GET /api/v1/flows, 15 minutes, source namespace + verdict + protocol, 100 rows
+ *    (direct: the same search without the point in time the API opens for paging).
+ *
+ * Writes bench/results/api.json: top-level figures are the troubleshooting query; `scenarios`
+ * has both. `p95VsDirect` = API p95 / direct p95 (the target is ≤ 1.2).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { estypes } from '@elastic/elasticsearch';
+import type { FlowDocument, PolicyHitDocument } from '../src/enricher/documents/flow-fields.ts';
+import { bulkRequestFromClient, FlowBulkWriter, type FlowBulkItem } from '../src/enricher/elasticsearch/flow-bulk-writer.ts';
+import { installFlowIndexTemplate } from '../src/enricher/elasticsearch/flow-index-template.ts';
+import { dailyFlowIndexName, flowIndexPattern } from '../src/enricher/elasticsearch/flow-index-names.ts';
+import { createElasticsearchClient } from '../src/shared/elasticsearch-client.ts';
+import { ApiServer } from '../src/api/server.ts';
+import { UNRESTRICTED } from '../src/api/query/access-scope.ts';
+import { compileFilter, flowFilterDefinitions, parseFilter } from '../src/api/query/flow-filters.ts';
+import { buildFlowQuery, buildFlowSearchRequest, parseSort } from '../src/api/query/flow-search.ts';
+import { buildDeniedGroupsRequest } from '../src/api/query/flow-stats.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const WINDOW_MS = 15_000;
+const WINDOWS_PER_DAY = 5_760;
+const NAMESPACES = 40;
+
+/** Deterministic 32-bit PRNG (mulberry32) so document n is the same on every run. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Benchmark document n: timestamps spread over the 24 h before `anchorMs`. */
+export function benchDocument(n: number, anchorMs: number): FlowBulkItem {
+  const r = rng(n * 2654435761);
+  const windowStart = anchorMs - (1 + (n % WINDOWS_PER_DAY)) * WINDOW_MS;
+  const srcNs = `ns-${Math.floor(r() * NAMESPACES)}`;
+  const dstNs = r() < 0.7 ? srcNs : `ns-${Math.floor(r() * NAMESPACES)}`;
+  const srcApp = `app-${Math.floor(r() * 10)}`;
+  const dstApp = `app-${Math.floor(r() * 10)}`;
+  const deny = r() < 0.08;
+  const dstPort = [80, 443, 8080, 5432, 6379, 9090][Math.floor(r() * 6)] as number;
+  const tcp = r() < 0.9;
+  const srcIp = `10.${1 + Math.floor(r() * 40)}.${Math.floor(r() * 250)}.${1 + Math.floor(r() * 250)}`;
+  const dstIp = `10.${1 + Math.floor(r() * 40)}.${Math.floor(r() * 250)}.${1 + Math.floor(r() * 250)}`;
+  const reporter = r() < 0.5 ? 'src' : 'dst';
+  const bytes = Math.floor(r() * 100_000);
+  const hit: PolicyHitDocument = deny
+    ? { policy_index: 0, tier: 'default', kind: 'np', namespace: dstNs, name: `default.allow-${dstApp}`, action: 'deny', rule_index: -1, trigger: `np:${dstNs}/default.allow-${dstApp}` }
+    : { policy_index: 0, tier: 'default', kind: 'np', namespace: dstNs, name: `default.allow-${dstApp}`, action: 'allow', rule_index: Math.floor(r() * 3) };
+  const str = `0|default|np:${dstNs}/default.allow-${dstApp}|${hit.action}|${hit.rule_index}`;
+  const start = new Date(windowStart).toISOString();
+  const end = new Date(windowStart + WINDOW_MS).toISOString();
+  const id = `bench-${n}`;
+  const document: FlowDocument = {
+    '@timestamp': end,
+    ecs: { version: '8.17.0' },
+    event: { kind: 'event', category: ['network'], type: ['connection', deny ? 'denied' : 'allowed'], action: 'network_flow', start, end, dataset: 'segflow.flow', module: 'segflow', id },
+    source: { ip: srcIp, port: 30_000 + Math.floor(r() * 30_000), bytes, packets: 1 + (bytes >> 10) },
+    destination: { ip: dstIp, port: dstPort, bytes: deny ? 0 : bytes * 2, packets: deny ? 0 : 1 + (bytes >> 9) },
+    network: { transport: tcp ? 'tcp' : 'udp', type: 'ipv4', iana_number: tcp ? '6' : '17', bytes: deny ? bytes : bytes * 3, packets: 2 + (bytes >> 9) },
+    related: { ip: [srcIp, dstIp] },
+    host: { name: `node-${Math.floor(r() * 20)}` },
+    rule: { name: `${dstNs}/default.allow-${dstApp}`, ruleset: 'default', uuid: `np:${dstNs}/default.allow-${dstApp}:ingress:${hit.rule_index}` },
+    segflow: {
+      verdict: deny ? 'deny' : 'allow', reporter, capture_source: 'synthetic',
+      source: { kind: 'workload', name: `${srcApp}-5d7c8-${n % 97}`, aggregated_name: `${srcApp}-5d7c8-*`, namespace: srcNs, labels: { app: srcApp, team: `t${srcNs.length}` } },
+      destination: { kind: 'workload', name: `${dstApp}-6f7d8-${n % 89}`, aggregated_name: `${dstApp}-6f7d8-*`, namespace: dstNs, labels: { app: dstApp, tier: 'backend' } },
+      policy: { ingress: { verdict: deny ? 'deny' : 'allow', enforced: [hit], enforced_str: [str] } },
+      flows: { count: 1, started: 1, completed: 1 },
+      aggregation: { level: 1, interval_s: 15, records: 1 },
+    },
+  };
+  return { id, index: dailyFlowIndexName(windowStart, benchPrefix()), document };
+}
+
+function benchPrefix(): string {
+  return process.env.SEGFLOW_BENCH_API_PREFIX ?? 'segflow-bench-api';
+}
+
+/** Latency summary of one series, in milliseconds. */
+interface Series { p50Ms: number; p95Ms: number; p99Ms: number; requestsPerSec: number; requests: number; errors: number }
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+/** Runs `call` `requests` times with `concurrency` workers; latencies per call and throughput. */
+async function load(call: () => Promise<void>, requests: number, concurrency: number): Promise<{ latencies: number[]; seconds: number; errors: number }> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < requests) {
+      next++;
+      const s = performance.now();
+      try {
+        await call();
+      } catch {
+        errors++;
+      }
+      latencies.push(performance.now() - s);
+    }
+  }));
+  return { latencies, seconds: (performance.now() - t0) / 1000, errors };
+}
+
+function summarise(runs: { latencies: number[]; seconds: number; errors: number }[]): Series {
+  const all = runs.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  const seconds = runs.reduce((s, r) => s + r.seconds, 0);
+  const round = (x: number): number => Math.round(x * 10) / 10;
+  return { p50Ms: round(percentile(all, 50)), p95Ms: round(percentile(all, 95)), p99Ms: round(percentile(all, 99)), requestsPerSec: round(all.length / seconds), requests: all.length, errors: runs.reduce((s, r) => s + r.errors, 0) };
+}
+
+async function fetchJson(url: string, init?: RequestInit): Promise<unknown> {
+  const r = await fetch(url, init);
+  const body = await r.text();
+  if (!r.ok) throw new Error(`${r.status} ${body.slice(0, 200)}`);
+  return JSON.parse(body);
+}
+
+/** Loads (or tops up) the dataset; returns the stored document count and the data's time span. */
+async function ensureDataset(esUrl: string, target: number): Promise<{ docs: number; fromMs: number; toMs: number; loadedNow: number }> {
+  const client = createElasticsearchClient(esUrl);
+  const prefix = benchPrefix();
+  const pattern = flowIndexPattern(prefix);
+  try {
+    await installFlowIndexTemplate(client, { prefix, refreshInterval: '30s' });
+    const existing = await client.count({ index: pattern, allow_no_indices: true, ignore_unavailable: true });
+    let anchor = Date.now() - (Date.now() % WINDOW_MS);
+    if (existing.count > 0) {
+      const r = await client.search({ index: pattern, size: 0, aggs: { max: { max: { field: 'event.end' } } } });
+      anchor = (r.aggregations?.max as estypes.AggregationsMaxAggregate).value as number;
+    }
+    let loadedNow = 0;
+    if (existing.count < target) {
+      process.stderr.write(`api bench: loading documents ${existing.count}..${target} into ${pattern}\n`);
+      const writer = new FlowBulkWriter({ bulk: bulkRequestFromClient(client, { requestTimeoutMs: 120_000 }) });
+      const batchSize = 5_000;
+      let n = existing.count;
+      const t0 = Date.now();
+      const worker = async (): Promise<void> => {
+        while (n < target) {
+          const from = n;
+          n = Math.min(target, n + batchSize);
+          const items: FlowBulkItem[] = [];
+          for (let i = from; i < n; i++) items.push(benchDocument(i, anchor));
+          const r = await writer.write(items);
+          if (r.rejected.length > 0) throw new Error(`bench load: ${r.rejected.length} rejected, first: ${JSON.stringify(r.rejected[0]?.reason)}`);
+          loadedNow += r.indexed;
+          if (Math.floor(from / 250_000) !== Math.floor(n / 250_000)) process.stderr.write(`api bench: ${n} documents (${Math.round(loadedNow / ((Date.now() - t0) / 1000))}/s)\n`);
+        }
+      };
+      await Promise.all([worker(), worker()]);
+      await client.indices.refresh({ index: pattern });
+    }
+    const count = (await client.count({ index: pattern })).count;
+    return { docs: count, fromMs: anchor - WINDOWS_PER_DAY * WINDOW_MS, toMs: anchor + WINDOW_MS, loadedNow };
+  } finally {
+    await client.close();
+  }
+}
+
+const filterQuery = (params: Record<string, string>): estypes.QueryDslQueryContainer[] => {
+  const defs = flowFilterDefinitions();
+  return Object.entries(params).map(([k, v]) => compileFilter(parseFilter(defs.get(k)!, v)));
+};
+
+/** Runs the benchmark and writes bench/results/api.json. */
+export async function runApiBench(): Promise<unknown> {
+  const esUrl = process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200';
+  const target = Number(process.env.SEGFLOW_BENCH_API_DOCS ?? 5_000_000);
+  if (!Number.isInteger(target) || target < 1) throw new Error(`SEGFLOW_BENCH_API_DOCS must be a positive integer, got ${process.env.SEGFLOW_BENCH_API_DOCS}`);
+  const requests = Number(process.env.SEGFLOW_BENCH_API_REQUESTS ?? 200);
+  const concurrency = Number(process.env.SEGFLOW_BENCH_API_CONCURRENCY ?? 4);
+  const dataset = await ensureDataset(esUrl, target);
+  const pattern = flowIndexPattern(benchPrefix());
+
+  const server = new ApiServer({ port: 0, elasticsearchUrl: esUrl, indexPrefix: benchPrefix(), logLevel: 'warn', rateLimit: { max: 1_000_000, windowMs: 60_000 }, timeouts: { queryMs: 60_000 } });
+  const base = await server.start();
+  try {
+    const range = { fromMs: dataset.fromMs, toMs: dataset.toMs };
+    const iso = (ms: number): string => new Date(ms).toISOString();
+
+    // Troubleshooting: denied groups for one destination namespace over the full day.
+    const deniedParams = { dest_namespace: 'ns-7' };
+    const deniedUrl = `${base}/api/v1/denied?from=${iso(range.fromMs)}&to=${iso(range.toMs)}&dest_namespace=ns-7&limit=50`;
+    const deniedQuery = buildFlowQuery({ range, filters: filterQuery(deniedParams), scope: UNRESTRICTED, dedupReporters: true });
+    const deniedDirect = async (): Promise<void> => {
+      let after: Record<string, estypes.FieldValue> | undefined;
+      for (;;) {
+        const r = await fetchJson(`${esUrl}/${pattern}/_search?ignore_unavailable=true&allow_no_indices=true`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(buildDeniedGroupsRequest(deniedQuery, after)) }) as { aggregations?: { groups?: estypes.AggregationsCompositeAggregate } };
+        const g = r.aggregations?.groups;
+        if (!g || (g.buckets as unknown[]).length === 0 || g.after_key === undefined) return;
+        after = g.after_key as Record<string, estypes.FieldValue>;
+      }
+    };
+
+    // Search: 15 minutes in the middle of the data, three filters, 100 rows newest first.
+    const searchRange = { fromMs: range.toMs - 6 * 3_600_000, toMs: range.toMs - 6 * 3_600_000 + 900_000 };
+    const searchParams = { source_namespace: 'ns-3', action: 'allow', protocol: 'tcp' };
+    const searchUrl = `${base}/api/v1/flows?from=${iso(searchRange.fromMs)}&to=${iso(searchRange.toMs)}&source_namespace=ns-3&action=allow&protocol=tcp&limit=100`;
+    const searchBody = buildFlowSearchRequest({
+      query: buildFlowQuery({ range: searchRange, filters: filterQuery(searchParams), scope: UNRESTRICTED }),
+      sort: parseSort(undefined), size: 100, sourceIncludes: undefined, pitId: 'unused', keepAlive: '1m', searchAfter: undefined, trackTotal: true, timeout: '60000ms',
+    });
+    // Straight to Elasticsearch: the same query, sort and size on the index pattern (no PIT, so no shard-doc tiebreak).
+    const { pit: _pit, ...directSearchBody } = searchBody;
+    directSearchBody.sort = (searchBody.sort as estypes.SortCombinations[]).slice(0, -1);
+    const searchDirect = async (): Promise<void> => {
+      await fetchJson(`${esUrl}/${pattern}/_search?ignore_unavailable=true&allow_no_indices=true`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(directSearchBody) });
+    };
+    const viaApi = (url: string) => async (): Promise<void> => { await fetchJson(url); };
+
+    const scenarios: Record<string, unknown> = {};
+    for (const [name, api, direct] of [['troubleshooting', viaApi(deniedUrl), deniedDirect], ['search', viaApi(searchUrl), searchDirect]] as const) {
+      await load(api, 20, concurrency); // warm-up: caches, JIT, connections
+      await load(direct, 20, concurrency);
+      const apiRuns = [];
+      const directRuns = [];
+      for (let round = 0; round < 4; round++) {
+        directRuns.push(await load(direct, Math.ceil(requests / 4), concurrency));
+        apiRuns.push(await load(api, Math.ceil(requests / 4), concurrency));
+      }
+      const a = summarise(apiRuns);
+      const d = summarise(directRuns);
+      scenarios[name] = { ...a, directP50Ms: d.p50Ms, directP95Ms: d.p95Ms, directP99Ms: d.p99Ms, directRequestsPerSec: d.requestsPerSec, p95VsDirect: Math.round((a.p95Ms / d.p95Ms) * 100) / 100 };
+      process.stderr.write(`api bench: ${name} ${JSON.stringify(scenarios[name])}\n`);
+    }
+    const t = scenarios.troubleshooting as Series & { directP95Ms: number; p95VsDirect: number };
+    const result = {
+      docs: dataset.docs, p50Ms: t.p50Ms, p95Ms: t.p95Ms, p99Ms: t.p99Ms, requestsPerSec: t.requestsPerSec, directP95Ms: t.directP95Ms, p95VsDirect: t.p95VsDirect,
+      target: { p95VsDirect: 1.2 }, concurrency, loadedThisRun: dataset.loadedNow,
+      dataRange: { from: iso(range.fromMs), to: iso(range.toMs) }, scenarios,
+    };
+    await mkdir(path.join(here, 'results'), { recursive: true });
+    await writeFile(path.join(here, 'results', 'api.json'), `${JSON.stringify(result, null, 2)}\n`);
+    return result;
+  } finally {
+    await server.stop();
+  }
+}
