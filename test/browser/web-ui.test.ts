@@ -1,0 +1,236 @@
+/**
+ * The web UI in real headless Chromium (Debian's, driven by playwright-core) against the real
+ * API over the real pipeline: the shop inventory on an inventory topic, flow batches on a raw
+ * topic, the enricher writing to Elasticsearch, `segflow api`'s application serving the UI at
+ * `/`. The tests filter to a denied flow and open its trace, read the deciding policy, use the
+ * denied view, the explain form and the service graph, see a new flow arrive live, and save a
+ * screenshot of every view in test-artifacts/.
+ */
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Kafka, Producer } from 'kafkajs';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { resolveApiConfig } from '../../src/api/config.ts';
+import { FlowStore } from '../../src/api/flow-store.ts';
+import { FileInventorySource } from '../../src/api/inventory/inventory-source.ts';
+import { ApiMetrics } from '../../src/api/metrics.ts';
+import { buildApiApp } from '../../src/api/server.ts';
+import { Enricher } from '../../src/enricher/enricher.ts';
+import { publishInventory } from '../../src/inventory/topic/inventory-publisher.ts';
+import { readResourceDocuments } from '../../src/inventory/topic/resource-documents.ts';
+import { encodeFlowBatch, type FlowRecordData } from '../../src/proto/flow-batch-codec.ts';
+import { ipToBytes } from '../../src/proto/ip-address-bytes.ts';
+import { createElasticsearchClient } from '../../src/shared/elasticsearch-client.ts';
+import { createKafka } from '../../src/shared/kafka-client.ts';
+import { createLogger } from '../../src/shared/logger.ts';
+import { uiPlugin } from '../../src/ui/ui-plugin.ts';
+import { requireElasticsearchUrl, requireKafkaBrokers, uniqueName } from '../harness/service-env.ts';
+
+const brokers = requireKafkaBrokers();
+const esUrl = requireElasticsearchUrl();
+const run = uniqueName('ui');
+const topics = { raw: `${run}-raw`, dlq: `${run}-dlq`, inventory: `${run}-inv` };
+const prefix = `${run}-flows`;
+const ARTIFACTS = path.resolve('test-artifacts');
+const ns = (ms: number): bigint => BigInt(ms) * 1_000_000n;
+
+/** Chromium flags for this closed network: no GPU, no QUIC, nothing phoning home. */
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** A TCP conntrack record as a node agent reports it; `denied` ones never got a reply. */
+function tcp(src: string, dst: string, dport: number, opts: { replySrc?: string; bytes?: number; denied?: boolean; sport?: number } = {}): FlowRecordData {
+  const now = Date.now();
+  const sport = opts.sport ?? 41000 + Math.floor(Math.random() * 1000);
+  return {
+    source: 'conntrack', nodeName: 'node-1', startTimeUnixNano: ns(now - 4000), endTimeUnixNano: ns(now), ipVersion: 4, protocol: 6,
+    original: { srcIp: ipToBytes(src), dstIp: ipToBytes(dst), srcPort: sport, dstPort: dport },
+    reply: { srcIp: ipToBytes(opts.replySrc ?? dst), dstIp: ipToBytes(src), srcPort: opts.replySrc ? 8080 : dport, dstPort: sport },
+    originalPackets: 5, originalBytes: opts.bytes ?? 500, replyPackets: opts.denied ? 0 : 4, replyBytes: opts.denied ? 0 : 2000,
+    eventKind: 'destroy', tcpState: opts.denied ? 'SYN_SENT' : 'TIME_WAIT', assured: !opts.denied, unreplied: Boolean(opts.denied),
+    conntrackId: 7, conntrackMark: 0, dataplaneVerdict: 'unknown', ruleHint: '', icmpType: 0, icmpCode: 0, icmpId: 0, countersValid: true,
+  };
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('web UI in headless Chromium (real API, Elasticsearch, Kafka, enricher)', () => {
+  const kafka: Kafka = createKafka(brokers, 'web-ui-test');
+  const es = createElasticsearchClient(esUrl);
+  let producer: Producer | undefined;
+  let enricher: Enricher | undefined;
+  let api: Awaited<ReturnType<typeof buildApiApp>> | undefined;
+  let inventory: FileInventorySource | undefined;
+  let browser: BrowserContext | undefined;
+  let profileDir = '';
+  let baseUrl = '';
+  let page: Page;
+  let sequence = 0;
+
+  const sendBatch = async (records: FlowRecordData[]): Promise<void> => {
+    sequence++;
+    await producer!.send({ topic: topics.raw, acks: -1, messages: [{ key: 'node-1', value: Buffer.from(encodeFlowBatch({ agentId: 'agent-node-1', bootId: 'boot-ui', sequence, records, sentTimeUnixNano: ns(Date.now()), nodeName: 'node-1' })) }] });
+  };
+  const documentCount = async (): Promise<number> => {
+    await es.indices.refresh({ index: `${prefix}-*`, ignore_unavailable: true, allow_no_indices: true });
+    return (await es.count({ index: `${prefix}-*`, ignore_unavailable: true, allow_no_indices: true })).count;
+  };
+  const screenshot = async (name: string): Promise<void> => {
+    await page.screenshot({ path: path.join(ARTIFACTS, `ui-${name}.png`), fullPage: true });
+  };
+
+  before(async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    const { documents } = await readResourceDocuments(['examples/shop']);
+    await publishInventory(kafka, topics.inventory, documents);
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: topics.raw, numPartitions: 1 }, { topic: topics.dlq, numPartitions: 1 }] });
+    await admin.disconnect();
+    producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    await sendBatch([
+      tcp('10.244.1.10', '10.96.0.20', 80, { replySrc: '10.244.1.20' }), // frontend → catalog Service: allowed
+      tcp('10.244.1.30', '10.244.1.40', 8443, { bytes: 1234 }), // checkout → payments: allowed
+      tcp('10.244.1.20', '10.244.1.40', 8443, { denied: true }), // catalog → payments: denied at the end of tier default (ingress)
+      tcp('10.244.1.30', '10.244.2.10', 5432), // checkout → postgres: allowed (security passes the shop API tier)
+      tcp('10.244.1.10', '10.244.2.10', 5432, { denied: true }), // frontend → postgres: denied on both sides
+    ]);
+    enricher = new Enricher({ brokers, elasticsearchUrl: esUrl, rawTopic: topics.raw, deadLetterTopic: topics.dlq, inventoryTopic: topics.inventory, groupId: `${run}-group`, indexPrefix: prefix, retentionDays: 0, metricsPort: 0 });
+    await enricher.start();
+    await waitFor('five enriched flow documents', async () => ((await documentCount()) >= 5 ? true : undefined));
+
+    // The API application exactly as `segflow api` builds it, over the same Elasticsearch and inventory.
+    const config = resolveApiConfig({ elasticsearchUrl: esUrl, indexPrefix: prefix, resources: ['examples/shop'], host: '127.0.0.1', port: 0 });
+    inventory = new FileInventorySource(config.resources);
+    await inventory.start();
+    const metrics = new ApiMetrics();
+    const store = new FlowStore(es, prefix);
+    api = await buildApiApp({ config, store, inventory, metrics, now: Date.now }, undefined, createLogger('api', 'warn'));
+    // Once the API server registers the UI itself this is a no-op; until then the test adds it the same way.
+    if (!api.hasRoute({ method: 'GET', url: '/' })) await api.register(uiPlugin);
+    baseUrl = await api.listen({ host: '127.0.0.1', port: 0 });
+
+    profileDir = await mkdtemp(path.join(os.tmpdir(), 'segflow-chromium-'));
+    browser = await chromium.launchPersistentContext(profileDir, { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS, viewport: { width: 1400, height: 900 } });
+    page = browser.pages()[0] ?? await browser.newPage();
+    page.setDefaultTimeout(30_000);
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (profileDir) await rm(profileDir, { recursive: true, force: true });
+    await api?.close();
+    await inventory?.stop();
+    await enricher?.stop();
+    await producer?.disconnect();
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
+    await admin.disconnect();
+    await es.indices.delete({ index: `${prefix}-*`, ignore_unavailable: true, allow_no_indices: true }).catch(() => undefined);
+    await es.indices.deleteIndexTemplate({ name: prefix }).catch(() => undefined);
+    await es.close();
+  });
+
+  it('serves the page, script and stylesheet from the API server at /', async () => {
+    const response = await page.goto(`${baseUrl}/`);
+    assert.equal(response?.status(), 200);
+    assert.match(response?.headers()['content-security-policy'] ?? '', /script-src 'self'/);
+    await page.locator('header h1', { hasText: 'segflow' }).waitFor();
+    assert.equal(await page.locator('nav.tabs a').count(), 4);
+  });
+
+  it('lists flows, filters to a denied one and shows its trace with the deciding policy', async () => {
+    await page.goto(`${baseUrl}/#/flows`);
+    await page.locator('tr.flow').first().waitFor();
+    assert.ok(await page.locator('tr.flow').count() >= 5, 'all flows of the batch are listed');
+    await screenshot('flows');
+
+    await page.locator('form.filters input[name=namespace]').fill('shop');
+    await page.locator('form.filters input[name=destination]').fill('payments-84b6f7-*');
+    await page.locator('form.filters select[name=verdict]').selectOption('deny');
+    await page.waitForURL(/verdict=deny/);
+    await page.waitForFunction(() => {
+      const rows = [...document.querySelectorAll('tr.flow')];
+      return rows.length > 0 && rows.every((r) => r.querySelector('.verdict-deny') !== null && r.textContent?.includes('payments'));
+    });
+    assert.equal(await page.locator('tr.flow').count(), 1, 'one denied flow to payments');
+    assert.match(await page.locator('tr.flow').first().textContent() ?? '', /shop\/catalog-5f8b7c-q8r2m.*shop\/payments/);
+
+    await page.locator('tr.flow').first().click();
+    const detail = page.locator('tr.detail:not([hidden])');
+    await detail.waitFor();
+    assert.equal((await detail.locator('.deciding-policy').textContent())?.trim(), 'np:shop/default.payments');
+    const ingress = detail.locator('.trace-side').nth(1);
+    assert.match(await ingress.locator('h4').textContent() ?? '', /Ingress — destination side\s*deny/);
+    assert.match(await ingress.locator('li[data-deciding=true]').textContent() ?? '', /default → np:shop\/default\.payments → end of tier\s*deny/);
+    assert.match(await detail.locator('.trace-side').nth(0).locator('h4').textContent() ?? '', /Egress — source side\s*allow/);
+    assert.match(await detail.locator('.deciding-rule').textContent() ?? '', /destination \(ingress\) side/);
+    await screenshot('flows-trace');
+  });
+
+  it('groups denied connections and shows the trace per side with the deciding rule', async () => {
+    await page.goto(`${baseUrl}/#/denied`);
+    const groups = page.locator('[data-testid=denied-group]');
+    await groups.first().waitFor();
+    assert.equal(await groups.count(), 2, 'catalog → payments and frontend → postgres');
+    const postgres = groups.filter({ hasText: 'data/postgres-0' });
+    await postgres.locator('summary').click();
+    const sides = postgres.locator('.trace-side');
+    assert.equal(await sides.count(), 2);
+    // The source's egress denies at the end of tier default; evaluation stops there, so ingress was never evaluated.
+    assert.match(await sides.nth(0).locator('li[data-deciding=true]').textContent() ?? '', /default → np:shop\/default\.frontend → end of tier\s*deny/);
+    assert.match(await sides.nth(1).textContent() ?? '', /not evaluated: the source side denied first/);
+    assert.match(await postgres.locator('.deciding-rule').textContent() ?? '', /source \(egress\) side by np:shop\/default\.frontend/);
+    await screenshot('denied');
+  });
+
+  it('explains a connection with the policy engine', async () => {
+    await page.goto(`${baseUrl}/#/explain`);
+    await page.locator('input[name=src]').fill('10.244.1.10');
+    await page.locator('input[name=dst]').fill('10.244.2.10');
+    await page.locator('input[name=dst_port]').fill('5432');
+    await page.locator('form.explain-form button[type=submit]').click();
+    const result = page.locator('[data-testid=explain-result]');
+    await result.locator('h3').waitFor();
+    assert.match(await result.locator('h3').textContent() ?? '', /Verdict:\s*deny/);
+    assert.match(await result.textContent() ?? '', /workload shop\/frontend-7d9c5b-x2k4p \(10\.244\.1\.10\) → workload data\/postgres-0 \(10\.244\.2\.10\)/);
+    assert.match(await result.locator('.trace-side').nth(1).locator('li[data-deciding=true]').textContent() ?? '', /security → gnp:security\.data-access → rule 1/);
+    await screenshot('explain');
+  });
+
+  it('draws the service graph with allowed and denied edges', async () => {
+    await page.goto(`${baseUrl}/#/graph`);
+    const graph = page.locator('[data-testid=graph] svg');
+    await graph.waitFor();
+    assert.equal(await graph.locator('path.edge-deny[data-from=shop][data-to=data]').count(), 1, 'shop → data has denied flows');
+    assert.equal(await graph.locator('path.edge-allow[data-from=shop][data-to=data]').count(), 1, 'and allowed ones');
+    await screenshot('graph-namespaces');
+    await page.locator('select[name=graph-mode]').selectOption('workloads');
+    await graph.locator('path.edge-deny[data-from="shop/catalog-5f8b7c-*"][data-to="shop/payments-84b6f7-*"]').waitFor();
+    assert.equal(await graph.locator('g.node').count() >= 5, true);
+    await screenshot('graph-workloads');
+  });
+
+  it('shows a new flow without a reload while Live is on', async () => {
+    await page.goto(`${baseUrl}/#/flows?namespace=data`);
+    await page.locator('tr.flow').first().waitFor();
+    const before = await page.locator('tr.flow').count();
+    assert.equal(await page.locator('tr.flow', { hasText: 'redis-0' }).count(), 0);
+    await sendBatch([tcp('10.244.1.10', '10.244.2.20', 6379, { denied: true })]); // frontend → redis: new, denied
+    await page.locator('tr.flow', { hasText: 'data/redis-0' }).waitFor({ timeout: 90_000 });
+    assert.equal(await page.locator('tr.flow').count(), before + 1);
+    await screenshot('flows-live');
+  });
+});
