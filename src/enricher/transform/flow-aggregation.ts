@@ -9,6 +9,7 @@ import { protocolName } from '../../inventory/model/resources.ts';
 import type { EndpointRef } from '../../inventory/policy/verdict-engine.ts';
 import { flowDocumentId } from '../documents/flow-document-id.ts';
 import type { EnrichmentInventory } from './enrichment-inventory.ts';
+import { combineOutcomes, type ObservedOutcome } from './observed-outcome.ts';
 import type { EnrichedRecord } from './record-enrichment.ts';
 
 export type AggregationLevel = 0 | 1 | 2 | 3;
@@ -60,6 +61,8 @@ export interface FlowAggregate {
   lastCtState: string;
   maxSequence: number;
   revision: number;
+  /** What the records showed, combined (see combineOutcomes). */
+  outcome: ObservedOutcome;
 }
 
 function hasDeny(e: EnrichedRecord): boolean {
@@ -114,7 +117,7 @@ export class FlowWindowAggregator {
     const destination = endAt(e.verdict.destination, e.dstIp, e.dstPort, level, false, this.inventory);
     const node = e.record.nodeName;
     const key = [
-      node, e.reporter, e.verdict.verdict, e.record.protocol, e.outcome, level,
+      node, e.reporter, e.verdict.verdict, e.record.protocol, level,
       source.kind, source.namespace, source.aggregatedName, source.name, source.ip, source.port,
       destination.kind, destination.namespace, destination.aggregatedName, destination.name, destination.ip, destination.port,
       e.service?.namespace ?? null, e.service?.name ?? null, e.service?.port ?? null,
@@ -130,6 +133,7 @@ export class FlowWindowAggregator {
         tuples: new Set(), batches: new Set(),
         sourceLabels: { ...e.verdict.source.labels }, destinationLabels: { ...e.verdict.destination.labels },
         ctFlags: new Set(), lastCtState: e.record.tcpState, maxSequence: e.sequence, revision: e.verdict.revision,
+        outcome: e.outcome,
       };
       this.aggregates.set(id, agg);
     } else {
@@ -151,6 +155,7 @@ export class FlowWindowAggregator {
     if (r.tcpState !== 'NONE') agg.lastCtState = r.tcpState;
     agg.maxSequence = Math.max(agg.maxSequence, e.sequence);
     agg.revision = Math.max(agg.revision, e.verdict.revision);
+    agg.outcome = combineOutcomes(agg.outcome, e.outcome);
   }
 
   get size(): number {

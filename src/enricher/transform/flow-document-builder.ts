@@ -7,6 +7,7 @@ import type { PolicyHit } from '../../inventory/policy/trace.ts';
 import type { SideResult } from '../../inventory/policy/verdict-engine.ts';
 import type { FlowDocument, PolicyHitDocument } from '../documents/flow-fields.ts';
 import { transportName, type AggregatedEnd, type FlowAggregate } from './flow-aggregation.ts';
+import { combineOutcomes, isMismatch, type ObservedOutcome } from './observed-outcome.ts';
 
 const ECS_VERSION = '8.17.0';
 export const SEGFLOW_VERSION = '0.1.0';
@@ -47,8 +48,13 @@ export function buildFlowDocument(agg: FlowAggregate, ingestedAt: number): FlowD
   const e = agg.first;
   const v = e.verdict;
   const denied = v.verdict === 'deny';
-  const deciding = v.decidedBy === 'ingress' ? v.ingress : v.egress.decidingHit ? v.egress : v.ingress;
-  const decidingHit = denied ? (v.decidedBy === 'ingress' ? v.ingress.decidingHit : v.egress.decidingHit) : deciding.decidingHit ?? v.ingress.decidingHit;
+  // rule.* names one policy: for a deny, the denying side's; for an allow, the side whose own
+  // policy allowed it (the destination's ingress first), a profile only when nothing else decided.
+  const isPolicy = (side: SideResult): boolean => side.decidingHit !== null && side.decidingHit.kind !== 'pro';
+  const deciding = denied
+    ? (v.decidedBy === 'ingress' ? v.ingress : v.egress)
+    : v.ingress.reached && isPolicy(v.ingress) ? v.ingress : isPolicy(v.egress) ? v.egress : v.ingress.decidingHit ? v.ingress : v.egress;
+  const decidingHit = deciding.decidingHit;
   const direction = deciding === v.ingress ? 'ingress' : 'egress';
   const eventType: string[] = ['connection', denied ? 'denied' : 'allowed'];
   if (agg.started > 0) eventType.push('start');
@@ -63,7 +69,7 @@ export function buildFlowDocument(agg: FlowAggregate, ingestedAt: number): FlowD
     ...(tags.length ? { tags } : {}),
     event: {
       kind: 'event', category: ['network'], type: eventType, action: 'network_flow',
-      outcome: e.outcome === 'established' ? 'success' : e.outcome === 'unknown' ? 'unknown' : 'failure',
+      outcome: agg.outcome === 'established' ? 'success' : agg.outcome === 'unknown' ? 'unknown' : 'failure',
       ...(denied ? { reason: 'policy_denied' } : {}),
       start: new Date(agg.windowStartMs).toISOString(), end: new Date(agg.windowEndMs).toISOString(),
       duration: (agg.windowEndMs - agg.windowStartMs) * 1_000_000,
@@ -119,7 +125,7 @@ export function buildFlowDocument(agg: FlowAggregate, ingestedAt: number): FlowD
         } : {}),
       },
       observed: {
-        outcome: e.outcome, dataplane_verdict: e.record.dataplaneVerdict, mismatch: e.mismatch,
+        outcome: agg.outcome, dataplane_verdict: e.record.dataplaneVerdict, mismatch: isMismatch(v.verdict, agg.outcome),
         ...(e.record.ruleHint ? { rule_hint: e.record.ruleHint } : {}),
       },
       flows: { count: agg.tuples.size, started: agg.started, completed: agg.completed },
@@ -168,6 +174,9 @@ export function mergeFlowDocuments(stored: FlowDocument, incoming: FlowDocument)
     records: (sf.aggregation?.records ?? 0) + (inf.aggregation?.records ?? 0),
     batches: [...new Set([...storedBatches, ...incomingBatches])].sort(),
   };
+  const outcome = combineOutcomes((sf.observed?.outcome ?? 'unknown') as ObservedOutcome, (inf.observed?.outcome ?? 'unknown') as ObservedOutcome);
+  merged.segflow.observed = { ...sf.observed, ...inf.observed, outcome, mismatch: isMismatch(stored.segflow.verdict, outcome) };
+  merged.event.outcome = outcome === 'established' ? 'success' : outcome === 'unknown' ? 'unknown' : 'failure';
   merged.event.sequence = Math.max(stored.event.sequence ?? 0, incoming.event.sequence ?? 0);
   merged.event.ingested = incoming.event.ingested;
   merged.event.type = [...new Set([...stored.event.type, ...incoming.event.type])] as FlowDocument['event']['type'];

@@ -13,6 +13,8 @@ const TCP_REPLIED_STATES = new Set(['ESTABLISHED', 'FIN_WAIT', 'CLOSE_WAIT', 'LA
 /** Classifies one record. Counters are deltas, so a long-lived flow's quiet interval is judged by its flags. */
 export function observedOutcome(record: FlowRecordData): ObservedOutcome {
   if (record.dataplaneVerdict === 'deny') return 'dropped';
+  // The kernel creates an entry on the first packet: a NEW event says nothing about the outcome yet.
+  if (record.eventKind === 'new' && record.originalPackets === 0 && record.replyPackets === 0) return 'unknown';
   if (record.unreplied) return 'unreplied';
   if (record.protocol === TCP) {
     // A TCP connection closed without ever becoming assured, after a reply, was refused (RST).
@@ -34,4 +36,15 @@ export function observedOutcome(record: FlowRecordData): ObservedOutcome {
 export function isMismatch(verdict: 'allow' | 'deny', outcome: ObservedOutcome): boolean {
   if (verdict === 'deny') return outcome === 'established';
   return outcome === 'dropped';
+}
+
+/** How much an outcome tells: when records of one document disagree, the most telling wins. */
+const OUTCOME_RANK: Record<ObservedOutcome, number> = { unknown: 0, unreplied: 1, dropped: 2, reset: 3, established: 4 };
+
+/**
+ * The outcome of several records of one document (the records of one connection over time, or
+ * of several connections aggregated together): one established connection makes it established.
+ */
+export function combineOutcomes(a: ObservedOutcome, b: ObservedOutcome): ObservedOutcome {
+  return OUTCOME_RANK[b] > OUTCOME_RANK[a] ? b : a;
 }

@@ -35,6 +35,7 @@ export interface EnrichedRecord {
   readonly verdict: Verdict;
   readonly reporter: 'src' | 'dst';
   readonly outcome: ObservedOutcome;
+  /** This record alone contradicts the verdict (documents combine their records' outcomes first). */
   readonly mismatch: boolean;
   readonly startMs: number;
   readonly endMs: number;

@@ -32,6 +32,17 @@ describe('conntrack text parser on captured output', () => {
     assert.ok(events.every((e) => e.id !== null && e.timestamp !== null));
   });
 
+  it('reads the DESTROY of an expired entry, which prints no timeout (captured from a real node namespace)', () => {
+    const [e] = parseFile('events-expired.txt');
+    assert.ok(e);
+    assert.equal(e.eventType, 'destroy');
+    assert.equal(e.timeoutSeconds, null);
+    assert.equal(e.state, 'TIME_WAIT');
+    assert.deepEqual(e.original, { src: '10.244.1.10', dst: '10.244.1.20', sport: 41312, dport: 8080, packets: 6, bytes: 1320 });
+    assert.deepEqual(e.reply, { src: '10.244.1.20', dst: '10.244.1.10', sport: 8080, dport: 41312, packets: 4, bytes: 2216 });
+    assert.equal(e.id, 3287507426);
+  });
+
   it('reads a DNATed TCP destroy event: both tuples, counters, state, flags, time', () => {
     const e = byId(events, 1472689141, 'destroy');
     assert.equal(e.timestamp, 1795764760.314998);

@@ -131,20 +131,48 @@ describe('conntrack flow tracker edge cases', () => {
     assert.equal(tracker.size, 0);
   });
 
-  it('closes entries that vanished without a DESTROY event, but not those seen after the snapshot started', () => {
-    const tracker = new ConntrackFlowTracker({ nodeName: 'n' });
+  it('waits for the DESTROY of entries missing from a snapshot and takes the final counters from it', () => {
+    const tracker = new ConntrackFlowTracker({ nodeName: 'n', vanishedGraceMs: 60_000 });
     tracker.handleSnapshot(snapshot1, S1, S1 + 10);
+    const gone = snapshot1.find((e) => e.id !== 2016324409 && e.original.bytes !== undefined)!;
+    const onlyLong = snapshot2.filter((e) => e.id === 2016324409);
+    const records = tracker.handleSnapshot(onlyLong, S2, S2 + 10);
+    assert.equal(records.filter((r) => r.eventKind === 'destroy').length, 0, 'expired entries are hidden from listings before they are reaped: not closed yet');
     assert.equal(tracker.size, snapshot1.length);
+    // The DESTROY that follows the reaping carries the final counters.
+    const destroy = { ...gone, eventType: 'destroy' as const, original: { ...gone.original, bytes: (gone.original.bytes ?? 0) + 100, packets: (gone.original.packets ?? 0) + 1 } };
+    const [closed] = tracker.handleEvent(destroy, S2 + 20);
+    assert.equal(closed?.eventKind, 'destroy');
+    assert.equal(closed?.originalBytes, 100, 'the growth since the last snapshot is reported, not lost');
+    assert.equal(tracker.size, snapshot1.length - 1);
+  });
+
+  it('closes entries that vanished and never got a DESTROY event after the grace period, with zero deltas', () => {
+    const tracker = new ConntrackFlowTracker({ nodeName: 'n', vanishedGraceMs: 1000 });
+    tracker.handleSnapshot(snapshot1, S1, S1 + 10);
     // A NEW event processed while the next snapshot was being read: not in the snapshot, but alive.
     const lateNew = { ...events.find((e) => e.eventType === 'new')!, id: 999, timestamp: (S2 + 5) / 1000 };
     tracker.handleEvent(lateNew, 0);
     const onlyLong = snapshot2.filter((e) => e.id === 2016324409);
-    const records = tracker.handleSnapshot(onlyLong, S2, S2 + 10);
-    const closed = records.filter((r) => r.eventKind === 'destroy');
+    const first = tracker.handleSnapshot(onlyLong, S2, S2 + 10);
+    assert.equal(recordsOf(first, 2016324409)[0]!.originalBytes, 5216 - 1164);
+    assert.equal(first.filter((r) => r.eventKind === 'destroy').length, 0);
+    const later = tracker.handleSnapshot(onlyLong, S2 + 5000, S2 + 5010);
+    const closed = later.filter((r) => r.eventKind === 'destroy');
     assert.equal(closed.length, snapshot1.length - 1);
     assert.ok(closed.every((r) => r.originalBytes === 0 && r.replyBytes === 0), 'no invented traffic');
     assert.equal(tracker.size, 2); // the long-lived connection and the late NEW
-    assert.equal(recordsOf(records, 2016324409)[0]!.originalBytes, 5216 - 1164);
+  });
+
+  it('takes an entry back when a later listing shows it again', () => {
+    const tracker = new ConntrackFlowTracker({ nodeName: 'n', vanishedGraceMs: 1000 });
+    const entry = snapshot2.find((e) => e.id === 2016324409)!;
+    tracker.handleSnapshot([entry], 0, 10);
+    tracker.handleSnapshot([], 20, 30);
+    const again = tracker.handleSnapshot([entry], 40, 50);
+    assert.deepEqual(again, [], 'unchanged, so nothing to report');
+    assert.deepEqual(tracker.handleSnapshot([entry], 5000, 5010), [], 'and it is not closed by the grace period');
+    assert.equal(tracker.closeVanished(6000).length, 0);
   });
 
   it('marks counters invalid and zero when accounting is off', () => {

@@ -56,8 +56,8 @@ export interface ConntrackEntry {
   protocolName: string;
   /** IANA protocol number. */
   protocol: number;
-  /** Seconds until the entry times out. */
-  timeoutSeconds: number;
+  /** Seconds until the entry times out; null on DESTROY events of expired entries, which print none. */
+  timeoutSeconds: number | null;
   /** Protocol state (tcp: `ESTABLISHED`, ...); null for stateless protocols. */
   state: string | null;
   original: ConntrackTuple;
@@ -189,7 +189,7 @@ export function parseConntrackLine(line: string): ConntrackEntry {
   }
 
   const tokens = tokenize(rest, line);
-  if (tokens.length < 5) throw new ConntrackParseError(line, 'too few fields for "<l3> <l3num> <l4> <l4num> <timeout>"');
+  if (tokens.length < 5) throw new ConntrackParseError(line, 'too few fields for "<l3> <l3num> <l4> <l4num> [<timeout>]"');
   const [l3name, l3num, protocolName, l4num, timeoutText] = tokens as [string, string, string, string, string];
   let ipVersion: 4 | 6;
   if (l3name === 'ipv4' && l3num === '2') ipVersion = 4;
@@ -197,9 +197,12 @@ export function parseConntrackLine(line: string): ConntrackEntry {
   else throw new ConntrackParseError(line, `unknown layer 3 "${l3name} ${l3num}" (expected "ipv4 2" or "ipv6 10"; is -o extended set?)`);
   const protocol = parseUint(l4num, 'layer 4 protocol number', line);
   if (protocol > 255) throw new ConntrackParseError(line, `layer 4 protocol number ${protocol} > 255`);
-  const timeoutSeconds = parseUint(timeoutText, 'timeout', line);
+  // A DESTROY of an entry that expired (rather than one deleted or flushed) has no timeout left
+  // and prints none: `tcp 6 TIME_WAIT src=...`.
+  const timeoutPrinted = /^\d+$/.test(timeoutText) || eventType !== 'destroy';
+  const timeoutSeconds = timeoutPrinted ? parseUint(timeoutText, 'timeout', line) : null;
 
-  let index = 5;
+  let index = timeoutPrinted ? 5 : 4;
   let state: string | null = null;
   if (STATEFUL_PROTOCOLS.has(protocolName)) {
     const candidate = tokens[index];

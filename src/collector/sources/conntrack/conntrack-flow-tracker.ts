@@ -13,8 +13,13 @@
  * - DESTROY event → a `destroy` record with the remaining growth; the entry is forgotten and
  *   remembered as destroyed for a while, so a snapshot that raced with the event does not
  *   resurrect it;
- * - an entry missing from a complete snapshot that started after its last sighting → a
- *   `destroy` record with zero deltas (its DESTROY event was lost, e.g. ENOBUFS).
+ * - an entry missing from a complete snapshot that started after its last sighting is set
+ *   aside, not closed: the listing hides *expired* entries (a closed TCP connection past
+ *   TIME_WAIT) that the kernel's garbage collector has not reaped yet, and the DESTROY event
+ *   that follows the reaping carries the final counters. Short connections live entirely
+ *   between two snapshots, so all their bytes arrive that way. Only when no DESTROY came within
+ *   `vanishedGraceMs` is the entry closed with zero deltas (its DESTROY event was lost, e.g.
+ *   ENOBUFS).
  *
  * Pure and synchronous: time comes in with the calls, records go out as return values.
  */
@@ -34,6 +39,12 @@ export interface ConntrackFlowTrackerOptions {
    * the next snapshot or the DESTROY), so their records say `countersValid: true`.
    */
   accountingEnabled?: boolean;
+  /**
+   * How long an entry missing from snapshots waits for its DESTROY event before it is closed
+   * with zero deltas (ms; default 120 000 — the conntrack garbage collector visits every entry
+   * well within that).
+   */
+  vanishedGraceMs?: number;
 }
 
 interface TrackedFlow {
@@ -84,20 +95,24 @@ const msToNano = (ms: number): bigint => BigInt(Math.round(ms * 1000)) * 1000n;
 export class ConntrackFlowTracker {
   private readonly flows = new Map<string, TrackedFlow>();
   private readonly destroyed = new Map<string, number>();
+  /** Entries missing from snapshots, waiting for their DESTROY event (key → since when). */
+  private readonly vanished = new Map<string, { flow: TrackedFlow; sinceMs: number }>();
   private readonly nodeName: string;
   private readonly destroyedKeyRetentionMs: number;
+  private readonly vanishedGraceMs: number;
   /** See {@link ConntrackFlowTrackerOptions.accountingEnabled}; the source sets it after reading the sysctl. */
   accountingEnabled: boolean;
 
   constructor(options: ConntrackFlowTrackerOptions) {
     this.nodeName = options.nodeName;
     this.destroyedKeyRetentionMs = options.destroyedKeyRetentionMs ?? 60_000;
+    this.vanishedGraceMs = options.vanishedGraceMs ?? 120_000;
     this.accountingEnabled = options.accountingEnabled ?? true;
   }
 
-  /** Number of live entries being tracked. */
+  /** Number of live entries being tracked (those waiting for a late DESTROY included). */
   get size(): number {
-    return this.flows.size;
+    return this.flows.size + this.vanished.size;
   }
 
   /**
@@ -118,7 +133,8 @@ export class ConntrackFlowTracker {
         return this.observe(entry, atMs, key);
       }
       case 'destroy': {
-        let flow = this.flows.get(key);
+        let flow = this.flows.get(key) ?? this.vanished.get(key)?.flow;
+        this.vanished.delete(key);
         if (!flow) {
           if (this.destroyed.has(key)) return [];
           // Never seen (agent started after it was created and no snapshot caught it).
@@ -150,6 +166,11 @@ export class ConntrackFlowTracker {
     for (const [key, flow] of this.flows) {
       if (seen.has(key) || flow.lastSeenMs >= startedAtMs) continue;
       this.flows.delete(key);
+      this.vanished.set(key, { flow, sinceMs: finishedAtMs });
+    }
+    for (const [key, { flow, sinceMs }] of this.vanished) {
+      if (finishedAtMs - sinceMs < this.vanishedGraceMs) continue;
+      this.vanished.delete(key);
       this.destroyed.set(key, finishedAtMs);
       records.push(this.vanishedRecord(flow, finishedAtMs));
     }
@@ -159,8 +180,25 @@ export class ConntrackFlowTracker {
     return records;
   }
 
+  /** Closes every entry still waiting for its DESTROY event (the agent is stopping). */
+  closeVanished(atMs: number): FlowRecordData[] {
+    const records: FlowRecordData[] = [];
+    for (const [key, { flow }] of this.vanished) {
+      this.destroyed.set(key, atMs);
+      records.push(this.vanishedRecord(flow, atMs));
+    }
+    this.vanished.clear();
+    return records;
+  }
+
   private observe(entry: ConntrackEntry, atMs: number, key: string): FlowRecordData[] {
     if (this.destroyed.has(key)) return []; // a snapshot line that raced with its DESTROY event
+    const back = this.vanished.get(key);
+    if (back) {
+      // Listed again: it was only missing from one listing (a race), not expired.
+      this.vanished.delete(key);
+      this.flows.set(key, back.flow);
+    }
     const flow = this.flows.get(key);
     if (!flow) {
       const start = entry.deltaTimeSeconds !== null ? msToNano(atMs - entry.deltaTimeSeconds * 1000) : 0n;

@@ -103,6 +103,8 @@ export class ConntrackSource implements FlowSource {
       events.kill('SIGTERM');
       await this.eventsClosed;
     }
+    // Entries still waiting for a DESTROY will not get one through us any more: close them.
+    this.emit(this.tracker.closeVanished(Date.now()));
   }
 
   status(): ConntrackSourceStatus {
