@@ -120,7 +120,9 @@ export async function buildApiApp(ctx: ApiContext, tokens: TokenTable | undefine
   // Authentication runs first on every request; routes marked public skip it.
   app.addHook('onRequest', async (request: FastifyRequest, _reply: FastifyReply) => {
     const routeConfig = request.routeOptions.config;
-    if (routeConfig?.public === true || request.routeOptions.url === undefined) return;
+    // The docs page is public like the OpenAPI document it renders (it holds no flow data).
+    const url = request.routeOptions.url;
+    if (routeConfig?.public === true || url === undefined || url === '/docs' || url.startsWith('/docs/')) return;
     let principal = ANONYMOUS_ADMIN;
     if (tokens !== undefined) {
       const header = request.headers.authorization;

@@ -141,6 +141,13 @@ describe('bad input to every route', () => {
     assert.notEqual(bad.headers['x-request-id'], 'evil\r\nline');
   });
 
+  it('serves health, the OpenAPI document and the docs page without a token', async () => {
+    for (const url of ['/healthz', '/openapi.json', '/docs', '/docs/json']) assert.equal((await app.inject({ url })).statusCode, 200, url);
+    const spec = (await app.inject({ url: '/openapi.json' })).json() as { paths: Record<string, { get?: { parameters?: { name: string }[] } }> };
+    const names = spec.paths['/api/v1/flows']?.get?.parameters?.map((p) => p.name) ?? [];
+    for (const p of ['from', 'to', 'source_namespace', 'dest_labels', 'policy', 'cursor', 'fields', 'sort']) assert.ok(names.includes(p), `OpenAPI lists ${p}`);
+  });
+
   it('sends no CORS headers by default', async () => {
     const r = await app.inject({ url: '/healthz', headers: { origin: 'https://evil.example' } });
     assert.equal(r.headers['access-control-allow-origin'], undefined);
