@@ -43,7 +43,8 @@ function draw(edges: Edge[]): SVGElement {
   const height = 640;
   const nodes = [...new Set(edges.flatMap((e) => [e.from, e.to]))].sort();
   const at = circleLayout(nodes, width, height);
-  const marker = (id: string, color: string): SVGElement => svg('marker', { id, viewBox: '0 0 10 10', refX: 22, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, svg('path', { d: 'M 0 0 L 10 5 L 0 10 z', fill: color }));
+  // Arrowheads in user-space units stay one size whatever the edge width; refX puts the tip on the node's rim.
+  const marker = (id: string, color: string): SVGElement => svg('marker', { id, viewBox: '0 0 10 10', refX: 24, refY: 5, markerWidth: 10, markerHeight: 10, markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse' }, svg('path', { d: 'M 0 0 L 10 5 L 0 10 z', fill: color }));
   const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, class: 'graph', role: 'img', 'aria-label': 'service graph' },
     svg('defs', {}, marker('arrow-allow', '#2e7d32'), marker('arrow-deny', '#c62828')));
   const maxCount = Math.max(1, ...edges.map((e) => e.allowed + e.denied));
