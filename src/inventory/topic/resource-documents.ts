@@ -8,11 +8,12 @@ import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { makeIssue, type LoadIssue } from '../loader/errors.ts';
 import { parseDocument } from '../loader/parse-resource.ts';
+import { documentResourceKey } from '../inventory.ts';
 import type { Resource } from '../model/resources.ts';
 
 /** One resource document ready to publish. */
 export interface ResourceDocument {
-  /** Topic key: `<apiVersion kind>/<namespace or empty>/<name>`, e.g. `NetworkPolicy/shop/default.frontend`. */
+  /** Topic key (see {@link documentKey}), e.g. `NetworkPolicy/shop/default.frontend`. */
   readonly key: string;
   /** The document as the user wrote it (a single resource, never a List). */
   readonly document: Record<string, unknown>;
@@ -35,11 +36,15 @@ async function resourceFiles(p: string): Promise<string[]> {
   return out;
 }
 
-/** The topic key of a raw document; namespaced kinds without a namespace belong to `default`. */
-export function documentKey(document: Record<string, unknown>, resources: readonly Resource[]): string {
+/**
+ * The topic key of a raw document: `<kind>/<namespace or empty>/<name>`, with segflow's internal
+ * kind so that a Kubernetes NetworkPolicy (`KubernetesNetworkPolicy/...`) and a Calico one
+ * (`NetworkPolicy/...`) of the same name never share a key. Namespaced kinds without a namespace
+ * belong to `default`, as `kubectl apply` treats them.
+ */
+export function documentKey(document: Record<string, unknown>): string | null {
   const metadata = (document.metadata ?? {}) as { name?: unknown; namespace?: unknown };
-  const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : (resources[0] && 'namespace' in resources[0] ? resources[0].namespace ?? '' : '');
-  return `${String(document.kind)}/${namespace}/${String(metadata.name)}`;
+  return documentResourceKey(String(document.apiVersion), String(document.kind), typeof metadata.namespace === 'string' ? metadata.namespace : undefined, String(metadata.name));
 }
 
 /** Splits YAML text into single-resource documents (Lists expanded), validating each. */
@@ -65,7 +70,9 @@ export function resourceDocumentsFromText(text: string, file: string): { documen
       issues.push(...parsed.issues);
       if (parsed.issues.some((x) => x.severity === 'error') || parsed.resources.length === 0) continue;
       const document = item as Record<string, unknown>;
-      documents.push({ key: documentKey(document, parsed.resources), document, origin: `${file}: document ${number}${isList ? `: items[${j}]` : ''}`, resources: parsed.resources });
+      const key = documentKey(document);
+      if (key === null) continue;
+      documents.push({ key, document, origin: `${file}: document ${number}${isList ? `: items[${j}]` : ''}`, resources: parsed.resources });
     }
   }
   return { documents, issues };
