@@ -3,7 +3,7 @@
  * once when any selected kind needs them, runs everything in one `node --test` process tree,
  * and stops the services at the end even when tests fail or the run is interrupted.
  *
- *   npm test                      unit + integration + e2e
+ *   npm test                      unit + integration + e2e + browser
  *   npm test -- unit              only unit tests (no services are started)
  *   npm test -- integration e2e   the kinds given
  *   npm test -- test/unit/x.test.ts   particular files (services started if any is not a unit test)
@@ -14,7 +14,7 @@ import path from 'node:path';
 import { projectRoot } from '../../src/services/services-config.ts';
 import { provisionServices, type ProvisionedServices } from './provision-services.ts';
 
-const KINDS = ['unit', 'integration', 'e2e'] as const;
+const KINDS = ['unit', 'integration', 'e2e', 'browser'] as const;
 type Kind = (typeof KINDS)[number];
 
 async function findTests(dir: string): Promise<string[]> {
