@@ -28,6 +28,7 @@ import { healthRoutes } from './routes/health-routes.ts';
 import { inventoryRoutes } from './routes/inventory-routes.ts';
 import { statsRoutes } from './routes/stats-routes.ts';
 import './fastify-types.ts';
+import { uiPlugin } from '../ui/ui-plugin.ts';
 
 /** Things an embedding (tests, `segflow up`) may supply instead of the defaults. */
 export interface ApiServerDependencies {
@@ -188,6 +189,8 @@ export async function buildApiApp(ctx: ApiContext, tokens: TokenTable | undefine
     await inventoryRoutes(scope, ctx);
     await explainRoutes(scope, ctx);
   }, { prefix: '/api/v1' });
+  // The web UI at / (static assets; it talks to /api/v1 like any other client).
+  await app.register(uiPlugin);
   // The pino Logger type is wider than FastifyBaseLogger; the instance is the same.
   return app as unknown as FastifyInstance;
 }

@@ -9,6 +9,7 @@ import { registerExplainCommand } from '../inventory/explain-command.ts';
 import { registerInventoryCommand } from '../inventory/topic/inventory-command.ts';
 import { registerKibanaCommand } from '../kibana/kibana-command.ts';
 import { registerServicesCommand } from '../services/services-command.ts';
+import { registerUpCommand } from './up-command.ts';
 import { registerApiCommand } from '../api/api-command.ts';
 
 /** Builds the full command tree; exported for tests that drive the CLI in process. */
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .description('Flow-log enrichment and analytics for microsegmented networks')
     .version('0.1.0')
     .showHelpAfterError();
+  registerUpCommand(program);
   registerServicesCommand(program);
   registerApiCommand(program);
   registerInventoryCommand(program);
