@@ -30,7 +30,8 @@ import { bytesToIp } from '../../src/proto/ip-address-bytes.ts';
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const PREFIX = `sfe${process.pid % 100000}`;
+// A prefix of our own: other suites clean up namespaces by their prefixes.
+const PREFIX = `ebpf${process.pid % 100000}`;
 const NODE = `${PREFIX}-node`;
 const POD_A = { ns: `${PREFIX}-a`, hostIf: `${PREFIX}a`, ip: '10.233.1.2', gw: '10.233.1.1' };
 const POD_B = { ns: `${PREFIX}-b`, hostIf: `${PREFIX}b`, ip: '10.233.2.2', gw: '10.233.2.1' };
@@ -96,7 +97,7 @@ async function tcpExchange(port: number, localPort: number, send: number, reply:
     `const s = require('net').createServer((c) => { s.close(); c.on('data', () => {}); c.on('end', () => c.end(Buffer.alloc(${reply}, 7))); }).listen(${port}, '${POD_B.ip}', () => console.log('ready'));`,
     (line) => line === 'ready' && ready(),
   );
-  await listening;
+  await Promise.race([listening, server]);
   await nodeIn(
     POD_A.ns,
     `let n = 0; const c = require('net').connect({ host: '${POD_B.ip}', port: ${port}, localAddress: '${POD_A.ip}', localPort: ${localPort} }, () => c.end(Buffer.alloc(${send}, 1)));
@@ -163,16 +164,18 @@ describe('eBPF flow source on the real kernel', { concurrency: false }, () => {
     const records: FlowRecordData[] = [];
     const source = new EbpfFlowSource(sourceOptions(logger));
     await source.start((r) => records.push(...r));
-    assert.equal(source.status().state, 'running');
-    assert.deepEqual(source.status().interfaces, [POD_A.hostIf, POD_B.hostIf].sort());
-
-    await tcpExchange(8080, 41001, 3_000_000, 400_000);
-    await tcpExchange(8081, 41002, 20_000, 1_000_000);
-    await udpSend(5353, 41003, 20, 500);
-    await tcpDropped(9090, 41004, 1500);
-    await udpSend(9091, 41005, 3, 50);
-    await sleep(1200);
-    await source.stop();
+    try {
+      assert.equal(source.status().state, 'running');
+      assert.deepEqual(source.status().interfaces, [POD_A.hostIf, POD_B.hostIf].sort());
+      await tcpExchange(8080, 41001, 3_000_000, 400_000);
+      await tcpExchange(8081, 41002, 20_000, 1_000_000);
+      await udpSend(5353, 41003, 20, 500);
+      await tcpDropped(9090, 41004, 1500);
+      await udpSend(9091, 41005, 3, 50);
+      await sleep(1200);
+    } finally {
+      await source.stop();
+    }
     assert.equal(source.status().state, 'stopped');
     assert.equal(await tcFilters(POD_A.hostIf), '', 'no filter left after a clean stop');
     assert.equal(await tcFilters(POD_B.hostIf), '');
@@ -219,10 +222,13 @@ describe('eBPF flow source on the real kernel', { concurrency: false }, () => {
     const merged = new MergedFlowSource(conntrack, new EbpfFlowSource({ ...sourceOptions(logger), metrics }), { graceMs: 1500 });
     const records: FlowRecordData[] = [];
     await merged.start((r) => records.push(...r));
-    await tcpExchange(8082, 42001, 500_000, 100_000);
-    await tcpDropped(9090, 42004, 1200);
-    await sleep(1500);
-    await merged.stop();
+    try {
+      await tcpExchange(8082, 42001, 500_000, 100_000);
+      await tcpDropped(9090, 42004, 1200);
+      await sleep(1500);
+    } finally {
+      await merged.stop();
+    }
 
     const allowed = records.filter((r) => tupleOf(r) === `6 ${POD_A.ip}:42001 > ${POD_B.ip}:8082`);
     assert.ok(allowed.length > 0 && allowed.every((r) => r.source === 'conntrack'), `allowed flow records by source: ${allowed.map((r) => r.source).join(',')}`);
@@ -240,18 +246,22 @@ describe('eBPF flow source on the real kernel', { concurrency: false }, () => {
     const { logger, lines } = capturingLogger();
     const source = new EbpfFlowSource({ ...sourceOptions(logger), restartInitialDelayMs: 200 });
     await source.start(() => undefined);
-    const pid = source.status().loaderPid!;
-    process.kill(pid, 'SIGKILL');
-    const deadline = Date.now() + 15_000;
-    while (!(source.status().restarts === 1 && source.status().state === 'running')) {
-      assert.ok(Date.now() < deadline, `not restarted: ${JSON.stringify(source.status())}`);
-      await sleep(100);
+    try {
+      const pid = source.status().loaderPid!;
+      process.kill(pid, 'SIGKILL');
+      const deadline = Date.now() + 15_000;
+      while (!(source.status().restarts === 1 && source.status().state === 'running')) {
+        assert.ok(Date.now() < deadline, `not restarted: ${JSON.stringify(source.status())}`);
+        await sleep(100);
+      }
+      assert.notEqual(source.status().loaderPid, pid);
+      // tc prints a header line and a detail line per filter; the details name our handle.
+      const filters = (await tcFilters(POD_A.hostIf)).split('\n').filter((l) => l.includes('handle 0x5e9f'));
+      assert.equal(filters.length, 2, `one filter per direction, replaced: ${filters.join(' / ')}`);
+      assert.ok(lines.some((l) => l.msg === 'eBPF loader exited; restarting'));
+    } finally {
+      await source.stop();
     }
-    assert.notEqual(source.status().loaderPid, pid);
-    const filters = (await tcFilters(POD_A.hostIf)).split('\n').filter((l) => l.includes('bpf'));
-    assert.equal(filters.length, 2, `one filter per direction, replaced: ${filters.join(' / ')}`);
-    assert.ok(lines.some((l) => l.msg === 'eBPF loader exited; restarting'));
-    await source.stop();
     assert.equal(await tcFilters(POD_A.hostIf), '');
   });
 
