@@ -36,6 +36,8 @@ export interface LocalStackOptions {
   readonly apiPort?: number;
   /** Stop Kafka and Elasticsearch on stop() when this stack started them. Default true. */
   readonly stopServices?: boolean;
+  /** Use these running services instead of starting the local ones (tests, existing clusters). */
+  readonly external?: { readonly kafkaBrokers: string; readonly elasticsearchUrl: string };
 }
 
 export interface LocalStackInfo {
@@ -75,11 +77,17 @@ export class LocalStack {
 
   async start(): Promise<LocalStackInfo> {
     const began = Date.now();
-    const before = await this.services.status();
-    const report = await this.services.up();
-    this.startedServices = before.some((s) => !s.running);
-    const brokers = report.kafkaBrokers;
-    const esUrl = report.elasticsearchUrl;
+    let brokers: string;
+    let esUrl: string;
+    if (this.options.external) {
+      ({ kafkaBrokers: brokers, elasticsearchUrl: esUrl } = this.options.external);
+    } else {
+      const before = await this.services.status();
+      const report = await this.services.up();
+      this.startedServices = before.some((s) => !s.running);
+      brokers = report.kafkaBrokers;
+      esUrl = report.elasticsearchUrl;
+    }
     const kafka = createKafka(brokers, 'segflow-up');
 
     const resources = this.options.resources && this.options.resources.length > 0 ? [...this.options.resources] : [DEMO_INVENTORY];
@@ -89,7 +97,8 @@ export class LocalStack {
     for (const warning of issues) this.log.warn(warning.message);
     await publishInventory(kafka, DEFAULT_INVENTORY_TOPIC, documents, { prune: true });
 
-    this.enricher = new Enricher({ brokers, elasticsearchUrl: esUrl });
+    // Metrics on an ephemeral port when embedded next to other stacks (tests), else the usual one.
+    this.enricher = new Enricher({ brokers, elasticsearchUrl: esUrl, ...(this.options.external ? { metricsPort: 0 } : {}) });
     await this.enricher.start();
 
     const collectorNames: string[] = [];
@@ -133,7 +142,7 @@ export class LocalStack {
     return {
       kafkaBrokers: brokers, elasticsearchUrl: esUrl, apiUrl,
       inventory: resources.join(', '), resources: documents.length, collectors: collectorNames,
-      enricherMetrics: `http://127.0.0.1:${this.enricher.config.metricsPort}/metrics`, startupMs: Date.now() - began,
+      enricherMetrics: this.enricher.config.metricsPort > 0 ? `http://127.0.0.1:${this.enricher.config.metricsPort}/metrics` : 'metrics off', startupMs: Date.now() - began,
     };
   }
 
