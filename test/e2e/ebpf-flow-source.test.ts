@@ -30,8 +30,9 @@ import { bytesToIp } from '../../src/proto/ip-address-bytes.ts';
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-// A prefix of our own: other suites clean up namespaces by their prefixes.
-const PREFIX = `ebpf${process.pid % 100000}`;
+// A prefix of our own (other suites clean up namespaces by theirs); fixed, so a crashed run's
+// leftovers are removed by the next run's createTopology().
+const PREFIX = 'ebpfe2e';
 const NODE = `${PREFIX}-node`;
 const POD_A = { ns: `${PREFIX}-a`, hostIf: `${PREFIX}a`, ip: '10.233.1.2', gw: '10.233.1.1' };
 const POD_B = { ns: `${PREFIX}-b`, hostIf: `${PREFIX}b`, ip: '10.233.2.2', gw: '10.233.2.1' };
