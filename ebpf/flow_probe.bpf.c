@@ -32,6 +32,10 @@ char LICENSE[] SEC("license") = "GPL";
 #define IPPROTO_ICMPV6_ 58
 #define IP_OFFSET_MASK 0x1fff
 #define FLOW_MAP_ENTRIES 65536
+/* Wake the loader only once this much is queued: a wakeup per event costs the dropping CPU an
+ * irq_work and the loader a context switch, and the agent only reports drops at the end of an
+ * interval anyway. The loader also polls every 100 ms, which bounds the delay at low rates. */
+#define RINGBUF_WAKEUP_BYTES (64 << 10)
 
 /* Set by the loader before load (rodata): only drops in this network namespace are kept
  * (0 = all namespaces). kfree_skb fires for every namespace on the machine. */
@@ -324,6 +328,6 @@ int BPF_PROG(fp_kfree_skb, struct sk_buff *skb, void *location, enum skb_drop_re
 	e->icmp_type = p.icmp_type;
 	e->icmp_code = p.icmp_code;
 	e->pad = 0;
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, bpf_ringbuf_query(&drop_events, BPF_RB_AVAIL_DATA) >= RINGBUF_WAKEUP_BYTES ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 	return 0;
 }

@@ -133,9 +133,12 @@ class BodyReader {
     if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new EbpfRecordError(`${this.what} record: counter ${v} exceeds 2^53`);
     return Number(v);
   }
-  bytes(n: number): Uint8Array {
+  /** A copy of the next `n` bytes, of which the first `keep` are returned (not a view: the chunk is not retained). */
+  bytes(n: number, keep = n): Uint8Array {
     const at = this.need(n);
-    return Uint8Array.from(this.buf.subarray(at, at + n));
+    const out = new Uint8Array(keep);
+    out.set(this.buf.subarray(at, at + keep));
+    return out;
   }
   skip(n: number): void {
     this.need(n);
@@ -149,12 +152,12 @@ class BodyReader {
 
 function readTuple(r: BodyReader, family: number, protocol: number, what: string): EbpfTuple {
   if (family !== 4 && family !== 6) throw new EbpfRecordError(`${what} record: address family ${family}`);
-  const src = r.bytes(16);
-  const dst = r.bytes(16);
+  const len = family === 4 ? 4 : 16;
+  const src = r.bytes(16, len);
+  const dst = r.bytes(16, len);
   const sport = r.u16();
   const dport = r.u16();
-  const len = family === 4 ? 4 : 16;
-  return { family, protocol, src: src.subarray(0, len), dst: dst.subarray(0, len), sport, dport };
+  return { family, protocol, src, dst, sport, dport };
 }
 
 /** Decodes one frame body (after the length prefix); null for a record type this version does not know. */
