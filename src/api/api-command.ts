@@ -6,6 +6,10 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { ApiServer } from './server.ts';
+import { DEFAULT_INVENTORY_TOPIC } from '../inventory/topic/inventory-topic.ts';
+import { createKafka } from '../shared/kafka-client.ts';
+import { createLogger } from '../shared/logger.ts';
+import { TopicInventorySource } from './inventory/topic-inventory-source.ts';
 
 interface ApiOptions {
   elasticsearch?: string;
@@ -14,6 +18,8 @@ interface ApiOptions {
   indexPrefix?: string;
   tokens?: string;
   resources?: string[];
+  brokers?: string;
+  inventoryTopic?: string;
   rateLimit?: number;
   queryTimeout?: number;
   cors?: string[];
@@ -37,7 +43,9 @@ export function registerApiCommand(program: Command): void {
     .option('--port <n>', 'listen port (default 8080)', integer('--port', 0, 65535))
     .option('--index-prefix <prefix>', 'flow index prefix (default segflow-flows)')
     .option('--tokens <file>', 'bearer tokens file (YAML/JSON: tokens: [{name, token|sha256, role, namespaces?}])')
-    .option('--resources <paths...>', 'Calico/Kubernetes resource files or directories for the inventory')
+    .option('--resources <paths...>', 'Calico/Kubernetes resource files or directories for the inventory (instead of the inventory topic)')
+    .option('--brokers <list>', 'Kafka bootstrap servers: follow the inventory topic the enricher uses (default $KAFKA_BROKERS)')
+    .option('--inventory-topic <name>', `inventory topic to follow (default ${DEFAULT_INVENTORY_TOPIC})`)
     .option('--rate-limit <n>', 'requests per minute per token (default 600)', integer('--rate-limit', 1, 1_000_000))
     .option('--query-timeout <ms>', 'Elasticsearch query budget in ms (default 15000)', integer('--query-timeout', 100, 600_000))
     .option('--cors <origins...>', 'allow these browser origins (CORS is off by default)')
@@ -45,6 +53,11 @@ export function registerApiCommand(program: Command): void {
     .option('--no-docs', 'do not serve /docs')
     .action(async (opts: ApiOptions) => {
       const secret = opts.cursorSecret ?? process.env.SEGFLOW_API_CURSOR_SECRET;
+      // The inventory: files when given, else the topic the enricher follows (when Kafka is known).
+      const brokers = opts.brokers ?? process.env.KAFKA_BROKERS;
+      const inventory = opts.resources === undefined && brokers
+        ? new TopicInventorySource(createKafka(brokers, 'segflow-api'), opts.inventoryTopic ?? DEFAULT_INVENTORY_TOPIC, createLogger('api:inventory'))
+        : undefined;
       const server = new ApiServer({
         elasticsearchUrl: opts.elasticsearch ?? process.env.ELASTICSEARCH_URL,
         host: opts.host, port: opts.port, indexPrefix: opts.indexPrefix, tokensFile: opts.tokens, resources: opts.resources ?? [],
@@ -52,7 +65,7 @@ export function registerApiCommand(program: Command): void {
         ...(opts.queryTimeout !== undefined ? { timeouts: { queryMs: opts.queryTimeout } } : {}),
         corsOrigins: opts.cors ?? [], docs: opts.docs !== false,
         ...(secret !== undefined ? { cursorSecret: secret } : {}),
-      });
+      }, inventory ? { inventory } : {});
       await server.start();
       await new Promise<void>((resolve) => {
         const stop = (): void => {
