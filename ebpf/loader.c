@@ -86,6 +86,8 @@ static __u64 *percpu_buf;
 static struct fp_flow_key *drain_keys;
 static struct fp_flow_value *drain_values;
 static __u64 interval_seq;
+static struct ring_buffer *rb;
+static __s64 drop_offset;
 static __u32 netfilter_reason;
 
 static void logf_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -403,6 +405,10 @@ static void end_interval(bool final)
 	skel->bss->generation = old ^ 1;
 	__sync_synchronize();
 	usleep(5000);
+	/* Drop events before this interval's flows: a packet counted in the old map has met its
+	 * fate by now, so the agent never sees its accounting before its drop. */
+	drop_offset = mono_to_unix_offset();
+	ring_buffer__consume(rb);
 	flows = drain_map(bpf_map__fd(old ? skel->maps.flows_1 : skel->maps.flows_0), offset);
 	if (final) /* nothing will flip back: drain what the last few ms put into the new map too */
 		flows += drain_map(bpf_map__fd(old ? skel->maps.flows_0 : skel->maps.flows_1), offset);
@@ -447,8 +453,6 @@ static void end_interval(bool final)
 	frame_end();
 	fflush(stdout);
 }
-
-static __s64 drop_offset;
 
 static int on_drop(void *ctx, void *data, size_t size)
 {
@@ -519,7 +523,6 @@ static int parse_args(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	int err, rc = 0;
-	struct ring_buffer *rb = NULL;
 	struct stat ns;
 
 	if (parse_args(argc, argv))
@@ -612,8 +615,14 @@ int main(int argc, char **argv)
 			if (left_ms <= 0 || stopping)
 				break;
 			drop_offset = mono_to_unix_offset();
-			/* The probe wakes us only when 64 KiB are queued; the 100 ms timeout collects the rest. */
+			/* The probe wakes us only when 64 KiB are queued; after the 100 ms timeout we
+			 * consume explicitly, since epoll reports nothing for events submitted without a
+			 * wakeup. */
 			err = ring_buffer__poll(rb, (int)(left_ms > 100 ? 100 : left_ms));
+			if (err >= 0) {
+				int more = ring_buffer__consume(rb);
+				err = more > 0 ? err + more : err;
+			}
 			if (err > 0)
 				fflush(stdout); /* deliver drops promptly, in batches */
 			else if (err < 0 && err != -EINTR) {
@@ -632,8 +641,6 @@ int main(int argc, char **argv)
 			goto out;
 	}
 	/* Clean stop: the last drops and the last deltas go out before we detach. */
-	drop_offset = mono_to_unix_offset();
-	ring_buffer__consume(rb);
 	end_interval(true);
 out:
 	for (int i = 0; i < n_ifaces; i++)

@@ -236,7 +236,8 @@ describe('eBPF flow source on the real kernel', { concurrency: false }, () => {
     assert.ok(sum(allowed, 'originalBytes') > 500_000);
     const denied = records.filter((r) => tupleOf(r) === `6 ${POD_A.ip}:42004 > ${POD_B.ip}:9090`);
     assert.ok(denied.length > 0, 'the drop is reported');
-    assert.ok(denied.every((r) => r.source === 'ebpf' && r.dataplaneVerdict === 'deny'), 'and only as a deny record, not also as eBPF accounting');
+    const show = (r: FlowRecordData) => `${r.source}/${r.dataplaneVerdict}/${r.eventKind} ${r.originalPackets} pkts ${r.originalBytes} B @${r.endTimeUnixNano}`;
+    assert.ok(denied.every((r) => r.source === 'ebpf' && r.dataplaneVerdict === 'deny'), `and only as a deny record, not also as eBPF accounting: ${denied.map(show).join('; ')}`);
     const status = merged.status() as { running: boolean; merge: { ebpfSuppressedTracked: number; ebpfSuppressedDropped: number } };
     assert.ok(status.merge.ebpfSuppressedTracked >= 1);
     assert.ok(status.merge.ebpfSuppressedDropped >= 1);
