@@ -192,18 +192,22 @@ export class FlowBatchDelivery {
     const spool = this.options.spool;
     const entries = await spool.peek(this.replayBatchSize);
     if (entries.length === 0) return true;
+    // In flight until acknowledged *and* counted: `drained()` must not see an empty spool while
+    // the ack's file work is still under way and the batches are not yet counted as sent.
     this.inFlight = true;
     try {
-      await this.options.sink.send(entries);
-    } catch (err) {
-      this.markDown(err as Error);
-      this.retryDelayMs = Math.min(this.retryMaxMs, this.retryDelayMs * 2);
-      return false;
+      try {
+        await this.options.sink.send(entries);
+      } catch (err) {
+        this.markDown(err as Error);
+        this.retryDelayMs = Math.min(this.retryMaxMs, this.retryDelayMs * 2);
+        return false;
+      }
+      await spool.ack(entries.length);
+      this.markSent(entries.length, entries.reduce((n, e) => n + e.records, 0));
     } finally {
       this.inFlight = false;
     }
-    await spool.ack(entries.length);
-    this.markSent(entries.length, entries.reduce((n, e) => n + e.records, 0));
     if (spool.isEmpty) this.options.logger.info('spool drained: all batches spooled during the Kafka outage are delivered');
     this.updateGauges();
     return true;
