@@ -41,6 +41,10 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = 2;
       return;
     }
-    throw err;
+    // A role that cannot start (bad option value, unreachable service) says why in one line;
+    // SEGFLOW_LOG_LEVEL=debug adds the stack for a developer.
+    process.stderr.write(`segflow: ${(err as Error).message}\n`);
+    if (process.env.SEGFLOW_LOG_LEVEL === 'debug') process.stderr.write(`${(err as Error).stack ?? ''}\n`);
+    process.exitCode = 1;
   }
 }

@@ -27,6 +27,12 @@ interface CollectOptions {
   httpHost: string;
   httpPort: string;
   http: boolean;
+  ebpfIface?: string[];
+  ebpfIfacePrefix?: string[];
+  resources?: string[];
+  syntheticRate: string;
+  syntheticDenyShare: string;
+  syntheticSeed?: string;
 }
 
 const integer = (name: string, value: string): number => {
@@ -47,6 +53,13 @@ export function collectOptionsToConfig(options: CollectOptions): CollectorConfig
       commandPrefix: options.netns ? ['ip', 'netns', 'exec', options.netns] : [],
       enableSysctls: options.enableConntrackSysctls ?? false,
     },
+    ebpf: { interfaces: options.ebpfIface ?? [], interfacePrefixes: options.ebpfIfacePrefix ?? [] },
+    synthetic: {
+      resourcePaths: options.resources ?? [],
+      connectionsPerSecond: Number(options.syntheticRate),
+      denyShare: Number(options.syntheticDenyShare),
+      ...(options.syntheticSeed !== undefined ? { seed: integer('synthetic-seed', options.syntheticSeed) } : {}),
+    },
     batch: { maxRecords: integer('batch-max-records', options.batchMaxRecords), maxDelayMs: integer('batch-max-delay', options.batchMaxDelay) },
     kafka: { brokers: parseBrokerList(options.brokers), topic: options.topic },
     spool: { ...(options.spoolDir ? { directory: options.spoolDir } : {}), maxBytes: integer('spool-max-bytes', options.spoolMaxBytes) },
@@ -58,11 +71,17 @@ export function collectOptionsToConfig(options: CollectOptions): CollectorConfig
 export function registerCollectCommand(program: Command): void {
   program
     .command('collect')
-    .description('run the node agent: read flows (conntrack), batch them, publish to Kafka (spooling to disk while Kafka is down)')
+    .description('run the node agent: read flows (conntrack, eBPF, or synthetic), batch them, publish to Kafka (spooling to disk while Kafka is down)')
     .requiredOption('--brokers <list>', 'Kafka bootstrap brokers, host:port[,host:port...]', process.env.KAFKA_BROKERS)
     .option('--node-name <name>', 'node name for records and the message key (default: host name)')
     .option('--agent-id <id>', 'agent identity for sequence numbers (default: node name)')
-    .addOption(new Option('--source <name...>', 'flow sources to run').choices(['conntrack']).default(['conntrack']))
+    .addOption(new Option('--source <name...>', 'flow sources to run (conntrack and ebpf run merged)').choices(['conntrack', 'ebpf', 'synthetic']).default(['conntrack']))
+    .option('--ebpf-iface <name...>', 'eBPF: host-side workload interfaces to attach to')
+    .option('--ebpf-iface-prefix <prefix...>', 'eBPF: attach to every interface with this name prefix (e.g. cali), rescanned')
+    .option('--resources <paths...>', 'synthetic: inventory files or directories to derive traffic from')
+    .option('--synthetic-rate <n>', 'synthetic: new connections per second', '20')
+    .option('--synthetic-deny-share <fraction>', 'synthetic: share of connections the policies deny (0..1)', '0.1')
+    .option('--synthetic-seed <n>', 'synthetic: seed for repeatable traffic')
     .option('--topic <name>', 'Kafka topic for raw flow batches', 'flows.raw')
     .option('--snapshot-interval <seconds>', 'conntrack table snapshot interval (report interval of long-lived flows)', '10')
     .option('--netns <name>', 'watch the conntrack table of this named network namespace (runs conntrack through ip netns exec)')

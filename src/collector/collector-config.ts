@@ -6,8 +6,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { KafkaConfig } from 'kafkajs';
 
-/** Flow sources the agent can run. (`synthetic` and `ebpf` are still to come.) */
-export type CollectorSourceName = 'conntrack';
+/**
+ * Flow sources the agent can run: the node's conntrack table, the eBPF probe (flow accounting on
+ * workload interfaces and netfilter drops; merged with conntrack when both run), and synthetic
+ * traffic derived from an inventory (demos and load).
+ */
+export type CollectorSourceName = 'conntrack' | 'ebpf' | 'synthetic';
 
 /** Complete collector configuration (see {@link resolveCollectorConfig} for the defaults). */
 export interface CollectorConfig {
@@ -28,6 +32,24 @@ export interface CollectorConfig {
     enableSysctls: boolean;
     /** Netlink buffer of the event socket, bytes. Default 8 MiB. */
     eventBufferBytes: number;
+  };
+  ebpf: {
+    /** Host-side workload interfaces to attach to. Default none. */
+    interfaces: string[];
+    /** Attach to every interface with one of these name prefixes (`cali`, `veth`), rescanned every interval. Default none. */
+    interfacePrefixes: string[];
+    /** A prebuilt loader. Default: built on demand into `.local/ebpf`. */
+    loaderPath?: string;
+  };
+  synthetic: {
+    /** Inventory files or directories the traffic is derived from (required for the synthetic source). */
+    resourcePaths: string[];
+    /** Mean new connections per second. Default 20. */
+    connectionsPerSecond: number;
+    /** Share of connections the policies deny, 0..1. Default 0.1. */
+    denyShare: number;
+    /** Seed (same seed and inventory, same traffic). Default random. */
+    seed?: number;
   };
   batch: {
     /** Records per batch at most. Default 2000. */
@@ -73,6 +95,8 @@ export interface CollectorConfigInput {
   agentId?: string;
   sources?: CollectorSourceName[];
   conntrack?: Partial<CollectorConfig['conntrack']>;
+  ebpf?: Partial<CollectorConfig['ebpf']>;
+  synthetic?: Partial<CollectorConfig['synthetic']>;
   batch?: Partial<CollectorConfig['batch']>;
   kafka: Partial<CollectorConfig['kafka']> & { brokers: string[] };
   spool?: Partial<CollectorConfig['spool']>;
@@ -99,6 +123,8 @@ export function resolveCollectorConfig(input: CollectorConfigInput): CollectorCo
       eventBufferBytes: 8 * 1024 * 1024,
       ...input.conntrack,
     },
+    ebpf: { interfaces: [], interfacePrefixes: [], ...input.ebpf },
+    synthetic: { resourcePaths: [], connectionsPerSecond: 20, denyShare: 0.1, ...input.synthetic },
     batch: { maxRecords: 2000, maxDelayMs: 1000, maxBytes: 900_000, ...input.batch },
     kafka: {
       topic: 'flows.raw',
@@ -133,6 +159,11 @@ export function resolveCollectorConfig(input: CollectorConfigInput): CollectorCo
     if (!Number.isFinite(value) || value <= 0) throw new Error(`collector option ${name} must be a positive number, got ${value}`);
   }
   if (!config.nodeName) throw new Error('collector option nodeName is empty');
+  if (config.sources.includes('synthetic') && config.synthetic.resourcePaths.length === 0) {
+    throw new Error('the synthetic source needs inventory resources to derive traffic from (--resources PATH...)');
+  }
+  if (!(config.synthetic.denyShare >= 0 && config.synthetic.denyShare <= 1)) throw new Error(`collector option synthetic.denyShare must be within 0..1, got ${config.synthetic.denyShare}`);
+  if (!(config.synthetic.connectionsPerSecond > 0)) throw new Error(`collector option synthetic.connectionsPerSecond must be positive, got ${config.synthetic.connectionsPerSecond}`);
   if (config.kafka.brokers.length === 0) throw new Error('collector option kafka.brokers is empty');
   if (config.spool.segmentBytes > config.spool.maxBytes) throw new Error('collector option spool.segmentBytes exceeds spool.maxBytes');
   if (config.batch.maxBytes + 12 > config.spool.segmentBytes) {

@@ -19,6 +19,8 @@ import { DiskSpool } from './sinks/disk-spool.ts';
 import { FlowBatchDelivery, type DeliveryStatus } from './sinks/flow-batch-delivery.ts';
 import { KafkaFlowSink, type FlowBatchSink } from './sinks/kafka-flow-sink.ts';
 import { ConntrackSource } from './sources/conntrack/conntrack-source.ts';
+import { withEbpfSource } from './sources/ebpf/ebpf-collector-wiring.ts';
+import { createSyntheticSource } from './sources/synthetic/synthetic-flow-source.ts';
 import type { FlowSource } from './sources/flow-source.ts';
 
 /** Full status document of a collector (`GET /status`). */
@@ -35,7 +37,7 @@ export interface CollectorStatus {
 
 /** Things a test or an embedding program may substitute. */
 export interface CollectorDependencies {
-  /** Sources to run instead of the ones named in the config (e.g. the synthetic source, later). */
+  /** Sources to run instead of the ones named in the config (tests). */
   sources?: FlowSource[];
   logger?: Logger;
   metrics?: CollectorMetrics;
@@ -155,14 +157,24 @@ export class Collector {
   }
 
   private createSources(): FlowSource[] {
-    return this.config.sources.map((name) => {
+    const { config } = this;
+    const sources = config.sources.filter((name) => name !== 'ebpf').map((name): FlowSource => {
       switch (name) {
         case 'conntrack':
-          return new ConntrackSource({ nodeName: this.config.nodeName, ...this.config.conntrack, metrics: this.metrics, logger: this.logger });
+          return new ConntrackSource({ nodeName: config.nodeName, ...config.conntrack, metrics: this.metrics, logger: this.logger });
+        case 'synthetic':
+          return createSyntheticSource({ nodeName: config.nodeName, ...config.synthetic, logger: this.logger });
         default:
           throw new Error(`unknown flow source ${String(name)}`);
       }
     });
+    // eBPF joins conntrack (one merged source, so a flow both see is counted once) or runs alone.
+    return withEbpfSource(sources, config.nodeName, {
+      enabled: config.sources.includes('ebpf'),
+      reportIntervalMs: config.conntrack.snapshotIntervalMs,
+      commandPrefix: config.conntrack.commandPrefix,
+      ...config.ebpf,
+    }, { metrics: this.metrics, logger: this.logger });
   }
 
   private httpHandlers() {
