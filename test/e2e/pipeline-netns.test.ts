@@ -9,7 +9,9 @@
  * Service DNAT resolved to the backend and the Service; SIGKILL of the enricher mid-stream
  * loses and duplicates nothing; a malformed message goes to the dead-letter topic while the
  * stream goes on. Denied connections never reach conntrack (the node drops their first
- * packet), so denied-flow enrichment is checked with synthetic records, as the test's name says.
+ * packet): the collector's eBPF source reports them from the kernel's kfree_skb drops, and they
+ * must arrive as denied with the deciding policy and outcome "dropped" (a drop that policy allows
+ * is a mismatch); denied-flow enrichment is also checked with synthetic records.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -99,6 +101,8 @@ describe('pipeline end to end on real conntrack, Kafka and Elasticsearch', { tim
     // The inventory's denies, enforced by the node: frontend → postgres, catalog → payments.
     await topology.denyForward(PODS.frontend, PODS.postgres, 'tcp', 5432);
     await topology.denyForward(PODS.catalog, PODS.payments, 'tcp', 8443);
+    // A node rule the policies do not ask for: checkout → postgres is allowed by policy but dropped.
+    await topology.denyForward(PODS.checkout, PODS.postgres, 'tcp', 5432);
     // Service catalog 10.96.0.20:80 → catalog pod :8080, as kube-proxy would program it.
     await topology.addServiceDnat('10.96.0.20', 80, PODS.catalog, 8080);
 
@@ -123,7 +127,8 @@ describe('pipeline end to end on real conntrack, Kafka and Elasticsearch', { tim
 
     enricher = startRole(enricherArgs, 'enricher');
     await enricher.ready;
-    collector = startRole(['collect', '--brokers', brokers, '--source', 'conntrack', '--netns', topology.nodeNs, '--node-name', 'node-1', '--topic', topics.raw, '--snapshot-interval', '2', '--batch-max-delay', '300', '--no-http', '--spool-dir', path.join(root, '.local', 'test-spool', run)], 'collector');
+    // conntrack for what the node forwards, eBPF on the pods' host-side interfaces for what it drops.
+    collector = startRole(['collect', '--brokers', brokers, '--source', 'conntrack', 'ebpf', '--ebpf-iface-prefix', topology.interfacePrefix, '--netns', topology.nodeNs, '--node-name', 'node-1', '--topic', topics.raw, '--snapshot-interval', '2', '--batch-max-delay', '300', '--no-http', '--spool-dir', path.join(root, '.local', 'test-spool', run)], 'collector');
     await collector.ready;
   });
 
@@ -198,6 +203,29 @@ describe('pipeline end to end on real conntrack, Kafka and Elasticsearch', { tim
     assert.equal(udpOut, 1000 + 10 * 28, 'UDP: payload + 28 header bytes per datagram, exactly');
     assert.deepEqual(udp[0]!.segflow.policy?.egress?.enforced_str, ['0|platform|gnp:platform.allow-dns|allow|0']);
     assert.equal(udp[0]!.segflow.destination.kind, 'public');
+  });
+
+  it('eBPF: connections the node drops arrive as denied with the deciding policy and outcome "dropped"; a drop the policies allow is a mismatch', async () => {
+    assert.equal((await client('frontend', ['tcp-client', PODS.postgres, '5432', '100', '1500'])).connected, false);
+    assert.equal((await client('checkout', ['tcp-client', PODS.postgres, '5432', '100', '1500'])).connected, false);
+    const drops = await waitFor('both dropped connections from the eBPF source', async () => {
+      const found = await docs({ bool: { filter: [{ term: { 'segflow.capture_source': 'ebpf' } }, { term: { 'segflow.observed.outcome': 'dropped' } }] } });
+      const frontend = found.find((d) => d.segflow.source.name === 'frontend-7d9c5b-x2k4p' && d.segflow.destination.name === 'postgres-0');
+      const checkout = found.find((d) => d.segflow.source.aggregated_name === 'checkout-66c4d9-*' && d.segflow.destination.aggregated_name === 'postgres-*');
+      return frontend && checkout ? { frontend, checkout } : undefined;
+    });
+    // Policy and dataplane agree: the frontend may not reach the database.
+    assert.equal(drops.frontend.segflow.verdict, 'deny');
+    assert.equal(drops.frontend.destination?.port, 5432);
+    assert.deepEqual(drops.frontend.segflow.policy?.egress?.enforced_str, ['0|platform|gnp:platform.allow-dns|pass|-1', '1|default|np:shop/default.frontend|deny|-1']);
+    assert.equal(drops.frontend.rule?.name, 'shop/default.frontend');
+    assert.equal(drops.frontend.segflow.observed?.dataplane_verdict, 'deny');
+    assert.match(drops.frontend.segflow.observed?.rule_hint ?? '', /NETFILTER_DROP/);
+    assert.equal(drops.frontend.segflow.observed?.mismatch, false);
+    assert.ok((drops.frontend.source?.packets ?? 0) >= 1, 'the dropped SYNs are counted');
+    // The policies allow checkout → postgres, but the node dropped it: that contradiction is flagged.
+    assert.equal(drops.checkout.segflow.verdict, 'allow');
+    assert.equal(drops.checkout.segflow.observed?.mismatch, true);
   });
 
   it('loses and duplicates nothing when the enricher is SIGKILLed mid-stream and restarted', async () => {

@@ -69,7 +69,7 @@ export class NetnsTopology {
   /** Adds a pod namespace with `ip`/32, wired to the node by a veth pair. */
   async addPod(pod: PodSpec): Promise<void> {
     const ns = `${this.prefix}-${pod.name}`;
-    const hostIf = `${this.prefix.slice(0, 4)}${pod.name}`.slice(0, 15);
+    const hostIf = `${this.interfacePrefix}${pod.name}`.slice(0, 15);
     await sh(['ip', 'netns', 'add', ns]);
     await sh(['ip', 'link', 'add', hostIf, 'netns', this.nodeNs, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns]);
     await this.inNode(['ip', 'link', 'set', hostIf, 'up']);
@@ -82,6 +82,11 @@ export class NetnsTopology {
     await inPod(['ip', 'route', 'add', '169.254.1.1', 'dev', 'eth0', 'scope', 'link']);
     await inPod(['ip', 'route', 'add', 'default', 'via', '169.254.1.1', 'dev', 'eth0']);
     this.pods.set(pod.name, { ...pod, ns, hostIf });
+  }
+
+  /** Every pod's host-side interface starts with this (what an eBPF probe attaches to). */
+  get interfacePrefix(): string {
+    return this.prefix.slice(0, 4);
   }
 
   namespaceOf(pod: string): string {
