@@ -74,7 +74,7 @@ async function main(args: string[]): Promise<number> {
       const child = spawn(process.execPath, [
         '--import', 'tsx', '--test', '--test-reporter=spec',
         // Integration tests share one broker and one cluster; one file at a time keeps them honest and the 2-core machine responsive.
-        '--test-concurrency=1', '--test-timeout=900000',
+        '--test-concurrency=1', '--test-timeout=300000',
         ...files,
       ], { stdio: 'inherit', env, cwd: projectRoot });
       child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));

@@ -166,13 +166,17 @@ describe('collector delivery through Kafka outages (real Kafka)', () => {
     await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
     await admin.disconnect();
   });
+  // Every collector a test made is stopped here too, so a failed assertion never leaves one
+  // running (it would keep the test process alive until the runner's timeout).
+  const created: Collector[] = [];
   after(async () => {
+    for (const c of created) await c.stop(100).catch(() => undefined);
     await proxy.cut();
     await rm(spoolDir, { recursive: true, force: true });
   });
 
-  const newCollector = (source: ScriptedSource, overrides: { topic?: string; spool?: object; logLines?: string[] } = {}): Collector =>
-    new Collector(
+  const newCollector = (source: ScriptedSource, overrides: { topic?: string; spool?: object; logLines?: string[] } = {}): Collector => {
+    const collector = new Collector(
       {
         nodeName: 'spool-test-node',
         kafka: { brokers, topic: overrides.topic ?? topic, sendTimeoutMs: 3000, ensureTopic: false, clientOverrides: { socketFactory: proxy.socketFactory() } },
@@ -187,6 +191,9 @@ describe('collector delivery through Kafka outages (real Kafka)', () => {
           : {}),
       },
     );
+    created.push(collector);
+    return collector;
+  };
 
   it('delivers numbered batches, spools during an outage (even across a restart) and replays in order', async () => {
     // Boot 1: Kafka up, records 1-50 go straight through.
