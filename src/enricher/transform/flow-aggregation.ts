@@ -99,6 +99,17 @@ function intersect(a: Record<string, string>, b: Readonly<Record<string, string>
   return out;
 }
 
+// Verdicts are cached and shared by every record of a flow, so their joined traces are too.
+const joinedTraces = new WeakMap<EnrichedRecord['verdict'], readonly string[]>();
+function tracesOf(v: EnrichedRecord['verdict']): readonly string[] {
+  let traces = joinedTraces.get(v);
+  if (!traces) {
+    traces = [v.egress.trace.join(','), v.ingress.trace.join(','), v.egress.pending.trace.join(','), v.ingress.pending.trace.join(',')];
+    joinedTraces.set(v, traces);
+  }
+  return traces;
+}
+
 /** `agent/boot/sequence`: the identity of the agent batch a record came in. */
 export function batchKey(e: Pick<EnrichedRecord, 'agentId' | 'bootId' | 'sequence'>): string {
   return `${e.agentId}/${e.bootId}/${e.sequence}`;
@@ -121,12 +132,13 @@ export class FlowWindowAggregator {
       source.kind, source.namespace, source.aggregatedName, source.name, source.ip, source.port,
       destination.kind, destination.namespace, destination.aggregatedName, destination.name, destination.ip, destination.port,
       e.service?.namespace ?? null, e.service?.name ?? null, e.service?.port ?? null,
-      e.verdict.egress.trace.join(','), e.verdict.ingress.trace.join(','),
-      e.verdict.egress.pending.trace.join(','), e.verdict.ingress.pending.trace.join(','),
+      ...tracesOf(e.verdict),
     ];
-    const id = flowDocumentId(key, windowStartMs);
-    let agg = this.aggregates.get(id);
+    // Hash only when a document starts: the SHA-256 id per record was the aggregator's main cost.
+    const slot = `${windowStartMs}\0${JSON.stringify(key)}`;
+    let agg = this.aggregates.get(slot);
     if (!agg) {
+      const id = flowDocumentId(key, windowStartMs);
       agg = {
         id, level, windowStartMs, windowEndMs: windowStartMs + this.config.windowMs, first: e, source, destination,
         originalBytes: 0, originalPackets: 0, replyBytes: 0, replyPackets: 0, records: 0, started: 0, completed: 0,
@@ -135,7 +147,7 @@ export class FlowWindowAggregator {
         ctFlags: new Set(), lastCtState: e.record.tcpState, maxSequence: e.sequence, revision: e.verdict.revision,
         outcome: e.outcome,
       };
-      this.aggregates.set(id, agg);
+      this.aggregates.set(slot, agg);
     } else {
       agg.sourceLabels = intersect(agg.sourceLabels, e.verdict.source.labels);
       agg.destinationLabels = intersect(agg.destinationLabels, e.verdict.destination.labels);
