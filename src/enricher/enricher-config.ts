@@ -30,6 +30,18 @@ export interface EnricherConfig {
   readonly maxMessageBytes: number;
   /** Most bytes fetched per partition at once: bounds the memory one batch can take. */
   readonly maxFetchBytesPerPartition: number;
+  /**
+   * Partitions processed at the same time: while one batch waits for Elasticsearch, another is
+   * enriched. Memory stays bounded by this × maxFetchBytesPerPartition (times the expansion of
+   * records into documents). Default 2.
+   */
+  readonly partitionsConcurrently: number;
+  /**
+   * Most documents per bulk request (a flow document is 1.5-3 KB of JSON, so 5,000 stay well
+   * under Elasticsearch's 100 MB request limit); a fetched batch with more is written in several
+   * requests, all settled before its offsets are committed.
+   */
+  readonly maxBulkDocuments: number;
   /** Port of the /metrics and /healthz endpoint; 0 = none. */
   readonly metricsPort: number;
 }
@@ -46,6 +58,9 @@ export const DEFAULT_ENRICHER_CONFIG: EnricherConfig = {
   retentionDays: 7,
   aggregation: DEFAULT_AGGREGATION,
   maxMessageBytes: 4 * 1024 * 1024,
-  maxFetchBytesPerPartition: 8 * 1024 * 1024,
+  // Compressed protobuf expands ~20-50× into JSON documents at aggregation level 0.
+  maxFetchBytesPerPartition: 1024 * 1024,
+  partitionsConcurrently: 2,
+  maxBulkDocuments: 5000,
   metricsPort: 9464,
 };

@@ -91,7 +91,7 @@ export class Enricher {
 
     const writer = new FlowBulkWriter({ bulk: bulkRequestFromClient(this.es), registry: this.registry, logger: this.log });
     this.processor = new FlowBatchProcessor(
-      { topic: config.rawTopic, indexPrefix: config.indexPrefix, aggregation: config.aggregation, maxMessageBytes: config.maxMessageBytes },
+      { topic: config.rawTopic, indexPrefix: config.indexPrefix, aggregation: config.aggregation, maxMessageBytes: config.maxMessageBytes, maxBulkDocuments: config.maxBulkDocuments },
       enrichmentInventoryOf(this.inventory),
       new SequenceTracker(),
       { fetchStored: (refs) => this.fetchStored(refs), write: (items) => writer.write(items) },
@@ -103,7 +103,7 @@ export class Enricher {
     this.consumer = this.kafka.consumer({ groupId: config.groupId, maxBytesPerPartition: config.maxFetchBytesPerPartition, sessionTimeout: 45_000, heartbeatInterval: 3000 });
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: config.rawTopic, fromBeginning: true });
-    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1, eachBatch: (payload) => this.handleBatch(payload) });
+    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: config.partitionsConcurrently, eachBatch: (payload) => this.handleBatch(payload) });
 
     if (config.retentionDays > 0) {
       this.retention = new FlowIndexRetention({ client: this.es, prefix: config.indexPrefix, retentionDays: config.retentionDays, logger: this.log });
@@ -113,7 +113,7 @@ export class Enricher {
     this.log.info({ rawTopic: config.rawTopic, group: config.groupId, inventoryRevision: this.inventory.revision }, 'enricher consuming');
   }
 
-  private async handleBatch({ batch, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async handleBatch({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload): Promise<void> {
     if (!isRunning() || isStale() || batch.messages.length === 0 || !this.processor) return;
     // Heartbeats keep the group membership while a slow Elasticsearch holds the batch.
     const beat = setInterval(() => void heartbeat().catch(() => undefined), 3000);
@@ -128,6 +128,9 @@ export class Enricher {
     }
     const last = batch.messages[batch.messages.length - 1]!.offset;
     await this.consumer!.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+    // With auto-resolve off, kafkajs fetches from the last *resolved* offset: without this it
+    // would fetch the same batch again and again (harmless for the documents, fatal for speed).
+    resolveOffset(last);
     this.record(result, batch.partition, batch.offsetLag());
   }
 

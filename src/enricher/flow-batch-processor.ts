@@ -38,6 +38,8 @@ export interface FlowBatchProcessorOptions {
   readonly indexPrefix: string;
   readonly aggregation: AggregationConfig;
   readonly maxMessageBytes: number;
+  /** Most documents per bulk request (default 5000); more are written in several requests. */
+  readonly maxBulkDocuments?: number;
   readonly now?: () => number;
 }
 
@@ -130,7 +132,14 @@ export class FlowBatchProcessor {
       else skipped++;
     }
 
-    const result = items.length > 0 ? await this.io.write(items) : { indexed: 0, rejected: [], requests: 0, retries: 0 };
+    // One bulk request per fetched batch, split only when it would be too large for one request.
+    const chunk = this.options.maxBulkDocuments ?? 5000;
+    const result = { indexed: 0, rejected: [] as FlowBulkWriteResult['rejected'] };
+    for (let i = 0; i < items.length; i += chunk) {
+      const part = await this.io.write(items.slice(i, i + chunk));
+      result.indexed += part.indexed;
+      result.rejected.push(...part.rejected);
+    }
     for (const rejection of result.rejected) {
       deadLetters.push(buildDeadLetter({
         topic, partition: messages[0]?.partition ?? -1, offset: messages[messages.length - 1]?.offset ?? '-1', key: rejection.item.id,

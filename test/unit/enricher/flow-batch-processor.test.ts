@@ -36,14 +36,14 @@ function message(batch: Partial<FlowBatchData> & { records: FlowRecordData[] }, 
   return { partition: 0, offset: String(offset), key: Buffer.from('node-1'), value: Buffer.from(encodeFlowBatch(full)) };
 }
 
-async function setup() {
+async function setup(maxBulkDocuments?: number) {
   const loaded = await loadResourcePaths(['examples/shop']);
   assert.equal(loaded.issues.filter((i) => i.severity === 'error').length, 0);
   const inventory = Inventory.fromResources(loaded.resources);
   const store = new Map<string, FlowDocument>();
   const writes: FlowBulkItem[][] = [];
   const processor = new FlowBatchProcessor(
-    { topic: 'flows.raw', indexPrefix: 'segflow-flows', aggregation: { windowMs: 15_000, allowedLevel: 2, deniedLevel: 1 }, maxMessageBytes: 1_000_000, now: () => T0 + 7000 },
+    { topic: 'flows.raw', indexPrefix: 'segflow-flows', aggregation: { windowMs: 15_000, allowedLevel: 2, deniedLevel: 1 }, maxMessageBytes: 1_000_000, now: () => T0 + 7000, ...(maxBulkDocuments ? { maxBulkDocuments } : {}) },
     enrichmentInventoryOf(inventory),
     new SequenceTracker(),
     {
@@ -144,6 +144,18 @@ describe('FlowBatchProcessor', () => {
     assert.match(String(headers[DEAD_LETTER_HEADERS.reason]), /./);
     assert.equal(String(headers[DEAD_LETTER_HEADERS.originOffset]), '5');
     assert.equal(store.size, 1, 'the good message after it was processed');
+  });
+
+  it('splits a fetched batch into several bulk requests when it holds more documents than one may carry', async () => {
+    const { processor, store, writes } = await setup(1);
+    const result = await processor.process([message({ records: [
+      record({ src: '10.244.1.10', dst: '10.244.1.20', dport: 8080 }),
+      record({ src: '10.244.1.10', dst: '10.244.1.30', dport: 8080 }),
+      record({ src: '10.244.1.30', dst: '10.244.1.40', dport: 8443 }),
+    ] }, 0)]);
+    assert.equal(result.documentsWritten, 3);
+    assert.equal(writes.length, 3, 'one request per document at maxBulkDocuments = 1');
+    assert.equal(store.size, 3);
   });
 
   it('counts sequence gaps', async () => {
