@@ -13,7 +13,7 @@ import { dailyFlowIndexName } from './elasticsearch/flow-index-names.ts';
 import { decodeFlowBatch } from '../proto/flow-batch-codec.ts';
 import type { EnrichmentInventory } from './transform/enrichment-inventory.ts';
 import { FlowWindowAggregator, type AggregationConfig } from './transform/flow-aggregation.ts';
-import { buildFlowDocument, mergeFlowDocuments } from './transform/flow-document-builder.ts';
+import { buildFlowDocument, mergeFlowDocumentInto } from './transform/flow-document-builder.ts';
 import { enrichRecord } from './transform/record-enrichment.ts';
 import type { SequenceObservation, SequenceTracker } from './sequence-tracker.ts';
 
@@ -27,7 +27,7 @@ export interface RawMessage {
 
 /** The I/O the processor needs, injected so the logic is testable without servers. */
 export interface FlowBatchIo {
-  /** Stored documents by id (missing ids absent from the map). */
+  /** Stored documents by id (missing ids absent from the map); the processor may modify them. */
   fetchStored(refs: ReadonlyArray<{ index: string; id: string }>): Promise<Map<string, FlowDocument>>;
   /** One bulk request for the batch; resolves when every item is settled. */
   write(items: readonly FlowBulkItem[]): Promise<FlowBulkWriteResult>;
@@ -114,17 +114,15 @@ export class FlowBatchProcessor {
     const items: FlowBulkItem[] = [];
     let skipped = 0;
     for (const [id, { index, docs }] of contributions) {
+      // Both the stored document (fresh from Elasticsearch) and the contributions are this
+      // call's own objects, so they are merged in place.
       let current = stored.get(id) ?? null;
       let changed = false;
       for (const doc of docs) {
         if (current === null) {
           current = doc;
           changed = true;
-          continue;
-        }
-        const merged = mergeFlowDocuments(current, doc);
-        if (merged !== null) {
-          current = merged;
+        } else if (mergeFlowDocumentInto(current, doc)) {
           changed = true;
         }
       }

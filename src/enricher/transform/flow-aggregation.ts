@@ -63,11 +63,13 @@ export interface FlowAggregate {
   revision: number;
   /** What the records showed, combined (see combineOutcomes). */
   outcome: ObservedOutcome;
+  /** The last record added (to skip work that repeats for records of the same flow and batch). */
+  lastRecord: EnrichedRecord;
 }
 
-function hasDeny(e: EnrichedRecord): boolean {
-  const { egress, ingress } = e.verdict;
-  return e.verdict.verdict === 'deny' || [egress, ingress, egress.pending, ingress.pending].some((s) => s.hits.some((h) => h.action === 'deny'));
+function hasDeny(v: EnrichedRecord['verdict']): boolean {
+  const { egress, ingress } = v;
+  return v.verdict === 'deny' || [egress, ingress, egress.pending, ingress.pending].some((s) => s.hits.some((h) => h.action === 'deny'));
 }
 
 /** The name used for an end at level ≥ 2: owner prefix, set name, or pub/pvt for unknown addresses. */
@@ -84,7 +86,7 @@ function endAt(ref: EndpointRef, ip: string, port: number, level: AggregationLev
   return {
     kind: ref.kind,
     namespace: ref.namespace,
-    aggregatedName: aggregatedNameOf(ref, inventory),
+    aggregatedName: cachedAggregatedName(ref, inventory),
     name: hideIdentity ? null : ref.name,
     ip: hideIdentity ? null : ip,
     port: hidePort || port === 0 ? null : port,
@@ -99,15 +101,40 @@ function intersect(a: Record<string, string>, b: Readonly<Record<string, string>
   return out;
 }
 
-// Verdicts are cached and shared by every record of a flow, so their joined traces are too.
-const joinedTraces = new WeakMap<EnrichedRecord['verdict'], readonly string[]>();
-function tracesOf(v: EnrichedRecord['verdict']): readonly string[] {
-  let traces = joinedTraces.get(v);
-  if (!traces) {
-    traces = [v.egress.trace.join(','), v.ingress.trace.join(','), v.egress.pending.trace.join(','), v.ingress.pending.trace.join(',')];
-    joinedTraces.set(v, traces);
+/** What the aggregator derives from a verdict alone; verdicts are cached and shared by every record of a flow, so this is too. */
+interface VerdictFacts {
+  readonly hasDeny: boolean;
+  readonly traces: readonly string[];
+  /** The traces as one key fragment. */
+  readonly tracesKey: string;
+}
+const verdictFacts = new WeakMap<EnrichedRecord['verdict'], VerdictFacts>();
+function factsOf(v: EnrichedRecord['verdict']): VerdictFacts {
+  let facts = verdictFacts.get(v);
+  if (!facts) {
+    const traces = [v.egress.trace.join(','), v.ingress.trace.join(','), v.egress.pending.trace.join(','), v.ingress.pending.trace.join(',')];
+    facts = { hasDeny: hasDeny(v), traces, tracesKey: traces.join('\u0001') };
+    verdictFacts.set(v, facts);
   }
-  return traces;
+  return facts;
+}
+
+/** Aggregated names per endpoint reference (references are shared through the verdict cache). */
+const aggregatedNames = new WeakMap<EndpointRef, string>();
+function cachedAggregatedName(ref: EndpointRef, inventory: EnrichmentInventory): string {
+  let name = aggregatedNames.get(ref);
+  if (name === undefined) {
+    name = aggregatedNameOf(ref, inventory);
+    aggregatedNames.set(ref, name);
+  }
+  return name;
+}
+
+/** The key fragment of one end at a level: the fields `endAt` keeps, without building it. */
+function endKey(ref: EndpointRef, ip: string, port: number, level: AggregationLevel, isSource: boolean, inventory: EnrichmentInventory): string {
+  const hideIdentity = level >= 2;
+  const hidePort = isSource ? level >= 1 : level >= 3;
+  return `${ref.kind}\u0001${ref.namespace ?? ''}\u0001${cachedAggregatedName(ref, inventory)}\u0001${hideIdentity ? '' : ref.name ?? ''}\u0001${hideIdentity ? '' : ip}\u0001${hidePort || port === 0 ? '' : port}`;
 }
 
 /** `agent/boot/sequence`: the identity of the agent batch a record came in. */
@@ -122,35 +149,42 @@ export class FlowWindowAggregator {
   constructor(private readonly config: AggregationConfig, private readonly inventory: EnrichmentInventory) {}
 
   add(e: EnrichedRecord): void {
-    const level = hasDeny(e) ? this.config.deniedLevel : this.config.allowedLevel;
+    const v = e.verdict;
+    const facts = factsOf(v);
+    const level = facts.hasDeny ? this.config.deniedLevel : this.config.allowedLevel;
     const windowStartMs = e.endMs - (e.endMs % this.config.windowMs);
-    const source = endAt(e.verdict.source, e.srcIp, e.srcPort, level, true, this.inventory);
-    const destination = endAt(e.verdict.destination, e.dstIp, e.dstPort, level, false, this.inventory);
-    const node = e.record.nodeName;
-    const key = [
-      node, e.reporter, e.verdict.verdict, e.record.protocol, level,
-      source.kind, source.namespace, source.aggregatedName, source.name, source.ip, source.port,
-      destination.kind, destination.namespace, destination.aggregatedName, destination.name, destination.ip, destination.port,
-      e.service?.namespace ?? null, e.service?.name ?? null, e.service?.port ?? null,
-      ...tracesOf(e.verdict),
-    ];
-    // Hash only when a document starts: the SHA-256 id per record was the aggregator's main cost.
-    const slot = `${windowStartMs}\0${JSON.stringify(key)}`;
+    // The map key is built from strings only; the document id (a hash over the key's parts) is
+    // computed once per new document, not per record.
+    const slot = `${windowStartMs}\u0002${e.record.nodeName}\u0001${e.reporter}\u0001${v.verdict}\u0001${e.record.protocol}\u0001${level}\u0002`
+      + `${endKey(v.source, e.srcIp, e.srcPort, level, true, this.inventory)}\u0002${endKey(v.destination, e.dstIp, e.dstPort, level, false, this.inventory)}\u0002`
+      + `${e.service ? `${e.service.namespace}\u0001${e.service.name}\u0001${e.service.port}` : ''}\u0002${facts.tracesKey}`;
     let agg = this.aggregates.get(slot);
     if (!agg) {
-      const id = flowDocumentId(key, windowStartMs);
+      const source = endAt(v.source, e.srcIp, e.srcPort, level, true, this.inventory);
+      const destination = endAt(v.destination, e.dstIp, e.dstPort, level, false, this.inventory);
+      const key = [
+        e.record.nodeName, e.reporter, v.verdict, e.record.protocol, level,
+        source.kind, source.namespace, source.aggregatedName, source.name, source.ip, source.port,
+        destination.kind, destination.namespace, destination.aggregatedName, destination.name, destination.ip, destination.port,
+        e.service?.namespace ?? null, e.service?.name ?? null, e.service?.port ?? null,
+        ...facts.traces,
+      ];
       agg = {
-        id, level, windowStartMs, windowEndMs: windowStartMs + this.config.windowMs, first: e, source, destination,
+        id: flowDocumentId(key, windowStartMs), level, windowStartMs, windowEndMs: windowStartMs + this.config.windowMs, first: e, source, destination,
         originalBytes: 0, originalPackets: 0, replyBytes: 0, replyPackets: 0, records: 0, started: 0, completed: 0,
-        tuples: new Set(), batches: new Set(),
-        sourceLabels: { ...e.verdict.source.labels }, destinationLabels: { ...e.verdict.destination.labels },
-        ctFlags: new Set(), lastCtState: e.record.tcpState, maxSequence: e.sequence, revision: e.verdict.revision,
-        outcome: e.outcome,
+        tuples: new Set(), batches: new Set([batchKey(e)]),
+        sourceLabels: { ...v.source.labels }, destinationLabels: { ...v.destination.labels },
+        ctFlags: new Set(), lastCtState: e.record.tcpState, maxSequence: e.sequence, revision: v.revision,
+        outcome: e.outcome, lastRecord: e,
       };
       this.aggregates.set(slot, agg);
     } else {
-      agg.sourceLabels = intersect(agg.sourceLabels, e.verdict.source.labels);
-      agg.destinationLabels = intersect(agg.destinationLabels, e.verdict.destination.labels);
+      const last = agg.lastRecord;
+      // Records of one flow share endpoint references: intersect labels only when they differ.
+      if (v.source.labels !== last.verdict.source.labels) agg.sourceLabels = intersect(agg.sourceLabels, v.source.labels);
+      if (v.destination.labels !== last.verdict.destination.labels) agg.destinationLabels = intersect(agg.destinationLabels, v.destination.labels);
+      if (e.sequence !== last.sequence || e.agentId !== last.agentId || e.bootId !== last.bootId) agg.batches.add(batchKey(e));
+      agg.lastRecord = e;
     }
     const r = e.record;
     agg.originalBytes += r.originalBytes;
@@ -161,7 +195,6 @@ export class FlowWindowAggregator {
     if (r.eventKind === 'new') agg.started++;
     if (r.eventKind === 'destroy') agg.completed++;
     agg.tuples.add(`${e.srcIp}|${e.srcPort}|${e.dstIp}|${e.dstPort}|${r.protocol}`);
-    agg.batches.add(batchKey(e));
     if (r.assured) agg.ctFlags.add('assured');
     if (r.unreplied) agg.ctFlags.add('unreplied');
     if (r.tcpState !== 'NONE') agg.lastCtState = r.tcpState;
