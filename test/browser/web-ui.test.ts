@@ -22,12 +22,13 @@ import { Enricher } from '../../src/enricher/enricher.ts';
 import { publishInventory } from '../../src/inventory/topic/inventory-publisher.ts';
 import { readResourceDocuments } from '../../src/inventory/topic/resource-documents.ts';
 import { encodeFlowBatch, type FlowRecordData } from '../../src/proto/flow-batch-codec.ts';
-import { ipToBytes } from '../../src/proto/ip-address-bytes.ts';
 import { createElasticsearchClient } from '../../src/shared/elasticsearch-client.ts';
 import { createKafka } from '../../src/shared/kafka-client.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { uiPlugin } from '../../src/ui/ui-plugin.ts';
+import { msToNanos, tcpRecord } from '../harness/flow-records.ts';
 import { requireElasticsearchUrl, requireKafkaBrokers, uniqueName } from '../harness/service-env.ts';
+import { waitFor } from '../harness/wait-for.ts';
 
 const brokers = requireKafkaBrokers();
 const esUrl = requireElasticsearchUrl();
@@ -35,34 +36,9 @@ const run = uniqueName('ui');
 const topics = { raw: `${run}-raw`, dlq: `${run}-dlq`, inventory: `${run}-inv` };
 const prefix = `${run}-flows`;
 const ARTIFACTS = path.resolve('test-artifacts');
-const ns = (ms: number): bigint => BigInt(ms) * 1_000_000n;
 
 /** Chromium flags for this closed network: no GPU, no QUIC, nothing phoning home. */
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-/** A TCP conntrack record as a node agent reports it; `denied` ones never got a reply. */
-function tcp(src: string, dst: string, dport: number, opts: { replySrc?: string; bytes?: number; denied?: boolean; sport?: number } = {}): FlowRecordData {
-  const now = Date.now();
-  const sport = opts.sport ?? 41000 + Math.floor(Math.random() * 1000);
-  return {
-    source: 'conntrack', nodeName: 'node-1', startTimeUnixNano: ns(now - 4000), endTimeUnixNano: ns(now), ipVersion: 4, protocol: 6,
-    original: { srcIp: ipToBytes(src), dstIp: ipToBytes(dst), srcPort: sport, dstPort: dport },
-    reply: { srcIp: ipToBytes(opts.replySrc ?? dst), dstIp: ipToBytes(src), srcPort: opts.replySrc ? 8080 : dport, dstPort: sport },
-    originalPackets: 5, originalBytes: opts.bytes ?? 500, replyPackets: opts.denied ? 0 : 4, replyBytes: opts.denied ? 0 : 2000,
-    eventKind: 'destroy', tcpState: opts.denied ? 'SYN_SENT' : 'TIME_WAIT', assured: !opts.denied, unreplied: Boolean(opts.denied),
-    conntrackId: 7, conntrackMark: 0, dataplaneVerdict: 'unknown', ruleHint: '', icmpType: 0, icmpCode: 0, icmpId: 0, countersValid: true,
-  };
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('web UI in headless Chromium (real API, Elasticsearch, Kafka, enricher)', () => {
   const kafka: Kafka = createKafka(brokers, 'web-ui-test');
@@ -79,7 +55,7 @@ describe('web UI in headless Chromium (real API, Elasticsearch, Kafka, enricher)
 
   const sendBatch = async (records: FlowRecordData[]): Promise<void> => {
     sequence++;
-    await producer!.send({ topic: topics.raw, acks: -1, messages: [{ key: 'node-1', value: Buffer.from(encodeFlowBatch({ agentId: 'agent-node-1', bootId: 'boot-ui', sequence, records, sentTimeUnixNano: ns(Date.now()), nodeName: 'node-1' })) }] });
+    await producer!.send({ topic: topics.raw, acks: -1, messages: [{ key: 'node-1', value: Buffer.from(encodeFlowBatch({ agentId: 'agent-node-1', bootId: 'boot-ui', sequence, records, sentTimeUnixNano: msToNanos(Date.now()), nodeName: 'node-1' })) }] });
   };
   const documentCount = async (): Promise<number> => {
     await es.indices.refresh({ index: `${prefix}-*`, ignore_unavailable: true, allow_no_indices: true });
@@ -100,11 +76,11 @@ describe('web UI in headless Chromium (real API, Elasticsearch, Kafka, enricher)
     producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     await sendBatch([
-      tcp('10.244.1.10', '10.96.0.20', 80, { replySrc: '10.244.1.20' }), // frontend → catalog Service: allowed
-      tcp('10.244.1.30', '10.244.1.40', 8443, { bytes: 1234 }), // checkout → payments: allowed
-      tcp('10.244.1.20', '10.244.1.40', 8443, { denied: true }), // catalog → payments: denied at the end of tier default (ingress)
-      tcp('10.244.1.30', '10.244.2.10', 5432), // checkout → postgres: allowed (security passes the shop API tier)
-      tcp('10.244.1.10', '10.244.2.10', 5432, { denied: true }), // frontend → postgres: denied on both sides
+      tcpRecord('10.244.1.10', '10.96.0.20', 80, { replySrc: '10.244.1.20' }), // frontend → catalog Service: allowed
+      tcpRecord('10.244.1.30', '10.244.1.40', 8443, { bytes: 1234 }), // checkout → payments: allowed
+      tcpRecord('10.244.1.20', '10.244.1.40', 8443, { denied: true }), // catalog → payments: denied at the end of tier default (ingress)
+      tcpRecord('10.244.1.30', '10.244.2.10', 5432), // checkout → postgres: allowed (security passes the shop API tier)
+      tcpRecord('10.244.1.10', '10.244.2.10', 5432, { denied: true }), // frontend → postgres: denied on both sides
     ]);
     enricher = new Enricher({ brokers, elasticsearchUrl: esUrl, rawTopic: topics.raw, deadLetterTopic: topics.dlq, inventoryTopic: topics.inventory, groupId: `${run}-group`, indexPrefix: prefix, retentionDays: 0, metricsPort: 0 });
     await enricher.start();
@@ -228,7 +204,7 @@ describe('web UI in headless Chromium (real API, Elasticsearch, Kafka, enricher)
     await page.locator('tr.flow').first().waitFor();
     const before = await page.locator('tr.flow').count();
     assert.equal(await page.locator('tr.flow', { hasText: 'redis-0' }).count(), 0);
-    await sendBatch([tcp('10.244.1.10', '10.244.2.20', 6379, { denied: true })]); // frontend → redis: new, denied
+    await sendBatch([tcpRecord('10.244.1.10', '10.244.2.20', 6379, { denied: true })]); // frontend → redis: new, denied
     await page.locator('tr.flow', { hasText: 'data/redis-0' }).waitFor({ timeout: 90_000 });
     assert.equal(await page.locator('tr.flow').count(), before + 1);
     await screenshot('flows-live');

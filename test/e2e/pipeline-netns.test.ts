@@ -26,6 +26,7 @@ import { createElasticsearchClient } from '../../src/shared/elasticsearch-client
 import { createKafka } from '../../src/shared/kafka-client.ts';
 import { NetnsTopology } from '../harness/netns-topology.ts';
 import { requireElasticsearchUrl, requireKafkaBrokers, uniqueName } from '../harness/service-env.ts';
+import { waitFor } from '../harness/wait-for.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const peer = path.join(root, 'test/e2e/fixtures/traffic-peer.mjs');
@@ -54,21 +55,6 @@ function startRole(args: string[], name: string): { child: ChildProcess; ready: 
     child.once('exit', (code) => reject(new Error(`${name} exited with ${code} before it was ready:\n${output.slice(-3000)}`)));
   });
   return { child, ready, output: () => output };
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
 }
 
 describe('pipeline end to end on real conntrack, Kafka and Elasticsearch', { timeout: 600_000 }, () => {

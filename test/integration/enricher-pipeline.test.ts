@@ -13,10 +13,11 @@ import type { FlowDocument } from '../../src/enricher/documents/flow-fields.ts';
 import { publishInventory } from '../../src/inventory/topic/inventory-publisher.ts';
 import { readResourceDocuments } from '../../src/inventory/topic/resource-documents.ts';
 import { encodeFlowBatch, type FlowRecordData } from '../../src/proto/flow-batch-codec.ts';
-import { ipToBytes } from '../../src/proto/ip-address-bytes.ts';
 import { createElasticsearchClient } from '../../src/shared/elasticsearch-client.ts';
 import { createKafka } from '../../src/shared/kafka-client.ts';
+import { msToNanos, tcpRecord } from '../harness/flow-records.ts';
 import { requireElasticsearchUrl, requireKafkaBrokers, uniqueName } from '../harness/service-env.ts';
+import { waitFor } from '../harness/wait-for.ts';
 
 const brokers = requireKafkaBrokers();
 const esUrl = requireElasticsearchUrl();
@@ -24,29 +25,6 @@ const run = uniqueName('enr');
 const topics = { raw: `${run}-raw`, dlq: `${run}-dlq`, inventory: `${run}-inv` };
 const prefix = `${run}-flows`;
 const now = Date.now();
-const ns = (ms: number): bigint => BigInt(ms) * 1_000_000n;
-
-function tcp(src: string, dst: string, dport: number, opts: { replySrc?: string; replySport?: number; sport?: number; bytes?: number; denied?: boolean } = {}): FlowRecordData {
-  const sport = opts.sport ?? 41000;
-  return {
-    source: 'conntrack', nodeName: 'node-1', startTimeUnixNano: ns(now - 4000), endTimeUnixNano: ns(now), ipVersion: 4, protocol: 6,
-    original: { srcIp: ipToBytes(src), dstIp: ipToBytes(dst), srcPort: sport, dstPort: dport },
-    reply: { srcIp: ipToBytes(opts.replySrc ?? dst), dstIp: ipToBytes(src), srcPort: opts.replySport ?? dport, dstPort: sport },
-    originalPackets: 5, originalBytes: opts.bytes ?? 500, replyPackets: opts.denied ? 0 : 4, replyBytes: opts.denied ? 0 : 2000,
-    eventKind: 'destroy', tcpState: opts.denied ? 'SYN_SENT' : 'TIME_WAIT', assured: !opts.denied, unreplied: Boolean(opts.denied),
-    conntrackId: 7, conntrackMark: 0, dataplaneVerdict: 'unknown', ruleHint: '', icmpType: 0, icmpCode: 0, icmpId: 0, countersValid: true,
-  };
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('enricher pipeline (real Kafka + Elasticsearch)', () => {
   const kafka: Kafka = createKafka(brokers, 'enricher-pipeline-test');
@@ -69,14 +47,14 @@ describe('enricher pipeline (real Kafka + Elasticsearch)', () => {
     await admin.connect();
     await admin.createTopics({ waitForLeaders: true, topics: [{ topic: topics.raw, numPartitions: 2 }, { topic: topics.dlq, numPartitions: 1 }] });
     await admin.disconnect();
-    const batch = (sequence: number, records: FlowRecordData[]) => Buffer.from(encodeFlowBatch({ agentId: 'agent-node-1', bootId: 'boot-a', sequence, records, sentTimeUnixNano: ns(now), nodeName: 'node-1' }));
+    const batch = (sequence: number, records: FlowRecordData[]) => Buffer.from(encodeFlowBatch({ agentId: 'agent-node-1', bootId: 'boot-a', sequence, records, sentTimeUnixNano: msToNanos(now), nodeName: 'node-1' }));
     await producer.send({ topic: topics.raw, acks: -1, messages: [
       { key: 'node-1', value: batch(1, [
-        tcp('10.244.1.10', '10.96.0.20', 80, { replySrc: '10.244.1.20', replySport: 8080 }), // frontend → catalog Service → catalog pod
-        tcp('10.244.1.30', '10.244.1.40', 8443, { bytes: 1234 }), // checkout → payments
+        tcpRecord('10.244.1.10', '10.96.0.20', 80, { replySrc: '10.244.1.20', replySport: 8080 }), // frontend → catalog Service → catalog pod
+        tcpRecord('10.244.1.30', '10.244.1.40', 8443, { bytes: 1234 }), // checkout → payments
       ]) },
       { key: 'node-1', value: Buffer.from('this is not a protobuf FlowBatch') },
-      { key: 'node-1', value: batch(2, [tcp('10.244.1.20', '10.244.1.40', 8443, { denied: true })]) }, // catalog → payments: denied
+      { key: 'node-1', value: batch(2, [tcpRecord('10.244.1.20', '10.244.1.40', 8443, { denied: true })]) }, // catalog → payments: denied
     ] });
     await producer.disconnect();
     enricher = new Enricher({ brokers, elasticsearchUrl: esUrl, rawTopic: topics.raw, deadLetterTopic: topics.dlq, inventoryTopic: topics.inventory, groupId: `${run}-group`, indexPrefix: prefix, retentionDays: 0, metricsPort: 0 });
