@@ -130,11 +130,34 @@ function cachedAggregatedName(ref: EndpointRef, inventory: EnrichmentInventory):
   return name;
 }
 
-/** The key fragment of one end at a level: the fields `endAt` keeps, without building it. */
-function endKey(ref: EndpointRef, ip: string, port: number, level: AggregationLevel, isSource: boolean, inventory: EnrichmentInventory): string {
-  const hideIdentity = level >= 2;
-  const hidePort = isSource ? level >= 1 : level >= 3;
-  return `${ref.kind}\u0001${ref.namespace ?? ''}\u0001${cachedAggregatedName(ref, inventory)}\u0001${hideIdentity ? '' : ref.name ?? ''}\u0001${hideIdentity ? '' : ip}\u0001${hidePort || port === 0 ? '' : port}`;
+/**
+ * The part of an aggregation key that a verdict fixes at a given level (endpoint identities,
+ * aggregated names, traces), as a small number: records of one flow share their verdict object,
+ * so the key of a record is this number plus the few fields that vary per record.
+ */
+const verdictKeyIds = new WeakMap<EnrichedRecord['verdict'], Map<AggregationLevel, number>>();
+const verdictKeyNumbers = new Map<string, number>();
+function verdictKeyId(v: EnrichedRecord['verdict'], level: AggregationLevel, facts: VerdictFacts, inventory: EnrichmentInventory): number {
+  let perLevel = verdictKeyIds.get(v);
+  if (!perLevel) {
+    perLevel = new Map();
+    verdictKeyIds.set(v, perLevel);
+  }
+  let id = perLevel.get(level);
+  if (id === undefined) {
+    const hideIdentity = level >= 2;
+    const end = (ref: EndpointRef): string => `${ref.kind}\u0001${ref.namespace ?? ''}\u0001${cachedAggregatedName(ref, inventory)}\u0001${hideIdentity ? '' : ref.name ?? ''}`;
+    const text = `${v.verdict}\u0002${level}\u0002${end(v.source)}\u0002${end(v.destination)}\u0002${facts.tracesKey}`;
+    id = verdictKeyNumbers.get(text);
+    if (id === undefined) {
+      // Bounded: distinct (endpoints × traces) combinations, not flows; reset if it ever grows huge.
+      if (verdictKeyNumbers.size > 1_000_000) verdictKeyNumbers.clear();
+      id = verdictKeyNumbers.size + 1;
+      verdictKeyNumbers.set(text, id);
+    }
+    perLevel.set(level, id);
+  }
+  return id;
 }
 
 /** `agent/boot/sequence`: the identity of the agent batch a record came in. */
@@ -153,11 +176,13 @@ export class FlowWindowAggregator {
     const facts = factsOf(v);
     const level = facts.hasDeny ? this.config.deniedLevel : this.config.allowedLevel;
     const windowStartMs = e.endMs - (e.endMs % this.config.windowMs);
-    // The map key is built from strings only; the document id (a hash over the key's parts) is
-    // computed once per new document, not per record.
-    const slot = `${windowStartMs}\u0002${e.record.nodeName}\u0001${e.reporter}\u0001${v.verdict}\u0001${e.record.protocol}\u0001${level}\u0002`
-      + `${endKey(v.source, e.srcIp, e.srcPort, level, true, this.inventory)}\u0002${endKey(v.destination, e.dstIp, e.dstPort, level, false, this.inventory)}\u0002`
-      + `${e.service ? `${e.service.namespace}\u0001${e.service.name}\u0001${e.service.port}` : ''}\u0002${facts.tracesKey}`;
+    // The map key is short (the verdict's share of it is a number); the document id, a hash over
+    // the key's parts, is computed once per new document, not per record.
+    const hideIps = level >= 2;
+    const srcPort = level >= 1 || e.srcPort === 0 ? '' : e.srcPort;
+    const dstPort = level >= 3 || e.dstPort === 0 ? '' : e.dstPort;
+    const service = e.service ? `${e.service.namespace}/${e.service.name}:${e.service.port}` : '';
+    const slot = `${windowStartMs}|${verdictKeyId(v, level, facts, this.inventory)}|${e.record.nodeName}|${e.reporter}|${e.record.protocol}|${hideIps ? '' : e.srcIp}|${srcPort}|${hideIps ? '' : e.dstIp}|${dstPort}|${service}`;
     let agg = this.aggregates.get(slot);
     if (!agg) {
       const source = endAt(v.source, e.srcIp, e.srcPort, level, true, this.inventory);
