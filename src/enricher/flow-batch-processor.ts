@@ -12,7 +12,7 @@ import type { FlowBulkItem, FlowBulkWriteResult } from './elasticsearch/flow-bul
 import { dailyFlowIndexName } from './elasticsearch/flow-index-names.ts';
 import { decodeFlowBatch } from '../proto/flow-batch-codec.ts';
 import type { EnrichmentInventory } from './transform/enrichment-inventory.ts';
-import { FlowWindowAggregator, type AggregationConfig } from './transform/flow-aggregation.ts';
+import { batchKey, FlowWindowAggregator, type AggregationConfig } from './transform/flow-aggregation.ts';
 import { buildFlowDocument, mergeFlowDocumentInto } from './transform/flow-document-builder.ts';
 import { enrichRecord } from './transform/record-enrichment.ts';
 import type { SequenceObservation, SequenceTracker } from './sequence-tracker.ts';
@@ -65,9 +65,11 @@ export class FlowBatchProcessor {
     const { topic } = this.options;
     const deadLetters: Message[] = [];
     const sequence = { first: 0, next: 0, gap: 0, duplicate: 0, restart: 0, missingBatches: 0 };
-    // Per document id: the documents each agent batch contributes, in consumption order.
-    const contributions = new Map<string, { index: string; docs: FlowDocument[] }>();
+    // One aggregator for everything fetched: each document is built once per fetch. Its counters
+    // are kept per agent batch, so batches a stored document already holds are left out.
+    const aggregator = new FlowWindowAggregator(this.options.aggregation, this.inventory);
     const now = this.options.now ?? Date.now;
+    const inThisFetch = new Set<string>();
     let records = 0;
 
     for (const message of messages) {
@@ -86,8 +88,11 @@ export class FlowBatchProcessor {
       const seen = this.sequences.observe(batch.agentId, batch.bootId, batch.sequence);
       sequence[seen.kind]++;
       if (seen.kind === 'gap') sequence.missingBatches += seen.missing;
+      // The same agent batch twice in one fetch (a producer retry): its records count once.
+      const identity = batchKey(batch);
+      if (inThisFetch.has(identity)) continue;
+      inThisFetch.add(identity);
 
-      const aggregator = new FlowWindowAggregator(this.options.aggregation, this.inventory);
       const failures: string[] = [];
       for (const [i, record] of batch.records.entries()) {
         try {
@@ -101,33 +106,29 @@ export class FlowBatchProcessor {
         // The rest of the batch is used; the message goes to the dead-letter topic once, naming every bad record.
         deadLetters.push(buildDeadLetter({ ...origin, stage: 'enrich', reason: `${failures.length} of ${batch.records.length} records could not be enriched: ${failures.slice(0, 5).join('; ')}${failures.length > 5 ? '; …' : ''}` }));
       }
-      const ingestedAt = now();
-      for (const agg of aggregator.drain()) {
-        const doc = buildFlowDocument(agg, ingestedAt);
-        const entry = contributions.get(agg.id) ?? { index: dailyFlowIndexName(agg.windowStartMs, this.options.indexPrefix), docs: [] };
-        entry.docs.push(doc);
-        contributions.set(agg.id, entry);
-      }
     }
 
-    const stored = contributions.size > 0 ? await this.io.fetchStored([...contributions].map(([id, c]) => ({ id, index: c.index }))) : new Map<string, FlowDocument>();
+    const aggregates = aggregator.drain();
+    const indexOf = (windowStartMs: number): string => dailyFlowIndexName(windowStartMs, this.options.indexPrefix);
+    const stored = aggregates.length > 0 ? await this.io.fetchStored(aggregates.map((a) => ({ id: a.id, index: indexOf(a.windowStartMs) }))) : new Map<string, FlowDocument>();
+    const ingestedAt = now();
     const items: FlowBulkItem[] = [];
     let skipped = 0;
-    for (const [id, { index, docs }] of contributions) {
-      // Both the stored document (fresh from Elasticsearch) and the contributions are this
-      // call's own objects, so they are merged in place.
-      let current = stored.get(id) ?? null;
-      let changed = false;
-      for (const doc of docs) {
-        if (current === null) {
-          current = doc;
-          changed = true;
-        } else if (mergeFlowDocumentInto(current, doc)) {
-          changed = true;
-        }
+    for (const agg of aggregates) {
+      const index = indexOf(agg.windowStartMs);
+      const current = stored.get(agg.id);
+      if (!current) {
+        items.push({ id: agg.id, index, document: buildFlowDocument(agg, ingestedAt) });
+        continue;
       }
-      if (changed && current) items.push({ id, index, document: current });
-      else skipped++;
+      const already = new Set(current.segflow.aggregation?.batches ?? []);
+      if ([...agg.perBatch.keys()].every((b) => already.has(b))) {
+        skipped++; // a replay: every batch is already counted in the stored document
+        continue;
+      }
+      // The stored document (fresh from Elasticsearch, ours to change) takes the new batches only.
+      mergeFlowDocumentInto(current, buildFlowDocument(agg, ingestedAt, already));
+      items.push({ id: agg.id, index, document: current });
     }
 
     // One bulk request per fetched batch, split only when it would be too large for one request.

@@ -37,6 +37,37 @@ export interface AggregatedEnd {
   readonly node: string | null;
 }
 
+/** What one agent batch adds to a document. */
+export interface BatchCounters {
+  originalBytes: number;
+  originalPackets: number;
+  replyBytes: number;
+  replyPackets: number;
+  records: number;
+  started: number;
+  completed: number;
+  maxSequence: number;
+}
+
+/** The counters of the batches of `agg` not in `exclude`, summed, with those batches' keys. */
+export function sumBatches(agg: FlowAggregate, exclude?: ReadonlySet<string>): BatchCounters & { batches: string[] } {
+  const sum: BatchCounters & { batches: string[] } = { originalBytes: 0, originalPackets: 0, replyBytes: 0, replyPackets: 0, records: 0, started: 0, completed: 0, maxSequence: 0, batches: [] };
+  for (const [key, c] of agg.perBatch) {
+    if (exclude?.has(key)) continue;
+    sum.batches.push(key);
+    sum.originalBytes += c.originalBytes;
+    sum.originalPackets += c.originalPackets;
+    sum.replyBytes += c.replyBytes;
+    sum.replyPackets += c.replyPackets;
+    sum.records += c.records;
+    sum.started += c.started;
+    sum.completed += c.completed;
+    sum.maxSequence = Math.max(sum.maxSequence, c.maxSequence);
+  }
+  sum.batches.sort();
+  return sum;
+}
+
 /** One document being built: the key's values plus what accumulates. */
 export interface FlowAggregate {
   readonly id: string;
@@ -46,25 +77,23 @@ export interface FlowAggregate {
   readonly first: EnrichedRecord;
   readonly source: AggregatedEnd;
   readonly destination: AggregatedEnd;
-  originalBytes: number;
-  originalPackets: number;
-  replyBytes: number;
-  replyPackets: number;
-  records: number;
-  started: number;
-  completed: number;
+  /**
+   * The additive counters per agent batch (`agent/boot/sequence`): a stored document already
+   * holding some of these batches (a replay) takes only the others.
+   */
+  readonly perBatch: Map<string, BatchCounters>;
   readonly tuples: Set<string>;
-  readonly batches: Set<string>;
   sourceLabels: Record<string, string>;
   destinationLabels: Record<string, string>;
   readonly ctFlags: Set<string>;
   lastCtState: string;
-  maxSequence: number;
   revision: number;
   /** What the records showed, combined (see combineOutcomes). */
   outcome: ObservedOutcome;
   /** The last record added (to skip work that repeats for records of the same flow and batch). */
   lastRecord: EnrichedRecord;
+  /** Counters of the last record's batch. */
+  lastBatch: BatchCounters;
 }
 
 function hasDeny(v: EnrichedRecord['verdict']): boolean {
@@ -194,13 +223,13 @@ export class FlowWindowAggregator {
         e.service?.namespace ?? null, e.service?.name ?? null, e.service?.port ?? null,
         ...facts.traces,
       ];
+      const batch: BatchCounters = { originalBytes: 0, originalPackets: 0, replyBytes: 0, replyPackets: 0, records: 0, started: 0, completed: 0, maxSequence: e.sequence };
       agg = {
         id: flowDocumentId(key, windowStartMs), level, windowStartMs, windowEndMs: windowStartMs + this.config.windowMs, first: e, source, destination,
-        originalBytes: 0, originalPackets: 0, replyBytes: 0, replyPackets: 0, records: 0, started: 0, completed: 0,
-        tuples: new Set(), batches: new Set([batchKey(e)]),
+        perBatch: new Map([[batchKey(e), batch]]), tuples: new Set(),
         sourceLabels: { ...v.source.labels }, destinationLabels: { ...v.destination.labels },
-        ctFlags: new Set(), lastCtState: e.record.tcpState, maxSequence: e.sequence, revision: v.revision,
-        outcome: e.outcome, lastRecord: e,
+        ctFlags: new Set(), lastCtState: e.record.tcpState, revision: v.revision,
+        outcome: e.outcome, lastRecord: e, lastBatch: batch,
       };
       this.aggregates.set(slot, agg);
     } else {
@@ -208,22 +237,30 @@ export class FlowWindowAggregator {
       // Records of one flow share endpoint references: intersect labels only when they differ.
       if (v.source.labels !== last.verdict.source.labels) agg.sourceLabels = intersect(agg.sourceLabels, v.source.labels);
       if (v.destination.labels !== last.verdict.destination.labels) agg.destinationLabels = intersect(agg.destinationLabels, v.destination.labels);
-      if (e.sequence !== last.sequence || e.agentId !== last.agentId || e.bootId !== last.bootId) agg.batches.add(batchKey(e));
+      if (e.sequence !== last.sequence || e.agentId !== last.agentId || e.bootId !== last.bootId) {
+        const key = batchKey(e);
+        let batch = agg.perBatch.get(key);
+        if (!batch) {
+          batch = { originalBytes: 0, originalPackets: 0, replyBytes: 0, replyPackets: 0, records: 0, started: 0, completed: 0, maxSequence: e.sequence };
+          agg.perBatch.set(key, batch);
+        }
+        agg.lastBatch = batch;
+      }
       agg.lastRecord = e;
     }
     const r = e.record;
-    agg.originalBytes += r.originalBytes;
-    agg.originalPackets += r.originalPackets;
-    agg.replyBytes += r.replyBytes;
-    agg.replyPackets += r.replyPackets;
-    agg.records++;
-    if (r.eventKind === 'new') agg.started++;
-    if (r.eventKind === 'destroy') agg.completed++;
+    const batch = agg.lastBatch;
+    batch.originalBytes += r.originalBytes;
+    batch.originalPackets += r.originalPackets;
+    batch.replyBytes += r.replyBytes;
+    batch.replyPackets += r.replyPackets;
+    batch.records++;
+    if (r.eventKind === 'new') batch.started++;
+    if (r.eventKind === 'destroy') batch.completed++;
     agg.tuples.add(`${e.srcIp}|${e.srcPort}|${e.dstIp}|${e.dstPort}|${r.protocol}`);
     if (r.assured) agg.ctFlags.add('assured');
     if (r.unreplied) agg.ctFlags.add('unreplied');
     if (r.tcpState !== 'NONE') agg.lastCtState = r.tcpState;
-    agg.maxSequence = Math.max(agg.maxSequence, e.sequence);
     agg.revision = Math.max(agg.revision, e.verdict.revision);
     agg.outcome = combineOutcomes(agg.outcome, e.outcome);
   }

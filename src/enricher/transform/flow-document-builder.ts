@@ -6,7 +6,7 @@
 import type { PolicyHit } from '../../inventory/policy/trace.ts';
 import type { SideResult } from '../../inventory/policy/verdict-engine.ts';
 import type { FlowDocument, PolicyHitDocument } from '../documents/flow-fields.ts';
-import { transportName, type AggregatedEnd, type FlowAggregate } from './flow-aggregation.ts';
+import { sumBatches, transportName, type AggregatedEnd, type FlowAggregate } from './flow-aggregation.ts';
 import { combineOutcomes, isMismatch, type ObservedOutcome } from './observed-outcome.ts';
 
 const ECS_VERSION = '8.17.0';
@@ -43,9 +43,13 @@ const POLICY_CATEGORY: Record<string, string> = {
   sgnp: 'StagedGlobalNetworkPolicy', snp: 'StagedNetworkPolicy', sknp: 'StagedKubernetesNetworkPolicy', pro: 'Profile',
 };
 
-/** Builds the document for an aggregate; `ingestedAt` is the enricher's clock. */
-export function buildFlowDocument(agg: FlowAggregate, ingestedAt: number): FlowDocument {
+/**
+ * Builds the document for an aggregate; `ingestedAt` is the enricher's clock. Batches in
+ * `excludeBatches` (already in the stored document) are left out of the counters.
+ */
+export function buildFlowDocument(agg: FlowAggregate, ingestedAt: number, excludeBatches?: ReadonlySet<string>): FlowDocument {
   const e = agg.first;
+  const c = sumBatches(agg, excludeBatches);
   const v = e.verdict;
   const denied = v.verdict === 'deny';
   // rule.* names one policy: for a deny, the denying side's; for an allow, the side whose own
@@ -57,8 +61,8 @@ export function buildFlowDocument(agg: FlowAggregate, ingestedAt: number): FlowD
   const decidingHit = deciding.decidingHit;
   const direction = deciding === v.ingress ? 'ingress' : 'egress';
   const eventType: string[] = ['connection', denied ? 'denied' : 'allowed'];
-  if (agg.started > 0) eventType.push('start');
-  if (agg.completed > 0) eventType.push('end');
+  if (c.started > 0) eventType.push('start');
+  if (c.completed > 0) eventType.push('end');
   const relatedIps = [...new Set([agg.source.ip, agg.destination.ip, e.service?.ip ?? null, agg.level < 2 ? e.srcNatIp : null].filter((x): x is string => x !== null))];
   const relatedHosts = [...new Set([agg.source.name ?? agg.source.aggregatedName, agg.destination.name ?? agg.destination.aggregatedName])];
   const tags = [agg.level > 0 ? 'aggregated' : null, e.record.source === 'synthetic' ? 'synthetic' : null].filter((x): x is string => x !== null);
@@ -74,24 +78,24 @@ export function buildFlowDocument(agg: FlowAggregate, ingestedAt: number): FlowD
       start: new Date(agg.windowStartMs).toISOString(), end: new Date(agg.windowEndMs).toISOString(),
       duration: (agg.windowEndMs - agg.windowStartMs) * 1_000_000,
       dataset: 'segflow.flow', module: 'segflow', id: agg.id,
-      ingested: new Date(ingestedAt).toISOString(), sequence: agg.maxSequence,
+      ingested: new Date(ingestedAt).toISOString(), sequence: c.maxSequence,
     },
     agent: { id: e.agentId, ephemeral_id: e.bootId },
     source: {
       ...(agg.source.ip ? { ip: agg.source.ip, address: agg.source.ip } : {}),
       ...(agg.source.port !== null ? { port: agg.source.port } : {}),
-      bytes: agg.originalBytes, packets: agg.originalPackets,
+      bytes: c.originalBytes, packets: c.originalPackets,
       ...(agg.level < 2 && e.srcNatIp ? { nat: { ip: e.srcNatIp, ...(e.srcNatPort ? { port: e.srcNatPort } : {}) } } : {}),
     },
     destination: {
       ...(agg.destination.ip ? { ip: agg.destination.ip, address: agg.destination.ip } : {}),
       ...(agg.destination.port !== null ? { port: agg.destination.port } : {}),
-      bytes: agg.replyBytes, packets: agg.replyPackets,
+      bytes: c.replyBytes, packets: c.replyPackets,
     },
     network: {
       transport: transportName(e.record.protocol), type: e.record.ipVersion === 6 ? 'ipv6' : 'ipv4',
       iana_number: String(e.record.protocol), direction: e.reporter === 'dst' ? 'ingress' : 'egress',
-      bytes: agg.originalBytes + agg.replyBytes, packets: agg.originalPackets + agg.replyPackets,
+      bytes: c.originalBytes + c.replyBytes, packets: c.originalPackets + c.replyPackets,
     },
     ...(relatedIps.length ? { related: { ip: relatedIps, hosts: relatedHosts } } : { related: { hosts: relatedHosts } }),
     host: { name: e.record.nodeName },
@@ -128,8 +132,8 @@ export function buildFlowDocument(agg: FlowAggregate, ingestedAt: number): FlowD
         outcome: agg.outcome, dataplane_verdict: e.record.dataplaneVerdict, mismatch: isMismatch(v.verdict, agg.outcome),
         ...(e.record.ruleHint ? { rule_hint: e.record.ruleHint } : {}),
       },
-      flows: { count: agg.tuples.size, started: agg.started, completed: agg.completed },
-      aggregation: { level: agg.level, interval_s: Math.round((agg.windowEndMs - agg.windowStartMs) / 1000), records: agg.records, batches: [...agg.batches].sort() },
+      flows: { count: agg.tuples.size, started: c.started, completed: c.completed },
+      aggregation: { level: agg.level, interval_s: Math.round((agg.windowEndMs - agg.windowStartMs) / 1000), records: c.records, batches: c.batches },
       inventory: { revision: String(agg.revision) },
       ct: {
         ...(agg.lastCtState !== 'NONE' ? { state: agg.lastCtState } : {}),

@@ -133,6 +133,19 @@ describe('FlowBatchProcessor', () => {
     assert.equal(writes.length, 2, 'the replay sent no bulk request');
   });
 
+  it('takes only the new batches when a fetch mixes replayed and new ones, and counts a batch delivered twice in one fetch once', async () => {
+    const { processor, store } = await setup();
+    const r = (bytes: number) => record({ src: '10.244.1.10', dst: '10.244.1.30', dport: 8080, originalBytes: bytes });
+    await processor.process([message({ sequence: 1, records: [r(100)] }, 0)]);
+    // After a crash before the commit: batch 1 again, then batch 2 twice (a producer retry).
+    const result = await processor.process([message({ sequence: 1, records: [r(100)] }, 0), message({ sequence: 2, records: [r(20)] }, 1), message({ sequence: 2, records: [r(20)] }, 2)]);
+    assert.equal(result.documentsWritten, 1);
+    const doc = [...store.values()][0]!;
+    assert.equal(doc.source?.bytes, 120, 'batch 1 once, batch 2 once');
+    assert.equal(doc.segflow.aggregation?.records, 2);
+    assert.deepEqual(doc.segflow.aggregation?.batches, ['agent-1/boot-1/1', 'agent-1/boot-1/2']);
+  });
+
   it('dead-letters a malformed message with the reason and goes on with the rest', async () => {
     const { processor, store } = await setup();
     const bad: RawMessage = { partition: 0, offset: '5', key: null, value: Buffer.from([0x0a, 0xff, 0xff, 0x01]) };
