@@ -69,7 +69,7 @@ export const POLICY_HIT_FIELDS = [
 /** The table. Order is documentation order (ECS first, then the extension). */
 export const FLOW_FIELDS = [
   // ---- ECS: base and event -------------------------------------------------------------
-  { name: '@timestamp', type: 'date', group: 'ecs', required: true, filterable: true, aggregatable: true, api: 'time', description: 'End of the aggregation window the document covers.' },
+  { name: '@timestamp', type: 'date', group: 'ecs', required: true, filterable: true, aggregatable: true, api: 'time', description: 'Time of the latest record in the document (within its aggregation window; never later than the window end).' },
   { name: 'ecs.version', type: 'keyword', group: 'ecs', required: true, description: 'ECS version the document follows.' },
   { name: 'tags', type: 'keyword', group: 'ecs', array: true, filterable: true, description: 'Pipeline markers (aggregated, sampled, partial, synthetic).' },
   { name: 'event.kind', type: 'keyword', group: 'ecs', required: true, values: ['event'], description: 'Always `event` for flow documents.' },

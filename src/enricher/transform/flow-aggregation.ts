@@ -94,6 +94,8 @@ export interface FlowAggregate {
   lastRecord: EnrichedRecord;
   /** Counters of the last record's batch. */
   lastBatch: BatchCounters;
+  /** Latest end time of the records (epoch ms): the document's @timestamp. */
+  lastEndMs: number;
 }
 
 function hasDeny(v: EnrichedRecord['verdict']): boolean {
@@ -229,7 +231,7 @@ export class FlowWindowAggregator {
         perBatch: new Map([[batchKey(e), batch]]), tuples: new Set(),
         sourceLabels: { ...v.source.labels }, destinationLabels: { ...v.destination.labels },
         ctFlags: new Set(), lastCtState: e.record.tcpState, revision: v.revision,
-        outcome: e.outcome, lastRecord: e, lastBatch: batch,
+        outcome: e.outcome, lastRecord: e, lastBatch: batch, lastEndMs: e.endMs,
       };
       this.aggregates.set(slot, agg);
     } else {
@@ -263,6 +265,7 @@ export class FlowWindowAggregator {
     if (r.tcpState !== 'NONE') agg.lastCtState = r.tcpState;
     agg.revision = Math.max(agg.revision, e.verdict.revision);
     agg.outcome = combineOutcomes(agg.outcome, e.outcome);
+    if (e.endMs > agg.lastEndMs) agg.lastEndMs = e.endMs;
   }
 
   get size(): number {

@@ -68,7 +68,9 @@ export function buildFlowDocument(agg: FlowAggregate, ingestedAt: number, exclud
   const tags = [agg.level > 0 ? 'aggregated' : null, e.record.source === 'synthetic' ? 'synthetic' : null].filter((x): x is string => x !== null);
 
   const doc: Record<string, unknown> = {
-    '@timestamp': new Date(agg.windowEndMs).toISOString(),
+    // The latest record's end, not the window's end: that may lie up to a window in the future,
+    // and a search for "the last 15 minutes" must find what happened a second ago.
+    '@timestamp': new Date(Math.min(agg.lastEndMs, agg.windowEndMs)).toISOString(),
     ecs: { version: ECS_VERSION },
     ...(tags.length ? { tags } : {}),
     event: {
@@ -187,6 +189,7 @@ export function mergeFlowDocumentInto(target: FlowDocument, incoming: FlowDocume
   const outcome = combineOutcomes((tf.observed?.outcome ?? 'unknown') as ObservedOutcome, (inf.observed?.outcome ?? 'unknown') as ObservedOutcome);
   tf.observed = { ...tf.observed, ...inf.observed, outcome, mismatch: isMismatch(tf.verdict, outcome) };
   target.event.outcome = outcome === 'established' ? 'success' : outcome === 'unknown' ? 'unknown' : 'failure';
+  if (incoming['@timestamp'] > target['@timestamp']) target['@timestamp'] = incoming['@timestamp'];
   target.event.sequence = Math.max(target.event.sequence ?? 0, incoming.event.sequence ?? 0);
   target.event.ingested = incoming.event.ingested;
   for (const type of incoming.event.type) if (!target.event.type.includes(type)) target.event.type.push(type);
