@@ -243,8 +243,12 @@ describe('pipeline end to end on real conntrack, Kafka and Elasticsearch', { tim
     assert.equal(found.reduce((s, d) => s + (d.segflow.flows?.completed ?? 0), 0), settled.completed);
     const ids = found.map((d) => d.event.id);
     assert.equal(new Set(ids).size, ids.length);
-    const batches = found.flatMap((d) => d.segflow.aggregation?.batches ?? []);
-    assert.equal(new Set(batches).size, batches.length, 'no agent batch counted in two documents of one key... or twice in one');
+    // One agent batch may feed two windows (a connection's NEW in one, its DESTROY in the next),
+    // but never twice into the same document.
+    for (const d of found) {
+      const batches = d.segflow.aggregation?.batches ?? [];
+      assert.equal(new Set(batches).size, batches.length, `document ${d.event.id} lists each agent batch once`);
+    }
   });
 
   it('dead-letters a malformed message and keeps going; enriches denied flows from synthetic records (denied connections never reach conntrack)', async () => {
