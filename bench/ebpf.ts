@@ -19,53 +19,46 @@
  * the agent's (decoding and aggregating every drop in Node). The machine is small and shared: figures are
  * from one run, ratios are the meaningful part. Writes bench/results/ebpf.json.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { pino } from 'pino';
 import { ensureEbpfLoader } from '../src/collector/sources/ebpf/ebpf-loader-build.ts';
 import { EbpfFlowSource } from '../src/collector/sources/ebpf/ebpf-source.ts';
 import type { FlowRecordData } from '../src/proto/flow-batch-codec.ts';
+// Test infrastructure, shared so the benchmark measures the same topology the tests check.
+import { NetnsTopology } from '../test/harness/netns-topology.ts';
 
-const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
 const DURATION_MS = Number(process.env.EBPF_BENCH_DURATION_MS ?? 4000);
 // Fixed names: a run that crashed leaves them behind, and the next run removes them first.
 const PREFIX = 'ebpfbench';
 const ROUNDS = Number(process.env.EBPF_BENCH_ROUNDS ?? 3);
-const NODE = `${PREFIX}-node`;
-const A = { ns: `${PREFIX}-a`, hostIf: `${PREFIX}a`, ip: '10.234.1.2', gw: '10.234.1.1' };
-const B = { ns: `${PREFIX}-b`, hostIf: `${PREFIX}b`, ip: '10.234.2.2', gw: '10.234.2.1' };
+interface Pod { ns: string; hostIf: string; ip: string }
+const A: Pod = { ns: '', hostIf: '', ip: '10.234.1.2' };
+const B: Pod = { ns: '', hostIf: '', ip: '10.234.2.2' };
+let topology: NetnsTopology | undefined;
 const CLK_TCK = 100; // Linux USER_HZ on every architecture Node runs on
 
-const sh = async (...args: string[]): Promise<string> => (await run(args[0]!, args.slice(1), { timeout: 60_000 })).stdout;
-const inNode = (...args: string[]) => sh('ip', 'netns', 'exec', NODE, ...args);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function destroy(): Promise<void> {
-  for (const ns of [A.ns, B.ns, NODE]) await sh('ip', 'netns', 'del', ns).catch(() => undefined);
+  await topology?.destroy();
 }
 
-async function create(): Promise<void> {
-  await destroy();
-  await sh('ip', 'netns', 'add', NODE);
-  await inNode('ip', 'link', 'set', 'lo', 'up');
-  await inNode('sysctl', '-qw', 'net.ipv4.ip_forward=1');
-  for (const pod of [A, B]) {
-    await sh('ip', 'netns', 'add', pod.ns);
-    await sh('ip', 'link', 'add', pod.hostIf, 'netns', NODE, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', pod.ns);
-    await inNode('ip', 'link', 'set', pod.hostIf, 'up');
-    await inNode('ip', 'addr', 'add', `${pod.gw}/24`, 'dev', pod.hostIf);
-    await sh('ip', '-n', pod.ns, 'link', 'set', 'lo', 'up');
-    await sh('ip', '-n', pod.ns, 'addr', 'add', `${pod.ip}/24`, 'dev', 'eth0');
-    await sh('ip', '-n', pod.ns, 'link', 'set', 'eth0', 'up');
-    await sh('ip', '-n', pod.ns, 'route', 'add', 'default', 'via', pod.gw);
+/** The same Calico-style node and pods the end-to-end tests use; UDP 9091 from A to B is dropped. */
+async function create(): Promise<NetnsTopology> {
+  const t = await NetnsTopology.create(PREFIX);
+  topology = t;
+  for (const [name, pod] of [['a', A], ['b', B]] as const) {
+    await t.addPod({ name, ip: pod.ip });
+    pod.ns = t.namespaceOf(name);
+    pod.hostIf = t.hostInterfaceOf(name);
   }
-  await inNode('iptables', '-A', 'FORWARD', '-m', 'conntrack', '--ctstate', 'ESTABLISHED,RELATED', '-j', 'ACCEPT');
-  await inNode('iptables', '-A', 'FORWARD', '-p', 'udp', '--dport', '9091', '-j', 'DROP');
+  await t.denyForward(A.ip, B.ip, 'udp', 9091);
+  return t;
 }
 
 /** Runs a Node.js script in a namespace; resolves with the last line it printed (a JSON result). */
@@ -164,7 +157,7 @@ async function measure(workload: () => Promise<number>, source: EbpfFlowSource |
 
 /** Runs a workload with the loader attached but its output going to /dev/null. */
 async function measureLoaderOnly(loaderPath: string, workload: () => Promise<number>): Promise<Phase> {
-  const loader = spawn('ip', ['netns', 'exec', NODE, loaderPath, '--iface', A.hostIf, '--iface', B.hostIf, '--interval-ms', '1000'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const loader = spawn('ip', ['netns', 'exec', topology!.nodeNs, loaderPath, '--iface', A.hostIf, '--iface', B.hostIf, '--interval-ms', '1000'], { stdio: ['ignore', 'ignore', 'inherit'] });
   await sleep(1500); // loaded and attached
   const cpu0 = procCpuSeconds(loader.pid!);
   const t0 = process.hrtime.bigint();
@@ -219,7 +212,7 @@ export async function runEbpfBench(): Promise<object> {
         nodeName: 'bench',
         interfaces: [A.hostIf, B.hostIf],
         reportIntervalMs: 1000,
-        commandPrefix: ['ip', 'netns', 'exec', NODE],
+        commandPrefix: ['ip', 'netns', 'exec', topology!.nodeNs],
         loaderPath,
         logger: pino({ level: 'warn' }, pino.destination(2)),
       });

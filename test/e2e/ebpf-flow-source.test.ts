@@ -10,13 +10,12 @@
  * - without the privileges, the source says so once and start() still resolves.
  *
  * Needs root (network namespaces, eBPF). Uses only addresses inside namespaces it creates
- * (10.233.1.0/24, 10.233.2.0/24) and removes them.
+ * (10.233.1.2, 10.233.2.2, wired by test/harness/netns-topology.ts) and removes them.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { Writable } from 'node:stream';
-import { promisify } from 'node:util';
 import { pino } from 'pino';
 import { CollectorMetrics } from '../../src/collector/collector-metrics.ts';
 import { isConntrackNoiseLine, parseConntrackLine, type ConntrackEntry } from '../../src/collector/sources/conntrack/conntrack-event-parser.ts';
@@ -26,52 +25,28 @@ import { EbpfFlowSource, type EbpfSourceOptions } from '../../src/collector/sour
 import { MergedFlowSource } from '../../src/collector/sources/ebpf/merged-flow-source.ts';
 import type { FlowRecordData } from '../../src/proto/flow-batch-codec.ts';
 import { bytesToIp } from '../../src/proto/ip-address-bytes.ts';
+import { NetnsTopology } from '../harness/netns-topology.ts';
 
-const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-// A prefix of our own (other suites clean up namespaces by theirs); fixed, so a crashed run's
-// leftovers are removed by the next run's createTopology().
+// The node and its two pods come from the shared topology (Calico-style wiring); a prefix of
+// our own, fixed so a crashed run's leftovers are removed by the next run's create().
 const PREFIX = 'ebpfe2e';
-const NODE = `${PREFIX}-node`;
-const POD_A = { ns: `${PREFIX}-a`, hostIf: `${PREFIX}a`, ip: '10.233.1.2', gw: '10.233.1.1' };
-const POD_B = { ns: `${PREFIX}-b`, hostIf: `${PREFIX}b`, ip: '10.233.2.2', gw: '10.233.2.1' };
-
-async function sh(...args: string[]): Promise<string> {
-  try {
-    return (await run(args[0]!, args.slice(1), { timeout: 60_000 })).stdout;
-  } catch (err) {
-    const e = err as { stderr?: string; message: string };
-    throw new Error(`${args.join(' ')}: ${e.stderr?.trim() || e.message}`, { cause: err });
-  }
-}
-const inNode = (...args: string[]) => sh('ip', 'netns', 'exec', NODE, ...args);
-
-async function destroyTopology(): Promise<void> {
-  for (const ns of [POD_A.ns, POD_B.ns, NODE]) await sh('ip', 'netns', 'del', ns).catch(() => undefined);
-}
+let topology: NetnsTopology;
+interface Pod { readonly ns: string; readonly hostIf: string; readonly ip: string }
+let POD_A: Pod;
+let POD_B: Pod;
+const inNode = (...args: string[]): Promise<string> => topology.inNode(args);
 
 async function createTopology(): Promise<void> {
-  await destroyTopology();
-  await sh('ip', 'netns', 'add', NODE);
-  await inNode('ip', 'link', 'set', 'lo', 'up');
-  await inNode('sysctl', '-qw', 'net.ipv4.ip_forward=1');
-  for (const pod of [POD_A, POD_B]) {
-    await sh('ip', 'netns', 'add', pod.ns);
-    await sh('ip', 'link', 'add', pod.hostIf, 'netns', NODE, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', pod.ns);
-    await inNode('ip', 'link', 'set', pod.hostIf, 'up');
-    await inNode('ip', 'addr', 'add', `${pod.gw}/24`, 'dev', pod.hostIf);
-    await sh('ip', '-n', pod.ns, 'link', 'set', 'lo', 'up');
-    await sh('ip', '-n', pod.ns, 'addr', 'add', `${pod.ip}/24`, 'dev', 'eth0');
-    await sh('ip', '-n', pod.ns, 'link', 'set', 'eth0', 'up');
-    await sh('ip', '-n', pod.ns, 'route', 'add', 'default', 'via', pod.gw);
-  }
-  // conntrack exists in a namespace once a rule uses it; accounting is per namespace and off by default.
-  await inNode('iptables', '-A', 'FORWARD', '-m', 'conntrack', '--ctstate', 'ESTABLISHED,RELATED', '-j', 'ACCEPT');
-  await inNode('sysctl', '-qw', 'net.netfilter.nf_conntrack_acct=1');
+  topology = await NetnsTopology.create(PREFIX);
+  await topology.addPod({ name: 'a', ip: '10.233.1.2' });
+  await topology.addPod({ name: 'b', ip: '10.233.2.2' });
+  POD_A = { ns: topology.namespaceOf('a'), hostIf: topology.hostInterfaceOf('a'), ip: '10.233.1.2' };
+  POD_B = { ns: topology.namespaceOf('b'), hostIf: topology.hostInterfaceOf('b'), ip: '10.233.2.2' };
   // The enforced policy: a -> b tcp/9090 and udp/9091 are dropped.
-  await inNode('iptables', '-A', 'FORWARD', '-s', POD_A.ip, '-d', POD_B.ip, '-p', 'tcp', '--dport', '9090', '-j', 'DROP');
-  await inNode('iptables', '-A', 'FORWARD', '-s', POD_A.ip, '-d', POD_B.ip, '-p', 'udp', '--dport', '9091', '-j', 'DROP');
+  await topology.denyForward(POD_A.ip, POD_B.ip, 'tcp', 9090);
+  await topology.denyForward(POD_A.ip, POD_B.ip, 'udp', 9091);
 }
 
 /** Runs a Node.js script inside a namespace; resolves with its stdout. */
@@ -148,7 +123,7 @@ describe('eBPF flow source on the real kernel', { concurrency: false }, () => {
     nodeName: 'node1',
     interfaces: [POD_A.hostIf, POD_B.hostIf],
     reportIntervalMs: 1000,
-    commandPrefix: ['ip', 'netns', 'exec', NODE],
+    commandPrefix: ['ip', 'netns', 'exec', topology.nodeNs],
     loaderPath,
     logger,
   });
@@ -158,7 +133,7 @@ describe('eBPF flow source on the real kernel', { concurrency: false }, () => {
     loaderPath = await ensureEbpfLoader();
     await createTopology();
   });
-  after(destroyTopology);
+  after(() => topology?.destroy());
 
   it('reports netfilter drops with their 5-tuple, and allowed bytes that agree with conntrack within 1%', async () => {
     const { logger } = capturingLogger();
@@ -219,7 +194,7 @@ describe('eBPF flow source on the real kernel', { concurrency: false }, () => {
   it('merged with the conntrack source, counts every allowed byte once and adds the drops', async () => {
     const { logger } = capturingLogger();
     const metrics = new CollectorMetrics();
-    const conntrack = new ConntrackSource({ nodeName: 'node1', snapshotIntervalMs: 1000, conntrackPath: 'conntrack', commandPrefix: ['ip', 'netns', 'exec', NODE], enableSysctls: false, eventBufferBytes: 4 << 20, metrics, logger });
+    const conntrack = new ConntrackSource({ nodeName: 'node1', snapshotIntervalMs: 1000, conntrackPath: 'conntrack', commandPrefix: ['ip', 'netns', 'exec', topology.nodeNs], enableSysctls: false, eventBufferBytes: 4 << 20, metrics, logger });
     const merged = new MergedFlowSource(conntrack, new EbpfFlowSource({ ...sourceOptions(logger), metrics }), { graceMs: 1500 });
     const records: FlowRecordData[] = [];
     await merged.start((r) => records.push(...r));
@@ -272,7 +247,7 @@ describe('eBPF flow source on the real kernel', { concurrency: false }, () => {
     const source = new EbpfFlowSource({
       ...sourceOptions(logger),
       // The same loader as an unprivileged user: no CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN.
-      commandPrefix: ['ip', 'netns', 'exec', NODE, 'setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all', '--bounding-set=-all'],
+      commandPrefix: ['ip', 'netns', 'exec', topology.nodeNs, 'setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all', '--bounding-set=-all'],
     });
     await source.start(() => undefined);
     const status = source.status();

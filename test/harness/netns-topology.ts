@@ -89,6 +89,13 @@ export class NetnsTopology {
     return this.prefix.slice(0, 4);
   }
 
+  /** The host-side (node) end of a pod's veth pair. */
+  hostInterfaceOf(pod: string): string {
+    const p = this.pods.get(pod);
+    if (!p) throw new Error(`no pod ${pod} in topology ${this.prefix}`);
+    return p.hostIf;
+  }
+
   namespaceOf(pod: string): string {
     const p = this.pods.get(pod);
     if (!p) throw new Error(`no pod ${pod} in topology ${this.prefix}`);
