@@ -7,6 +7,9 @@
  * over 24 hours, 40 namespaces, ~8 % denied. Ids are deterministic (`bench-<n>`), so a run
  * reuses what an earlier run loaded and only tops it up.
  *
+ * The API runs as its own process (`segflow api`, as it is deployed), so the load generator's
+ * work (HTTP client, parsing answers) does not share the API's event loop.
+ *
  * Queries (each through the API on loopback HTTP, then the identical Elasticsearch requests
  * straight to Elasticsearch, alternating in rounds so both see the same machine state):
  *  - troubleshooting: GET /api/v1/denied for one destination namespace over the whole 24 h
@@ -17,7 +20,10 @@
  * Writes bench/results/api.json: top-level figures are the troubleshooting query; `scenarios`
  * has both. `p95VsDirect` = API p95 / direct p95 (the target is ≤ 1.2).
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { estypes } from '@elastic/elasticsearch';
@@ -26,7 +32,6 @@ import { bulkRequestFromClient, FlowBulkWriter, type FlowBulkItem } from '../src
 import { installFlowIndexTemplate } from '../src/enricher/elasticsearch/flow-index-template.ts';
 import { dailyFlowIndexName, flowIndexPattern } from '../src/enricher/elasticsearch/flow-index-names.ts';
 import { createElasticsearchClient } from '../src/shared/elasticsearch-client.ts';
-import { ApiServer } from '../src/api/server.ts';
 import { UNRESTRICTED } from '../src/api/query/access-scope.ts';
 import { compileFilter, flowFilterDefinitions, parseFilter } from '../src/api/query/flow-filters.ts';
 import { buildFlowQuery, buildFlowSearchRequest, parseSort } from '../src/api/query/flow-search.ts';
@@ -191,13 +196,15 @@ export async function runApiBench(): Promise<unknown> {
   const esUrl = process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200';
   const target = Number(process.env.SEGFLOW_BENCH_API_DOCS ?? 5_000_000);
   if (!Number.isInteger(target) || target < 1) throw new Error(`SEGFLOW_BENCH_API_DOCS must be a positive integer, got ${process.env.SEGFLOW_BENCH_API_DOCS}`);
-  const requests = Number(process.env.SEGFLOW_BENCH_API_REQUESTS ?? 200);
+  // Requests per scenario and side: the search is ~10x quicker, so it gets a larger sample for a steadier p95.
+  const requestsEnv = process.env.SEGFLOW_BENCH_API_REQUESTS;
+  const requestsOf = { troubleshooting: Number(requestsEnv ?? 200), search: Number(requestsEnv ?? 1_000) };
   const concurrency = Number(process.env.SEGFLOW_BENCH_API_CONCURRENCY ?? 4);
   const dataset = await ensureDataset(esUrl, target);
   const pattern = flowIndexPattern(benchPrefix());
 
-  const server = new ApiServer({ port: 0, elasticsearchUrl: esUrl, indexPrefix: benchPrefix(), logLevel: 'warn', rateLimit: { max: 1_000_000, windowMs: 60_000 }, timeouts: { queryMs: 60_000 } });
-  const base = await server.start();
+  const api = await startApiProcess(esUrl);
+  const base = api.base;
   try {
     const range = { fromMs: dataset.fromMs, toMs: dataset.toMs };
     const iso = (ms: number): string => new Date(ms).toISOString();
@@ -238,9 +245,10 @@ export async function runApiBench(): Promise<unknown> {
       await load(direct, 20, concurrency);
       const apiRuns = [];
       const directRuns = [];
-      for (let round = 0; round < 4; round++) {
-        directRuns.push(await load(direct, Math.ceil(requests / 4), concurrency));
-        apiRuns.push(await load(api, Math.ceil(requests / 4), concurrency));
+      const rounds = 8;
+      for (let round = 0; round < rounds; round++) {
+        directRuns.push(await load(direct, Math.ceil(requestsOf[name] / rounds), concurrency));
+        apiRuns.push(await load(api, Math.ceil(requestsOf[name] / rounds), concurrency));
       }
       const a = summarise(apiRuns);
       const d = summarise(directRuns);
@@ -257,6 +265,48 @@ export async function runApiBench(): Promise<unknown> {
     await writeFile(path.join(here, 'results', 'api.json'), `${JSON.stringify(result, null, 2)}\n`);
     return result;
   } finally {
-    await server.stop();
+    await api.stop();
   }
+}
+
+async function freePort(): Promise<number> {
+  const srv = createServer().listen(0, '127.0.0.1');
+  await once(srv, 'listening');
+  const port = (srv.address() as { port: number }).port;
+  srv.close();
+  return port;
+}
+
+/** Starts `segflow api` over the bench indices in a child process; resolves once it answers. */
+async function startApiProcess(esUrl: string): Promise<{ base: string; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = { ...process.env, SEGFLOW_LOG_LEVEL: 'warn' };
+  delete env.KAFKA_BROKERS; // no inventory topic: the queries measured do not need the inventory
+  const child = spawn(process.execPath, [
+    path.join(here, '..', 'bin', 'segflow.js'), 'api', '--elasticsearch', esUrl, '--index-prefix', benchPrefix(),
+    '--port', String(port), '--rate-limit', '1000000', '--query-timeout', '60000', '--no-docs',
+  ], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const exited = once(child, 'exit');
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`api bench: segflow api exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error('api bench: segflow api did not answer /healthz within 60 s');
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    base,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }

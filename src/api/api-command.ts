@@ -22,6 +22,7 @@ interface ApiOptions {
   inventoryTopic?: string;
   rateLimit?: number;
   queryTimeout?: number;
+  sharedPitMaxAge?: number;
   cors?: string[];
   cursorSecret?: string;
   docs?: boolean;
@@ -48,6 +49,7 @@ export function registerApiCommand(program: Command): void {
     .option('--inventory-topic <name>', `inventory topic to follow (default ${DEFAULT_INVENTORY_TOPIC})`)
     .option('--rate-limit <n>', 'requests per minute per token (default 600)', integer('--rate-limit', 1, 1_000_000))
     .option('--query-timeout <ms>', 'Elasticsearch query budget in ms (default 15000)', integer('--query-timeout', 100, 600_000))
+    .option('--shared-pit-max-age <ms>', 'new searches share a point in time up to this old (default 1000; 0: one per search)', integer('--shared-pit-max-age', 0, 60_000))
     .option('--cors <origins...>', 'allow these browser origins (CORS is off by default)')
     .option('--cursor-secret <secret>', 'shared secret signing pagination cursors (same on every replica; default $SEGFLOW_API_CURSOR_SECRET or random)')
     .option('--no-docs', 'do not serve /docs')
@@ -62,7 +64,10 @@ export function registerApiCommand(program: Command): void {
         elasticsearchUrl: opts.elasticsearch ?? process.env.ELASTICSEARCH_URL,
         host: opts.host, port: opts.port, indexPrefix: opts.indexPrefix, tokensFile: opts.tokens, resources: opts.resources ?? [],
         ...(opts.rateLimit !== undefined ? { rateLimit: { max: opts.rateLimit, windowMs: 60_000 } } : {}),
-        ...(opts.queryTimeout !== undefined ? { timeouts: { queryMs: opts.queryTimeout } } : {}),
+        timeouts: {
+          ...(opts.queryTimeout !== undefined ? { queryMs: opts.queryTimeout } : {}),
+          ...(opts.sharedPitMaxAge !== undefined ? { sharedPitMaxAgeMs: opts.sharedPitMaxAge } : {}),
+        },
         corsOrigins: opts.cors ?? [], docs: opts.docs !== false,
         ...(secret !== undefined ? { cursorSecret: secret } : {}),
       }, inventory ? { inventory } : {});

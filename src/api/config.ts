@@ -35,6 +35,13 @@ export interface ApiConfig {
     readonly shutdownMs: number;
     /** Point-in-time keep-alive between pages of /flows. Default 2 min. */
     readonly pageKeepAliveMs: number;
+    /**
+     * How old a point in time may be and still serve the first page of a new /flows search
+     * (see shared-point-in-time.ts). Elasticsearch shows new documents at its next refresh (1 s
+     * by default), so the default of 1 s keeps results as fresh as the indices are; 0 opens a
+     * point in time per search.
+     */
+    readonly sharedPitMaxAgeMs: number;
     /** Budget of the Elasticsearch check of /readyz. Default 2 s. */
     readonly readinessMs: number;
   };
@@ -90,7 +97,7 @@ export function defaultApiConfig(): ApiConfig {
     tokensFile: undefined,
     resources: [],
     rateLimit: { max: 600, windowMs: 60_000 },
-    timeouts: { queryMs: 15_000, requestMs: 60_000, shutdownMs: 10_000, pageKeepAliveMs: 120_000, readinessMs: 2_000 },
+    timeouts: { queryMs: 15_000, requestMs: 60_000, shutdownMs: 10_000, pageKeepAliveMs: 120_000, sharedPitMaxAgeMs: 1_000, readinessMs: 2_000 },
     limits: {
       maxRangeMs: 31 * DAY, defaultRangeMs: 15 * 60_000, maxPageSize: 1_000, defaultPageSize: 100, maxGroups: 10_000,
       maxLabelValues: 10_000, previewMaxFlows: 20_000, previewMaxHours: 168, bodyLimitBytes: 1_048_576,
@@ -136,7 +143,7 @@ export function resolveApiConfig(input: ApiConfigInput = {}): ApiConfig {
   assertValidFlowIndexPrefix(c.indexPrefix);
   positiveInt('rateLimit.max', c.rateLimit.max);
   positiveInt('rateLimit.windowMs', c.rateLimit.windowMs);
-  for (const [k, v] of Object.entries(c.timeouts)) positiveInt(`timeouts.${k}`, v);
+  for (const [k, v] of Object.entries(c.timeouts)) positiveInt(`timeouts.${k}`, v, k === 'sharedPitMaxAgeMs' ? 0 : 1);
   for (const [k, v] of Object.entries(c.limits)) positiveInt(`limits.${k}`, v);
   if (c.limits.defaultPageSize > c.limits.maxPageSize) throw new Error('api config: limits.defaultPageSize exceeds limits.maxPageSize');
   if (c.limits.defaultRangeMs > c.limits.maxRangeMs) throw new Error('api config: limits.defaultRangeMs exceeds limits.maxRangeMs');

@@ -16,7 +16,7 @@ import { createElasticsearchClient } from '../shared/elasticsearch-client.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import { ANONYMOUS_ADMIN, hasRole, loadTokenFile, type Principal, type TokenTable } from './auth/tokens.ts';
 import { resolveApiConfig, type ApiConfig, type ApiConfigInput } from './config.ts';
-import type { ApiContext } from './context.ts';
+import { createApiContext, type ApiContext } from './context.ts';
 import { ApiError, quoteInput } from './errors.ts';
 import { FlowStore } from './flow-store.ts';
 import { FileInventorySource, NoInventorySource, type InventorySource } from './inventory/inventory-source.ts';
@@ -229,7 +229,7 @@ export class ApiServer {
     this.logger.info({ inventory: this.inventory.description, revision: view?.inventory.revision ?? null }, 'inventory source started');
     const metrics = this.metrics;
     const store = new FlowStore(this.client, this.config.indexPrefix, (operation, seconds, ok) => metrics.elasticsearchSeconds.observe({ operation, outcome: ok ? 'ok' : 'error' }, seconds));
-    const ctx: ApiContext = { config: this.config, store, inventory: this.inventory, metrics, now: this.deps.now ?? Date.now };
+    const ctx = createApiContext({ config: this.config, store, inventory: this.inventory, metrics, now: this.deps.now ?? Date.now });
     this.app = await buildApiApp(ctx, tokens, this.logger);
     await this.app.ready();
     return this.app;

@@ -14,6 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Kafka, Producer } from 'kafkajs';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { resolveApiConfig } from '../../src/api/config.ts';
+import { createApiContext } from '../../src/api/context.ts';
 import { FlowStore } from '../../src/api/flow-store.ts';
 import { FileInventorySource } from '../../src/api/inventory/inventory-source.ts';
 import { ApiMetrics } from '../../src/api/metrics.ts';
@@ -92,7 +93,7 @@ describe('web UI in headless Chromium (real API, Elasticsearch, Kafka, enricher)
     await inventory.start();
     const metrics = new ApiMetrics();
     const store = new FlowStore(es, prefix);
-    api = await buildApiApp({ config, store, inventory, metrics, now: Date.now }, undefined, createLogger('api', 'warn'));
+    api = await buildApiApp(createApiContext({ config, store, inventory, metrics, now: Date.now }), undefined, createLogger('api', 'warn'));
     // Once the API server registers the UI itself this is a no-op; until then the test adds it the same way.
     if (!api.hasRoute({ method: 'GET', url: '/' })) await api.register(uiPlugin);
     baseUrl = await api.listen({ host: '127.0.0.1', port: 0 });

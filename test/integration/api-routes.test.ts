@@ -292,6 +292,40 @@ describe('segflow api over real Elasticsearch', () => {
     assert.equal((await get('/api/v1/tiers', TOKENS.admin)).status, 200, 'other tokens are not affected');
   });
 
+  it('shares a point in time between searches started together; one ending leaves the other paging', async () => {
+    // A server whose first pages share one PIT for a minute, so the two searches surely share it.
+    const sharing = new ApiServer({ port: 0, elasticsearchUrl: requireElasticsearchUrl(), indexPrefix: prefix, logLevel: 'warn', timeouts: { sharedPitMaxAgeMs: 60_000 } }, { elasticsearch: client, inventory });
+    const sharingApp = await sharing.ready();
+    try {
+      const page = async (url: string): Promise<{ flows: { id: string }[]; next_cursor: string | null }> => {
+        const r = await sharingApp.inject({ method: 'GET', url });
+        assert.equal(r.statusCode, 200, r.body);
+        return r.json() as { flows: { id: string }[]; next_cursor: string | null };
+      };
+      const pitOf = (cursor: string | null): unknown => JSON.parse(Buffer.from(String(cursor).split('.')[0]!, 'base64url').toString('utf8')).pit;
+      const a = await page('/api/v1/flows?from=now-30m&limit=3');
+      const b = await page('/api/v1/flows?from=now-30m&limit=4');
+      assert.ok(a.next_cursor !== null && b.next_cursor !== null);
+      assert.equal(pitOf(a.next_cursor), pitOf(b.next_cursor), 'both first pages read one point in time');
+      // B runs to its last page first; A must still page over the PIT B finished with.
+      const drain = async (first: { flows: { id: string }[]; next_cursor: string | null }): Promise<string[]> => {
+        const ids = first.flows.map((f) => f.id);
+        for (let cursor = first.next_cursor; cursor !== null;) {
+          const p = await page(`/api/v1/flows?cursor=${encodeURIComponent(cursor)}`);
+          ids.push(...p.flows.map((f) => f.id));
+          cursor = p.next_cursor;
+        }
+        return ids.sort();
+      };
+      const bIds = await drain(b);
+      const aIds = await drain(a);
+      assert.deepEqual(aIds, expectedIds(() => true));
+      assert.deepEqual(bIds, aIds);
+    } finally {
+      await sharing.stop();
+    }
+  });
+
   it('pages without duplicates or gaps while documents arrive', async () => {
     const snapshot = expectedIds(() => true);
     const seen: string[] = [];
@@ -309,6 +343,8 @@ describe('segflow api over real Elasticsearch', () => {
     }
     assert.equal(new Set(seen).size, seen.length, 'no duplicates');
     assert.deepEqual([...seen].sort(), snapshot, 'exactly the documents present when paging started');
+    // A new search reads a point in time at most timeouts.sharedPitMaxAgeMs old.
+    await new Promise((r) => setTimeout(r, server.config.timeouts.sharedPitMaxAgeMs));
     const after = await allFlows('', TOKENS.admin, 500);
     assert.ok(after.flows.length > snapshot.length, 'the new documents are visible to a new query');
   });

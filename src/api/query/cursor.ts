@@ -19,6 +19,8 @@ export type SortValue = string | number | boolean | null;
 export interface CursorState {
   /** Elasticsearch point-in-time id. */
   readonly pit: string;
+  /** The PIT serves other searches too (shared-point-in-time.ts): the last page must not close it. */
+  readonly sharedPit: boolean;
   /** Sort values of the last hit of the previous page. */
   readonly after: readonly SortValue[];
   /** The request's query parameters (everything but `cursor`), normalised. */
@@ -33,7 +35,7 @@ export interface CursorState {
 
 /** Longest cursor accepted (a PIT id over many indices is long, but not this long). */
 export const MAX_CURSOR_LENGTH = 16_384;
-const VERSION = 1;
+const VERSION = 2;
 
 function sign(payload: string, secret: Buffer): Buffer {
   return createHmac('sha256', secret).update(payload).digest();
@@ -74,13 +76,13 @@ export function decodeCursor(text: string, secret: Buffer, nowMs: number): Curso
   if (typeof o !== 'object' || o === null || o.v !== VERSION) throw bad('unsupported cursor version');
   const params = o.params as Record<string, unknown>;
   if (
-    typeof o.pit !== 'string' || !Array.isArray(o.after) || !o.after.every(isSortValue)
+    typeof o.pit !== 'string' || typeof o.sharedPit !== 'boolean' || !Array.isArray(o.after) || !o.after.every(isSortValue)
     || typeof params !== 'object' || params === null || !Object.values(params).every((p) => typeof p === 'string')
     || typeof o.fromMs !== 'number' || typeof o.toMs !== 'number' || typeof o.principal !== 'string' || typeof o.expiresMs !== 'number'
   ) throw bad('malformed');
   if (o.expiresMs < nowMs) throw bad(`expired at ${new Date(o.expiresMs).toISOString()} (pages must be fetched within the keep-alive)`);
   return {
-    pit: o.pit, after: o.after as SortValue[], params: params as Record<string, string>,
+    pit: o.pit, sharedPit: o.sharedPit, after: o.after as SortValue[], params: params as Record<string, string>,
     fromMs: o.fromMs, toMs: o.toMs, principal: o.principal, expiresMs: o.expiresMs,
   };
 }

@@ -69,27 +69,36 @@ export async function flowRoutes(app: FastifyInstance, ctx: ApiContext): Promise
     const query = buildFlowQuery({ range, filters, scope: principal.scope });
 
     const callOptions = { timeoutMs: timeouts.queryMs };
-    const pitId = state?.pit ?? await ctx.store.openPit(keepAlive, callOptions);
+    const searchPage = (pitId: string): Promise<estypes.SearchResponse<Record<string, unknown>>> => ctx.store.search<Record<string, unknown>>(buildFlowSearchRequest({
+      query, sort, size, sourceIncludes: fields, pitId, keepAlive,
+      searchAfter: state?.after, trackTotal: state === undefined, timeout: `${timeouts.queryMs}ms`,
+    }), callOptions, 'flows_page');
+    let pit = state ? { id: state.pit, shared: state.sharedPit } : await ctx.firstPagePit.acquire();
     let response: estypes.SearchResponse<Record<string, unknown>>;
     try {
-      response = await ctx.store.search<Record<string, unknown>>(buildFlowSearchRequest({
-        query, sort, size, sourceIncludes: fields, pitId, keepAlive,
-        searchAfter: state?.after, trackTotal: state === undefined, timeout: `${timeouts.queryMs}ms`,
-      }), callOptions, 'flows_page');
+      response = await searchPage(pit.id);
     } catch (err) {
-      if (state === undefined) void ctx.store.closePit(pitId);
-      throw err;
+      if (state === undefined && pit.shared && err instanceof ApiError && err.code === 'invalid_cursor') {
+        // The shared PIT vanished (e.g. Elasticsearch restarted): a first page simply opens another.
+        ctx.firstPagePit.discard(pit.id);
+        pit = await ctx.firstPagePit.acquire();
+        response = await searchPage(pit.id);
+      } else {
+        if (state === undefined && !pit.shared) void ctx.store.closePit(pit.id);
+        throw err;
+      }
     }
     const hits = response.hits.hits;
-    const nextPit = response.pit_id ?? pitId;
+    const nextPit = response.pit_id ?? pit.id;
     let nextCursor: string | null = null;
     const last = hits[hits.length - 1];
     if (hits.length === size && last?.sort !== undefined) {
       nextCursor = encodeCursor({
-        pit: nextPit, after: last.sort as SortValue[], params: effective, fromMs: range.fromMs, toMs: range.toMs,
+        pit: nextPit, sharedPit: pit.shared, after: last.sort as SortValue[], params: effective, fromMs: range.fromMs, toMs: range.toMs,
         principal: principal.name, expiresMs: ctx.now() + timeouts.pageKeepAliveMs,
       }, ctx.config.cursorSecret);
-    } else {
+    } else if (!pit.shared) {
+      // The last page of a PIT of its own (a shared one lapses after its keep-alive).
       void ctx.store.closePit(nextPit);
     }
     const total = response.hits.total;

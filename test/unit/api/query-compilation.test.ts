@@ -3,6 +3,7 @@
  * time ranges, cursors, the access scope and the reporter dedup predicate.
  */
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { resolveFlowFields } from '../../../src/enricher/documents/flow-fields.ts';
 import { parseSelectorAst } from '../../../src/inventory/selector/index.ts';
@@ -167,18 +168,22 @@ describe('time ranges', () => {
 
 describe('cursors', () => {
   const secret = Buffer.alloc(32, 7);
-  const state: CursorState = { pit: 'pit-id', after: [1_700_000_000_000, 'x', null, 42], params: { action: 'deny', limit: '5' }, fromMs: 1, toMs: 2, principal: 'ops', expiresMs: 10_000 };
+  const state: CursorState = { pit: 'pit-id', sharedPit: true, after: [1_700_000_000_000, 'x', null, 42], params: { action: 'deny', limit: '5' }, fromMs: 1, toMs: 2, principal: 'ops', expiresMs: 10_000 };
   it('round-trips', () => assert.deepEqual(decodeCursor(encodeCursor(state, secret), secret, 5_000), state));
   it('rejects tampering, foreign secrets, garbage and expiry', () => {
     const good = encodeCursor(state, secret);
     const [payload, mac] = good.split('.') as [string, string];
-    const forged = Buffer.from(JSON.stringify({ v: 1, ...state, principal: 'admin' })).toString('base64url');
+    const forged = Buffer.from(JSON.stringify({ v: 2, ...state, principal: 'admin' })).toString('base64url');
     for (const bad of [`${forged}.${mac}`, encodeCursor(state, Buffer.alloc(32, 8)), 'garbage', `${payload}.`, 'a.b.c', 'x'.repeat(20_000)]) {
       const err = apiError(() => decodeCursor(bad, secret, 5_000));
       assert.equal(err.code, 'invalid_cursor');
       assert.equal(err.parameter, 'cursor');
     }
     assert.match(apiError(() => decodeCursor(good, secret, 20_000)).message, /expired/);
+    // A well-signed cursor of the previous format (no sharedPit) is refused as such, not misread.
+    const sign = (p: string): string => createHmac('sha256', secret).update(p).digest('base64url');
+    const old = Buffer.from(JSON.stringify({ v: 1, pit: 'pit-id', after: [1], params: {}, fromMs: 1, toMs: 2, principal: 'ops', expiresMs: 10_000 })).toString('base64url');
+    assert.match(apiError(() => decodeCursor(`${old}.${sign(old)}`, secret, 5_000)).message, /unsupported cursor version/);
   });
   it('compares parameter sets regardless of order', () => {
     assert.ok(sameParams({ a: '1', b: '2' }, { b: '2', a: '1' }));
