@@ -45,6 +45,8 @@ export interface Ownership {
   readonly single: readonly EndpointSnapshot[];
   /** The snapshot uid when it has exactly one IP (then the uid identifies the address too). */
   readonly token: number | undefined;
+  /** The address, parsed once here rather than on every flow. */
+  readonly addr: IpAddr;
 }
 
 const NO_OWNERS: readonly EndpointSnapshot[] = Object.freeze([]);
@@ -153,7 +155,8 @@ export class EndpointIndex {
       list = [];
       this.byIp.set(ip, list);
     }
-    list.push({ snapshot, from, to: Infinity, single: Object.freeze([snapshot]), token: snapshot.resource.ips.length === 1 ? snapshot.uid : undefined });
+    const addr = list[0]?.addr ?? (parseIp(ip) as IpAddr);
+    list.push({ snapshot, from, to: Infinity, single: Object.freeze([snapshot]), token: snapshot.resource.ips.length === 1 ? snapshot.uid : undefined, addr });
     while (list.length > this.historyPerIp) {
       const closed = list.findIndex((o) => o.to !== Infinity);
       list.splice(closed >= 0 ? closed : 0, 1);
@@ -293,6 +296,11 @@ export class EndpointIndex {
     }
     const owners = this.ownersAt(ip, time);
     return owners.length === 0 ? NO_OWNERS : owners;
+  }
+
+  /** The parsed form of `ip` when it is an endpoint address spelled canonically (no parsing). */
+  parsedIfIndexed(ip: string): IpAddr | undefined {
+    return this.byIp.get(ip)?.[0]?.addr;
   }
 
   /**

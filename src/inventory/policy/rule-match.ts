@@ -182,6 +182,16 @@ function entityMatches(e: CompiledEntity, ctx: AddressContext, port: number | un
   return true;
 }
 
+/**
+ * True when the entity's numeric ports alone rule the flow out: a cheap test run on both sides
+ * before any selector, since most rules a flow meets differ from it in the port. (Named ports
+ * need the address's owners and are left to the full match.)
+ */
+function portsRuleOut(e: CompiledEntity, port: number | undefined): boolean {
+  if (e.hasPorts && (port === undefined || (e.named.length === 0 && !inRanges(e.ranges, port)))) return true;
+  return e.hasNotPorts && port !== undefined && inRanges(e.notRanges, port);
+}
+
 /** True when the rule matches the flow (source/destination are the flow's, in either direction). */
 export function ruleMatches(r: CompiledRule, f: FlowKey, src: AddressContext, dst: AddressContext): boolean {
   if (r.family !== null && r.family !== f.version) return false;
@@ -189,6 +199,7 @@ export function ruleMatches(r: CompiledRule, f: FlowKey, src: AddressContext, ds
   if (r.notProtocol !== null && r.notProtocol === f.protocol) return false;
   if (r.icmp && !icmpMatches(r.icmp, f)) return false;
   if (r.notICMP && icmpMatches(r.notICMP, f)) return false;
+  if (portsRuleOut(r.dst, f.dstPort) || portsRuleOut(r.src, f.srcPort)) return false;
   if (!entityMatches(r.src, src, f.srcPort, f, true)) return false;
   return entityMatches(r.dst, dst, f.dstPort, f, false);
 }

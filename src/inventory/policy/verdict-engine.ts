@@ -95,8 +95,10 @@ function ownLabels(labels: ReadonlyMap<string, string>): Record<string, string> 
   return out;
 }
 
+// Verdicts are shared through the cache; they are immutable by type (readonly) rather than by
+// Object.freeze, a measurable share of the uncached path's time.
 function scopeResult(e: SideEvaluation): ScopeResult {
-  return Object.freeze({ action: e.action, trace: Object.freeze(e.hits.map(hitString)), hits: Object.freeze(e.hits), decidingHit: e.hits[e.hits.length - 1] ?? null });
+  return { action: e.action, trace: e.hits.map(hitString), hits: e.hits, decidingHit: e.hits[e.hits.length - 1] ?? null };
 }
 
 const NO_ENDPOINT: ScopeResult = Object.freeze({ action: 'no-endpoint', trace: Object.freeze([]), hits: Object.freeze([]), decidingHit: null });
@@ -261,7 +263,7 @@ export class VerdictEngine {
   private readonly profileMemo = new WeakMap<EndpointSnapshot, readonly Profile[]>();
 
   private side(owner: EndpointSnapshot | undefined, dir: Direction, flow: FlowKey, src: AddressContext, dst: AddressContext, reached: boolean): SideResult {
-    if (!owner) return Object.freeze({ ...NO_ENDPOINT, reached, pending: NO_ENDPOINT });
+    if (!owner) return { action: NO_ENDPOINT.action, trace: NO_ENDPOINT.trace, hits: NO_ENDPOINT.hits, decidingHit: null, reached, pending: NO_ENDPOINT };
     const plan = this.policies.planFor(owner);
     const tiers = dir === 'ingress' ? plan.ingress : plan.egress;
     const profiles = this.profilesOf(owner);
@@ -270,12 +272,12 @@ export class VerdictEngine {
     // attributed (pending attributes to the first policy of the tier, enforced to the last).
     const hasStaged = tiers.some((t) => !t.allEnforced);
     const pending = hasStaged ? scopeResult(evaluateSide(tiers, profiles, dir, 'pending', flow, src, dst)) : pendingFromEnforced(enforced, tiers);
-    return Object.freeze({ ...enforced, reached, pending });
+    return { action: enforced.action, trace: enforced.trace, hits: enforced.hits, decidingHit: enforced.decidingHit, reached, pending };
   }
 
   private compute(flow: FlowInput, srcIp: string, dstIp: string, srcOwners: readonly EndpointSnapshot[], dstOwners: readonly EndpointSnapshot[]): Verdict {
-    const srcAddr = parseIp(srcIp) as IpAddr;
-    const dstAddr = parseIp(dstIp) as IpAddr;
+    const srcAddr = this.endpoints.parsedIfIndexed(srcIp) ?? (parseIp(srcIp) as IpAddr);
+    const dstAddr = this.endpoints.parsedIfIndexed(dstIp) ?? (parseIp(dstIp) as IpAddr);
     if (srcAddr.version !== dstAddr.version) throw new FlowInputError(`source ${srcIp} and destination ${dstIp} are of different IP versions`);
     const key: FlowKey = {
       version: srcAddr.version, protocol: flow.protocol, srcPort: flow.srcPort, dstPort: flow.dstPort,
@@ -296,12 +298,12 @@ export class VerdictEngine {
     const srcNs = srcOwners[0]?.resource.namespace ?? null;
     const dstNs = dstOwners[0]?.resource.namespace ?? null;
     const l7 = (egress.decidingHit?.l7Unevaluated ?? false) || (ingress.reached && (ingress.decidingHit?.l7Unevaluated ?? false));
-    return Object.freeze({
+    return {
       verdict, revision: this.revision(),
       source: this.describeAddr(srcAddr, srcOwners, dstNs),
       destination: this.describeAddr(dstAddr, dstOwners, srcNs),
       egress, ingress, decidedBy, l7Unevaluated: l7,
-    });
+    };
   }
 }
 
@@ -326,5 +328,5 @@ function pendingFromEnforced(e: ScopeResult, tiers: readonly TierPlan[]): ScopeR
     return h;
   });
   if (!changed) return e;
-  return Object.freeze({ action: e.action, trace: Object.freeze(hits.map(hitString)), hits: Object.freeze(hits), decidingHit: hits[hits.length - 1] ?? null });
+  return { action: e.action, trace: hits.map(hitString), hits, decidingHit: hits[hits.length - 1] ?? null };
 }
