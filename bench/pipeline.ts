@@ -78,7 +78,7 @@ interface BenchInput {
 const benchStartMs = Date.now() - 3_600_000;
 
 /** Synthetic batches of `AGENTS` agents, interleaved the way they would reach the topic. */
-function buildMessages(resources: readonly Resource[], totalRecords: number): BenchInput {
+export function buildMessages(resources: readonly Resource[], totalRecords: number): BenchInput {
   const plan = deriveTrafficPlan(resources);
   const perAgent = Math.ceil(totalRecords / AGENTS);
   const agentBatches: Buffer[][] = [];
@@ -117,14 +117,14 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-function decodeAll(messages: readonly RawMessage[]): number {
+export function decodeAll(messages: readonly RawMessage[]): number {
   let records = 0;
   for (const m of messages) records += decodeFlowBatch(m.value!, { maxBytes: MAX_MESSAGE_BYTES }).records.length;
   return records;
 }
 
 /** decode + enrich + aggregate + build/merge documents, storage in memory (as Elasticsearch would hold them). */
-async function enrichAll(messages: readonly RawMessage[], inventory: Inventory, aggregation: AggregationConfig): Promise<{ records: number; documents: number }> {
+export async function enrichAll(messages: readonly RawMessage[], inventory: Inventory, aggregation: AggregationConfig): Promise<{ records: number; documents: number }> {
   const store = new Map<string, FlowDocument>();
   const processor = new FlowBatchProcessor(
     { topic: 'bench.raw', indexPrefix: 'bench-flows', aggregation, maxMessageBytes: MAX_MESSAGE_BYTES },

@@ -42,6 +42,13 @@ export interface EnricherConfig {
    * requests, all settled before its offsets are committed.
    */
   readonly maxBulkDocuments: number;
+  /**
+   * Bulk requests one fetched batch may have in flight at once. A batch of more than 2,000
+   * documents is split over this many requests so Elasticsearch indexes them on several write
+   * threads; the batch still settles as a unit (offsets committed after every item of every
+   * request). 1 = one request per batch (up to maxBulkDocuments). Default 2.
+   */
+  readonly bulkConcurrency: number;
   /** Port of the /metrics and /healthz endpoint; 0 = none. */
   readonly metricsPort: number;
 }
@@ -62,5 +69,6 @@ export const DEFAULT_ENRICHER_CONFIG: EnricherConfig = {
   maxFetchBytesPerPartition: 1024 * 1024,
   partitionsConcurrently: 2,
   maxBulkDocuments: 5000,
+  bulkConcurrency: 2,
   metricsPort: 9464,
 };

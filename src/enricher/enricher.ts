@@ -91,7 +91,7 @@ export class Enricher {
 
     const writer = new FlowBulkWriter({ bulk: bulkRequestFromClient(this.es), registry: this.registry, logger: this.log });
     this.processor = new FlowBatchProcessor(
-      { topic: config.rawTopic, indexPrefix: config.indexPrefix, aggregation: config.aggregation, maxMessageBytes: config.maxMessageBytes, maxBulkDocuments: config.maxBulkDocuments },
+      { topic: config.rawTopic, indexPrefix: config.indexPrefix, aggregation: config.aggregation, maxMessageBytes: config.maxMessageBytes, maxBulkDocuments: config.maxBulkDocuments, bulkConcurrency: config.bulkConcurrency },
       enrichmentInventoryOf(this.inventory),
       new SequenceTracker(),
       { fetchStored: (refs) => this.fetchStored(refs), write: (items) => writer.write(items) },

@@ -1,9 +1,9 @@
 /**
  * Processes what the consumer fetched from one partition: decode each message, enrich and
  * aggregate its records, merge the resulting documents into what Elasticsearch already holds
- * for the same ids (skipping agent batches already counted), write them in one bulk request,
- * and collect dead letters for everything that could not be used — never dropping anything
- * silently. The caller commits the offsets only after `process` resolves.
+ * for the same ids (skipping agent batches already counted), write them in bulk (one request,
+ * or a few concurrent ones for a large fetch), and collect dead letters for everything that
+ * could not be used — never dropping anything silently. The caller commits the offsets only after `process` resolves.
  */
 import type { Message } from 'kafkajs';
 import type { FlowDocument } from './documents/flow-fields.ts';
@@ -29,7 +29,7 @@ export interface RawMessage {
 export interface FlowBatchIo {
   /** Stored documents by id (missing ids absent from the map); the processor may modify them. */
   fetchStored(refs: ReadonlyArray<{ index: string; id: string }>): Promise<Map<string, FlowDocument>>;
-  /** One bulk request for the batch; resolves when every item is settled. */
+  /** One bulk request (of a part of the batch); resolves when every item is settled. */
   write(items: readonly FlowBulkItem[]): Promise<FlowBulkWriteResult>;
 }
 
@@ -40,6 +40,8 @@ export interface FlowBatchProcessorOptions {
   readonly maxMessageBytes: number;
   /** Most documents per bulk request (default 5000); more are written in several requests. */
   readonly maxBulkDocuments?: number;
+  /** Bulk requests of one fetch sent at once (default 2); a large fetch is split to use them. */
+  readonly bulkConcurrency?: number;
   readonly now?: () => number;
 }
 
@@ -52,6 +54,9 @@ export interface ProcessResult {
   readonly deadLetters: Message[];
   readonly sequence: Record<SequenceObservation['kind'], number> & { missingBatches: number };
 }
+
+/** A fetch is split over concurrent bulk requests only when each part gets at least this many documents. */
+const MIN_SPLIT_DOCUMENTS = 1000;
 
 export class FlowBatchProcessor {
   constructor(
@@ -131,13 +136,20 @@ export class FlowBatchProcessor {
       items.push({ id: agg.id, index, document: current });
     }
 
-    // One bulk request per fetched batch, split only when it would be too large for one request.
-    const chunk = this.options.maxBulkDocuments ?? 5000;
+    // The fetched batch settles as a unit: one bulk request, or several (at most bulkConcurrency
+    // in flight) when it is large, every item settled before `process` resolves.
+    const maxDocs = this.options.maxBulkDocuments ?? 5000;
+    const parallel = Math.max(1, this.options.bulkConcurrency ?? 2);
+    const requests = Math.max(Math.ceil(items.length / maxDocs), Math.min(parallel, Math.ceil(items.length / MIN_SPLIT_DOCUMENTS)));
+    const chunk = Math.ceil(items.length / Math.max(1, requests));
+    const parts: FlowBulkItem[][] = [];
+    for (let i = 0; i < items.length; i += chunk) parts.push(items.slice(i, i + chunk));
     const result = { indexed: 0, rejected: [] as FlowBulkWriteResult['rejected'] };
-    for (let i = 0; i < items.length; i += chunk) {
-      const part = await this.io.write(items.slice(i, i + chunk));
-      result.indexed += part.indexed;
-      result.rejected.push(...part.rejected);
+    for (let i = 0; i < parts.length; i += parallel) {
+      for (const part of await Promise.all(parts.slice(i, i + parallel).map((p) => this.io.write(p)))) {
+        result.indexed += part.indexed;
+        result.rejected.push(...part.rejected);
+      }
     }
     for (const rejection of result.rejected) {
       deadLetters.push(buildDeadLetter({

@@ -7,10 +7,10 @@
  */
 import { protocolName } from '../../inventory/model/resources.ts';
 import type { EndpointRef } from '../../inventory/policy/verdict-engine.ts';
-import { flowDocumentId } from '../documents/flow-document-id.ts';
+import { encodeKeyTail, flowDocumentId } from '../documents/flow-document-id.ts';
 import type { EnrichmentInventory } from './enrichment-inventory.ts';
 import { combineOutcomes, type ObservedOutcome } from './observed-outcome.ts';
-import type { EnrichedRecord } from './record-enrichment.ts';
+import type { EnrichedRecord, ServiceRef } from './record-enrichment.ts';
 
 export type AggregationLevel = 0 | 1 | 2 | 3;
 
@@ -138,13 +138,15 @@ interface VerdictFacts {
   readonly traces: readonly string[];
   /** The traces as one key fragment. */
   readonly tracesKey: string;
+  /** The traces as the JSON tail of a document id's key (encodeKeyTail). */
+  readonly tracesIdTail: string;
 }
 const verdictFacts = new WeakMap<EnrichedRecord['verdict'], VerdictFacts>();
 function factsOf(v: EnrichedRecord['verdict']): VerdictFacts {
   let facts = verdictFacts.get(v);
   if (!facts) {
     const traces = [v.egress.trace.join(','), v.ingress.trace.join(','), v.egress.pending.trace.join(','), v.ingress.pending.trace.join(',')];
-    facts = { hasDeny: hasDeny(v), traces, tracesKey: traces.join('\u0001') };
+    facts = { hasDeny: hasDeny(v), traces, tracesKey: traces.join('\u0001'), tracesIdTail: encodeKeyTail(traces) };
     verdictFacts.set(v, facts);
   }
   return facts;
@@ -161,59 +163,80 @@ function cachedAggregatedName(ref: EndpointRef, inventory: EnrichmentInventory):
   return name;
 }
 
-/**
- * The part of an aggregation key that a verdict fixes at a given level (endpoint identities,
- * aggregated names, traces), as a small number: records of one flow share their verdict object,
- * so the key of a record is this number plus the few fields that vary per record.
- */
-const verdictKeyIds = new WeakMap<EnrichedRecord['verdict'], Map<AggregationLevel, number>>();
-const verdictKeyNumbers = new Map<string, number>();
-function verdictKeyId(v: EnrichedRecord['verdict'], level: AggregationLevel, facts: VerdictFacts, inventory: EnrichmentInventory): number {
-  let perLevel = verdictKeyIds.get(v);
-  if (!perLevel) {
-    perLevel = new Map();
-    verdictKeyIds.set(v, perLevel);
-  }
-  let id = perLevel.get(level);
-  if (id === undefined) {
-    const hideIdentity = level >= 2;
-    const end = (ref: EndpointRef): string => `${ref.kind}\u0001${ref.namespace ?? ''}\u0001${cachedAggregatedName(ref, inventory)}\u0001${hideIdentity ? '' : ref.name ?? ''}`;
-    const text = `${v.verdict}\u0002${level}\u0002${end(v.source)}\u0002${end(v.destination)}\u0002${facts.tracesKey}`;
-    id = verdictKeyNumbers.get(text);
-    if (id === undefined) {
-      // Bounded: distinct (endpoints × traces) combinations, not flows; reset if it ever grows huge.
-      if (verdictKeyNumbers.size > 1_000_000) verdictKeyNumbers.clear();
-      id = verdictKeyNumbers.size + 1;
-      verdictKeyNumbers.set(text, id);
-    }
-    perLevel.set(level, id);
-  }
-  return id;
-}
-
 /** `agent/boot/sequence`: the identity of the agent batch a record came in. */
 export function batchKey(e: Pick<EnrichedRecord, 'agentId' | 'bootId' | 'sequence'>): string {
   return `${e.agentId}/${e.bootId}/${e.sequence}`;
 }
 
+/**
+ * Small numbers standing for key parts by value, scoped to one aggregator (one fetch), so a map
+ * key can be a few UTF-16 units instead of a long string built for every record.
+ */
+class KeyPartIds {
+  private readonly byValue = new Map<string, number>();
+  private readonly byObject = new Map<object, number>();
+
+  /** The id already given to `object`, which always stands for the same value. */
+  known(object: object): number | undefined {
+    return this.byObject.get(object);
+  }
+
+  /** The id of `text` (remembered for `object` too, when given). */
+  intern(text: string, object?: object): number {
+    let id = this.byValue.get(text);
+    if (id === undefined) {
+      id = this.byValue.size + 1;
+      this.byValue.set(text, id);
+    }
+    if (object !== undefined) this.byObject.set(object, id);
+    return id;
+  }
+}
+
 /** Groups enriched records into documents; `drain()` hands them over and starts afresh. */
 export class FlowWindowAggregator {
   private aggregates = new Map<string, FlowAggregate>();
+  private verdictIds = new KeyPartIds();
+  private nodeIds = new KeyPartIds();
+  private serviceIds = new KeyPartIds();
 
   constructor(private readonly config: AggregationConfig, private readonly inventory: EnrichmentInventory) {}
+
+  /**
+   * The part of the key a verdict fixes at its level (endpoint identities, aggregated names,
+   * traces): records of one flow share their verdict object, so it is computed once per verdict.
+   */
+  private verdictKeyId(v: EnrichedRecord['verdict'], level: AggregationLevel, facts: VerdictFacts): number {
+    const known = this.verdictIds.known(v);
+    if (known !== undefined) return known;
+    const hideIdentity = level >= 2;
+    const end = (ref: EndpointRef): string => `${ref.kind}\u0001${ref.namespace ?? ''}\u0001${cachedAggregatedName(ref, this.inventory)}\u0001${hideIdentity ? '' : ref.name ?? ''}`;
+    return this.verdictIds.intern(`${v.verdict}\u0002${level}\u0002${end(v.source)}\u0002${end(v.destination)}\u0002${facts.tracesKey}`, v);
+  }
+
+  private serviceKeyId(service: ServiceRef): number {
+    return this.serviceIds.known(service) ?? this.serviceIds.intern(`${service.namespace}/${service.name}:${service.port}`, service);
+  }
 
   add(e: EnrichedRecord): void {
     const v = e.verdict;
     const facts = factsOf(v);
     const level = facts.hasDeny ? this.config.deniedLevel : this.config.allowedLevel;
     const windowStartMs = e.endMs - (e.endMs % this.config.windowMs);
-    // The map key is short (the verdict's share of it is a number); the document id, a hash over
-    // the key's parts, is computed once per new document, not per record.
+    // The map key: every part that tells documents apart, as UTF-16 units (numbers up to 2^32
+    // take two), then the packed addresses when the level keeps them. The document id, a hash
+    // over the key's values, is computed once per new document, not per record.
     const hideIps = level >= 2;
-    const srcPort = level >= 1 || e.srcPort === 0 ? '' : e.srcPort;
-    const dstPort = level >= 3 || e.dstPort === 0 ? '' : e.dstPort;
-    const service = e.service ? `${e.service.namespace}/${e.service.name}:${e.service.port}` : '';
-    const slot = `${windowStartMs}|${verdictKeyId(v, level, facts, this.inventory)}|${e.record.nodeName}|${e.reporter}|${e.record.protocol}|${hideIps ? '' : e.srcIp}|${srcPort}|${hideIps ? '' : e.dstIp}|${dstPort}|${service}`;
+    const verdictId = this.verdictKeyId(v, level, facts);
+    const nodeId = this.nodeIds.intern(e.record.nodeName);
+    const serviceId = e.service === null ? 0 : this.serviceKeyId(e.service);
+    const windowHigh = Math.floor(windowStartMs / 4_294_967_296);
+    const windowLow = windowStartMs - windowHigh * 4_294_967_296;
+    const slot = String.fromCharCode(
+      windowHigh, windowLow >>> 16, windowLow & 0xffff, verdictId >>> 16, verdictId & 0xffff, nodeId >>> 16, nodeId & 0xffff,
+      (e.reporter === 'dst' ? 256 : 0) | e.record.protocol, serviceId >>> 16, serviceId & 0xffff,
+      level >= 1 ? 0 : e.srcPort, level >= 3 ? 0 : e.dstPort, hideIps ? 0 : e.srcIpKey.length,
+    ) + (hideIps ? '' : e.srcIpKey + e.dstIpKey);
     let agg = this.aggregates.get(slot);
     if (!agg) {
       const source = endAt(v.source, e.srcIp, e.srcPort, level, true, this.inventory);
@@ -223,11 +246,10 @@ export class FlowWindowAggregator {
         source.kind, source.namespace, source.aggregatedName, source.name, source.ip, source.port,
         destination.kind, destination.namespace, destination.aggregatedName, destination.name, destination.ip, destination.port,
         e.service?.namespace ?? null, e.service?.name ?? null, e.service?.port ?? null,
-        ...facts.traces,
       ];
       const batch: BatchCounters = { originalBytes: 0, originalPackets: 0, replyBytes: 0, replyPackets: 0, records: 0, started: 0, completed: 0, maxSequence: e.sequence };
       agg = {
-        id: flowDocumentId(key, windowStartMs), level, windowStartMs, windowEndMs: windowStartMs + this.config.windowMs, first: e, source, destination,
+        id: flowDocumentId(key, windowStartMs, facts.tracesIdTail), level, windowStartMs, windowEndMs: windowStartMs + this.config.windowMs, first: e, source, destination,
         perBatch: new Map([[batchKey(e), batch]]), tuples: new Set(),
         sourceLabels: { ...v.source.labels }, destinationLabels: { ...v.destination.labels },
         ctFlags: new Set(), lastCtState: e.record.tcpState, revision: v.revision,
@@ -259,7 +281,8 @@ export class FlowWindowAggregator {
     batch.records++;
     if (r.eventKind === 'new') batch.started++;
     if (r.eventKind === 'destroy') batch.completed++;
-    agg.tuples.add(`${e.srcIp}|${e.srcPort}|${e.dstIp}|${e.dstPort}|${r.protocol}`);
+    // The 5-tuple (the protocol is part of the document key already).
+    agg.tuples.add(e.srcIpKey + String.fromCharCode(e.srcPort, e.dstPort) + e.dstIpKey);
     if (r.assured) agg.ctFlags.add('assured');
     if (r.unreplied) agg.ctFlags.add('unreplied');
     if (r.tcpState !== 'NONE') agg.lastCtState = r.tcpState;
@@ -275,6 +298,9 @@ export class FlowWindowAggregator {
   drain(): FlowAggregate[] {
     const out = [...this.aggregates.values()];
     this.aggregates = new Map();
+    this.verdictIds = new KeyPartIds();
+    this.nodeIds = new KeyPartIds();
+    this.serviceIds = new KeyPartIds();
     return out;
   }
 }

@@ -6,7 +6,9 @@ import type { EnrichmentInventory } from './enrichment-inventory.ts';
 export function enrichmentInventoryOf(inventory: Inventory): EnrichmentInventory {
   // Service lookups repeat for every record to the same Service port: cache them until the
   // inventory changes (the revision moves on every change).
-  const services = new Map<string, ReturnType<Inventory['resolveService']>>();
+  // Per address, then per protocol and port (as one number): no key string built per record.
+  const services = new Map<string, Map<number, ReturnType<Inventory['resolveService']>>>();
+  let servicesSize = 0;
   let servicesRevision = -1;
   return {
     get revision() {
@@ -14,15 +16,22 @@ export function enrichmentInventoryOf(inventory: Inventory): EnrichmentInventory
     },
     explain: (flow) => inventory.explain(flow),
     resolveService: (ip, protocol, port) => {
-      if (servicesRevision !== inventory.revision || services.size > 100_000) {
+      if (servicesRevision !== inventory.revision || servicesSize > 100_000) {
         services.clear();
+        servicesSize = 0;
         servicesRevision = inventory.revision;
       }
-      const key = `${ip}|${protocol}|${port}`;
-      let resolution = services.get(key);
+      let byPort = services.get(ip);
+      if (byPort === undefined) {
+        byPort = new Map();
+        services.set(ip, byPort);
+      }
+      const key = protocol * 65_536 + port;
+      let resolution = byPort.get(key);
       if (resolution === undefined) {
         resolution = inventory.resolveService(ip, protocol, port);
-        services.set(key, resolution);
+        byPort.set(key, resolution);
+        servicesSize++;
       }
       return resolution;
     },

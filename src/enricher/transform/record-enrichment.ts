@@ -4,10 +4,11 @@
  * policy verdict with both sides' traces, which end reported it, and what was observed.
  * Pure: the inventory is passed in, nothing is read or written here.
  */
-import { bytesToIp } from '../../proto/ip-address-bytes.ts';
 import type { FlowBatchData, FlowRecordData } from '../../proto/flow-batch-codec.ts';
+import type { ServiceResolution } from '../../inventory/endpoints/endpoint-index.ts';
 import type { Verdict } from '../../inventory/policy/verdict-engine.ts';
 import type { EnrichmentInventory } from './enrichment-inventory.ts';
+import { IpTextCache } from './ip-text-cache.ts';
 import { isMismatch, observedOutcome, type ObservedOutcome } from './observed-outcome.ts';
 
 export interface ServiceRef {
@@ -28,6 +29,9 @@ export interface EnrichedRecord {
   /** The address policy was evaluated against: the backend after DNAT. */
   readonly dstIp: string;
   readonly dstPort: number;
+  /** `srcIp` / `dstIp` packed as short exact key fragments (see ip-text-cache.ts). */
+  readonly srcIpKey: string;
+  readonly dstIpKey: string;
   /** Source address after SNAT, when the reply went to another address. */
   readonly srcNatIp: string | null;
   readonly srcNatPort: number | null;
@@ -42,6 +46,8 @@ export interface EnrichedRecord {
 }
 
 const ICMP = new Set([1, 58]);
+const ipTexts = new IpTextCache();
+const serviceRefs = new WeakMap<ServiceResolution, ServiceRef>();
 
 function nanosToMs(value: bigint): number {
   return Number(value / 1_000_000n);
@@ -49,29 +55,36 @@ function nanosToMs(value: bigint): number {
 
 /** Enriches one record of a batch. Throws (FlowInputError) only for addresses the engine rejects. */
 export function enrichRecord(record: FlowRecordData, batch: Pick<FlowBatchData, 'agentId' | 'bootId' | 'sequence' | 'nodeName'>, inventory: EnrichmentInventory): EnrichedRecord {
-  const srcIp = bytesToIp(record.original.srcIp);
-  const dialledIp = bytesToIp(record.original.dstIp);
-  const replySrcIp = bytesToIp(record.reply.srcIp);
-  const replyDstIp = bytesToIp(record.reply.dstIp);
+  const src = ipTexts.forms(record.original.srcIp);
+  const dialled = ipTexts.forms(record.original.dstIp);
+  const replySrc = ipTexts.forms(record.reply.srcIp);
+  const srcIp = src.text;
+  const dialledIp = dialled.text;
+  const replySrcIp = replySrc.text;
+  const replyDstIp = ipTexts.forms(record.reply.dstIp).text;
   const hasPorts = !ICMP.has(record.protocol);
   // DNAT shows as a reply coming from another address/port than the one dialled.
   const dnat = replySrcIp !== dialledIp || (hasPorts && record.reply.srcPort !== record.original.dstPort);
-  const dstIp = dnat ? replySrcIp : dialledIp;
+  const dst = dnat ? replySrc : dialled;
+  const dstIp = dst.text;
   const dstPort = hasPorts ? (dnat ? record.reply.srcPort : record.original.dstPort) : 0;
   const snat = replyDstIp !== srcIp;
 
   let service: ServiceRef | null = null;
   const resolution = inventory.resolveService(dialledIp, record.protocol, record.original.dstPort);
   if (resolution) {
-    service = { ip: dialledIp, port: record.original.dstPort, name: resolution.name, namespace: resolution.namespace, portName: resolution.port?.name ?? null };
+    // One reference per Service address and port, shared by its records (the aggregator keys on it).
+    service = serviceRefs.get(resolution) ?? null;
+    if (service === null || service.ip !== dialledIp || service.port !== record.original.dstPort) {
+      service = { ip: dialledIp, port: record.original.dstPort, name: resolution.name, namespace: resolution.namespace, portName: resolution.port?.name ?? null };
+      serviceRefs.set(resolution, service);
+    }
   }
 
   const endMs = nanosToMs(record.endTimeUnixNano);
-  const verdict = inventory.explain({
-    srcIp, dstIp, protocol: record.protocol,
-    ...(hasPorts ? { srcPort: record.original.srcPort, dstPort } : { icmpType: record.icmpType, icmpCode: record.icmpCode }),
-    time: endMs,
-  });
+  const verdict = inventory.explain(hasPorts
+    ? { srcIp, dstIp, protocol: record.protocol, srcPort: record.original.srcPort, dstPort, time: endMs }
+    : { srcIp, dstIp, protocol: record.protocol, icmpType: record.icmpType, icmpCode: record.icmpCode, time: endMs });
 
   // Calico's reporter: the end whose node produced the record. Unknown nodes (synthetic data,
   // endpoints without a node) count as the source side, which is where the record originated.
@@ -80,7 +93,7 @@ export function enrichRecord(record: FlowRecordData, batch: Pick<FlowBatchData, 
   const outcome = observedOutcome(record);
   return {
     record, agentId: batch.agentId, bootId: batch.bootId, sequence: batch.sequence,
-    srcIp, srcPort: hasPorts ? record.original.srcPort : 0, dstIp, dstPort,
+    srcIp, srcPort: hasPorts ? record.original.srcPort : 0, dstIp, dstPort, srcIpKey: src.packed, dstIpKey: dst.packed,
     srcNatIp: snat ? replyDstIp : null, srcNatPort: snat && hasPorts ? record.reply.dstPort : null,
     service, verdict, reporter, outcome, mismatch: isMismatch(verdict.verdict, outcome),
     startMs: record.startTimeUnixNano > 0n ? nanosToMs(record.startTimeUnixNano) : endMs, endMs,

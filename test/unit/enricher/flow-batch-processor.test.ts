@@ -171,6 +171,38 @@ describe('FlowBatchProcessor', () => {
     assert.equal(store.size, 3);
   });
 
+  it('spreads a large fetch over concurrent bulk requests and settles them all before returning', async () => {
+    for (const [bulkConcurrency, expected] of [[2, 2], [1, 1]] as const) {
+      const loaded = await loadResourcePaths(['examples/shop']);
+      let inFlight = 0;
+      let maxInFlight = 0;
+      const sizes: number[] = [];
+      const processor = new FlowBatchProcessor(
+        { topic: 'flows.raw', indexPrefix: 'segflow-flows', aggregation: { windowMs: 15_000, allowedLevel: 0, deniedLevel: 0 }, maxMessageBytes: 4_000_000, bulkConcurrency },
+        enrichmentInventoryOf(Inventory.fromResources(loaded.resources)),
+        new SequenceTracker(),
+        {
+          fetchStored: async () => new Map(),
+          write: async (items) => {
+            inFlight++;
+            maxInFlight = Math.max(maxInFlight, inFlight);
+            await new Promise((r) => setTimeout(r, 5));
+            inFlight--;
+            sizes.push(items.length);
+            return { indexed: items.length, rejected: [], requests: 1, retries: 0 };
+          },
+        },
+      );
+      // 2,400 connections with distinct source ports: 2,400 documents at level 0.
+      const records = Array.from({ length: 2400 }, (_, i) => record({ src: '10.244.1.10', dst: '10.244.1.20', dport: 8080, original: { srcIp: ipToBytes('10.244.1.10'), dstIp: ipToBytes('10.244.1.20'), srcPort: 20_000 + i, dstPort: 8080 }, reply: { srcIp: ipToBytes('10.244.1.20'), dstIp: ipToBytes('10.244.1.10'), srcPort: 8080, dstPort: 20_000 + i } }));
+      const result = await processor.process([message({ records }, 0)]);
+      assert.equal(result.documentsWritten, 2400, `bulkConcurrency ${bulkConcurrency}: every document settled`);
+      assert.equal(sizes.length, expected);
+      assert.equal(maxInFlight, expected);
+      assert.equal(sizes.reduce((a, b) => a + b, 0), 2400);
+    }
+  });
+
   it('counts sequence gaps', async () => {
     const { processor } = await setup();
     const r = record({ src: '10.244.1.10', dst: '10.244.1.20', dport: 8080 });

@@ -1,7 +1,7 @@
 /** Daily index names (UTC), their exact parsing, retention selection and deterministic ids. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { flowDocumentId } from '../../../src/enricher/documents/flow-document-id.ts';
+import { encodeKeyTail, flowDocumentId } from '../../../src/enricher/documents/flow-document-id.ts';
 import { dailyFlowIndexName, flowIndexPattern, parseDailyFlowIndexName } from '../../../src/enricher/elasticsearch/flow-index-names.ts';
 import { selectExpiredFlowIndices } from '../../../src/enricher/elasticsearch/flow-index-retention.ts';
 
@@ -64,6 +64,18 @@ describe('deterministic document ids', () => {
     assert.equal(flowDocumentId(key, start), flowDocumentId([...key], new Date(start)));
     assert.match(flowDocumentId(key, start), /^[A-Za-z0-9_-]{27}$/);
     assert.equal(flowDocumentId('k', start), flowDocumentId('k', start));
+  });
+
+  it('keeps the ids of documents already stored (id scheme v1, golden values)', () => {
+    // A changed id would make a replay after an upgrade add a second document for a window.
+    assert.equal(flowDocumentId(['a', 1, null, 'x|y'], 1_795_773_600_000), 'sf8g9yqAfJDsSanGTGm5LvIrOhQ');
+    assert.equal(flowDocumentId('k', 15_000), '8s4fLR7DIN4D7Rx_0CPtjyqayGc');
+  });
+
+  it('gives the same id when the end of the key is passed pre-encoded', () => {
+    for (let cut = 0; cut <= key.length; cut++) {
+      assert.equal(flowDocumentId(key.slice(0, cut), start, encodeKeyTail(key.slice(cut))), flowDocumentId(key, start), `split at ${cut}`);
+    }
   });
 
   it('differs when the key, any part, or the window differs', () => {
