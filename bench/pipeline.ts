@@ -35,6 +35,7 @@ import { bulkRequestFromClient } from '../src/enricher/elasticsearch/flow-bulk-w
 import { installFlowIndexTemplate } from '../src/enricher/elasticsearch/flow-index-template.ts';
 import { Enricher } from '../src/enricher/enricher.ts';
 import { FlowBatchProcessor, type RawMessage } from '../src/enricher/flow-batch-processor.ts';
+import { MemoryFlowStorage } from '../src/enricher/memory-flow-storage.ts';
 import { SequenceTracker } from '../src/enricher/sequence-tracker.ts';
 import { DEFAULT_AGGREGATION, type AggregationConfig } from '../src/enricher/transform/flow-aggregation.ts';
 import { enrichmentInventoryOf } from '../src/enricher/transform/inventory-adapter.ts';
@@ -125,25 +126,12 @@ export function decodeAll(messages: readonly RawMessage[]): number {
 
 /** decode + enrich + aggregate + build/merge documents, storage in memory (as Elasticsearch would hold them). */
 export async function enrichAll(messages: readonly RawMessage[], inventory: Inventory, aggregation: AggregationConfig): Promise<{ records: number; documents: number }> {
-  const store = new Map<string, FlowDocument>();
+  const storage = new MemoryFlowStorage({ copy: false });
   const processor = new FlowBatchProcessor(
     { topic: 'bench.raw', indexPrefix: 'bench-flows', aggregation, maxMessageBytes: MAX_MESSAGE_BYTES },
     enrichmentInventoryOf(inventory),
     new SequenceTracker(),
-    {
-      fetchStored: async (refs) => {
-        const out = new Map<string, FlowDocument>();
-        for (const r of refs) {
-          const doc = store.get(r.id);
-          if (doc) out.set(r.id, doc);
-        }
-        return out;
-      },
-      write: async (items) => {
-        for (const item of items) store.set(item.id, item.document);
-        return { indexed: items.length, rejected: [], requests: 1, retries: 0 };
-      },
-    },
+    storage,
   );
   let records = 0;
   for (let i = 0; i < messages.length; i += MESSAGES_PER_FETCH) {
@@ -151,7 +139,7 @@ export async function enrichAll(messages: readonly RawMessage[], inventory: Inve
     if (result.deadLetters.length > 0) throw new Error(`in-process run dead-lettered ${result.deadLetters.length} messages`);
     records += result.records;
   }
-  return { records, documents: store.size };
+  return { records, documents: storage.documents.size };
 }
 
 async function measureInProcess(input: BenchInput, inventory: Inventory) {
@@ -309,6 +297,7 @@ async function measureEndToEnd(input: BenchInput, brokers: string, elasticsearch
     if (stored.records !== input.records) throw new Error(`Elasticsearch holds ${stored.records} records in ${stored.documents} documents, ${input.records} were produced`);
     const bulkRequests = metricTotal(metrics, 'segflow_es_bulk_request_duration_seconds', 'segflow_es_bulk_request_duration_seconds_count');
     const deadLetters = metricTotal(metrics, 'segflow_enricher_dead_letters_total');
+    const documentsReadBack = (metrics.find((m) => m.name === 'segflow_enricher_documents_total')?.values ?? []).filter((v) => v.labels.result === 'read_back').reduce((n, v) => n + v.value, 0);
     // Where the end-to-end time went: waiting for bulk requests vs everything else (Kafka
     // fetch, decode, enrich, the mget of stored documents, serialisation, commits).
     const enricherBulkSeconds = metricTotal(metrics, 'segflow_es_bulk_request_duration_seconds', 'segflow_es_bulk_request_duration_seconds_sum');
@@ -347,6 +336,7 @@ async function measureEndToEnd(input: BenchInput, brokers: string, elasticsearch
       enricherBulkSeconds: Number(enricherBulkSeconds.toFixed(3)),
       enricherOtherSeconds: Number((e2eSeconds - enricherBulkSeconds).toFixed(3)),
       deadLetters,
+      documentsReadBack,
       rawPartitions: RAW_PARTITIONS,
       maxFetchBytesPerPartition: E2E_MAX_FETCH_BYTES_PER_PARTITION,
       aggregation: LEVEL_0,

@@ -33,12 +33,14 @@ export function registerEnrichCommand(program: Command): void {
     .option('--denied-level <0-3>', 'aggregation level for flows with a deny', level, d.aggregation.deniedLevel)
     .option('--retention-days <days>', 'days of flow indices kept (0 = keep all)', int('retention-days'), d.retentionDays)
     .option('--metrics-port <port>', '/metrics and /healthz port (0 = off)', int('metrics-port'), d.metricsPort)
-    .action(async (opts: { brokers: string; elasticsearch: string; rawTopic: string; deadLetterTopic: string; inventoryTopic: string; group: string; indexPrefix: string; window: number; allowedLevel: AggregationLevel; deniedLevel: AggregationLevel; retentionDays: number; metricsPort: number }) => {
+    .option('--bulk-concurrency <n>', 'bulk requests one large fetched batch may have in flight (1 = one request per batch)', int('bulk-concurrency'), d.bulkConcurrency)
+    .action(async (opts: { brokers: string; elasticsearch: string; rawTopic: string; deadLetterTopic: string; inventoryTopic: string; group: string; indexPrefix: string; window: number; allowedLevel: AggregationLevel; deniedLevel: AggregationLevel; retentionDays: number; metricsPort: number; bulkConcurrency: number }) => {
       if (opts.window < 1) throw new Error('--window must be at least 1 second');
+      if (opts.bulkConcurrency < 1) throw new Error('--bulk-concurrency must be at least 1');
       const enricher = new Enricher({
         brokers: opts.brokers, elasticsearchUrl: opts.elasticsearch, rawTopic: opts.rawTopic, deadLetterTopic: opts.deadLetterTopic,
         inventoryTopic: opts.inventoryTopic, groupId: opts.group, indexPrefix: opts.indexPrefix, retentionDays: opts.retentionDays,
-        metricsPort: opts.metricsPort,
+        metricsPort: opts.metricsPort, bulkConcurrency: opts.bulkConcurrency,
         aggregation: { windowMs: opts.window * 1000, allowedLevel: opts.allowedLevel, deniedLevel: opts.deniedLevel },
       });
       await enricher.start();

@@ -49,6 +49,11 @@ export interface EnricherConfig {
    * request). 1 = one request per batch (up to maxBulkDocuments). Default 2.
    */
   readonly bulkConcurrency: number;
+  /**
+   * Documents remembered with their version after writing them: a later fetch adding to one
+   * writes it on condition of that version without reading it back. Default 20 000.
+   */
+  readonly writtenDocuments: number;
   /** Port of the /metrics and /healthz endpoint; 0 = none. */
   readonly metricsPort: number;
 }
@@ -70,5 +75,6 @@ export const DEFAULT_ENRICHER_CONFIG: EnricherConfig = {
   partitionsConcurrently: 2,
   maxBulkDocuments: 5000,
   bulkConcurrency: 2,
+  writtenDocuments: 20_000,
   metricsPort: 9464,
 };

@@ -15,7 +15,7 @@ export class EnricherMetrics {
   constructor(readonly registry: Registry) {
     this.messages = new Counter({ name: 'segflow_enricher_messages_total', help: 'Raw messages consumed, by result (ok, dead_letter).', labelNames: ['result'], registers: [registry] });
     this.records = new Counter({ name: 'segflow_enricher_records_total', help: 'Flow records enriched.', registers: [registry] });
-    this.documents = new Counter({ name: 'segflow_enricher_documents_total', help: 'Flow documents written or skipped as already stored (replays).', labelNames: ['result'], registers: [registry] });
+    this.documents = new Counter({ name: 'segflow_enricher_documents_total', help: 'Flow documents written, skipped as already stored (replays), or read back after a conditional write met another version.', labelNames: ['result'], registers: [registry] });
     this.deadLetters = new Counter({ name: 'segflow_enricher_dead_letters_total', help: 'Messages and documents sent to the dead-letter topic, by stage.', labelNames: ['stage'], registers: [registry] });
     this.sequence = new Counter({ name: 'segflow_enricher_batch_sequence_total', help: 'Agent batches by what their sequence number showed (next, gap, duplicate, restart, first).', labelNames: ['kind'], registers: [registry] });
     this.missingBatches = new Counter({ name: 'segflow_enricher_missing_batches_total', help: 'Agent batches never received (sum of sequence gaps).', registers: [registry] });

@@ -30,6 +30,7 @@ import { DEFAULT_ENRICHER_CONFIG, type EnricherConfig } from './enricher-config.
 import { EnricherMetrics } from './enricher-metrics.ts';
 import { FlowBatchProcessor, type ProcessResult } from './flow-batch-processor.ts';
 import { SequenceTracker } from './sequence-tracker.ts';
+import type { VersionedFlowDocument } from './written-flow-documents.ts';
 import { enrichmentInventoryOf } from './transform/inventory-adapter.ts';
 
 export class Enricher {
@@ -91,7 +92,7 @@ export class Enricher {
 
     const writer = new FlowBulkWriter({ bulk: bulkRequestFromClient(this.es), registry: this.registry, logger: this.log });
     this.processor = new FlowBatchProcessor(
-      { topic: config.rawTopic, indexPrefix: config.indexPrefix, aggregation: config.aggregation, maxMessageBytes: config.maxMessageBytes, maxBulkDocuments: config.maxBulkDocuments, bulkConcurrency: config.bulkConcurrency },
+      { topic: config.rawTopic, indexPrefix: config.indexPrefix, aggregation: config.aggregation, maxMessageBytes: config.maxMessageBytes, maxBulkDocuments: config.maxBulkDocuments, bulkConcurrency: config.bulkConcurrency, writtenDocuments: config.writtenDocuments },
       enrichmentInventoryOf(this.inventory),
       new SequenceTracker(),
       { fetchStored: (refs) => this.fetchStored(refs), write: (items) => writer.write(items) },
@@ -103,6 +104,8 @@ export class Enricher {
     this.consumer = this.kafka.consumer({ groupId: config.groupId, maxBytesPerPartition: config.maxFetchBytesPerPartition, sessionTimeout: 45_000, heartbeatInterval: 3000 });
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: config.rawTopic, fromBeginning: true });
+    // Partitions may have moved: documents remembered as written may have changed since.
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.processor?.forgetWrittenDocuments());
     await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: config.partitionsConcurrently, eachBatch: (payload) => this.handleBatch(payload) });
 
     if (config.retentionDays > 0) {
@@ -147,6 +150,7 @@ export class Enricher {
     m.records.inc(result.records);
     m.documents.inc({ result: 'written' }, result.documentsWritten);
     m.documents.inc({ result: 'already_stored' }, result.documentsSkipped);
+    m.documents.inc({ result: 'read_back' }, result.documentsReadBack);
     for (const kind of ['first', 'next', 'gap', 'duplicate', 'restart'] as const) if (result.sequence[kind]) m.sequence.inc({ kind }, result.sequence[kind]);
     if (result.sequence.missingBatches) {
       m.missingBatches.inc(result.sequence.missingBatches);
@@ -155,11 +159,14 @@ export class Enricher {
     m.lag.set({ partition: String(partition) }, Number(lag));
   }
 
-  private async fetchStored(refs: ReadonlyArray<{ index: string; id: string }>): Promise<Map<string, FlowDocument>> {
-    const out = new Map<string, FlowDocument>();
+  private async fetchStored(refs: ReadonlyArray<{ index: string; id: string }>): Promise<Map<string, VersionedFlowDocument>> {
+    const out = new Map<string, VersionedFlowDocument>();
     const response = await this.es.mget<FlowDocument>({ docs: refs.map((r) => ({ _index: r.index, _id: r.id })) });
     for (const doc of response.docs) {
-      if ('found' in doc && doc.found && doc._source) out.set(doc._id, doc._source);
+      if ('found' in doc && doc.found && doc._source) {
+        if (doc._seq_no === undefined || doc._primary_term === undefined) throw new Error(`mget ${doc._id}: no _seq_no/_primary_term in the answer`);
+        out.set(doc._id, { document: doc._source, version: { seqNo: doc._seq_no, primaryTerm: doc._primary_term } });
+      }
       // A missing index answers per doc with an error of type index_not_found: nothing stored yet.
       else if ('error' in doc && doc.error.type !== 'index_not_found_exception') throw new Error(`mget ${doc._id}: ${doc.error.type}: ${doc.error.reason}`);
     }

@@ -8,14 +8,15 @@
 import type { Message } from 'kafkajs';
 import type { FlowDocument } from './documents/flow-fields.ts';
 import { buildDeadLetter } from './dead-letter.ts';
-import type { FlowBulkItem, FlowBulkWriteResult } from './elasticsearch/flow-bulk-writer.ts';
+import type { FlowBulkItem, FlowBulkWriteResult, FlowDocumentVersion } from './elasticsearch/flow-bulk-writer.ts';
 import { dailyFlowIndexName } from './elasticsearch/flow-index-names.ts';
 import { decodeFlowBatch } from '../proto/flow-batch-codec.ts';
 import type { EnrichmentInventory } from './transform/enrichment-inventory.ts';
-import { batchKey, FlowWindowAggregator, type AggregationConfig } from './transform/flow-aggregation.ts';
+import { batchKey, FlowWindowAggregator, type AggregationConfig, type FlowAggregate } from './transform/flow-aggregation.ts';
 import { buildFlowDocument, mergeFlowDocumentInto } from './transform/flow-document-builder.ts';
 import { enrichRecord } from './transform/record-enrichment.ts';
 import type { SequenceObservation, SequenceTracker } from './sequence-tracker.ts';
+import { WrittenFlowDocuments, type VersionedFlowDocument } from './written-flow-documents.ts';
 
 /** A consumed Kafka message, as much of it as processing needs. */
 export interface RawMessage {
@@ -27,9 +28,15 @@ export interface RawMessage {
 
 /** The I/O the processor needs, injected so the logic is testable without servers. */
 export interface FlowBatchIo {
-  /** Stored documents by id (missing ids absent from the map); the processor may modify them. */
-  fetchStored(refs: ReadonlyArray<{ index: string; id: string }>): Promise<Map<string, FlowDocument>>;
-  /** One bulk request (of a part of the batch); resolves when every item is settled. */
+  /**
+   * Stored documents by id with their versions (missing ids absent from the map), read in real
+   * time (a document acknowledged a moment ago is seen); the processor may modify them.
+   */
+  fetchStored(refs: ReadonlyArray<{ index: string; id: string }>): Promise<Map<string, VersionedFlowDocument>>;
+  /**
+   * One bulk request (of a part of the batch) honouring each item's condition; resolves when
+   * every item is indexed, rejected for good, or in conflict with its condition.
+   */
   write(items: readonly FlowBulkItem[]): Promise<FlowBulkWriteResult>;
 }
 
@@ -42,6 +49,8 @@ export interface FlowBatchProcessorOptions {
   readonly maxBulkDocuments?: number;
   /** Bulk requests of one fetch sent at once (default 2); a large fetch is split to use them. */
   readonly bulkConcurrency?: number;
+  /** Documents remembered after writing them, to update them without reading them back (default 20 000). */
+  readonly writtenDocuments?: number;
   readonly now?: () => number;
 }
 
@@ -51,20 +60,33 @@ export interface ProcessResult {
   readonly documentsWritten: number;
   /** Documents whose every batch was already stored (replays): nothing written. */
   readonly documentsSkipped: number;
+  /** Documents read back from Elasticsearch because a conditional write met another version. */
+  readonly documentsReadBack: number;
   readonly deadLetters: Message[];
   readonly sequence: Record<SequenceObservation['kind'], number> & { missingBatches: number };
 }
 
 /** A fetch is split over concurrent bulk requests only when each part gets at least this many documents. */
 const MIN_SPLIT_DOCUMENTS = 1000;
+/** Read-merge-write rounds for documents that keep changing under us before the fetch fails (and is retried whole). */
+const MAX_CONFLICT_ROUNDS = 5;
 
 export class FlowBatchProcessor {
+  private readonly written: WrittenFlowDocuments;
+
   constructor(
     private readonly options: FlowBatchProcessorOptions,
     private readonly inventory: EnrichmentInventory,
     private readonly sequences: SequenceTracker,
     private readonly io: FlowBatchIo,
-  ) {}
+  ) {
+    this.written = new WrittenFlowDocuments(options.writtenDocuments ?? 20_000);
+  }
+
+  /** Forgets the documents written so far (after a failure, or when partitions move). */
+  forgetWrittenDocuments(): void {
+    this.written.clear();
+  }
 
   async process(messages: readonly RawMessage[]): Promise<ProcessResult> {
     const { topic } = this.options;
@@ -115,41 +137,61 @@ export class FlowBatchProcessor {
 
     const aggregates = aggregator.drain();
     const indexOf = (windowStartMs: number): string => dailyFlowIndexName(windowStartMs, this.options.indexPrefix);
-    const stored = aggregates.length > 0 ? await this.io.fetchStored(aggregates.map((a) => ({ id: a.id, index: indexOf(a.windowStartMs) }))) : new Map<string, FlowDocument>();
     const ingestedAt = now();
-    const items: FlowBulkItem[] = [];
     let skipped = 0;
-    for (const agg of aggregates) {
-      const index = indexOf(agg.windowStartMs);
-      const current = stored.get(agg.id);
-      if (!current) {
-        items.push({ id: agg.id, index, document: buildFlowDocument(agg, ingestedAt) });
-        continue;
-      }
-      const already = new Set(current.segflow.aggregation?.batches ?? []);
-      if ([...agg.perBatch.keys()].every((b) => already.has(b))) {
-        skipped++; // a replay: every batch is already counted in the stored document
-        continue;
-      }
-      // The stored document (fresh from Elasticsearch, ours to change) takes the new batches only.
-      mergeFlowDocumentInto(current, buildFlowDocument(agg, ingestedAt, already));
-      items.push({ id: agg.id, index, document: current });
-    }
-
-    // The fetched batch settles as a unit: one bulk request, or several (at most bulkConcurrency
-    // in flight) when it is large, every item settled before `process` resolves.
-    const maxDocs = this.options.maxBulkDocuments ?? 5000;
-    const parallel = Math.max(1, this.options.bulkConcurrency ?? 2);
-    const requests = Math.max(Math.ceil(items.length / maxDocs), Math.min(parallel, Math.ceil(items.length / MIN_SPLIT_DOCUMENTS)));
-    const chunk = Math.ceil(items.length / Math.max(1, requests));
-    const parts: FlowBulkItem[][] = [];
-    for (let i = 0; i < items.length; i += chunk) parts.push(items.slice(i, i + chunk));
+    let readBack = 0;
     const result = { indexed: 0, rejected: [] as FlowBulkWriteResult['rejected'] };
-    for (let i = 0; i < parts.length; i += parallel) {
-      for (const part of await Promise.all(parts.slice(i, i + parallel).map((p) => this.io.write(p)))) {
-        result.indexed += part.indexed;
-        result.rejected.push(...part.rejected);
+    const byId = new Map(aggregates.map((a) => [a.id, a]));
+
+    // An aggregate onto a stored document: only the batches it does not hold yet, written on
+    // condition of the version read; null when the document holds every batch (a replay).
+    const mergeInto = (agg: FlowAggregate, stored: VersionedFlowDocument): FlowBulkItem | null => {
+      const current = stored.document;
+      const already = new Set(current.segflow.aggregation?.batches ?? []);
+      if ([...agg.perBatch.keys()].every((b) => already.has(b))) return null;
+      mergeFlowDocumentInto(current, buildFlowDocument(agg, ingestedAt, already));
+      return { id: agg.id, index: indexOf(agg.windowStartMs), document: current, condition: { ifSeqNo: stored.version.seqNo, ifPrimaryTerm: stored.version.primaryTerm } };
+    };
+
+    // First round: documents written here before are updated from memory; every other one is
+    // created, which fails (409) when it exists after all — only those are read back, merged and
+    // written again on condition of the version read. No document is ever overwritten blindly.
+    let items: FlowBulkItem[] = [];
+    for (const agg of aggregates) {
+      const known = this.written.take(agg.id);
+      const item = known ? mergeInto(agg, known) : { id: agg.id, index: indexOf(agg.windowStartMs), document: buildFlowDocument(agg, ingestedAt), condition: { create: true } as const };
+      if (item) items.push(item);
+      else skipped++; // every batch is already counted in the stored document
+    }
+    try {
+      for (let round = 1; items.length > 0; round++) {
+        const written = await this.writeInParts(items);
+        result.indexed += written.indexed;
+        result.rejected.push(...written.rejected);
+        for (const r of written.rejected) this.written.forget(r.item.id);
+        for (const item of items) {
+          const version = written.versions.get(item.id);
+          if (version) this.written.remember(item.id, item.document, version);
+        }
+        if (written.conflicts.length === 0) break;
+        if (round >= MAX_CONFLICT_ROUNDS) throw new Error(`${written.conflicts.length} flow documents kept changing during ${round} read-merge-write rounds (first: ${written.conflicts[0]?.id}); the fetch is retried`);
+        for (const c of written.conflicts) this.written.forget(c.id);
+        readBack += written.conflicts.length;
+        const stored = await this.io.fetchStored(written.conflicts.map((c) => ({ id: c.id, index: c.index })));
+        items = [];
+        for (const c of written.conflicts) {
+          const agg = byId.get(c.id) as FlowAggregate;
+          const current = stored.get(c.id);
+          // Gone again (deleted by retention): create it afresh.
+          const item = current ? mergeInto(agg, current) : { id: agg.id, index: c.index, document: buildFlowDocument(agg, ingestedAt), condition: { create: true } as const };
+          if (item) items.push(item);
+          else skipped++;
+        }
       }
+    } catch (error) {
+      // What was remembered may not be what is stored now: start from Elasticsearch again.
+      this.written.clear();
+      throw error;
     }
     for (const rejection of result.rejected) {
       deadLetters.push(buildDeadLetter({
@@ -158,6 +200,29 @@ export class FlowBatchProcessor {
         reason: `Elasticsearch rejected document ${rejection.item.id} for ${rejection.item.index} (${rejection.status} ${rejection.errorType}): ${rejection.reason}`,
       }));
     }
-    return { messages: messages.length, records, documentsWritten: result.indexed, documentsSkipped: skipped, deadLetters, sequence };
+    return { messages: messages.length, records, documentsWritten: result.indexed, documentsSkipped: skipped, documentsReadBack: readBack, deadLetters, sequence };
+  }
+
+  /**
+   * Writes items as one bulk request, or several (at most bulkConcurrency in flight) when they
+   * are many; resolves when every item of every request is settled.
+   */
+  private async writeInParts(items: readonly FlowBulkItem[]): Promise<Pick<FlowBulkWriteResult, 'indexed' | 'rejected' | 'conflicts' | 'versions'>> {
+    const maxDocs = this.options.maxBulkDocuments ?? 5000;
+    const parallel = Math.max(1, this.options.bulkConcurrency ?? 2);
+    const requests = Math.max(Math.ceil(items.length / maxDocs), Math.min(parallel, Math.ceil(items.length / MIN_SPLIT_DOCUMENTS)));
+    const chunk = Math.ceil(items.length / Math.max(1, requests));
+    const parts: (readonly FlowBulkItem[])[] = [];
+    for (let i = 0; i < items.length; i += chunk) parts.push(items.slice(i, i + chunk));
+    const out = { indexed: 0, rejected: [] as FlowBulkWriteResult['rejected'], conflicts: [] as FlowBulkItem[], versions: new Map<string, FlowDocumentVersion>() };
+    for (let i = 0; i < parts.length; i += parallel) {
+      for (const part of await Promise.all(parts.slice(i, i + parallel).map((p) => this.io.write(p)))) {
+        out.indexed += part.indexed;
+        out.rejected.push(...part.rejected);
+        out.conflicts.push(...part.conflicts);
+        for (const [id, v] of part.versions) out.versions.set(id, v);
+      }
+    }
+    return out;
   }
 }

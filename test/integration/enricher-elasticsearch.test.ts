@@ -104,7 +104,9 @@ describe('enricher Elasticsearch layout and bulk writer (real Elasticsearch)', (
 
   it('indexes a realistic batch in one request into two daily indices; the mapping comes from the template', async () => {
     const result = await writer.write(items);
-    assert.deepEqual(result, { indexed: expected.total, rejected: [], requests: 1, retries: 0 });
+    const { versions, ...counts } = result;
+    assert.deepEqual(counts, { indexed: expected.total, rejected: [], conflicts: [], requests: 1, retries: 0 });
+    assert.equal(versions.size, expected.total, 'Elasticsearch gave every written document a version');
     assert.equal(await count({ match_all: {} }), expected.total);
     for (const [index, n] of expected.perIndex) assert.equal((await client.count({ index })).count, n, index);
     assert.deepEqual([...expected.perIndex.keys()].sort(), [`${prefix}-2026.11.27`, `${prefix}-2026.11.28`]);

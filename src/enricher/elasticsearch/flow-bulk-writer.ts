@@ -17,11 +17,27 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Logger } from '../../shared/logger.ts';
 import type { FlowDocument } from '../documents/flow-fields.ts';
 
+/**
+ * Optimistic concurrency for one write: `create` only if no document has the id yet, or
+ * overwrite only the version read or written before (`_seq_no` / `_primary_term`). A document
+ * changed in between answers 409, which the writer reports as a conflict for the caller to
+ * re-read and merge, instead of losing one of the two updates.
+ */
+export type FlowWriteCondition = { readonly create: true } | { readonly ifSeqNo: number; readonly ifPrimaryTerm: number };
+
 /** One document to write: where, under which (deterministic) id, and what. */
 export interface FlowBulkItem<D = FlowDocument> {
   readonly id: string;
   readonly index: string;
   readonly document: D;
+  /** Without a condition the document is written whatever the index holds. */
+  readonly condition?: FlowWriteCondition;
+}
+
+/** The version Elasticsearch gave a written document (what a later conditional write names). */
+export interface FlowDocumentVersion {
+  readonly seqNo: number;
+  readonly primaryTerm: number;
 }
 
 /** An item Elasticsearch rejected for good (a 4xx other than 429): goes to the dead-letter topic. */
@@ -52,6 +68,10 @@ export interface FlowBulkWriteResult<D = FlowDocument> {
   readonly indexed: number;
   /** Items rejected for good; the caller sends them to the dead-letter topic. */
   readonly rejected: FlowBulkRejection<D>[];
+  /** Conditional items whose condition failed (409): the stored document changed; re-read and merge. */
+  readonly conflicts: FlowBulkItem<D>[];
+  /** Version of each indexed item, by id. */
+  readonly versions: Map<string, FlowDocumentVersion>;
   /** Bulk requests sent for this batch (1 when nothing had to be retried). */
   readonly requests: number;
   /** Item retries (an item retried twice counts twice). */
@@ -177,7 +197,7 @@ interface Prepared<D> {
   lastError: string;
 }
 
-type ItemVerdict = { kind: 'indexed' } | { kind: 'retry'; cause: '429' | '5xx' } | { kind: 'reject'; errorType: string; reason: string };
+type ItemVerdict = { kind: 'indexed' } | { kind: 'conflict' } | { kind: 'retry'; cause: '429' | '5xx' } | { kind: 'reject'; errorType: string; reason: string };
 
 function describeError(error: estypes.ErrorCause | undefined): { errorType: string; reason: string } {
   if (!error) return { errorType: 'unknown', reason: 'no error given' };
@@ -187,8 +207,9 @@ function describeError(error: estypes.ErrorCause | undefined): { errorType: stri
   return { errorType, reason };
 }
 
-function classifyItem(status: number, error: estypes.ErrorCause | undefined): ItemVerdict {
+function classifyItem(status: number, error: estypes.ErrorCause | undefined, conditional: boolean): ItemVerdict {
   if (status >= 200 && status < 300) return { kind: 'indexed' };
+  if (status === 409 && conditional) return { kind: 'conflict' };
   if (status === 429) return { kind: 'retry', cause: '429' };
   if (status >= 500) return { kind: 'retry', cause: '5xx' };
   return { kind: 'reject', ...describeError(error) };
@@ -273,7 +294,10 @@ export class FlowBulkWriter<D = FlowDocument> {
     const { signal } = options;
     const deadline = this.now() + this.deadlineMs;
     let pending: Prepared<D>[] = batch.map((item) => {
-      const action = JSON.stringify({ index: { _index: item.index, _id: item.id } });
+      const c = item.condition;
+      const action = JSON.stringify(c === undefined ? { index: { _index: item.index, _id: item.id } }
+        : 'create' in c ? { create: { _index: item.index, _id: item.id } }
+        : { index: { _index: item.index, _id: item.id, if_seq_no: c.ifSeqNo, if_primary_term: c.ifPrimaryTerm } });
       const source = JSON.stringify(item.document);
       return { item, action, source, bytes: Buffer.byteLength(action) + Buffer.byteLength(source) + 2, attempts: 0, lastStatus: undefined, lastError: '' };
     });
@@ -291,6 +315,8 @@ export class FlowBulkWriter<D = FlowDocument> {
     let requests = 0;
     let retries = 0;
     const rejected: FlowBulkRejection<D>[] = [];
+    const conflicts: FlowBulkItem<D>[] = [];
+    const versions = new Map<string, FlowDocumentVersion>();
     const giveUp = (reason: FlowBulkIncompleteReason, cause?: unknown): FlowBulkIncompleteError<D> => {
       const unsettled = pending.map((p) => ({ item: p.item, status: p.lastStatus, lastError: p.lastError, attempts: p.attempts }));
       this.metrics.unsettled.inc({ reason }, unsettled.length);
@@ -342,9 +368,13 @@ export class FlowBulkWriter<D = FlowDocument> {
             const p = pending[i] as Prepared<D>;
             const result = entry.index ?? entry.create ?? Object.values(entry)[0];
             const status = result?.status ?? 0;
-            const verdict = classifyItem(status, result?.error);
+            const verdict = classifyItem(status, result?.error, p.item.condition !== undefined);
             if (verdict.kind === 'indexed') {
               indexedNow++;
+              if (result?._seq_no !== undefined && result._primary_term !== undefined) versions.set(p.item.id, { seqNo: result._seq_no, primaryTerm: result._primary_term });
+              settled.push(p);
+            } else if (verdict.kind === 'conflict') {
+              conflicts.push(p.item);
               settled.push(p);
             } else if (verdict.kind === 'reject') {
               rejected.push({ item: p.item, status, errorType: verdict.errorType, reason: verdict.reason, attempts: p.attempts });
@@ -375,7 +405,7 @@ export class FlowBulkWriter<D = FlowDocument> {
           throw giveUp('aborted', error);
         }
       }
-      return { indexed, rejected, requests, retries };
+      return { indexed, rejected, conflicts, versions, requests, retries };
     } finally {
       this.track(-heldItems, -held, -1);
     }

@@ -13,6 +13,7 @@ import type { FlowDocument } from '../../../src/enricher/documents/flow-fields.t
 import { DEAD_LETTER_HEADERS } from '../../../src/enricher/dead-letter.ts';
 import type { FlowBulkItem } from '../../../src/enricher/elasticsearch/flow-bulk-writer.ts';
 import { FlowBatchProcessor, type RawMessage } from '../../../src/enricher/flow-batch-processor.ts';
+import { MemoryFlowStorage } from '../../../src/enricher/memory-flow-storage.ts';
 import { SequenceTracker } from '../../../src/enricher/sequence-tracker.ts';
 import { enrichmentInventoryOf } from '../../../src/enricher/transform/inventory-adapter.ts';
 
@@ -40,22 +41,22 @@ async function setup(maxBulkDocuments?: number) {
   const loaded = await loadResourcePaths(['examples/shop']);
   assert.equal(loaded.issues.filter((i) => i.severity === 'error').length, 0);
   const inventory = Inventory.fromResources(loaded.resources);
-  const store = new Map<string, FlowDocument>();
-  const writes: FlowBulkItem[][] = [];
+  const storage = new MemoryFlowStorage();
   const processor = new FlowBatchProcessor(
     { topic: 'flows.raw', indexPrefix: 'segflow-flows', aggregation: { windowMs: 15_000, allowedLevel: 2, deniedLevel: 1 }, maxMessageBytes: 1_000_000, now: () => T0 + 7000, ...(maxBulkDocuments ? { maxBulkDocuments } : {}) },
     enrichmentInventoryOf(inventory),
     new SequenceTracker(),
-    {
-      fetchStored: async (refs) => new Map(refs.filter((r) => store.has(r.id)).map((r) => [r.id, structuredClone(store.get(r.id)!)])),
-      write: async (items) => {
-        writes.push([...items]);
-        for (const item of items) store.set(item.id, structuredClone(item.document));
-        return { indexed: items.length, rejected: [], requests: 1, retries: 0 };
-      },
-    },
+    storage,
   );
-  return { processor, store, writes };
+  // The stored documents, as a read-only map view.
+  const store = {
+    get size(): number {
+      return storage.documents.size;
+    },
+    values: (): FlowDocument[] => [...storage.documents.values()].map((d) => d.document),
+    get: (id: string): FlowDocument | undefined => storage.get(id),
+  };
+  return { processor, store, writes: storage.requests, storage };
 }
 
 describe('FlowBatchProcessor', () => {
@@ -146,6 +147,41 @@ describe('FlowBatchProcessor', () => {
     assert.deepEqual(doc.segflow.aggregation?.batches, ['agent-1/boot-1/1', 'agent-1/boot-1/2']);
   });
 
+  it('after a restart (nothing remembered) a replay is read back on conflict and nothing is counted twice', async () => {
+    const { processor, storage, store } = await setup();
+    const r = (bytes: number) => record({ src: '10.244.1.10', dst: '10.244.1.30', dport: 8080, originalBytes: bytes });
+    await processor.process([message({ sequence: 1, records: [r(100)] }, 0)]);
+    const restarted = new FlowBatchProcessor(
+      { topic: 'flows.raw', indexPrefix: 'segflow-flows', aggregation: { windowMs: 15_000, allowedLevel: 2, deniedLevel: 1 }, maxMessageBytes: 1_000_000, now: () => T0 + 7000 },
+      enrichmentInventoryOf(Inventory.fromResources((await loadResourcePaths(['examples/shop'])).resources)), new SequenceTracker(), storage,
+    );
+    const requestsBefore = storage.requests.length;
+    const result = await restarted.process([message({ sequence: 1, records: [r(100)] }, 0), message({ sequence: 2, records: [r(20)] }, 1)]);
+    assert.equal(result.documentsWritten, 1);
+    assert.equal(storage.requests.length - requestsBefore, 2, 'a create that conflicts, then the merged write on condition of the version read');
+    assert.deepEqual(storage.requests.at(-1)!.map((i) => i.condition), [{ ifSeqNo: 1, ifPrimaryTerm: 1 }]);
+    assert.equal([...store.values()][0]!.source?.bytes, 120, 'batch 1 once, batch 2 once');
+  });
+
+  it('merges again when another writer changed a document it remembers (no lost update)', async () => {
+    const { processor, storage, store } = await setup();
+    const other = new FlowBatchProcessor(
+      { topic: 'flows.raw', indexPrefix: 'segflow-flows', aggregation: { windowMs: 15_000, allowedLevel: 2, deniedLevel: 1 }, maxMessageBytes: 1_000_000, now: () => T0 + 7000 },
+      enrichmentInventoryOf(Inventory.fromResources((await loadResourcePaths(['examples/shop'])).resources)), new SequenceTracker(), storage,
+    );
+    const r = (bytes: number) => record({ src: '10.244.1.10', dst: '10.244.1.30', dport: 8080, originalBytes: bytes });
+    await processor.process([message({ sequence: 1, records: [r(100)] }, 0)]);
+    // Another enricher adds a batch of another agent to the same document...
+    await other.process([message({ agentId: 'agent-2', bootId: 'boot-9', sequence: 1, records: [r(7)] }, 0)]);
+    // ...so this one's remembered version is stale: its conditional write conflicts and it merges again.
+    const result = await processor.process([message({ sequence: 2, records: [r(20)] }, 1)]);
+    assert.equal(result.documentsWritten, 1);
+    const doc = [...store.values()][0]!;
+    assert.equal(store.size, 1);
+    assert.equal(doc.source?.bytes, 127, 'all three batches counted once each');
+    assert.deepEqual(doc.segflow.aggregation?.batches, ['agent-1/boot-1/1', 'agent-1/boot-1/2', 'agent-2/boot-9/1']);
+  });
+
   it('dead-letters a malformed message with the reason and goes on with the rest', async () => {
     const { processor, store } = await setup();
     const bad: RawMessage = { partition: 0, offset: '5', key: null, value: Buffer.from([0x0a, 0xff, 0xff, 0x01]) };
@@ -189,7 +225,7 @@ describe('FlowBatchProcessor', () => {
             await new Promise((r) => setTimeout(r, 5));
             inFlight--;
             sizes.push(items.length);
-            return { indexed: items.length, rejected: [], requests: 1, retries: 0 };
+            return { indexed: items.length, rejected: [], conflicts: [], versions: new Map(items.map((i) => [i.id, { seqNo: 1, primaryTerm: 1 }])), requests: 1, retries: 0 };
           },
         },
       );

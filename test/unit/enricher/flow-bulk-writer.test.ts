@@ -81,11 +81,46 @@ async function histogramCount(registry: Registry, name: string, result: string):
 }
 
 describe('FlowBulkWriter', () => {
+  it('writes conditions as create / if_seq_no, reports conditional 409s as conflicts and the versions given', async () => {
+    const actions: unknown[] = [];
+    const bulk: BulkRequestFunction = async (operations) => {
+      const answers = [];
+      for (let i = 0; i < operations.length; i += 2) {
+        const action = JSON.parse(operations[i] as string) as Record<string, { _id: string }>;
+        actions.push(action);
+        const [op, meta] = Object.entries(action)[0]!;
+        const conflict = meta._id === 'taken' || meta._id === 'plain-409';
+        answers.push({ [op]: conflict
+          ? { _index: 'i', _id: meta._id, status: 409, error: { type: 'version_conflict_engine_exception', reason: `[${meta._id}]: version conflict` } }
+          : { _index: 'i', _id: meta._id, status: 201, result: 'created', _seq_no: 7 + i, _primary_term: 2 } });
+      }
+      return { took: 1, errors: answers.some((a) => Object.values(a)[0]!.status >= 300), items: answers as estypes.BulkResponse['items'] };
+    };
+    const { w } = writer(bulk);
+    const batch: FlowBulkItem<Doc>[] = [
+      { id: 'new', index: 'x', document: { n: 1 }, condition: { create: true } },
+      { id: 'known', index: 'x', document: { n: 2 }, condition: { ifSeqNo: 3, ifPrimaryTerm: 1 } },
+      { id: 'taken', index: 'x', document: { n: 3 }, condition: { create: true } },
+      { id: 'plain-409', index: 'x', document: { n: 4 } },
+    ];
+    const result = await w.write(batch);
+    assert.deepEqual(actions, [
+      { create: { _index: 'x', _id: 'new' } },
+      { index: { _index: 'x', _id: 'known', if_seq_no: 3, if_primary_term: 1 } },
+      { create: { _index: 'x', _id: 'taken' } },
+      { index: { _index: 'x', _id: 'plain-409' } },
+    ]);
+    assert.equal(result.indexed, 2);
+    assert.deepEqual(result.conflicts.map((c) => c.id), ['taken'], 'a failed condition is a conflict for the caller to merge');
+    assert.deepEqual(result.rejected.map((r) => [r.item.id, r.status]), [['plain-409', 409]], 'a 409 without a condition is not expected: rejected with the reason');
+    assert.deepEqual([...result.versions], [['new', { seqNo: 7, primaryTerm: 2 }], ['known', { seqNo: 9, primaryTerm: 2 }]]);
+  });
+
   it('one request per batch when everything is indexed', async () => {
     const { bulk, calls } = fakeBulk(() => 201);
     const { w, registry } = writer(bulk);
     const result = await w.write(items('a', 'b', 'c'));
-    assert.deepEqual(result, { indexed: 3, rejected: [], requests: 1, retries: 0 });
+    assert.deepEqual(result, { indexed: 3, rejected: [], conflicts: [], versions: new Map(), requests: 1, retries: 0 });
     assert.equal(calls.length, 1);
     assert.deepEqual(calls[0]?.ids, ['a', 'b', 'c']);
     assert.equal(calls[0]?.operations[0], '{"index":{"_index":"segflow-flows-2026.11.27","_id":"a"}}');
@@ -112,7 +147,7 @@ describe('FlowBulkWriter', () => {
     const { bulk, calls } = fakeBulk((id, attempt) => (attempt === 1 && id !== 'a' ? 503 : 200));
     const { w } = writer(bulk);
     const result = await w.write(items('a', 'b', 'c'));
-    assert.deepEqual(result, { indexed: 3, rejected: [], requests: 2, retries: 2 });
+    assert.deepEqual(result, { indexed: 3, rejected: [], conflicts: [], versions: new Map(), requests: 2, retries: 2 });
     assert.deepEqual(calls[1]?.ids, ['b', 'c']);
   });
 
@@ -159,7 +194,7 @@ describe('FlowBulkWriter', () => {
     const { bulk, calls } = fakeBulk(() => 201, (call) => (call === 1 ? { throw: connection } : call === 2 ? { throw: unavailable } : undefined));
     const { w, registry } = writer(bulk);
     const result = await w.write(items('a', 'b'));
-    assert.deepEqual(result, { indexed: 2, rejected: [], requests: 3, retries: 4 });
+    assert.deepEqual(result, { indexed: 2, rejected: [], conflicts: [], versions: new Map(), requests: 3, retries: 4 });
     assert.deepEqual(calls.map((c) => c.ids), [['a', 'b'], ['a', 'b'], ['a', 'b']]);
     assert.equal(await metric(registry, 'segflow_es_documents_retried_total', { cause: 'transport' }), 2);
     assert.equal(await metric(registry, 'segflow_es_documents_retried_total', { cause: '5xx' }), 2);
