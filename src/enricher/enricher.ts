@@ -7,8 +7,9 @@
  * document of a fetched batch is settled in Elasticsearch and every dead letter is acknowledged
  * by Kafka; document ids are deterministic and stored documents remember which agent batches
  * they contain, so a replay after a crash overwrites nothing twice and duplicates nothing.
- * Memory is bounded by design: one fetched batch per partition at a time (`maxBytesPerPartition`),
- * and the next fetch waits until the bulk request of the current one is settled.
+ * Memory is bounded by design: per partition, one batch being written and the next one being
+ * enriched (each at most `maxBytesPerPartition` fetched); a third is not fetched before the
+ * first has settled.
  */
 import http from 'node:http';
 import type { Client } from '@elastic/elasticsearch';
@@ -48,6 +49,9 @@ export class Enricher {
   private server: http.Server | undefined;
   private processor: FlowBatchProcessor | undefined;
   private ready = false;
+  private stopping = false;
+  /** Per partition: the settle (write + commit) of its last batch handed to the writer. */
+  private readonly settling = new Map<number, Promise<void>>();
 
   constructor(config: Partial<EnricherConfig> = {}) {
     this.config = { ...DEFAULT_ENRICHER_CONFIG, ...config };
@@ -116,25 +120,64 @@ export class Enricher {
     this.log.info({ rawTopic: config.rawTopic, group: config.groupId, inventoryRevision: this.inventory.revision }, 'enricher consuming');
   }
 
+  /**
+   * One fetched batch, pipelined: it is enriched while the partition's previous batch is still
+   * being written, then written once that one has settled and committed. Offsets are committed
+   * in order and only after every document of the batch is settled; the next batch is fetched
+   * as soon as this one is handed to the writer (resolveOffset), so Elasticsearch and the
+   * enricher's CPU work at the same time. At most two batches per partition are in memory.
+   */
   private async handleBatch({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload): Promise<void> {
-    if (!isRunning() || isStale() || batch.messages.length === 0 || !this.processor) return;
-    // Heartbeats keep the group membership while a slow Elasticsearch holds the batch.
-    const beat = setInterval(() => void heartbeat().catch(() => undefined), 3000);
-    let result: ProcessResult;
-    try {
-      result = await this.processor.process(batch.messages.map((m) => ({ partition: batch.partition, offset: m.offset, key: m.key, value: m.value })));
-      if (result.deadLetters.length > 0) {
-        await this.deadLetterProducer!.send({ topic: this.config.deadLetterTopic, acks: -1, compression: CompressionTypes.GZIP, messages: result.deadLetters });
+    if (this.stopping || !isRunning() || isStale() || batch.messages.length === 0 || !this.processor) return;
+    const processor = this.processor;
+    const prepared = processor.prepare(batch.messages.map((m) => ({ partition: batch.partition, offset: m.offset, key: m.key, value: m.value })));
+    const previous = this.settling.get(batch.partition);
+    if (previous) {
+      try {
+        await previous;
+      } catch {
+        // The previous batch failed and the partition was sought back to it: this batch comes again.
+        return;
       }
-    } finally {
-      clearInterval(beat);
     }
+    if (this.stopping || !isRunning() || isStale()) return;
+    const first = batch.messages[0]!.offset;
     const last = batch.messages[batch.messages.length - 1]!.offset;
-    await this.consumer!.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+    const settle: Promise<void> = (async (): Promise<void> => {
+      // Heartbeats keep the group membership while a slow Elasticsearch holds the batch.
+      const beat = setInterval(() => void heartbeat().catch(() => undefined), 3000);
+      try {
+        const result = await processor.settle(prepared);
+        if (result.deadLetters.length > 0) {
+          await this.deadLetterProducer!.send({ topic: this.config.deadLetterTopic, acks: -1, compression: CompressionTypes.GZIP, messages: result.deadLetters });
+        }
+        await this.consumer!.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+        this.record(result, batch.partition, batch.offsetLag());
+      } finally {
+        clearInterval(beat);
+      }
+    })().catch((error: unknown) => {
+      // Nothing of the batch is committed: consume it again from its first offset (documents
+      // already written take only the agent batches they do not hold yet). A batch of the
+      // partition fetched meanwhile sees this failure and steps aside; the one sought back to
+      // must not, so the failure is forgotten here.
+      this.log.error({ error: error instanceof Error ? error.message : String(error), partition: batch.partition, from: first, to: last }, 'batch not settled; consuming it again');
+      processor.forgetWrittenDocuments();
+      if (this.settling.get(batch.partition) === settle) this.settling.delete(batch.partition);
+      if (!this.stopping) {
+        try {
+          this.consumer?.seek({ topic: batch.topic, partition: batch.partition, offset: first });
+        } catch (seekError) {
+          this.log.error({ error: seekError instanceof Error ? seekError.message : String(seekError), partition: batch.partition }, 'could not seek back; the batch comes again after the next rebalance or restart');
+        }
+      }
+      throw error;
+    });
+    settle.catch(() => undefined); // observed by the partition's next batch and by stop()
+    this.settling.set(batch.partition, settle);
     // With auto-resolve off, kafkajs fetches from the last *resolved* offset: without this it
     // would fetch the same batch again and again (harmless for the documents, fatal for speed).
     resolveOffset(last);
-    this.record(result, batch.partition, batch.offsetLag());
   }
 
   private record(result: ProcessResult, partition: number, lag: string): void {
@@ -196,6 +239,13 @@ export class Enricher {
   /** Stops consuming (the batch in hand is finished and committed first), then everything else. */
   async stop(): Promise<void> {
     this.ready = false;
+    // Let the batches being written settle and commit; no new one starts.
+    this.stopping = true;
+    for (;;) {
+      const pending = [...this.settling.values()];
+      await Promise.allSettled(pending);
+      if ([...this.settling.values()].every((p) => pending.includes(p))) break;
+    }
     await this.consumer?.disconnect();
     await this.deadLetterProducer?.disconnect();
     await this.follower?.stop();

@@ -6,7 +6,6 @@
  * could not be used — never dropping anything silently. The caller commits the offsets only after `process` resolves.
  */
 import type { Message } from 'kafkajs';
-import type { FlowDocument } from './documents/flow-fields.ts';
 import { buildDeadLetter } from './dead-letter.ts';
 import type { FlowBulkItem, FlowBulkWriteResult, FlowDocumentVersion } from './elasticsearch/flow-bulk-writer.ts';
 import { dailyFlowIndexName } from './elasticsearch/flow-index-names.ts';
@@ -66,6 +65,15 @@ export interface ProcessResult {
   readonly sequence: Record<SequenceObservation['kind'], number> & { missingBatches: number };
 }
 
+/** A fetched batch enriched and aggregated, not yet written (see FlowBatchProcessor.prepare). */
+export interface PreparedBatch {
+  readonly messages: readonly RawMessage[];
+  readonly aggregates: readonly FlowAggregate[];
+  readonly records: number;
+  readonly deadLetters: readonly Message[];
+  readonly sequence: ProcessResult['sequence'];
+}
+
 /** A fetch is split over concurrent bulk requests only when each part gets at least this many documents. */
 const MIN_SPLIT_DOCUMENTS = 1000;
 /** Read-merge-write rounds for documents that keep changing under us before the fetch fails (and is retried whole). */
@@ -88,14 +96,23 @@ export class FlowBatchProcessor {
     this.written.clear();
   }
 
+  /** Processes a fetched batch: `settle(prepare(messages))`. */
   async process(messages: readonly RawMessage[]): Promise<ProcessResult> {
+    return this.settle(this.prepare(messages));
+  }
+
+  /**
+   * The CPU part of a fetched batch, no I/O: decode, sequence checks, enrichment and
+   * aggregation. It may run while the previous batch of the partition is still being written;
+   * `settle` calls must then follow in the partitions' order.
+   */
+  prepare(messages: readonly RawMessage[]): PreparedBatch {
     const { topic } = this.options;
     const deadLetters: Message[] = [];
     const sequence = { first: 0, next: 0, gap: 0, duplicate: 0, restart: 0, missingBatches: 0 };
     // One aggregator for everything fetched: each document is built once per fetch. Its counters
     // are kept per agent batch, so batches a stored document already holds are left out.
     const aggregator = new FlowWindowAggregator(this.options.aggregation, this.inventory);
-    const now = this.options.now ?? Date.now;
     const inThisFetch = new Set<string>();
     let records = 0;
 
@@ -135,7 +152,18 @@ export class FlowBatchProcessor {
       }
     }
 
-    const aggregates = aggregator.drain();
+    return { messages, aggregates: aggregator.drain(), records, deadLetters, sequence };
+  }
+
+  /**
+   * Writes a prepared batch: merges its documents into what is stored, writes them, and settles
+   * every item (indexed, or dead-lettered when Elasticsearch rejects it for good).
+   */
+  async settle(prepared: PreparedBatch): Promise<ProcessResult> {
+    const { topic } = this.options;
+    const { messages, aggregates, records, sequence } = prepared;
+    const deadLetters = [...prepared.deadLetters];
+    const now = this.options.now ?? Date.now;
     const indexOf = (windowStartMs: number): string => dailyFlowIndexName(windowStartMs, this.options.indexPrefix);
     const ingestedAt = now();
     let skipped = 0;
