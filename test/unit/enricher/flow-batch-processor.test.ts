@@ -11,7 +11,6 @@ import { encodeFlowBatch, type FlowBatchData, type FlowRecordData } from '../../
 import { ipToBytes } from '../../../src/proto/ip-address-bytes.ts';
 import type { FlowDocument } from '../../../src/enricher/documents/flow-fields.ts';
 import { DEAD_LETTER_HEADERS } from '../../../src/enricher/dead-letter.ts';
-import type { FlowBulkItem } from '../../../src/enricher/elasticsearch/flow-bulk-writer.ts';
 import { FlowBatchProcessor, type RawMessage } from '../../../src/enricher/flow-batch-processor.ts';
 import { MemoryFlowStorage } from '../../../src/enricher/memory-flow-storage.ts';
 import { SequenceTracker } from '../../../src/enricher/sequence-tracker.ts';
