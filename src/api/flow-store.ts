@@ -42,10 +42,14 @@ export class FlowStore {
     }
   }
 
-  /** A search over the flow indices (or over a PIT when the request names one). */
-  search<TDoc = unknown>(request: estypes.SearchRequest, options: StoreCallOptions, operation = 'search'): Promise<estypes.SearchResponse<TDoc>> {
+  /**
+   * A search over the flow indices (or over a PIT when the request names one); `filterPath`
+   * limits the answer to the paths given (Elasticsearch's filter_path).
+   */
+  search<TDoc = unknown>(request: estypes.SearchRequest, options: StoreCallOptions, operation = 'search', filterPath?: readonly string[]): Promise<estypes.SearchResponse<TDoc>> {
     const target = request.pit === undefined ? { index: this.indexPattern, ignore_unavailable: true, allow_no_indices: true } : {};
-    return this.timed(operation, () => this.client.search<TDoc>({ ...target, ...request }, { requestTimeout: options.timeoutMs, maxRetries: 0, ...(options.signal ? { signal: options.signal } : {}) }));
+    const filter = filterPath ? { filter_path: [...filterPath] } : {};
+    return this.timed(operation, () => this.client.search<TDoc>({ ...target, ...filter, ...request }, { requestTimeout: options.timeoutMs, maxRetries: 0, ...(options.signal ? { signal: options.signal } : {}) }));
   }
 
   /** Opens a point in time over the flow indices. */

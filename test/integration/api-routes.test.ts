@@ -118,6 +118,14 @@ describe('segflow api over real Elasticsearch', () => {
     assert.equal(new Set(idsOf(flows)).size, flows.length, 'no duplicates across pages');
   });
 
+  it('answers a search that matches nothing with an empty page, no cursor and a zero total', async () => {
+    const r = await get('/api/v1/flows?from=now-30m&source_namespace=no-such-namespace');
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.deepEqual(r.body.flows, []);
+    assert.equal(r.body.next_cursor, null);
+    assert.deepEqual(r.body.total, { value: 0, relation: 'eq' });
+  });
+
   const FILTERS: [string, (d: FlowDocument) => boolean][] = [
     ['source_namespace=shop', (d) => d.segflow.source.namespace === 'shop'],
     ['dest_namespace=payments', (d) => d.segflow.destination.namespace === 'payments'],

@@ -10,6 +10,9 @@ import { decodeCursor, encodeCursor, sameParams, type CursorState, type SortValu
 import { buildFlowQuery, buildFlowSearchRequest, parseFieldSelection, parseSort, sortableNames } from '../query/flow-search.ts';
 import { compileRequestFilters, flowQuerySchema, requestRange, stringParam } from './flow-request.ts';
 
+/** Only what a page needs from Elasticsearch's answer: less for it to write and for us to parse. */
+const FLOWS_PAGE_FILTER_PATH = ['pit_id', 'hits.total', 'hits.hits._id', 'hits.hits._source', 'hits.hits.sort'];
+
 /** Registers the flow search route. */
 export async function flowRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   const { limits, timeouts } = ctx.config;
@@ -72,7 +75,7 @@ export async function flowRoutes(app: FastifyInstance, ctx: ApiContext): Promise
     const searchPage = (pitId: string): Promise<estypes.SearchResponse<Record<string, unknown>>> => ctx.store.search<Record<string, unknown>>(buildFlowSearchRequest({
       query, sort, size, sourceIncludes: fields, pitId, keepAlive,
       searchAfter: state?.after, trackTotal: state === undefined, timeout: `${timeouts.queryMs}ms`,
-    }), callOptions, 'flows_page');
+    }), callOptions, 'flows_page', FLOWS_PAGE_FILTER_PATH);
     let pit = state ? { id: state.pit, shared: state.sharedPit } : await ctx.firstPagePit.acquire();
     let response: estypes.SearchResponse<Record<string, unknown>>;
     try {
@@ -88,7 +91,8 @@ export async function flowRoutes(app: FastifyInstance, ctx: ApiContext): Promise
         throw err;
       }
     }
-    const hits = response.hits.hits;
+    // filter_path leaves out what is empty (no hits at all: no hits.hits).
+    const hits = response.hits?.hits ?? [];
     const nextPit = response.pit_id ?? pit.id;
     let nextCursor: string | null = null;
     const last = hits[hits.length - 1];
@@ -101,7 +105,7 @@ export async function flowRoutes(app: FastifyInstance, ctx: ApiContext): Promise
       // The last page of a PIT of its own (a shared one lapses after its keep-alive).
       void ctx.store.closePit(nextPit);
     }
-    const total = response.hits.total;
+    const total = response.hits?.total;
     return {
       flows: hits.map((h) => ({ id: h._id, ...(h._source ?? {}) })),
       next_cursor: nextCursor,
