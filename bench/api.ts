@@ -31,6 +31,7 @@ import type { FlowDocument, PolicyHitDocument } from '../src/enricher/documents/
 import { bulkRequestFromClient, FlowBulkWriter, type FlowBulkItem } from '../src/enricher/elasticsearch/flow-bulk-writer.ts';
 import { installFlowIndexTemplate } from '../src/enricher/elasticsearch/flow-index-template.ts';
 import { dailyFlowIndexName, flowIndexPattern } from '../src/enricher/elasticsearch/flow-index-names.ts';
+import { SeededRandom } from '../src/collector/sources/synthetic/seeded-random.ts';
 import { createElasticsearchClient } from '../src/shared/elasticsearch-client.ts';
 import { UNRESTRICTED } from '../src/api/query/access-scope.ts';
 import { compileFilter, flowFilterDefinitions, parseFilter } from '../src/api/query/flow-filters.ts';
@@ -42,21 +43,11 @@ const WINDOW_MS = 15_000;
 const WINDOWS_PER_DAY = 5_760;
 const NAMESPACES = 40;
 
-/** Deterministic 32-bit PRNG (mulberry32) so document n is the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Benchmark document n: timestamps spread over the 24 h before `anchorMs`. */
 export function benchDocument(n: number, anchorMs: number): FlowBulkItem {
-  const r = rng(n * 2654435761);
+  // Seeded per document, so document n is the same on every run (and loads can be topped up).
+  const seeded = new SeededRandom((n * 2654435761) >>> 0);
+  const r = (): number => seeded.next();
   const windowStart = anchorMs - (1 + (n % WINDOWS_PER_DAY)) * WINDOW_MS;
   const srcNs = `ns-${Math.floor(r() * NAMESPACES)}`;
   const dstNs = r() < 0.7 ? srcNs : `ns-${Math.floor(r() * NAMESPACES)}`;

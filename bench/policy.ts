@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
+import { SeededRandom } from '../src/collector/sources/synthetic/seeded-random.ts';
 import { Inventory } from '../src/inventory/inventory.ts';
 import { parseDocument } from '../src/inventory/loader/parse-resource.ts';
 import type { Resource } from '../src/inventory/model/resources.ts';
@@ -32,18 +33,6 @@ const DEPS_PER_APP = 3;
 const PAIRS_PER_DEP = 15;
 
 type Obj = Record<string, unknown>;
-
-/** Deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function getGc(): () => void {
   setFlagsFromString('--expose-gc');
@@ -245,7 +234,8 @@ function naiveExplain(inv: Inventory, all: readonly CompiledPolicy[], flow: Flow
 
 export async function runPolicyBench(): Promise<object> {
   const gc = getGc();
-  const random = rng(20261127);
+  const seeded = new SeededRandom(20261127);
+  const random = (): number => seeded.next();
   const t0 = performance.now();
   const world = buildWorld(random);
   const { pairs, order, srcPorts } = buildFlows(world.apps, random);

@@ -44,8 +44,4 @@ export class WrittenFlowDocuments {
   clear(): void {
     this.entries.clear();
   }
-
-  get size(): number {
-    return this.entries.size;
-  }
 }

@@ -20,8 +20,6 @@ import { FileInventorySource } from '../../src/api/inventory/inventory-source.ts
 import { ApiMetrics } from '../../src/api/metrics.ts';
 import { buildApiApp } from '../../src/api/server.ts';
 import { Enricher } from '../../src/enricher/enricher.ts';
-import { publishInventory } from '../../src/inventory/topic/inventory-publisher.ts';
-import { readResourceDocuments } from '../../src/inventory/topic/resource-documents.ts';
 import { encodeFlowBatch, type FlowRecordData } from '../../src/proto/flow-batch-codec.ts';
 import { createElasticsearchClient } from '../../src/shared/elasticsearch-client.ts';
 import { createKafka } from '../../src/shared/kafka-client.ts';
@@ -30,6 +28,7 @@ import { uiPlugin } from '../../src/ui/ui-plugin.ts';
 import { msToNanos, tcpRecord } from '../harness/flow-records.ts';
 import { requireElasticsearchUrl, requireKafkaBrokers, uniqueName } from '../harness/service-env.ts';
 import { waitFor } from '../harness/wait-for.ts';
+import { createPipelineTopics, deleteFlowIndices, deleteTopics } from '../harness/pipeline-resources.ts';
 
 const brokers = requireKafkaBrokers();
 const esUrl = requireElasticsearchUrl();
@@ -68,12 +67,7 @@ describe('web UI in headless Chromium (real API, Elasticsearch, Kafka, enricher)
 
   before(async () => {
     await mkdir(ARTIFACTS, { recursive: true });
-    const { documents } = await readResourceDocuments(['examples/shop']);
-    await publishInventory(kafka, topics.inventory, documents);
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: topics.raw, numPartitions: 1 }, { topic: topics.dlq, numPartitions: 1 }] });
-    await admin.disconnect();
+    await createPipelineTopics(kafka, topics);
     producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     await sendBatch([
@@ -111,12 +105,8 @@ describe('web UI in headless Chromium (real API, Elasticsearch, Kafka, enricher)
     await inventory?.stop();
     await enricher?.stop();
     await producer?.disconnect();
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
-    await admin.disconnect();
-    await es.indices.delete({ index: `${prefix}-*`, ignore_unavailable: true, allow_no_indices: true }).catch(() => undefined);
-    await es.indices.deleteIndexTemplate({ name: prefix }).catch(() => undefined);
+    await deleteTopics(kafka, Object.values(topics));
+    await deleteFlowIndices(es, prefix);
     await es.close();
   });
 

@@ -27,6 +27,7 @@ import { createKafka } from '../../src/shared/kafka-client.ts';
 import { NetnsTopology } from '../harness/netns-topology.ts';
 import { requireElasticsearchUrl, requireKafkaBrokers, uniqueName } from '../harness/service-env.ts';
 import { waitFor } from '../harness/wait-for.ts';
+import { deleteFlowIndices, deleteTopics } from '../harness/pipeline-resources.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const peer = path.join(root, 'test/e2e/fixtures/traffic-peer.mjs');
@@ -122,14 +123,10 @@ describe('pipeline end to end on real conntrack, Kafka and Elasticsearch', { tim
     collector?.child.kill('SIGTERM');
     enricher?.child.kill('SIGTERM');
     await topology?.destroy();
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
-    await admin.disconnect();
+    await deleteTopics(kafka, Object.values(topics));
     // SEGFLOW_E2E_KEEP_INDICES=1 leaves the documents for a person to inspect after a failure.
     if (process.env.SEGFLOW_E2E_KEEP_INDICES !== '1') {
-      await es.indices.delete({ index: `${prefix}-*`, ignore_unavailable: true, allow_no_indices: true }).catch(() => undefined);
-      await es.indices.deleteIndexTemplate({ name: prefix }).catch(() => undefined);
+      await deleteFlowIndices(es, prefix);
     } else {
       process.stderr.write(`kept indices ${prefix}-*\n`);
     }

@@ -11,8 +11,6 @@ import { parseTokenConfig } from '../../src/api/auth/tokens.ts';
 import { TopicInventorySource } from '../../src/api/inventory/topic-inventory-source.ts';
 import { ApiServer } from '../../src/api/server.ts';
 import { Enricher } from '../../src/enricher/enricher.ts';
-import { publishInventory } from '../../src/inventory/topic/inventory-publisher.ts';
-import { readResourceDocuments } from '../../src/inventory/topic/resource-documents.ts';
 import { encodeFlowBatch } from '../../src/proto/flow-batch-codec.ts';
 import { createElasticsearchClient } from '../../src/shared/elasticsearch-client.ts';
 import { createKafka } from '../../src/shared/kafka-client.ts';
@@ -20,6 +18,7 @@ import { createLogger } from '../../src/shared/logger.ts';
 import { msToNanos, tcpRecord } from '../harness/flow-records.ts';
 import { requireElasticsearchUrl, requireKafkaBrokers, uniqueName } from '../harness/service-env.ts';
 import { waitFor } from '../harness/wait-for.ts';
+import { createPipelineTopics, deleteFlowIndices, deleteTopics } from '../harness/pipeline-resources.ts';
 
 const brokers = requireKafkaBrokers();
 const esUrl = requireElasticsearchUrl();
@@ -48,12 +47,7 @@ describe('API over the real pipeline', { timeout: 180_000 }, () => {
   const flowsOf = (body: Json) => body.flows as Array<{ segflow: { verdict: string; source: { aggregated_name: string; namespace?: string }; destination: { aggregated_name: string; namespace?: string } } }>;
 
   before(async () => {
-    const { documents } = await readResourceDocuments(['examples/shop']);
-    await publishInventory(kafka, topics.inventory, documents);
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: topics.raw, numPartitions: 1 }, { topic: topics.dlq, numPartitions: 1 }] });
-    await admin.disconnect();
+    await createPipelineTopics(kafka, topics);
     // Level 1 for allowed flows too, so every document keeps its addresses (preview replays them).
     enricher = new Enricher({ brokers, elasticsearchUrl: esUrl, rawTopic: topics.raw, deadLetterTopic: topics.dlq, inventoryTopic: topics.inventory, groupId: `${run}-g`, indexPrefix: prefix, retentionDays: 0, metricsPort: 0, aggregation: { windowMs: 15_000, allowedLevel: 1, deniedLevel: 1 } });
     await enricher.start();
@@ -88,13 +82,8 @@ describe('API over the real pipeline', { timeout: 180_000 }, () => {
   after(async () => {
     await server?.stop();
     await enricher?.stop();
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
-    await admin.disconnect();
-    const indices = await es.cat.indices({ index: `${prefix}-*`, format: 'json', h: 'index' }).catch(() => []);
-    for (const row of indices) if (row.index) await es.indices.delete({ index: row.index }).catch(() => undefined);
-    await es.indices.deleteIndexTemplate({ name: prefix }).catch(() => undefined);
+    await deleteTopics(kafka, Object.values(topics));
+    await deleteFlowIndices(es, prefix);
     await es.close();
   });
 

@@ -18,6 +18,7 @@ import { ApiServer } from '../../src/api/server.ts';
 import { createElasticsearchClient } from '../../src/shared/elasticsearch-client.ts';
 import { requireElasticsearchUrl, uniqueName } from '../harness/service-env.ts';
 import { CONNECTIONS, FIXTURE_CANDIDATE_YAML, FIXTURE_RESOURCES_YAML, fixtureItems } from '../unit/api/flow-fixtures.ts';
+import { deleteFlowIndices } from '../harness/pipeline-resources.ts';
 
 const WINDOWS = 4;
 const TOKENS = {
@@ -92,10 +93,7 @@ describe('segflow api over real Elasticsearch', () => {
 
   after(async () => {
     await server?.stop();
-    // Wildcard deletes are refused (action.destructive_requires_name), so delete by name.
-    const names = Object.keys(await client.indices.get({ index: `${prefix}-*`, allow_no_indices: true, ignore_unavailable: true }));
-    if (names.length > 0) await client.indices.delete({ index: names });
-    await client?.indices.deleteIndexTemplate({ name: prefix }).catch(() => undefined);
+    await deleteFlowIndices(client, prefix);
     await client?.close();
   });
 

@@ -11,14 +11,13 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Kafka } from 'kafkajs';
 import { Enricher } from '../../src/enricher/enricher.ts';
-import { publishInventory } from '../../src/inventory/topic/inventory-publisher.ts';
-import { readResourceDocuments } from '../../src/inventory/topic/resource-documents.ts';
 import { encodeFlowBatch } from '../../src/proto/flow-batch-codec.ts';
 import { createElasticsearchClient } from '../../src/shared/elasticsearch-client.ts';
 import { createKafka } from '../../src/shared/kafka-client.ts';
 import { msToNanos, tcpRecord } from '../harness/flow-records.ts';
 import { requireElasticsearchUrl, requireKafkaBrokers, uniqueName } from '../harness/service-env.ts';
 import { waitFor } from '../harness/wait-for.ts';
+import { createPipelineTopics, deleteFlowIndices, deleteTopics } from '../harness/pipeline-resources.ts';
 
 const brokers = requireKafkaBrokers();
 const esUrl = new URL(requireElasticsearchUrl());
@@ -65,12 +64,7 @@ describe('enricher: a batch Elasticsearch refuses is consumed again (real Kafka 
   let proxy: Awaited<ReturnType<typeof startProxy>> | undefined;
 
   before(async () => {
-    const { documents } = await readResourceDocuments(['examples/shop']);
-    await publishInventory(kafka, topics.inventory, documents);
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: topics.raw, numPartitions: 1 }, { topic: topics.dlq, numPartitions: 1 }] });
-    await admin.disconnect();
+    await createPipelineTopics(kafka, topics);
     // Several batches, each adding to the same flow document (checkout → payments) and one of its own.
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
@@ -90,12 +84,8 @@ describe('enricher: a batch Elasticsearch refuses is consumed again (real Kafka 
   after(async () => {
     await enricher?.stop();
     await proxy?.close();
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
-    await admin.disconnect();
-    await es.indices.delete({ index: `${prefix}-*`, ignore_unavailable: true, allow_no_indices: true }).catch(() => undefined);
-    await es.indices.deleteIndexTemplate({ name: prefix }).catch(() => undefined);
+    await deleteTopics(kafka, Object.values(topics));
+    await deleteFlowIndices(es, prefix);
     await es.close();
   });
 

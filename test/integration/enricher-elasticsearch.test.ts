@@ -19,6 +19,7 @@ import { buildFlowIndexTemplate, installFlowIndexTemplate } from '../../src/enri
 import { createElasticsearchClient } from '../../src/shared/elasticsearch-client.ts';
 import { requireElasticsearchUrl, uniqueName } from '../harness/service-env.ts';
 import { sampleFlowDocument } from '../unit/enricher/flow-document-sample.ts';
+import { deleteFlowIndices } from '../harness/pipeline-resources.ts';
 
 const SOURCES = [
   { ip: '10.244.1.60', namespace: 'shop', app: 'cart' },
@@ -95,10 +96,7 @@ describe('enricher Elasticsearch layout and bulk writer (real Elasticsearch)', (
   });
 
   after(async () => {
-    const rows = await client.cat.indices({ index: pattern, format: 'json', h: 'index', expand_wildcards: ['open', 'closed'] });
-    const names = rows.map((r) => r.index).filter((n): n is string => typeof n === 'string' && n.startsWith(`${prefix}-`));
-    if (names.length > 0) await client.indices.delete({ index: names, ignore_unavailable: true });
-    await client.indices.deleteIndexTemplate({ name: prefix }).catch(() => undefined);
+    await deleteFlowIndices(client, prefix);
     await client.close();
   });
 

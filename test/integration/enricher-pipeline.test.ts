@@ -10,14 +10,13 @@ import type { Kafka } from 'kafkajs';
 import { Enricher } from '../../src/enricher/enricher.ts';
 import { DEAD_LETTER_HEADERS } from '../../src/enricher/dead-letter.ts';
 import type { FlowDocument } from '../../src/enricher/documents/flow-fields.ts';
-import { publishInventory } from '../../src/inventory/topic/inventory-publisher.ts';
-import { readResourceDocuments } from '../../src/inventory/topic/resource-documents.ts';
 import { encodeFlowBatch, type FlowRecordData } from '../../src/proto/flow-batch-codec.ts';
 import { createElasticsearchClient } from '../../src/shared/elasticsearch-client.ts';
 import { createKafka } from '../../src/shared/kafka-client.ts';
 import { msToNanos, tcpRecord } from '../harness/flow-records.ts';
 import { requireElasticsearchUrl, requireKafkaBrokers, uniqueName } from '../harness/service-env.ts';
 import { waitFor } from '../harness/wait-for.ts';
+import { createPipelineTopics, deleteFlowIndices, deleteTopics } from '../harness/pipeline-resources.ts';
 
 const brokers = requireKafkaBrokers();
 const esUrl = requireElasticsearchUrl();
@@ -38,15 +37,9 @@ describe('enricher pipeline (real Kafka + Elasticsearch)', () => {
   }
 
   before(async () => {
-    const { documents, issues } = await readResourceDocuments(['examples/shop']);
-    assert.equal(issues.filter((i) => i.severity === 'error').length, 0);
-    await publishInventory(kafka, topics.inventory, documents);
+    await createPipelineTopics(kafka, topics, 2);
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: topics.raw, numPartitions: 2 }, { topic: topics.dlq, numPartitions: 1 }] });
-    await admin.disconnect();
     const batch = (sequence: number, records: FlowRecordData[]) => Buffer.from(encodeFlowBatch({ agentId: 'agent-node-1', bootId: 'boot-a', sequence, records, sentTimeUnixNano: msToNanos(now), nodeName: 'node-1' }));
     await producer.send({ topic: topics.raw, acks: -1, messages: [
       { key: 'node-1', value: batch(1, [
@@ -63,12 +56,8 @@ describe('enricher pipeline (real Kafka + Elasticsearch)', () => {
 
   after(async () => {
     await enricher?.stop();
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
-    await admin.disconnect();
-    await es.indices.delete({ index: `${prefix}-*`, ignore_unavailable: true, allow_no_indices: true }).catch(() => undefined);
-    await es.indices.deleteIndexTemplate({ name: prefix }).catch(() => undefined);
+    await deleteTopics(kafka, Object.values(topics));
+    await deleteFlowIndices(es, prefix);
     await es.close();
   });
 

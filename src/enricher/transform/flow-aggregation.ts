@@ -135,7 +135,6 @@ function intersect(a: Record<string, string>, b: Readonly<Record<string, string>
 /** What the aggregator derives from a verdict alone; verdicts are cached and shared by every record of a flow, so this is too. */
 interface VerdictFacts {
   readonly hasDeny: boolean;
-  readonly traces: readonly string[];
   /** The traces as one key fragment. */
   readonly tracesKey: string;
   /** The traces as the JSON tail of a document id's key (encodeKeyTail). */
@@ -146,7 +145,7 @@ function factsOf(v: EnrichedRecord['verdict']): VerdictFacts {
   let facts = verdictFacts.get(v);
   if (!facts) {
     const traces = [v.egress.trace.join(','), v.ingress.trace.join(','), v.egress.pending.trace.join(','), v.ingress.pending.trace.join(',')];
-    facts = { hasDeny: hasDeny(v), traces, tracesKey: traces.join('\u0001'), tracesIdTail: encodeKeyTail(traces) };
+    facts = { hasDeny: hasDeny(v), tracesKey: traces.join('\u0001'), tracesIdTail: encodeKeyTail(traces) };
     verdictFacts.set(v, facts);
   }
   return facts;

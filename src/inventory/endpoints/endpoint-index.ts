@@ -51,6 +51,11 @@ export interface Ownership {
 
 const NO_OWNERS: readonly EndpointSnapshot[] = Object.freeze([]);
 
+/** True when `o` held its IP at `time` (now when undefined). */
+function ownedAt(o: Ownership, time: number | undefined): boolean {
+  return time === undefined ? o.to === Infinity : o.from <= time && time < o.to;
+}
+
 export type EndpointListener = (prev: EndpointSnapshot | null, next: EndpointSnapshot | null) => void;
 
 export interface ServiceBackend {
@@ -257,7 +262,7 @@ export class EndpointIndex {
     const out: EndpointSnapshot[] = [];
     for (let i = list.length - 1; i >= 0; i--) {
       const o = list[i] as Ownership;
-      if (time === undefined ? o.to === Infinity : o.from <= time && time < o.to) out.push(o.snapshot);
+      if (ownedAt(o, time)) out.push(o.snapshot);
     }
     if (out.length > 1) out.sort((a, b) => this.fromOf(ip, b) - this.fromOf(ip, a));
     return out;
@@ -272,14 +277,7 @@ export class EndpointIndex {
    * shared and must not be modified).
    */
   resolveOwners(ip: string, time?: number): readonly EndpointSnapshot[] {
-    const list = this.byIp.get(ip);
-    if (!list) return NO_OWNERS;
-    if (list.length === 1) {
-      const o = list[0] as Ownership;
-      return (time === undefined ? o.to === Infinity : o.from <= time && time < o.to) ? o.single : NO_OWNERS;
-    }
-    const owners = this.ownersAt(ip, time);
-    return owners.length === 0 ? NO_OWNERS : owners;
+    return this.ownersIfIndexed(ip, time) ?? NO_OWNERS;
   }
 
   /**
@@ -292,7 +290,7 @@ export class EndpointIndex {
     if (!list) return undefined;
     if (list.length === 1) {
       const o = list[0] as Ownership;
-      return (time === undefined ? o.to === Infinity : o.from <= time && time < o.to) ? o.single : NO_OWNERS;
+      return ownedAt(o, time) ? o.single : NO_OWNERS;
     }
     const owners = this.ownersAt(ip, time);
     return owners.length === 0 ? NO_OWNERS : owners;
@@ -311,7 +309,7 @@ export class EndpointIndex {
     const list = this.byIp.get(ip);
     if (list === undefined || list.length !== 1) return undefined;
     const o = list[0] as Ownership;
-    return (time === undefined ? o.to === Infinity : o.from <= time && time < o.to) ? o.token : undefined;
+    return ownedAt(o, time) ? o.token : undefined;
   }
 
   /** The endpoint that owned `ip` at `time` (now when undefined), or null. */
@@ -320,7 +318,7 @@ export class EndpointIndex {
     if (!list) return null;
     if (list.length === 1) {
       const o = list[0] as Ownership;
-      return (time === undefined ? o.to === Infinity : o.from <= time && time < o.to) ? o.snapshot : null;
+      return ownedAt(o, time) ? o.snapshot : null;
     }
     return this.ownersAt(ip, time)[0] ?? null;
   }
