@@ -27,10 +27,15 @@ export function requireInventory(ctx: ApiContext): InventoryView {
   return view;
 }
 
+/** The keep-alive of /flows points in time, as Elasticsearch takes it (`120s`). */
+export function pageKeepAlive(config: ApiConfig): string {
+  return `${Math.ceil(config.timeouts.pageKeepAliveMs / 1000)}s`;
+}
+
 /** The context of one server: `firstPagePit` is derived from `config` and `store`. */
 export function createApiContext(parts: Omit<ApiContext, 'firstPagePit'>): ApiContext {
   const { timeouts } = parts.config;
-  const keepAlive = `${Math.ceil(timeouts.pageKeepAliveMs / 1000)}s`;
+  const keepAlive = pageKeepAlive(parts.config);
   const firstPagePit = new SharedPointInTime(() => parts.store.openPit(keepAlive, { timeoutMs: timeouts.queryMs }), timeouts.sharedPitMaxAgeMs);
   return { ...parts, firstPagePit };
 }

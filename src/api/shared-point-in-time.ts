@@ -22,10 +22,16 @@ export interface AcquiredPointInTime {
   readonly shared: boolean;
 }
 
+interface OpenedPointInTime {
+  readonly id: string;
+  /** When its open started (the view is at least this recent). */
+  readonly openedAtMs: number;
+}
+
 /** Hands out a recently opened PIT, or opens one. */
 export class SharedPointInTime {
-  private current: { readonly id: string; readonly openedAtMs: number } | undefined;
-  private opening: Promise<{ readonly id: string; readonly openedAtMs: number }> | undefined;
+  private current: OpenedPointInTime | undefined;
+  private opening: Promise<OpenedPointInTime> | undefined;
 
   /**
    * @param open opens a new PIT over the flow indices.
@@ -53,7 +59,7 @@ export class SharedPointInTime {
     if (this.current?.id === id) this.current = undefined;
   }
 
-  private async openShared(): Promise<{ readonly id: string; readonly openedAtMs: number }> {
+  private async openShared(): Promise<OpenedPointInTime> {
     const openedAtMs = this.now();
     try {
       const opened = { id: await this.open(), openedAtMs };

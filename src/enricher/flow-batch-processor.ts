@@ -3,7 +3,8 @@
  * aggregate its records, merge the resulting documents into what Elasticsearch already holds
  * for the same ids (skipping agent batches already counted), write them in bulk (one request,
  * or a few concurrent ones for a large fetch), and collect dead letters for everything that
- * could not be used — never dropping anything silently. The caller commits the offsets only after `process` resolves.
+ * could not be used — never dropping anything silently. The caller commits the offsets only
+ * after `process` (or `settle`) resolves.
  */
 import type { Message } from 'kafkajs';
 import { buildDeadLetter } from './dead-letter.ts';
@@ -181,13 +182,16 @@ export class FlowBatchProcessor {
       return { id: agg.id, index: indexOf(agg.windowStartMs), document: current, condition: { ifSeqNo: stored.version.seqNo, ifPrimaryTerm: stored.version.primaryTerm } };
     };
 
+    // A document nobody has written yet, as far as this enricher knows.
+    const createItem = (agg: FlowAggregate): FlowBulkItem => ({ id: agg.id, index: indexOf(agg.windowStartMs), document: buildFlowDocument(agg, ingestedAt), condition: { create: true } });
+
     // First round: documents written here before are updated from memory; every other one is
     // created, which fails (409) when it exists after all — only those are read back, merged and
     // written again on condition of the version read. No document is ever overwritten blindly.
     let items: FlowBulkItem[] = [];
     for (const agg of aggregates) {
       const known = this.written.take(agg.id);
-      const item = known ? mergeInto(agg, known) : { id: agg.id, index: indexOf(agg.windowStartMs), document: buildFlowDocument(agg, ingestedAt), condition: { create: true } as const };
+      const item = known ? mergeInto(agg, known) : createItem(agg);
       if (item) items.push(item);
       else skipped++; // every batch is already counted in the stored document
     }
@@ -211,7 +215,7 @@ export class FlowBatchProcessor {
           const agg = byId.get(c.id) as FlowAggregate;
           const current = stored.get(c.id);
           // Gone again (deleted by retention): create it afresh.
-          const item = current ? mergeInto(agg, current) : { id: agg.id, index: c.index, document: buildFlowDocument(agg, ingestedAt), condition: { create: true } as const };
+          const item = current ? mergeInto(agg, current) : createItem(agg);
           if (item) items.push(item);
           else skipped++;
         }

@@ -3,19 +3,10 @@
  * denied (the source's egress or the destination's ingress), which tier, policy and rule, and
  * for end-of-tier denies which policy selected the endpoint. Pure.
  */
+import type { PolicyHitDocument } from '../../enricher/documents/flow-fields.ts';
 
-/** The parts of a policy hit the explanation reads. */
-interface StoredHit {
-  policy_index?: number;
-  tier?: string;
-  kind?: string;
-  namespace?: string;
-  name?: string;
-  action?: string;
-  rule_index?: number;
-  trigger?: string;
-}
-
+/** A policy hit as stored (any part may be missing from an old or foreign document). */
+type StoredHit = Partial<PolicyHitDocument>;
 interface StoredSide { verdict?: string; enforced?: StoredHit[] }
 interface StoredEndpoint { namespace?: string; name?: string; aggregated_name?: string; kind?: string }
 

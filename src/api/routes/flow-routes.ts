@@ -4,7 +4,7 @@
  */
 import type { estypes } from '@elastic/elasticsearch';
 import type { FastifyInstance } from 'fastify';
-import type { ApiContext } from '../context.ts';
+import { pageKeepAlive, type ApiContext } from '../context.ts';
 import { ApiError, errorResponseSchema, invalidParameter } from '../errors.ts';
 import { decodeCursor, encodeCursor, sameParams, type CursorState, type SortValue } from '../query/cursor.ts';
 import { buildFlowQuery, buildFlowSearchRequest, parseFieldSelection, parseSort, sortableNames } from '../query/flow-search.ts';
@@ -22,7 +22,7 @@ export async function flowRoutes(app: FastifyInstance, ctx: ApiContext): Promise
     limit: { type: 'integer', minimum: 1, maximum: limits.maxPageSize, default: limits.defaultPageSize, description: `Page size (1-${limits.maxPageSize}).` },
     cursor: stringParam('next_cursor of the previous page. Other parameters may be repeated unchanged or left out.', { maxLength: 16_384 }),
   });
-  const keepAlive = `${Math.ceil(timeouts.pageKeepAliveMs / 1000)}s`;
+  const keepAlive = pageKeepAlive(ctx.config);
 
   app.get('/flows', {
     schema: {

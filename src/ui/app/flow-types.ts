@@ -2,18 +2,10 @@
  * The parts of the API's answers the UI reads. Documents may lack any field (aggregation drops
  * some, global endpoints have no namespace), so everything is optional.
  */
+import type { PolicyHitDocument } from '../../enricher/documents/flow-fields.ts';
 
-/** A policy hit as stored in flow documents (`segflow.policy.<side>.enforced`). */
-export interface StoredPolicyHit {
-  policy_index?: number;
-  tier?: string;
-  kind?: string;
-  namespace?: string;
-  name?: string;
-  action?: string;
-  rule_index?: number;
-  trigger?: string;
-}
+/** A policy hit as stored in flow documents (`segflow.policy.<side>.enforced`); the field table is its one source. */
+export type StoredPolicyHit = Partial<PolicyHitDocument>;
 
 /** One side's policy evaluation as stored. */
 export interface StoredPolicySide {
