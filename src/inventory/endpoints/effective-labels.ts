@@ -5,6 +5,7 @@
  * earlier profile wins over a later one.
  */
 import type { Labels } from '../selector/index.ts';
+import { internLabels, internString } from '../selector/interned-string.ts';
 import type { Profile, Rule } from '../model/resources.ts';
 import { K8S_NAMESPACE_NAME_LABEL, NAME_LABEL } from '../loader/parse-resource.ts';
 
@@ -29,12 +30,11 @@ export function serviceAccountProfileLabels(name: string, saLabels: Labels | und
   return out;
 }
 
-/** Own labels first, then each profile's labels for keys not yet present. */
+/** Own labels first, then each profile's labels for keys not yet present (interned, for matching). */
 export function mergeLabels(own: Labels, inherited: readonly Labels[]): Labels {
-  if (inherited.length === 0) return own;
-  const out = new Map(own);
+  const out = internLabels(own);
   for (const labels of inherited) {
-    for (const [k, v] of labels) if (!out.has(k)) out.set(k, v);
+    for (const [k, v] of labels) if (!out.has(k)) out.set(internString(k), internString(v));
   }
   return out;
 }

@@ -16,6 +16,8 @@ import {
   mergeLabels, namespaceProfile, serviceAccountProfile,
 } from './effective-labels.ts';
 import { PrefixTable } from './prefix-table.ts';
+import type { EndpointPlan } from '../policy/policy-index.ts';
+import type { EndpointRef } from '../policy/verdict-engine.ts';
 
 export type EndpointKind = 'workload' | 'host';
 
@@ -27,6 +29,15 @@ export interface EndpointSnapshot {
   readonly kind: EndpointKind;
   readonly resource: EndpointResource;
   readonly labels: Labels;
+  /**
+   * Slots for what the policy engine derives from this snapshot (its ordered policy plan and the
+   * policy-change count it was made at, its description), kept here so the uncached verdict path
+   * does not look them up by key. Only the policy engine writes them; the snapshot's own fields
+   * never change.
+   */
+  plan: EndpointPlan | null;
+  planAt: number;
+  ref: EndpointRef | null;
 }
 
 export interface NetworkSetEntry {
@@ -191,6 +202,7 @@ export class EndpointIndex {
     const prev = this.endpoints.get(key) ?? null;
     const snapshot: EndpointSnapshot = {
       uid: this.nextUid++, key, kind: r.kind === 'HostEndpoint' ? 'host' : 'workload', resource: r, labels: this.effectiveLabels(r),
+      plan: null, planAt: -1, ref: null,
     };
     if (prev) {
       for (const ip of prev.resource.ips) this.close(ip, key, at);
@@ -332,7 +344,7 @@ export class EndpointIndex {
   // Network sets
 
   private netsetLabels(r: NetworkSet): Labels {
-    if (r.namespace === null) return r.labels;
+    if (r.namespace === null) return mergeLabels(r.labels, []);
     const p = this.profile(`${NAMESPACE_PROFILE_PREFIX}${r.namespace}`);
     return mergeLabels(r.labels, p ? [p.labelsToApply] : []);
   }

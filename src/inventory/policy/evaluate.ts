@@ -8,7 +8,7 @@
 import type { Direction, Profile } from '../model/resources.ts';
 import type { TierPlan } from './policy-index.ts';
 import { compileRule, ruleMatches, type AddressContext, type CompiledRule, type FlowKey } from './rule-match.ts';
-import { NO_MATCH, PROFILE_TIER, type HitAction, type PolicyHit } from './trace.ts';
+import { NO_MATCH, PolicyHitMemo, PROFILE_TIER, type HitAction, type PolicyHit } from './trace.ts';
 
 /** How one side was decided. */
 export type SideAction = 'allow' | 'deny' | 'end-of-tier-deny' | 'profile-allow' | 'profile-deny' | 'no-endpoint';
@@ -18,32 +18,53 @@ export type Scope = 'enforced' | 'pending';
 export interface SideEvaluation {
   readonly action: SideAction;
   readonly hits: readonly PolicyHit[];
+  /** The hits' string forms, in order. */
+  readonly trace: readonly string[];
 }
 
-function makeHit(
-  hits: PolicyHit[], tier: string, kind: PolicyHit['kind'], namespace: string | null, name: string,
-  action: HitAction, ruleIndex: number, endOfTier: boolean, l7Unevaluated = false,
-): void {
-  hits.push({ index: hits.length, tier, kind, namespace, name, action, ruleIndex, endOfTier, l7Unevaluated });
+/** Collects a side's hits and their strings (both shared with every other verdict). */
+class SideTrace {
+  readonly hits: PolicyHit[] = [];
+  readonly trace: string[] = [];
+
+  add(memo: PolicyHitMemo, action: HitAction, ruleIndex: number, l7Unevaluated = false): void {
+    const m = memo.hit(this.hits.length, action, ruleIndex, l7Unevaluated);
+    this.hits.push(m.hit);
+    this.trace.push(m.text);
+  }
+
+  done(action: SideAction): SideEvaluation {
+    return { action, hits: this.hits, trace: this.trace };
+  }
 }
 
-const compiledProfiles = new WeakMap<Profile, { ingress: readonly CompiledRule[]; egress: readonly CompiledRule[] }>();
+interface CompiledProfile {
+  readonly ingress: readonly CompiledRule[];
+  readonly egress: readonly CompiledRule[];
+  readonly hits: PolicyHitMemo;
+}
 
-/** Rules of a profile for a direction, compiled (memoised per profile object). */
-function profileRules(p: Profile, dir: Direction): readonly CompiledRule[] {
+const compiledProfiles = new WeakMap<Profile, CompiledProfile>();
+
+/** A profile's rules compiled, with its hits (memoised per profile object). */
+function compiledProfile(p: Profile): CompiledProfile {
   let c = compiledProfiles.get(p);
   if (!c) {
-    c = { ingress: p.ingress.map(compileRule), egress: p.egress.map(compileRule) };
+    c = { ingress: p.ingress.map(compileRule), egress: p.egress.map(compileRule), hits: new PolicyHitMemo(PROFILE_TIER, 'pro', null, p.name) };
     compiledProfiles.set(p, c);
   }
-  return dir === 'ingress' ? c.ingress : c.egress;
+  return c;
 }
+
+/** "No profile matched": `pro:__NO_MATCH__|deny|0` enforced, `pro:__PROFILE__|deny|-1` pending. */
+export const NO_PROFILE_MATCH_HITS = new PolicyHitMemo(PROFILE_TIER, 'pro', null, NO_MATCH);
+export const PENDING_NO_PROFILE_MATCH_HITS = new PolicyHitMemo(PROFILE_TIER, 'pro', null, PROFILE_TIER);
 
 export function evaluateSide(
   tiers: readonly TierPlan[], profiles: readonly Profile[], dir: Direction, scope: Scope,
   flow: FlowKey, src: AddressContext, dst: AddressContext,
 ): SideEvaluation {
-  const hits: PolicyHit[] = [];
+  const out = new SideTrace();
   const pending = scope === 'pending';
   for (const t of tiers) {
     if (!pending && !t.hasEnforced) continue;
@@ -54,17 +75,15 @@ export function evaluateSide(
       for (let i = 0; i < rules.length; i++) {
         const r = rules[i] as CompiledRule;
         if (r.action === 'Log' || !ruleMatches(r, flow, src, dst)) continue;
-        const ns = p.policy.namespace;
-        const l7 = r.rule.hasHttp;
         if (r.action === 'Allow') {
-          makeHit(hits, t.tier.name, p.shortKind, ns, p.policy.name, 'allow', i, false, l7);
-          return { action: 'allow', hits };
+          out.add(p.hits, 'allow', i, r.rule.hasHttp);
+          return out.done('allow');
         }
         if (r.action === 'Deny') {
-          makeHit(hits, t.tier.name, p.shortKind, ns, p.policy.name, 'deny', i, false);
-          return { action: 'deny', hits };
+          out.add(p.hits, 'deny', i);
+          return out.done('deny');
         }
-        makeHit(hits, t.tier.name, p.shortKind, ns, p.policy.name, 'pass', i, false);
+        out.add(p.hits, 'pass', i);
         passed = true;
         break outer;
       }
@@ -72,26 +91,26 @@ export function evaluateSide(
     if (passed) continue;
     const attributed = pending ? t.policies[0] : t.lastEnforced;
     if (!attributed) continue;
-    const ns = attributed.policy.namespace;
     if (t.tier.defaultAction === 'Pass') {
-      makeHit(hits, t.tier.name, attributed.shortKind, ns, attributed.policy.name, 'pass', -1, true);
+      out.add(attributed.hits, 'pass', -1);
       continue;
     }
-    makeHit(hits, t.tier.name, attributed.shortKind, ns, attributed.policy.name, 'deny', -1, true);
-    return { action: 'end-of-tier-deny', hits };
+    out.add(attributed.hits, 'deny', -1);
+    return out.done('end-of-tier-deny');
   }
   for (const prof of profiles) {
-    const rules = profileRules(prof, dir);
+    const c = compiledProfile(prof);
+    const rules = dir === 'ingress' ? c.ingress : c.egress;
     for (let i = 0; i < rules.length; i++) {
       const r = rules[i] as CompiledRule;
       if (r.action === 'Log' || !ruleMatches(r, flow, src, dst)) continue;
       // A Pass (or Deny) rule in a profile denies (BPF program builder / user-space checker).
       const allow = r.action === 'Allow';
-      makeHit(hits, PROFILE_TIER, 'pro', null, prof.name, allow ? 'allow' : 'deny', i, false, allow && r.rule.hasHttp);
-      return { action: allow ? 'profile-allow' : 'profile-deny', hits };
+      out.add(c.hits, allow ? 'allow' : 'deny', i, allow && r.rule.hasHttp);
+      return out.done(allow ? 'profile-allow' : 'profile-deny');
     }
   }
-  if (pending) makeHit(hits, PROFILE_TIER, 'pro', null, PROFILE_TIER, 'deny', -1, false);
-  else makeHit(hits, PROFILE_TIER, 'pro', null, NO_MATCH, 'deny', 0, false);
-  return { action: 'profile-deny', hits };
+  if (pending) out.add(PENDING_NO_PROFILE_MATCH_HITS, 'deny', -1);
+  else out.add(NO_PROFILE_MATCH_HITS, 'deny', 0);
+  return out.done('profile-deny');
 }

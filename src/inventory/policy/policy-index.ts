@@ -11,6 +11,7 @@ import { compileSelector, type Labels } from '../selector/index.ts';
 import { keyOf, POLICY_SHORT_KIND, type Direction, type Policy, type PolicyShortKind, type Tier } from '../model/resources.ts';
 import type { EndpointSnapshot } from '../endpoints/endpoint-index.ts';
 import { compileRule, type CompiledRule } from './rule-match.ts';
+import { PolicyHitMemo } from './trace.ts';
 
 export interface CompiledPolicy {
   readonly key: string;
@@ -26,6 +27,8 @@ export interface CompiledPolicy {
   readonly sortName: string;
   /** Normal-path policy (not doNotTrack / preDNAT). */
   readonly normal: boolean;
+  /** The hits this policy produces in traces, made once. */
+  readonly hits: PolicyHitMemo;
 }
 
 export interface TierInfo {
@@ -93,6 +96,7 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
     order: policy.order ?? Infinity,
     sortName: `${policy.name}/${policy.namespace ?? ''}/${FELIX_KIND[policy.kind]}`,
     normal: !policy.doNotTrack && !policy.preDNAT,
+    hits: new PolicyHitMemo(policy.tier, POLICY_SHORT_KIND[policy.kind], policy.namespace, policy.name),
   };
 }
 
@@ -108,6 +112,8 @@ export class PolicyIndex {
   private tierInfo = new Map<string, TierInfo>();
   /** Bumped when tier order changes: every plan is re-derived. */
   private epoch = 0;
+  /** Bumped by every policy or tier change: invalidates the plans kept on snapshots. */
+  private changes = 0;
   private sourcePortRules = 0;
 
   constructor() {
@@ -119,6 +125,7 @@ export class PolicyIndex {
   // Tiers
 
   private rankTiers(): void {
+    this.changes++;
     const referenced = new Set<string>();
     for (const p of this.policies.values()) if (!this.tierResources.has(p.policy.tier)) referenced.add(p.policy.tier);
     // TierLess: defined tiers first, by order (nil last) then name; undefined tiers after them.
@@ -166,6 +173,7 @@ export class PolicyIndex {
   }
 
   applyPolicy(policy: Policy): CompiledPolicy {
+    this.changes++;
     const compiled = compilePolicy(policy);
     const prev = this.policies.get(compiled.key);
     if (prev) this.countSourcePorts(prev, -1);
@@ -184,6 +192,7 @@ export class PolicyIndex {
   deletePolicy(key: string): boolean {
     const prev = this.policies.get(key);
     if (!prev) return false;
+    this.changes++;
     this.policies.delete(key);
     this.countSourcePorts(prev, -1);
     for (const e of this.entries.values()) if (e.applicable.delete(prev)) e.plan = null;
@@ -257,16 +266,26 @@ export class PolicyIndex {
 
   /** The ordered plan for an endpoint snapshot (computed on demand for non-live snapshots). */
   planFor(snapshot: EndpointSnapshot): EndpointPlan {
+    // First the snapshot's own slot: no lookup by key on every uncached verdict. A plan depends
+    // only on the labels (fixed per snapshot) and the policies and tiers (any change bumps
+    // `changes`), so a slot filled at the current count is exact.
+    const slot = snapshot.plan;
+    if (slot !== null && snapshot.planAt === this.changes) return slot;
+    let plan: EndpointPlan;
     const e = this.entries.get(snapshot.key);
     if (e && e.snapshot.labels === snapshot.labels) {
       if (e.plan === null || e.planEpoch !== this.epoch) {
         e.plan = this.buildPlan(e.applicable);
         e.planEpoch = this.epoch;
       }
-      return e.plan;
+      plan = e.plan;
+    } else {
+      // A snapshot that is no longer live (IP history lookup): evaluate against current policies.
+      plan = this.buildPlan(this.applicableFor(snapshot.labels));
     }
-    // A snapshot that is no longer live (IP history lookup): evaluate against current policies.
-    return this.buildPlan(this.applicableFor(snapshot.labels));
+    snapshot.plan = plan;
+    snapshot.planAt = this.changes;
+    return plan;
   }
 
   /** Applicable policies of a live endpoint (unordered), for tests and diagnostics. */

@@ -50,3 +50,38 @@ export function parseHitString(s: string): Omit<PolicyHit, 'endOfTier' | 'l7Unev
   if (name === '') return null;
   return { index: Number(idx), tier, kind, namespace, name, action, ruleIndex: Number(rule) };
 }
+
+const ACTION_CODE: Readonly<Record<HitAction, number>> = { allow: 0, deny: 1, pass: 2 };
+
+/**
+ * The hits one policy (or profile) can produce, each made once with its string form: verdicts
+ * share them, so the uncached path neither allocates hits nor formats trace strings. A hit is
+ * fixed by its trace position, rule index and action (the action covers end-of-tier hits, whose
+ * action follows the tier's default); everything else belongs to the policy.
+ */
+export class PolicyHitMemo {
+  private readonly byKey = new Map<number, { hit: PolicyHit; text: string }>();
+
+  constructor(
+    private readonly tier: string,
+    private readonly kind: HitKind,
+    private readonly namespace: string | null,
+    private readonly name: string,
+  ) {}
+
+  /** The hit at trace position `index` (ruleIndex -1 = the tier's default action). */
+  hit(index: number, action: HitAction, ruleIndex: number, l7Unevaluated: boolean): { hit: PolicyHit; text: string } {
+    // l7Unevaluated follows from the rule and the action, so it is not part of the key.
+    const key = ((ruleIndex + 1) * 1024 + index) * 4 + ACTION_CODE[action];
+    let m = index < 1024 ? this.byKey.get(key) : undefined;
+    if (m === undefined) {
+      const hit: PolicyHit = {
+        index, tier: this.tier, kind: this.kind, namespace: this.namespace, name: this.name, action, ruleIndex,
+        endOfTier: ruleIndex === -1 && this.kind !== 'pro', l7Unevaluated,
+      };
+      m = { hit, text: hitString(hit) };
+      if (index < 1024) this.byKey.set(key, m);
+    }
+    return m;
+  }
+}

@@ -11,11 +11,11 @@
 import { canonicalIp, classifyAddress, parseIp, type IpAddr } from '../model/ip.ts';
 import type { Direction, Profile } from '../model/resources.ts';
 import type { EndpointIndex, EndpointSnapshot } from '../endpoints/endpoint-index.ts';
-import { evaluateSide, type SideAction, type SideEvaluation } from './evaluate.ts';
+import { evaluateSide, PENDING_NO_PROFILE_MATCH_HITS, type SideAction, type SideEvaluation } from './evaluate.ts';
 import type { PolicyIndex, TierPlan } from './policy-index.ts';
 import { AddressContext, type FlowKey } from './rule-match.ts';
 import { VerdictCache } from './verdict-cache.ts';
-import { hitString, NO_MATCH, PROFILE_TIER, type PolicyHit } from './trace.ts';
+import { NO_MATCH, type PolicyHit } from './trace.ts';
 
 export interface FlowInput {
   readonly srcIp: string;
@@ -98,7 +98,7 @@ function ownLabels(labels: ReadonlyMap<string, string>): Record<string, string> 
 // Verdicts are shared through the cache; they are immutable by type (readonly) rather than by
 // Object.freeze, a measurable share of the uncached path's time.
 function scopeResult(e: SideEvaluation): ScopeResult {
-  return { action: e.action, trace: e.hits.map(hitString), hits: e.hits, decidingHit: e.hits[e.hits.length - 1] ?? null };
+  return { action: e.action, trace: e.trace, hits: e.hits, decidingHit: e.hits[e.hits.length - 1] ?? null };
 }
 
 const NO_ENDPOINT: ScopeResult = Object.freeze({ action: 'no-endpoint', trace: Object.freeze([]), hits: Object.freeze([]), decidingHit: null });
@@ -220,6 +220,9 @@ export class VerdictEngine {
   private describeAddr(addr: IpAddr, owners: readonly EndpointSnapshot[], localNamespace: string | null): EndpointRef {
     const o = owners[0];
     if (o) {
+      // The snapshot's slot holds the description of its (first described) address.
+      const slot = o.ref;
+      if (slot !== null && slot.ip === addr.text) return slot;
       let byIp = this.refs.get(o);
       if (!byIp) {
         byIp = new Map();
@@ -234,6 +237,7 @@ export class VerdictEngine {
         });
         byIp.set(addr.text, ref);
       }
+      o.ref ??= ref;
       return ref;
     }
     const set = this.endpoints.networkSetFor(addr, localNamespace);
@@ -313,20 +317,31 @@ export class VerdictEngine {
  * one) and "no profile matched" is written `pro:__PROFILE__|deny|-1`.
  */
 function pendingFromEnforced(e: ScopeResult, tiers: readonly TierPlan[]): ScopeResult {
-  let changed = false;
-  const hits = e.hits.map((h) => {
+  const pendingHit = (h: PolicyHit): { hit: PolicyHit; text: string } | null => {
     if (h.endOfTier) {
       const first = tiers.find((t) => t.tier.name === h.tier)?.policies[0];
       if (first && (first.policy.name !== h.name || first.policy.namespace !== h.namespace || first.shortKind !== h.kind)) {
-        changed = true;
-        return { ...h, kind: first.shortKind, namespace: first.policy.namespace, name: first.policy.name };
+        return first.hits.hit(h.index, h.action, -1, false);
       }
     } else if (h.kind === 'pro' && h.name === NO_MATCH) {
-      changed = true;
-      return { ...h, name: PROFILE_TIER, ruleIndex: -1 };
+      return PENDING_NO_PROFILE_MATCH_HITS.hit(h.index, 'deny', -1, false);
     }
-    return h;
-  });
-  if (!changed) return e;
-  return { action: e.action, trace: hits.map(hitString), hits, decidingHit: hits[hits.length - 1] ?? null };
+    return null;
+  };
+  // Most sides need no change: scan before copying anything.
+  let i = 0;
+  let replaced: { hit: PolicyHit; text: string } | null = null;
+  for (; i < e.hits.length; i++) if ((replaced = pendingHit(e.hits[i] as PolicyHit)) !== null) break;
+  if (replaced === null) return e;
+  const hits = e.hits.slice();
+  const trace = e.trace.slice();
+  for (; i < hits.length; i++) {
+    const m = replaced ?? pendingHit(hits[i] as PolicyHit);
+    replaced = null;
+    if (m) {
+      hits[i] = m.hit;
+      trace[i] = m.text;
+    }
+  }
+  return { action: e.action, trace, hits, decidingHit: hits[hits.length - 1] ?? null };
 }

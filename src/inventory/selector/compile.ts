@@ -2,9 +2,11 @@
  * AST → matcher closure. Evaluation is the policy engine's hot path (millions of verdicts a
  * second), so all the work that can be done once is done here: each node becomes a small
  * specialised closure, set literals become `Set`s, one-member sets become equality tests,
- * two- and three-way `&&`/`||` are unrolled, and nothing allocates per call.
+ * two- and three-way `&&`/`||` are unrolled, literals are interned (as label maps are, see
+ * interned-string.ts), and nothing allocates per call.
  */
 import { NAMESPACE_LABEL, type SelectorNode } from './ast.ts';
+import { internString } from './interned-string.ts';
 
 /** An endpoint's effective labels (calico-policy.md §1.9). */
 export type Labels = ReadonlyMap<string, string>;
@@ -31,16 +33,18 @@ export function compileMatcher(node: SelectorNode): Matcher {
     case 'global':
       return (labels) => !labels.has(NAMESPACE_LABEL);
     case 'has': {
-      const key = node.key;
+      const key = internString(node.key);
       return (labels) => labels.has(key);
     }
     case 'eq': {
-      const { key, value } = node;
+      const key = internString(node.key);
+      const value = internString(node.value);
       // Map.get gives undefined for an absent label, which never equals a string.
       return (labels) => labels.get(key) === value;
     }
     case 'neq': {
-      const { key, value } = node;
+      const key = internString(node.key);
+      const value = internString(node.value);
       // ...and undefined always differs from one, which is Calico's "absent ⇒ true".
       return (labels) => labels.get(key) !== value;
     }
@@ -66,22 +70,24 @@ export function compileMatcher(node: SelectorNode): Matcher {
       };
     }
     case 'in': {
-      const key = node.key;
-      const [first] = node.values;
+      const key = internString(node.key);
+      const values = node.values.map(internString);
+      const [first] = values;
       if (first === undefined) return never;
-      if (node.values.length === 1) return (labels) => labels.get(key) === first;
-      const set: ReadonlySet<string> = new Set(node.values);
+      if (values.length === 1) return (labels) => labels.get(key) === first;
+      const set: ReadonlySet<string> = new Set(values);
       return (labels) => {
         const v = labels.get(key);
         return v !== undefined && set.has(v);
       };
     }
     case 'notIn': {
-      const key = node.key;
-      const [first] = node.values;
+      const key = internString(node.key);
+      const values = node.values.map(internString);
+      const [first] = values;
       if (first === undefined) return always;
-      if (node.values.length === 1) return (labels) => labels.get(key) !== first;
-      const set: ReadonlySet<string> = new Set(node.values);
+      if (values.length === 1) return (labels) => labels.get(key) !== first;
+      const set: ReadonlySet<string> = new Set(values);
       return (labels) => {
         const v = labels.get(key);
         return v === undefined || !set.has(v);
@@ -90,7 +96,7 @@ export function compileMatcher(node: SelectorNode): Matcher {
     case 'not': {
       const operand = node.operand;
       if (operand.kind === 'has') {
-        const key = operand.key;
+        const key = internString(operand.key);
         return (labels) => !labels.has(key);
       }
       const inner = compileMatcher(operand);

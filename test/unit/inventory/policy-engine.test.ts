@@ -66,6 +66,47 @@ status: {podIP: 10.0.0.2}
     assert.equal(inv.explain(flow).verdict, 'allow');
   });
 
+  it('uncached verdicts of an unchanged endpoint follow policy and tier changes (plans kept on snapshots)', () => {
+    const inv = inventory(`apiVersion: projectcalico.org/v3
+kind: Tier
+metadata: {name: security}
+spec: {order: 10, defaultAction: Pass}
+`);
+    const flow = tcp('10.0.0.1', '10.0.0.2', 8080);
+    const ingress = (): readonly string[] => inv.engine.explainUncached(flow).ingress.trace;
+    assert.deepEqual(ingress(), ['0|__PROFILE__|pro:kns.prod|allow|0']);
+    const apply = (yaml: string): void => {
+      for (const r of load(yaml)) inv.apply(r);
+    };
+    apply(`apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: deny-api}
+spec: {selector: "app == 'api'", ingress: [{action: Deny}]}
+`);
+    assert.deepEqual(ingress(), ['0|default|gnp:deny-api|deny|0'], 'a new policy reaches a plan made before it');
+    apply(`apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: deny-api}
+spec: {selector: "app == 'api'", ingress: [{action: Log}, {action: Deny}]}
+`);
+    assert.deepEqual(ingress(), ['0|default|gnp:deny-api|deny|1'], 'and so does an updated one');
+    apply(`apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: security.guard-api}
+spec: {tier: security, selector: "app == 'api'", types: [Ingress]}
+`);
+    assert.deepEqual(ingress(), ['0|security|gnp:security.guard-api|pass|-1', '1|default|gnp:deny-api|deny|1']);
+    apply(`apiVersion: projectcalico.org/v3
+kind: Tier
+metadata: {name: security}
+spec: {order: 10, defaultAction: Deny}
+`);
+    assert.deepEqual(ingress(), ['0|security|gnp:security.guard-api|deny|-1'], 'a tier change alone re-derives the plan');
+    inv.delete('GlobalNetworkPolicy//security.guard-api');
+    inv.delete('GlobalNetworkPolicy//deny-api');
+    assert.deepEqual(ingress(), ['0|__PROFILE__|pro:kns.prod|allow|0']);
+  });
+
   it('tiers: ordered by order (nil last) then name; a tier referenced but not defined comes after all defined ones', () => {
     const inv = inventory(`apiVersion: projectcalico.org/v3
 kind: Tier
