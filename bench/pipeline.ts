@@ -9,13 +9,17 @@
  *    (FlowBatchProcessor with in-memory storage, messages handed over in fetch-sized groups)
  *    against decode alone, in interleaved rounds. `enrichVsDecode` is the median of the rounds'
  *    own ratios (each round's two runs see the same machine load); the ratio of the two medians
- *    is reported beside it. Target `enrichVsDecode` ≥ 0.5.
- * 2. End to end: the batches are produced to a fresh raw topic while an `Enricher` (unique
- *    group, topics and index prefix, already joined) consumes them; the clock stops when the
- *    group's committed offsets reach the end of every partition — the enricher commits only
- *    after Elasticsearch acknowledged every document, so that is "everything indexed". The
- *    baseline is a plain bulk load of the same documents (read back from the enricher's indices)
- *    into other indices with the same template, in requests of the size the enricher sent.
+ *    is reported beside it. Each timed phase starts after a full GC. Target `enrichVsDecode` ≥ 0.5.
+ * 2. End to end: the batches are produced to a fresh raw topic (as the collector sends them),
+ *    then an `Enricher` (unique group, topics and index prefix) drains that backlog; the clock
+ *    starts at its group join and stops when the group's committed offsets reach the end of
+ *    every partition — the enricher commits only after Elasticsearch acknowledged every
+ *    document, so that is "everything indexed". The baseline is a plain bulk load of the same
+ *    documents (read back from the enricher's indices) into other indices with the same
+ *    template, in requests of the size the enricher sent. Before either, Elasticsearch indexes
+ *    the in-process run's documents once into a throwaway index, so neither pays its warm-up.
+ *    The enricher runs with its default settings; the agents' node names (the message keys)
+ *    spread evenly over the raw topic's partitions (balancedNodeNames).
  *    Target `e2eVsPlainBulk` ≥ 0.8. The end-to-end run aggregates at level 0 (full 5-tuple):
  *    at the default levels a whole window of a workload pair collapses into one document, which
  *    leaves Elasticsearch almost nothing to do and makes a bulk-load baseline meaningless.
@@ -29,13 +33,14 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@elastic/elasticsearch';
-import { CompressionTypes, type Admin } from 'kafkajs';
+import { CompressionTypes, Partitioners, type Admin } from 'kafkajs';
 import { deriveTrafficPlan } from '../src/collector/sources/synthetic/synthetic-traffic-plan.ts';
 import { SyntheticTrafficGenerator } from '../src/collector/sources/synthetic/synthetic-traffic-model.ts';
 import type { FlowDocument } from '../src/enricher/documents/flow-fields.ts';
 import { bulkRequestFromClient } from '../src/enricher/elasticsearch/flow-bulk-writer.ts';
 import { installFlowIndexTemplate } from '../src/enricher/elasticsearch/flow-index-template.ts';
 import { Enricher } from '../src/enricher/enricher.ts';
+import { DEFAULT_ENRICHER_CONFIG } from '../src/enricher/enricher-config.ts';
 import { FlowBatchProcessor, type RawMessage } from '../src/enricher/flow-batch-processor.ts';
 import { MemoryFlowStorage } from '../src/enricher/memory-flow-storage.ts';
 import { SequenceTracker } from '../src/enricher/sequence-tracker.ts';
@@ -49,6 +54,7 @@ import { readResourceDocuments } from '../src/inventory/topic/resource-documents
 import { decodeFlowBatch, encodeFlowBatch, type FlowRecordData } from '../src/proto/flow-batch-codec.ts';
 import { createElasticsearchClient } from '../src/shared/elasticsearch-client.ts';
 import { createKafka } from '../src/shared/kafka-client.ts';
+import { fullGc } from './gc.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const INVENTORY_PATH = join(here, '..', 'examples', 'shop');
@@ -62,15 +68,6 @@ const IN_PROCESS_ROUNDS = 7;
 const LEVEL_0: AggregationConfig = { windowMs: DEFAULT_AGGREGATION.windowMs, allowedLevel: 0, deniedLevel: 0 };
 const E2E_TIMEOUT_MS = 10 * 60_000;
 const E2E_STALL_MS = 90_000;
-/**
- * Kafka fetch size per partition for the enricher. The enricher sends one bulk request per
- * fetched batch, so this bounds the bulk body: gzip shrinks a 2000-record batch to ~100 KB,
- * and at level 0 its records become ~1000 documents of ~2.7 KB. With the enricher's default
- * (8 MiB, ~80 batches) a bulk body would pass Elasticsearch's 100 MB `http.max_content_length`
- * (HTTP 413, retried forever); even 1 MiB gives ~55 MB bodies that time out on this machine.
- */
-const E2E_MAX_FETCH_BYTES_PER_PARTITION = 256 * 1024;
-
 interface BenchInput {
   readonly messages: RawMessage[];
   readonly records: number;
@@ -80,6 +77,28 @@ interface BenchInput {
 // Records are an hour old: inside today's or yesterday's daily index, far from any window still open.
 const benchStartMs = Date.now() - 3_600_000;
 
+/**
+ * Node names for the bench agents that the producer's default partitioner (murmur2 of the key,
+ * as the collector keys by node) spreads evenly over the raw topic's partitions. With the first
+ * six plain names, five would land on one partition and leave the enricher's per-partition
+ * concurrency idle: the bench measures the enricher, not how six names happen to hash.
+ */
+export function balancedNodeNames(count: number, partitions: number): string[] {
+  const partitionOf = Partitioners.DefaultPartitioner();
+  const metadata = { topic: 'bench', partitionMetadata: Array.from({ length: partitions }, (_, partitionId) => ({ partitionId, leader: 0, partitionErrorCode: 0, replicas: [0], isr: [0] })) };
+  const perPartition = new Array<number>(partitions).fill(0);
+  const names: string[] = [];
+  for (let n = 1; names.length < count; n++) {
+    const name = `bench-node-${n}`;
+    const partition = partitionOf({ ...metadata, message: { key: Buffer.from(name), value: null } });
+    if ((perPartition[partition] ?? 0) < Math.ceil(count / partitions)) {
+      perPartition[partition] = (perPartition[partition] ?? 0) + 1;
+      names.push(name);
+    }
+  }
+  return names;
+}
+
 /** Synthetic batches of `AGENTS` agents, interleaved the way they would reach the topic. */
 export function buildMessages(resources: readonly Resource[], totalRecords: number): BenchInput {
   const plan = deriveTrafficPlan(resources);
@@ -87,8 +106,9 @@ export function buildMessages(resources: readonly Resource[], totalRecords: numb
   const agentBatches: Buffer[][] = [];
   let records = 0;
   let encodedBytes = 0;
+  const nodeNames = balancedNodeNames(AGENTS, RAW_PARTITIONS);
   for (let agent = 1; agent <= AGENTS; agent++) {
-    const nodeName = `bench-node-${agent}`;
+    const nodeName = nodeNames[agent - 1]!;
     const generator = new SyntheticTrafficGenerator(plan, { nodeName, seed: 20_261_127 + agent, connectionsPerSecond: 300, denyShare: 0.1, startTimeMs: benchStartMs });
     const produced: FlowRecordData[] = [];
     for (let t = benchStartMs + 1000; produced.length < perAgent; t += 1000) produced.push(...generator.advanceTo(t));
@@ -108,7 +128,7 @@ export function buildMessages(resources: readonly Resource[], totalRecords: numb
   for (let i = 0; messages.length < agentBatches.reduce((n, b) => n + b.length, 0); i++) {
     for (const [agent, batches] of agentBatches.entries()) {
       const value = batches[i];
-      if (value) messages.push({ partition: 0, offset: String(messages.length), key: Buffer.from(`bench-node-${agent + 1}`), value });
+      if (value) messages.push({ partition: 0, offset: String(messages.length), key: Buffer.from(nodeNames[agent]!), value });
     }
   }
   return { messages, records, encodedBytes };
@@ -127,7 +147,7 @@ export function decodeAll(messages: readonly RawMessage[]): number {
 }
 
 /** decode + enrich + aggregate + build/merge documents, storage in memory (as Elasticsearch would hold them). */
-export async function enrichAll(messages: readonly RawMessage[], inventory: Inventory, aggregation: AggregationConfig): Promise<{ records: number; documents: number }> {
+export async function enrichAll(messages: readonly RawMessage[], inventory: Inventory, aggregation: AggregationConfig): Promise<{ records: number; documents: number; storage: MemoryFlowStorage }> {
   const storage = new MemoryFlowStorage({ copy: false });
   const processor = new FlowBatchProcessor(
     { topic: 'bench.raw', indexPrefix: 'bench-flows', aggregation, maxMessageBytes: MAX_MESSAGE_BYTES },
@@ -141,7 +161,25 @@ export async function enrichAll(messages: readonly RawMessage[], inventory: Inve
     if (result.deadLetters.length > 0) throw new Error(`in-process run dead-lettered ${result.deadLetters.length} messages`);
     records += result.records;
   }
-  return { records, documents: storage.documents.size };
+  return { records, documents: storage.documents.size, storage };
+}
+
+/**
+ * Elasticsearch compiles its indexing path as it runs: without this, whichever load comes first
+ * (the enricher's) would pay for the warm-up and the plain bulk that follows would not. The
+ * documents the in-process level-0 run built are loaded once into a throwaway index.
+ */
+async function warmUpElasticsearch(es: Client, prefix: string, documents: readonly FlowDocument[]): Promise<number> {
+  await installFlowIndexTemplate(es, { prefix });
+  const bulk = bulkRequestFromClient(es);
+  const started = performance.now();
+  for (let i = 0; i < documents.length; i += 1000) {
+    const operations: string[] = [];
+    for (const [k, doc] of documents.slice(i, i + 1000).entries()) operations.push(JSON.stringify({ index: { _index: `${prefix}-warmup`, _id: String(i + k) } }), JSON.stringify(doc));
+    const response = await bulk(operations);
+    if (response.errors) throw new Error(`warm-up bulk load: ${JSON.stringify(response.items.find((it) => it.index?.error)?.index?.error)}`);
+  }
+  return (performance.now() - started) / 1000;
 }
 
 async function measureInProcess(input: BenchInput, inventory: Inventory) {
@@ -155,16 +193,22 @@ async function measureInProcess(input: BenchInput, inventory: Inventory) {
   const enrichLevel0Rates: number[] = [];
   let documentsDefault = 0;
   let documentsLevel0 = 0;
+  // Each timed phase starts from a collected heap: otherwise the level-0 run's garbage (tens of
+  // thousands of documents) is collected during whichever phase comes next.
+  const gc = fullGc();
   for (let round = 0; round < IN_PROCESS_ROUNDS; round++) {
+    gc();
     let t = performance.now();
     const decoded = decodeAll(input.messages);
     decodeRates.push(decoded / ((performance.now() - t) / 1000));
 
+    gc();
     t = performance.now();
     const enriched = await enrichAll(input.messages, inventory, DEFAULT_AGGREGATION);
     enrichRates.push(enriched.records / ((performance.now() - t) / 1000));
     documentsDefault = enriched.documents;
 
+    gc();
     t = performance.now();
     const level0 = await enrichAll(input.messages, inventory, LEVEL_0);
     enrichLevel0Rates.push(level0.records / ((performance.now() - t) / 1000));
@@ -173,7 +217,7 @@ async function measureInProcess(input: BenchInput, inventory: Inventory) {
       throw new Error(`record count mismatch: input ${input.records}, decoded ${decoded}, enriched ${enriched.records}/${level0.records}`);
     }
   }
-  return {
+  const stats = {
     decodeOnlyPerSec: Math.round(median(decodeRates)),
     enrichPerSec: Math.round(median(enrichRates)),
     enrichLevel0PerSec: Math.round(median(enrichLevel0Rates)),
@@ -181,6 +225,10 @@ async function measureInProcess(input: BenchInput, inventory: Inventory) {
     documentsLevel0: documentsLevel0,
     rounds: { decode: decodeRates.map(Math.round), enrich: enrichRates.map(Math.round), enrichLevel0: enrichLevel0Rates.map(Math.round) },
   };
+  // One more level-0 run, after the timed ones (its documents would burden their heap): these
+  // documents warm Elasticsearch up before the end-to-end run.
+  const level0Documents = [...(await enrichAll(input.messages, inventory, LEVEL_0)).storage.documents.values()].map((d) => d.document);
+  return { stats, level0Documents };
 }
 
 async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, intervalMs = 100): Promise<T> {
@@ -217,6 +265,18 @@ async function readAllDocuments(es: Client, pattern: string): Promise<Array<{ in
   }
 }
 
+/** Elasticsearch's process CPU time so far (ms), from its node stats. */
+async function elasticsearchCpuMs(es: Client): Promise<number> {
+  const stats = await es.nodes.stats({ metric: 'process' });
+  return Object.values(stats.nodes).reduce((n, node) => n + (node.process?.cpu?.total_in_millis ?? 0), 0);
+}
+
+function cpuSeconds(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1e6;
+}
+
+const round3 = (x: number): number => Number(x.toFixed(3));
+
 async function sumRecords(es: Client, pattern: string): Promise<{ documents: number; records: number }> {
   await es.indices.refresh({ index: pattern });
   const response = await es.search({ index: pattern, size: 0, track_total_hits: true, aggs: { records: { sum: { field: 'segflow.aggregation.records' } } } });
@@ -230,7 +290,7 @@ function metricTotal(json: Array<{ name: string; values: Array<{ value: number; 
   return (metric?.values ?? []).filter((v) => metricName === undefined || v.metricName === metricName).reduce((n, v) => n + v.value, 0);
 }
 
-async function measureEndToEnd(input: BenchInput, brokers: string, elasticsearchUrl: string) {
+async function measureEndToEnd(input: BenchInput, brokers: string, elasticsearchUrl: string, warmUpDocuments: readonly FlowDocument[]) {
   const id = `${process.pid}-${Date.now().toString(36)}`;
   const names = {
     rawTopic: `bench-pipeline-raw-${id}`,
@@ -239,41 +299,42 @@ async function measureEndToEnd(input: BenchInput, brokers: string, elasticsearch
     groupId: `bench-pipeline-${id}`,
     indexPrefix: `bench-pipeline-${id}-e2e`,
     plainPrefix: `bench-pipeline-${id}-plain`,
+    warmUpPrefix: `bench-pipeline-${id}-warmup`,
   };
   const kafka = createKafka(brokers, `bench-pipeline-${id}`);
   const admin = kafka.admin();
   const es = createElasticsearchClient(elasticsearchUrl);
   await admin.connect();
   let enricher: Enricher | undefined;
+  let warmUpSeconds: number;
   try {
+    warmUpSeconds = await warmUpElasticsearch(es, names.warmUpPrefix, warmUpDocuments);
     await admin.createTopics({ waitForLeaders: true, topics: [{ topic: names.rawTopic, numPartitions: RAW_PARTITIONS }, { topic: names.deadLetterTopic, numPartitions: 1 }] });
     const { documents, issues } = await readResourceDocuments([INVENTORY_PATH]);
     if (issues.some((i) => i.severity === 'error')) throw new Error(`demo inventory: ${issues.map((i) => i.message).join('; ')}`);
     await publishInventory(kafka, names.inventoryTopic, documents);
 
-    enricher = new Enricher({
-      brokers, elasticsearchUrl, rawTopic: names.rawTopic, rawTopicPartitions: RAW_PARTITIONS, deadLetterTopic: names.deadLetterTopic,
-      inventoryTopic: names.inventoryTopic, groupId: names.groupId, indexPrefix: names.indexPrefix, retentionDays: 0, metricsPort: 0, aggregation: LEVEL_0,
-      maxFetchBytesPerPartition: E2E_MAX_FETCH_BYTES_PER_PARTITION,
-    });
-    await enricher.start();
-    if (enricher.inventory.revision === 0) throw new Error('the enricher started without the inventory');
-    // Measure consumption, not the group join: wait until the consumer holds the partitions.
-    await waitFor('the enricher to join its group', 60_000, async () => {
-      const { groups } = await admin.describeGroups([names.groupId]);
-      return groups[0]?.state === 'Stable' && groups[0].members.length > 0 ? true : undefined;
-    }, 200);
-
+    // The backlog is in Kafka before the enricher starts: what is measured is the enricher
+    // draining it into Elasticsearch, timed from its group join. (Produced while it ran, the
+    // producer's gzip work would share the enricher's thread here, which agents on other nodes
+    // never do.) The collector's settings: acks=all, gzip, key = node, one batch per send.
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
-    const started = performance.now();
-    // The collector's settings: acks=all, gzip, key = node, one batch per send (a collector
-    // sends each batch as it closes, so each lands in a record batch of its own).
+    const produceStarted = performance.now();
     for (const m of input.messages) {
       await producer.send({ topic: names.rawTopic, acks: -1, compression: CompressionTypes.GZIP, messages: [{ key: m.key, value: m.value }] });
     }
-    const produced = performance.now();
+    const produceSeconds = (performance.now() - produceStarted) / 1000;
     await producer.disconnect();
+
+    enricher = new Enricher({
+      brokers, elasticsearchUrl, rawTopic: names.rawTopic, rawTopicPartitions: RAW_PARTITIONS, deadLetterTopic: names.deadLetterTopic,
+      inventoryTopic: names.inventoryTopic, groupId: names.groupId, indexPrefix: names.indexPrefix, retentionDays: 0, metricsPort: 0, aggregation: LEVEL_0,
+    });
+    await enricher.start();
+    if (enricher.inventory.revision === 0) throw new Error('the enricher started without the inventory');
+    const started = await enricher.joined;
+    const cpuAtStart = { enricher: process.cpuUsage(), elasticsearch: await elasticsearchCpuMs(es) };
     // Fail fast (with the lag) when the enricher stops making progress, e.g. a bulk request
     // Elasticsearch refuses for good, which the enricher retries forever by design.
     let lastLag = -1;
@@ -290,6 +351,7 @@ async function measureEndToEnd(input: BenchInput, brokers: string, elasticsearch
       return lag === 0 ? true : undefined;
     }, 50);
     const finished = performance.now();
+    const e2eCpu = { enricher: cpuSeconds(process.cpuUsage(cpuAtStart.enricher)), elasticsearch: ((await elasticsearchCpuMs(es)) - cpuAtStart.elasticsearch) / 1000 };
     const lagAtEnd = await consumerLag(admin, names.groupId, names.rawTopic);
     const metrics = (await enricher.registry.getMetricsAsJSON()) as unknown as Parameters<typeof metricTotal>[0];
     await enricher.stop();
@@ -300,7 +362,10 @@ async function measureEndToEnd(input: BenchInput, brokers: string, elasticsearch
     if (stored.records !== input.records) throw new Error(`Elasticsearch holds ${stored.records} records in ${stored.documents} documents, ${input.records} were produced`);
     const bulkRequests = metricTotal(metrics, 'segflow_es_bulk_request_duration_seconds', 'segflow_es_bulk_request_duration_seconds_count');
     const deadLetters = metricTotal(metrics, 'segflow_enricher_dead_letters_total');
-    const documentsReadBack = (metrics.find((m) => m.name === 'segflow_enricher_documents_total')?.values ?? []).filter((v) => v.labels.result === 'read_back').reduce((n, v) => n + v.value, 0);
+    const documentsByResult = (result: string): number => (metrics.find((m) => m.name === 'segflow_enricher_documents_total')?.values ?? []).filter((v) => v.labels.result === result).reduce((n, v) => n + v.value, 0);
+    const documentsReadBack = documentsByResult('read_back');
+    // A document takes one write per fetch that brings records for it, the plain load one in all.
+    const documentWrites = documentsByResult('written');
     // Where the end-to-end time went: waiting for bulk requests vs everything else (Kafka
     // fetch, decode, enrich, the mget of stored documents, serialisation, commits).
     const enricherBulkSeconds = metricTotal(metrics, 'segflow_es_bulk_request_duration_seconds', 'segflow_es_bulk_request_duration_seconds_sum');
@@ -310,6 +375,7 @@ async function measureEndToEnd(input: BenchInput, brokers: string, elasticsearch
     await installFlowIndexTemplate(es, { prefix: names.plainPrefix });
     const bulk = bulkRequestFromClient(es);
     const docsPerRequest = Math.max(1, Math.round(docs.length / Math.max(1, bulkRequests)));
+    const plainCpuAtStart = { loader: process.cpuUsage(), elasticsearch: await elasticsearchCpuMs(es) };
     const plainStarted = performance.now();
     for (let i = 0; i < docs.length; i += docsPerRequest) {
       const operations: string[] = [];
@@ -320,6 +386,7 @@ async function measureEndToEnd(input: BenchInput, brokers: string, elasticsearch
       if (response.errors) throw new Error(`plain bulk load: ${JSON.stringify(response.items.find((it) => it.index?.error)?.index?.error)}`);
     }
     const plainSeconds = (performance.now() - plainStarted) / 1000;
+    const plainCpu = { loader: cpuSeconds(process.cpuUsage(plainCpuAtStart.loader)), elasticsearch: ((await elasticsearchCpuMs(es)) - plainCpuAtStart.elasticsearch) / 1000 };
     const plainStored = await sumRecords(es, `${names.plainPrefix}-*`);
     if (plainStored.documents !== stored.documents) throw new Error(`plain bulk stored ${plainStored.documents} documents, the enricher ${stored.documents}`);
 
@@ -329,7 +396,8 @@ async function measureEndToEnd(input: BenchInput, brokers: string, elasticsearch
       e2eVsPlainBulk: Number((plainSeconds / e2eSeconds).toFixed(3)),
       lagAtEnd,
       e2eSeconds: Number(e2eSeconds.toFixed(3)),
-      produceSeconds: Number(((produced - started) / 1000).toFixed(3)),
+      elasticsearchWarmUp: { documents: warmUpDocuments.length, seconds: Number(warmUpSeconds.toFixed(3)) },
+      produceSeconds: Number(produceSeconds.toFixed(3)),
       plainBulkSeconds: Number(plainSeconds.toFixed(3)),
       documents: stored.documents,
       e2eDocumentsPerSec: Math.round(stored.documents / e2eSeconds),
@@ -340,8 +408,16 @@ async function measureEndToEnd(input: BenchInput, brokers: string, elasticsearch
       enricherOtherSeconds: Number((e2eSeconds - enricherBulkSeconds).toFixed(3)),
       deadLetters,
       documentsReadBack,
+      documentWrites,
+      // CPU seconds over each phase: the enricher (this process) and Elasticsearch (its node
+      // stats), beside the plain load's loader (this process serialising and sending).
+      cpuSeconds: {
+        e2e: { enricher: round3(e2eCpu.enricher), elasticsearch: round3(e2eCpu.elasticsearch) },
+        plainBulk: { loader: round3(plainCpu.loader), elasticsearch: round3(plainCpu.elasticsearch) },
+      },
       rawPartitions: RAW_PARTITIONS,
-      maxFetchBytesPerPartition: E2E_MAX_FETCH_BYTES_PER_PARTITION,
+      // The enricher runs with its defaults (fetch size, partition and bulk concurrency, bulk size).
+      enricher: (({ maxFetchBytesPerPartition, partitionsConcurrently, bulkConcurrency, maxBulkDocuments }) => ({ maxFetchBytesPerPartition, partitionsConcurrently, bulkConcurrency, maxBulkDocuments }))(DEFAULT_ENRICHER_CONFIG),
       aggregation: LEVEL_0,
     };
   } finally {
@@ -350,9 +426,9 @@ async function measureEndToEnd(input: BenchInput, brokers: string, elasticsearch
     await admin.deleteGroups([names.groupId]).catch(() => undefined);
     await admin.disconnect();
     // By name: Elasticsearch 8 refuses wildcard deletes (action.destructive_requires_name).
-    const created = await es.indices.get({ index: `${names.indexPrefix}-*,${names.plainPrefix}-*`, allow_no_indices: true, ignore_unavailable: true }).catch(() => ({}));
+    const created = await es.indices.get({ index: `${names.indexPrefix}-*,${names.plainPrefix}-*,${names.warmUpPrefix}-*`, allow_no_indices: true, ignore_unavailable: true }).catch(() => ({}));
     if (Object.keys(created).length > 0) await es.indices.delete({ index: Object.keys(created) }).catch((err: Error) => process.stderr.write(`pipeline: could not delete the bench indices: ${err.message}\n`));
-    for (const template of [names.indexPrefix, names.plainPrefix]) await es.indices.deleteIndexTemplate({ name: template }).catch(() => undefined);
+    for (const template of [names.indexPrefix, names.plainPrefix, names.warmUpPrefix]) await es.indices.deleteIndexTemplate({ name: template }).catch(() => undefined);
     await es.close();
   }
 }
@@ -370,9 +446,9 @@ export async function runPipelineBench(): Promise<object> {
   const input = buildMessages(loaded.resources, totalRecords);
   process.stderr.write(`pipeline: ${input.records} records in ${input.messages.length} batches (${(input.encodedBytes / 1e6).toFixed(1)} MB encoded)\n`);
 
-  const inProcess = await measureInProcess(input, inventory);
+  const { stats: inProcess, level0Documents } = await measureInProcess(input, inventory);
   process.stderr.write(`pipeline: in process decode ${inProcess.decodeOnlyPerSec}/s, enrich ${inProcess.enrichPerSec}/s\n`);
-  const endToEnd = await measureEndToEnd(input, brokers, elasticsearchUrl);
+  const endToEnd = await measureEndToEnd(input, brokers, elasticsearchUrl, level0Documents);
   process.stderr.write(`pipeline: end to end ${endToEnd.e2ePerSec}/s, plain bulk ${endToEnd.plainBulkPerSec}/s\n`);
 
   const result = {

@@ -11,8 +11,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runInNewContext } from 'node:vm';
-import { setFlagsFromString } from 'node:v8';
+import { fullGc } from './gc.ts';
 import { SeededRandom } from '../src/collector/sources/synthetic/seeded-random.ts';
 import { Inventory } from '../src/inventory/inventory.ts';
 import { parseDocument } from '../src/inventory/loader/parse-resource.ts';
@@ -33,11 +32,6 @@ const DEPS_PER_APP = 3;
 const PAIRS_PER_DEP = 15;
 
 type Obj = Record<string, unknown>;
-
-function getGc(): () => void {
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-}
 
 interface App { ns: number; idx: number; name: string; role: 'frontend' | 'backend' | 'db'; port: number; portName: string; pods: string[]; deps: number[] }
 
@@ -233,7 +227,7 @@ function naiveExplain(inv: Inventory, all: readonly CompiledPolicy[], flow: Flow
 }
 
 export async function runPolicyBench(): Promise<object> {
-  const gc = getGc();
+  const gc = fullGc();
   const seeded = new SeededRandom(20261127);
   const random = (): number => seeded.next();
   const t0 = performance.now();

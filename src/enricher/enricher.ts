@@ -50,6 +50,14 @@ export class Enricher {
   private processor: FlowBatchProcessor | undefined;
   private ready = false;
   private stopping = false;
+  private resolveJoined: (at: number) => void = () => undefined;
+  /**
+   * Settles (with `performance.now()`) when the consumer first joins its group and holds
+   * partitions: from then on it fetches. Benchmarks time a backlog's consumption from here.
+   */
+  readonly joined = new Promise<number>((resolve) => {
+    this.resolveJoined = resolve;
+  });
   /** Per partition: the settle (write + commit) of its last batch handed to the writer. */
   private readonly settling = new Map<number, Promise<void>>();
 
@@ -109,7 +117,10 @@ export class Enricher {
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: config.rawTopic, fromBeginning: true });
     // Partitions may have moved: documents remembered as written may have changed since.
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.processor?.forgetWrittenDocuments());
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+      this.processor?.forgetWrittenDocuments();
+      this.resolveJoined(performance.now());
+    });
     await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: config.partitionsConcurrently, eachBatch: (payload) => this.handleBatch(payload) });
 
     if (config.retentionDays > 0) {
