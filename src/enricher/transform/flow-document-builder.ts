@@ -4,7 +4,7 @@
  * window: counters add up only for agent batches the stored document does not yet contain.
  */
 import type { PolicyHit } from '../../inventory/policy/trace.ts';
-import type { SideResult } from '../../inventory/policy/verdict-engine.ts';
+import type { SideResult, Verdict } from '../../inventory/policy/verdict-engine.ts';
 import type { FlowDocument, PolicyHitDocument } from '../documents/flow-fields.ts';
 import { sumBatches, transportName, type AggregatedEnd, type FlowAggregate } from './flow-aggregation.ts';
 import { combineOutcomes, isMismatch, type ObservedOutcome } from './observed-outcome.ts';
@@ -47,10 +47,23 @@ const POLICY_CATEGORY: Record<string, string> = {
  * Builds the document for an aggregate; `ingestedAt` is the enricher's clock. Batches in
  * `excludeBatches` (already in the stored document) are left out of the counters.
  */
-export function buildFlowDocument(agg: FlowAggregate, ingestedAt: number, excludeBatches?: ReadonlySet<string>): FlowDocument {
-  const e = agg.first;
-  const c = sumBatches(agg, excludeBatches);
-  const v = e.verdict;
+/** The parts of a document its verdict alone fixes. */
+interface VerdictParts {
+  readonly rule: Record<string, string> | undefined;
+  readonly pendingVerdict: 'allow' | 'deny';
+  readonly policy: Record<string, unknown>;
+}
+
+/**
+ * Built once per verdict and shared by every document of that verdict: records of one flow
+ * share their verdict object, and at level 0 a verdict has thousands of documents. Shared parts
+ * are never changed in place (mergeFlowDocumentInto leaves `rule` and `segflow.policy` alone).
+ */
+const verdictParts = new WeakMap<Verdict, VerdictParts>();
+
+function partsOf(v: Verdict): VerdictParts {
+  const known = verdictParts.get(v);
+  if (known) return known;
   const denied = v.verdict === 'deny';
   // rule.* names one policy: for a deny, the denying side's; for an allow, the side whose own
   // policy allowed it (the destination's ingress first), a profile only when nothing else decided.
@@ -60,6 +73,35 @@ export function buildFlowDocument(agg: FlowAggregate, ingestedAt: number, exclud
     : v.ingress.reached && isPolicy(v.ingress) ? v.ingress : isPolicy(v.egress) ? v.egress : v.ingress.decidingHit ? v.ingress : v.egress;
   const decidingHit = deciding.decidingHit;
   const direction = deciding === v.ingress ? 'ingress' : 'egress';
+  const parts: VerdictParts = {
+    rule: decidingHit ? {
+      name: policyName(decidingHit), id: `${decidingHit.kind}:${policyName(decidingHit)}`, ruleset: decidingHit.tier,
+      category: POLICY_CATEGORY[decidingHit.kind] ?? decidingHit.kind, uuid: `${decidingHit.kind}:${policyName(decidingHit)}:${direction}:${decidingHit.ruleIndex}`,
+    } : undefined,
+    pendingVerdict: sideVerdict({ ...v.egress, action: v.egress.pending.action } as SideResult) === 'deny' || (v.ingress.reached && sideVerdict({ ...v.ingress, action: v.ingress.pending.action } as SideResult) === 'deny') ? 'deny' : 'allow',
+    policy: {
+      egress: {
+        verdict: sideVerdict(v.egress), enforced: v.egress.hits.map(hitDocument), enforced_str: [...v.egress.trace],
+        pending_verdict: sideVerdict({ ...v.egress, action: v.egress.pending.action } as SideResult), pending: v.egress.pending.hits.map(hitDocument), pending_str: [...v.egress.pending.trace],
+      },
+      ...(v.ingress.reached ? {
+        ingress: {
+          verdict: sideVerdict(v.ingress), enforced: v.ingress.hits.map(hitDocument), enforced_str: [...v.ingress.trace],
+          pending_verdict: sideVerdict({ ...v.ingress, action: v.ingress.pending.action } as SideResult), pending: v.ingress.pending.hits.map(hitDocument), pending_str: [...v.ingress.pending.trace],
+        },
+      } : {}),
+    },
+  };
+  verdictParts.set(v, parts);
+  return parts;
+}
+
+export function buildFlowDocument(agg: FlowAggregate, ingestedAt: number, excludeBatches?: ReadonlySet<string>): FlowDocument {
+  const e = agg.first;
+  const c = sumBatches(agg, excludeBatches);
+  const v = e.verdict;
+  const denied = v.verdict === 'deny';
+  const parts = partsOf(v);
   const eventType: string[] = ['connection', denied ? 'denied' : 'allowed'];
   if (c.started > 0) eventType.push('start');
   if (c.completed > 0) eventType.push('end');
@@ -102,15 +144,10 @@ export function buildFlowDocument(agg: FlowAggregate, ingestedAt: number, exclud
     ...(relatedIps.length ? { related: { ip: relatedIps, hosts: relatedHosts } } : { related: { hosts: relatedHosts } }),
     host: { name: e.record.nodeName },
     observer: { hostname: e.record.nodeName, type: 'sensor', product: 'segflow', vendor: 'segflow', version: SEGFLOW_VERSION },
-    ...(decidingHit ? {
-      rule: {
-        name: policyName(decidingHit), id: `${decidingHit.kind}:${policyName(decidingHit)}`, ruleset: decidingHit.tier,
-        category: POLICY_CATEGORY[decidingHit.kind] ?? decidingHit.kind, uuid: `${decidingHit.kind}:${policyName(decidingHit)}:${direction}:${decidingHit.ruleIndex}`,
-      },
-    } : {}),
+    ...(parts.rule ? { rule: parts.rule } : {}),
     segflow: {
       verdict: v.verdict,
-      pending_verdict: sideVerdict({ ...v.egress, action: v.egress.pending.action } as SideResult) === 'deny' || (v.ingress.reached && sideVerdict({ ...v.ingress, action: v.ingress.pending.action } as SideResult) === 'deny') ? 'deny' : 'allow',
+      pending_verdict: parts.pendingVerdict,
       reporter: e.reporter,
       capture_source: e.record.source,
       source: endDocument(agg.source, agg.sourceLabels),
@@ -118,18 +155,7 @@ export function buildFlowDocument(agg: FlowAggregate, ingestedAt: number, exclud
         ...endDocument(agg.destination, agg.destinationLabels),
         ...(e.service ? { service: { ip: e.service.ip, port: e.service.port, name: e.service.name, namespace: e.service.namespace, ...(e.service.portName ? { port_name: e.service.portName } : {}) } } : {}),
       },
-      policy: {
-        egress: {
-          verdict: sideVerdict(v.egress), enforced: v.egress.hits.map(hitDocument), enforced_str: [...v.egress.trace],
-          pending_verdict: sideVerdict({ ...v.egress, action: v.egress.pending.action } as SideResult), pending: v.egress.pending.hits.map(hitDocument), pending_str: [...v.egress.pending.trace],
-        },
-        ...(v.ingress.reached ? {
-          ingress: {
-            verdict: sideVerdict(v.ingress), enforced: v.ingress.hits.map(hitDocument), enforced_str: [...v.ingress.trace],
-            pending_verdict: sideVerdict({ ...v.ingress, action: v.ingress.pending.action } as SideResult), pending: v.ingress.pending.hits.map(hitDocument), pending_str: [...v.ingress.pending.trace],
-          },
-        } : {}),
-      },
+      policy: parts.policy,
       observed: {
         outcome: agg.outcome, dataplane_verdict: e.record.dataplaneVerdict, mismatch: isMismatch(v.verdict, agg.outcome),
         ...(e.record.ruleHint ? { rule_hint: e.record.ruleHint } : {}),

@@ -13,6 +13,7 @@ import type { FlowRecordData } from '../../../src/proto/flow-batch-codec.ts';
 import { FlowWindowAggregator, type AggregationLevel } from '../../../src/enricher/transform/flow-aggregation.ts';
 import { enrichmentInventoryOf } from '../../../src/enricher/transform/inventory-adapter.ts';
 import { enrichRecord } from '../../../src/enricher/transform/record-enrichment.ts';
+import { buildFlowDocument, mergeFlowDocumentInto } from '../../../src/enricher/transform/flow-document-builder.ts';
 
 const T0 = Date.parse('2026-11-27T10:00:00Z');
 const ns = (ms: number): bigint => BigInt(ms) * 1_000_000n;
@@ -109,4 +110,20 @@ describe('FlowWindowAggregator', async () => {
       assert.equal(records, RECORDS.length, 'every record counted once');
     });
   }
+
+  it('documents of one verdict share the parts it fixes; merging into one leaves the others as they were', () => {
+    const level0 = { windowMs: 15_000, allowedLevel: 0, deniedLevel: 0 } as const;
+    const aggregator = new FlowWindowAggregator(level0, inventory);
+    aggregator.add(enrichRecord(record(RECORDS[0]!), batch, inventory));
+    aggregator.add(enrichRecord(record(RECORDS[2]!), batch, inventory));
+    const [a, b] = aggregator.drain().map((agg) => buildFlowDocument(agg, T0));
+    assert.ok(a && b);
+    assert.equal(a.segflow.policy, b.segflow.policy, 'one verdict, one policy part');
+    const untouched = JSON.stringify(b);
+    const later = new FlowWindowAggregator(level0, inventory);
+    later.add(enrichRecord(record({ ...RECORDS[0]!, atMs: 9000 }), { ...batch, sequence: 2 }, inventory));
+    assert.equal(mergeFlowDocumentInto(a, buildFlowDocument(later.drain()[0]!, T0)), true);
+    assert.equal(a.segflow.aggregation?.records, 2);
+    assert.equal(JSON.stringify(b), untouched);
+  });
 });
