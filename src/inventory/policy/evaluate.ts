@@ -41,7 +41,7 @@ class SideTrace {
 interface CompiledProfile {
   readonly ingress: readonly CompiledRule[];
   readonly egress: readonly CompiledRule[];
-  readonly hits: PolicyHitMemo;
+  readonly hitMemo: PolicyHitMemo;
 }
 
 const compiledProfiles = new WeakMap<Profile, CompiledProfile>();
@@ -50,7 +50,7 @@ const compiledProfiles = new WeakMap<Profile, CompiledProfile>();
 function compiledProfile(p: Profile): CompiledProfile {
   let c = compiledProfiles.get(p);
   if (!c) {
-    c = { ingress: p.ingress.map(compileRule), egress: p.egress.map(compileRule), hits: new PolicyHitMemo(PROFILE_TIER, 'pro', null, p.name) };
+    c = { ingress: p.ingress.map(compileRule), egress: p.egress.map(compileRule), hitMemo: new PolicyHitMemo(PROFILE_TIER, 'pro', null, p.name) };
     compiledProfiles.set(p, c);
   }
   return c;
@@ -76,14 +76,14 @@ export function evaluateSide(
         const r = rules[i] as CompiledRule;
         if (r.action === 'Log' || !ruleMatches(r, flow, src, dst)) continue;
         if (r.action === 'Allow') {
-          out.add(p.hits, 'allow', i, r.rule.hasHttp);
+          out.add(p.hitMemo, 'allow', i, r.rule.hasHttp);
           return out.done('allow');
         }
         if (r.action === 'Deny') {
-          out.add(p.hits, 'deny', i);
+          out.add(p.hitMemo, 'deny', i);
           return out.done('deny');
         }
-        out.add(p.hits, 'pass', i);
+        out.add(p.hitMemo, 'pass', i);
         passed = true;
         break outer;
       }
@@ -92,10 +92,10 @@ export function evaluateSide(
     const attributed = pending ? t.policies[0] : t.lastEnforced;
     if (!attributed) continue;
     if (t.tier.defaultAction === 'Pass') {
-      out.add(attributed.hits, 'pass', -1);
+      out.add(attributed.hitMemo, 'pass', -1);
       continue;
     }
-    out.add(attributed.hits, 'deny', -1);
+    out.add(attributed.hitMemo, 'deny', -1);
     return out.done('end-of-tier-deny');
   }
   for (const prof of profiles) {
@@ -106,7 +106,7 @@ export function evaluateSide(
       if (r.action === 'Log' || !ruleMatches(r, flow, src, dst)) continue;
       // A Pass (or Deny) rule in a profile denies (BPF program builder / user-space checker).
       const allow = r.action === 'Allow';
-      out.add(c.hits, allow ? 'allow' : 'deny', i, allow && r.rule.hasHttp);
+      out.add(c.hitMemo, allow ? 'allow' : 'deny', i, allow && r.rule.hasHttp);
       return out.done(allow ? 'profile-allow' : 'profile-deny');
     }
   }

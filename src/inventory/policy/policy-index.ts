@@ -28,7 +28,7 @@ export interface CompiledPolicy {
   /** Normal-path policy (not doNotTrack / preDNAT). */
   readonly normal: boolean;
   /** The hits this policy produces in traces, made once. */
-  readonly hits: PolicyHitMemo;
+  readonly hitMemo: PolicyHitMemo;
 }
 
 export interface TierInfo {
@@ -96,7 +96,7 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
     order: policy.order ?? Infinity,
     sortName: `${policy.name}/${policy.namespace ?? ''}/${FELIX_KIND[policy.kind]}`,
     normal: !policy.doNotTrack && !policy.preDNAT,
-    hits: new PolicyHitMemo(policy.tier, POLICY_SHORT_KIND[policy.kind], policy.namespace, policy.name),
+    hitMemo: new PolicyHitMemo(policy.tier, POLICY_SHORT_KIND[policy.kind], policy.namespace, policy.name),
   };
 }
 

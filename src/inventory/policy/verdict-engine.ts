@@ -321,27 +321,24 @@ function pendingFromEnforced(e: ScopeResult, tiers: readonly TierPlan[]): ScopeR
     if (h.endOfTier) {
       const first = tiers.find((t) => t.tier.name === h.tier)?.policies[0];
       if (first && (first.policy.name !== h.name || first.policy.namespace !== h.namespace || first.shortKind !== h.kind)) {
-        return first.hits.hit(h.index, h.action, -1, false);
+        return first.hitMemo.hit(h.index, h.action, -1, false);
       }
     } else if (h.kind === 'pro' && h.name === NO_MATCH) {
       return PENDING_NO_PROFILE_MATCH_HITS.hit(h.index, 'deny', -1, false);
     }
     return null;
   };
-  // Most sides need no change: scan before copying anything.
-  let i = 0;
-  let replaced: { hit: PolicyHit; text: string } | null = null;
-  for (; i < e.hits.length; i++) if ((replaced = pendingHit(e.hits[i] as PolicyHit)) !== null) break;
-  if (replaced === null) return e;
-  const hits = e.hits.slice();
-  const trace = e.trace.slice();
-  for (; i < hits.length; i++) {
-    const m = replaced ?? pendingHit(hits[i] as PolicyHit);
-    replaced = null;
-    if (m) {
-      hits[i] = m.hit;
-      trace[i] = m.text;
-    }
+  // Most sides need no change: copy only once a hit differs.
+  let hits: PolicyHit[] | null = null;
+  let trace: string[] | null = null;
+  for (let i = 0; i < e.hits.length; i++) {
+    const m = pendingHit(e.hits[i] as PolicyHit);
+    if (m === null) continue;
+    hits ??= e.hits.slice();
+    trace ??= e.trace.slice();
+    hits[i] = m.hit;
+    trace[i] = m.text;
   }
+  if (hits === null || trace === null) return e;
   return { action: e.action, trace, hits, decidingHit: hits[hits.length - 1] ?? null };
 }
