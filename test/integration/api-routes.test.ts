@@ -43,6 +43,9 @@ describe('segflow api over real Elasticsearch', () => {
 
   async function get(url: string, token: string | null = TOKENS.admin): Promise<{ status: number; body: Json }> {
     const r = await app.inject({ method: 'GET', url, headers: token ? { authorization: `Bearer ${token}` } : {} });
+    // Pages are serialised apart from the route schema: they must still say what they are.
+    assert.equal(r.headers['content-type'], 'application/json; charset=utf-8', `${url}: content-type`);
+    assert.equal(Number(r.headers['content-length']), Buffer.byteLength(r.body), `${url}: content-length`);
     return { status: r.statusCode, body: r.json() as Json };
   }
   async function post(url: string, payload: unknown, token: string = TOKENS.admin): Promise<{ status: number; body: Json }> {

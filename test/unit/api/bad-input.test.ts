@@ -131,6 +131,7 @@ describe('bad input to every route', () => {
       if (c.parameter !== undefined) assert.equal(body.error.parameter, c.parameter, r.body);
       if (c.message) assert.match(body.error.message, c.message);
       assert.ok(r.headers['x-request-id'], 'every answer carries a request id');
+      assert.equal(r.headers['content-type'], 'application/json; charset=utf-8', 'errors are JSON, labelled so');
     });
   }
 
