@@ -29,6 +29,8 @@ export interface CompiledPolicy {
   readonly normal: boolean;
   /** The hits this policy produces in traces, made once. */
   readonly hitMemo: PolicyHitMemo;
+  /** Unique per compiled policy: names it in the key of a shared plan. */
+  readonly serial: number;
 }
 
 export interface TierInfo {
@@ -84,8 +86,11 @@ function byteLess(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+let nextPolicySerial = 1;
+
 export function compilePolicy(policy: Policy): CompiledPolicy {
   return {
+    serial: nextPolicySerial++,
     key: keyOf(policy),
     policy,
     shortKind: POLICY_SHORT_KIND[policy.kind],
@@ -264,6 +269,28 @@ export class PolicyIndex {
     return { ingress: build('ingress'), egress: build('egress') };
   }
 
+  /**
+   * One plan object per distinct set of applicable policies: the replicas of a workload share
+   * theirs, so the uncached verdict path walks a few thousand plans rather than one per endpoint
+   * (and the index holds fewer). Forgotten at every policy or tier change.
+   */
+  private sharedPlan(applicable: Iterable<CompiledPolicy>): EndpointPlan {
+    if (this.sharedPlansAt !== this.changes) {
+      this.sharedPlans.clear();
+      this.sharedPlansAt = this.changes;
+    }
+    const key = Array.from(applicable, (p) => p.serial).sort((a, b) => a - b).join(',');
+    let plan = this.sharedPlans.get(key);
+    if (plan === undefined) {
+      plan = this.buildPlan(applicable);
+      this.sharedPlans.set(key, plan);
+    }
+    return plan;
+  }
+
+  private readonly sharedPlans = new Map<string, EndpointPlan>();
+  private sharedPlansAt = -1;
+
   /** The ordered plan for an endpoint snapshot (computed on demand for non-live snapshots). */
   planFor(snapshot: EndpointSnapshot): EndpointPlan {
     // First the snapshot's own slot: no lookup by key on every uncached verdict. A plan depends
@@ -275,13 +302,13 @@ export class PolicyIndex {
     const e = this.entries.get(snapshot.key);
     if (e && e.snapshot.labels === snapshot.labels) {
       if (e.plan === null || e.planEpoch !== this.epoch) {
-        e.plan = this.buildPlan(e.applicable);
+        e.plan = this.sharedPlan(e.applicable);
         e.planEpoch = this.epoch;
       }
       plan = e.plan;
     } else {
       // A snapshot that is no longer live (IP history lookup): evaluate against current policies.
-      plan = this.buildPlan(this.applicableFor(snapshot.labels));
+      plan = this.sharedPlan(this.applicableFor(snapshot.labels));
     }
     snapshot.plan = plan;
     snapshot.planAt = this.changes;

@@ -107,6 +107,39 @@ spec: {order: 10, defaultAction: Deny}
     assert.deepEqual(ingress(), ['0|__PROFILE__|pro:kns.prod|allow|0']);
   });
 
+  it('replicas with the same policies share one plan; a label change gives one its own', () => {
+    const replica = (name: string, ip: string, extra = ''): string => `apiVersion: v1
+kind: Pod
+metadata: {name: ${name}, namespace: prod, labels: {app: api${extra}}}
+status: {podIP: ${ip}}
+`;
+    const inv = inventory(`${replica('api-2', '10.0.0.3')}---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: deny-quarantined}
+spec: {selector: "quarantine == 'true'", ingress: [{action: Deny}]}
+---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: allow-api}
+spec: {selector: "app == 'api'", ingress: [{action: Allow}]}
+`);
+    const endpoint = (ip: string) => inv.endpoints.endpointAt(ip)!;
+    assert.equal(inv.policies.planFor(endpoint('10.0.0.2')), inv.policies.planFor(endpoint('10.0.0.3')), 'one plan for both replicas');
+    for (const r of load(replica('api-2', '10.0.0.3', ', quarantine: "true"'))) inv.apply(r);
+    assert.notEqual(inv.policies.planFor(endpoint('10.0.0.2')), inv.policies.planFor(endpoint('10.0.0.3')));
+    const ingress = (dst: string): readonly string[] => inv.engine.explainUncached(tcp('10.0.0.1', dst, 8080)).ingress.trace;
+    assert.deepEqual(ingress('10.0.0.2'), ['0|default|gnp:allow-api|allow|0']);
+    assert.deepEqual(ingress('10.0.0.3'), ['0|default|gnp:allow-api|allow|0'], 'ordered by name: allow-api before deny-quarantined');
+    for (const r of load(`apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: deny-quarantined}
+spec: {order: 1, selector: "quarantine == 'true'", ingress: [{action: Deny}]}
+`)) inv.apply(r);
+    assert.deepEqual(ingress('10.0.0.2'), ['0|default|gnp:allow-api|allow|0']);
+    assert.deepEqual(ingress('10.0.0.3'), ['0|default|gnp:deny-quarantined|deny|0']);
+  });
+
   it('tiers: ordered by order (nil last) then name; a tier referenced but not defined comes after all defined ones', () => {
     const inv = inventory(`apiVersion: projectcalico.org/v3
 kind: Tier
