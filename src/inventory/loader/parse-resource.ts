@@ -140,7 +140,27 @@ function stringListAt(parent: Obj, key: string, path: string): string[] {
   });
 }
 
-const LABEL_KEY_RE = /^[A-Za-z0-9_./-]{1,512}$/;
+// A label key as Kubernetes (and Calico) accept it: an optional DNS-subdomain prefix of at most
+// 253 characters and a slash, then a name of at most 63 that starts and ends with a letter or
+// digit. (So keys such as `__proto__` never reach the label maps.)
+const LABEL_NAME_RE = /^[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const DNS_SUBDOMAIN_RE = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Why `key` is not a valid label key, or null when it is. */
+export function labelKeyProblem(key: string): string | null {
+  const slash = key.indexOf('/');
+  const name = slash < 0 ? key : key.slice(slash + 1);
+  if (slash >= 0) {
+    const prefix = key.slice(0, slash);
+    if (prefix.length === 0 || prefix.length > 253 || !DNS_SUBDOMAIN_RE.test(prefix)) {
+      return 'its prefix (before "/") must be a DNS subdomain: lower-case letters, digits, "-" and ".", at most 253';
+    }
+  }
+  if (!LABEL_NAME_RE.test(name)) {
+    return 'its name must be 1-63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit';
+  }
+  return null;
+}
 
 function labelsAt(parent: Obj, key: string, path: string): Map<string, string> {
   const out = new Map<string, string>();
@@ -148,7 +168,8 @@ function labelsAt(parent: Obj, key: string, path: string): Map<string, string> {
   if (!o) return out;
   for (const [k, v] of Object.entries(o)) {
     const p = join(join(path, key), k);
-    if (!LABEL_KEY_RE.test(k)) throw new FieldError(p, `invalid label key ${JSON.stringify(k)} (allowed: letters, digits, _ . / -, at most 512)`);
+    const problem = labelKeyProblem(k);
+    if (problem !== null) throw new FieldError(p, `invalid label key ${JSON.stringify(k)}: ${problem}`);
     if (typeof v === 'string') out.set(k, v);
     else if (typeof v === 'number' || typeof v === 'boolean') throw new FieldError(p, `label value must be a string, got ${describe(v)} (quote it)`);
     else throw new FieldError(p, `label value must be a string, got ${describe(v)}`);
@@ -538,7 +559,8 @@ function k8sSelectorText(s: Obj | undefined, path: string, type: 'pod' | 'namesp
     const ep = join(join(path, 'matchExpressions'), i);
     if (!isObj(e)) throw new FieldError(ep, `expected a map, got ${describe(e)}`);
     const key = strAt(e, 'key', ep, true) as string;
-    if (!LABEL_KEY_RE.test(key)) throw new FieldError(join(ep, 'key'), `invalid label key ${JSON.stringify(key)}`);
+    const problem = labelKeyProblem(key);
+    if (problem !== null) throw new FieldError(join(ep, 'key'), `invalid label key ${JSON.stringify(key)}: ${problem}`);
     const op = strAt(e, 'operator', ep, true) as string;
     const values = stringListAt(e, 'values', ep);
     for (const [j, val] of values.entries()) if (val.includes("'")) throw new FieldError(join(join(ep, 'values'), j), `invalid label value ${JSON.stringify(val)}`);

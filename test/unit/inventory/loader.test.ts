@@ -143,6 +143,25 @@ status: {podIP: 10.0.0.300}`, 'status.podIP', /invalid IP address "10\.0\.0\.300
     ['label value not a string', `apiVersion: v1
 kind: Namespace
 metadata: {name: n, labels: {tier: 1}}`, 'metadata.labels.tier', /label value must be a string, got number 1 \(quote it\)/],
+    ['label key __proto__', `apiVersion: v1
+kind: Pod
+metadata: {name: p, labels: {__proto__: x}}`, 'metadata.labels.__proto__', /invalid label key "__proto__": its name must be 1-63 letters, digits, "-", "_" or "\.", starting and ending with a letter or digit/],
+    ['label key with two slashes', `apiVersion: v1
+kind: Namespace
+metadata: {name: n, labels: {a.io/b/c: x}}`, 'metadata.labels.a.io/b/c', /invalid label key "a\.io\/b\/c": its name must be/],
+    ['label key with an upper-case prefix', `apiVersion: projectcalico.org/v3
+kind: GlobalNetworkSet
+metadata: {name: s, labels: {Example.com/zone: x}}
+spec: {nets: [10.0.0.0/8]}`, 'metadata.labels.Example.com/zone', /its prefix \(before "\/"\) must be a DNS subdomain/],
+    ['label key name over 63', `apiVersion: v1
+kind: Pod
+metadata: {name: p, labels: {${'a'.repeat(64)}: x}}`, `metadata.labels.${'a'.repeat(64)}`, /invalid label key "a{64}"/],
+    ['k8s NetworkPolicy matchExpressions bad key', `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: k}
+spec:
+  podSelector:
+    matchExpressions: [{key: -app, operator: Exists}]`, 'spec.podSelector.matchExpressions[0].key', /invalid label key "-app"/],
     ['missing name', `apiVersion: projectcalico.org/v3
 kind: Tier
 metadata: {}`, 'metadata.name', /required field is missing/],
@@ -166,6 +185,15 @@ spec:
       assert.equal(e.message, `cluster.yaml: document 1: ${path}: ${e.reason}`);
     });
   }
+
+  it('label keys as Kubernetes accepts them: prefixed, dotted, underscores inside, 63-character names', () => {
+    const keys = ['app', 'app.kubernetes.io/name', 'pod-template-hash', 'A_b.c-9', 'x.y-z.example.com/a', 'a'.repeat(63)];
+    const r = only(`apiVersion: v1
+kind: Pod
+metadata: {name: p, labels: {${keys.map((k) => `${k}: v`).join(', ')}}}`);
+    assert.deepEqual(r.issues, []);
+    assert.deepEqual([...(r.resources[0] as EndpointResource).labels.keys()].filter((k) => !k.startsWith('projectcalico.org/')), keys);
+  });
 
   it('a YAML syntax error names the document and line', () => {
     const r = only('apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\nkind: [\n');
