@@ -165,20 +165,31 @@ export async function enrichAll(messages: readonly RawMessage[], inventory: Inve
 }
 
 /**
+ * Loads documents with plain `index` operations, `perRequest` to a request, one request at a
+ * time; throws on the first item Elasticsearch refuses.
+ */
+async function plainBulkLoad<T>(es: Client, docs: readonly T[], perRequest: number, target: (doc: T, i: number) => { index: string; id: string; source: unknown }, what: string): Promise<void> {
+  const bulk = bulkRequestFromClient(es);
+  for (let i = 0; i < docs.length; i += perRequest) {
+    const operations: string[] = [];
+    for (let k = i; k < Math.min(i + perRequest, docs.length); k++) {
+      const t = target(docs[k]!, k);
+      operations.push(JSON.stringify({ index: { _index: t.index, _id: t.id } }), JSON.stringify(t.source));
+    }
+    const response = await bulk(operations);
+    if (response.errors) throw new Error(`${what}: ${JSON.stringify(response.items.find((it) => it.index?.error)?.index?.error)}`);
+  }
+}
+
+/**
  * Elasticsearch compiles its indexing path as it runs: without this, whichever load comes first
  * (the enricher's) would pay for the warm-up and the plain bulk that follows would not. The
  * documents the in-process level-0 run built are loaded once into a throwaway index.
  */
 async function warmUpElasticsearch(es: Client, prefix: string, documents: readonly FlowDocument[]): Promise<number> {
   await installFlowIndexTemplate(es, { prefix });
-  const bulk = bulkRequestFromClient(es);
   const started = performance.now();
-  for (let i = 0; i < documents.length; i += 1000) {
-    const operations: string[] = [];
-    for (const [k, doc] of documents.slice(i, i + 1000).entries()) operations.push(JSON.stringify({ index: { _index: `${prefix}-warmup`, _id: String(i + k) } }), JSON.stringify(doc));
-    const response = await bulk(operations);
-    if (response.errors) throw new Error(`warm-up bulk load: ${JSON.stringify(response.items.find((it) => it.index?.error)?.index?.error)}`);
-  }
+  await plainBulkLoad(es, documents, 1000, (doc, i) => ({ index: `${prefix}-warmup`, id: String(i), source: doc }), 'warm-up bulk load');
   const seconds = (performance.now() - started) / 1000;
   // Gone before the timed loads, so its merges do not run during them.
   await es.indices.delete({ index: `${prefix}-warmup` });
@@ -376,18 +387,10 @@ async function measureEndToEnd(input: BenchInput, brokers: string, elasticsearch
     // Plain bulk of the same documents, same template, requests of the size the enricher sent.
     const docs = await readAllDocuments(es, `${names.indexPrefix}-*`);
     await installFlowIndexTemplate(es, { prefix: names.plainPrefix });
-    const bulk = bulkRequestFromClient(es);
     const docsPerRequest = Math.max(1, Math.round(docs.length / Math.max(1, bulkRequests)));
     const plainCpuAtStart = { loader: process.cpuUsage(), elasticsearch: await elasticsearchCpuMs(es) };
     const plainStarted = performance.now();
-    for (let i = 0; i < docs.length; i += docsPerRequest) {
-      const operations: string[] = [];
-      for (const doc of docs.slice(i, i + docsPerRequest)) {
-        operations.push(JSON.stringify({ index: { _index: names.plainPrefix + doc.index.slice(names.indexPrefix.length), _id: doc.id } }), JSON.stringify(doc.source));
-      }
-      const response = await bulk(operations);
-      if (response.errors) throw new Error(`plain bulk load: ${JSON.stringify(response.items.find((it) => it.index?.error)?.index?.error)}`);
-    }
+    await plainBulkLoad(es, docs, docsPerRequest, (doc) => ({ index: names.plainPrefix + doc.index.slice(names.indexPrefix.length), id: doc.id, source: doc.source }), 'plain bulk load');
     const plainSeconds = (performance.now() - plainStarted) / 1000;
     const plainCpu = { loader: cpuSeconds(process.cpuUsage(plainCpuAtStart.loader)), elasticsearch: ((await elasticsearchCpuMs(es)) - plainCpuAtStart.elasticsearch) / 1000 };
     const plainStored = await sumRecords(es, `${names.plainPrefix}-*`);

@@ -389,7 +389,7 @@ const self = fileURLToPath(import.meta.url);
 export async function runPolicyBench(): Promise<object> {
   const runs: PolicyBenchResult[] = [];
   for (let i = 0; i < PROCESSES; i++) {
-    const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', self, '--measure'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 });
+    const child = spawnSync(process.execPath, ['--import', 'tsx', self, '--measure'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 });
     if (child.status !== 0) throw new Error(`policy bench process ${i + 1} exited with ${child.status ?? child.signal}`);
     runs.push(JSON.parse(child.stdout) as PolicyBenchResult);
     process.stderr.write(`policy bench: process ${i + 1}: cold ${runs[i]!.coldVerdictsPerSec}/s, naive ${runs[i]!.naiveVerdictsPerSec}/s, ratio ${runs[i]!.coldVsNaive}\n`);

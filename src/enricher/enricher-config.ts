@@ -43,10 +43,11 @@ export interface EnricherConfig {
    */
   readonly maxBulkDocuments: number;
   /**
-   * Bulk requests one fetched batch may have in flight at once. A batch of more than 2,000
-   * documents is split over this many requests so Elasticsearch indexes them on several write
-   * threads; the batch still settles as a unit (offsets committed after every item of every
-   * request). 1 = one request per batch (up to maxBulkDocuments). Default 2.
+   * Bulk requests one fetched batch may have in flight at once. A batch of more than 1,000
+   * documents is split over up to this many requests (one per started 1,000) so Elasticsearch
+   * indexes them on several write threads; the batch still settles as a unit (offsets committed
+   * after every item of every request). 1 = one request per batch (up to maxBulkDocuments).
+   * Default 2.
    */
   readonly bulkConcurrency: number;
   /**

@@ -75,7 +75,7 @@ export interface PreparedBatch {
   readonly sequence: ProcessResult['sequence'];
 }
 
-/** A fetch is split over concurrent bulk requests only when each part gets at least this many documents. */
+/** Documents per concurrent bulk request a fetch may use: one more request (up to bulkConcurrency) per this many. */
 const MIN_SPLIT_DOCUMENTS = 1000;
 /** Read-merge-write rounds for documents that keep changing under us before the fetch fails (and is retried whole). */
 const MAX_CONFLICT_ROUNDS = 5;

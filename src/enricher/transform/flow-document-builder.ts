@@ -43,10 +43,6 @@ const POLICY_CATEGORY: Record<string, string> = {
   sgnp: 'StagedGlobalNetworkPolicy', snp: 'StagedNetworkPolicy', sknp: 'StagedKubernetesNetworkPolicy', pro: 'Profile',
 };
 
-/**
- * Builds the document for an aggregate; `ingestedAt` is the enricher's clock. Batches in
- * `excludeBatches` (already in the stored document) are left out of the counters.
- */
 /** The parts of a document its verdict alone fixes. */
 interface VerdictParts {
   readonly rule: Record<string, string> | undefined;
@@ -73,21 +69,23 @@ function partsOf(v: Verdict): VerdictParts {
     : v.ingress.reached && isPolicy(v.ingress) ? v.ingress : isPolicy(v.egress) ? v.egress : v.ingress.decidingHit ? v.ingress : v.egress;
   const decidingHit = deciding.decidingHit;
   const direction = deciding === v.ingress ? 'ingress' : 'egress';
+  const egressPending = sideVerdict({ ...v.egress, action: v.egress.pending.action } as SideResult);
+  const ingressPending = sideVerdict({ ...v.ingress, action: v.ingress.pending.action } as SideResult);
   const parts: VerdictParts = {
     rule: decidingHit ? {
       name: policyName(decidingHit), id: `${decidingHit.kind}:${policyName(decidingHit)}`, ruleset: decidingHit.tier,
       category: POLICY_CATEGORY[decidingHit.kind] ?? decidingHit.kind, uuid: `${decidingHit.kind}:${policyName(decidingHit)}:${direction}:${decidingHit.ruleIndex}`,
     } : undefined,
-    pendingVerdict: sideVerdict({ ...v.egress, action: v.egress.pending.action } as SideResult) === 'deny' || (v.ingress.reached && sideVerdict({ ...v.ingress, action: v.ingress.pending.action } as SideResult) === 'deny') ? 'deny' : 'allow',
+    pendingVerdict: egressPending === 'deny' || (v.ingress.reached && ingressPending === 'deny') ? 'deny' : 'allow',
     policy: {
       egress: {
         verdict: sideVerdict(v.egress), enforced: v.egress.hits.map(hitDocument), enforced_str: [...v.egress.trace],
-        pending_verdict: sideVerdict({ ...v.egress, action: v.egress.pending.action } as SideResult), pending: v.egress.pending.hits.map(hitDocument), pending_str: [...v.egress.pending.trace],
+        pending_verdict: egressPending, pending: v.egress.pending.hits.map(hitDocument), pending_str: [...v.egress.pending.trace],
       },
       ...(v.ingress.reached ? {
         ingress: {
           verdict: sideVerdict(v.ingress), enforced: v.ingress.hits.map(hitDocument), enforced_str: [...v.ingress.trace],
-          pending_verdict: sideVerdict({ ...v.ingress, action: v.ingress.pending.action } as SideResult), pending: v.ingress.pending.hits.map(hitDocument), pending_str: [...v.ingress.pending.trace],
+          pending_verdict: ingressPending, pending: v.ingress.pending.hits.map(hitDocument), pending_str: [...v.ingress.pending.trace],
         },
       } : {}),
     },
@@ -96,6 +94,10 @@ function partsOf(v: Verdict): VerdictParts {
   return parts;
 }
 
+/**
+ * Builds the document for an aggregate; `ingestedAt` is the enricher's clock. Batches in
+ * `excludeBatches` (already in the stored document) are left out of the counters.
+ */
 export function buildFlowDocument(agg: FlowAggregate, ingestedAt: number, excludeBatches?: ReadonlySet<string>): FlowDocument {
   const e = agg.first;
   const c = sumBatches(agg, excludeBatches);

@@ -119,6 +119,9 @@ export class PolicyIndex {
   private epoch = 0;
   /** Bumped by every policy or tier change: invalidates the plans kept on snapshots. */
   private changes = 0;
+  /** Plans by their set of applicable policies (see sharedPlan), as of `sharedPlansAt` changes. */
+  private readonly sharedPlans = new Map<string, EndpointPlan>();
+  private sharedPlansAt = -1;
   private sourcePortRules = 0;
 
   constructor() {
@@ -287,9 +290,6 @@ export class PolicyIndex {
     }
     return plan;
   }
-
-  private readonly sharedPlans = new Map<string, EndpointPlan>();
-  private sharedPlansAt = -1;
 
   /** The ordered plan for an endpoint snapshot (computed on demand for non-live snapshots). */
   planFor(snapshot: EndpointSnapshot): EndpointPlan {
