@@ -3,6 +3,7 @@
  * (`<prefix>-*`), point-in-time handling, and the mapping of Elasticsearch failures to API
  * errors. The API never writes flow indices (ARCHITECTURE.md).
  */
+import type { Readable } from 'node:stream';
 import { errors, type Client, type estypes } from '@elastic/elasticsearch';
 import { flowIndexPattern } from '../enricher/elasticsearch/flow-index-names.ts';
 import { ApiError } from './errors.ts';
@@ -50,6 +51,31 @@ export class FlowStore {
     const target = request.pit === undefined ? { index: this.indexPattern, ignore_unavailable: true, allow_no_indices: true } : {};
     const filter = filterPath ? { filter_path: [...filterPath] } : {};
     return this.timed(operation, () => this.client.search<TDoc>({ ...target, ...filter, ...request }, { requestTimeout: options.timeoutMs, maxRetries: 0, ...(options.signal ? { signal: options.signal } : {}) }));
+  }
+
+  /**
+   * Like {@link search}, but answers with Elasticsearch's JSON bytes, unparsed: for pages that
+   * copy stored documents through (query/flow-page.ts). Failures map to API errors as search's do.
+   */
+  searchBytes(request: estypes.SearchRequest, options: StoreCallOptions, operation: string, filterPath: readonly string[]): Promise<Buffer> {
+    const target = request.pit === undefined ? { index: this.indexPattern, ignore_unavailable: true, allow_no_indices: true } : {};
+    return this.timed(operation, async () => {
+      const result = await this.client.search({ ...target, filter_path: [...filterPath], ...request }, {
+        requestTimeout: options.timeoutMs, maxRetries: 0, asStream: true, meta: true, ...(options.signal ? { signal: options.signal } : {}),
+      });
+      const bytes = await readAnswer(result.body as unknown as Readable, result.headers);
+      if (result.statusCode !== null && result.statusCode >= 400) {
+        // The same error the parsing client would throw, so toApiError treats both alike.
+        let body: unknown = bytes.toString('utf8');
+        try {
+          body = JSON.parse(body as string);
+        } catch {
+          // Not JSON: keep the text.
+        }
+        throw new errors.ResponseError({ ...result, body });
+      }
+      return bytes;
+    });
   }
 
   /** Opens a point in time over the flow indices. */
@@ -102,6 +128,33 @@ export class FlowStore {
       after = agg.after_key as Record<string, estypes.FieldValue>;
     }
   }
+}
+
+/**
+ * Largest answer read as bytes: far above a full page (maxPageSize documents of a few KB each),
+ * low enough that a runaway answer cannot exhaust the API's memory.
+ */
+export const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
+
+/** Reads a streamed answer to the end. */
+async function readAnswer(body: Readable, headers: Record<string, unknown> | undefined): Promise<Buffer> {
+  const encoding = headers?.['content-encoding'];
+  if (encoding !== undefined && encoding !== 'identity') {
+    // Elasticsearch compresses only when asked; segflow's clients never ask (shared/elasticsearch-client.ts).
+    body.destroy();
+    throw new ApiError(502, 'elasticsearch_error', `Elasticsearch answered with content-encoding ${String(encoding)}, which the API does not request`);
+  }
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of body) {
+    length += (chunk as Buffer).length;
+    if (length > MAX_ANSWER_BYTES) {
+      body.destroy();
+      throw new ApiError(502, 'elasticsearch_error', `Elasticsearch's answer exceeded ${MAX_ANSWER_BYTES} bytes`);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks, length);
 }
 
 /** Maps Elasticsearch client failures to API errors (never leaking the query or the cluster's internals). */

@@ -335,6 +335,31 @@ describe('segflow api over real Elasticsearch', () => {
     }
   });
 
+  it('answers a cursor whose point in time is gone with invalid_cursor; a first page opens a new one', async () => {
+    const sharing = new ApiServer({ port: 0, elasticsearchUrl: requireElasticsearchUrl(), indexPrefix: prefix, logLevel: 'warn', timeouts: { sharedPitMaxAgeMs: 60_000 } }, { elasticsearch: client, inventory });
+    const sharingApp = await sharing.ready();
+    try {
+      const first = await sharingApp.inject({ method: 'GET', url: '/api/v1/flows?from=now-30m&limit=2' });
+      assert.equal(first.statusCode, 200, first.body);
+      const cursor = (first.json() as { next_cursor: string }).next_cursor;
+      const pit = JSON.parse(Buffer.from(cursor.split('.')[0]!, 'base64url').toString('utf8')).pit as string;
+      // Elasticsearch loses the point in time (as after a restart or its keep-alive).
+      assert.equal((await client.closePointInTime({ id: pit })).succeeded, true);
+      const next = await sharingApp.inject({ method: 'GET', url: `/api/v1/flows?cursor=${encodeURIComponent(cursor)}` });
+      assert.equal(next.statusCode, 400, next.body);
+      assert.equal(next.headers['content-type'], 'application/json; charset=utf-8');
+      assert.deepEqual((next.json() as { error: Json }).error, { code: 'invalid_cursor', message: 'cursor: the point in time expired; start again without a cursor', parameter: 'cursor' });
+      // The shared PIT is the one closed: a new first page must open another and answer.
+      const again = await sharingApp.inject({ method: 'GET', url: '/api/v1/flows?from=now-30m&limit=2' });
+      assert.equal(again.statusCode, 200, again.body);
+      const againCursor = (again.json() as { next_cursor: string }).next_cursor;
+      assert.notEqual(JSON.parse(Buffer.from(againCursor.split('.')[0]!, 'base64url').toString('utf8')).pit, pit);
+      assert.deepEqual((again.json() as { flows: { id: string }[] }).flows.map((f) => f.id), (first.json() as { flows: { id: string }[] }).flows.map((f) => f.id));
+    } finally {
+      await sharing.stop();
+    }
+  });
+
   it('pages without duplicates or gaps while documents arrive', async () => {
     const snapshot = expectedIds(() => true);
     const seen: string[] = [];

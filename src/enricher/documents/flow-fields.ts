@@ -290,7 +290,8 @@ export function flowFieldByApiName(apiName: string): ResolvedFlowField | undefin
 
 /**
  * Checks the table's own invariants (unique paths and API names, no field that is both a leaf
- * and an object parent, values only on keywords, sub-tables only on nested fields). Returns
+ * and an object parent, values only on keywords, sub-tables only on nested fields, no top-level
+ * `id`: the query API's flow pages put the document id there, api/query/flow-page.ts). Returns
  * the problems found; the unit tests require an empty list.
  */
 export function checkFlowFieldTable(fields: readonly FlowFieldSpec[] = FLOW_FIELDS): string[] {
@@ -309,6 +310,7 @@ export function checkFlowFieldTable(fields: readonly FlowFieldSpec[] = FLOW_FIEL
     if (f.values !== undefined && f.type !== 'keyword') problems.push(`${f.path}: values on a ${f.type} field`);
     if ((f.type === 'nested') !== (f.properties !== undefined)) problems.push(`${f.path}: properties belong exactly to nested fields`);
     if (f.description.trim() === '') problems.push(`${f.path}: no description`);
+    if (f.path === 'id' || f.path.startsWith('id.')) problems.push(`${f.path}: a top-level id would clash with the id of a flow page entry`);
   }
   for (const f of resolved) {
     // A leaf whose path is a prefix of another path would have to be both a value and an object.

@@ -62,10 +62,12 @@ describe('flow field table', () => {
       { name: 'a', type: 'keyword', group: 'segflow', description: 'x', api: 'dup' },
       { name: 'a.b', type: 'long', group: 'segflow', description: 'y', api: 'dup' },
       { name: 'c', type: 'long', group: 'segflow', description: 'z', values: ['1'] },
+      { name: 'id', type: 'keyword', group: 'segflow', description: 'i' },
     ]);
     assert.ok(problems.some((p) => p.includes('duplicate api name dup')));
     assert.ok(problems.some((p) => p.includes('parent a is a keyword leaf')));
     assert.ok(problems.some((p) => p.includes('values on a long field')));
+    assert.ok(problems.some((p) => p.includes('id: a top-level id would clash')));
   });
 
   it('covers the brief: ECS core, endpoints, traces, staged verdicts, reporter, outcome, counters, provenance', () => {
