@@ -129,7 +129,10 @@ function summarise(runs: { latencies: number[]; seconds: number; errors: number 
 }
 
 async function fetchJson(url: string, init?: RequestInit): Promise<unknown> {
-  const r = await fetch(url, init);
+  // identity: fetch asks for gzip by default, and Elasticsearch would then compress its answers
+  // to the direct queries only (the API's client does not ask), charging the direct side with
+  // compression on both ends. Neither side compresses on loopback.
+  const r = await fetch(url, { ...init, headers: { ...(init?.headers as Record<string, string> | undefined), 'accept-encoding': 'identity' } });
   const body = await r.text();
   if (!r.ok) throw new Error(`${r.status} ${body.slice(0, 200)}`);
   return JSON.parse(body);

@@ -43,24 +43,20 @@ export class FlowStore {
     }
   }
 
-  /**
-   * A search over the flow indices (or over a PIT when the request names one); `filterPath`
-   * limits the answer to the paths given (Elasticsearch's filter_path).
-   */
-  search<TDoc = unknown>(request: estypes.SearchRequest, options: StoreCallOptions, operation = 'search', filterPath?: readonly string[]): Promise<estypes.SearchResponse<TDoc>> {
+  /** A search over the flow indices (or over a PIT when the request names one). */
+  search<TDoc = unknown>(request: estypes.SearchRequest, options: StoreCallOptions, operation = 'search'): Promise<estypes.SearchResponse<TDoc>> {
     const target = request.pit === undefined ? { index: this.indexPattern, ignore_unavailable: true, allow_no_indices: true } : {};
-    const filter = filterPath ? { filter_path: [...filterPath] } : {};
-    return this.timed(operation, () => this.client.search<TDoc>({ ...target, ...filter, ...request }, { requestTimeout: options.timeoutMs, maxRetries: 0, ...(options.signal ? { signal: options.signal } : {}) }));
+    return this.timed(operation, () => this.client.search<TDoc>({ ...target, ...request }, { requestTimeout: options.timeoutMs, maxRetries: 0, ...(options.signal ? { signal: options.signal } : {}) }));
   }
 
   /**
    * Like {@link search}, but answers with Elasticsearch's JSON bytes, unparsed: for pages that
    * copy stored documents through (query/flow-page.ts). Failures map to API errors as search's do.
    */
-  searchBytes(request: estypes.SearchRequest, options: StoreCallOptions, operation: string, filterPath: readonly string[]): Promise<Buffer> {
+  searchBytes(request: estypes.SearchRequest, options: StoreCallOptions, operation: string): Promise<Buffer> {
     const target = request.pit === undefined ? { index: this.indexPattern, ignore_unavailable: true, allow_no_indices: true } : {};
     return this.timed(operation, async () => {
-      const result = await this.client.search({ ...target, filter_path: [...filterPath], ...request }, {
+      const result = await this.client.search({ ...target, ...request }, {
         requestTimeout: options.timeoutMs, maxRetries: 0, asStream: true, meta: true, ...(options.signal ? { signal: options.signal } : {}),
       });
       const bytes = await readAnswer(result.body as unknown as Readable, result.headers);

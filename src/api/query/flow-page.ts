@@ -21,24 +21,32 @@ export interface FlowSearchAnswer {
   readonly hits: readonly RawFlowHit[];
   /** The sort values of the last hit (the next page's search_after). */
   readonly lastSort: SortValue[] | undefined;
+  /** Elasticsearch stopped at the search's timeout: the hits may be incomplete. */
+  readonly timedOut: boolean;
+  /** Shards that failed (their documents are missing from the hits). */
+  readonly failedShards: number;
 }
 
 /**
- * Reads a search answer (`pit_id`, `hits.total`, `hits.hits[]._id/_source/sort`; other keys are
- * skipped). Throws JsonExtentError naming the unexpected part when the answer is not one.
+ * Reads a search answer (`pit_id`, `timed_out`, `_shards.failed`, `hits.total`,
+ * `hits.hits[]._id/_source/sort`; other keys are skipped). Throws JsonExtentError naming the
+ * unexpected part when the answer is not one.
  */
 export function readFlowSearchAnswer(answer: Buffer): FlowSearchAnswer {
   let pitId: string | undefined;
   let total: estypes.SearchTotalHits | number | undefined;
   const hits: RawFlowHit[] = [];
   let lastSort: [number, number] | undefined;
+  let timedOut = false;
+  let failedShards = 0;
   forEachObjectEntry(answer, skipWhitespace(answer, 0), (key, start) => {
     const end = key === 'hits' ? forEachObjectEntry(answer, start, readHits) : valueEnd(answer, start);
     if (key === 'pit_id') {
       const value = parseExtent(answer, start, end);
       if (typeof value !== 'string') throw new JsonExtentError('pit_id is not a string', start);
       pitId = value;
-    }
+    } else if (key === 'timed_out') timedOut = parseExtent(answer, start, end) === true;
+    else if (key === '_shards') failedShards = Number((parseExtent(answer, start, end) as { failed?: unknown }).failed ?? 0);
     return end;
   });
   function readHits(key: string, start: number): number {
@@ -64,7 +72,7 @@ export function readFlowSearchAnswer(answer: Buffer): FlowSearchAnswer {
     hits.push({ id, source });
     return end;
   }
-  return { pitId, total, hits, lastSort: lastSort === undefined ? undefined : sortValues(answer, lastSort[0], lastSort[1]) };
+  return { pitId, total, hits, lastSort: lastSort === undefined ? undefined : sortValues(answer, lastSort[0], lastSort[1]), timedOut, failedShards };
 }
 
 function sortValues(answer: Buffer, start: number, end: number): SortValue[] {

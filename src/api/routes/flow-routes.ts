@@ -10,16 +10,21 @@ import { readFlowSearchAnswer, writeFlowPage, type FlowSearchAnswer } from '../q
 import { buildFlowQuery, buildFlowSearchRequest, parseFieldSelection, parseSort, sortableNames } from '../query/flow-search.ts';
 import { compileRequestFilters, flowQuerySchema, requestRange, stringParam } from './flow-request.ts';
 
-/** Only what a page needs from Elasticsearch's answer: less for it to write and for us to read. */
-const FLOWS_PAGE_FILTER_PATH = ['pit_id', 'hits.total', 'hits.hits._id', 'hits.hits._source', 'hits.hits.sort'];
-
-/** Reads a search answer; an unreadable one is Elasticsearch's failure, named as such. */
+/**
+ * Reads a search answer; an unreadable one is Elasticsearch's failure, named as such. A partial
+ * answer (timed out, failed shards) is an error too: a page with silent gaps would break the
+ * cursor's promise of every document exactly once.
+ */
 function readPage(answer: Buffer): FlowSearchAnswer {
+  let page: FlowSearchAnswer;
   try {
-    return readFlowSearchAnswer(answer);
+    page = readFlowSearchAnswer(answer);
   } catch (err) {
     throw new ApiError(502, 'elasticsearch_error', `Elasticsearch's search answer could not be read: ${(err as Error).message}`);
   }
+  if (page.timedOut) throw new ApiError(504, 'timeout', 'Elasticsearch did not answer within the query timeout; narrow the time range or the filters');
+  if (page.failedShards > 0) throw new ApiError(502, 'elasticsearch_error', `Elasticsearch failed the query on ${page.failedShards} shard(s)`);
+  return page;
 }
 
 /** Registers the flow search route. */
@@ -81,10 +86,12 @@ export async function flowRoutes(app: FastifyInstance, ctx: ApiContext): Promise
     const query = buildFlowQuery({ range, filters, scope: principal.scope });
 
     const callOptions = { timeoutMs: timeouts.queryMs };
+    // No filter_path: Elasticsearch spent ~25% more CPU filtering the answer (measured per
+    // search, /proc) than skipping _index and _score costs here.
     const searchPage = async (pitId: string): Promise<FlowSearchAnswer> => readPage(await ctx.store.searchBytes(buildFlowSearchRequest({
       query, sort, size, sourceIncludes: fields, pitId, keepAlive,
       searchAfter: state?.after, trackTotal: state === undefined, timeout: `${timeouts.queryMs}ms`,
-    }), callOptions, 'flows_page', FLOWS_PAGE_FILTER_PATH));
+    }), callOptions, 'flows_page'));
     let pit = state ? { id: state.pit, shared: state.sharedPit } : await ctx.firstPagePit.acquire();
     let response: FlowSearchAnswer;
     try {
@@ -100,7 +107,6 @@ export async function flowRoutes(app: FastifyInstance, ctx: ApiContext): Promise
         throw err;
       }
     }
-    // filter_path leaves out what is empty (no hits at all: no hits.hits).
     const { hits, lastSort } = response;
     const nextPit = response.pitId ?? pit.id;
     let nextCursor: string | null = null;

@@ -54,7 +54,7 @@ describe('flow page from answer bytes', () => {
         if (r.next() < 0.9) hit._source = randomObject(r, 0);
         return hit;
       });
-      const answer = { pit_id: `pit${randomString(r)}`, took: 3, hits: { total: { value: hits.length, relation: 'eq' }, max_score: null, hits } };
+      const answer = { pit_id: `pit${randomString(r)}`, took: 3, timed_out: false, _shards: { total: 2, successful: 2, skipped: 0, failed: 0 }, hits: { total: { value: hits.length, relation: 'eq' }, max_score: null, hits } };
       for (const text of [JSON.stringify(answer), JSON.stringify(answer, null, 2)]) {
         const read = readFlowSearchAnswer(Buffer.from(text));
         assert.equal(read.pitId, answer.pit_id);
@@ -69,9 +69,15 @@ describe('flow page from answer bytes', () => {
 
   it('reads an answer without hits (filter_path drops empty parts) and a numeric total', () => {
     const read = readFlowSearchAnswer(Buffer.from('{"pit_id":"p","hits":{"total":0}}'));
-    assert.deepEqual(read, { pitId: 'p', total: 0, hits: [], lastSort: undefined });
+    assert.deepEqual(read, { pitId: 'p', total: 0, hits: [], lastSort: undefined, timedOut: false, failedShards: 0 });
     assert.deepEqual(JSON.parse(writeFlowPage(read.hits, { next_cursor: null }).toString()), { flows: [], next_cursor: null });
-    assert.deepEqual(readFlowSearchAnswer(Buffer.from('{}')), { pitId: undefined, total: undefined, hits: [], lastSort: undefined });
+    assert.deepEqual(readFlowSearchAnswer(Buffer.from('{}')), { pitId: undefined, total: undefined, hits: [], lastSort: undefined, timedOut: false, failedShards: 0 });
+  });
+
+  it('reports a timed-out answer and failed shards', () => {
+    const read = readFlowSearchAnswer(Buffer.from('{"took":5,"timed_out":true,"_shards":{"total":3,"successful":1,"skipped":0,"failed":2,"failures":[{"shard":0}]},"hits":{"hits":[]}}'));
+    assert.equal(read.timedOut, true);
+    assert.equal(read.failedShards, 2);
   });
 
   it('writes an empty document as the id alone', () => {
