@@ -49,13 +49,18 @@ export interface FlowSortKey {
 const SORT_ALIASES: Readonly<Record<string, string>> = { time: TIME_FIELD, bytes: 'network.bytes', packets: 'network.packets' };
 const SORTABLE_TYPES = new Set(['date', 'long', 'ip', 'keyword', 'boolean']);
 
+let sortable: readonly string[] | undefined;
+
 /** The names `sort` accepts: time, bytes, packets and every aggregatable API field name. */
-export function sortableNames(): string[] {
-  const names = new Set(Object.keys(SORT_ALIASES));
-  for (const f of resolveFlowFields()) {
-    if (f.api !== undefined && f.aggregatable === true && f.nestedPath === undefined && SORTABLE_TYPES.has(f.type)) names.add(f.api);
+export function sortableNames(): readonly string[] {
+  if (sortable === undefined) {
+    const names = new Set(Object.keys(SORT_ALIASES));
+    for (const f of resolveFlowFields()) {
+      if (f.api !== undefined && f.aggregatable === true && f.nestedPath === undefined && SORTABLE_TYPES.has(f.type)) names.add(f.api);
+    }
+    sortable = Object.freeze([...names].sort());
   }
-  return [...names].sort();
+  return sortable;
 }
 
 /** Default order of `/flows`: newest first. */

@@ -256,11 +256,19 @@ export interface ResolvedFlowField extends FlowFieldSpec {
   readonly nestedPath?: string;
 }
 
+let resolvedTable: readonly ResolvedFlowField[] | undefined;
+
 /**
  * Every field of the table with its full path, nested sub-fields expanded after their parent.
  * This is the list the API's filter validation and Kibana's field descriptions iterate over.
+ * The flow table's list is made once (the API consults it on every request).
  */
-export function resolveFlowFields(fields: readonly FlowFieldSpec[] = FLOW_FIELDS): ResolvedFlowField[] {
+export function resolveFlowFields(fields: readonly FlowFieldSpec[] = FLOW_FIELDS): readonly ResolvedFlowField[] {
+  if (fields === FLOW_FIELDS) return (resolvedTable ??= Object.freeze(resolveFieldTable(fields)));
+  return resolveFieldTable(fields);
+}
+
+function resolveFieldTable(fields: readonly FlowFieldSpec[]): ResolvedFlowField[] {
   const out: ResolvedFlowField[] = [];
   const walk = (specs: readonly FlowFieldSpec[], prefix: string, nestedPath: string | undefined): void => {
     for (const spec of specs) {
