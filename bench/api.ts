@@ -10,15 +10,20 @@
  * The API runs as its own process (`segflow api`, as it is deployed), so the load generator's
  * work (HTTP client, parsing answers) does not share the API's event loop.
  *
- * Queries (each through the API on loopback HTTP, then the identical Elasticsearch requests
+ * Queries (each through the API on loopback HTTP, and the identical Elasticsearch requests
  * straight to Elasticsearch, alternating in rounds so both see the same machine state):
  *  - troubleshooting: GET /api/v1/denied for one destination namespace over the whole 24 h
  *    (direct: the same composite aggregation pages),
  *  - search: GET /api/v1/flows, 15 minutes, source namespace + verdict + protocol, 100 rows
  *    (direct: the same search without the point in time the API opens for paging).
  *
+ * A third series sends the direct requests through a bare Node.js pass-through proxy
+ * (bench/passthrough-proxy.ts): the floor of any Node.js hop on this machine, so a run shows
+ * how much of the API's added latency is the hop itself and how much the API's own work.
+ *
  * Writes bench/results/api.json: top-level figures are the troubleshooting query; `scenarios`
- * has both. `p95VsDirect` = API p95 / direct p95 (the target is ≤ 1.2).
+ * has both. `p95VsDirect` = API p95 / direct p95 (the target is ≤ 1.2); `floorP95VsDirect` =
+ * pass-through p95 / direct p95; `p95VsFloor` = API p95 / pass-through p95.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -199,6 +204,7 @@ export async function runApiBench(): Promise<unknown> {
 
   const api = await startApiProcess(esUrl);
   const base = api.base;
+  const proxy = await startPassthroughProxy(esUrl);
   try {
     const range = { fromMs: dataset.fromMs, toMs: dataset.toMs };
     const iso = (ms: number): string => new Date(ms).toISOString();
@@ -207,10 +213,10 @@ export async function runApiBench(): Promise<unknown> {
     const deniedParams = { dest_namespace: 'ns-7' };
     const deniedUrl = `${base}/api/v1/denied?from=${iso(range.fromMs)}&to=${iso(range.toMs)}&dest_namespace=ns-7&limit=50`;
     const deniedQuery = buildFlowQuery({ range, filters: filterQuery(deniedParams), scope: UNRESTRICTED, dedupReporters: true });
-    const deniedDirect = async (): Promise<void> => {
+    const deniedDirect = (target: string) => async (): Promise<void> => {
       let after: Record<string, estypes.FieldValue> | undefined;
       for (;;) {
-        const r = await fetchJson(`${esUrl}/${pattern}/_search?ignore_unavailable=true&allow_no_indices=true`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(buildDeniedGroupsRequest(deniedQuery, after)) }) as { aggregations?: { groups?: estypes.AggregationsCompositeAggregate } };
+        const r = await fetchJson(`${target}/${pattern}/_search?ignore_unavailable=true&allow_no_indices=true`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(buildDeniedGroupsRequest(deniedQuery, after)) }) as { aggregations?: { groups?: estypes.AggregationsCompositeAggregate } };
         const g = r.aggregations?.groups;
         if (!g || (g.buckets as unknown[]).length === 0 || g.after_key === undefined) return;
         after = g.after_key as Record<string, estypes.FieldValue>;
@@ -228,25 +234,35 @@ export async function runApiBench(): Promise<unknown> {
     // Straight to Elasticsearch: the same query, sort and size on the index pattern (no PIT, so no shard-doc tiebreak).
     const { pit: _pit, ...directSearchBody } = searchBody;
     directSearchBody.sort = (searchBody.sort as estypes.SortCombinations[]).slice(0, -1);
-    const searchDirect = async (): Promise<void> => {
-      await fetchJson(`${esUrl}/${pattern}/_search?ignore_unavailable=true&allow_no_indices=true`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(directSearchBody) });
+    const searchDirect = (target: string) => async (): Promise<void> => {
+      await fetchJson(`${target}/${pattern}/_search?ignore_unavailable=true&allow_no_indices=true`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(directSearchBody) });
     };
     const viaApi = (url: string) => async (): Promise<void> => { await fetchJson(url); };
 
     const scenarios: Record<string, unknown> = {};
-    for (const [name, api, direct] of [['troubleshooting', viaApi(deniedUrl), deniedDirect], ['search', viaApi(searchUrl), searchDirect]] as const) {
-      await load(api, 20, concurrency); // warm-up: caches, JIT, connections
-      await load(direct, 20, concurrency);
+    const scenarioCalls = [
+      ['troubleshooting', viaApi(deniedUrl), deniedDirect(esUrl), deniedDirect(proxy.base)],
+      ['search', viaApi(searchUrl), searchDirect(esUrl), searchDirect(proxy.base)],
+    ] as const;
+    for (const [name, api, direct, floor] of scenarioCalls) {
+      for (const call of [api, direct, floor]) await load(call, 20, concurrency); // warm-up: caches, JIT, connections
       const apiRuns = [];
       const directRuns = [];
+      const floorRuns = [];
       const rounds = 8;
       for (let round = 0; round < rounds; round++) {
         directRuns.push(await load(direct, Math.ceil(requestsOf[name] / rounds), concurrency));
+        floorRuns.push(await load(floor, Math.ceil(requestsOf[name] / rounds), concurrency));
         apiRuns.push(await load(api, Math.ceil(requestsOf[name] / rounds), concurrency));
       }
       const a = summarise(apiRuns);
       const d = summarise(directRuns);
-      scenarios[name] = { ...a, directP50Ms: d.p50Ms, directP95Ms: d.p95Ms, directP99Ms: d.p99Ms, directRequestsPerSec: d.requestsPerSec, p95VsDirect: Math.round((a.p95Ms / d.p95Ms) * 100) / 100 };
+      const f = summarise(floorRuns);
+      const ratio = (x: number, y: number): number => Math.round((x / y) * 100) / 100;
+      scenarios[name] = {
+        ...a, directP50Ms: d.p50Ms, directP95Ms: d.p95Ms, directP99Ms: d.p99Ms, directRequestsPerSec: d.requestsPerSec, p95VsDirect: ratio(a.p95Ms, d.p95Ms),
+        floorP50Ms: f.p50Ms, floorP95Ms: f.p95Ms, floorP99Ms: f.p99Ms, floorRequestsPerSec: f.requestsPerSec, floorErrors: f.errors, floorP95VsDirect: ratio(f.p95Ms, d.p95Ms), p95VsFloor: ratio(a.p95Ms, f.p95Ms),
+      };
       process.stderr.write(`api bench: ${name} ${JSON.stringify(scenarios[name])}\n`);
     }
     const t = scenarios.troubleshooting as Series & { directP95Ms: number; p95VsDirect: number };
@@ -259,8 +275,29 @@ export async function runApiBench(): Promise<unknown> {
     await writeFile(path.join(here, 'results', 'api.json'), `${JSON.stringify(result, null, 2)}\n`);
     return result;
   } finally {
-    await api.stop();
+    await Promise.all([api.stop(), proxy.stop()]);
   }
+}
+
+/** Starts bench/passthrough-proxy.ts in a child process; resolves once it listens. */
+async function startPassthroughProxy(esUrl: string): Promise<{ base: string; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'passthrough-proxy.ts'), esUrl], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = once(child, 'exit');
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      if (out.includes('\n')) resolve(Number(out.split('\n')[0]));
+    });
+    child.once('exit', (code) => reject(new Error(`api bench: the pass-through proxy exited with ${code} before listening`)));
+  });
+  return {
+    base: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
 
 async function freePort(): Promise<number> {
