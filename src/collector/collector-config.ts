@@ -5,6 +5,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { KafkaConfig } from 'kafkajs';
+import { DEFAULT_SPOOL_LOCK_STALE_MS } from './sinks/spool-lock.ts';
 
 /**
  * Flow sources the agent can run: the node's conntrack table, the eBPF probe (flow accounting on
@@ -84,6 +85,11 @@ export interface CollectorConfig {
     segmentBytes: number;
     /** fsync each spooled batch. Default true. */
     fsync: boolean;
+    /**
+     * Lease of the spool directory's lock, ms. Default 15 000: a collector that died without
+     * closing its spool holds the directory this long after its last refresh.
+     */
+    lockStaleMs: number;
   };
   /** Health/metrics HTTP endpoint; `null` disables it. Default `0.0.0.0:9465`. */
   http: { host: string; port: number } | null;
@@ -139,6 +145,7 @@ export function resolveCollectorConfig(input: CollectorConfigInput): CollectorCo
       directory: path.join(os.tmpdir(), `segflow-collector-spool-${agentId.replace(/[^A-Za-z0-9._-]/g, '_')}`),
       segmentBytes: Math.min(8 * 1024 * 1024, Math.floor(spoolMax / 4)),
       fsync: true,
+      lockStaleMs: DEFAULT_SPOOL_LOCK_STALE_MS,
       ...input.spool,
       maxBytes: spoolMax,
     },
@@ -154,6 +161,7 @@ export function resolveCollectorConfig(input: CollectorConfigInput): CollectorCo
     ['kafka.topicPartitions', config.kafka.topicPartitions],
     ['spool.maxBytes', config.spool.maxBytes],
     ['spool.segmentBytes', config.spool.segmentBytes],
+    ['spool.lockStaleMs', config.spool.lockStaleMs],
   ];
   for (const [name, value] of positive) {
     if (!Number.isFinite(value) || value <= 0) throw new Error(`collector option ${name} must be a positive number, got ${value}`);

@@ -14,12 +14,16 @@
  * Recovery: on open, segments are scanned; a torn or corrupt tail (crash in the middle of an
  * append) is truncated away and reported, entries before the cursor are skipped.
  *
+ * One spool per directory: open takes `spool.lock` (spool-lock.ts) and close releases it; a
+ * second collector pointed at the same directory fails to open instead of corrupting it.
+ *
  * Not thread-safe by design: one owner (the delivery loop) calls it sequentially.
  */
 import { closeSync, fsyncSync, openSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat, truncate, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
+import { acquireSpoolLock, type SpoolLock } from './spool-lock.ts';
 
 const HEADER_BYTES = 12;
 const SEGMENT_PATTERN = /^segment-(\d{16})\.spool$/;
@@ -34,6 +38,11 @@ export interface DiskSpoolOptions {
   segmentBytes?: number;
   /** fsync every append and cursor update (default true; tests may turn it off for speed). */
   fsync?: boolean;
+  /**
+   * Lease of the directory lock, ms (default 15 000): a collector that died without closing
+   * the spool leaves a lock that lapses this long after its last refresh.
+   */
+  lockStaleMs?: number;
 }
 
 /** What had to be thrown away. */
@@ -71,6 +80,7 @@ export class DiskSpool {
   /** Index, in segments[0], of the first undelivered entry. */
   private readIndex = 0;
   private writeHandle: FileHandle | null = null;
+  private lock: SpoolLock | null = null;
   private readonly segmentBytes: number;
   private readonly fsync: boolean;
   /** Loss found while recovering (torn/corrupt tails); reported once by {@link takeRecoveryLoss}. */
@@ -82,11 +92,20 @@ export class DiskSpool {
     this.fsync = options.fsync ?? true;
   }
 
-  /** Opens (or creates) the spool in `options.directory`, recovering what a previous run left. */
+  /**
+   * Opens (or creates) the spool in `options.directory`, recovering what a previous run left.
+   * Throws SpoolLockError when another live collector holds the directory.
+   */
   static async open(options: DiskSpoolOptions): Promise<DiskSpool> {
     const spool = new DiskSpool(options);
     await mkdir(options.directory, { recursive: true });
-    await spool.recover();
+    spool.lock = await acquireSpoolLock(options.directory, options.lockStaleMs);
+    try {
+      await spool.recover();
+    } catch (err) {
+      await spool.close();
+      throw err;
+    }
     return spool;
   }
 
@@ -193,10 +212,12 @@ export class DiskSpool {
     await this.writeCursor();
   }
 
-  /** Closes the file handle; the spool stays on disk for the next {@link DiskSpool.open}. */
+  /** Closes the file handle and releases the directory; the spool stays on disk for the next {@link DiskSpool.open}. */
   async close(): Promise<void> {
     await this.writeHandle?.close();
     this.writeHandle = null;
+    await this.lock?.release();
+    this.lock = null;
   }
 
   private async startSegment(): Promise<Segment> {

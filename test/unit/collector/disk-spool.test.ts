@@ -1,9 +1,10 @@
 import { describe, it, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFile, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DiskSpool } from '../../../src/collector/sinks/disk-spool.ts';
+import { SpoolLockError } from '../../../src/collector/sinks/spool-lock.ts';
 
 const payload = (i: number, size = 100): Buffer => {
   const b = Buffer.alloc(size, i % 256);
@@ -128,5 +129,54 @@ describe('DiskSpool', () => {
     const spool = await DiskSpool.open({ directory: dir, maxBytes: 1000, segmentBytes: 500 });
     await assert.rejects(spool.append(Buffer.alloc(600), 1), /larger than a segment/);
     await spool.close();
+  });
+
+  describe('directory lock', () => {
+    it('refuses a second spool on a held directory after one lease, naming the holder; the holder goes on', async () => {
+      const holder = await DiskSpool.open({ directory: dir, maxBytes: 1 << 20, lockStaleMs: 300 });
+      await holder.append(payload(1), 1);
+      // The holder refreshes its lease, so the second open waits it out and fails.
+      await assert.rejects(
+        DiskSpool.open({ directory: dir, maxBytes: 1 << 20, lockStaleMs: 300 }),
+        (err: unknown) => err instanceof SpoolLockError && err.message.includes(`spool directory ${dir} is in use by ${os.hostname()}/pid ${process.pid}/`) && /each collector needs its own spool directory/.test(err.message),
+      );
+      await holder.append(payload(2), 1);
+      assert.deepEqual((await holder.peek(10)).map((e) => idOf(e.payload)), [1, 2]);
+      await holder.close();
+    });
+
+    it('releases the directory on close: the next spool opens at once', { timeout: 10_000 }, async () => {
+      const first = await DiskSpool.open({ directory: dir, maxBytes: 1 << 20 });
+      await first.append(payload(1), 1);
+      await first.close();
+      assert.ok(!(await readdir(dir)).includes('spool.lock'));
+      // A lock left behind would make this wait its whole 60 s lease (past the test's timeout).
+      const second = await DiskSpool.open({ directory: dir, maxBytes: 1 << 20, lockStaleMs: 60_000 });
+      assert.deepEqual((await second.peek(10)).map((e) => idOf(e.payload)), [1]);
+      await second.close();
+    });
+
+    it('takes over the lock of a collector that died without closing, once its lease lapses', async () => {
+      const first = await DiskSpool.open({ directory: dir, maxBytes: 1 << 20 });
+      await first.append(payload(7), 1);
+      await first.close();
+      // What a killed collector (another container: another host name, pid 1) leaves behind.
+      await writeFile(path.join(dir, 'spool.lock'), JSON.stringify({ owner: 'collector-old/pid 1/dead' }));
+      const second = await DiskSpool.open({ directory: dir, maxBytes: 1 << 20, lockStaleMs: 300 });
+      const lock = JSON.parse(await readFile(path.join(dir, 'spool.lock'), 'utf8')) as { owner: string };
+      assert.match(lock.owner, new RegExp(`^${os.hostname()}/pid ${process.pid}/`));
+      assert.deepEqual((await second.peek(10)).map((e) => idOf(e.payload)), [7], 'the dead collector\'s batches are delivered');
+      await second.close();
+    });
+
+    it('takes over a lapsed lock at once, even one whose content is torn', { timeout: 10_000 }, async () => {
+      const file = path.join(dir, 'spool.lock');
+      await writeFile(file, '{"own');
+      const old = new Date(Date.now() - 120_000);
+      await utimes(file, old, old);
+      const spool = await DiskSpool.open({ directory: dir, maxBytes: 1 << 20, lockStaleMs: 60_000 });
+      assert.match((JSON.parse(await readFile(file, 'utf8')) as { owner: string }).owner, new RegExp(`/pid ${process.pid}/`));
+      await spool.close();
+    });
   });
 });
