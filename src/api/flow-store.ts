@@ -43,10 +43,14 @@ export class FlowStore {
     }
   }
 
+  /** The request aimed at the flow indices, unless it names a PIT (which fixes its indices). */
+  private targeted(request: estypes.SearchRequest): estypes.SearchRequest {
+    return request.pit === undefined ? { index: this.indexPattern, ignore_unavailable: true, allow_no_indices: true, ...request } : request;
+  }
+
   /** A search over the flow indices (or over a PIT when the request names one). */
   search<TDoc = unknown>(request: estypes.SearchRequest, options: StoreCallOptions, operation = 'search'): Promise<estypes.SearchResponse<TDoc>> {
-    const target = request.pit === undefined ? { index: this.indexPattern, ignore_unavailable: true, allow_no_indices: true } : {};
-    return this.timed(operation, () => this.client.search<TDoc>({ ...target, ...request }, { requestTimeout: options.timeoutMs, maxRetries: 0, ...(options.signal ? { signal: options.signal } : {}) }));
+    return this.timed(operation, () => this.client.search<TDoc>(this.targeted(request), transportOptions(options)));
   }
 
   /**
@@ -54,11 +58,8 @@ export class FlowStore {
    * copy stored documents through (query/flow-page.ts). Failures map to API errors as search's do.
    */
   searchBytes(request: estypes.SearchRequest, options: StoreCallOptions, operation: string): Promise<Buffer> {
-    const target = request.pit === undefined ? { index: this.indexPattern, ignore_unavailable: true, allow_no_indices: true } : {};
     return this.timed(operation, async () => {
-      const result = await this.client.search({ ...target, ...request }, {
-        requestTimeout: options.timeoutMs, maxRetries: 0, asStream: true, meta: true, ...(options.signal ? { signal: options.signal } : {}),
-      });
+      const result = await this.client.search(this.targeted(request), { ...transportOptions(options), asStream: true, meta: true });
       const bytes = await readAnswer(result.body as unknown as Readable, result.headers);
       if (result.statusCode !== null && result.statusCode >= 400) {
         // The same error the parsing client would throw, so toApiError treats both alike.
@@ -124,6 +125,11 @@ export class FlowStore {
       after = agg.after_key as Record<string, estypes.FieldValue>;
     }
   }
+}
+
+/** Client options of a store call: its time budget, no retries (the caller decides), its abort signal. */
+function transportOptions(options: StoreCallOptions): { requestTimeout: number; maxRetries: number; signal?: AbortSignal } {
+  return { requestTimeout: options.timeoutMs, maxRetries: 0, ...(options.signal ? { signal: options.signal } : {}) };
 }
 
 /**
