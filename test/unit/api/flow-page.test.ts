@@ -67,7 +67,7 @@ describe('flow page from answer bytes', () => {
     });
   }
 
-  it('reads an answer without hits (filter_path drops empty parts) and a numeric total', () => {
+  it('reads an answer without hits.hits and with a numeric total', () => {
     const read = readFlowSearchAnswer(Buffer.from('{"pit_id":"p","hits":{"total":0}}'));
     assert.deepEqual(read, { pitId: 'p', total: 0, hits: [], lastSort: undefined, timedOut: false, failedShards: 0 });
     assert.deepEqual(JSON.parse(writeFlowPage(read.hits, { next_cursor: null }).toString()), { flows: [], next_cursor: null });
