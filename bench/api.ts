@@ -21,6 +21,10 @@
  * (bench/passthrough-proxy.ts): the floor of any Node.js hop on this machine, so a run shows
  * how much of the API's added latency is the hop itself and how much the API's own work.
  *
+ * Each series also records the CPU time per request of every process involved (Elasticsearch
+ * from its node stats, the API and the proxy from /proc, the load generator itself), so a run
+ * shows where a series' time went.
+ *
  * Writes bench/results/api.json: top-level figures are the troubleshooting query; `scenarios`
  * has both. `p95VsDirect` = API p95 / direct p95 (the target is ≤ 1.2); `floorP95VsDirect` =
  * pass-through p95 / direct p95; `p95VsFloor` = API p95 / pass-through p95.
@@ -31,7 +35,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { estypes } from '@elastic/elasticsearch';
+import type { Client, estypes } from '@elastic/elasticsearch';
 import type { FlowDocument, PolicyHitDocument } from '../src/enricher/documents/flow-fields.ts';
 import { bulkRequestFromClient, FlowBulkWriter, type FlowBulkItem } from '../src/enricher/elasticsearch/flow-bulk-writer.ts';
 import { installFlowIndexTemplate } from '../src/enricher/elasticsearch/flow-index-template.ts';
@@ -42,6 +46,7 @@ import { UNRESTRICTED } from '../src/api/query/access-scope.ts';
 import { compileFilter, flowFilterDefinitions, parseFilter } from '../src/api/query/flow-filters.ts';
 import { buildFlowQuery, buildFlowSearchRequest, parseSort } from '../src/api/query/flow-search.ts';
 import { buildDeniedGroupsRequest } from '../src/api/query/flow-stats.ts';
+import { elasticsearchCpuMs, ownCpuMs, processCpuMs } from './cpu-time.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const WINDOW_MS = 15_000;
@@ -185,6 +190,35 @@ async function ensureDataset(esUrl: string, target: number): Promise<{ docs: num
   }
 }
 
+/** CPU time per request of one series, by process (ms): where a series' time went. */
+interface SeriesCpu { elasticsearch: number; loadGenerator: number; api?: number; proxy?: number }
+
+/** Accumulates the CPU each process spent while one series ran, round by round. */
+class SeriesCpuMeter {
+  private totals = { elasticsearch: 0, loadGenerator: 0, api: 0, proxy: 0, requests: 0 };
+  constructor(private readonly es: Client, private readonly pids: { api: number; proxy: number }, private readonly includes: 'api' | 'proxy' | null) {}
+
+  /** Runs one round of `requests` requests, adding the CPU time spent meanwhile. */
+  async round<T extends { latencies: number[] }>(run: () => Promise<T>): Promise<T> {
+    const before = { es: await elasticsearchCpuMs(this.es), own: ownCpuMs(), api: processCpuMs(this.pids.api), proxy: processCpuMs(this.pids.proxy) };
+    const out = await run();
+    this.totals.loadGenerator += ownCpuMs() - before.own;
+    this.totals.api += processCpuMs(this.pids.api) - before.api;
+    this.totals.proxy += processCpuMs(this.pids.proxy) - before.proxy;
+    this.totals.elasticsearch += (await elasticsearchCpuMs(this.es)) - before.es;
+    this.totals.requests += out.latencies.length;
+    return out;
+  }
+
+  perRequest(): SeriesCpu {
+    const per = (ms: number): number => Math.round((ms / this.totals.requests) * 100) / 100;
+    return {
+      elasticsearch: per(this.totals.elasticsearch), loadGenerator: per(this.totals.loadGenerator),
+      ...(this.includes === 'api' ? { api: per(this.totals.api) } : {}), ...(this.includes === 'proxy' ? { proxy: per(this.totals.proxy) } : {}),
+    };
+  }
+}
+
 const filterQuery = (params: Record<string, string>): estypes.QueryDslQueryContainer[] => {
   const defs = flowFilterDefinitions();
   return Object.entries(params).map(([k, v]) => compileFilter(parseFilter(defs.get(k)!, v)));
@@ -202,9 +236,10 @@ export async function runApiBench(): Promise<unknown> {
   const dataset = await ensureDataset(esUrl, target);
   const pattern = flowIndexPattern(benchPrefix());
 
-  const api = await startApiProcess(esUrl);
-  const base = api.base;
+  const apiProcess = await startApiProcess(esUrl);
+  const base = apiProcess.base;
   const proxy = await startPassthroughProxy(esUrl);
+  const es = createElasticsearchClient(esUrl);
   try {
     const range = { fromMs: dataset.fromMs, toMs: dataset.toMs };
     const iso = (ms: number): string => new Date(ms).toISOString();
@@ -249,11 +284,14 @@ export async function runApiBench(): Promise<unknown> {
       const apiRuns = [];
       const directRuns = [];
       const floorRuns = [];
+      const pids = { api: apiProcess.pid, proxy: proxy.pid };
+      const cpu = { direct: new SeriesCpuMeter(es, pids, null), floor: new SeriesCpuMeter(es, pids, 'proxy'), api: new SeriesCpuMeter(es, pids, 'api') };
       const rounds = 8;
+      const perRound = Math.ceil(requestsOf[name] / rounds);
       for (let round = 0; round < rounds; round++) {
-        directRuns.push(await load(direct, Math.ceil(requestsOf[name] / rounds), concurrency));
-        floorRuns.push(await load(floor, Math.ceil(requestsOf[name] / rounds), concurrency));
-        apiRuns.push(await load(api, Math.ceil(requestsOf[name] / rounds), concurrency));
+        directRuns.push(await cpu.direct.round(() => load(direct, perRound, concurrency)));
+        floorRuns.push(await cpu.floor.round(() => load(floor, perRound, concurrency)));
+        apiRuns.push(await cpu.api.round(() => load(api, perRound, concurrency)));
       }
       const a = summarise(apiRuns);
       const d = summarise(directRuns);
@@ -262,6 +300,7 @@ export async function runApiBench(): Promise<unknown> {
       scenarios[name] = {
         ...a, directP50Ms: d.p50Ms, directP95Ms: d.p95Ms, directP99Ms: d.p99Ms, directRequestsPerSec: d.requestsPerSec, p95VsDirect: ratio(a.p95Ms, d.p95Ms),
         floorP50Ms: f.p50Ms, floorP95Ms: f.p95Ms, floorP99Ms: f.p99Ms, floorRequestsPerSec: f.requestsPerSec, floorErrors: f.errors, floorP95VsDirect: ratio(f.p95Ms, d.p95Ms), p95VsFloor: ratio(a.p95Ms, f.p95Ms),
+        cpuMsPerRequest: { direct: cpu.direct.perRequest(), floor: cpu.floor.perRequest(), api: cpu.api.perRequest() },
       };
       process.stderr.write(`api bench: ${name} ${JSON.stringify(scenarios[name])}\n`);
     }
@@ -275,12 +314,12 @@ export async function runApiBench(): Promise<unknown> {
     await writeFile(path.join(here, 'results', 'api.json'), `${JSON.stringify(result, null, 2)}\n`);
     return result;
   } finally {
-    await Promise.all([api.stop(), proxy.stop()]);
+    await Promise.all([apiProcess.stop(), proxy.stop(), es.close()]);
   }
 }
 
 /** Starts bench/passthrough-proxy.ts in a child process; resolves once it listens. */
-async function startPassthroughProxy(esUrl: string): Promise<{ base: string; stop: () => Promise<void> }> {
+async function startPassthroughProxy(esUrl: string): Promise<{ base: string; pid: number; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'passthrough-proxy.ts'), esUrl], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = once(child, 'exit');
   const port = await new Promise<number>((resolve, reject) => {
@@ -293,6 +332,7 @@ async function startPassthroughProxy(esUrl: string): Promise<{ base: string; sto
   });
   return {
     base: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
@@ -309,7 +349,7 @@ async function freePort(): Promise<number> {
 }
 
 /** Starts `segflow api` over the bench indices in a child process; resolves once it answers. */
-async function startApiProcess(esUrl: string): Promise<{ base: string; stop: () => Promise<void> }> {
+async function startApiProcess(esUrl: string): Promise<{ base: string; pid: number; stop: () => Promise<void> }> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env, SEGFLOW_LOG_LEVEL: 'warn' };
   delete env.KAFKA_BROKERS; // no inventory topic: the queries measured do not need the inventory
@@ -335,6 +375,7 @@ async function startApiProcess(esUrl: string): Promise<{ base: string; stop: () 
   }
   return {
     base,
+    pid: child.pid!,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;

@@ -55,6 +55,7 @@ import { decodeFlowBatch, encodeFlowBatch, type FlowRecordData } from '../src/pr
 import { createElasticsearchClient } from '../src/shared/elasticsearch-client.ts';
 import { createKafka } from '../src/shared/kafka-client.ts';
 import { fullGc } from './gc.ts';
+import { elasticsearchCpuMs } from './cpu-time.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const INVENTORY_PATH = join(here, '..', 'examples', 'shop');
@@ -277,12 +278,6 @@ async function readAllDocuments(es: Client, pattern: string): Promise<Array<{ in
     if (page.hits.hits.length < 5000) return out;
     after = page.hits.hits[page.hits.hits.length - 1]!.sort as Array<string | number>;
   }
-}
-
-/** Elasticsearch's process CPU time so far (ms), from its node stats. */
-async function elasticsearchCpuMs(es: Client): Promise<number> {
-  const stats = await es.nodes.stats({ metric: 'process' });
-  return Object.values(stats.nodes).reduce((n, node) => n + (node.process?.cpu?.total_in_millis ?? 0), 0);
 }
 
 function cpuSeconds(usage: NodeJS.CpuUsage): number {
