@@ -29,7 +29,7 @@
  * has both. `p95VsDirect` = API p95 / direct p95 (the target is ≤ 1.2); `floorP95VsDirect` =
  * pass-through p95 / direct p95; `p95VsFloor` = API p95 / pass-through p95.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -191,31 +191,33 @@ async function ensureDataset(esUrl: string, target: number): Promise<{ docs: num
 }
 
 /** CPU time per request of one series, by process (ms): where a series' time went. */
-interface SeriesCpu { elasticsearch: number; loadGenerator: number; api?: number; proxy?: number }
+type SeriesCpu = Record<string, number>;
 
-/** Accumulates the CPU each process spent while one series ran, round by round. */
+/**
+ * Accumulates the CPU Elasticsearch, the load generator and the series' own hop (the API or the
+ * proxy process, none for direct) spent while one series ran, round by round.
+ */
 class SeriesCpuMeter {
-  private totals = { elasticsearch: 0, loadGenerator: 0, api: 0, proxy: 0, requests: 0 };
-  constructor(private readonly es: Client, private readonly pids: { api: number; proxy: number }, private readonly includes: 'api' | 'proxy' | null) {}
+  private readonly totals: SeriesCpu = { elasticsearch: 0, loadGenerator: 0 };
+  private requests = 0;
 
-  /** Runs one round of `requests` requests, adding the CPU time spent meanwhile. */
+  constructor(private readonly es: Client, private readonly hop?: { name: 'api' | 'proxy'; pid: number }) {
+    if (hop) this.totals[hop.name] = 0;
+  }
+
+  /** Runs one round, adding the CPU time spent meanwhile. */
   async round<T extends { latencies: number[] }>(run: () => Promise<T>): Promise<T> {
-    const before = { es: await elasticsearchCpuMs(this.es), own: ownCpuMs(), api: processCpuMs(this.pids.api), proxy: processCpuMs(this.pids.proxy) };
+    const before = { es: await elasticsearchCpuMs(this.es), own: ownCpuMs(), hop: this.hop ? processCpuMs(this.hop.pid) : 0 };
     const out = await run();
-    this.totals.loadGenerator += ownCpuMs() - before.own;
-    this.totals.api += processCpuMs(this.pids.api) - before.api;
-    this.totals.proxy += processCpuMs(this.pids.proxy) - before.proxy;
-    this.totals.elasticsearch += (await elasticsearchCpuMs(this.es)) - before.es;
-    this.totals.requests += out.latencies.length;
+    this.totals.loadGenerator! += ownCpuMs() - before.own;
+    if (this.hop) this.totals[this.hop.name]! += processCpuMs(this.hop.pid) - before.hop;
+    this.totals.elasticsearch! += (await elasticsearchCpuMs(this.es)) - before.es;
+    this.requests += out.latencies.length;
     return out;
   }
 
   perRequest(): SeriesCpu {
-    const per = (ms: number): number => Math.round((ms / this.totals.requests) * 100) / 100;
-    return {
-      elasticsearch: per(this.totals.elasticsearch), loadGenerator: per(this.totals.loadGenerator),
-      ...(this.includes === 'api' ? { api: per(this.totals.api) } : {}), ...(this.includes === 'proxy' ? { proxy: per(this.totals.proxy) } : {}),
-    };
+    return Object.fromEntries(Object.entries(this.totals).map(([k, ms]) => [k, Math.round((ms / this.requests) * 100) / 100]));
   }
 }
 
@@ -284,8 +286,7 @@ export async function runApiBench(): Promise<unknown> {
       const apiRuns = [];
       const directRuns = [];
       const floorRuns = [];
-      const pids = { api: apiProcess.pid, proxy: proxy.pid };
-      const cpu = { direct: new SeriesCpuMeter(es, pids, null), floor: new SeriesCpuMeter(es, pids, 'proxy'), api: new SeriesCpuMeter(es, pids, 'api') };
+      const cpu = { direct: new SeriesCpuMeter(es), floor: new SeriesCpuMeter(es, { name: 'proxy', pid: proxy.pid }), api: new SeriesCpuMeter(es, { name: 'api', pid: apiProcess.pid }) };
       const rounds = 8;
       const perRound = Math.ceil(requestsOf[name] / rounds);
       for (let round = 0; round < rounds; round++) {
@@ -330,13 +331,14 @@ async function startPassthroughProxy(esUrl: string): Promise<{ base: string; pid
     });
     child.once('exit', (code) => reject(new Error(`api bench: the pass-through proxy exited with ${code} before listening`)));
   });
-  return {
-    base: `http://127.0.0.1:${port}`,
-    pid: child.pid!,
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
+  return { base: `http://127.0.0.1:${port}`, pid: child.pid!, stop: stopper(child, exited) };
+}
+
+/** Stops a bench child process (SIGTERM) and waits for it to exit. */
+function stopper(child: ChildProcess, exited: Promise<unknown>): () => Promise<void> {
+  return async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await exited;
   };
 }
 
@@ -373,12 +375,5 @@ async function startApiProcess(esUrl: string): Promise<{ base: string; pid: numb
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return {
-    base,
-    pid: child.pid!,
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
+  return { base, pid: child.pid!, stop: stopper(child, exited) };
 }

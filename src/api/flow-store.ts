@@ -159,10 +159,15 @@ async function readAnswer(body: Readable, headers: Record<string, unknown> | und
   return Buffer.concat(chunks, length);
 }
 
+/** Elasticsearch ran out of the query's time budget (client timeout or a timed-out answer). */
+export function queryTimeoutError(): ApiError {
+  return new ApiError(504, 'timeout', 'Elasticsearch did not answer within the query timeout; narrow the time range or the filters');
+}
+
 /** Maps Elasticsearch client failures to API errors (never leaking the query or the cluster's internals). */
 export function toApiError(err: unknown): unknown {
   if (err instanceof ApiError) return err;
-  if (err instanceof errors.TimeoutError) return new ApiError(504, 'timeout', 'Elasticsearch did not answer within the query timeout; narrow the time range or the filters');
+  if (err instanceof errors.TimeoutError) return queryTimeoutError();
   if (err instanceof errors.ConnectionError || err instanceof errors.NoLivingConnectionsError) return new ApiError(503, 'elasticsearch_unavailable', 'Elasticsearch is unreachable');
   if (err instanceof errors.RequestAbortedError) return new ApiError(499 as number, 'timeout', 'request aborted by the client');
   if (err instanceof errors.ResponseError) {

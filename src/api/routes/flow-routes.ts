@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { pageKeepAlive, type ApiContext } from '../context.ts';
 import { ApiError, errorResponseSchema, invalidParameter } from '../errors.ts';
+import { queryTimeoutError } from '../flow-store.ts';
 import { decodeCursor, encodeCursor, sameParams, type CursorState } from '../query/cursor.ts';
 import { readFlowSearchAnswer, writeFlowPage, type FlowSearchAnswer } from '../query/flow-page.ts';
 import { buildFlowQuery, buildFlowSearchRequest, parseFieldSelection, parseSort, sortableNames } from '../query/flow-search.ts';
@@ -22,7 +23,7 @@ function readPage(answer: Buffer): FlowSearchAnswer {
   } catch (err) {
     throw new ApiError(502, 'elasticsearch_error', `Elasticsearch's search answer could not be read: ${(err as Error).message}`);
   }
-  if (page.timedOut) throw new ApiError(504, 'timeout', 'Elasticsearch did not answer within the query timeout; narrow the time range or the filters');
+  if (page.timedOut) throw queryTimeoutError();
   if (page.failedShards > 0) throw new ApiError(502, 'elasticsearch_error', `Elasticsearch failed the query on ${page.failedShards} shard(s)`);
   return page;
 }
