@@ -1,13 +1,22 @@
 /**
  * CPU time of the processes a bench drives, so results can say where the time went: the bench
- * process itself, child processes it started (from /proc, Linux), and Elasticsearch (from its
- * node stats).
+ * process itself, child processes it started (from /proc, Linux), and Elasticsearch (from /proc
+ * when local, its node stats otherwise).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Client } from '@elastic/elasticsearch';
 
-/** Elasticsearch's process CPU time so far (ms), from its node stats. */
+/**
+ * Elasticsearch's process CPU time so far (ms). From /proc when its processes run on this
+ * machine: the node stats' figure is refreshed only once a second, so deltas over rounds shorter
+ * than that would be stale. From the node stats otherwise.
+ */
 export async function elasticsearchCpuMs(es: Client): Promise<number> {
+  const info = await es.nodes.info({ metric: 'process' });
+  const pids = Object.values(info.nodes).map((node) => node.process?.id);
+  if (pids.length > 0 && pids.every((pid) => pid !== undefined && existsSync(`/proc/${pid}/stat`))) {
+    return pids.reduce((n: number, pid) => n + processCpuMs(pid as number), 0);
+  }
   const stats = await es.nodes.stats({ metric: 'process' });
   return Object.values(stats.nodes).reduce((n, node) => n + (node.process?.cpu?.total_in_millis ?? 0), 0);
 }
