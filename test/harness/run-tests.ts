@@ -13,6 +13,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { projectRoot } from '../../src/services/services-config.ts';
 import { provisionServices, type ProvisionedServices } from './provision-services.ts';
+import { buildKubeBinaries } from './kube-binaries.ts';
 
 const KINDS = ['unit', 'integration', 'e2e', 'browser'] as const;
 type Kind = (typeof KINDS)[number];
@@ -62,6 +63,8 @@ async function main(args: string[]): Promise<number> {
   try {
     const env: NodeJS.ProcessEnv = { ...process.env };
     if (needsServices) {
+      // Tests against a real kube-apiserver need it built from the Go module proxy (once; skipped when current).
+      await buildKubeBinaries(log);
       services = await provisionServices(log);
       log(`Kafka ${services.kafkaBrokers}, Elasticsearch ${services.elasticsearchUrl} (${services.origin}: ${services.detail})`);
       env.KAFKA_BROKERS = services.kafkaBrokers;
