@@ -5,6 +5,7 @@ import { deleteInventoryKeys, publishInventory } from './inventory-publisher.ts'
 import { readInventorySnapshot } from './inventory-snapshot.ts';
 import { DEFAULT_INVENTORY_TOPIC } from './inventory-topic.ts';
 import { readResourceDocuments } from './resource-documents.ts';
+import { registerInventorySyncCommand } from '../../inventory-sync/sync-command.ts';
 
 interface TopicOptions { brokers: string; topic: string }
 
@@ -16,6 +17,7 @@ function addTopicOptions(cmd: Command): Command {
 
 export function registerInventoryCommand(program: Command): void {
   const inventory = program.command('inventory').description('publish Calico and Kubernetes resources to the inventory topic the enricher and API follow');
+  registerInventorySyncCommand(inventory);
 
   addTopicOptions(inventory.command('apply'))
     .description('validate resource files (YAML/JSON, directories, kind: List) and publish them')
