@@ -5,7 +5,7 @@
  */
 import { isMap, type JsonMap } from './field-problems.ts';
 
-/** libcalico-go/lib/names (≤ 3.30) K8sNetworkPolicyNamePrefix. */
+/** K8sNetworkPolicyNamePrefix of older libcalico-go/lib/names/policy.go. */
 const KNP_PREFIX = 'knp.default.';
 const NAMESPACE_PROFILE_PREFIX = 'kns.';
 const SERVICE_ACCOUNT_PROFILE_PREFIX = 'ksa.';
@@ -18,8 +18,8 @@ const DEFAULT_ALLOW_PROFILE = 'projectcalico-default-allow';
 export function derivedSourceOf(kind: string, name: string, namespace: string | undefined, spec: JsonMap | undefined): string | null {
   switch (kind) {
     case 'NetworkPolicy':
-      // The Calico API server of Calico ≤ 3.30 lists Kubernetes NetworkPolicies among Calico's
-      // as `knp.default.<name>` and refuses writes to them (apiserver/pkg/storage/calico/policy_storage.go).
+      // Older Calico API servers list Kubernetes NetworkPolicies among Calico's as
+      // `knp.default.<name>` and refuse writes to them (apiserver/pkg/storage/calico/policy_storage.go).
       if (name.startsWith(KNP_PREFIX)) return `NetworkPolicy (networking.k8s.io/v1) ${namespace ?? ''}/${name.slice(KNP_PREFIX.length)}`;
       return null;
     case 'WorkloadEndpoint': {
