@@ -88,12 +88,12 @@ export class Enricher {
     }
 
     this.follower = new InventoryTopicFollower(this.kafka, config.inventoryTopic, {
-      upsert: (resource) => {
-        this.inventory.apply(resource);
+      upsert: (resource, at) => {
+        this.inventory.apply(resource, { at });
         this.metrics.inventoryRevision.set(this.inventory.revision);
       },
-      remove: (key) => {
-        this.inventory.delete(key);
+      remove: (key, at) => {
+        this.inventory.delete(key, { at });
         this.metrics.inventoryRevision.set(this.inventory.revision);
       },
     }, this.log);
