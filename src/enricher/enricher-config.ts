@@ -3,6 +3,7 @@
  * on one machine with `segflow services up`; flags and environment variables override them.
  */
 import { DEFAULT_INVENTORY_TOPIC } from '../inventory/topic/inventory-topic.ts';
+import type { ElasticsearchConnection } from '../shared/elasticsearch-security.ts';
 import { DEFAULT_FLOW_INDEX_PREFIX } from './elasticsearch/flow-index-names.ts';
 import { DEFAULT_AGGREGATION, type AggregationConfig } from './transform/flow-aggregation.ts';
 
@@ -11,6 +12,8 @@ export interface EnricherConfig {
   readonly brokers: string;
   /** Elasticsearch URL. Env: ELASTICSEARCH_URL. */
   readonly elasticsearchUrl: string;
+  /** The resolved connection (https CA, credentials); when set it is used instead of elasticsearchUrl. */
+  readonly elasticsearch?: ElasticsearchConnection;
   /** Topic of raw FlowBatch messages. */
   readonly rawTopic: string;
   /** Partitions of the raw topic when the enricher creates it (scale enrichers up to this many). */

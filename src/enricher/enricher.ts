@@ -19,6 +19,7 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import { Inventory } from '../inventory/inventory.ts';
 import { InventoryTopicFollower } from '../inventory/topic/inventory-follower.ts';
 import { ensureInventoryTopic } from '../inventory/topic/inventory-topic.ts';
+import { setTimeout as sleepFor } from 'node:timers/promises';
 import { createElasticsearchClient } from '../shared/elasticsearch-client.ts';
 import { createKafka } from '../shared/kafka-client.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
@@ -60,12 +61,16 @@ export class Enricher {
   });
   /** Per partition: the settle (write + commit) of its last batch handed to the writer. */
   private readonly settling = new Map<number, Promise<void>>();
+  /** Batches that failed in a row (any partition): sets the backoff and keeps a persistent failure to one log line. */
+  private consecutiveFailures = 0;
+  private lastFailureLogged: string | undefined;
+  private readonly stopped = new AbortController();
 
   constructor(config: Partial<EnricherConfig> = {}) {
     this.config = { ...DEFAULT_ENRICHER_CONFIG, ...config };
     this.log = createLogger('enricher');
     this.kafka = createKafka(this.config.brokers, 'segflow-enricher');
-    this.es = createElasticsearchClient(this.config.elasticsearchUrl);
+    this.es = createElasticsearchClient(this.config.elasticsearch ?? this.config.elasticsearchUrl);
     this.metrics = new EnricherMetrics(this.registry);
     collectDefaultMetrics({ register: this.registry, prefix: 'segflow_enricher_' });
   }
@@ -164,6 +169,11 @@ export class Enricher {
         }
         await this.consumer!.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
         this.record(result, batch.partition, batch.offsetLag());
+        this.noteSettled();
+      } catch (error) {
+        // Heartbeats continue through the backoff, so a long outage does not cost the partitions.
+        await this.backOffAfterFailure(error, batch.partition, first, last);
+        throw error;
       } finally {
         clearInterval(beat);
       }
@@ -172,7 +182,7 @@ export class Enricher {
       // already written take only the agent batches they do not hold yet). A batch of the
       // partition fetched meanwhile sees this failure and steps aside; the one sought back to
       // must not, so the failure is forgotten here.
-      this.log.error({ error: error instanceof Error ? error.message : String(error), partition: batch.partition, from: first, to: last }, 'batch not settled; consuming it again');
+      this.log.debug({ error: error instanceof Error ? error.message : String(error), partition: batch.partition, from: first, to: last }, 'batch not settled; consuming it again');
       processor.forgetWrittenDocuments();
       if (this.settling.get(batch.partition) === settle) this.settling.delete(batch.partition);
       if (!this.stopping) {
@@ -189,6 +199,28 @@ export class Enricher {
     // With auto-resolve off, kafkajs fetches from the last *resolved* offset: without this it
     // would fetch the same batch again and again (harmless for the documents, fatal for speed).
     resolveOffset(last);
+  }
+
+  /**
+   * After a batch failed: log the failure (once while it stays the same: a revoked key or an
+   * untrusted certificate fails every batch the same way) and wait before the batch is consumed
+   * again, doubling from 250 ms up to 10 s, so a rejecting Elasticsearch is not hammered.
+   */
+  private async backOffAfterFailure(error: unknown, partition: number, from: string, to: string): Promise<void> {
+    this.consecutiveFailures++;
+    const message = error instanceof Error ? error.message : String(error);
+    if (message !== this.lastFailureLogged) {
+      this.lastFailureLogged = message;
+      this.log.error({ error: message, partition, from, to }, 'batch not settled: nothing of it committed; it is consumed again until it settles');
+    }
+    const delayMs = Math.min(10_000, 250 * 2 ** Math.min(this.consecutiveFailures - 1, 10));
+    await sleepFor(delayMs, undefined, { signal: this.stopped.signal }).catch(() => undefined);
+  }
+
+  private noteSettled(): void {
+    if (this.consecutiveFailures > 0) this.log.info({ failedAttempts: this.consecutiveFailures }, 'batches settle again');
+    this.consecutiveFailures = 0;
+    this.lastFailureLogged = undefined;
   }
 
   private record(result: ProcessResult, partition: number, lag: string): void {
@@ -250,8 +282,9 @@ export class Enricher {
   /** Stops consuming (the batch in hand is finished and committed first), then everything else. */
   async stop(): Promise<void> {
     this.ready = false;
-    // Let the batches being written settle and commit; no new one starts.
+    // Let the batches being written settle and commit; no new one starts, none waits out a backoff.
     this.stopping = true;
+    this.stopped.abort();
     for (;;) {
       const pending = [...this.settling.values()];
       await Promise.allSettled(pending);
