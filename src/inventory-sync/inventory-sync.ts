@@ -81,6 +81,18 @@ export class InventorySync {
   }
 
   async start(): Promise<void> {
+    try {
+      await this.startParts();
+    } catch (err) {
+      // Whatever did start must not keep the process alive after a failed start.
+      await this.stop().catch(() => undefined);
+      this.client?.close();
+      await this.http?.close();
+      throw err;
+    }
+  }
+
+  private async startParts(): Promise<void> {
     const config = this.config;
     const spec = await resolveConnectionSpec({ kubeconfig: config.kubeconfig, context: config.context, env: config.env });
     const connection = await loadConnection(spec);
