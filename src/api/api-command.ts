@@ -12,7 +12,7 @@ import { InvalidArgumentError } from 'commander';
 import { ApiServer } from './server.ts';
 import { DEFAULT_INVENTORY_TOPIC } from '../inventory/topic/inventory-topic.ts';
 import { openElasticsearchConnection } from '../shared/elasticsearch-security.ts';
-import { createKafka } from '../shared/kafka-client.ts';
+import { createSecureKafka } from '../shared/kafka-client.ts';
 import { createLogger } from '../shared/logger.ts';
 import { addElasticsearchConnectionOptions } from '../shared/role-config/elasticsearch-connection-options.ts';
 import { addKafkaConnectionOptions } from '../shared/role-config/kafka-connection-options.ts';
@@ -118,10 +118,8 @@ export function registerApiCommand(program: Command): void {
       const elasticsearch = await openElasticsearchConnection(prepared.elasticsearch!);
       const secret = prepared.secrets.get(CURSOR_SECRET.name)?.reveal();
       // The inventory: files when given, else the topic the enricher follows (when Kafka is known).
-      // kafkaSecurity goes to the Kafka client factory once src/shared/kafka-security.ts is in (createSecureKafka).
-      void prepared.kafkaSecurity;
       const inventory = opts.resources === undefined && opts.brokers
-        ? new TopicInventorySource(createKafka(opts.brokers, 'segflow-api'), opts.inventoryTopic ?? DEFAULT_INVENTORY_TOPIC, createLogger('api:inventory'))
+        ? new TopicInventorySource(await createSecureKafka(opts.brokers, 'segflow-api', prepared.kafkaSecurity), opts.inventoryTopic ?? DEFAULT_INVENTORY_TOPIC, createLogger('api:inventory'))
         : undefined;
       const server = new ApiServer({
         elasticsearchUrl: elasticsearch.url, elasticsearch, tls, metricsPort: opts.metricsPort ?? null,

@@ -1,6 +1,6 @@
 /** `segflow inventory apply|delete|list`: manage the inventory topic from resource files. */
 import { Option, type Command } from 'commander';
-import { createKafka } from '../../shared/kafka-client.ts';
+import { createSecureKafka } from '../../shared/kafka-client.ts';
 import { addKafkaConnectionOptions } from '../../shared/role-config/kafka-connection-options.ts';
 import { addRoleConfigOptions, roleAction, type PreparedRole } from '../../shared/role-config/role-command.ts';
 import { deleteInventoryKeys, publishInventory } from './inventory-publisher.ts';
@@ -20,10 +20,8 @@ function addTopicOptions(cmd: Command): Command {
 }
 
 /** The inventory commands' Kafka client, with the connection's TLS/SASL settings. */
-function inventoryKafka(opts: TopicOptions, prepared: PreparedRole): ReturnType<typeof createKafka> {
-  // kafkaSecurity goes to the Kafka client factory once src/shared/kafka-security.ts is in (createSecureKafka).
-  void prepared.kafkaSecurity;
-  return createKafka(opts.brokers, 'segflow-inventory');
+function inventoryKafka(opts: TopicOptions, prepared: PreparedRole): ReturnType<typeof createSecureKafka> {
+  return createSecureKafka(opts.brokers, 'segflow-inventory', prepared.kafkaSecurity);
 }
 
 export function registerInventoryCommand(program: Command): void {
@@ -45,7 +43,7 @@ export function registerInventoryCommand(program: Command): void {
         process.exitCode = 1;
         return;
       }
-      const report = await publishInventory(inventoryKafka(opts, prepared), opts.topic, documents, { prune: opts.prune, dryRun: opts.dryRun });
+      const report = await publishInventory(await inventoryKafka(opts, prepared), opts.topic, documents, { prune: opts.prune, dryRun: opts.dryRun });
       const line = (verb: string, keys: string[]) => keys.forEach((k) => process.stdout.write(`${k} ${verb}${opts.dryRun ? ' (dry run)' : ''}\n`));
       line('created', report.created);
       line('configured', report.updated);
@@ -58,7 +56,7 @@ export function registerInventoryCommand(program: Command): void {
     .argument('<key...>')
     .action(roleAction<TopicOptions>({ role: 'inventory delete', kafka: true }, async (prepared, opts, _command, args) => {
       const keys = args[0] as string[];
-      const deleted = await deleteInventoryKeys(inventoryKafka(opts, prepared), opts.topic, keys);
+      const deleted = await deleteInventoryKeys(await inventoryKafka(opts, prepared), opts.topic, keys);
       for (const key of keys) process.stdout.write(`${key} ${deleted.includes(key) ? 'deleted' : 'not found'}\n`);
       if (deleted.length < keys.length) process.exitCode = 1;
     }));
@@ -66,7 +64,7 @@ export function registerInventoryCommand(program: Command): void {
   addTopicOptions(inventory.command('list'))
     .description('list the resources on the topic')
     .action(roleAction<TopicOptions>({ role: 'inventory list', kafka: true }, async (prepared, opts) => {
-      const snapshot = await readInventorySnapshot(inventoryKafka(opts, prepared), opts.topic);
+      const snapshot = await readInventorySnapshot(await inventoryKafka(opts, prepared), opts.topic);
       for (const [key, record] of [...snapshot.entries()].sort(([a], [b]) => a.localeCompare(b))) {
         process.stdout.write(`${key}\t${record.appliedAt}\t${record.origin}\n`);
       }

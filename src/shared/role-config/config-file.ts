@@ -113,11 +113,11 @@ export function checkConfigDocument(doc: unknown, command: Command, file: string
 
 /** Parses YAML text; syntax errors (all of them, with line and column) become problems. */
 export function parseConfigText(text: string, file: string): { doc: unknown; problems: string[] } {
-  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   if (document.errors.length > 0) {
     return {
       doc: undefined,
-      problems: document.errors.map((e) => `${file}${e.linePos ? `:${e.linePos[0].line}:${e.linePos[0].col}` : ''}: ${e.message.split('\n')[0]}`),
+      problems: document.errors.map((e) => `${file}${e.linePos ? `:${e.linePos[0].line}:${e.linePos[0].col}` : ''}: ${(e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`),
     };
   }
   // Keys that are not plain strings (`1: x`, `[a]: b`) would be stringified silently; say so instead.

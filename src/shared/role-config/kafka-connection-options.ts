@@ -2,14 +2,17 @@
  * The Kafka connection options every role that talks to Kafka shares, and their resolution into
  * a {@link KafkaSecurity}:
  *
- *   --kafka-tls                      TLS to the brokers (implied by any other --kafka-*-file/--kafka-server-name)
+ *   --kafka-tls                      TLS to the brokers (implied by any other --kafka-*-file/--kafka-tls-server-name)
  *   --kafka-ca-file PATH             CA bundle that signed the brokers' certificates (default: the system CAs)
  *   --kafka-cert-file / --kafka-key-file PATH   client certificate and key (mutual TLS)
  *   --kafka-key-password-file PATH   passphrase of an encrypted key (or env SEGFLOW_KAFKA_KEY_PASSWORD)
- *   --kafka-server-name NAME         TLS server name to check (when brokers are dialled by IP)
+ *   --kafka-tls-server-name NAME     TLS server name to check (when brokers are dialled by IP)
+ *   --kafka-tls-insecure-skip-verify do not verify the brokers' certificates (experiments only; warns)
  *   --kafka-sasl-mechanism M         plain | scram-sha-256 | scram-sha-512
  *   --kafka-sasl-username NAME
  *   --kafka-sasl-password-file PATH  (or env SEGFLOW_KAFKA_SASL_PASSWORD)
+ *
+ * The names are those src/shared/kafka-security.ts names in its messages (KAFKA_SECURITY_OPTIONS).
  */
 import { access, constants } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
@@ -33,7 +36,8 @@ export function addKafkaConnectionOptions(command: Command): Command {
     .option('--kafka-key-file <path>', 'PEM key of the client certificate');
   addSecretFileOption(command, KAFKA_KEY_PASSWORD);
   command
-    .option('--kafka-server-name <name>', 'TLS server name to verify (default: the broker host)')
+    .option('--kafka-tls-server-name <name>', 'TLS server name to verify (default: the broker host)')
+    .option('--kafka-tls-insecure-skip-verify', 'do not verify the brokers\' certificates: anyone can impersonate them (experiments only)')
     .addOption(new Option('--kafka-sasl-mechanism <mechanism>', 'SASL mechanism').choices([...SASL_MECHANISMS]))
     .option('--kafka-sasl-username <name>', 'SASL user name');
   return addSecretFileOption(command, KAFKA_SASL_PASSWORD);
@@ -69,7 +73,9 @@ export async function resolveKafkaSecurity(options: OptionSources, env: NodeJS.P
     if (why) problems.push(`${flag} ${path}: ${why}`);
   }
   if ((files.certFile === undefined) !== (files.keyFile === undefined)) problems.push('--kafka-cert-file and --kafka-key-file go together (a client certificate needs its key)');
-  const serverName = get('kafkaServerName');
+  const serverName = get('kafkaTlsServerName');
+  const insecure = options.value('kafkaTlsInsecureSkipVerify') === true;
+  if (insecure) warnings.push('--kafka-tls-insecure-skip-verify: the brokers\' certificates are not verified; anyone on the path can impersonate them and read the flows');
   let keyPassword: string | undefined;
   try {
     const loaded = await loadSecretOption(KAFKA_KEY_PASSWORD, options, env);
@@ -82,7 +88,7 @@ export async function resolveKafkaSecurity(options: OptionSources, env: NodeJS.P
   } catch (error) {
     problems.push((error as Error).message);
   }
-  const tlsWanted = options.value('kafkaTls') === true || Object.values(files).some((f) => f !== undefined) || serverName !== undefined;
+  const tlsWanted = options.value('kafkaTls') === true || Object.values(files).some((f) => f !== undefined) || serverName !== undefined || insecure;
   const tls: KafkaSecurity['tls'] = tlsWanted
     ? {
       ...(files.caFile !== undefined ? { caFile: files.caFile } : {}),
@@ -90,6 +96,7 @@ export async function resolveKafkaSecurity(options: OptionSources, env: NodeJS.P
       ...(files.keyFile !== undefined ? { keyFile: files.keyFile } : {}),
       ...(keyPassword !== undefined ? { keyPassword } : {}),
       ...(serverName !== undefined ? { serverName } : {}),
+      ...(insecure ? { insecureSkipVerify: true } : {}),
     }
     : null;
 
@@ -111,7 +118,7 @@ export async function resolveKafkaSecurity(options: OptionSources, env: NodeJS.P
         sasl = { mechanism, username, password: password.reveal() };
         secrets.set(KAFKA_SASL_PASSWORD.name, password);
       }
-      if (mechanism === 'plain' && tls === null) warnings.push('--kafka-sasl-mechanism plain without TLS sends the password in clear text; add --kafka-tls');
+      if (mechanism === 'plain' && tls === null) problems.push('--kafka-sasl-mechanism plain without TLS would send the password in clear text; add --kafka-tls (and --kafka-ca-file)');
     }
   } catch (error) {
     problems.push((error as Error).message);
