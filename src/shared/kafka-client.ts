@@ -55,8 +55,9 @@ export interface SecureKafkaOptions {
   /** Where kafkajs logs go (default: a logger tagged `kafka:<clientId>`). */
   readonly logger?: Logger;
   /**
-   * Called once, with the described failure, when a consumer of this client stopped on a fatal
-   * failure (TLS, SASL, ACL) and will not be restarted. The role stops and exits 1.
+   * Called once, with the described failure, when a consumer of this client stopped and will
+   * not be restarted: a fatal failure (TLS, SASL, ACL), or any failure kafkajs does not retry.
+   * The role stops and exits 1.
    */
   readonly onFatal?: (failure: KafkaFailure) => void;
 }
@@ -79,10 +80,11 @@ class SecuredKafka extends Kafka {
       for (const t of [...(s.topics ?? []), ...(s.topic !== undefined ? [s.topic] : [])]) if (typeof t === 'string') topics.add(t);
       return subscribe(subscription);
     };
+    // A consumer kafkajs does not restart is dead: fatal to the role whatever the cause.
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (payload.restart) return;
       const failure = describeKafkaFailure(payload.error, { ...this.context, topics: [...topics], groupId: payload.groupId });
-      if (failure.fatal) this.reportFatal(failure);
+      this.reportFatal({ ...failure, fatal: true });
     });
     return consumer;
   }

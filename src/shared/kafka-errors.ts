@@ -162,6 +162,12 @@ export function describeKafkaFailure(err: unknown, context: KafkaFailureContext 
       return { kind: 'authorization', message: `Kafka denied ${who} ${what} [${e.type}]: grant the ACLs this role needs`, fatal: true };
     }
   }
+  // kafkajs replaces the broker's answer to FindCoordinator (GROUP_AUTHORIZATION_FAILED when the
+  // principal may not use the group) by this error and does not restart the consumer.
+  if (chain.some((e) => e.name === 'KafkaJSGroupCoordinatorNotFound')) {
+    const group = context.groupId ? `consumer group '${context.groupId}'` : 'the consumer group';
+    return { kind: 'authorization', message: `Kafka gave ${who} no coordinator for ${group} [KafkaJSGroupCoordinatorNotFound]: usually a missing ACL (Read on the group); kafkajs does not pass on the broker's reason, which may also be that no broker answered`, fatal: true };
+  }
   // Connection: unreachable, closed, reset, timed out.
   const connection = chain.find((e) =>
     /^KafkaJS(Connection|ConnectionClosed|RequestTimeout|BrokerNotFound|NoBrokerAvailable)Error$/.test(e.name ?? '') ||

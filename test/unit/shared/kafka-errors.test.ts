@@ -10,8 +10,8 @@ import { KafkaSecurityError, type KafkaSecurity } from '../../../src/shared/kafk
 
 // kafkajs' type declarations omit some of the error classes it exports (and some constructor arguments).
 type ErrorClass = new (...args: unknown[]) => Error;
-const errors = kafkajs as unknown as Record<'KafkaJSConnectionError' | 'KafkaJSConnectionClosedError' | 'KafkaJSNumberOfRetriesExceeded' | 'KafkaJSProtocolError' | 'KafkaJSSASLAuthenticationError' | 'KafkaJSNonRetriableError' | 'KafkaJSCreateTopicError' | 'KafkaJSAggregateError', ErrorClass>;
-const { KafkaJSConnectionError, KafkaJSConnectionClosedError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError, KafkaJSSASLAuthenticationError, KafkaJSNonRetriableError, KafkaJSCreateTopicError, KafkaJSAggregateError } = errors;
+const errors = kafkajs as unknown as Record<'KafkaJSConnectionError' | 'KafkaJSConnectionClosedError' | 'KafkaJSNumberOfRetriesExceeded' | 'KafkaJSProtocolError' | 'KafkaJSSASLAuthenticationError' | 'KafkaJSNonRetriableError' | 'KafkaJSCreateTopicError' | 'KafkaJSAggregateError' | 'KafkaJSGroupCoordinatorNotFound', ErrorClass>;
+const { KafkaJSConnectionError, KafkaJSConnectionClosedError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError, KafkaJSSASLAuthenticationError, KafkaJSNonRetriableError, KafkaJSCreateTopicError, KafkaJSAggregateError, KafkaJSGroupCoordinatorNotFound } = errors;
 
 const scram: KafkaSecurity = { tls: { caFile: '/pki/ca.pem' }, sasl: { mechanism: 'scram-sha-512', username: 'collector', password: 'hunter2-secret' } };
 const context: KafkaFailureContext = { brokers: ['kafka-1:9093'], security: scram };
@@ -81,6 +81,13 @@ describe('describeKafkaFailure', () => {
     // createTopics reports per topic inside an aggregate error: the topic comes from the error.
     const created = new KafkaJSAggregateError('Topic creation errors', [new KafkaJSCreateTopicError(protocolError('TOPIC_AUTHORIZATION_FAILED', 29, 'Not authorized to access topics: [Topic authorization failed]'), 'flows.dead-letter')]);
     assert.match(describeKafkaFailure(created, context).message, /access to topic 'flows\.dead-letter'/);
+  });
+
+  it('reads kafkajs\' "group coordinator not found" (how it reports a group the principal may not use) as authorization', () => {
+    const f = describeKafkaFailure(new KafkaJSGroupCoordinatorNotFound('Failed to find group coordinator'), { ...context, groupId: 'segflow-enricher' });
+    assert.equal(f.kind, 'authorization');
+    assert.equal(f.fatal, true);
+    assert.match(f.message, /^Kafka gave SASL user "collector" no coordinator for consumer group 'segflow-enricher' \[KafkaJSGroupCoordinatorNotFound\]: usually a missing ACL \(Read on the group\)/);
   });
 
   it('asks whether the listener is TLS when the connection is closed or reset during the first exchange, and is not fatal', () => {
