@@ -14,6 +14,7 @@ import { pino } from 'pino';
 import { createSecureKafka } from '../../src/shared/kafka-client.ts';
 import { describeKafkaFailure, type KafkaFailure } from '../../src/shared/kafka-errors.ts';
 import { PLAINTEXT, type KafkaSecurity } from '../../src/shared/kafka-security.ts';
+import type { Logger } from '../../src/shared/logger.ts';
 import { startSecureKafka, type SecureKafka } from '../harness/secure-kafka.ts';
 import { requireKafkaBrokers, uniqueName } from '../harness/service-env.ts';
 import { TestCertificateAuthority, randomPassword } from '../harness/test-certificates.ts';
@@ -25,10 +26,10 @@ const bobPassword = randomPassword();
 const quick = { retry: { retries: 1, initialRetryTime: 100 }, connectionTimeout: 3000, requestTimeout: 10_000, logLevel: logLevel.NOTHING };
 
 /** A pino logger into memory: every line kafkajs logs through segflow, at debug level. */
-function memoryLogger(): { logger: ReturnType<typeof pino>; lines: string[] } {
+function memoryLogger(): { logger: Logger; lines: string[] } {
   const lines: string[] = [];
   const stream = new Writable({ write(chunk: Buffer, _enc, done) { lines.push(...chunk.toString().split('\n').filter(Boolean)); done(); } });
-  return { logger: pino({ level: 'debug' }, stream), lines };
+  return { logger: pino<never>({ level: 'debug' }, stream), lines };
 }
 
 /** What a producer's first send fails with (or undefined when it succeeds). */
