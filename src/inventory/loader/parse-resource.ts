@@ -736,10 +736,10 @@ function tier(doc: Obj, path: string): Tier {
   let order = numAt(s, 'order', sp) ?? null;
   const action = strAt(s, 'defaultAction', sp) ?? 'Deny';
   if (action !== 'Deny' && action !== 'Pass') throw new FieldError(join(sp, 'defaultAction'), `invalid defaultAction ${JSON.stringify(action)} (Deny or Pass)`);
-  if (name === 'default') {
-    if (action !== 'Deny') throw new FieldError(join(sp, 'defaultAction'), 'the default tier must have defaultAction Deny');
-    order ??= 1_000_000;
-  }
+  if (name === 'default' && action !== 'Deny') throw new FieldError(join(sp, 'defaultAction'), 'the default tier must have defaultAction Deny');
+  // Calico ≥ 3.30 reads a tier without order as 1,000,000, the default tier's order
+  // (libcalico-go/lib/resources/tier.go DefaultTierFields), not as "last".
+  order ??= 1_000_000;
   return { kind: 'Tier', name, order, defaultAction: action };
 }
 
@@ -785,10 +785,14 @@ function pod(doc: Obj, path: string): EndpointResource {
   const stp = join(path, 'status');
   const sa = strAt(s, 'serviceAccountName', sp) || strAt(s, 'serviceAccount', sp) || 'default';
   const ports: NamedPort[] = [];
-  for (const [i, c] of listAt(s, 'containers', sp).entries()) {
-    const cp = join(join(sp, 'containers'), i);
-    if (!isObj(c)) throw new FieldError(cp, `expected a map, got ${describe(c)}`);
-    ports.push(...namedPortsAt(c, 'ports', cp, 'containerPort'));
+  // Init containers count too (sidecars are init containers with restartPolicy Always), as in
+  // Calico's workload endpoint conversion.
+  for (const field of ['containers', 'initContainers'] as const) {
+    for (const [i, c] of listAt(s, field, sp).entries()) {
+      const cp = join(join(sp, field), i);
+      if (!isObj(c)) throw new FieldError(cp, `expected a map, got ${describe(c)}`);
+      ports.push(...namedPortsAt(c, 'ports', cp, 'containerPort'));
+    }
   }
   const ips: string[] = [];
   const podIPs = listAt(st, 'podIPs', stp);
@@ -809,7 +813,8 @@ function pod(doc: Obj, path: string): EndpointResource {
   const all = new Map(labels);
   all.set(NAMESPACE_LABEL, namespace);
   all.set(ORCHESTRATOR_LABEL, 'k8s');
-  if (sa.length <= 63) all.set(SERVICE_ACCOUNT_LABEL, sa);
+  // Calico sets the label only for names shorter than 63 (a label value holds at most 63).
+  if (sa.length < 63) all.set(SERVICE_ACCOUNT_LABEL, sa);
   return {
     kind: 'Pod', name, namespace, node: strAt(s, 'nodeName', sp) ?? null, ips: active ? ips : [], labels: all,
     serviceAccount: sa, profiles: [`kns.${namespace}`, `ksa.${namespace}.${sa}`], ports, interfaceName: null,
