@@ -15,7 +15,11 @@ command -v go >/dev/null || { echo "build-kube: go is not on PATH (Go >= 1.26 bu
 staging="${KUBE_VERSION/v1./v0.}" # k8s.io/kubernetes v1.N.M pins its staging modules at v0.N.M
 minor="$(echo "$KUBE_VERSION" | cut -d. -f2)"
 
-if [ -x "$OUT/kube-apiserver" ] && "$OUT/kube-apiserver" --version 2>/dev/null | grep -qx "Kubernetes $KUBE_VERSION"; then
+# Versions are read into variables first: `grep -q` closing a pipe early would SIGPIPE the binary,
+# and with pipefail a current binary would look stale.
+have_api="$([ -x "$OUT/kube-apiserver" ] && "$OUT/kube-apiserver" --version 2>/dev/null || true)"
+have_etcd="$([ -x "$OUT/etcd" ] && "$OUT/etcd" --version 2>/dev/null || true)"
+if [ "$have_api" = "Kubernetes $KUBE_VERSION" ]; then
   echo "build-kube: kube-apiserver $KUBE_VERSION already built"
 else
   echo "build-kube: building kube-apiserver $KUBE_VERSION (about 15 min on 2 cores, once)"
@@ -35,7 +39,7 @@ else
   mv "$OUT/kube-apiserver.tmp" "$OUT/kube-apiserver"
 fi
 
-if [ -x "$OUT/etcd" ] && "$OUT/etcd" --version 2>/dev/null | grep -q "etcd Version: ${ETCD_VERSION#v}$"; then
+if printf '%s\n' "$have_etcd" | grep -qx "etcd Version: ${ETCD_VERSION#v}"; then
   echo "build-kube: etcd $ETCD_VERSION already built"
 else
   echo "build-kube: building etcd $ETCD_VERSION"
@@ -47,4 +51,5 @@ else
   mv "$OUT/etcd.tmp" "$OUT/etcd"
 fi
 "$OUT/kube-apiserver" --version
-"$OUT/etcd" --version | head -1
+etcd_version="$("$OUT/etcd" --version)"
+printf '%s\n' "${etcd_version%%$'\n'*}"

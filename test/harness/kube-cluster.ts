@@ -11,7 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -149,10 +149,10 @@ async function killProcess(child: ChildProcess | undefined, graceMs = 3000): Pro
   clearTimeout(timer);
 }
 
-function jsonRequest(url: URL, method: string, body: string | undefined, headers: Record<string, string>, ca: Buffer | undefined): Promise<{ status: number; text: string }> {
+function jsonRequest(url: URL, method: string, body: string | undefined, headers: Record<string, string>, agent: HttpsAgent | undefined): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const req = send(url, { method, headers: { ...headers, ...(body !== undefined ? { 'content-length': Buffer.byteLength(body).toString() } : {}) }, ...(ca ? { ca } : {}), timeout: 30_000 }, (res) => {
+    const req = send(url, { method, headers: { ...headers, ...(body !== undefined ? { 'content-length': Buffer.byteLength(body).toString() } : {}) }, ...(agent ? { agent } : {}), timeout: 30_000 }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
@@ -209,15 +209,16 @@ export async function startKubeCluster(options: KubeClusterOptions = {}): Promis
   let apiserver: ChildProcess | undefined;
   const url = `https://127.0.0.1:${apiPort}`;
   const caFile = path.join(dir, 'certs', 'apiserver.crt');
-  let ca: Buffer | undefined;
+  // One keep-alive pool: loading thousands of objects must not pay a TLS handshake each.
+  let agent: HttpsAgent | undefined;
 
   const raw = async (method: string, apiPath: string, body: unknown, opts: { token?: string; contentType?: string } = {}): Promise<KubeResponse> => {
-    ca ??= await readFile(caFile);
+    agent ??= new HttpsAgent({ ca: await readFile(caFile), keepAlive: true, maxSockets: 32 });
     const text = body === undefined ? undefined : JSON.stringify(body);
     const res = await jsonRequest(new URL(apiPath, url), method, text, {
       authorization: `Bearer ${opts.token ?? adminToken}`, accept: 'application/json',
       ...(text !== undefined ? { 'content-type': opts.contentType ?? 'application/json' } : {}),
-    }, ca);
+    }, agent);
     let parsed: unknown = res.text;
     try {
       parsed = JSON.parse(res.text);
@@ -234,6 +235,9 @@ export async function startKubeCluster(options: KubeClusterOptions = {}): Promis
   };
 
   const startApiserver = async (): Promise<void> => {
+    // Pooled connections to a killed apiserver are dead.
+    agent?.destroy();
+    agent = undefined;
     apiserver = startProcess(bins.apiserver, apiArgs, apiLog);
     const started = apiserver;
     await waitFor('kube-apiserver /readyz', async () => {
@@ -247,6 +251,7 @@ export async function startKubeCluster(options: KubeClusterOptions = {}): Promis
   };
 
   const stop = async (): Promise<void> => {
+    agent?.destroy();
     await killProcess(apiserver, 2000);
     await killProcess(etcd, 3000);
     apiserver = undefined;
