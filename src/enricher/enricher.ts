@@ -209,8 +209,10 @@ export class Enricher {
   private async backOffAfterFailure(error: unknown, partition: number, from: string, to: string): Promise<void> {
     this.consecutiveFailures++;
     const message = error instanceof Error ? error.message : String(error);
-    if (message !== this.lastFailureLogged) {
-      this.lastFailureLogged = message;
+    // The same failure of different batches differs only in counts and offsets.
+    const kind = message.replace(/\b\d+\b/g, 'N');
+    if (kind !== this.lastFailureLogged) {
+      this.lastFailureLogged = kind;
       this.log.error({ error: message, partition, from, to }, 'batch not settled: nothing of it committed; it is consumed again until it settles');
     }
     const delayMs = Math.min(10_000, 250 * 2 ** Math.min(this.consecutiveFailures - 1, 10));
