@@ -4,12 +4,15 @@
  */
 import { DEFAULT_INVENTORY_TOPIC } from '../inventory/topic/inventory-topic.ts';
 import type { ElasticsearchConnection } from '../shared/elasticsearch-security.ts';
+import { PLAINTEXT, type KafkaSecurity } from '../shared/kafka-security.ts';
 import { DEFAULT_FLOW_INDEX_PREFIX } from './elasticsearch/flow-index-names.ts';
 import { DEFAULT_AGGREGATION, type AggregationConfig } from './transform/flow-aggregation.ts';
 
 export interface EnricherConfig {
   /** Kafka bootstrap servers. Env: KAFKA_BROKERS. */
   readonly brokers: string;
+  /** TLS / mutual TLS / SASL to Kafka. Default PLAINTEXT. */
+  readonly kafkaSecurity: KafkaSecurity;
   /** Elasticsearch URL. Env: ELASTICSEARCH_URL. */
   readonly elasticsearchUrl: string;
   /** The resolved connection (https CA, credentials); when set it is used instead of elasticsearchUrl. */
@@ -64,6 +67,7 @@ export interface EnricherConfig {
 
 export const DEFAULT_ENRICHER_CONFIG: EnricherConfig = {
   brokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+  kafkaSecurity: PLAINTEXT,
   elasticsearchUrl: process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200',
   rawTopic: 'flows.raw',
   rawTopicPartitions: 6,

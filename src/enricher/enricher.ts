@@ -21,7 +21,8 @@ import { InventoryTopicFollower } from '../inventory/topic/inventory-follower.ts
 import { ensureInventoryTopic } from '../inventory/topic/inventory-topic.ts';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { createElasticsearchClient } from '../shared/elasticsearch-client.ts';
-import { createKafka } from '../shared/kafka-client.ts';
+import { createSecureKafka } from '../shared/kafka-client.ts';
+import { describeKafkaFailure, isKafkaClientError, type KafkaFailure } from '../shared/kafka-errors.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import { DEAD_LETTER_HEADERS } from './dead-letter.ts';
 import type { FlowDocument } from './documents/flow-fields.ts';
@@ -41,7 +42,7 @@ export class Enricher {
   readonly registry = new Registry();
   readonly metrics: EnricherMetrics;
   private readonly log: Logger;
-  private readonly kafka: Kafka;
+  private kafka: Kafka | undefined;
   private readonly es: Client;
   private follower: InventoryTopicFollower | undefined;
   private consumer: Consumer | undefined;
@@ -66,18 +67,56 @@ export class Enricher {
   private lastFailureLogged: string | undefined;
   private readonly stopped = new AbortController();
 
+  private fatal: KafkaFailure | undefined;
+  private resolveFatal: (failure: KafkaFailure) => void = () => undefined;
+  /**
+   * Settles (never rejects) with the first fatal Kafka failure: TLS, SASL or ACL failures, or a
+   * consumer kafkajs gave up on. Retrying cannot fix these: the role has stopped consuming and
+   * its command stops it and exits 1 with `message` (already logged once here).
+   */
+  readonly fatalKafkaFailure = new Promise<KafkaFailure>((resolve) => {
+    this.resolveFatal = resolve;
+  });
+
   constructor(config: Partial<EnricherConfig> = {}) {
     this.config = { ...DEFAULT_ENRICHER_CONFIG, ...config };
     this.log = createLogger('enricher');
-    this.kafka = createKafka(this.config.brokers, 'segflow-enricher');
     this.es = createElasticsearchClient(this.config.elasticsearch ?? this.config.elasticsearchUrl);
     this.metrics = new EnricherMetrics(this.registry);
     collectDefaultMetrics({ register: this.registry, prefix: 'segflow_enricher_' });
   }
 
+  /**
+   * Starts consuming. A Kafka failure rejects with its described message (see kafka-errors.ts):
+   * "Kafka denied SASL user "enricher" access to topic 'flows.raw' [TOPIC_AUTHORIZATION_FAILED]...".
+   */
   async start(): Promise<void> {
+    try {
+      await this.startConsuming();
+    } catch (error) {
+      if (!isKafkaClientError(error)) throw error;
+      throw new Error(describeKafkaFailure(error, this.kafkaContext()).message, { cause: error });
+    }
+  }
+
+  /** What a Kafka failure of this role concerns, for its message. */
+  private kafkaContext(topics: readonly string[] = [this.config.rawTopic, this.config.deadLetterTopic, this.config.inventoryTopic]) {
+    return { brokers: this.config.brokers.split(','), security: this.config.kafkaSecurity, topics, groupId: this.config.groupId };
+  }
+
+  private failFatally(failure: KafkaFailure): void {
+    if (this.fatal) return;
+    this.fatal = failure;
+    this.ready = false;
+    this.stopping = true; // no further batches: each would fail the same way
+    this.log.error({ kind: failure.kind }, failure.message);
+    this.resolveFatal(failure);
+  }
+
+  private async startConsuming(): Promise<void> {
     const { config } = this;
     if (config.metricsPort > 0) await this.startHttp();
+    this.kafka = await createSecureKafka(config.brokers, 'segflow-enricher', config.kafkaSecurity, {}, { onFatal: (failure) => this.failFatally(failure) });
     const admin = this.kafka.admin();
     await admin.connect();
     try {
@@ -171,6 +210,14 @@ export class Enricher {
         this.record(result, batch.partition, batch.offsetLag());
         this.noteSettled();
       } catch (error) {
+        // The dead-letter topic or the group denied, a certificate no longer trusted: stop, do not retry.
+        if (isKafkaClientError(error)) {
+          const failure = describeKafkaFailure(error, this.kafkaContext([this.config.deadLetterTopic]));
+          if (failure.fatal) {
+            this.failFatally(failure);
+            throw error;
+          }
+        }
         // Heartbeats continue through the backoff, so a long outage does not cost the partitions.
         await this.backOffAfterFailure(error, batch.partition, first, last);
         throw error;

@@ -90,6 +90,7 @@ const MESSAGE_TYPES: ReadonlyArray<[RegExp, string]> = [
   [/Cluster authorization failed/i, 'CLUSTER_AUTHORIZATION_FAILED'],
   [/SASL .*authentication failed|SASL Authentication failed|Invalid username or password/i, 'SASL_AUTHENTICATION_FAILED'],
 ];
+const MESSAGE_NAMES: ReadonlyArray<[RegExp, string]> = [[/Failed to find group coordinator/i, 'KafkaJSGroupCoordinatorNotFound']];
 
 /** Fills in `code` and `type` from the message when the error object lost them. */
 function normalised(e: ErrorLike): ErrorLike {
@@ -97,12 +98,22 @@ function normalised(e: ErrorLike): ErrorLike {
   const code = (typeof e.code === 'string' ? e.code : undefined) ?? MESSAGE_CODES.find(([re]) => re.test(message))?.[1];
   const type = e.type ?? MESSAGE_TYPES.find(([re]) => re.test(message))?.[1];
   // Explicit fields: an Error's message is not enumerable, so a spread would lose it.
-  return { name: e.name, message, code, type, topic: e.topic, broker: e.broker };
+  const name = e.name ?? MESSAGE_NAMES.find(([re]) => re.test(message))?.[1];
+  return { name, message, code, type, topic: e.topic, broker: e.broker };
 }
 
 const AUTHORIZATION_TYPES = new Set(['TOPIC_AUTHORIZATION_FAILED', 'GROUP_AUTHORIZATION_FAILED', 'CLUSTER_AUTHORIZATION_FAILED', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED']);
 
 const quoteList = (names: readonly string[]): string => names.map((n) => `'${n}'`).join(', ');
+
+/**
+ * True for what the Kafka client throws (kafkajs errors, whose chain holds any TLS error) and
+ * for settings errors: a role uses it to keep Elasticsearch's TLS errors from being described
+ * as Kafka's.
+ */
+export function isKafkaClientError(err: unknown): boolean {
+  return err instanceof KafkaSecurityError || chainOf(err).some((e) => /^KafkaJS/.test(e.name ?? ''));
+}
 
 /** Classifies a Kafka client failure; see the module comment. Never includes a secret. */
 export function describeKafkaFailure(err: unknown, context: KafkaFailureContext = {}): KafkaFailure {
@@ -153,7 +164,7 @@ export function describeKafkaFailure(err: unknown, context: KafkaFailureContext 
     if (e.type && AUTHORIZATION_TYPES.has(e.type)) {
       const topics = e.topic ? [e.topic] : (context.topics ?? []);
       const what = e.type === 'TOPIC_AUTHORIZATION_FAILED'
-        ? `access to ${topics.length > 0 ? `topic ${quoteList(topics)}` : 'a topic'}`
+        ? `access to ${topics.length === 1 ? `topic ${quoteList(topics)}` : topics.length > 1 ? `one of the topics ${quoteList(topics)}` : 'a topic'}`
         : e.type === 'GROUP_AUTHORIZATION_FAILED'
           ? `access to ${context.groupId ? `consumer group '${context.groupId}'` : 'a consumer group'}`
           : e.type === 'CLUSTER_AUTHORIZATION_FAILED'
