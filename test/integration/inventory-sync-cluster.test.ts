@@ -2,6 +2,8 @@
  * `segflow inventory sync` against a real kube-apiserver + etcd and the shared Kafka: Calico CRDs
  * installed after the start are followed without a restart; every kind created, updated and
  * deleted through the API reaches the topic (keys, documents, tombstones, observation timestamps);
+ * Nodes (a kubelet heartbeat alone publishes nothing) and the admin policy kinds (their CRDs, too,
+ * installed after the start) likewise;
  * a connection cut (TCP proxy) while objects change and etcd is compacted ends in 410 Gone, a
  * relist and a reconcile (the object deleted meanwhile gets its tombstone); an apiserver killed and
  * restarted loses no change made right after it came back.
@@ -240,6 +242,83 @@ describe('inventory sync against a real API server', () => {
     assert.equal(recorder.messages.filter((m) => m.key === `Pod/${ns}/web-1`).length, countBefore + 1, 'the annotation-only update was not published (only the tombstone followed)');
     const tomb = recorder.last(`Pod/${ns}/web-1`)!;
     assert.ok(tomb.timestamp >= started && tomb.timestamp <= Date.now(), 'the tombstone carries the observation time');
+  });
+
+  it('Nodes: created, addresses changed, a heartbeat-only status change publishes nothing, deleted', async () => {
+    const name = `node-${ns}`;
+    const key = `Node//${name}`;
+    const nodePath = `/api/v1/nodes/${name}`;
+    const heartbeat = (at: string) => ({ status: { conditions: [{ type: 'Ready', status: 'True', lastHeartbeatTime: at, lastTransitionTime: '2026-01-01T00:00:00Z', reason: 'KubeletReady', message: 'kubelet is posting ready status' }] } });
+    const patchStatus = (body: unknown) => cluster.call('PATCH', `${nodePath}/status`, body, { contentType: 'application/merge-patch+json' });
+    await cluster.call('POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'topology.kubernetes.io/zone': 'z1' } }, spec: { podCIDR: '10.244.7.0/24', podCIDRs: ['10.244.7.0/24'] } });
+    const created = await recorder.until('node published', key, (x) => x?.value != null);
+    assert.deepEqual((created!.value!.document.spec as { podCIDRs: string[] }).podCIDRs, ['10.244.7.0/24']);
+    assert.equal(created!.value!.document.apiVersion, 'v1');
+
+    await patchStatus({ status: { addresses: [{ type: 'InternalIP', address: '192.0.2.70' }, { type: 'Hostname', address: name }], ...heartbeat('2026-01-01T00:00:00Z').status } });
+    const addressed = await recorder.until('node addresses published', key, (x) => JSON.stringify(x?.value?.document ?? {}).includes('192.0.2.70'));
+    assert.deepEqual((addressed!.value!.document.status as { addresses: unknown }).addresses, [{ type: 'InternalIP', address: '192.0.2.70' }, { type: 'Hostname', address: name }]);
+    assert.ok(!JSON.stringify(addressed!.value!.document).includes('lastHeartbeatTime'), 'conditions are not part of the document');
+
+    // A kubelet heartbeat (only the condition times change), then a real change: only the real one is published.
+    const countBefore = recorder.messages.filter((m) => m.key === key).length;
+    await patchStatus(heartbeat('2026-01-01T00:00:10Z'));
+    await patchStatus(heartbeat('2026-01-01T00:00:20Z'));
+    await patchStatus({ status: { addresses: [{ type: 'InternalIP', address: '192.0.2.71' }] } });
+    await recorder.until('node address change published', key, (x) => JSON.stringify(x?.value?.document ?? {}).includes('192.0.2.71'));
+    assert.equal(recorder.messages.filter((m) => m.key === key).length, countBefore + 1, 'the heartbeats published nothing');
+
+    await cluster.call('DELETE', nodePath);
+    await recorder.until('node tombstone', key, (x) => x !== undefined && x.value === null);
+  });
+
+  it('admin policy kinds (CRDs installed after the start): created, updated, deleted', async () => {
+    await cluster.installCrds('networkPolicyApi');
+    const metrics = async () => (await fetch(`http://127.0.0.1:${sync.healthPort}/metrics`)).text();
+    await waitFor('admin policy kinds followed', async () => {
+      const text = await metrics();
+      return ['policy.networking.k8s.io/v1alpha1/AdminNetworkPolicy', 'policy.networking.k8s.io/v1alpha1/BaselineAdminNetworkPolicy', 'policy.networking.k8s.io/v1alpha2/ClusterNetworkPolicy']
+        .every((k) => text.includes(`segflow_inventory_sync_objects{kind="${k}"}`)) ? true : undefined;
+    }, 30_000, 200);
+    const group = '/apis/policy.networking.k8s.io';
+    const policies = [
+      {
+        key: `AdminNetworkPolicy//guard-${ns}`, path: `${group}/v1alpha1/adminnetworkpolicies`,
+        object: { apiVersion: 'policy.networking.k8s.io/v1alpha1', kind: 'AdminNetworkPolicy', metadata: { name: `guard-${ns}` }, spec: { priority: 10, subject: { namespaces: {} }, ingress: [{ name: 'deny-all', action: 'Deny', from: [{ namespaces: {} }] }] } },
+        update: (spec: Record<string, unknown>) => (spec.priority = 11),
+        updated: (spec: Record<string, unknown>) => spec.priority === 11,
+      },
+      {
+        key: 'BaselineAdminNetworkPolicy//default', path: `${group}/v1alpha1/baselineadminnetworkpolicies`,
+        object: { apiVersion: 'policy.networking.k8s.io/v1alpha1', kind: 'BaselineAdminNetworkPolicy', metadata: { name: 'default' }, spec: { subject: { namespaces: {} }, ingress: [{ name: 'deny-rest', action: 'Deny', from: [{ namespaces: {} }] }] } },
+        update: (spec: Record<string, unknown>) => (spec.ingress = [{ name: 'allow-rest', action: 'Allow', from: [{ namespaces: {} }] }]),
+        updated: (spec: Record<string, unknown>) => JSON.stringify(spec.ingress).includes('allow-rest'),
+      },
+      {
+        key: `ClusterNetworkPolicy//isolate-${ns}`, path: `${group}/v1alpha2/clusternetworkpolicies`,
+        object: { apiVersion: 'policy.networking.k8s.io/v1alpha2', kind: 'ClusterNetworkPolicy', metadata: { name: `isolate-${ns}` }, spec: { tier: 'Admin', priority: 5, subject: { namespaces: { matchLabels: { team: 'shop' } } }, ingress: [{ name: 'deny-in', action: 'Deny', from: [{ namespaces: {} }] }] } },
+        update: (spec: Record<string, unknown>) => (spec.tier = 'Baseline'),
+        updated: (spec: Record<string, unknown>) => spec.tier === 'Baseline',
+      },
+    ];
+    const uids = new Map<string, string>();
+    for (const p of policies) uids.set(p.key, (await cluster.call<{ metadata: { uid: string } }>('POST', p.path, p.object)).metadata.uid);
+    for (const p of policies) {
+      const m = await recorder.until(`${p.key} created`, p.key, (x) => x?.value != null);
+      const { metadata, ...rest } = m!.value!.document as { metadata: { name: string; uid: string } };
+      assert.deepEqual(rest, { apiVersion: p.object.apiVersion, kind: p.object.kind, spec: p.object.spec }, `${p.key}: the document is the object as applied`);
+      assert.equal(metadata.name, p.object.metadata.name);
+      assert.equal(metadata.uid, uids.get(p.key));
+      assert.match(m!.value!.origin, new RegExp(`^kubernetes:lab:${p.object.apiVersion.replace(/\./g, '\\.')}/${p.object.kind}//${p.object.metadata.name}@\\d+$`));
+    }
+    for (const p of policies) {
+      const current = await cluster.call<Record<string, unknown>>('GET', `${p.path}/${p.object.metadata.name}`);
+      p.update(current.spec as Record<string, unknown>);
+      await cluster.call('PUT', `${p.path}/${p.object.metadata.name}`, current);
+    }
+    for (const p of policies) await recorder.until(`${p.key} updated`, p.key, (x) => x?.value != null && p.updated(x.value.document.spec as Record<string, unknown>));
+    for (const p of policies) await cluster.call('DELETE', `${p.path}/${p.object.metadata.name}`);
+    for (const p of policies) await recorder.until(`${p.key} deleted`, p.key, (x) => x !== undefined && x.value === null);
   });
 
   it('a connection cut across an etcd compaction ends in 410, a relist and a reconcile', async () => {
