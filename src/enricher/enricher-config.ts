@@ -6,6 +6,7 @@ import { DEFAULT_INVENTORY_TOPIC } from '../inventory/topic/inventory-topic.ts';
 import type { ElasticsearchConnection } from '../shared/elasticsearch-security.ts';
 import { PLAINTEXT, type KafkaSecurity } from '../shared/kafka-security.ts';
 import { DEFAULT_FLOW_INDEX_PREFIX } from './elasticsearch/flow-index-names.ts';
+import { DEFAULT_MAX_CLOCK_SKEW_MS, DEFAULT_MAX_LINK_BITS_PER_SECOND } from './ingest/record-bounds.ts';
 import { DEFAULT_AGGREGATION, type AggregationConfig } from './transform/flow-aggregation.ts';
 
 export interface EnricherConfig {
@@ -63,6 +64,15 @@ export interface EnricherConfig {
   readonly writtenDocuments: number;
   /** Port of the /metrics and /healthz endpoint; 0 = none. */
   readonly metricsPort: number;
+  /**
+   * Oldest record end accepted, as an age in ms. Unset: the retention (retentionDays), or 7 days
+   * when retention is off; with retention on, never more than it (see ingest/record-bounds.ts).
+   */
+  readonly maxRecordAgeMs?: number;
+  /** How far ahead of the enricher's clock a record may end (node clocks run ahead). Default 5 min. */
+  readonly maxClockSkewMs: number;
+  /** Fastest link a node may have, bits/s: bounds a record's bytes by its duration. Default 400 Gbit/s. */
+  readonly maxLinkBitsPerSecond: number;
 }
 
 export const DEFAULT_ENRICHER_CONFIG: EnricherConfig = {
@@ -85,4 +95,6 @@ export const DEFAULT_ENRICHER_CONFIG: EnricherConfig = {
   bulkConcurrency: 2,
   writtenDocuments: 20_000,
   metricsPort: 9464,
+  maxClockSkewMs: DEFAULT_MAX_CLOCK_SKEW_MS,
+  maxLinkBitsPerSecond: DEFAULT_MAX_LINK_BITS_PER_SECOND,
 };

@@ -33,6 +33,7 @@ import { DEFAULT_ENRICHER_CONFIG, type EnricherConfig } from './enricher-config.
 import { EnricherMetrics } from './enricher-metrics.ts';
 import { FlowBatchProcessor, type ProcessResult } from './flow-batch-processor.ts';
 import { SequenceTracker } from './sequence-tracker.ts';
+import { effectiveMaxRecordAgeMs } from './ingest/record-bounds.ts';
 import type { VersionedFlowDocument } from './written-flow-documents.ts';
 import { enrichmentInventoryOf } from './transform/inventory-adapter.ts';
 
@@ -148,7 +149,8 @@ export class Enricher {
 
     const writer = new FlowBulkWriter({ bulk: bulkRequestFromClient(this.es), registry: this.registry, logger: this.log });
     this.processor = new FlowBatchProcessor(
-      { topic: config.rawTopic, indexPrefix: config.indexPrefix, aggregation: config.aggregation, maxMessageBytes: config.maxMessageBytes, maxBulkDocuments: config.maxBulkDocuments, bulkConcurrency: config.bulkConcurrency, writtenDocuments: config.writtenDocuments },
+      { topic: config.rawTopic, indexPrefix: config.indexPrefix, aggregation: config.aggregation, maxMessageBytes: config.maxMessageBytes, maxBulkDocuments: config.maxBulkDocuments, bulkConcurrency: config.bulkConcurrency, writtenDocuments: config.writtenDocuments,
+        bounds: { maxRecordAgeMs: effectiveMaxRecordAgeMs(config.retentionDays, config.maxRecordAgeMs), maxClockSkewMs: config.maxClockSkewMs, maxLinkBitsPerSecond: config.maxLinkBitsPerSecond } },
       enrichmentInventoryOf(this.inventory),
       new SequenceTracker(),
       { fetchStored: (refs) => this.fetchStored(refs), write: (items) => writer.write(items) },
@@ -185,7 +187,7 @@ export class Enricher {
   private async handleBatch({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload): Promise<void> {
     if (this.stopping || !isRunning() || isStale() || batch.messages.length === 0 || !this.processor) return;
     const processor = this.processor;
-    const prepared = processor.prepare(batch.messages.map((m) => ({ partition: batch.partition, offset: m.offset, key: m.key, value: m.value })));
+    const prepared = processor.prepare(batch.messages.map((m) => ({ partition: batch.partition, offset: m.offset, key: m.key, value: m.value, headers: m.headers })));
     const previous = this.settling.get(batch.partition);
     if (previous) {
       try {
@@ -280,8 +282,10 @@ export class Enricher {
       deadByStage.set(stage, (deadByStage.get(stage) ?? 0) + 1);
     }
     for (const [stage, n] of deadByStage) m.deadLetters.inc({ stage }, n);
-    m.messages.inc({ result: 'ok' }, result.messages - (deadByStage.get('decode') ?? 0) - (deadByStage.get('validate') ?? 0));
-    m.messages.inc({ result: 'dead_letter' }, (deadByStage.get('decode') ?? 0) + (deadByStage.get('validate') ?? 0));
+    m.messages.inc({ result: 'ok' }, result.messages - result.rejected.messagesRejected);
+    m.messages.inc({ result: 'dead_letter' }, result.rejected.messagesRejected);
+    for (const [reason, n] of Object.entries(result.rejected.records)) m.rejectedRecords.inc({ reason }, n);
+    for (const [reason, n] of Object.entries(result.rejected.messages)) m.rejectedMessages.inc({ reason }, n);
     m.records.inc(result.records);
     m.documents.inc({ result: 'written' }, result.documentsWritten);
     m.documents.inc({ result: 'already_stored' }, result.documentsSkipped);
