@@ -91,6 +91,18 @@ class SecuredKafka extends Kafka {
 }
 
 /**
+ * kafkajs' `retry.restartOnFailure` for segflow's clients: a consumer that crashed on a fatal
+ * failure stays down (kafkajs would restart it forever: a certificate that does not verify is a
+ * retriable connection error to it); other failures are left to `userRestart` (default: restart).
+ */
+export function consumerRestartPolicy(context: KafkaFailureContext, userRestart?: (error: Error) => Promise<boolean>): (error: Error) => Promise<boolean> {
+  return async (error) => {
+    if (describeKafkaFailure(error, context).fatal) return false;
+    return userRestart ? userRestart(error) : true;
+  };
+}
+
+/**
  * Creates a kafkajs client for `clientId` connecting as `security` says (files read and checked
  * first: throws {@link KafkaSecurityError} listing every problem). `overrides` cannot replace the
  * log creator (it redacts secrets) and its `retry.restartOnFailure` is asked only about
@@ -121,13 +133,7 @@ export async function createSecureKafka(
     logLevel: logLevel.WARN,
     ...rest,
     ...connection,
-    retry: {
-      ...retry,
-      restartOnFailure: async (error: Error) => {
-        if (describeKafkaFailure(error, context).fatal) return false;
-        return userRestart ? userRestart(error) : true;
-      },
-    },
+    retry: { ...retry, restartOnFailure: consumerRestartPolicy(context, userRestart) },
     logCreator: kafkaLogCreator((level, fields, message) => logger[level](fields, message), { secrets: secretsOf(security) }),
   }, context, reportFatal);
 }
