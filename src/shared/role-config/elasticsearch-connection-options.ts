@@ -11,8 +11,8 @@
  *   --elasticsearch-bearer-token-file PATH bearer token, env SEGFLOW_ELASTICSEARCH_BEARER_TOKEN
  *
  * One authentication method at a time. An option naming a method (username, key file, token
- * file) wins over the environment; of the environment's API key and bearer token, only one may
- * be set when no option picks.
+ * file) or credentials in the URL win over the environment; of the environment's API key and
+ * bearer token, only one may be set when nothing else picks.
  */
 import { Option, type Command } from 'commander';
 import { normalizeFingerprint, type ElasticsearchAuth, type ElasticsearchConnectionSettings } from '../elasticsearch-security.ts';
@@ -96,7 +96,8 @@ export async function resolveElasticsearchSettings(options: OptionSources, env: 
   if (username !== undefined) chosen.push(['basic', '--elasticsearch-username']);
   if (fromOption(apiKey)) chosen.push(['apiKey', '--elasticsearch-api-key-file']);
   if (fromOption(bearer)) chosen.push(['bearer', '--elasticsearch-bearer-token-file']);
-  if (chosen.length === 0) {
+  // Credentials in the URL are an explicit choice too: the environment's methods then stand back.
+  if (chosen.length === 0 && !urlHasCredentials) {
     if (apiKey) chosen.push(['apiKey', `env ${ELASTICSEARCH_API_KEY.env}`]);
     if (bearer) chosen.push(['bearer', `env ${ELASTICSEARCH_BEARER_TOKEN.env}`]);
   }
