@@ -334,5 +334,27 @@ describe('FlowBatchProcessor', () => {
       assert.deepEqual(parseDeadLetterHeaders(result.deadLetters[1]!.headers).problems.map((p) => p.field), ['agent_id', 'sequence']);
       assert.equal(String(result.deadLetters[0]!.headers![DEAD_LETTER_HEADERS.problemsTotal]), '1');
     });
+
+    it('dead-letters a record the engine refuses (stage enrich) on its own, and uses the rest of its message', async () => {
+      // No validated record reaches this path with the real engine; a refusing engine stands in (pure logic).
+      const loaded = await loadResourcePaths(['examples/shop']);
+      const real = enrichmentInventoryOf(Inventory.fromResources(loaded.resources));
+      const refusing = { ...real, explain: (flow: Parameters<typeof real.explain>[0]) => {
+        if (flow.srcIp === '10.244.1.11') throw new Error('invalid source IP "10.244.1.11"');
+        return real.explain(flow);
+      } };
+      const storage = new MemoryFlowStorage();
+      const processor = new FlowBatchProcessor({ topic: 'flows.raw', indexPrefix: 'segflow-flows', aggregation: { windowMs: 15_000, allowedLevel: 2, deniedLevel: 1 }, maxMessageBytes: 1_000_000, now: () => T0 + 7000 }, refusing, new SequenceTracker(), storage);
+      const refused = record({ src: '10.244.1.11', dst: '10.244.1.20', dport: 8080 });
+      const result = await processor.process([{ ...message({ records: [good(40000), refused] }, 4), partition: 2 }]);
+      assert.equal(result.records, 1);
+      assert.equal(storage.documents.size, 1);
+      assert.equal(result.deadLetters.length, 1);
+      const info = parseDeadLetterHeaders(result.deadLetters[0]!.headers);
+      assert.deepEqual([info.stage, info.reason, info.partition, info.offset, info.record], ['enrich', 'enrich_failed', 2, '4', 1]);
+      assert.deepEqual(info.problems, [{ code: 'enrich_failed', field: 'records[1]', message: 'invalid source IP "10.244.1.11"' }]);
+      assert.equal(info.error, 'Error: invalid source IP "10.244.1.11"');
+      assert.deepEqual(result.rejected.records, { enrich_failed: 1 });
+    });
   });
 });
