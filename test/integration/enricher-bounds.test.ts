@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Kafka } from 'kafkajs';
+import Long from 'long';
 import { Enricher } from '../../src/enricher/enricher.ts';
 import type { FlowDocument } from '../../src/enricher/documents/flow-fields.ts';
 import { encodeFlowBatch, type FlowRecordData } from '../../src/proto/flow-batch-codec.ts';
@@ -64,7 +65,7 @@ describe('enricher bounds and exact aggregates (real Kafka + Elasticsearch)', ()
       checkout(42001, {}), checkout(42002, {}), checkout(42003, {}),
     ], {
       1: { startTimeUnixNano: 0, endTimeUnixNano: 1_000_000_000 },
-      2: { startTimeUnixNano: String(msToNanos(Date.parse('2199-12-31T23:59:59Z'))), endTimeUnixNano: String(msToNanos(Date.parse('2200-01-01T00:00:00Z'))) },
+      2: { startTimeUnixNano: Long.fromString(String(msToNanos(Date.parse('2199-12-31T23:59:59Z'))), true), endTimeUnixNano: Long.fromString(String(msToNanos(Date.parse('2200-01-01T00:00:00Z'))), true) },
       3: { originalBytes: Number.MAX_SAFE_INTEGER, originalPackets: Number.MAX_SAFE_INTEGER, replyBytes: Number.MAX_SAFE_INTEGER, replyPackets: 1 },
     });
     await waitForGroupAtTopicEnd(kafka, `${run}-group`, topics.raw);
