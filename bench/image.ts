@@ -263,7 +263,7 @@ export async function runImageBench(): Promise<object> {
       'segflow-inventory-sync': [],
     };
 
-    const start = async (w: Workload): Promise<Running> => {
+    const start = async (w: Workload, variant: { suffix?: string; spool?: string; seccompProfile?: string } = {}): Promise<Running> => {
       const c = w.container;
       const env = envFor(w.name);
       const dynamic: Record<string, string> = { NODE_NAME: os.hostname(), POD_NAMESPACE: 'segflow' };
@@ -289,11 +289,13 @@ export async function runImageBench(): Promise<object> {
       args.push(...(isolation[w.name] ?? []));
       const unexpanded = args.filter((a) => /\$\(/.test(a));
       if (unexpanded.length > 0) throw new Error(`${w.name}: unexpanded arguments ${unexpanded.join(' ')}`);
-      const envFile = path.join(work, `${w.name}.env`);
+      const envFile = path.join(work, `${w.name}${variant.suffix ?? ''}.env`);
       await writeFile(envFile, Object.entries({ ...env, ...secretEnv }).map(([k, v]) => `${k}=${v}`).join('\n') + '\n', { mode: 0o600 });
       const sc = c.securityContext ?? {};
       const user = sc.runAsUser ?? w.podRunAsUser;
-      const flags = ['run', '-d', '--name', `${id}-${w.name}`, '--network', 'host', ...LIMITS, '--env-file', envFile];
+      const container = `${id}-${w.name}${variant.suffix ?? ''}`;
+      const flags = ['run', '-d', '--name', container, '--network', 'host', ...LIMITS, '--env-file', envFile];
+      if (variant.seccompProfile) flags.push('--security-opt', `seccomp=${variant.seccompProfile}`);
       if (user !== undefined) flags.push('--user', `${user}:${user}`);
       if (sc.readOnlyRootFilesystem) flags.push('--read-only');
       if (sc.allowPrivilegeEscalation === false) flags.push('--security-opt', 'no-new-privileges');
@@ -301,18 +303,18 @@ export async function runImageBench(): Promise<object> {
       for (const cap of sc.capabilities?.add ?? []) flags.push('--cap-add', cap);
       for (const m of c.volumeMounts ?? []) {
         if (m.name === 'tmp') flags.push('--tmpfs', `${m.mountPath}:rw,size=64m,mode=1777`);
-        else if (m.name === 'spool') flags.push('--volume', `${spoolDir}:${m.mountPath}`);
+        else if (m.name === 'spool') flags.push('--volume', `${variant.spool ?? spoolDir}:${m.mountPath}`);
+        else if (m.name === 'btf') flags.push('--volume', `/sys/kernel/btf:${m.mountPath}:ro`);
         else if (m.name === 'api-secret') flags.push('--volume', `${secretDir}:${m.mountPath}:ro`);
         else throw new Error(`${w.name}: volume ${m.name}: the bench does not provide it`);
       }
       if (w.name === 'segflow-inventory-sync') {
         flags.push('--volume', `${saDir}:/var/run/secrets/kubernetes.io/serviceaccount:ro`, '--env', 'KUBERNETES_SERVICE_HOST=127.0.0.1', '--env', `KUBERNETES_SERVICE_PORT=${apiserverPort}`);
       }
-      const container = `${id}-${w.name}`;
       containers.push(container);
       await podman([...flags, IMAGE, ...args]);
       const pid = Number((await podman(['inspect', '-f', '{{.State.Pid}}', container])).trim());
-      log(`${w.name}: started (pid ${pid}): segflow ${args.join(' ')}`);
+      log(`${container}: started (pid ${pid}): segflow ${args.join(' ')}`);
       const probes = { ...(c.startupProbe ? { startup: fixProbe(c.startupProbe)! } : {}), ...(c.readinessProbe ? { readiness: fixProbe(c.readinessProbe)! } : {}), ...(c.livenessProbe ? { liveness: fixProbe(c.livenessProbe)! } : {}) };
       return { workload: w.name, container, pid, ports, probes, samples: [], startedAt: Date.now() };
     };
@@ -369,6 +371,37 @@ export async function runImageBench(): Promise<object> {
     }, 180_000, 5000);
     log(`end to end: API returned ${flows.documents} flow documents; the sync published ${synced} resources (${PODS} pods)`);
 
+    // ---- the example overlay's eBPF collector ------------------------------------------------
+    // Its capabilities (NET_ADMIN, BPF, PERFMON) and the BTF mount, under a seccomp profile with
+    // containerd's rule for them (bpf() with CAP_BPF, perf_event_open() with CAP_PERFMON); the
+    // rest of the profile is podman's default (containers-common's, which allows both only with
+    // CAP_SYS_ADMIN).
+    const overlay = await renderKustomization(path.join(projectRoot, 'deploy', 'kustomize', 'overlays', 'example'));
+    const ebpfCollector = workloadsOf(overlay).find((w) => w.kind === 'DaemonSet')!;
+    if (!ebpfCollector.container.args.includes('ebpf')) throw new Error('the example overlay no longer turns eBPF on');
+    const profile = JSON.parse(readFileSync('/usr/share/containers/seccomp.json', 'utf8')) as { syscalls: Array<{ names: string[] } & Record<string, unknown>> };
+    const gated = new Set(['bpf', 'perf_event_open']);
+    profile.syscalls = profile.syscalls.map((r) => ({ ...r, names: r.names.filter((n) => !gated.has(n)) })).filter((r) => r.names.length > 0);
+    profile.syscalls.push({ names: ['bpf'], action: 'SCMP_ACT_ALLOW', args: [], includes: { caps: ['CAP_BPF'] }, excludes: {} });
+    profile.syscalls.push({ names: ['perf_event_open'], action: 'SCMP_ACT_ALLOW', args: [], includes: { caps: ['CAP_PERFMON'] }, excludes: {} });
+    const profileFile = path.join(work, 'seccomp-containerd-rules.json');
+    await writeFile(profileFile, JSON.stringify(profile));
+    const ebpfSpool = path.join(work, 'spool-ebpf');
+    await mkdir(ebpfSpool, { recursive: true });
+    const ebpfRunning = await start(ebpfCollector, { suffix: '-ebpf', spool: ebpfSpool, seccompProfile: profileFile });
+    const ebpfPort = [...ebpfRunning.ports.values()][0]!;
+    const ebpfState = await waitFor('the overlay collector\'s eBPF source', async () => {
+      const res = await fetch(`http://127.0.0.1:${ebpfPort}/status`).catch(() => undefined);
+      if (res?.status !== 200) return undefined;
+      const status = (await res.json()) as { sources?: Record<string, { ebpf?: { state: string; reason?: string } }> };
+      const ebpf = Object.values(status.sources ?? {}).find((src) => src.ebpf)?.ebpf;
+      return ebpf && ebpf.state !== 'starting' && ebpf.state !== 'created' ? ebpf : undefined;
+    }, 90_000, 2000);
+    if (ebpfState.state !== 'running') throw new Error(`the overlay's eBPF collector: ${ebpfState.state}: ${ebpfState.reason ?? ''}`);
+    await podman(['stop', '-t', '30', ebpfRunning.container], 60_000);
+    exits['segflow-collector (overlay, eBPF)'] = Number((await podman(['inspect', '-f', '{{.State.ExitCode}}', ebpfRunning.container])).trim());
+    log('the example overlay\'s collector runs its eBPF source with NET_ADMIN, BPF and PERFMON only');
+
     // ---- measure ------------------------------------------------------------------------------
     log(`measuring for ${WINDOW_MS / 1000} s under ${RATE} synthetic connections/s`);
     const measured = [...running, load];
@@ -423,6 +456,7 @@ export async function runImageBench(): Promise<object> {
       image: { ...image, ...(archiveMB !== undefined ? { ociArchiveMB: archiveMB } : {}), coldVersionMs: coldStartMs },
       load: { syntheticConnectionsPerSecond: RATE, windowSeconds: Math.round(elapsed / 1000), apiQueries: apiRequests, clusterPods: PODS, resourcesSynced: synced, flowDocumentsIndexed: indexed.count },
       roles,
+      ebpfOverlayCollector: ebpfState.state,
       exitCodesOnSigterm: exits,
       host: { cpus: os.cpus().length, loadAverage: os.loadavg().map((l) => Math.round(l * 10) / 10) },
     };
