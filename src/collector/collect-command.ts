@@ -103,9 +103,7 @@ export function registerCollectCommand(program: Command): void {
     .action(roleAction<CollectOptions>({ role: 'collect', kafka: true }, async (prepared, options) => {
       if (options.brokers === undefined) throw new Error('--brokers is required (or brokers: in the --config file, or env KAFKA_BROKERS)');
       const logger = createLogger('collector');
-      // kafkaSecurity is read by the Kafka client factory (src/shared/kafka-security.ts).
-      const security = { kafkaSecurity: prepared.kafkaSecurity };
-      const collector = new Collector({ ...collectOptionsToConfig(options), ...security }, { logger });
+      const collector = new Collector({ ...collectOptionsToConfig(options), kafkaSecurity: prepared.kafkaSecurity }, { logger });
       await collector.start();
       await new Promise<void>((resolve) => {
         const onSignal = (signal: NodeJS.Signals): void => {
