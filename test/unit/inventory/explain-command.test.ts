@@ -30,6 +30,46 @@ kind: StagedNetworkPolicy
 metadata: {name: lock, namespace: prod}
 spec: {selector: "app == 'api'"}
 `);
+// A host endpoint, an admin policy Calico converts with a note, and documents segflow skips.
+const skipped = join(work, 'skipped.yaml');
+writeFileSync(skipped, `apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: prod, labels: {app: web}}
+spec: {nodeName: node-1}
+status: {podIP: 10.0.0.1}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: client, namespace: dev}
+spec: {nodeName: node-1}
+status: {podIP: 10.0.0.9}
+---
+apiVersion: v1
+kind: Node
+metadata: {name: node-1}
+status: {addresses: [{type: InternalIP, address: 192.168.0.1}]}
+---
+apiVersion: projectcalico.org/v3
+kind: HostEndpoint
+metadata: {name: node-1-eth0}
+spec: {node: node-1, interfaceName: eth0}
+---
+apiVersion: policy.networking.k8s.io/v1alpha1
+kind: AdminNetworkPolicy
+metadata: {name: web-only}
+spec:
+  priority: 1
+  subject: {namespaces: {}}
+  ingress: [{name: web, action: Deny, from: [{namespaces: {}}], ports: [{namedPort: web}]}]
+---
+apiVersion: example.com/v1
+kind: MeshNetworkPolicy
+metadata: {name: m}
+---
+apiVersion: projectcalico.org/v3
+kind: BGPConfiguration
+metadata: {name: default}
+`);
 const bad = join(work, 'bad.yaml');
 writeFileSync(bad, `apiVersion: v1
 kind: Namespace
@@ -75,6 +115,37 @@ describe('segflow explain', () => {
     assert.equal(v.verdict, 'allow');
     assert.deepEqual(v.source, { kind: 'workload', name: 'web', namespace: 'prod', labels: { app: 'web' }, ip: '10.0.0.1', node: null, serviceAccount: 'default' });
     assert.deepEqual(v.ingress.pending, { action: 'end-of-tier-deny', trace: ['0|default|snp:prod/lock|deny|-1'], hits: v.ingress.pending.hits, decidingHit: 0 });
+  });
+
+  it('JSON carries the load warnings, and caveats for what this verdict depended on', () => {
+    const r = explain('--resources', skipped, '--src', '192.168.0.1', '--dst', '10.0.0.1', '--protocol', 'tcp', '--dst-port', '80', '--output', 'json');
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, '', 'with --output json the warnings are in the object, not on stderr');
+    const v = JSON.parse(r.stdout) as { verdict: string; warnings: string[]; caveats: string[]; ingress: { stage: string; trace: string[] } };
+    assert.deepEqual(v.warnings, [
+      `${skipped}: document 5: spec: AdminNetworkPolicy ingress rule 0 (web): namedPort "web" is read as every port, as Calico 3.29–3.31 convert it (the rule matches any protocol and port)`,
+      `${skipped}: document 6: kind: unknown kind "MeshNetworkPolicy" (apiVersion example.com/v1), skipped`,
+      `${skipped}: document 7: kind: unknown kind "BGPConfiguration" (apiVersion projectcalico.org/v3), skipped`,
+    ]);
+    // The node's own traffic to its pod: not policed, so the admin policy is not hit.
+    assert.equal(v.verdict, 'allow');
+    assert.equal(v.ingress.stage, 'host-to-local-workload');
+    assert.deepEqual(v.caveats, [`1 policy document(s) of kinds segflow does not know were skipped (${skipped}: document 6): the verdict may differ from Calico's`]);
+    // From elsewhere the admin policy decides, and its conversion note becomes a caveat.
+    const denied = JSON.parse(explain('--resources', skipped, '--src', '10.0.0.9', '--dst', '10.0.0.1', '--protocol', 'tcp', '--dst-port', '80', '--output', 'json').stdout) as typeof v;
+    assert.deepEqual(denied.ingress.trace, ['0|adminnetworkpolicy|kanp:web-only|deny|0']);
+    assert.equal(denied.caveats[0], 'kanp:web-only: AdminNetworkPolicy ingress rule 0 (web): namedPort "web" is read as every port, as Calico 3.29–3.31 convert it (the rule matches any protocol and port)');
+    assert.equal(denied.caveats.length, 2);
+  });
+
+  it('the readable form names the deciding stage and prints warnings on stderr', () => {
+    const r = explain('--resources', skipped, '--src', '203.0.113.5', '--dst', '192.168.0.1', '--protocol', 'tcp', '--dst-port', '22');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^ALLOW: 203\.0\.113\.5 -> 192\.168\.0\.1 tcp port 22\n/);
+    assert.match(r.stdout, /ingress of the destination: allow — allowed by a failsafe port of the host endpoint/);
+    assert.match(r.stdout, /stage host ingress of HostEndpoint\/\/node-1-eth0: failsafe/);
+    assert.match(r.stdout, /caveat: 1 policy document\(s\) of kinds segflow does not know were skipped/);
+    assert.equal(r.stderr.split('\n').filter((l) => l.startsWith('warning: ')).length, 3);
   });
 
   it('prints a readable explanation without --output json', () => {
