@@ -13,10 +13,12 @@ import { ApiServer } from './server.ts';
 import { DEFAULT_INVENTORY_TOPIC } from '../inventory/topic/inventory-topic.ts';
 import { openElasticsearchConnection } from '../shared/elasticsearch-security.ts';
 import { createSecureKafka } from '../shared/kafka-client.ts';
+import type { KafkaFailure } from '../shared/kafka-errors.ts';
 import { createLogger } from '../shared/logger.ts';
 import { addElasticsearchConnectionOptions } from '../shared/role-config/elasticsearch-connection-options.ts';
 import { addKafkaConnectionOptions } from '../shared/role-config/kafka-connection-options.ts';
 import { addRoleConfigOptions, roleAction } from '../shared/role-config/role-command.ts';
+import { exitCodeFor, untilStopped } from '../shared/role-config/run-until-stopped.ts';
 import { addSecretFileOption, type SecretOptionSpec } from '../shared/role-config/secret-options.ts';
 import { ROLES, tokenEntryYaml, type Role } from './auth/tokens.ts';
 import type { ClientCertificateMode } from './config.ts';
@@ -118,8 +120,16 @@ export function registerApiCommand(program: Command): void {
       const elasticsearch = await openElasticsearchConnection(prepared.elasticsearch!);
       const secret = prepared.secrets.get(CURSOR_SECRET.name)?.reveal();
       // The inventory: files when given, else the topic the enricher follows (when Kafka is known).
+      let reportFatal: (failure: KafkaFailure) => void = () => undefined;
+      const fatalKafkaFailure = new Promise<KafkaFailure>((resolve) => (reportFatal = resolve));
+      const inventoryLog = createLogger('api:inventory');
       const inventory = opts.resources === undefined && opts.brokers
-        ? new TopicInventorySource(await createSecureKafka(opts.brokers, 'segflow-api', prepared.kafkaSecurity), opts.inventoryTopic ?? DEFAULT_INVENTORY_TOPIC, createLogger('api:inventory'))
+        ? new TopicInventorySource(await createSecureKafka(opts.brokers, 'segflow-api', prepared.kafkaSecurity, {}, {
+          onFatal: (failure) => {
+            inventoryLog.error({ kind: failure.kind }, failure.message);
+            reportFatal(failure);
+          },
+        }), opts.inventoryTopic ?? DEFAULT_INVENTORY_TOPIC, inventoryLog)
         : undefined;
       const server = new ApiServer({
         elasticsearchUrl: elasticsearch.url, elasticsearch, tls, metricsPort: opts.metricsPort ?? null,
@@ -135,16 +145,11 @@ export function registerApiCommand(program: Command): void {
       await server.start();
       const reload = (): void => void server.reloadTls();
       process.on('SIGHUP', reload);
-      await new Promise<void>((resolve) => {
-        const stop = (): void => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          process.off('SIGHUP', reload);
-          void server.stop().finally(resolve);
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      // The inventory's Kafka failing for good (TLS, SASL, ACL) ends the API too: it would serve a frozen inventory.
+      const stop = await untilStopped(fatalKafkaFailure);
+      process.off('SIGHUP', reload);
+      await server.stop();
+      exitCodeFor(stop);
     }));
 
   command.command('hash-token')

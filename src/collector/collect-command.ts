@@ -10,6 +10,7 @@ import { parseBrokerList } from '../shared/kafka-client.ts';
 import { createLogger } from '../shared/logger.ts';
 import { addKafkaConnectionOptions } from '../shared/role-config/kafka-connection-options.ts';
 import { addRoleConfigOptions, roleAction } from '../shared/role-config/role-command.ts';
+import { exitCodeFor, untilStopped } from '../shared/role-config/run-until-stopped.ts';
 import { Collector } from './collector.ts';
 import { DEFAULT_COLLECTOR_HTTP_PORT, minimumSpoolBytes, type CollectorConfigInput, type CollectorSourceName } from './collector-config.ts';
 
@@ -105,16 +106,10 @@ export function registerCollectCommand(program: Command): void {
       const logger = createLogger('collector');
       const collector = new Collector({ ...collectOptionsToConfig(options), kafkaSecurity: prepared.kafkaSecurity }, { logger });
       await collector.start();
-      await new Promise<void>((resolve) => {
-        const onSignal = (signal: NodeJS.Signals): void => {
-          logger.info({ signal }, 'stopping');
-          process.off('SIGINT', onSignal);
-          process.off('SIGTERM', onSignal);
-          resolve();
-        };
-        process.on('SIGINT', onSignal);
-        process.on('SIGTERM', onSignal);
-      });
+      // A fatal Kafka failure (TLS, SASL, ACL) stops it too: the spool keeps what it holds for the next start.
+      const stop = await untilStopped(collector.fatalKafkaFailure);
+      if (stop.kind === 'signal') logger.info({ signal: stop.signal }, 'stopping');
       await collector.stop();
+      exitCodeFor(stop);
     }));
 }

@@ -11,6 +11,7 @@ import { openElasticsearchConnection } from '../shared/elasticsearch-security.ts
 import { addElasticsearchConnectionOptions } from '../shared/role-config/elasticsearch-connection-options.ts';
 import { addKafkaConnectionOptions } from '../shared/role-config/kafka-connection-options.ts';
 import { addRoleConfigOptions, roleAction } from '../shared/role-config/role-command.ts';
+import { exitCodeFor, untilStopped } from '../shared/role-config/run-until-stopped.ts';
 import { DEFAULT_ENRICHER_CONFIG } from './enricher-config.ts';
 import { Enricher } from './enricher.ts';
 import type { AggregationLevel } from './transform/flow-aggregation.ts';
@@ -87,10 +88,8 @@ export function registerEnrichCommand(program: Command): void {
         await enricher.stop().catch(() => undefined);
         throw error;
       }
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
+      const stop = await untilStopped(enricher.fatalKafkaFailure);
       await enricher.stop();
+      exitCodeFor(stop);
     }));
 }

@@ -12,7 +12,9 @@ import os from 'node:os';
 import type { Kafka } from 'kafkajs';
 import { ensureInventoryTopic } from '../inventory/topic/inventory-topic.ts';
 import { documentKey } from '../inventory/topic/resource-documents.ts';
-import { createKafka } from '../shared/kafka-client.ts';
+import { createSecureKafka } from '../shared/kafka-client.ts';
+import { describeKafkaFailure, type KafkaFailure } from '../shared/kafka-errors.ts';
+import { PLAINTEXT_KAFKA, type KafkaSecurity } from '../shared/role-config/kafka-security-contract.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import { ClusterInventoryState, type DocumentConversion } from './cluster-inventory-state.ts';
 import { inventoryDocumentOf } from './convert/inventory-document.ts';
@@ -32,6 +34,8 @@ export interface InventorySyncConfig {
   /** Cluster name in record origins (default: the kubeconfig cluster, or `in-cluster`). */
   readonly clusterName?: string;
   readonly brokers: string;
+  /** TLS/SASL to Kafka (default plaintext). */
+  readonly kafkaSecurity?: KafkaSecurity;
   readonly topic: string;
   readonly leaderElection: boolean;
   /** Lease namespace (default: the service account's or the context's namespace, else `default`). */
@@ -58,6 +62,19 @@ export class InventorySync {
   private readonly log: Logger = createLogger('inventory-sync');
   private client: KubeClient | undefined;
   private kafka: Kafka | undefined;
+  private resolveFatal: (failure: KafkaFailure) => void = () => undefined;
+  /** Settles with the first Kafka failure retrying cannot fix (TLS, SASL, ACL), already logged once; the command stops and exits 1. */
+  readonly fatalKafkaFailure = new Promise<KafkaFailure>((resolve) => {
+    this.resolveFatal = resolve;
+  });
+  private fatal: KafkaFailure | undefined;
+
+  private failFatally(failure: KafkaFailure): void {
+    if (this.fatal) return;
+    this.fatal = failure;
+    this.log.error({ kind: failure.kind }, failure.message);
+    this.resolveFatal(failure);
+  }
   private state: ClusterInventoryState | undefined;
   private writer: InventoryTopicWriter | undefined;
   private kinds: ServedKindsController | undefined;
@@ -109,7 +126,9 @@ export class InventorySync {
     this.userName = await this.whoAmI(api);
     this.log.info({ server: connection.server, via: connection.description, cluster, user: this.userName, identity: this.identity }, 'connecting to the Kubernetes API');
 
-    this.kafka = createKafka(config.brokers, 'segflow-inventory-sync');
+    this.kafka = await createSecureKafka(config.brokers, 'segflow-inventory-sync', config.kafkaSecurity ?? PLAINTEXT_KAFKA, {}, {
+      onFatal: (failure) => this.failFatally(failure),
+    });
     const admin = this.kafka.admin();
     await admin.connect();
     try {
@@ -143,7 +162,12 @@ export class InventorySync {
           this.metrics.publishLag.observe(Math.max(0, ackedAt - m.observedAt) / 1000);
         }
       },
-      sendFailed: () => this.metrics.publishFailures.inc(),
+      sendFailed: (err) => {
+        this.metrics.publishFailures.inc();
+        // A producer refused for good (wrong SASL password, missing ACL, untrusted CA) ends the role, as the consumers' do.
+        const failure = describeKafkaFailure(err);
+        if (failure.fatal) this.failFatally(failure);
+      },
       fenced: (currentTerm) => {
         if (!currentTerm) return;
         // Someone else writes now: lead no longer (with election the lease is given up and taken

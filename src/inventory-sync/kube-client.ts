@@ -8,6 +8,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { readFile } from 'node:fs/promises';
 import type { KubeConnection } from './kube-config.ts';
+import { registerSecret } from '../shared/role-config/secret-redaction.ts';
 
 /** The `Status` object the API server answers errors with. */
 export interface KubeStatus {
@@ -57,7 +58,10 @@ class BearerToken {
   private cached: string | undefined;
   private readAt = 0;
 
-  constructor(private readonly source: KubeConnection['token']) {}
+  constructor(private readonly source: KubeConnection['token']) {
+    // Whatever a library error or a log line might quote, the token is redacted from it.
+    if (source?.kind === 'static') registerSecret(source.value);
+  }
 
   async value(): Promise<string | undefined> {
     const source = this.source;
@@ -65,6 +69,7 @@ class BearerToken {
     if (source.kind === 'static') return source.value;
     if (this.cached === undefined || Date.now() - this.readAt > 60_000) {
       this.cached = (await readFile(source.path, 'utf8')).trim();
+      registerSecret(this.cached);
       this.readAt = Date.now();
     }
     return this.cached;

@@ -28,3 +28,16 @@ export function enricherAcls(principal: string, names: { raw: string; deadLetter
     { principal, resource: 'group', name: INVENTORY_READER_GROUP_PREFIX, pattern: 'prefixed', operations: ['read', 'delete'] },
   ];
 }
+
+/**
+ * Inventory sync: reads and writes the inventory topic, in Kafka transactions whose id starts with
+ * `segflow-inventory-sync/` (Write + Describe on that transactional-id prefix), and reads the
+ * topic back through one-off reader groups at takeover.
+ */
+export function inventorySyncAcls(principal: string, names: { inventory: string }): KafkaAcl[] {
+  return [
+    { principal, resource: 'topic', name: names.inventory, operations: ['read', 'write'] },
+    { principal, resource: 'transactional-id', name: 'segflow-inventory-sync/', pattern: 'prefixed', operations: ['write', 'describe'] },
+    { principal, resource: 'group', name: INVENTORY_READER_GROUP_PREFIX, pattern: 'prefixed', operations: ['read', 'delete'] },
+  ];
+}
