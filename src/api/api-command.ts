@@ -106,7 +106,7 @@ export function registerApiCommand(program: Command): void {
     .addOption(new Option('--brokers <list>', 'Kafka bootstrap servers: follow the inventory topic the enricher uses').env('KAFKA_BROKERS'));
   addKafkaConnectionOptions(command);
   command
-    .option('--inventory-topic <name>', `inventory topic to follow (default ${DEFAULT_INVENTORY_TOPIC})`)
+    .addOption(new Option('--inventory-topic <name>', `inventory topic to follow (default ${DEFAULT_INVENTORY_TOPIC})`).env('SEGFLOW_INVENTORY_TOPIC'))
     .option('--rate-limit <n>', 'requests per minute per token (default 600)', integer('--rate-limit', 1, 1_000_000))
     .option('--query-timeout <ms>', 'Elasticsearch query budget in ms (default 15000)', integer('--query-timeout', 100, 600_000))
     .option('--shared-pit-max-age <ms>', 'new searches share a point in time up to this old (default 1000; 0: one per search)', integer('--shared-pit-max-age', 0, 60_000))

@@ -54,7 +54,7 @@ export function registerEnrichCommand(program: Command): void {
   addRoleConfigOptions(command)
     .option('--raw-topic <name>', 'raw flow topic', d.rawTopic)
     .option('--dead-letter-topic <name>', 'dead-letter topic', d.deadLetterTopic)
-    .option('--inventory-topic <name>', 'inventory topic', d.inventoryTopic)
+    .addOption(new Option('--inventory-topic <name>', 'inventory topic').env('SEGFLOW_INVENTORY_TOPIC').default(d.inventoryTopic))
     .option('--group <id>', 'consumer group (shared by replicas)', d.groupId)
     .option('--index-prefix <prefix>', 'daily flow index prefix', d.indexPrefix)
     .option('--window <seconds>', 'aggregation window', int('window'), d.aggregation.windowMs / 1000)
