@@ -12,8 +12,8 @@
  * first has settled.
  */
 import http from 'node:http';
-import type { Client } from '@elastic/elasticsearch';
-import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import { errors as elasticsearchErrors, type Client } from '@elastic/elasticsearch';
+import type { Admin, Consumer, EachBatchPayload, Kafka, Producer, RetryOptions } from 'kafkajs';
 import { CompressionTypes } from 'kafkajs';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { Inventory } from '../inventory/inventory.ts';
@@ -24,9 +24,12 @@ import { createElasticsearchClient } from '../shared/elasticsearch-client.ts';
 import { createSecureKafka } from '../shared/kafka-client.ts';
 import { describeKafkaFailure, isKafkaClientError, type KafkaFailure } from '../shared/kafka-errors.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
+import { parsePreviousBootHeader } from '../collector/sinks/previous-boot-header.ts';
+import { readPartitionLags } from './consumer-lag.ts';
 import { DEAD_LETTER_HEADERS } from './dead-letter.ts';
 import type { FlowDocument } from './documents/flow-fields.ts';
-import { bulkRequestFromClient, FlowBulkWriter } from './elasticsearch/flow-bulk-writer.ts';
+import { ElasticsearchOutage } from './elasticsearch-outage.ts';
+import { bulkRequestFromClient, FlowBulkIncompleteError, FlowBulkWriter } from './elasticsearch/flow-bulk-writer.ts';
 import { FlowIndexRetention } from './elasticsearch/flow-index-retention.ts';
 import { installFlowIndexTemplate } from './elasticsearch/flow-index-template.ts';
 import { DEFAULT_ENRICHER_CONFIG, type EnricherConfig } from './enricher-config.ts';
@@ -36,6 +39,37 @@ import { SequenceTracker } from './sequence-tracker.ts';
 import { effectiveMaxRecordAgeMs } from './ingest/record-bounds.ts';
 import type { VersionedFlowDocument } from './written-flow-documents.ts';
 import { enrichmentInventoryOf } from './transform/inventory-adapter.ts';
+
+/**
+ * Group membership: a member that stops heartbeating (killed, frozen) loses its partitions
+ * after this long. Shorter moves a killed enricher's partitions sooner; too short and a busy
+ * machine's pauses (GC, a slow event loop) would cost the partitions of a live one. 10 s with a
+ * heartbeat every second; the broker's group.min.session.timeout.ms (default 6 s) is the floor.
+ */
+export const ENRICHER_SESSION_TIMEOUT_MS = 10_000;
+const HEARTBEAT_INTERVAL_MS = 1000;
+/**
+ * How long a rebalance waits for the group's members to join again. After a broker restart
+ * kafkajs (with a single broker) drops the consumer and starts it again as a new member, and the
+ * restarted coordinator still lists the old one: the rebalance waits for it until this timeout
+ * (or its session timeout) — 60 s by default, 4 s here, so the enricher fetches again within
+ * ~5 s of Kafka answering. The cost: a live member that cannot rejoin within 4 s (eachBatch
+ * busy that long) is dropped from that generation and joins the next one.
+ */
+export const ENRICHER_REBALANCE_TIMEOUT_MS = 4000;
+/**
+ * Retries of the consumer's fetch loop while Kafka does not answer: each failure it retries
+ * keeps the member (no rejoin), for up to ~1 min.
+ */
+const CONSUMER_RETRY: RetryOptions = { initialRetryTime: 300, maxRetryTime: 2000, retries: 30 };
+/** Connection attempts: short waits, so a broker that is back is found within a second. */
+const CLIENT_RETRY: RetryOptions = { initialRetryTime: 200, maxRetryTime: 1000 };
+/** How long `stop()` lets batches being written settle and commit before leaving the group anyway. */
+const STOP_SETTLE_MS = 1500;
+/** Kafka answering this long without new trouble ends an outage (one line each way, not one per flap). */
+const KAFKA_RECOVERED_MS = 5000;
+/** How often the consumer lag is read from Kafka (end offsets vs committed offsets). */
+const LAG_INTERVAL_MS = 5000;
 
 export class Enricher {
   readonly config: EnricherConfig;
@@ -47,12 +81,18 @@ export class Enricher {
   private readonly es: Client;
   private follower: InventoryTopicFollower | undefined;
   private consumer: Consumer | undefined;
+  private lagAdmin: Admin | undefined;
+  private lagLoop: Promise<void> | undefined;
   private deadLetterProducer: Producer | undefined;
   private retention: FlowIndexRetention | undefined;
   private server: http.Server | undefined;
   private processor: FlowBatchProcessor | undefined;
+  private readonly sequences = new SequenceTracker();
+  /** Partitions of the raw topic this member holds (from its last group join). */
+  private assigned = new Set<number>();
   private ready = false;
   private stopping = false;
+  private stopCalled: Promise<void> | undefined;
   private resolveJoined: (at: number) => void = () => undefined;
   /**
    * Settles (with `performance.now()`) when the consumer first joins its group and holds
@@ -63,10 +103,19 @@ export class Enricher {
   });
   /** Per partition: the settle (write + commit) of its last batch handed to the writer. */
   private readonly settling = new Map<number, Promise<void>>();
-  /** Batches that failed in a row (any partition): sets the backoff and keeps a persistent failure to one log line. */
+  /** Batches that failed in a row for reasons other than Elasticsearch: sets the backoff and keeps a persistent failure to one log line. */
   private consecutiveFailures = 0;
   private lastFailureLogged: string | undefined;
+  /** Elasticsearch down: the raw topic is paused and probed on a backoff (see elasticsearch-outage.ts). */
+  private readonly outage = new ElasticsearchOutage();
+  private paused = false;
+  /** Kafka down (connections refused or closed): when it began, for one line each way. */
+  private kafkaUnavailableSince: number | undefined;
+  /** When Kafka answered again; the outage is declared over once it stays so for KAFKA_RECOVERED_MS. */
+  private kafkaAnsweredAt: number | undefined;
+  private kafkaRecovery: NodeJS.Timeout | undefined;
   private readonly stopped = new AbortController();
+  private readonly stoppedSignal = new Promise<void>((resolve) => this.stopped.signal.addEventListener('abort', () => resolve(), { once: true }));
 
   private fatal: KafkaFailure | undefined;
   private resolveFatal: (failure: KafkaFailure) => void = () => undefined;
@@ -117,7 +166,10 @@ export class Enricher {
   private async startConsuming(): Promise<void> {
     const { config } = this;
     if (config.metricsPort > 0) await this.startHttp();
-    this.kafka = await createSecureKafka(config.brokers, 'segflow-enricher', config.kafkaSecurity, {}, { onFatal: (failure) => this.failFatally(failure) });
+    this.kafka = await createSecureKafka(config.brokers, 'segflow-enricher', config.kafkaSecurity, { retry: CLIENT_RETRY }, {
+      onFatal: (failure) => this.failFatally(failure),
+      onTransient: (message) => this.kafkaTrouble(message),
+    });
     const admin = this.kafka.admin();
     await admin.connect();
     try {
@@ -147,27 +199,43 @@ export class Enricher {
     const template = await installFlowIndexTemplate(this.es, { prefix: config.indexPrefix });
     this.log.info({ template, prefix: config.indexPrefix }, 'flow index template installed');
 
-    const writer = new FlowBulkWriter({ bulk: bulkRequestFromClient(this.es), registry: this.registry, logger: this.log });
+    // Few, short retries inside a batch: a longer outage is the enricher's to handle (pause,
+    // probe, resume), and it reports it once instead of the writer reporting every retry.
+    const writer = new FlowBulkWriter({ bulk: bulkRequestFromClient(this.es), registry: this.registry, logger: demoted(this.log), maxAttempts: 4, maxBackoffMs: 2000 });
     this.processor = new FlowBatchProcessor(
       { topic: config.rawTopic, indexPrefix: config.indexPrefix, aggregation: config.aggregation, maxMessageBytes: config.maxMessageBytes, maxBulkDocuments: config.maxBulkDocuments, bulkConcurrency: config.bulkConcurrency, writtenDocuments: config.writtenDocuments,
         bounds: { maxRecordAgeMs: effectiveMaxRecordAgeMs(config.retentionDays, config.maxRecordAgeMs), maxClockSkewMs: config.maxClockSkewMs, maxLinkBitsPerSecond: config.maxLinkBitsPerSecond } },
       enrichmentInventoryOf(this.inventory),
-      new SequenceTracker(),
+      this.sequences,
       { fetchStored: (refs) => this.fetchStored(refs), write: (items) => writer.write(items) },
     );
 
     this.deadLetterProducer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await this.deadLetterProducer.connect();
 
-    this.consumer = this.kafka.consumer({ groupId: config.groupId, maxBytesPerPartition: config.maxFetchBytesPerPartition, sessionTimeout: 45_000, heartbeatInterval: 3000 });
+    this.consumer = this.kafka.consumer({
+      groupId: config.groupId, maxBytesPerPartition: config.maxFetchBytesPerPartition,
+      sessionTimeout: ENRICHER_SESSION_TIMEOUT_MS, heartbeatInterval: HEARTBEAT_INTERVAL_MS, rebalanceTimeout: ENRICHER_REBALANCE_TIMEOUT_MS,
+      // Stopping waits for the fetch under way: a short long-poll keeps `stop()` short.
+      maxWaitTimeInMs: 1000, retry: CONSUMER_RETRY,
+    });
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: config.rawTopic, fromBeginning: true });
-    // Partitions may have moved: documents remembered as written may have changed since.
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+      // Partitions may have moved: documents remembered as written may have changed since, and
+      // whatever was fetched but not committed comes again.
       this.processor?.forgetWrittenDocuments();
+      this.sequences.rewindAll();
+      this.assigned = new Set(payload.memberAssignment[config.rawTopic] ?? []);
+      this.metrics.lag.reset();
+      this.kafkaAnswers();
       this.resolveJoined(performance.now());
     });
     await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: config.partitionsConcurrently, eachBatch: (payload) => this.handleBatch(payload) });
+
+    this.lagAdmin = this.kafka.admin();
+    await this.lagAdmin.connect();
+    this.lagLoop = this.followLag(this.lagAdmin);
 
     if (config.retentionDays > 0) {
       this.retention = new FlowIndexRetention({ client: this.es, prefix: config.indexPrefix, retentionDays: config.retentionDays, logger: this.log });
@@ -186,29 +254,49 @@ export class Enricher {
    */
   private async handleBatch({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload): Promise<void> {
     if (this.stopping || !isRunning() || isStale() || batch.messages.length === 0 || !this.processor) return;
+    const first = batch.messages[0]!.offset;
+    const last = batch.messages[batch.messages.length - 1]!.offset;
+    if (this.paused) {
+      // Fetched before the partitions were paused for an Elasticsearch outage: not enriched now
+      // (that is the work the pause saves); it is fetched again when they resume.
+      this.seekBack(batch.topic, batch.partition, first);
+      return;
+    }
     const processor = this.processor;
-    const prepared = processor.prepare(batch.messages.map((m) => ({ partition: batch.partition, offset: m.offset, key: m.key, value: m.value, headers: m.headers })));
+    for (const m of batch.messages) {
+      const note = parsePreviousBootHeader(m.headers);
+      if (note) this.sequences.notePredecessor(note);
+    }
+    const prepared = this.sequences.observing(batch.partition, last, () =>
+      processor.prepare(batch.messages.map((m) => ({ partition: batch.partition, offset: m.offset, key: m.key, value: m.value, headers: m.headers }))));
     const previous = this.settling.get(batch.partition);
     if (previous) {
       try {
-        await previous;
+        // Stopping does not wait for a write that may be stuck in an outage.
+        await Promise.race([previous, this.stoppedSignal]);
       } catch {
         // The previous batch failed and the partition was sought back to it: this batch comes again.
         return;
       }
     }
     if (this.stopping || !isRunning() || isStale()) return;
-    const first = batch.messages[0]!.offset;
-    const last = batch.messages[batch.messages.length - 1]!.offset;
     const settle: Promise<void> = (async (): Promise<void> => {
       // Heartbeats keep the group membership while a slow Elasticsearch holds the batch.
-      const beat = setInterval(() => void heartbeat().catch(() => undefined), 3000);
+      const beat = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_INTERVAL_MS);
       try {
-        const result = await processor.settle(prepared);
+        let result: ProcessResult;
+        try {
+          result = await processor.settle(prepared);
+        } catch (error) {
+          if (isElasticsearchFailure(error)) this.elasticsearchFailed(error);
+          throw error;
+        }
         if (result.deadLetters.length > 0) {
           await this.deadLetterProducer!.send({ topic: this.config.deadLetterTopic, acks: -1, compression: CompressionTypes.GZIP, messages: result.deadLetters });
         }
         await this.consumer!.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+        this.sequences.committed(batch.partition, last);
+        this.kafkaAnswers();
         this.record(result, batch.partition, batch.offsetLag());
         this.noteSettled();
       } catch (error) {
@@ -220,8 +308,9 @@ export class Enricher {
             throw error;
           }
         }
-        // Heartbeats continue through the backoff, so a long outage does not cost the partitions.
-        await this.backOffAfterFailure(error, batch.partition, first, last);
+        // Elasticsearch down: the partitions are paused and probed (no wait here). Anything
+        // else waits a backoff; heartbeats continue through it, so the partitions stay ours.
+        if (!this.outage.active) await this.backOffAfterFailure(error, batch.partition, first, last);
         throw error;
       } finally {
         clearInterval(beat);
@@ -230,17 +319,13 @@ export class Enricher {
       // Nothing of the batch is committed: consume it again from its first offset (documents
       // already written take only the agent batches they do not hold yet). A batch of the
       // partition fetched meanwhile sees this failure and steps aside; the one sought back to
-      // must not, so the failure is forgotten here.
+      // must not, so the failure is forgotten here. What the sequence checks saw of them is
+      // undone: seeing them again is not a duplicate.
       this.log.debug({ error: error instanceof Error ? error.message : String(error), partition: batch.partition, from: first, to: last }, 'batch not settled; consuming it again');
       processor.forgetWrittenDocuments();
+      this.sequences.rewind(batch.partition);
       if (this.settling.get(batch.partition) === settle) this.settling.delete(batch.partition);
-      if (!this.stopping) {
-        try {
-          this.consumer?.seek({ topic: batch.topic, partition: batch.partition, offset: first });
-        } catch (seekError) {
-          this.log.error({ error: seekError instanceof Error ? seekError.message : String(seekError), partition: batch.partition }, 'could not seek back; the batch comes again after the next rebalance or restart');
-        }
-      }
+      this.seekBack(batch.topic, batch.partition, first);
       throw error;
     });
     settle.catch(() => undefined); // observed by the partition's next batch and by stop()
@@ -250,10 +335,87 @@ export class Enricher {
     resolveOffset(last);
   }
 
+  private seekBack(topic: string, partition: number, offset: string): void {
+    if (this.stopping) return;
+    try {
+      this.consumer?.seek({ topic, partition, offset });
+    } catch (seekError) {
+      this.log.error({ error: seekError instanceof Error ? seekError.message : String(seekError), partition }, 'could not seek back; the batch comes again after the next rebalance or restart');
+    }
+  }
+
   /**
-   * After a batch failed: log the failure (once while it stays the same: a revoked key or an
-   * untrusted certificate fails every batch the same way) and wait before the batch is consumed
-   * again, doubling from 250 ms up to 10 s, so a rejecting Elasticsearch is not hammered.
+   * A batch failed because Elasticsearch did not take it: the first failure of an outage logs
+   * one line and pauses the raw topic (nothing more is fetched or enriched); a probe on a
+   * backoff resumes it once Elasticsearch answers. The outage ends when a batch settles.
+   */
+  private elasticsearchFailed(error: unknown): void {
+    if (this.outage.failed(Date.now())) {
+      const since = new Date(this.outage.since!).toISOString();
+      this.log.warn(
+        { error: error instanceof Error ? error.message : String(error), since, retryMaxSeconds: this.outage.maxMs / 1000 },
+        `Elasticsearch unavailable since ${since}, retrying every ${this.outage.maxMs / 1000} s at most; nothing committed`,
+      );
+    }
+    if (this.paused || this.stopping) return;
+    this.paused = true;
+    this.consumer?.pause([{ topic: this.config.rawTopic }]);
+    void this.probeElasticsearch();
+  }
+
+  private async probeElasticsearch(): Promise<void> {
+    while (!this.stopping) {
+      await sleepFor(this.outage.nextProbeDelayMs(), undefined, { signal: this.stopped.signal }).catch(() => undefined);
+      if (this.stopping) return;
+      try {
+        await this.es.ping(undefined, { requestTimeout: 2000, maxRetries: 0 });
+        break;
+      } catch {
+        // still down
+      }
+    }
+    this.paused = false;
+    this.consumer?.resume([{ topic: this.config.rawTopic }]);
+  }
+
+  /**
+   * kafkajs reported a transient failure (its own line went to debug): a connection refused or
+   * closed begins a Kafka outage, said once. kafkajs keeps retrying; nothing is committed
+   * meanwhile, so nothing is lost.
+   */
+  private kafkaTrouble(message: string): void {
+    if (this.stopping || !/ECONNREFUSED|ECONNRESET|Connection error|Closed connection|Connection timeout|NumberOfRetriesExceeded|No broker available/i.test(message)) return;
+    if (this.kafkaUnavailableSince !== undefined) {
+      // Trouble again soon after it answered (a broker shutting down answers for a while): same outage.
+      clearTimeout(this.kafkaRecovery);
+      this.kafkaRecovery = undefined;
+      this.kafkaAnsweredAt = undefined;
+      return;
+    }
+    this.kafkaUnavailableSince = Date.now();
+    const since = new Date(this.kafkaUnavailableSince).toISOString();
+    this.log.warn({ error: message, since }, `Kafka unavailable since ${since}; the client retries (nothing is committed meanwhile, nothing is lost)`);
+  }
+
+  /** The group was joined or a commit went through: a Kafka outage is over once that lasts. */
+  private kafkaAnswers(): void {
+    if (this.kafkaUnavailableSince === undefined || this.kafkaAnsweredAt !== undefined) return;
+    this.kafkaAnsweredAt = Date.now();
+    this.kafkaRecovery = setTimeout(() => {
+      const since = this.kafkaUnavailableSince!;
+      const seconds = Math.round((this.kafkaAnsweredAt! - since) / 100) / 10;
+      this.log.info({ since: new Date(since).toISOString(), outageSeconds: seconds }, `Kafka available again after ${seconds} s; consuming`);
+      this.kafkaUnavailableSince = undefined;
+      this.kafkaAnsweredAt = undefined;
+      this.kafkaRecovery = undefined;
+    }, KAFKA_RECOVERED_MS);
+    this.kafkaRecovery.unref();
+  }
+
+  /**
+   * After a batch failed for another reason than Elasticsearch (a commit Kafka refused while it
+   * restarts, documents that kept changing): log the failure (once while it stays the same) and
+   * wait before the batch is consumed again, doubling from 250 ms up to 10 s.
    */
   private async backOffAfterFailure(error: unknown, partition: number, from: string, to: string): Promise<void> {
     this.consecutiveFailures++;
@@ -269,9 +431,30 @@ export class Enricher {
   }
 
   private noteSettled(): void {
+    const outage = this.outage.settled(Date.now());
+    if (outage) {
+      this.log.info(
+        { since: new Date(outage.sinceMs).toISOString(), outageSeconds: Math.round(outage.durationMs / 100) / 10, probes: outage.probes, retries: outage.retries },
+        `Elasticsearch available again after ${Math.round(outage.durationMs / 100) / 10} s; batches settle again`,
+      );
+    }
     if (this.consecutiveFailures > 0) this.log.info({ failedAttempts: this.consecutiveFailures }, 'batches settle again');
     this.consecutiveFailures = 0;
     this.lastFailureLogged = undefined;
+  }
+
+  /** Keeps the lag gauge current from Kafka's offsets, also while nothing settles. */
+  private async followLag(admin: Admin): Promise<void> {
+    while (!this.stopping) {
+      try {
+        for (const { partition, lag } of await readPartitionLags(admin, this.config.groupId, this.config.rawTopic, this.assigned)) {
+          this.metrics.lag.set({ partition: String(partition) }, lag);
+        }
+      } catch (error) {
+        this.log.debug({ error: error instanceof Error ? error.message : String(error) }, 'consumer lag not read (Kafka unavailable?)');
+      }
+      await sleepFor(LAG_INTERVAL_MS, undefined, { signal: this.stopped.signal }).catch(() => undefined);
+    }
   }
 
   private record(result: ProcessResult, partition: number, lag: string): void {
@@ -293,7 +476,7 @@ export class Enricher {
     for (const kind of ['first', 'next', 'gap', 'duplicate', 'restart'] as const) if (result.sequence[kind]) m.sequence.inc({ kind }, result.sequence[kind]);
     if (result.sequence.missingBatches) {
       m.missingBatches.inc(result.sequence.missingBatches);
-      this.log.warn({ missing: result.sequence.missingBatches }, 'agent batches missing (sequence gap)');
+      this.log.warn({ missing: result.sequence.missingBatches, partition }, 'agent batches missing (sequence gap): lost between agent and enricher, or with a killed agent');
     }
     m.lag.set({ partition: String(partition) }, Number(lag));
   }
@@ -321,7 +504,7 @@ export class Enricher {
         });
       } else if (req.url === '/healthz') {
         res.writeHead(this.ready ? 200 : 503, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ ready: this.ready, inventoryRevision: this.inventory.revision, inventory: this.follower?.stats }));
+        res.end(JSON.stringify({ ready: this.ready, inventoryRevision: this.inventory.revision, inventory: this.follower?.stats, elasticsearchUnavailableSince: this.outage.since === undefined ? null : new Date(this.outage.since).toISOString() }));
       } else {
         res.writeHead(404).end();
       }
@@ -332,22 +515,62 @@ export class Enricher {
     });
   }
 
-  /** Stops consuming (the batch in hand is finished and committed first), then everything else. */
-  async stop(): Promise<void> {
+  /**
+   * Stops within ~2 s: batches being written get STOP_SETTLE_MS to settle and commit (what does
+   * not is consumed again by whoever holds the partition next, and skipped where already
+   * stored), then the consumer leaves the group (its partitions move at once, no session
+   * timeout), and everything else is closed.
+   */
+  stop(): Promise<void> {
+    this.stopCalled ??= this.stopNow();
+    return this.stopCalled;
+  }
+
+  private async stopNow(): Promise<void> {
+    const began = performance.now();
+    this.log.info({ inFlightBatches: this.settling.size }, 'enricher stopping');
     this.ready = false;
-    // Let the batches being written settle and commit; no new one starts, none waits out a backoff.
     this.stopping = true;
     this.stopped.abort();
-    for (;;) {
-      const pending = [...this.settling.values()];
-      await Promise.allSettled(pending);
-      if ([...this.settling.values()].every((p) => pending.includes(p))) break;
-    }
-    await this.consumer?.disconnect();
-    await this.deadLetterProducer?.disconnect();
-    await this.follower?.stop();
-    await this.retention?.stop();
+    clearTimeout(this.kafkaRecovery);
+    // The inventory reader waits out its fetch under way: let it do so meanwhile.
+    const followerStopped = this.follower?.stop();
+    const pending = [...this.settling.values()];
+    let timer: NodeJS.Timeout | undefined;
+    const settledInTime = await Promise.race([
+      Promise.allSettled(pending).then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), STOP_SETTLE_MS))),
+    ]);
+    clearTimeout(timer);
+    await Promise.allSettled([
+      this.consumer?.disconnect(),
+      followerStopped,
+      this.deadLetterProducer?.disconnect(),
+      this.lagAdmin?.disconnect(),
+      this.retention?.stop(),
+    ]);
+    await this.lagLoop;
     await this.es.close();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.log.info({ tookMs: Math.round(performance.now() - began), unsettledBatches: settledInTime ? 0 : pending.length }, 'enricher stopped');
   }
+}
+
+/** A settle failure that is Elasticsearch's: a write or read it did not take (down, refusing, timing out). */
+function isElasticsearchFailure(error: unknown): boolean {
+  return error instanceof FlowBulkIncompleteError || error instanceof elasticsearchErrors.ElasticsearchClientError;
+}
+
+/**
+ * The bulk writer's log with its retry and give-up lines at debug level: the enricher reports
+ * their consequence itself (one line per Elasticsearch outage, one per other persistent failure).
+ */
+function demoted(log: Logger): Logger {
+  const child = log.child({ component: 'bulk-writer' });
+  return new Proxy(child, {
+    get(target, property, receiver) {
+      if (property === 'warn' || property === 'error') return target.debug.bind(target);
+      return Reflect.get(target, property, receiver) as unknown;
+    },
+  });
 }

@@ -11,7 +11,8 @@
  * - a consumer that crashed on a fatal failure is not restarted (`retry.restartOnFailure`
  *   answers false; kafkajs would otherwise restart it forever on a TLS failure), and the
  *   `onFatal` callback hears of it once, with the described failure, so the role can stop and
- *   exit 1.
+ *   exit 1; transient failures (a broker restarting) restart it, except once its owner has
+ *   called `disconnect()`.
  */
 import { Kafka, logLevel, type Consumer, type ConsumerConfig, type ConsumerSubscribeTopics, type KafkaConfig, type LogEntry } from 'kafkajs';
 import { describeKafkaFailure, type KafkaFailure, type KafkaFailureContext } from './kafka-errors.ts';
@@ -60,19 +61,70 @@ export interface SecureKafkaOptions {
    * The role stops and exits 1.
    */
   readonly onFatal?: (failure: KafkaFailure) => void;
+  /**
+   * When set, kafkajs' warn and error lines about a transient failure (a broker that does not
+   * answer, a coordinator loading, a consumer restarted; see {@link isTransientKafkaLog}) are
+   * logged at debug level and reported here instead, so the role can say once that Kafka is
+   * unavailable rather than kafkajs saying so on every retry.
+   */
+  readonly onTransient?: (message: string) => void;
 }
+
+/**
+ * kafkajs log lines that describe a failure kafkajs retries by itself and that ends when the
+ * broker answers again: connection failures, coordinators loading or moving, consumer restarts.
+ * Fatal failures (TLS, SASL, ACL) never count: those are the role's to report.
+ */
+export function isTransientKafkaLog(message: string, error?: string): boolean {
+  const text = error ? `${message}: ${error}` : message;
+  const failure = describeKafkaFailure({ message: text });
+  if (failure.fatal) return false;
+  if (failure.kind === 'connection') return true;
+  return /Restarting the consumer|Response without match|coordinator (is )?(not available|loading)|not the correct coordinator|Crash: KafkaJS(NumberOfRetriesExceeded|NonRetriableError|ConnectionClosedError|ConnectionError|RequestTimeoutError|NoBrokerAvailableError)|No broker available|ECONNREFUSED|ECONNRESET|Closed connection|leadership election|There is no leader|rebalanc|LEADER_NOT_AVAILABLE|NOT_LEADER/i.test(text);
+}
+
+/** Rebalance timeout of segflow's consumers unless they set one (see SecuredKafka.consumer). */
+export const DEFAULT_REBALANCE_TIMEOUT_MS = 5000;
+/** Longest a fetch waits on the broker for new records unless the consumer sets it. */
+export const DEFAULT_MAX_WAIT_MS = 1000;
 
 /**
  * A kafkajs client whose consumers report fatal crashes: kafkajs only emits them as CRASH events
  * per consumer, and a consumer that is not restarted otherwise dies silently.
  */
 class SecuredKafka extends Kafka {
-  constructor(config: KafkaConfig, private readonly context: KafkaFailureContext, private readonly reportFatal: (failure: KafkaFailure) => void) {
+  constructor(
+    config: KafkaConfig,
+    private readonly context: KafkaFailureContext,
+    private readonly reportFatal: (failure: KafkaFailure) => void,
+    private readonly restartPolicy: (error: Error) => Promise<boolean>,
+  ) {
     super(config);
   }
 
   override consumer(config: ConsumerConfig): Consumer {
-    const consumer = super.consumer(config);
+    // A consumer its owner disconnected is never restarted: kafkajs would otherwise restart one
+    // that crashed while disconnecting (a broker gone at that moment), and it would keep the
+    // process alive after its role stopped.
+    let disconnected = false;
+    const ownRestart = config.retry?.restartOnFailure;
+    const policy = ownRestart ? consumerRestartPolicy(this.context, ownRestart) : this.restartPolicy;
+    const consumer = super.consumer({
+      ...config,
+      // kafkajs restarts a consumer that lost its only broker as a *new* group member, and a
+      // restarted coordinator still lists the old one: a rebalance waits for it up to this
+      // timeout (kafkajs: 60 s). segflow's groups rejoin fast (eachBatch/eachMessage return
+      // quickly), so 5 s unless the consumer says otherwise.
+      rebalanceTimeout: config.rebalanceTimeout ?? DEFAULT_REBALANCE_TIMEOUT_MS,
+      // Stopping waits for the fetch under way: a 1 s long-poll (kafkajs: 5 s) keeps it short.
+      maxWaitTimeInMs: config.maxWaitTimeInMs ?? DEFAULT_MAX_WAIT_MS,
+      retry: { ...config.retry, restartOnFailure: async (error) => !disconnected && policy(error) },
+    });
+    const disconnect = consumer.disconnect.bind(consumer);
+    consumer.disconnect = async () => {
+      disconnected = true;
+      return disconnect();
+    };
     const topics = new Set<string>();
     const subscribe = consumer.subscribe.bind(consumer);
     consumer.subscribe = (subscription) => {
@@ -82,7 +134,7 @@ class SecuredKafka extends Kafka {
     };
     // A consumer kafkajs does not restart is dead: fatal to the role whatever the cause.
     consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (payload.restart) return;
+      if (payload.restart || disconnected) return;
       const failure = describeKafkaFailure(payload.error, { ...this.context, topics: [...topics], groupId: payload.groupId });
       this.reportFatal({ ...failure, fatal: true });
     });
@@ -126,14 +178,22 @@ export async function createSecureKafka(
     options.onFatal?.(failure);
   };
   const { logCreator: _ignored, retry, ...rest } = overrides;
-  const userRestart = retry?.restartOnFailure;
+  const restartPolicy = consumerRestartPolicy(context, retry?.restartOnFailure);
   return new SecuredKafka({
     clientId,
     brokers: brokerList,
     logLevel: logLevel.WARN,
     ...rest,
     ...connection,
-    retry: { ...retry, restartOnFailure: consumerRestartPolicy(context, userRestart) },
-    logCreator: kafkaLogCreator((level, fields, message) => logger[level](fields, message), { secrets: secretsOf(security) }),
-  }, context, reportFatal);
+    retry: { ...retry, restartOnFailure: restartPolicy },
+    logCreator: kafkaLogCreator((level, fields, message) => {
+      const onTransient = options.onTransient;
+      if (onTransient && (level === 'warn' || level === 'error') && isTransientKafkaLog(message, typeof fields.error === 'string' ? fields.error : undefined)) {
+        onTransient(message);
+        logger.debug(fields, message);
+        return;
+      }
+      logger[level](fields, message);
+    }, { secrets: secretsOf(security) }),
+  }, context, reportFatal, restartPolicy);
 }
