@@ -17,12 +17,17 @@ export class CollectorMetrics {
   readonly recordsSpooled: Counter;
   /** Batches written to the disk spool. */
   readonly batchesSpooled: Counter;
-  /** Records lost (label `reason`: `spool_full`, `spool_corrupt`, `encode`, `spool_error`, `shutdown`). */
+  /**
+   * Records lost (label `reason`: `spool_full`, `spool_corrupt`, `encode`, `spool_error`,
+   * `shutdown`, `crash` — held in memory by a predecessor that was killed, counted by the next start).
+   */
   readonly recordsDropped: Counter<'reason'>;
   /** Batches lost (same `reason` labels). */
   readonly batchesDropped: Counter<'reason'>;
   /** Batches built by the batcher. */
   readonly batchesBuilt: Counter;
+  /** Connections a killed predecessor tracked as open: their deltas since its last report are lost. */
+  readonly crashOpenConnections: Counter;
   /** Errors by component (`conntrack`, `kafka`, `spool`, `batcher`). */
   readonly errors: Counter<'component'>;
   /** Batches and bytes waiting in the spool. */
@@ -55,6 +60,7 @@ export class CollectorMetrics {
     this.recordsDropped = counter('records_dropped_total', 'Flow records lost, by reason', ['reason']);
     this.batchesDropped = counter('batches_dropped_total', 'Flow batches lost, by reason', ['reason']);
     this.batchesBuilt = counter('batches_built_total', 'Flow batches built by the batcher');
+    this.crashOpenConnections = counter('crash_open_connections_total', 'Connections a killed predecessor tracked as open; their deltas since its last report are lost');
     this.errors = counter('errors_total', 'Errors by component', ['component']);
     this.spoolBatches = gauge('spool_batches', 'Batches waiting in the disk spool');
     this.spoolBytes = gauge('spool_bytes', 'Bytes used by the disk spool segment files');

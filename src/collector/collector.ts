@@ -9,6 +9,7 @@
  * await collector.stop();   // flushes: pending records are sent or spooled, never dropped
  * ```
  */
+import { randomUUID } from 'node:crypto';
 import type { KafkaFailure } from '../shared/kafka-errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import { createLogger } from '../shared/logger.ts';
@@ -16,7 +17,9 @@ import { startCollectorHttpServer, type CollectorHttpServer } from './collector-
 import { CollectorMetrics } from './collector-metrics.ts';
 import { resolveCollectorConfig, type CollectorConfig, type CollectorConfigInput } from './collector-config.ts';
 import { FlowBatcher } from './flow-batcher.ts';
+import { CrashLedger, readPreviousRun, type PreviousRun } from './sinks/crash-ledger.ts';
 import { DiskSpool } from './sinks/disk-spool.ts';
+import { PREVIOUS_BOOT_HEADER, previousBootHeaderValue } from './sinks/previous-boot-header.ts';
 import { FlowBatchDelivery, type DeliveryStatus } from './sinks/flow-batch-delivery.ts';
 import { KafkaFlowSink, type FlowBatchSink } from './sinks/kafka-flow-sink.ts';
 import { ConntrackSource } from './sources/conntrack/conntrack-source.ts';
@@ -57,6 +60,9 @@ export class Collector {
   private sink: FlowBatchSink | null = null;
   private spool: DiskSpool | null = null;
   private http: CollectorHttpServer | null = null;
+  private ledger: CrashLedger | null = null;
+  /** While start() waits for the spool directory's lock: why (for /healthz). */
+  private waitingFor: string | null = null;
   private fatal: KafkaFailure | null = null;
   private resolveFatal: (failure: KafkaFailure) => void = () => undefined;
   /**
@@ -96,8 +102,24 @@ export class Collector {
     if (this.state !== 'created') throw new Error(`collector cannot start from state ${this.state}`);
     this.state = 'starting';
     const { config, metrics, logger } = this;
+    const bootId = randomUUID();
     try {
-      this.spool = await DiskSpool.open({ ...config.spool });
+      // Health first: a start that waits (for a killed predecessor's spool lock) answers 503 with the reason.
+      if (config.http) this.http = await startCollectorHttpServer(config.http.host, config.http.port, this.httpHandlers());
+      this.spool = await DiskSpool.open({
+        ...config.spool,
+        onLockWait: (wait) => {
+          this.waitingFor = `waiting up to ${Math.ceil(wait.waitMs / 1000)} s for the spool directory ${wait.directory}, locked by ${wait.holder} (refreshed ${Math.round(wait.refreshedAgoMs / 1000)} s ago): a collector that was killed leaves its lock until the lease lapses`;
+          logger.warn({ directory: wait.directory, holder: wait.holder, refreshedAgoSeconds: Math.round(wait.refreshedAgoMs / 1000), waitSeconds: Math.ceil(wait.waitMs / 1000) }, 'spool directory locked by another collector (or one that was killed): waiting for its lease to lapse');
+        },
+      });
+      if (this.waitingFor) logger.info({ directory: config.spool.directory }, 'spool directory lock taken over');
+      this.waitingFor = null;
+      // The spool's lock is ours: so is the ledger next to it. What the previous run left says what it lost.
+      const previous = readPreviousRun(config.spool.directory);
+      if (previous) this.reportPreviousRun(previous);
+      const ledger = new CrashLedger({ directory: config.spool.directory, agentId: config.agentId, bootId, openConnections: () => this.openConnections() });
+      this.ledger = ledger;
       this.sink = await KafkaFlowSink.create({
         brokers: config.kafka.brokers,
         topic: config.kafka.topic,
@@ -109,19 +131,29 @@ export class Collector {
         clientOverrides: config.kafka.clientOverrides,
         security: config.kafkaSecurity,
         onFatal: (failure) => this.failFatally(failure),
+        ...(previous && previous.agentId === config.agentId
+          ? { extraHeaders: { [PREVIOUS_BOOT_HEADER]: previousBootHeaderValue({ agentId: config.agentId, bootId, previousBootId: previous.bootId, previousLastSequence: previous.lastSequenceBuilt }) } }
+          : {}),
         logger,
       });
-      const delivery = new FlowBatchDelivery({ sink: this.sink, spool: this.spool, metrics, logger });
+      const delivery = new FlowBatchDelivery({ sink: this.sink, spool: this.spool, metrics, logger, onSettled: (batch) => ledger.settled(batch.sequence, batch.records) });
       this.delivery = delivery;
       delivery.start();
-      this.batcher = new FlowBatcher(
-        { agentId: config.agentId, nodeName: config.nodeName, ...config.batch, metrics, logger },
-        (batch) => delivery.enqueue(batch),
+      const batcher = new FlowBatcher(
+        { agentId: config.agentId, nodeName: config.nodeName, bootId, ...config.batch, metrics, logger },
+        (batch) => {
+          ledger.built(batch.sequence, batch.records, this.batcher?.pendingRecords ?? 0);
+          delivery.enqueue(batch);
+        },
       );
-      if (config.http) this.http = await startCollectorHttpServer(config.http.host, config.http.port, this.httpHandlers());
+      this.batcher = batcher;
       this.sources = this.dependencies.sources ?? this.createSources();
-      const batcher = this.batcher;
-      for (const source of this.sources) await source.start((records) => batcher.add(records));
+      for (const source of this.sources) {
+        await source.start((records) => {
+          batcher.add(records);
+          ledger.pending(batcher.pendingRecords);
+        });
+      }
       this.state = 'running';
       logger.info(
         { nodeName: config.nodeName, agentId: config.agentId, bootId: batcher.bootId, sources: this.sources.map((s) => s.name), topic: config.kafka.topic, httpPort: this.httpPort, spool: config.spool.directory },
@@ -132,6 +164,36 @@ export class Collector {
       await this.shutdown();
       throw err;
     }
+  }
+
+  /**
+   * The previous run of this spool directory did not stop cleanly (SIGKILL, OOM kill, power
+   * cut): count and say what it held in memory. Its spooled batches are replayed as usual.
+   */
+  private reportPreviousRun(previous: PreviousRun): void {
+    if (previous.clean) return;
+    const lostRecords = previous.lostBatchedRecords + previous.lostUnbatchedRecords;
+    const { metrics } = this;
+    if (previous.lostBatches > 0) metrics.batchesDropped.inc({ reason: 'crash' }, previous.lostBatches);
+    if (lostRecords > 0) metrics.recordsDropped.inc({ reason: 'crash' }, lostRecords);
+    if (previous.openConnections > 0) metrics.crashOpenConnections.inc(previous.openConnections);
+    this.logger.warn(
+      {
+        previousBootId: previous.bootId, lastWriteAt: previous.lastWriteAt, lostBatches: previous.lostBatches, lostBatchedRecords: previous.lostBatchedRecords,
+        lostUnbatchedRecords: previous.lostUnbatchedRecords, openConnections: previous.openConnections, lastSequence: previous.lastSequenceBuilt,
+      },
+      `the previous run (boot ${previous.bootId}) did not stop cleanly: ${lostRecords} records lost in memory (${previous.lostBatches} batches built but neither sent nor spooled, ${previous.lostUnbatchedRecords} records not yet batched); the last deltas of ${previous.openConnections} open connections are lost`,
+    );
+  }
+
+  /** Connections the sources track as open (for the crash ledger). */
+  private openConnections(): number {
+    let n = 0;
+    for (const source of this.sources) {
+      const tracked = source.status().trackedFlows;
+      if (typeof tracked === 'number') n += tracked;
+    }
+    return n;
   }
 
   /**
@@ -176,7 +238,7 @@ export class Collector {
         case 'conntrack':
           return new ConntrackSource({ nodeName: config.nodeName, ...config.conntrack, metrics: this.metrics, logger: this.logger });
         case 'synthetic':
-          return createSyntheticSource({ nodeName: config.nodeName, ...config.synthetic, logger: this.logger });
+          return createSyntheticSource({ nodeName: config.nodeName, ...config.synthetic, logger: this.logger, metrics: this.metrics });
         default:
           throw new Error(`unknown flow source ${String(name)}`);
       }
@@ -197,6 +259,7 @@ export class Collector {
       health: () => {
         const reasons: string[] = [];
         if (this.state !== 'running') reasons.push(`collector is ${this.state}`);
+        if (this.waitingFor) reasons.push(this.waitingFor);
         for (const source of this.sources) {
           const s = source.status();
           if (s.running === false) reasons.push(`source ${source.name} is not running`);
@@ -225,6 +288,9 @@ export class Collector {
       await this.delivery.drained(drainTimeoutMs).catch((err: Error) => this.logger.warn({ err: err.message }, 'stopping with undelivered batches: they stay in the spool'));
     }
     await this.delivery?.stop();
+    // Everything built is sent or spooled now: nothing of this boot can be lost any more.
+    this.ledger?.close(true);
+    this.ledger = null;
     await this.sink?.close();
     await this.spool?.close();
     await this.http?.close();

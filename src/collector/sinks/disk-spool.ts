@@ -23,7 +23,7 @@ import { closeSync, fsyncSync, openSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat, truncate, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
-import { acquireSpoolLock, type SpoolLock } from './spool-lock.ts';
+import { acquireSpoolLock, type SpoolLock, type SpoolLockWait } from './spool-lock.ts';
 
 const HEADER_BYTES = 12;
 const SEGMENT_PATTERN = /^segment-(\d{16})\.spool$/;
@@ -43,6 +43,8 @@ export interface DiskSpoolOptions {
    * the spool leaves a lock that lapses this long after its last refresh.
    */
   lockStaleMs?: number;
+  /** Told once when the directory's lock is held and open waits for it (see spool-lock.ts). */
+  onLockWait?: (wait: SpoolLockWait) => void;
 }
 
 /** What had to be thrown away. */
@@ -99,7 +101,7 @@ export class DiskSpool {
   static async open(options: DiskSpoolOptions): Promise<DiskSpool> {
     const spool = new DiskSpool(options);
     await mkdir(options.directory, { recursive: true });
-    spool.lock = await acquireSpoolLock(options.directory, options.lockStaleMs);
+    spool.lock = await acquireSpoolLock(options.directory, options.lockStaleMs, options.onLockWait ? { onWait: options.onLockWait } : {});
     try {
       await spool.recover();
     } catch (err) {

@@ -30,6 +30,11 @@ export interface FlowBatchDeliveryOptions {
   /** First and largest wait between replay attempts while Kafka is down, ms (defaults 500 / 10 000). */
   retryInitialMs?: number;
   retryMaxMs?: number;
+  /**
+   * Told of every batch handed over by `enqueue` once it is safe or accounted for: acknowledged
+   * by Kafka, written to the spool, or dropped and counted (the crash ledger's "settled").
+   */
+  onSettled?: (batch: EncodedFlowBatch) => void;
 }
 
 /** State of the delivery path, for the status endpoint. */
@@ -177,6 +182,7 @@ export class FlowBatchDelivery {
       await this.options.sink.send([batch]);
       this.queue.shift();
       this.markSent(1, batch.records);
+      this.options.onSettled?.(batch);
     } catch (err) {
       this.markDown(err as Error);
       const failed = this.queue.shift()!;
@@ -216,11 +222,13 @@ export class FlowBatchDelivery {
   private async spoolOne(batch: EncodedFlowBatch): Promise<void> {
     try {
       const dropped = await this.options.spool.append(batch.payload, batch.records);
+      this.options.onSettled?.(batch);
       this.options.metrics.batchesSpooled.inc();
       this.options.metrics.recordsSpooled.inc(batch.records);
       if (dropped.batches > 0) this.countDrop(dropped, 'spool_full');
     } catch (err) {
       this.countDrop({ batches: 1, records: batch.records, bytes: batch.payload.length }, 'spool_error');
+      this.options.onSettled?.(batch);
       throw err;
     }
   }

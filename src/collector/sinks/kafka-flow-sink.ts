@@ -40,6 +40,8 @@ export interface KafkaFlowSinkOptions {
   security?: KafkaSecurity;
   /** Told of each fatal failure (TLS, SASL, ACL) with its described message. */
   onFatal?: (failure: KafkaFailure) => void;
+  /** Headers added to every message besides the schema header (e.g. `segflow-previous-boot`). */
+  extraHeaders?: Readonly<Record<string, string>>;
   logger?: Logger;
 }
 
@@ -86,7 +88,7 @@ export class KafkaFlowSink implements FlowBatchSink {
     const messages: Message[] = batches.map((b) => ({
       key: this.options.key,
       value: Buffer.from(b.payload.buffer, b.payload.byteOffset, b.payload.byteLength),
-      headers: { [FLOW_BATCH_SCHEMA_HEADER]: FLOW_BATCH_SCHEMA },
+      headers: { ...this.options.extraHeaders, [FLOW_BATCH_SCHEMA_HEADER]: FLOW_BATCH_SCHEMA },
     }));
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {

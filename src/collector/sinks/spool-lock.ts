@@ -7,8 +7,15 @@
  * file's mtime every `staleMs / 3`; a lock not refreshed for `staleMs` belongs to a process that
  * is gone (crashed, killed) and is taken over. A live holder keeps it fresh, and a second
  * collector waits one lease period, then fails with an error naming the directory and holder.
+ *
+ * One shortcut: the lock names its holder's host, pid and pid namespace. A holder on this host,
+ * in this pid namespace, whose pid no longer exists is provably gone (a collector restarted
+ * after a SIGKILL outside a container), so its lock is taken over at once instead of after the
+ * lease. In any other case (another namespace: a restarted container) the lease decides, and
+ * the caller hears once that it is waiting (`onWait`) so it can say so.
  */
 import { randomUUID } from 'node:crypto';
+import { readlinkSync } from 'node:fs';
 import { open, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,17 +41,53 @@ export interface SpoolLock {
 
 const LOCK_FILE = 'spool.lock';
 
+/** What the caller is told when a lock it wants is held by someone that may be alive. */
+export interface SpoolLockWait {
+  readonly directory: string;
+  readonly holder: string;
+  /** How long ago the holder last refreshed the lock. */
+  readonly refreshedAgoMs: number;
+  /** Longest the wait can take before the lock lapses (or the holder is found alive). */
+  readonly waitMs: number;
+}
+
+export interface AcquireSpoolLockOptions {
+  /** Called once, when the lock is held and the wait for it begins. */
+  readonly onWait?: (wait: SpoolLockWait) => void;
+}
+
+/** This process's pid namespace (`pid:[4026531836]`), or undefined where /proc does not say. */
+function pidNamespace(): string | undefined {
+  try {
+    return readlinkSync('/proc/self/ns/pid');
+  } catch {
+    return undefined;
+  }
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /**
  * Takes the lock of `directory` (which must exist). Waits up to one lease period for a lock that
  * may belong to a process that just died; throws SpoolLockError if its holder keeps it fresh.
  */
-export async function acquireSpoolLock(directory: string, staleMs = DEFAULT_SPOOL_LOCK_STALE_MS): Promise<SpoolLock> {
+export async function acquireSpoolLock(directory: string, staleMs = DEFAULT_SPOOL_LOCK_STALE_MS, options: AcquireSpoolLockOptions = {}): Promise<SpoolLock> {
   // Wall-clock time: it is compared with the lock file's mtime.
   const now = Date.now;
   const file = path.join(directory, LOCK_FILE);
-  const owner = `${os.hostname()}/pid ${process.pid}/${randomUUID()}`;
-  const content = `${JSON.stringify({ owner, acquired: new Date(now()).toISOString() })}\n`;
+  const host = os.hostname();
+  const namespace = pidNamespace();
+  const owner = `${host}/pid ${process.pid}/${randomUUID()}`;
+  const content = `${JSON.stringify({ owner, host, pid: process.pid, pidNamespace: namespace ?? null, acquired: new Date(now()).toISOString() })}\n`;
   const deadline = now() + staleMs + Math.min(1_000, staleMs);
+  let told = false;
   for (;;) {
     try {
       const handle = await open(file, 'wx');
@@ -59,7 +102,9 @@ export async function acquireSpoolLock(directory: string, staleMs = DEFAULT_SPOO
     }
     const held = await lockState(file);
     if (held === undefined) continue; // released between our attempt and the look
-    if (now() - held.refreshedMs > staleMs) {
+    const holderGone = held.host === host && namespace !== undefined && held.pidNamespace === namespace
+      && held.pid !== undefined && held.pid !== process.pid && !processExists(held.pid);
+    if (holderGone || now() - held.refreshedMs > staleMs) {
       // Lapsed: its holder is gone. Replace it atomically, then check that our claim survived
       // (two collectors taking over the same lapsed lock: the last rename wins, the other retries).
       const temp = `${file}.${process.pid}.${randomUUID()}`;
@@ -67,6 +112,10 @@ export async function acquireSpoolLock(directory: string, staleMs = DEFAULT_SPOO
       await rename(temp, file);
       if ((await lockState(file))?.owner === owner) return heldLock(file, owner, staleMs);
       continue;
+    }
+    if (!told) {
+      told = true;
+      options.onWait?.({ directory, holder: held.owner, refreshedAgoMs: Math.max(0, now() - held.refreshedMs), waitMs: Math.max(0, Math.min(deadline, held.refreshedMs + staleMs) - now()) });
     }
     if (now() >= deadline) {
       throw new SpoolLockError(
@@ -78,16 +127,28 @@ export async function acquireSpoolLock(directory: string, staleMs = DEFAULT_SPOO
   }
 }
 
-async function lockState(file: string): Promise<{ owner: string; refreshedMs: number } | undefined> {
+interface LockState {
+  owner: string;
+  refreshedMs: number;
+  host?: string;
+  pid?: number;
+  pidNamespace?: string;
+}
+
+async function lockState(file: string): Promise<LockState | undefined> {
   try {
     const [text, info] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
-    let owner = 'an unknown collector';
+    const state: LockState = { owner: 'an unknown collector', refreshedMs: info.mtimeMs };
     try {
-      owner = String((JSON.parse(text) as { owner?: unknown }).owner ?? owner);
+      const parsed = JSON.parse(text) as { owner?: unknown; host?: unknown; pid?: unknown; pidNamespace?: unknown };
+      state.owner = String(parsed.owner ?? state.owner);
+      if (typeof parsed.host === 'string') state.host = parsed.host;
+      if (typeof parsed.pid === 'number' && Number.isInteger(parsed.pid) && parsed.pid > 0) state.pid = parsed.pid;
+      if (typeof parsed.pidNamespace === 'string') state.pidNamespace = parsed.pidNamespace;
     } catch {
       // A holder that died while writing it: the mtime still decides.
     }
-    return { owner, refreshedMs: info.mtimeMs };
+    return state;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;

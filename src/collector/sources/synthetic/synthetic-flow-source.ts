@@ -15,6 +15,7 @@ import { loadResourcePaths } from '../../../inventory/loader/load-files.ts';
 import type { Resource } from '../../../inventory/model/resources.ts';
 import type { FlowRecordData } from '../../../proto/flow-batch-codec.ts';
 import type { Logger } from '../../../shared/logger.ts';
+import type { CollectorMetrics } from '../../collector-metrics.ts';
 import type { FlowRecordHandler, FlowSource } from '../flow-source.ts';
 import { deriveTrafficPlan, type SyntheticTrafficPlan } from './synthetic-traffic-plan.ts';
 import { SyntheticTrafficGenerator, type SyntheticTrafficStats } from './synthetic-traffic-model.ts';
@@ -42,6 +43,8 @@ export interface SyntheticFlowSourceOptions {
   /** Clock, Unix ms. Default `Date.now`. */
   clock?: () => number;
   logger?: Logger;
+  /** Where produced records are counted (`segflow_collector_records_read_total{source="synthetic"}`). */
+  metrics?: Pick<CollectorMetrics, 'recordsRead'>;
 }
 
 /** State reported by {@link SyntheticFlowSource.status}. */
@@ -153,6 +156,7 @@ export class SyntheticFlowSource implements FlowSource {
 
   private emit(records: FlowRecordData[]): void {
     if (records.length === 0 || !this.onRecords) return;
+    this.options.metrics?.recordsRead.inc({ source: this.name }, records.length);
     try {
       this.onRecords(records);
     } catch (err) {
