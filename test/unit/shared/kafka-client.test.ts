@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import kafkajs from 'kafkajs';
-import { consumerRestartPolicy, createSecureKafka } from '../../../src/shared/kafka-client.ts';
+import { consumerRestartPolicy, createSecureKafka, isTransientKafkaLog } from '../../../src/shared/kafka-client.ts';
 import { KafkaSecurityError } from '../../../src/shared/kafka-security.ts';
 
 type ErrorClass = new (...args: unknown[]) => Error;
@@ -37,5 +37,26 @@ describe('createSecureKafka', () => {
       createSecureKafka('127.0.0.1:9', 'x', { tls: { caFile: '/nonexistent/ca.pem' }, sasl: { mechanism: 'scram-sha-256', username: 'u', password: '' } }),
       (err: unknown) => err instanceof KafkaSecurityError && err.problems.length === 2,
     );
+  });
+});
+
+describe('isTransientKafkaLog', () => {
+  it('calls a broker that does not answer, a loading coordinator or a consumer restart transient', () => {
+    for (const line of [
+      'Connection error: connect ECONNREFUSED 127.0.0.1:9092',
+      'Crash: KafkaJSNumberOfRetriesExceeded: Connection error: connect ECONNREFUSED 127.0.0.1:9092',
+      'Crash: KafkaJSNoBrokerAvailableError: No broker available',
+      'Restarting the consumer in 300ms',
+      'Response without match',
+    ]) assert.equal(isTransientKafkaLog(line), true, line);
+    assert.equal(isTransientKafkaLog('Response GroupCoordinator(key: 10, version: 2)', 'The coordinator is loading and hence can\'t process requests for this group'), true);
+    assert.equal(isTransientKafkaLog('Response Heartbeat(key: 12, version: 3)', 'The group is rebalancing, so a rejoin is needed'), true);
+  });
+
+  it('never hides a failure retrying cannot fix, nor an unknown one', () => {
+    assert.equal(isTransientKafkaLog('Connection error: self-signed certificate in certificate chain'), false);
+    assert.equal(isTransientKafkaLog('Response SaslAuthenticate(key: 36, version: 1)', 'SASL SCRAM SHA512 authentication failed'), false);
+    assert.equal(isTransientKafkaLog('Not authorized to access topics: [flows.raw]'), false);
+    assert.equal(isTransientKafkaLog('Something new went wrong'), false);
   });
 });
