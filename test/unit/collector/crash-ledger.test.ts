@@ -4,7 +4,7 @@
  * 503 /healthz naming the reason, and the `segflow-previous-boot` header.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { readlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
