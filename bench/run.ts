@@ -17,6 +17,7 @@ const BENCHMARKS: Record<string, { module: string; run: string }> = {
   ebpf: { module: 'ebpf.ts', run: 'runEbpfBench' },
   image: { module: 'image.ts', run: 'runImageBench' },
   'k8s-sync': { module: 'k8s-sync.ts', run: 'runK8sSyncBench' },
+  faults: { module: 'faults.ts', run: 'runFaultsBench' },
 };
 
 async function main(names: string[]): Promise<number> {

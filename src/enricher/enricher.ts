@@ -52,11 +52,11 @@ const HEARTBEAT_INTERVAL_MS = 1000;
  * How long a rebalance waits for the group's members to join again. After a broker restart
  * kafkajs (with a single broker) drops the consumer and starts it again as a new member, and the
  * restarted coordinator still lists the old one: the rebalance waits for it until this timeout
- * (or its session timeout) — 60 s by default, 4 s here, so the enricher fetches again within
- * ~5 s of Kafka answering. The cost: a live member that cannot rejoin within 4 s (eachBatch
+ * (or its session timeout) — 60 s by default, 3 s here, so the enricher fetches again within
+ * ~5 s of Kafka answering. The cost: a live member that cannot rejoin within 3 s (eachBatch
  * busy that long) is dropped from that generation and joins the next one.
  */
-export const ENRICHER_REBALANCE_TIMEOUT_MS = 4000;
+export const ENRICHER_REBALANCE_TIMEOUT_MS = 3000;
 /**
  * Retries of the consumer's fetch loop while Kafka does not answer: each failure it retries
  * keeps the member (no rejoin), for up to ~1 min.
