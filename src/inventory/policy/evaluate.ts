@@ -21,8 +21,8 @@ export interface SideEvaluation {
   readonly hits: readonly PolicyHit[];
   /** The hits' string forms, in order. */
   readonly trace: readonly string[];
-  /** Conversion notes of the policies hit (see Policy.notes); absent when none. */
-  readonly notes?: readonly string[];
+  /** Conversion notes of the policies hit (see Policy.notes); undefined when none. */
+  readonly notes: readonly string[] | undefined;
 }
 
 /** Collects a side's hits and their strings (both shared with every other verdict). */
@@ -42,7 +42,7 @@ class SideTrace {
   }
 
   done(action: SideAction): SideEvaluation {
-    return this.notes === null ? { action, hits: this.hits, trace: this.trace } : { action, hits: this.hits, trace: this.trace, notes: this.notes };
+    return { action, hits: this.hits, trace: this.trace, notes: this.notes ?? undefined };
   }
 }
 

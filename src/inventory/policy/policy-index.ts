@@ -160,6 +160,7 @@ export class PolicyIndex {
   private readonly sharedPlans = new Map<string, EndpointPlan>();
   private sharedPlansAt = -1;
   private sourcePortRules = 0;
+  private hostStagePolicies = 0;
 
   constructor() {
     for (const t of BUILTIN_TIERS) this.tierResources.set(t.name, t);
@@ -215,6 +216,12 @@ export class PolicyIndex {
 
   private countSourcePorts(p: CompiledPolicy, sign: 1 | -1): void {
     for (const r of [...p.ingress, ...p.egress]) if (r.usesSourcePort) this.sourcePortRules += sign;
+    if (p.hostStage) this.hostStagePolicies += sign;
+  }
+
+  /** Some policy is doNotTrack, preDNAT or applyOnForward (else no host endpoint has other stages). */
+  get hasHostStagePolicies(): boolean {
+    return this.hostStagePolicies > 0;
   }
 
   applyPolicy(policy: Policy): CompiledPolicy {

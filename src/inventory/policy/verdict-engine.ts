@@ -75,6 +75,8 @@ export interface SideResult extends ScopeResult {
   readonly stage: DecidingStage | null;
   /** Every stage the side ran through, in packet order, with its trace range; empty for a plain workload side. */
   readonly stages: readonly StageResult[];
+  /** Conversion notes of the policies this side hit (undefined when none; see Verdict.caveats). */
+  readonly notes?: readonly string[] | undefined;
 }
 
 export interface Verdict {
@@ -115,9 +117,8 @@ function ownLabels(labels: ReadonlyMap<string, string>): Record<string, string> 
 
 // Verdicts are shared through the cache; they are immutable by type (readonly) rather than by
 // Object.freeze, a measurable share of the uncached path's time.
-function scopeResult(e: SideEvaluation): ScopeResult & { notes?: readonly string[] } {
-  const r = { action: e.action, trace: e.trace, hits: e.hits, decidingHit: e.hits[e.hits.length - 1] ?? null };
-  return e.notes === undefined ? r : { ...r, notes: e.notes };
+function scopeResult(e: SideEvaluation): ScopeResult & { notes: readonly string[] | undefined } {
+  return { action: e.action, trace: e.trace, hits: e.hits, decidingHit: e.hits[e.hits.length - 1] ?? null, notes: e.notes };
 }
 
 const NO_ENDPOINT: ScopeResult = Object.freeze({ action: 'no-endpoint', trace: Object.freeze([]), hits: Object.freeze([]), decidingHit: null });
@@ -126,14 +127,17 @@ const NO_CAVEATS: readonly string[] = Object.freeze([]);
 /** A node's traffic to its own workloads: allowed, nothing evaluated (felix/rules/static.go filterOutputChain). */
 const HOST_TO_LOCAL: ScopeResult = Object.freeze({ action: 'allow', trace: Object.freeze([]), hits: Object.freeze([]), decidingHit: null });
 
-/** Where one end of a flow is, for the packet path. */
-interface Place {
+/**
+ * Where one end of a flow is, for the packet path. The engine keeps one per end and refills it
+ * for every flow (verdicts are computed synchronously): no allocation on the uncached path.
+ */
+class Place {
   /** The endpoint owning the address (first owner), if any. */
-  readonly owner: EndpointSnapshot | undefined;
+  owner: EndpointSnapshot | undefined = undefined;
   /** Node of a workload owner. */
-  readonly workloadNode: string | null;
+  workloadNode: string | null = null;
   /** Node whose own address this is (a host endpoint's or the Node's). */
-  readonly hostNode: string | null;
+  hostNode: string | null = null;
 }
 
 export class VerdictEngine {
@@ -315,7 +319,8 @@ export class VerdictEngine {
     const pending = hasStaged ? scopeResult(evaluateSide(tiers, profiles, dir, 'pending', flow, src, dst)) : pendingFromEnforced(enforced, tiers);
     return {
       action: enforced.action, trace: enforced.trace, hits: enforced.hits, decidingHit: enforced.decidingHit, reached, pending,
-      stage: owner.kind === 'host' ? 'host' : 'workload', stages: NO_STAGES, ...(enforced.notes ? { notes: enforced.notes } : {}),
+      // One shape for every side (no conditional spread): the uncached path builds one per side.
+      stage: owner.kind === 'host' ? 'host' : 'workload', stages: NO_STAGES, notes: enforced.notes,
     };
   }
 
@@ -326,14 +331,24 @@ export class VerdictEngine {
     const enforced = scopeResult(e);
     return {
       action: enforced.action, trace: enforced.trace, hits: enforced.hits, decidingHit: enforced.decidingHit, reached, pending: scopeResult(p),
-      stage: e.decidedStage, stages: e.stages, ...(enforced.notes ? { notes: enforced.notes } : {}),
+      stage: e.decidedStage, stages: e.stages, notes: enforced.notes,
     };
   }
 
-  private place(owners: readonly EndpointSnapshot[], ip: string): Place {
+  private readonly srcPlace = new Place();
+  private readonly dstPlace = new Place();
+
+  private place(p: Place, owners: readonly EndpointSnapshot[], ip: string): Place {
     const owner = owners[0];
-    if (owner !== undefined && owner.kind === 'workload') return { owner, workloadNode: owner.resource.node, hostNode: null };
-    return { owner, workloadNode: null, hostNode: owner !== undefined ? owner.resource.node : this.topology.nodeOfAddress(ip) };
+    p.owner = owner;
+    if (owner !== undefined && owner.kind === 'workload') {
+      p.workloadNode = owner.resource.node;
+      p.hostNode = null;
+    } else {
+      p.workloadNode = null;
+      p.hostNode = owner !== undefined ? owner.resource.node : this.topology.nodeOfAddress(ip);
+    }
+    return p;
   }
 
   /** A stage of host endpoint `hep` (tiers of that stage and direction from its plan). */
@@ -360,7 +375,8 @@ export class VerdictEngine {
 
   /** The node's host endpoint when it has stage policies that could matter (else null: nothing to add). */
   private activeHostEndpoint(node: string | null): EndpointSnapshot | null {
-    if (node === null) return null;
+    // Without any doNotTrack / preDNAT / applyOnForward policy no host endpoint adds a stage.
+    if (node === null || !this.policies.hasHostStagePolicies) return null;
     const hep = this.topology.hostEndpointOf(node);
     return hep !== null && this.policies.planFor(hep).host.any ? hep : null;
   }
@@ -451,8 +467,8 @@ export class VerdictEngine {
     };
     const src = new AddressContext(srcAddr, srcOwners, this.endpoints);
     const dst = new AddressContext(dstAddr, dstOwners, this.endpoints);
-    const sp = this.place(srcOwners, srcAddr.text);
-    const dp = this.place(dstOwners, dstAddr.text);
+    const sp = this.place(this.srcPlace, srcOwners, srcAddr.text);
+    const dp = this.place(this.dstPlace, dstOwners, dstAddr.text);
     const egress = this.egressSide(sp, dp, key, src, dst);
     const egressAllows = ALLOWING.has(egress.action);
     const ingress = this.ingressSide(sp, dp, key, src, dst, egressAllows);
@@ -476,7 +492,7 @@ export class VerdictEngine {
 }
 
 /** The notes of the policies either side hit (the ingress side's only when reached). */
-function caveatsOf(egress: SideResult & { notes?: readonly string[] }, ingress: SideResult & { notes?: readonly string[] }): readonly string[] {
+function caveatsOf(egress: SideResult, ingress: SideResult): readonly string[] {
   const e = egress.notes;
   const i = ingress.reached ? ingress.notes : undefined;
   if (e === undefined && i === undefined) return NO_CAVEATS;
