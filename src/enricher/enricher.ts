@@ -43,10 +43,11 @@ import { enrichmentInventoryOf } from './transform/inventory-adapter.ts';
 /**
  * Group membership: a member that stops heartbeating (killed, frozen) loses its partitions
  * after this long. Shorter moves a killed enricher's partitions sooner; too short and a busy
- * machine's pauses (GC, a slow event loop) would cost the partitions of a live one. 10 s with a
- * heartbeat every second; the broker's group.min.session.timeout.ms (default 6 s) is the floor.
+ * machine's pauses (GC, a slow event loop) would cost the partitions of a live one. 6 s with a
+ * heartbeat every second (five missed heartbeats), the floor brokers allow by default
+ * (group.min.session.timeout.ms).
  */
-export const ENRICHER_SESSION_TIMEOUT_MS = 10_000;
+export const ENRICHER_SESSION_TIMEOUT_MS = 6000;
 const HEARTBEAT_INTERVAL_MS = 1000;
 /**
  * How long a rebalance waits for the group's members to join again. After a broker restart

@@ -12,7 +12,13 @@
  *   answers false; kafkajs would otherwise restart it forever on a TLS failure), and the
  *   `onFatal` callback hears of it once, with the described failure, so the role can stop and
  *   exit 1; transient failures (a broker restarting) restart it, except once its owner has
- *   called `disconnect()`.
+ *   called `disconnect()`;
+ * - a consumer kafkajs restarts joins its group as a new member while a restarted coordinator
+ *   still lists the old one, so consumers default to a 5 s rebalance timeout (kafkajs: 60 s,
+ *   which was the enricher's 45 s pause after every broker restart) and a 1 s fetch long-poll
+ *   (stopping waits for the fetch under way);
+ * - with `onTransient`, kafkajs' lines about failures it retries by itself go to debug and the
+ *   role says once that Kafka is unavailable (see isTransientKafkaLog).
  */
 import { Kafka, logLevel, type Consumer, type ConsumerConfig, type ConsumerSubscribeTopics, type KafkaConfig, type LogEntry } from 'kafkajs';
 import { describeKafkaFailure, type KafkaFailure, type KafkaFailureContext } from './kafka-errors.ts';
@@ -80,7 +86,7 @@ export function isTransientKafkaLog(message: string, error?: string): boolean {
   const failure = describeKafkaFailure({ message: text });
   if (failure.fatal) return false;
   if (failure.kind === 'connection') return true;
-  return /Restarting the consumer|Response without match|coordinator (is )?(not available|loading)|not the correct coordinator|Crash: KafkaJS(NumberOfRetriesExceeded|NonRetriableError|ConnectionClosedError|ConnectionError|RequestTimeoutError|NoBrokerAvailableError)|No broker available|ECONNREFUSED|ECONNRESET|Closed connection|leadership election|There is no leader|rebalanc|LEADER_NOT_AVAILABLE|NOT_LEADER/i.test(text);
+  return /Restarting the consumer|Response without match|coordinator (is )?(not available|loading)|not the correct coordinator|Crash: KafkaJS(NumberOfRetriesExceeded|NonRetriableError|ConnectionClosedError|ConnectionError|RequestTimeoutError|NoBrokerAvailableError)|No broker available|ECONNREFUSED|ECONNRESET|Closed connection|leadership election|There is no leader|not the leader|rebalanc|LEADER_NOT_AVAILABLE|NOT_LEADER/i.test(text);
 }
 
 /** Rebalance timeout of segflow's consumers unless they set one (see SecuredKafka.consumer). */
