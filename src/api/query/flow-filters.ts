@@ -20,6 +20,7 @@
 import type { estypes } from '@elastic/elasticsearch';
 import { flowFieldByPath, resolveFlowFields, type ResolvedFlowField } from '../../enricher/documents/flow-fields.ts';
 import { parseCidr, parseIp } from '../../inventory/model/ip.ts';
+import { POLICY_SHORT_KIND } from '../../inventory/model/resources.ts';
 import { parseSelectorAst, SelectorError, type SelectorNode } from '../../inventory/selector/index.ts';
 import { ApiError, invalidParameter, quoteInput } from '../errors.ts';
 import { selectorToQuery, valueExpansionKeys, type EndpointLabelFields } from './selector-query.ts';
@@ -131,7 +132,8 @@ export type ParsedFilter =
   | { readonly def: FlowFilterDefinition; readonly kind: 'policy'; readonly policies: readonly PolicyRef[] }
   | { readonly def: FlowFilterDefinition; readonly kind: 'tier'; readonly values: readonly string[] };
 
-const POLICY_KINDS = ['gnp', 'np', 'knp', 'sgnp', 'snp', 'sknp', 'pro'];
+// Every policy kind the engine writes into hits (one source: the inventory model), and profiles.
+const POLICY_KINDS: readonly string[] = [...Object.values(POLICY_SHORT_KIND), 'pro'];
 // Kubernetes object names (DNS subdomains; Calico tiered policy names carry a `tier.` prefix).
 const K8S_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 const K8S_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;

@@ -58,7 +58,7 @@ export interface FlowFieldSpec {
 export const POLICY_HIT_FIELDS = [
   { name: 'policy_index', type: 'long', group: 'segflow', required: true, description: '0-based position of this hit in its trace (the trace is ordered by it).' },
   { name: 'tier', type: 'keyword', group: 'segflow', required: true, filterable: true, aggregatable: true, description: 'Tier of the policy; `__PROFILE__` for profile rules.' },
-  { name: 'kind', type: 'keyword', group: 'segflow', required: true, filterable: true, aggregatable: true, description: 'Short policy kind as in Calico policy-hit strings: gnp, np, knp, sgnp, snp, sknp, kcnp, pro.' },
+  { name: 'kind', type: 'keyword', group: 'segflow', required: true, filterable: true, aggregatable: true, description: 'Short policy kind as in Calico policy-hit strings: gnp, np, knp, sgnp, snp, sknp, kanp, kbanp, kcnp, pro.' },
   { name: 'namespace', type: 'keyword', group: 'segflow', filterable: true, aggregatable: true, description: 'Namespace of a namespaced policy; absent for global kinds and profiles.' },
   { name: 'name', type: 'keyword', group: 'segflow', required: true, filterable: true, aggregatable: true, description: 'Policy (or profile) name, without kind prefix or namespace.' },
   { name: 'action', type: 'keyword', group: 'segflow', required: true, values: ['allow', 'deny', 'pass'], filterable: true, aggregatable: true, description: 'What this hit did: allow or deny end evaluation, pass skips to the next tier.' },

@@ -3,6 +3,7 @@
  * idempotent merge of a new aggregate into a document already stored for the same key and
  * window: counters add up only for agent batches the stored document does not yet contain.
  */
+import { POLICY_SHORT_KIND } from '../../inventory/model/resources.ts';
 import type { PolicyHit } from '../../inventory/policy/trace.ts';
 import type { SideResult, Verdict } from '../../inventory/policy/verdict-engine.ts';
 import type { FlowDocument, PolicyHitDocument } from '../documents/flow-fields.ts';
@@ -39,10 +40,11 @@ function policyName(hit: PolicyHit): string {
   return hit.namespace ? `${hit.namespace}/${hit.name}` : hit.name;
 }
 
-const POLICY_CATEGORY: Record<string, string> = {
-  gnp: 'GlobalNetworkPolicy', np: 'NetworkPolicy', knp: 'KubernetesNetworkPolicy',
-  sgnp: 'StagedGlobalNetworkPolicy', snp: 'StagedNetworkPolicy', sknp: 'StagedKubernetesNetworkPolicy', pro: 'Profile',
-};
+/** ECS `rule.category`: the policy's kind from its short kind (admin kinds included), or Profile. */
+const POLICY_CATEGORY: Readonly<Record<string, string>> = Object.freeze({
+  ...Object.fromEntries(Object.entries(POLICY_SHORT_KIND).map(([kind, short]) => [short, kind])),
+  pro: 'Profile',
+});
 
 /** The parts of a document its verdict alone fixes. */
 interface VerdictParts {

@@ -65,6 +65,15 @@ describe('filter compilation (table-driven)', () => {
         minimum_should_match: 1,
       },
     }],
+    // Admin policy kinds (Calico's kanp / kbanp / kcnp hits) filter like the others.
+    ['policy', 'kanp:deny-untrusted', {
+      bool: {
+        should: ['segflow.policy.egress.enforced', 'segflow.policy.ingress.enforced'].map((path) => ({
+          nested: { path, query: { bool: { filter: [{ term: { [`${path}.name`]: 'deny-untrusted' } }, { term: { [`${path}.kind`]: 'kanp' } }] } } },
+        })),
+        minimum_should_match: 1,
+      },
+    }],
     ['tier', 'platform', {
       bool: { should: ['segflow.policy.egress.enforced', 'segflow.policy.ingress.enforced'].map((path) => ({ nested: { path, query: { terms: { [`${path}.tier`]: ['platform'] } } } })), minimum_should_match: 1 },
     }],
