@@ -18,6 +18,7 @@ import type { Logger } from '../shared/logger.ts';
 import { readInventorySnapshot } from '../inventory/topic/inventory-snapshot.ts';
 import type { ClusterInventoryState, PendingMessage } from './cluster-inventory-state.ts';
 import { Backoff, sleep } from './retry-backoff.ts';
+import { CONCURRENT_TRANSACTIONS } from '../shared/kafka-log.ts';
 
 export interface TopicWriterHooks {
   published?(batch: readonly PendingMessage[], ackedAt: number): void;
@@ -218,6 +219,13 @@ export class InventoryTopicWriter {
           if (isFencingError(err)) {
             this.fenced(term, err as Error);
             return;
+          }
+          if (CONCURRENT_TRANSACTIONS.test((err as Error).message ?? '')) {
+            // The broker was still completing the previous transaction: routine, retried at once.
+            this.log.debug({ topic: this.topic, messages: first.length }, 'the previous transaction was still completing; retrying');
+            this.releaseProducer();
+            await sleep(100, this.stopper.signal);
+            continue;
           }
           this.hooks.sendFailed?.(err);
           this.log.error({ topic: this.topic, messages: first.length, err: (err as Error).message }, 'publishing inventory changes failed; retrying');

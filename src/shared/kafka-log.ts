@@ -31,6 +31,9 @@ export const REDACTED = '[redacted]';
 /** Field names whose values are credentials or key material, at any depth. */
 const SECRET_FIELDS = /^(sasl|ssl|password|passphrase|key|keys|cert|ca|pfx|privateKey|authenticationProvider|oauthBearerProvider|accessKeyId|secretAccessKey|sessionToken)$/i;
 
+/** Kafka error 51, as kafkajs names or words it. */
+export const CONCURRENT_TRANSACTIONS = /CONCURRENT_TRANSACTIONS|another concurrent operation on the same transaction/;
+
 const LEVELS: Record<number, KafkaLogLevel> = {
   [logLevel.ERROR]: 'error', [logLevel.WARN]: 'warn', [logLevel.INFO]: 'info', [logLevel.DEBUG]: 'debug',
 };
@@ -67,6 +70,9 @@ export function kafkaLogCreator(sink: KafkaLogSink, options: KafkaLogCreatorOpti
     let name = LEVELS[level] ?? 'info';
     const text = maskSecrets(String(message), secrets);
     if ((name === 'error' || name === 'warn') && describeKafkaFailure(errorOf(text, extra)).fatal) name = 'debug';
+    // A transaction started while the broker still writes the previous one's markers is refused
+    // with CONCURRENT_TRANSACTIONS; the writer retries it at once: routine, not an error.
+    if ((name === 'error' || name === 'warn') && CONCURRENT_TRANSACTIONS.test(`${text} ${JSON.stringify(extra)}`)) name = 'debug';
     const fields = redactKafkaLogValue({ namespace, ...extra }, secrets) as Record<string, unknown>;
     if (name === 'error' || name === 'warn') {
       const key = `${name}\u0000${namespace}\u0000${text}`;

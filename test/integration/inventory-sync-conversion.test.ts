@@ -85,7 +85,7 @@ describe('inventory documents from a real kube-apiserver', () => {
       { apiVersion: 'projectcalico.org/v3', kind: 'NetworkPolicy', metadata: { name: 'deny-ingress', namespace: V3NS }, spec: { tier: 'default', selector: 'all()', types: ['Ingress'] } },
       { apiVersion: 'projectcalico.org/v3', kind: 'Tier', metadata: { name: 'v3-tier' }, spec: {} },
       // Kubernetes admin policy.
-      { apiVersion: 'policy.networking.k8s.io/v1alpha1', kind: 'AdminNetworkPolicy', metadata: { name: 'guard' }, spec: { priority: 10, subject: { namespaces: {} }, ingress: [{ name: 'deny-all', action: 'Deny', from: [{ namespaces: {} }] }] } },
+      { apiVersion: 'policy.networking.k8s.io/v1alpha1', kind: 'AdminNetworkPolicy', metadata: { name: 'guard' }, spec: { priority: 10, subject: { namespaces: { matchLabels: { 'kubernetes.io/metadata.name': 'quarantine' } } }, ingress: [{ name: 'deny-all', action: 'Deny', from: [{ namespaces: {} }] }] } },
       { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node1', labels: { zone: 'z1' } }, spec: { podCIDR: '10.244.1.0/24', podCIDRs: ['10.244.1.0/24'] } },
     ]);
     for (const [ns, name, ip] of [[SHOP, 'api', '10.244.1.10'], [SHOP, 'db', '10.244.1.20'], [SHOP, 'web', '10.244.1.30'], [V3NS, 'target', '10.244.2.10']] as const) {

@@ -74,4 +74,12 @@ describe('kafka log creator', () => {
     entry(logLevel.WARN, 'Consumer', 'consumer#run was called, but the consumer is already running');
     assert.deepEqual(lines.map((l) => l.level), ['debug', 'debug', 'debug', 'error', 'warn']);
   });
+
+  it('drops a transaction refused while the previous one completes (CONCURRENT_TRANSACTIONS, retried) to debug', () => {
+    const { lines, entry } = capture();
+    entry(logLevel.ERROR, 'Connection', 'Response AddPartitionsToTxn(key: 24, version: 1)', { error: 'The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing' });
+    entry(logLevel.ERROR, 'Producer', 'Failed to send messages: The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing');
+    entry(logLevel.ERROR, 'Connection', 'Response AddPartitionsToTxn(key: 24, version: 1)', { error: 'The producer attempted to use a producer id which is not currently assigned to its transactional id' });
+    assert.deepEqual(lines.map((l) => l.level), ['debug', 'debug', 'error']);
+  });
 });
