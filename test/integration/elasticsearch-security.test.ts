@@ -204,15 +204,17 @@ describe('Elasticsearch over TLS with authentication (nginx in front of real Ela
       await waitFor('the enricher to report the rejected key', async () => (/rejected the credentials \(401 Unauthorized\) for POST \/_bulk/.test(enricher.stderr) ? true : undefined), 60_000);
       await new Promise((r) => setTimeout(r, 5000)); // several retries' worth
       assert.equal(await committedOffset(), 1, 'nothing of the rejected batches committed');
-      const reports = enricher.stderr.split('\n').filter((line) => line.includes('batch not settled'));
+      // One line for the whole outage: the raw topic is paused and probed on a backoff meanwhile.
+      const reports = enricher.stderr.split('\n').filter((line) => line.includes('Elasticsearch unavailable since') || line.includes('batch not settled'));
       assert.equal(reports.length, 1, `the failure is logged once while it persists:\n${reports.join('\n')}`);
+      assert.match(reports[0]!, /rejected the credentials \(401 Unauthorized\)/, 'the one line says why');
       assert.ok(!enricher.stderr.includes(API_KEY), 'the key is never logged');
     } finally {
       await proxy.setCredentials({ apiKeys: [API_KEY], readOnlyApiKeys: [READ_ONLY_KEY], basicUsers: [USER] });
     }
     await waitFor('every batch committed', async () => ((await committedOffset()) === 3 ? true : undefined), 60_000);
     assert.equal(await indexedRecords(), 3 + 4 + 5, 'every record indexed exactly once');
-    assert.match(enricher.stderr, /batches settle again/);
+    assert.match(enricher.stderr, /Elasticsearch available again after [\d.]+ s; batches settle again/);
     await enricher.stop();
   });
 
