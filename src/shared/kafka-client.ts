@@ -3,6 +3,7 @@
  * README's design notes). kafkajs logs go through pino so every role has one log format.
  */
 import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
+import { dropKafkajsQueueTimeoutWarning } from './kafkajs-timeout-warning.ts';
 import { createLogger } from './logger.ts';
 
 /** Parses "host:port,host:port" (the KAFKA_BROKERS form) into a broker list, rejecting junk early. */
@@ -17,6 +18,8 @@ export function parseBrokerList(value: string): string[] {
 
 // kafkajs warns about its v2 partitioner change on every producer; segflow never used v1.
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+// and, on Node 24, a TimeoutNegativeWarning on every connection (see the module).
+dropKafkajsQueueTimeoutWarning();
 
 const levelNames: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error', [logLevel.WARN]: 'warn', [logLevel.INFO]: 'info', [logLevel.DEBUG]: 'debug',
