@@ -15,6 +15,7 @@ const BENCHMARKS: Record<string, { module: string; run: string }> = {
   pipeline: { module: 'pipeline.ts', run: 'runPipelineBench' },
   api: { module: 'api.ts', run: 'runApiBench' },
   ebpf: { module: 'ebpf.ts', run: 'runEbpfBench' },
+  'k8s-sync': { module: 'k8s-sync.ts', run: 'runK8sSyncBench' },
 };
 
 async function main(names: string[]): Promise<number> {

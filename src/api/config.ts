@@ -5,6 +5,19 @@
  */
 import { randomBytes } from 'node:crypto';
 import { assertValidFlowIndexPrefix, DEFAULT_FLOW_INDEX_PREFIX } from '../enricher/elasticsearch/flow-index-names.ts';
+import type { ElasticsearchConnection } from '../shared/elasticsearch-security.ts';
+
+/** How clients' certificates are treated: not asked for, required of every client, or optional (then verified when sent). */
+export type ClientCertificateMode = 'none' | 'require' | 'optional';
+
+/** HTTPS of the API: PEM files, re-read on SIGHUP and when they change. */
+export interface ApiTlsConfig {
+  readonly certFile: string;
+  readonly keyFile: string;
+  /** CA that signs client certificates; required for clientAuth require/optional. */
+  readonly clientCaFile?: string;
+  readonly clientAuth: ClientCertificateMode;
+}
 
 /** Everything `segflow api` can be told. */
 export interface ApiConfig {
@@ -14,6 +27,16 @@ export interface ApiConfig {
   readonly port: number;
   /** Elasticsearch URL (credentials may be embedded). Default http://127.0.0.1:9200. */
   readonly elasticsearchUrl: string;
+  /** The resolved connection (https CA, credentials); when set it is used instead of elasticsearchUrl. */
+  readonly elasticsearch?: ElasticsearchConnection;
+  /** HTTPS; null = plain HTTP (loopback, or behind a TLS-terminating proxy). Default null. */
+  readonly tls: ApiTlsConfig | null;
+  /**
+   * A second port for /metrics without authentication, bound to 127.0.0.1 only (for a
+   * Prometheus agent on the same host or pod). null = none; /metrics on the main port needs an
+   * admin token whenever a tokens file is in use. Default null.
+   */
+  readonly metricsPort: number | null;
   /** Prefix of the daily flow indices to read (`<prefix>-YYYY.MM.DD`). Default segflow-flows. */
   readonly indexPrefix: string;
   /**
@@ -93,6 +116,8 @@ export function defaultApiConfig(): ApiConfig {
     host: '127.0.0.1',
     port: 8080,
     elasticsearchUrl: 'http://127.0.0.1:9200',
+    tls: null,
+    metricsPort: null,
     indexPrefix: DEFAULT_FLOW_INDEX_PREFIX,
     tokensFile: undefined,
     resources: [],
@@ -148,6 +173,14 @@ export function resolveApiConfig(input: ApiConfigInput = {}): ApiConfig {
   if (c.limits.defaultPageSize > c.limits.maxPageSize) throw new Error('api config: limits.defaultPageSize exceeds limits.maxPageSize');
   if (c.limits.defaultRangeMs > c.limits.maxRangeMs) throw new Error('api config: limits.defaultRangeMs exceeds limits.maxRangeMs');
   if (c.cursorSecret.length < 16) throw new Error('api config: cursorSecret must be at least 16 bytes');
+  if (c.metricsPort !== null) {
+    positiveInt('metricsPort', c.metricsPort, 0);
+    if (c.metricsPort > 65535) throw new Error(`api config: metricsPort must be ≤ 65535, got ${c.metricsPort}`);
+  }
+  if (c.tls !== null) {
+    if (!['none', 'require', 'optional'].includes(c.tls.clientAuth)) throw new Error(`api config: tls.clientAuth must be none, require or optional, got ${String(c.tls.clientAuth)}`);
+    if (c.tls.clientAuth !== 'none' && c.tls.clientCaFile === undefined) throw new Error(`api config: --tls-client-auth ${c.tls.clientAuth} needs --tls-client-ca-file (the CA that signs client certificates)`);
+  }
   if (c.tokensFile === undefined && !isLoopbackHost(c.host)) {
     throw new Error(`api config: listening on ${c.host} without a tokens file would expose every flow unauthenticated; give --tokens FILE or listen on 127.0.0.1`);
   }

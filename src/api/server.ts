@@ -3,8 +3,16 @@
  * encapsulated per concern, routes schema-first), starts listening, and stops gracefully:
  * stop accepting, let in-flight requests finish within the shutdown budget, then close the
  * Elasticsearch client and the inventory source.
+ *
+ * HTTPS: the certificate and key (and the client CA) are re-read on `reloadTls()` (SIGHUP) and
+ * whenever one of the files changes; the new context serves new connections, open ones go on.
  */
-import { randomUUID } from 'node:crypto';
+import { randomUUID, X509Certificate } from 'node:crypto';
+import { unwatchFile, watchFile } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import http from 'node:http';
+import type https from 'node:https';
+import { createSecureContext, type TLSSocket } from 'node:tls';
 import type { Client } from '@elastic/elasticsearch';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
@@ -15,7 +23,7 @@ import underPressure from '@fastify/under-pressure';
 import { createElasticsearchClient } from '../shared/elasticsearch-client.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import { ANONYMOUS_ADMIN, hasRole, loadTokenFile, type Principal, type TokenTable } from './auth/tokens.ts';
-import { resolveApiConfig, type ApiConfig, type ApiConfigInput } from './config.ts';
+import { resolveApiConfig, type ApiConfig, type ApiConfigInput, type ApiTlsConfig, type ClientCertificateMode } from './config.ts';
 import { createApiContext, type ApiContext } from './context.ts';
 import { ApiError, quoteInput } from './errors.ts';
 import { FlowStore } from './flow-store.ts';
@@ -78,10 +86,32 @@ export function toErrorResponse(err: FastifyError | ApiError | Error, request: F
   return new ApiError(500, 'internal', 'internal error; the request id in x-request-id identifies it in the server log');
 }
 
+/** How the application's server listens: HTTPS options and what client certificates count for. */
+export interface ApiListenerOptions {
+  readonly https?: https.ServerOptions;
+  readonly clientAuth?: ClientCertificateMode;
+}
+
+/**
+ * The principal a verified client certificate stands for, or undefined when none was presented.
+ * A certificate that was presented but fails verification (optional mode) is refused outright.
+ */
+function certificatePrincipal(request: FastifyRequest, tokens: TokenTable | undefined): Principal | undefined {
+  const socket = request.raw.socket as TLSSocket;
+  if (socket.encrypted !== true) return undefined;
+  const peer = socket.getPeerCertificate();
+  if (peer === null || Object.keys(peer).length === 0) return undefined;
+  if (!socket.authorized) throw new ApiError(401, 'unauthorized', `client certificate not trusted: ${String(socket.authorizationError ?? 'verification failed')}`);
+  const cn = peer.subject?.CN;
+  return typeof cn === 'string' ? tokens?.lookupCertificate(cn) : undefined;
+}
+
 /** Builds the Fastify application for a context (no listening). */
-export async function buildApiApp(ctx: ApiContext, tokens: TokenTable | undefined, logger: Logger): Promise<FastifyInstance> {
+export async function buildApiApp(ctx: ApiContext, tokens: TokenTable | undefined, logger: Logger, listener: ApiListenerOptions = {}): Promise<FastifyInstance> {
   const { config } = ctx;
+  const clientAuth = listener.clientAuth ?? 'none';
   const app = Fastify({
+    ...(listener.https ? { https: listener.https } : {}),
     loggerInstance: logger,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -125,13 +155,16 @@ export async function buildApiApp(ctx: ApiContext, tokens: TokenTable | undefine
     const url = request.routeOptions.url;
     if (routeConfig?.public === true || url === undefined || url === '/docs' || url.startsWith('/docs/')) return;
     let principal = ANONYMOUS_ADMIN;
-    if (tokens !== undefined) {
-      const header = request.headers.authorization;
+    const byCertificate = clientAuth === 'none' ? undefined : certificatePrincipal(request, tokens);
+    const header = request.headers.authorization;
+    if (tokens !== undefined && (header !== undefined || byCertificate === undefined)) {
       const match = typeof header === 'string' ? /^Bearer ([\x21-\x7e]{1,512})$/.exec(header) : null;
-      if (!match) throw new ApiError(401, 'unauthorized', 'send Authorization: Bearer <token>');
+      if (!match) throw new ApiError(401, 'unauthorized', clientAuth === 'none' ? 'send Authorization: Bearer <token>' : 'send Authorization: Bearer <token> or a client certificate listed in the tokens file');
       const found = tokens.lookup(match[1] as string);
       if (found === undefined) throw new ApiError(401, 'unauthorized', 'unknown token');
       principal = found;
+    } else if (byCertificate !== undefined) {
+      principal = byCertificate;
     }
     request.principal = principal;
     const minRole = routeConfig?.minRole ?? 'viewer';
@@ -205,6 +238,10 @@ export class ApiServer {
   private ownsClient = false;
   private inventory: InventorySource | undefined;
   private app: FastifyInstance | undefined;
+  private metricsServer: http.Server | undefined;
+  private readonly watchedTlsFiles: string[] = [];
+  private tlsReloadTimer: NodeJS.Timeout | undefined;
+  private tlsReloading: Promise<boolean> | undefined;
 
   constructor(config: ApiConfigInput | ApiConfig, deps: ApiServerDependencies = {}) {
     this.config = resolveApiConfig(config as ApiConfigInput);
@@ -217,9 +254,21 @@ export class ApiServer {
     if (this.app) return this.app;
     const tokens = this.deps.tokens ?? (this.config.tokensFile !== undefined ? await loadTokenFile(this.config.tokensFile) : undefined);
     if (tokens === undefined) this.logger.warn('no tokens file: every request has full access (listening on loopback only)');
+    for (const warning of tokens?.warnings ?? []) this.logger.warn(warning);
+    const tls = this.config.tls;
+    const listener: ApiListenerOptions = tls === null ? {} : {
+      https: {
+        ...await readTlsFiles(tls),
+        // require: the handshake refuses clients without a certificate from the client CA;
+        // optional: a certificate is asked for, and checked per request when one is sent.
+        requestCert: tls.clientAuth !== 'none',
+        rejectUnauthorized: tls.clientAuth === 'require',
+      },
+      clientAuth: tls.clientAuth,
+    };
     this.client = this.deps.elasticsearch;
     if (this.client === undefined) {
-      this.client = createElasticsearchClient(this.config.elasticsearchUrl, { maxRetries: 1 });
+      this.client = createElasticsearchClient(this.config.elasticsearch ?? this.config.elasticsearchUrl, { maxRetries: 1 });
       this.ownsClient = true;
     }
     this.inventory = this.deps.inventory ?? (this.config.resources.length > 0 ? new FileInventorySource(this.config.resources) : new NoInventorySource());
@@ -230,7 +279,7 @@ export class ApiServer {
     const metrics = this.metrics;
     const store = new FlowStore(this.client, this.config.indexPrefix, (operation, seconds, ok) => metrics.elasticsearchSeconds.observe({ operation, outcome: ok ? 'ok' : 'error' }, seconds));
     const ctx = createApiContext({ config: this.config, store, inventory: this.inventory, metrics, now: this.deps.now ?? Date.now });
-    this.app = await buildApiApp(ctx, tokens, this.logger);
+    this.app = await buildApiApp(ctx, tokens, this.logger, listener);
     await this.app.ready();
     return this.app;
   }
@@ -239,8 +288,79 @@ export class ApiServer {
   async start(): Promise<string> {
     const app = await this.ready();
     const address = await app.listen({ host: this.config.host, port: this.config.port });
-    this.logger.info({ address }, 'segflow api listening');
+    if (this.config.tls !== null) {
+      this.logger.info({ address, certificate: certificateSummary(await readFile(this.config.tls.certFile)), clientAuth: this.config.tls.clientAuth }, 'segflow api listening (https)');
+      this.watchTlsFiles(this.config.tls);
+    } else {
+      this.logger.info({ address }, 'segflow api listening');
+    }
+    if (this.config.metricsPort !== null) await this.startMetricsServer(this.config.metricsPort);
     return address;
+  }
+
+  /**
+   * Re-reads the certificate, key and client CA and serves new connections with them; open
+   * connections keep the context they started with. A bad or mismatched pair is logged and the
+   * current one kept. Resolves true when the new files are in use.
+   */
+  reloadTls(): Promise<boolean> {
+    const tls = this.config.tls;
+    const server = this.app?.server as https.Server | undefined;
+    if (tls === null || server === undefined) return Promise.resolve(false);
+    // One reload at a time; a request during one waits for it and then reloads again.
+    const run = async (): Promise<boolean> => {
+      try {
+        const files = await readTlsFiles(tls);
+        createSecureContext(files); // throws on a bad PEM or a key that does not match the certificate
+        server.setSecureContext(files);
+        this.logger.info({ certificate: certificateSummary(files.cert) }, 'TLS certificate reloaded');
+        return true;
+      } catch (error) {
+        this.logger.error({ error: (error as Error).message, certFile: tls.certFile, keyFile: tls.keyFile }, 'TLS reload failed; still serving the previous certificate');
+        return false;
+      }
+    };
+    const next = (this.tlsReloading ?? Promise.resolve(true)).then(run);
+    this.tlsReloading = next;
+    return next;
+  }
+
+  private watchTlsFiles(tls: ApiTlsConfig): void {
+    // Polling (stat once a second) follows renames and symlink swaps (Kubernetes secret volumes), which fs.watch misses.
+    for (const file of [tls.certFile, tls.keyFile, ...(tls.clientCaFile ? [tls.clientCaFile] : [])]) {
+      watchFile(file, { interval: 1000, persistent: false }, (current, previous) => {
+        if (current.mtimeMs === previous.mtimeMs && current.ino === previous.ino && current.size === previous.size) return;
+        // A certificate and its key are rarely replaced in the same instant: wait for both.
+        clearTimeout(this.tlsReloadTimer);
+        this.tlsReloadTimer = setTimeout(() => void this.reloadTls(), 500);
+      });
+      this.watchedTlsFiles.push(file);
+    }
+  }
+
+  private startMetricsServer(port: number): Promise<void> {
+    const registry = this.metrics.registry;
+    this.metricsServer = http.createServer((req, res) => {
+      if (req.method === 'GET' && req.url?.split('?')[0] === '/metrics') {
+        void registry.metrics().then((body) => res.writeHead(200, { 'content-type': registry.contentType }).end(body));
+      } else {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('only /metrics here\n');
+      }
+    });
+    return new Promise((resolve, reject) => {
+      this.metricsServer!.once('error', reject);
+      // Loopback only: this port has no authentication.
+      this.metricsServer!.listen(port, '127.0.0.1', () => {
+        this.logger.info({ address: `http://127.0.0.1:${this.metricsPort ?? port}/metrics` }, 'metrics without authentication on loopback');
+        resolve();
+      });
+    });
+  }
+
+  /** The port of the loopback metrics server, when one runs. */
+  get metricsPort(): number | undefined {
+    const addr = this.metricsServer?.address();
+    return typeof addr === 'object' && addr !== null ? addr.port : undefined;
   }
 
   /** The port actually bound (useful with port 0). */
@@ -256,6 +376,10 @@ export class ApiServer {
   async stop(): Promise<void> {
     const app = this.app;
     this.app = undefined;
+    for (const file of this.watchedTlsFiles.splice(0)) unwatchFile(file);
+    clearTimeout(this.tlsReloadTimer);
+    await new Promise<void>((resolve) => (this.metricsServer ? this.metricsServer.close(() => resolve()) : resolve()));
+    this.metricsServer = undefined;
     if (app) {
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), this.config.timeouts.shutdownMs); });
@@ -269,5 +393,32 @@ export class ApiServer {
     await this.inventory?.stop();
     if (this.ownsClient) await this.client?.close();
     this.logger.info('segflow api stopped');
+  }
+}
+
+/** The PEM files of the API's HTTPS, read. */
+async function readTlsFiles(tls: ApiTlsConfig): Promise<{ cert: Buffer; key: Buffer; ca?: Buffer }> {
+  const read = async (flag: string, file: string): Promise<Buffer> => {
+    try {
+      return await readFile(file);
+    } catch (error) {
+      throw new Error(`${flag} ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`, { cause: error });
+    }
+  };
+  const [cert, key, ca] = await Promise.all([
+    read('--tls-cert-file', tls.certFile),
+    read('--tls-key-file', tls.keyFile),
+    tls.clientCaFile !== undefined ? read('--tls-client-ca-file', tls.clientCaFile) : undefined,
+  ]);
+  return { cert, key, ...(ca !== undefined ? { ca } : {}) };
+}
+
+/** Subject, expiry and SHA-256 fingerprint of the first certificate in a PEM, for logs. */
+function certificateSummary(pem: Buffer): { subject: string; validTo: string; sha256: string } | { error: string } {
+  try {
+    const cert = new X509Certificate(pem);
+    return { subject: cert.subject.replace(/\n/g, ', '), validTo: cert.validTo, sha256: cert.fingerprint256 };
+  } catch (error) {
+    return { error: (error as Error).message };
   }
 }

@@ -3,15 +3,18 @@
  *
  *   segflow collect --brokers 127.0.0.1:9092 --node-name node1 --source conntrack
  *   segflow collect --brokers kafka:9092 --netns node1 --enable-conntrack-sysctls --http-port 9465
+ *   segflow collect --config collector.yaml   (TLS/SASL to Kafka: --kafka-ca-file, --kafka-sasl-*, see --help)
  */
 import { Option, type Command } from 'commander';
 import { parseBrokerList } from '../shared/kafka-client.ts';
 import { createLogger } from '../shared/logger.ts';
+import { addKafkaConnectionOptions } from '../shared/role-config/kafka-connection-options.ts';
+import { addRoleConfigOptions, roleAction } from '../shared/role-config/role-command.ts';
 import { Collector } from './collector.ts';
 import { DEFAULT_COLLECTOR_HTTP_PORT, type CollectorConfigInput, type CollectorSourceName } from './collector-config.ts';
 
 interface CollectOptions {
-  brokers: string;
+  brokers?: string;
   nodeName?: string;
   agentId?: string;
   source: CollectorSourceName[];
@@ -61,7 +64,7 @@ export function collectOptionsToConfig(options: CollectOptions): CollectorConfig
       ...(options.syntheticSeed !== undefined ? { seed: integer('synthetic-seed', options.syntheticSeed) } : {}),
     },
     batch: { maxRecords: integer('batch-max-records', options.batchMaxRecords), maxDelayMs: integer('batch-max-delay', options.batchMaxDelay) },
-    kafka: { brokers: parseBrokerList(options.brokers), topic: options.topic },
+    kafka: { brokers: parseBrokerList(options.brokers ?? ''), topic: options.topic },
     spool: { ...(options.spoolDir ? { directory: options.spoolDir } : {}), maxBytes: integer('spool-max-bytes', options.spoolMaxBytes) },
     http: options.http ? { host: options.httpHost, port: integer('http-port', options.httpPort) } : null,
   };
@@ -69,10 +72,13 @@ export function collectOptionsToConfig(options: CollectOptions): CollectorConfig
 
 /** Adds `segflow collect` to the program. */
 export function registerCollectCommand(program: Command): void {
-  program
+  const command = program
     .command('collect')
     .description('run the node agent: read flows (conntrack, eBPF, or synthetic), batch them, publish to Kafka (spooling to disk while Kafka is down)')
-    .requiredOption('--brokers <list>', 'Kafka bootstrap brokers, host:port[,host:port...]', process.env.KAFKA_BROKERS)
+    // Required, but checked after the config file is read (it may hold the brokers).
+    .addOption(new Option('--brokers <list>', 'Kafka bootstrap brokers, host:port[,host:port...] (required)').env('KAFKA_BROKERS'));
+  addKafkaConnectionOptions(command);
+  addRoleConfigOptions(command)
     .option('--node-name <name>', 'node name for records and the message key (default: host name)')
     .option('--agent-id <id>', 'agent identity for sequence numbers (default: node name)')
     .addOption(new Option('--source <name...>', 'flow sources to run (conntrack and ebpf run merged)').choices(['conntrack', 'ebpf', 'synthetic']).default(['conntrack']))
@@ -94,9 +100,12 @@ export function registerCollectCommand(program: Command): void {
     .option('--http-host <host>', 'health/metrics endpoint address', '0.0.0.0')
     .option('--http-port <port>', 'health/metrics endpoint port (/healthz, /status, /metrics)', String(DEFAULT_COLLECTOR_HTTP_PORT))
     .option('--no-http', 'do not serve the health/metrics endpoint')
-    .action(async (options: CollectOptions) => {
+    .action(roleAction<CollectOptions>({ role: 'collect', kafka: true }, async (prepared, options) => {
+      if (options.brokers === undefined) throw new Error('--brokers is required (or brokers: in the --config file, or env KAFKA_BROKERS)');
       const logger = createLogger('collector');
-      const collector = new Collector(collectOptionsToConfig(options), { logger });
+      // kafkaSecurity is read by the Kafka client factory (src/shared/kafka-security.ts).
+      const security = { kafkaSecurity: prepared.kafkaSecurity };
+      const collector = new Collector({ ...collectOptionsToConfig(options), ...security }, { logger });
       await collector.start();
       await new Promise<void>((resolve) => {
         const onSignal = (signal: NodeJS.Signals): void => {
@@ -109,5 +118,5 @@ export function registerCollectCommand(program: Command): void {
         process.on('SIGTERM', onSignal);
       });
       await collector.stop();
-    });
+    }));
 }

@@ -5,6 +5,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { KafkaConfig } from 'kafkajs';
+import { PLAINTEXT, type KafkaSecurity } from '../shared/kafka-security.ts';
 import { DEFAULT_SPOOL_LOCK_STALE_MS } from './sinks/spool-lock.ts';
 
 /**
@@ -73,9 +74,11 @@ export interface CollectorConfig {
     ensureTopic: boolean;
     /** Partitions of a topic the collector creates. Default 6. */
     topicPartitions: number;
-    /** Extra kafkajs client settings (ssl, sasl, socketFactory, ...). Default none. */
+    /** Extra kafkajs client settings (socketFactory, timeouts, ...). Default none. */
     clientOverrides: Partial<KafkaConfig>;
   };
+  /** TLS / mutual TLS / SASL to Kafka. Default PLAINTEXT. */
+  kafkaSecurity: KafkaSecurity;
   spool: {
     /** Spool directory (one collector per directory). Default `<tmpdir>/segflow-collector-spool-<agent>`. */
     directory: string;
@@ -105,6 +108,7 @@ export interface CollectorConfigInput {
   synthetic?: Partial<CollectorConfig['synthetic']>;
   batch?: Partial<CollectorConfig['batch']>;
   kafka: Partial<CollectorConfig['kafka']> & { brokers: string[] };
+  kafkaSecurity?: KafkaSecurity;
   spool?: Partial<CollectorConfig['spool']>;
   http?: Partial<NonNullable<CollectorConfig['http']>> | null;
 }
@@ -141,6 +145,7 @@ export function resolveCollectorConfig(input: CollectorConfigInput): CollectorCo
       clientOverrides: {},
       ...input.kafka,
     },
+    kafkaSecurity: input.kafkaSecurity ?? PLAINTEXT,
     spool: {
       directory: path.join(os.tmpdir(), `segflow-collector-spool-${agentId.replace(/[^A-Za-z0-9._-]/g, '_')}`),
       segmentBytes: Math.min(8 * 1024 * 1024, Math.floor(spoolMax / 4)),

@@ -9,6 +9,7 @@
  * await collector.stop();   // flushes: pending records are sent or spooled, never dropped
  * ```
  */
+import type { KafkaFailure } from '../shared/kafka-errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import { createLogger } from '../shared/logger.ts';
 import { startCollectorHttpServer, type CollectorHttpServer } from './collector-http-server.ts';
@@ -56,6 +57,16 @@ export class Collector {
   private sink: FlowBatchSink | null = null;
   private spool: DiskSpool | null = null;
   private http: CollectorHttpServer | null = null;
+  private fatal: KafkaFailure | null = null;
+  private resolveFatal: (failure: KafkaFailure) => void = () => undefined;
+  /**
+   * Settles (never rejects) with the first fatal Kafka failure (TLS, SASL, ACL): retrying cannot
+   * fix it, so the command stops the collector (what is queued goes to the spool and is replayed
+   * by the next start) and exits 1 with `message` (already logged once here).
+   */
+  readonly fatalKafkaFailure = new Promise<KafkaFailure>((resolve) => {
+    this.resolveFatal = resolve;
+  });
 
   constructor(
     config: CollectorConfigInput,
@@ -87,7 +98,7 @@ export class Collector {
     const { config, metrics, logger } = this;
     try {
       this.spool = await DiskSpool.open({ ...config.spool });
-      this.sink = new KafkaFlowSink({
+      this.sink = await KafkaFlowSink.create({
         brokers: config.kafka.brokers,
         topic: config.kafka.topic,
         clientId: config.kafka.clientId,
@@ -96,6 +107,8 @@ export class Collector {
         ensureTopic: config.kafka.ensureTopic,
         topicPartitions: config.kafka.topicPartitions,
         clientOverrides: config.kafka.clientOverrides,
+        security: config.kafkaSecurity,
+        onFatal: (failure) => this.failFatally(failure),
         logger,
       });
       const delivery = new FlowBatchDelivery({ sink: this.sink, spool: this.spool, metrics, logger });
@@ -188,10 +201,19 @@ export class Collector {
           const s = source.status();
           if (s.running === false) reasons.push(`source ${source.name} is not running`);
         }
-        // Kafka being down is not unhealthy: the spool covers it (and /status shows it).
+        // Kafka being down is not unhealthy: the spool covers it (and /status shows it). A
+        // failure retrying cannot fix is.
+        if (this.fatal) reasons.push(this.fatal.message);
         return { healthy: reasons.length === 0, reasons };
       },
     };
+  }
+
+  private failFatally(failure: KafkaFailure): void {
+    if (this.fatal) return;
+    this.fatal = failure;
+    this.logger.error({ kind: failure.kind }, failure.message);
+    this.resolveFatal(failure);
   }
 
   private async shutdown(drainTimeoutMs = 0): Promise<void> {

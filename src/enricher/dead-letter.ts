@@ -6,6 +6,7 @@
  * and count without decoding the payload.
  */
 import type { IHeaders, Message } from 'kafkajs';
+import type { IngestProblem } from './ingest/ingest-problem.ts';
 
 /** Version of this header layout, for readers that outlive a change. */
 export const DEAD_LETTER_FORMAT_VERSION = '1';
@@ -19,6 +20,12 @@ export const DEAD_LETTER_HEADERS = {
   originTopic: 'segflow-dlq-origin-topic',
   originPartition: 'segflow-dlq-origin-partition',
   originOffset: 'segflow-dlq-origin-offset',
+  /** Index of the rejected record in the origin message's `records` (record-level dead letters). */
+  originRecord: 'segflow-dlq-origin-record',
+  /** Every problem as JSON `[{code, field, message}]` (bounded, see problemsTotal). */
+  problems: 'segflow-dlq-problems',
+  /** How many problems there were (the JSON list stops before MAX_PROBLEMS_JSON_CHARS). */
+  problemsTotal: 'segflow-dlq-problems-total',
   contentType: 'segflow-dlq-content-type',
   deadLetteredAt: 'segflow-dlq-time',
 } as const;
@@ -31,10 +38,12 @@ export type DeadLetterStage = 'decode' | 'validate' | 'enrich' | 'index';
 
 // Headers are not meant for stack traces; a long Elasticsearch reason is cut here.
 const MAX_ERROR_CHARS = 4096;
+// A message with thousands of bad records must still fit in one Kafka message.
+const MAX_PROBLEMS_JSON_CHARS = 64 * 1024;
 
 /** Everything known about a record that goes to the dead-letter topic. */
 export interface DeadLetterInput {
-  /** Machine-readable reason, e.g. `undecodable`, `invalid_batch`, `document_parsing_exception`. */
+  /** Machine-readable reason, e.g. `undecodable`, `invalid_batch`, `document_parsing_exception`; several are comma-separated. */
   reason: string;
   stage: DeadLetterStage;
   /** Topic, partition and offset of the message the record came from. */
@@ -53,6 +62,23 @@ export interface DeadLetterInput {
   originalHeaders?: IHeaders;
   /** When the record was dead-lettered; also the Kafka timestamp. Omitted: Kafka stamps it. */
   at?: Date | number;
+  /** Every problem found (listed as JSON in a header). */
+  problems?: readonly IngestProblem[];
+  /** Index of the record in the origin message, for a dead letter of one record. */
+  originRecord?: number;
+}
+
+/** The problems as a JSON list, cut before MAX_PROBLEMS_JSON_CHARS at a whole entry. */
+function problemsJson(problems: readonly IngestProblem[]): string {
+  const parts: string[] = [];
+  let length = 2;
+  for (const p of problems) {
+    const part = JSON.stringify({ code: p.code, field: p.field, message: p.message });
+    if (length + part.length + 1 > MAX_PROBLEMS_JSON_CHARS) break;
+    parts.push(part);
+    length += part.length + 1;
+  }
+  return `[${parts.join(',')}]`;
 }
 
 function errorText(error: unknown): string | undefined {
@@ -75,6 +101,11 @@ export function buildDeadLetter(input: DeadLetterInput): Message {
   headers[DEAD_LETTER_HEADERS.originTopic] = input.topic;
   headers[DEAD_LETTER_HEADERS.originPartition] = String(input.partition);
   headers[DEAD_LETTER_HEADERS.originOffset] = String(input.offset);
+  if (input.originRecord !== undefined) headers[DEAD_LETTER_HEADERS.originRecord] = String(input.originRecord);
+  if (input.problems !== undefined) {
+    headers[DEAD_LETTER_HEADERS.problems] = problemsJson(input.problems);
+    headers[DEAD_LETTER_HEADERS.problemsTotal] = String(input.problems.length);
+  }
   const error = errorText(input.error);
   if (error !== undefined) headers[DEAD_LETTER_HEADERS.error] = error;
   if (input.contentType) headers[DEAD_LETTER_HEADERS.contentType] = input.contentType;
@@ -101,6 +132,11 @@ export interface DeadLetterInfo {
   partition: number | undefined;
   offset: string | undefined;
   contentType: string | undefined;
+  /** Index of the rejected record in the origin message, for record-level dead letters. */
+  record: number | undefined;
+  /** The problems listed (possibly fewer than problemsTotal). */
+  problems: IngestProblem[];
+  problemsTotal: number | undefined;
   originalHeaders: Record<string, string>;
 }
 
@@ -116,6 +152,9 @@ export function parseDeadLetterHeaders(headers: IHeaders | undefined): DeadLette
     if (name.startsWith(ORIGINAL_HEADER_PREFIX)) originalHeaders[name.slice(ORIGINAL_HEADER_PREFIX.length)] = text(name) ?? '';
   }
   const partition = text(DEAD_LETTER_HEADERS.originPartition);
+  const record = text(DEAD_LETTER_HEADERS.originRecord);
+  const problems = text(DEAD_LETTER_HEADERS.problems);
+  const total = text(DEAD_LETTER_HEADERS.problemsTotal);
   return {
     version: text(DEAD_LETTER_HEADERS.version),
     reason: text(DEAD_LETTER_HEADERS.reason),
@@ -125,6 +164,9 @@ export function parseDeadLetterHeaders(headers: IHeaders | undefined): DeadLette
     partition: partition === undefined ? undefined : Number(partition),
     offset: text(DEAD_LETTER_HEADERS.originOffset),
     contentType: text(DEAD_LETTER_HEADERS.contentType),
+    record: record === undefined ? undefined : Number(record),
+    problems: problems === undefined ? [] : (JSON.parse(problems) as IngestProblem[]),
+    problemsTotal: total === undefined ? undefined : Number(total),
     originalHeaders,
   };
 }

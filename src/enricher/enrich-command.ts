@@ -1,8 +1,20 @@
-/** `segflow enrich`: run the enricher role until SIGINT/SIGTERM. */
-import type { Command } from 'commander';
+/**
+ * `segflow enrich`: run the enricher role until SIGINT/SIGTERM.
+ *
+ *   segflow enrich --config enricher.yaml
+ *   segflow enrich --brokers kafka:9093 --kafka-ca-file ca.pem --kafka-sasl-mechanism scram-sha-512 \
+ *     --kafka-sasl-username enricher --kafka-sasl-password-file /run/secrets/kafka \
+ *     --elasticsearch https://es:9200 --elasticsearch-ca-file es-ca.pem --elasticsearch-api-key-file /run/secrets/es-key
+ */
+import { Option, type Command } from 'commander';
+import { openElasticsearchConnection } from '../shared/elasticsearch-security.ts';
+import { addElasticsearchConnectionOptions } from '../shared/role-config/elasticsearch-connection-options.ts';
+import { addKafkaConnectionOptions } from '../shared/role-config/kafka-connection-options.ts';
+import { addRoleConfigOptions, roleAction } from '../shared/role-config/role-command.ts';
 import { DEFAULT_ENRICHER_CONFIG } from './enricher-config.ts';
 import { Enricher } from './enricher.ts';
 import type { AggregationLevel } from './transform/flow-aggregation.ts';
+import { DEFAULT_MAX_TUPLES_PER_DOCUMENT } from './transform/flow-tuple-set.ts';
 
 function int(name: string) {
   return (value: string): number => {
@@ -12,17 +24,33 @@ function int(name: string) {
   };
 }
 
+function positive(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got '${value}'`);
+    return n;
+  };
+}
+
 function level(value: string): AggregationLevel {
   if (!['0', '1', '2', '3'].includes(value)) throw new Error(`aggregation level must be 0, 1, 2 or 3, got '${value}'`);
   return Number(value) as AggregationLevel;
 }
 
+interface EnrichOptions {
+  brokers: string; elasticsearch: string; rawTopic: string; deadLetterTopic: string; inventoryTopic: string; group: string; indexPrefix: string;
+  window: number; allowedLevel: AggregationLevel; deniedLevel: AggregationLevel; retentionDays: number; metricsPort: number; bulkConcurrency: number;
+  maxClockSkew: number; maxRecordAge?: number; maxLinkGbps: number; maxFlowTuples: number;
+}
+
 export function registerEnrichCommand(program: Command): void {
   const d = DEFAULT_ENRICHER_CONFIG;
-  program.command('enrich')
+  const command = program.command('enrich')
     .description('consume raw flow batches, enrich them with endpoints and policy verdicts, index them in Elasticsearch')
-    .option('--brokers <list>', 'Kafka bootstrap servers', d.brokers)
-    .option('--elasticsearch <url>', 'Elasticsearch URL', d.elasticsearchUrl)
+    .addOption(new Option('--brokers <list>', 'Kafka bootstrap servers').env('KAFKA_BROKERS').default('127.0.0.1:9092'));
+  addKafkaConnectionOptions(command);
+  addElasticsearchConnectionOptions(command);
+  addRoleConfigOptions(command)
     .option('--raw-topic <name>', 'raw flow topic', d.rawTopic)
     .option('--dead-letter-topic <name>', 'dead-letter topic', d.deadLetterTopic)
     .option('--inventory-topic <name>', 'inventory topic', d.inventoryTopic)
@@ -32,22 +60,39 @@ export function registerEnrichCommand(program: Command): void {
     .option('--allowed-level <0-3>', 'aggregation level for allowed flows', level, d.aggregation.allowedLevel)
     .option('--denied-level <0-3>', 'aggregation level for flows with a deny', level, d.aggregation.deniedLevel)
     .option('--retention-days <days>', 'days of flow indices kept (0 = keep all)', int('retention-days'), d.retentionDays)
-    .option('--metrics-port <port>', '/metrics and /healthz port (0 = off)', int('metrics-port'), d.metricsPort)
+    .option('--metrics-port <port>', '/metrics and /healthz port on 127.0.0.1 (0 = off)', int('metrics-port'), d.metricsPort)
     .option('--bulk-concurrency <n>', 'bulk requests one large fetched batch may have in flight (1 = one request per batch)', int('bulk-concurrency'), d.bulkConcurrency)
-    .action(async (opts: { brokers: string; elasticsearch: string; rawTopic: string; deadLetterTopic: string; inventoryTopic: string; group: string; indexPrefix: string; window: number; allowedLevel: AggregationLevel; deniedLevel: AggregationLevel; retentionDays: number; metricsPort: number; bulkConcurrency: number }) => {
+    .option('--max-clock-skew <seconds>', 'how far ahead of this clock a record may end (node clocks run ahead)', int('max-clock-skew'), d.maxClockSkewMs / 1000)
+    .option('--max-record-age <days>', 'oldest record accepted, in days (default: --retention-days, or 7 when that is 0)', positive('max-record-age'))
+    .option('--max-link-gbps <gbit/s>', 'fastest node link: a record may not carry more bytes than it could in its duration', positive('max-link-gbps'), d.maxLinkBitsPerSecond / 1e9)
+    .option('--max-flow-tuples <n>', 'distinct 5-tuples a document counts exactly (beyond: estimates, segflow.flows.exact false)', int('max-flow-tuples'), DEFAULT_MAX_TUPLES_PER_DOCUMENT)
+    .action(roleAction<EnrichOptions>({ role: 'enrich', kafka: true, elasticsearch: true }, async (prepared, opts) => {
       if (opts.window < 1) throw new Error('--window must be at least 1 second');
       if (opts.bulkConcurrency < 1) throw new Error('--bulk-concurrency must be at least 1');
+      if (opts.maxFlowTuples < 1) throw new Error('--max-flow-tuples must be at least 1');
+      const elasticsearch = await openElasticsearchConnection(prepared.elasticsearch!);
+      // kafkaSecurity is read by the Kafka client factory (src/shared/kafka-security.ts).
+      const kafka = { kafkaSecurity: prepared.kafkaSecurity };
       const enricher = new Enricher({
-        brokers: opts.brokers, elasticsearchUrl: opts.elasticsearch, rawTopic: opts.rawTopic, deadLetterTopic: opts.deadLetterTopic,
+        brokers: opts.brokers, elasticsearchUrl: elasticsearch.url, elasticsearch, rawTopic: opts.rawTopic, deadLetterTopic: opts.deadLetterTopic,
         inventoryTopic: opts.inventoryTopic, groupId: opts.group, indexPrefix: opts.indexPrefix, retentionDays: opts.retentionDays,
         metricsPort: opts.metricsPort, bulkConcurrency: opts.bulkConcurrency,
-        aggregation: { windowMs: opts.window * 1000, allowedLevel: opts.allowedLevel, deniedLevel: opts.deniedLevel },
+        maxClockSkewMs: opts.maxClockSkew * 1000, maxLinkBitsPerSecond: opts.maxLinkGbps * 1e9,
+        ...(opts.maxRecordAge !== undefined ? { maxRecordAgeMs: opts.maxRecordAge * 86_400_000 } : {}),
+        aggregation: { windowMs: opts.window * 1000, allowedLevel: opts.allowedLevel, deniedLevel: opts.deniedLevel, maxTuplesPerDocument: opts.maxFlowTuples },
+        ...kafka,
       });
-      await enricher.start();
+      try {
+        await enricher.start();
+      } catch (error) {
+        // Whatever started (inventory follower, metrics port) must not keep a failed role alive.
+        await enricher.stop().catch(() => undefined);
+        throw error;
+      }
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);
       });
       await enricher.stop();
-    });
+    }));
 }

@@ -3,14 +3,21 @@
  * on one machine with `segflow services up`; flags and environment variables override them.
  */
 import { DEFAULT_INVENTORY_TOPIC } from '../inventory/topic/inventory-topic.ts';
+import type { ElasticsearchConnection } from '../shared/elasticsearch-security.ts';
+import { PLAINTEXT, type KafkaSecurity } from '../shared/kafka-security.ts';
 import { DEFAULT_FLOW_INDEX_PREFIX } from './elasticsearch/flow-index-names.ts';
+import { DEFAULT_MAX_CLOCK_SKEW_MS, DEFAULT_MAX_LINK_BITS_PER_SECOND } from './ingest/record-bounds.ts';
 import { DEFAULT_AGGREGATION, type AggregationConfig } from './transform/flow-aggregation.ts';
 
 export interface EnricherConfig {
   /** Kafka bootstrap servers. Env: KAFKA_BROKERS. */
   readonly brokers: string;
+  /** TLS / mutual TLS / SASL to Kafka. Default PLAINTEXT. */
+  readonly kafkaSecurity: KafkaSecurity;
   /** Elasticsearch URL. Env: ELASTICSEARCH_URL. */
   readonly elasticsearchUrl: string;
+  /** The resolved connection (https CA, credentials); when set it is used instead of elasticsearchUrl. */
+  readonly elasticsearch?: ElasticsearchConnection;
   /** Topic of raw FlowBatch messages. */
   readonly rawTopic: string;
   /** Partitions of the raw topic when the enricher creates it (scale enrichers up to this many). */
@@ -57,10 +64,20 @@ export interface EnricherConfig {
   readonly writtenDocuments: number;
   /** Port of the /metrics and /healthz endpoint; 0 = none. */
   readonly metricsPort: number;
+  /**
+   * Oldest record end accepted, as an age in ms. Unset: the retention (retentionDays), or 7 days
+   * when retention is off; with retention on, never more than it (see ingest/record-bounds.ts).
+   */
+  readonly maxRecordAgeMs?: number;
+  /** How far ahead of the enricher's clock a record may end (node clocks run ahead). Default 5 min. */
+  readonly maxClockSkewMs: number;
+  /** Fastest link a node may have, bits/s: bounds a record's bytes by its duration. Default 400 Gbit/s. */
+  readonly maxLinkBitsPerSecond: number;
 }
 
 export const DEFAULT_ENRICHER_CONFIG: EnricherConfig = {
   brokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+  kafkaSecurity: PLAINTEXT,
   elasticsearchUrl: process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200',
   rawTopic: 'flows.raw',
   rawTopicPartitions: 6,
@@ -78,4 +95,6 @@ export const DEFAULT_ENRICHER_CONFIG: EnricherConfig = {
   bulkConcurrency: 2,
   writtenDocuments: 20_000,
   metricsPort: 9464,
+  maxClockSkewMs: DEFAULT_MAX_CLOCK_SKEW_MS,
+  maxLinkBitsPerSecond: DEFAULT_MAX_LINK_BITS_PER_SECOND,
 };

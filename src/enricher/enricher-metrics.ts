@@ -7,6 +7,8 @@ export class EnricherMetrics {
   readonly records: Counter;
   readonly documents: Counter<'result'>;
   readonly deadLetters: Counter<'stage'>;
+  readonly rejectedRecords: Counter<'reason'>;
+  readonly rejectedMessages: Counter<'reason'>;
   readonly sequence: Counter<'kind'>;
   readonly missingBatches: Counter;
   readonly inventoryRevision: Gauge;
@@ -17,6 +19,8 @@ export class EnricherMetrics {
     this.records = new Counter({ name: 'segflow_enricher_records_total', help: 'Flow records enriched.', registers: [registry] });
     this.documents = new Counter({ name: 'segflow_enricher_documents_total', help: 'Flow documents written, skipped as already stored (replays), or read back after a conditional write met another version.', labelNames: ['result'], registers: [registry] });
     this.deadLetters = new Counter({ name: 'segflow_enricher_dead_letters_total', help: 'Messages and documents sent to the dead-letter topic, by stage.', labelNames: ['stage'], registers: [registry] });
+    this.rejectedRecords = new Counter({ name: 'segflow_enricher_rejected_records_total', help: 'Records rejected (dead-lettered one by one) while the rest of their message was used, by reason; a record with several reasons counts under each.', labelNames: ['reason'], registers: [registry] });
+    this.rejectedMessages = new Counter({ name: 'segflow_enricher_rejected_messages_total', help: 'Messages rejected whole, by reason (message-level and those of their records); a message with several reasons counts under each.', labelNames: ['reason'], registers: [registry] });
     this.sequence = new Counter({ name: 'segflow_enricher_batch_sequence_total', help: 'Agent batches by what their sequence number showed (next, gap, duplicate, restart, first).', labelNames: ['kind'], registers: [registry] });
     this.missingBatches = new Counter({ name: 'segflow_enricher_missing_batches_total', help: 'Agent batches never received (sum of sequence gaps).', registers: [registry] });
     this.inventoryRevision = new Gauge({ name: 'segflow_enricher_inventory_revision', help: 'Revision of the inventory used for enrichment.', registers: [registry] });

@@ -19,8 +19,10 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import { Inventory } from '../inventory/inventory.ts';
 import { InventoryTopicFollower } from '../inventory/topic/inventory-follower.ts';
 import { ensureInventoryTopic } from '../inventory/topic/inventory-topic.ts';
+import { setTimeout as sleepFor } from 'node:timers/promises';
 import { createElasticsearchClient } from '../shared/elasticsearch-client.ts';
-import { createKafka } from '../shared/kafka-client.ts';
+import { createSecureKafka } from '../shared/kafka-client.ts';
+import { describeKafkaFailure, isKafkaClientError, type KafkaFailure } from '../shared/kafka-errors.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import { DEAD_LETTER_HEADERS } from './dead-letter.ts';
 import type { FlowDocument } from './documents/flow-fields.ts';
@@ -31,6 +33,7 @@ import { DEFAULT_ENRICHER_CONFIG, type EnricherConfig } from './enricher-config.
 import { EnricherMetrics } from './enricher-metrics.ts';
 import { FlowBatchProcessor, type ProcessResult } from './flow-batch-processor.ts';
 import { SequenceTracker } from './sequence-tracker.ts';
+import { effectiveMaxRecordAgeMs } from './ingest/record-bounds.ts';
 import type { VersionedFlowDocument } from './written-flow-documents.ts';
 import { enrichmentInventoryOf } from './transform/inventory-adapter.ts';
 
@@ -40,7 +43,7 @@ export class Enricher {
   readonly registry = new Registry();
   readonly metrics: EnricherMetrics;
   private readonly log: Logger;
-  private readonly kafka: Kafka;
+  private kafka: Kafka | undefined;
   private readonly es: Client;
   private follower: InventoryTopicFollower | undefined;
   private consumer: Consumer | undefined;
@@ -60,19 +63,61 @@ export class Enricher {
   });
   /** Per partition: the settle (write + commit) of its last batch handed to the writer. */
   private readonly settling = new Map<number, Promise<void>>();
+  /** Batches that failed in a row (any partition): sets the backoff and keeps a persistent failure to one log line. */
+  private consecutiveFailures = 0;
+  private lastFailureLogged: string | undefined;
+  private readonly stopped = new AbortController();
+
+  private fatal: KafkaFailure | undefined;
+  private resolveFatal: (failure: KafkaFailure) => void = () => undefined;
+  /**
+   * Settles (never rejects) with the first fatal Kafka failure: TLS, SASL or ACL failures, or a
+   * consumer kafkajs gave up on. Retrying cannot fix these: the role has stopped consuming and
+   * its command stops it and exits 1 with `message` (already logged once here).
+   */
+  readonly fatalKafkaFailure = new Promise<KafkaFailure>((resolve) => {
+    this.resolveFatal = resolve;
+  });
 
   constructor(config: Partial<EnricherConfig> = {}) {
     this.config = { ...DEFAULT_ENRICHER_CONFIG, ...config };
     this.log = createLogger('enricher');
-    this.kafka = createKafka(this.config.brokers, 'segflow-enricher');
-    this.es = createElasticsearchClient(this.config.elasticsearchUrl);
+    this.es = createElasticsearchClient(this.config.elasticsearch ?? this.config.elasticsearchUrl);
     this.metrics = new EnricherMetrics(this.registry);
     collectDefaultMetrics({ register: this.registry, prefix: 'segflow_enricher_' });
   }
 
+  /**
+   * Starts consuming. A Kafka failure rejects with its described message (see kafka-errors.ts):
+   * "Kafka denied SASL user "enricher" access to topic 'flows.raw' [TOPIC_AUTHORIZATION_FAILED]...".
+   */
   async start(): Promise<void> {
+    try {
+      await this.startConsuming();
+    } catch (error) {
+      if (!isKafkaClientError(error)) throw error;
+      throw new Error(describeKafkaFailure(error, this.kafkaContext()).message, { cause: error });
+    }
+  }
+
+  /** What a Kafka failure of this role concerns, for its message. */
+  private kafkaContext(topics: readonly string[] = [this.config.rawTopic, this.config.deadLetterTopic, this.config.inventoryTopic]) {
+    return { brokers: this.config.brokers.split(','), security: this.config.kafkaSecurity, topics, groupId: this.config.groupId };
+  }
+
+  private failFatally(failure: KafkaFailure): void {
+    if (this.fatal) return;
+    this.fatal = failure;
+    this.ready = false;
+    this.stopping = true; // no further batches: each would fail the same way
+    this.log.error({ kind: failure.kind }, failure.message);
+    this.resolveFatal(failure);
+  }
+
+  private async startConsuming(): Promise<void> {
     const { config } = this;
     if (config.metricsPort > 0) await this.startHttp();
+    this.kafka = await createSecureKafka(config.brokers, 'segflow-enricher', config.kafkaSecurity, {}, { onFatal: (failure) => this.failFatally(failure) });
     const admin = this.kafka.admin();
     await admin.connect();
     try {
@@ -88,12 +133,12 @@ export class Enricher {
     }
 
     this.follower = new InventoryTopicFollower(this.kafka, config.inventoryTopic, {
-      upsert: (resource) => {
-        this.inventory.apply(resource);
+      upsert: (resource, at) => {
+        this.inventory.apply(resource, { at });
         this.metrics.inventoryRevision.set(this.inventory.revision);
       },
-      remove: (key) => {
-        this.inventory.delete(key);
+      remove: (key, at) => {
+        this.inventory.delete(key, { at });
         this.metrics.inventoryRevision.set(this.inventory.revision);
       },
     }, this.log);
@@ -104,7 +149,8 @@ export class Enricher {
 
     const writer = new FlowBulkWriter({ bulk: bulkRequestFromClient(this.es), registry: this.registry, logger: this.log });
     this.processor = new FlowBatchProcessor(
-      { topic: config.rawTopic, indexPrefix: config.indexPrefix, aggregation: config.aggregation, maxMessageBytes: config.maxMessageBytes, maxBulkDocuments: config.maxBulkDocuments, bulkConcurrency: config.bulkConcurrency, writtenDocuments: config.writtenDocuments },
+      { topic: config.rawTopic, indexPrefix: config.indexPrefix, aggregation: config.aggregation, maxMessageBytes: config.maxMessageBytes, maxBulkDocuments: config.maxBulkDocuments, bulkConcurrency: config.bulkConcurrency, writtenDocuments: config.writtenDocuments,
+        bounds: { maxRecordAgeMs: effectiveMaxRecordAgeMs(config.retentionDays, config.maxRecordAgeMs), maxClockSkewMs: config.maxClockSkewMs, maxLinkBitsPerSecond: config.maxLinkBitsPerSecond } },
       enrichmentInventoryOf(this.inventory),
       new SequenceTracker(),
       { fetchStored: (refs) => this.fetchStored(refs), write: (items) => writer.write(items) },
@@ -141,7 +187,7 @@ export class Enricher {
   private async handleBatch({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload): Promise<void> {
     if (this.stopping || !isRunning() || isStale() || batch.messages.length === 0 || !this.processor) return;
     const processor = this.processor;
-    const prepared = processor.prepare(batch.messages.map((m) => ({ partition: batch.partition, offset: m.offset, key: m.key, value: m.value })));
+    const prepared = processor.prepare(batch.messages.map((m) => ({ partition: batch.partition, offset: m.offset, key: m.key, value: m.value, headers: m.headers })));
     const previous = this.settling.get(batch.partition);
     if (previous) {
       try {
@@ -164,6 +210,19 @@ export class Enricher {
         }
         await this.consumer!.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
         this.record(result, batch.partition, batch.offsetLag());
+        this.noteSettled();
+      } catch (error) {
+        // The dead-letter topic or the group denied, a certificate no longer trusted: stop, do not retry.
+        if (isKafkaClientError(error)) {
+          const failure = describeKafkaFailure(error, this.kafkaContext([this.config.deadLetterTopic]));
+          if (failure.fatal) {
+            this.failFatally(failure);
+            throw error;
+          }
+        }
+        // Heartbeats continue through the backoff, so a long outage does not cost the partitions.
+        await this.backOffAfterFailure(error, batch.partition, first, last);
+        throw error;
       } finally {
         clearInterval(beat);
       }
@@ -172,7 +231,7 @@ export class Enricher {
       // already written take only the agent batches they do not hold yet). A batch of the
       // partition fetched meanwhile sees this failure and steps aside; the one sought back to
       // must not, so the failure is forgotten here.
-      this.log.error({ error: error instanceof Error ? error.message : String(error), partition: batch.partition, from: first, to: last }, 'batch not settled; consuming it again');
+      this.log.debug({ error: error instanceof Error ? error.message : String(error), partition: batch.partition, from: first, to: last }, 'batch not settled; consuming it again');
       processor.forgetWrittenDocuments();
       if (this.settling.get(batch.partition) === settle) this.settling.delete(batch.partition);
       if (!this.stopping) {
@@ -191,6 +250,30 @@ export class Enricher {
     resolveOffset(last);
   }
 
+  /**
+   * After a batch failed: log the failure (once while it stays the same: a revoked key or an
+   * untrusted certificate fails every batch the same way) and wait before the batch is consumed
+   * again, doubling from 250 ms up to 10 s, so a rejecting Elasticsearch is not hammered.
+   */
+  private async backOffAfterFailure(error: unknown, partition: number, from: string, to: string): Promise<void> {
+    this.consecutiveFailures++;
+    const message = error instanceof Error ? error.message : String(error);
+    // The same failure of different batches differs only in counts and offsets.
+    const kind = message.replace(/\b\d+\b/g, 'N');
+    if (kind !== this.lastFailureLogged) {
+      this.lastFailureLogged = kind;
+      this.log.error({ error: message, partition, from, to }, 'batch not settled: nothing of it committed; it is consumed again until it settles');
+    }
+    const delayMs = Math.min(10_000, 250 * 2 ** Math.min(this.consecutiveFailures - 1, 10));
+    await sleepFor(delayMs, undefined, { signal: this.stopped.signal }).catch(() => undefined);
+  }
+
+  private noteSettled(): void {
+    if (this.consecutiveFailures > 0) this.log.info({ failedAttempts: this.consecutiveFailures }, 'batches settle again');
+    this.consecutiveFailures = 0;
+    this.lastFailureLogged = undefined;
+  }
+
   private record(result: ProcessResult, partition: number, lag: string): void {
     const m = this.metrics;
     const deadByStage = new Map<string, number>();
@@ -199,8 +282,10 @@ export class Enricher {
       deadByStage.set(stage, (deadByStage.get(stage) ?? 0) + 1);
     }
     for (const [stage, n] of deadByStage) m.deadLetters.inc({ stage }, n);
-    m.messages.inc({ result: 'ok' }, result.messages - (deadByStage.get('decode') ?? 0) - (deadByStage.get('validate') ?? 0));
-    m.messages.inc({ result: 'dead_letter' }, (deadByStage.get('decode') ?? 0) + (deadByStage.get('validate') ?? 0));
+    m.messages.inc({ result: 'ok' }, result.messages - result.rejected.messagesRejected);
+    m.messages.inc({ result: 'dead_letter' }, result.rejected.messagesRejected);
+    for (const [reason, n] of Object.entries(result.rejected.records)) m.rejectedRecords.inc({ reason }, n);
+    for (const [reason, n] of Object.entries(result.rejected.messages)) m.rejectedMessages.inc({ reason }, n);
     m.records.inc(result.records);
     m.documents.inc({ result: 'written' }, result.documentsWritten);
     m.documents.inc({ result: 'already_stored' }, result.documentsSkipped);
@@ -250,8 +335,9 @@ export class Enricher {
   /** Stops consuming (the batch in hand is finished and committed first), then everything else. */
   async stop(): Promise<void> {
     this.ready = false;
-    // Let the batches being written settle and commit; no new one starts.
+    // Let the batches being written settle and commit; no new one starts, none waits out a backoff.
     this.stopping = true;
+    this.stopped.abort();
     for (;;) {
       const pending = [...this.settling.values()];
       await Promise.allSettled(pending);

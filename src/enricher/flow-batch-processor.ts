@@ -6,14 +6,18 @@
  * could not be used — never dropping anything silently. The caller commits the offsets only
  * after `process` (or `settle`) resolves.
  */
-import type { Message } from 'kafkajs';
-import { buildDeadLetter } from './dead-letter.ts';
+import type { IHeaders, Message } from 'kafkajs';
+import { buildDeadLetter, type DeadLetterStage } from './dead-letter.ts';
 import type { FlowBulkItem, FlowBulkWriteResult, FlowDocumentVersion } from './elasticsearch/flow-bulk-writer.ts';
 import { dailyFlowIndexName } from './elasticsearch/flow-index-names.ts';
-import { decodeFlowBatch } from '../proto/flow-batch-codec.ts';
+import { describeProblems, problemCodes, type IngestProblem, type IngestProblemCode } from './ingest/ingest-problem.ts';
+import { checkMessageEnvelope } from './ingest/message-envelope.ts';
+import { decodeRawFlowBatch, encodeSingleRecordBatch, UndecodableFlowBatch, type DecodedFlowBatch, type DecodedRecord } from './ingest/raw-flow-batch-decoder.ts';
+import { checkRecordBounds, DEFAULT_MAX_CLOCK_SKEW_MS, DEFAULT_MAX_LINK_BITS_PER_SECOND, DEFAULT_MAX_RECORD_AGE_MS, type IngestBounds } from './ingest/record-bounds.ts';
 import type { EnrichmentInventory } from './transform/enrichment-inventory.ts';
 import { batchKey, FlowWindowAggregator, type AggregationConfig, type FlowAggregate } from './transform/flow-aggregation.ts';
 import { buildFlowDocument, mergeFlowDocumentInto } from './transform/flow-document-builder.ts';
+import { DEFAULT_MAX_TUPLES_PER_DOCUMENT } from './transform/flow-tuple-set.ts';
 import { enrichRecord } from './transform/record-enrichment.ts';
 import type { SequenceObservation, SequenceTracker } from './sequence-tracker.ts';
 import { WrittenFlowDocuments, type VersionedFlowDocument } from './written-flow-documents.ts';
@@ -24,7 +28,22 @@ export interface RawMessage {
   readonly offset: string;
   readonly key: Buffer | null;
   readonly value: Buffer | null;
+  /** The message's headers (the schema header is checked; all are carried into dead letters). */
+  readonly headers?: IHeaders;
 }
+
+/** Rejections by reason: whole messages, and records rejected while the rest of their message was used. */
+export interface RejectionCounts {
+  /** Messages rejected whole (each counted once, whatever its reasons). */
+  messagesRejected: number;
+  readonly messages: Partial<Record<IngestProblemCode, number>>;
+  readonly records: Partial<Record<IngestProblemCode, number>>;
+}
+
+/** Bounds applied when the options name none (record-bounds.ts). */
+export const DEFAULT_INGEST_BOUNDS: IngestBounds = { maxRecordAgeMs: DEFAULT_MAX_RECORD_AGE_MS, maxClockSkewMs: DEFAULT_MAX_CLOCK_SKEW_MS, maxLinkBitsPerSecond: DEFAULT_MAX_LINK_BITS_PER_SECOND };
+
+const PROTOBUF = 'application/x-protobuf';
 
 /** The I/O the processor needs, injected so the logic is testable without servers. */
 export interface FlowBatchIo {
@@ -51,6 +70,9 @@ export interface FlowBatchProcessorOptions {
   readonly bulkConcurrency?: number;
   /** Documents remembered after writing them, to update them without reading them back (default 20 000). */
   readonly writtenDocuments?: number;
+  /** Time and counter bounds a record must respect (default DEFAULT_INGEST_BOUNDS). */
+  readonly bounds?: IngestBounds;
+  /** The clock of the time bounds and of `event.ingested`. */
   readonly now?: () => number;
 }
 
@@ -64,6 +86,7 @@ export interface ProcessResult {
   readonly documentsReadBack: number;
   readonly deadLetters: Message[];
   readonly sequence: Record<SequenceObservation['kind'], number> & { missingBatches: number };
+  readonly rejected: RejectionCounts;
 }
 
 /** A fetched batch enriched and aggregated, not yet written (see FlowBatchProcessor.prepare). */
@@ -73,6 +96,9 @@ export interface PreparedBatch {
   readonly records: number;
   readonly deadLetters: readonly Message[];
   readonly sequence: ProcessResult['sequence'];
+  readonly rejected: RejectionCounts;
+  /** Offset of the message each agent batch (`agent/boot/sequence`) of this fetch came in. */
+  readonly offsetOfBatch: ReadonlyMap<string, string>;
 }
 
 /** Documents per concurrent bulk request a fetch may use: one more request (up to bulkConcurrency) per this many. */
@@ -109,51 +135,81 @@ export class FlowBatchProcessor {
    */
   prepare(messages: readonly RawMessage[]): PreparedBatch {
     const { topic } = this.options;
+    const bounds = this.options.bounds ?? DEFAULT_INGEST_BOUNDS;
+    const nowMs = (this.options.now ?? Date.now)();
     const deadLetters: Message[] = [];
     const sequence = { first: 0, next: 0, gap: 0, duplicate: 0, restart: 0, missingBatches: 0 };
+    const rejected: RejectionCounts = { messagesRejected: 0, messages: {}, records: {} };
     // One aggregator for everything fetched: each document is built once per fetch. Its counters
     // are kept per agent batch, so batches a stored document already holds are left out.
     const aggregator = new FlowWindowAggregator(this.options.aggregation, this.inventory);
-    const inThisFetch = new Set<string>();
+    const offsetOfBatch = new Map<string, string>();
     let records = 0;
 
     for (const message of messages) {
-      const origin = { topic, partition: message.partition, offset: message.offset, key: message.key, payload: message.value };
+      const origin = { topic, partition: message.partition, offset: message.offset, key: message.key, originalHeaders: message.headers, contentType: PROTOBUF };
+      // The whole message is unusable: one dead letter with every problem found in it.
+      const rejectMessage = (stage: DeadLetterStage, problems: readonly IngestProblem[]): void => {
+        rejected.messagesRejected++;
+        for (const code of problemCodes(problems)) rejected.messages[code] = (rejected.messages[code] ?? 0) + 1;
+        deadLetters.push(buildDeadLetter({ ...origin, payload: message.value, stage, reason: problemCodes(problems).join(','), error: describeProblems(problems), problems }));
+      };
       if (message.value === null) {
-        deadLetters.push(buildDeadLetter({ ...origin, stage: 'validate', reason: 'message has no value (tombstone on the raw topic)' }));
+        rejectMessage('validate', [{ code: 'tombstone', field: '(message)', message: 'has no value (a tombstone on the raw topic)' }]);
         continue;
       }
-      let batch;
+      const envelope = checkMessageEnvelope(message.key, message.headers);
+      if (envelope.some((p) => p.code === 'unknown_schema')) {
+        rejectMessage('validate', envelope); // not decoded: its bytes are another schema's
+        continue;
+      }
+      let decoded: DecodedFlowBatch;
       try {
-        batch = decodeFlowBatch(message.value, { maxBytes: this.options.maxMessageBytes });
+        decoded = decodeRawFlowBatch(message.value, { maxBytes: this.options.maxMessageBytes });
       } catch (error) {
-        deadLetters.push(buildDeadLetter({ ...origin, stage: 'decode', reason: (error as Error).message, error }));
+        if (!(error instanceof UndecodableFlowBatch)) throw error;
+        rejectMessage('decode', [...envelope, error.problem]);
         continue;
       }
+      const recordProblems = decoded.records.map((r) => [...r.problems, ...checkRecordBounds(r.data, `records[${r.index}]`, bounds, nowMs)]);
+      if (envelope.length > 0 || decoded.problems.length > 0) {
+        rejectMessage('validate', [...envelope, ...decoded.problems, ...recordProblems.flat()]);
+        continue;
+      }
+      const batch = decoded.batch;
       const seen = this.sequences.observe(batch.agentId, batch.bootId, batch.sequence);
       sequence[seen.kind]++;
       if (seen.kind === 'gap') sequence.missingBatches += seen.missing;
       // The same agent batch twice in one fetch (a producer retry): its records count once.
       const identity = batchKey(batch);
-      if (inThisFetch.has(identity)) continue;
-      inThisFetch.add(identity);
+      if (offsetOfBatch.has(identity)) continue;
+      offsetOfBatch.set(identity, message.offset);
 
-      const failures: string[] = [];
-      for (const [i, record] of batch.records.entries()) {
+      // Per record: the good records of a message are used, each bad one is dead-lettered on its
+      // own (a FlowBatch of that one record, with every problem it has).
+      const rejectRecord = (record: DecodedRecord, stage: DeadLetterStage, problems: readonly IngestProblem[], error?: unknown): void => {
+        for (const code of problemCodes(problems)) rejected.records[code] = (rejected.records[code] ?? 0) + 1;
+        deadLetters.push(buildDeadLetter({
+          ...origin, originalHeaders: undefined, originRecord: record.index, payload: encodeSingleRecordBatch(decoded, record), stage,
+          reason: problemCodes(problems).join(','), error: error ?? describeProblems(problems), problems,
+        }));
+      };
+      for (const record of decoded.records) {
+        const problems = recordProblems[record.index]!;
+        if (problems.length > 0) {
+          rejectRecord(record, 'validate', problems);
+          continue;
+        }
         try {
-          aggregator.add(enrichRecord(record, batch, this.inventory));
+          aggregator.add(enrichRecord(record.data, batch, this.inventory, record.index));
           records++;
         } catch (error) {
-          failures.push(`record ${i}: ${(error as Error).message}`);
+          rejectRecord(record, 'enrich', [{ code: 'enrich_failed', field: `records[${record.index}]`, message: (error as Error).message }], error);
         }
-      }
-      if (failures.length > 0) {
-        // The rest of the batch is used; the message goes to the dead-letter topic once, naming every bad record.
-        deadLetters.push(buildDeadLetter({ ...origin, stage: 'enrich', reason: `${failures.length} of ${batch.records.length} records could not be enriched: ${failures.slice(0, 5).join('; ')}${failures.length > 5 ? '; …' : ''}` }));
       }
     }
 
-    return { messages, aggregates: aggregator.drain(), records, deadLetters, sequence };
+    return { messages, aggregates: aggregator.drain(), records, deadLetters, sequence, rejected, offsetOfBatch };
   }
 
   /**
@@ -162,11 +218,12 @@ export class FlowBatchProcessor {
    */
   async settle(prepared: PreparedBatch): Promise<ProcessResult> {
     const { topic } = this.options;
-    const { messages, aggregates, records, sequence } = prepared;
+    const { messages, aggregates, records, sequence, rejected } = prepared;
     const deadLetters = [...prepared.deadLetters];
     const now = this.options.now ?? Date.now;
     const indexOf = (windowStartMs: number): string => dailyFlowIndexName(windowStartMs, this.options.indexPrefix);
     const ingestedAt = now();
+    const maxTuples = this.options.aggregation.maxTuplesPerDocument ?? DEFAULT_MAX_TUPLES_PER_DOCUMENT;
     let skipped = 0;
     let readBack = 0;
     const result = { indexed: 0, rejected: [] as FlowBulkWriteResult['rejected'] };
@@ -178,12 +235,12 @@ export class FlowBatchProcessor {
       const current = stored.document;
       const already = new Set(current.segflow.aggregation?.batches ?? []);
       if ([...agg.perBatch.keys()].every((b) => already.has(b))) return null;
-      mergeFlowDocumentInto(current, buildFlowDocument(agg, ingestedAt, already));
+      mergeFlowDocumentInto(current, buildFlowDocument(agg, ingestedAt, already, maxTuples), maxTuples);
       return { id: agg.id, index: indexOf(agg.windowStartMs), document: current, condition: { ifSeqNo: stored.version.seqNo, ifPrimaryTerm: stored.version.primaryTerm } };
     };
 
     // A document nobody has written yet, as far as this enricher knows.
-    const createItem = (agg: FlowAggregate): FlowBulkItem => ({ id: agg.id, index: indexOf(agg.windowStartMs), document: buildFlowDocument(agg, ingestedAt), condition: { create: true } });
+    const createItem = (agg: FlowAggregate): FlowBulkItem => ({ id: agg.id, index: indexOf(agg.windowStartMs), document: buildFlowDocument(agg, ingestedAt, undefined, maxTuples), condition: { create: true } });
 
     // First round: documents written here before are updated from memory; every other one is
     // created, which fails (409) when it exists after all — only those are read back, merged and
@@ -226,13 +283,20 @@ export class FlowBatchProcessor {
       throw error;
     }
     for (const rejection of result.rejected) {
+      // The origin is the first message of this fetch whose records are in the document (a
+      // replay from there brings them all back); the others are named in the message.
+      const offsets = [...(byId.get(rejection.item.id)?.perBatch.keys() ?? [])].map((b) => prepared.offsetOfBatch.get(b)).filter((o): o is string => o !== undefined).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+      const problem: IngestProblem = {
+        code: 'index_rejected', field: `(document) ${rejection.item.id}`,
+        message: `Elasticsearch rejected the document for ${rejection.item.index} (${rejection.status} ${rejection.errorType}): ${rejection.reason}; records from offsets ${offsets.join(', ')}`,
+      };
       deadLetters.push(buildDeadLetter({
-        topic, partition: messages[0]?.partition ?? -1, offset: messages[messages.length - 1]?.offset ?? '-1', key: rejection.item.id,
-        payload: JSON.stringify(rejection.item.document), stage: 'index',
-        reason: `Elasticsearch rejected document ${rejection.item.id} for ${rejection.item.index} (${rejection.status} ${rejection.errorType}): ${rejection.reason}`,
+        topic, partition: messages[0]?.partition ?? 0, offset: offsets[0] ?? messages[0]?.offset ?? '0', key: rejection.item.id,
+        payload: JSON.stringify(rejection.item.document), contentType: 'application/json', stage: 'index',
+        reason: 'index_rejected', error: problem.message, problems: [problem],
       }));
     }
-    return { messages: messages.length, records, documentsWritten: result.indexed, documentsSkipped: skipped, documentsReadBack: readBack, deadLetters, sequence };
+    return { messages: messages.length, records, documentsWritten: result.indexed, documentsSkipped: skipped, documentsReadBack: readBack, deadLetters, sequence, rejected };
   }
 
   /**

@@ -11,18 +11,19 @@ export { Inventory, documentResourceKey, type InventoryOptions, type ApplyOption
 
 // Resource model
 export {
-  keyOf, resourceKey, parseResourceKey, isPolicy, isEndpointResource, isNamespacedKind,
+  keyOf, resourceKey, parseResourceKey, isPolicy, isAdminPolicy, isEndpointResource, isNamespacedKind,
   parseProtocol, protocolName, PROTOCOL_NUMBERS, POLICY_SHORT_KIND,
   type Resource, type ResourceKind, type PolicyKind, type PolicyShortKind, type Policy, type Rule, type RuleAction,
   type EntityRule, type PortMatch, type Tier, type NetworkSet, type EndpointResource, type NamedPort, type Profile,
   type Namespace, type ServiceAccount, type Service, type ServicePort, type EndpointSlice, type Direction,
+  type Node, type AdminPolicy, type AdminPolicyKind,
 } from './model/resources.ts';
 export { parseIp, parseCidr, canonicalIp, cidrContains, classifyAddress, type IpAddr, type Cidr, type AddressClass } from './model/ip.ts';
 
 // Loading
 export { loadResourceText, type LoadResult } from './loader/load-text.ts';
 export { loadResourcePaths } from './loader/load-files.ts';
-export { parseDocument, internalKind, type DocumentOrigin, type ParseResult } from './loader/parse-resource.ts';
+export { parseDocument, internalKind, notEvaluatedWarning, type DocumentOrigin, type ParseResult } from './loader/parse-resource.ts';
 export { ResourceLoadError, formatIssue, type LoadIssue, type IssueSeverity } from './loader/errors.ts';
 
 // Indexes

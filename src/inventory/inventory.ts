@@ -3,10 +3,7 @@
  * policy index and the verdict engine, and a `revision` that increments on every change (the
  * enricher stamps it on documents; the verdict cache keys on it).
  */
-import {
-  isEndpointResource, isNamespacedKind, isPolicy, keyOf, parseResourceKey, resourceKey,
-  type Resource,
-} from './model/resources.ts';
+import { isNamespacedKind, keyOf, resourceKey, type Resource } from './model/resources.ts';
 import { EndpointIndex, type EndpointIndexOptions, type EndpointSnapshot, type ServiceResolution } from './endpoints/endpoint-index.ts';
 import { PolicyIndex } from './policy/policy-index.ts';
 import { VerdictEngine, type EndpointRef, type FlowInput, type Verdict, type VerdictEngineOptions } from './policy/verdict-engine.ts';
@@ -22,6 +19,11 @@ export function documentResourceKey(apiVersion: string, kind: string, namespace:
   const internal = internalKind(apiVersion, kind);
   if (internal === undefined) return null;
   return resourceKey(internal, isNamespacedKind(internal) ? namespace || 'default' : null, name);
+}
+
+/** Compile-time exhaustiveness check of a switch over resource kinds. */
+function unhandledKind(r: never): never {
+  throw new Error(`inventory: unhandled resource kind ${(r as { kind?: unknown }).kind as string}`);
 }
 
 export interface InventoryOptions extends EndpointIndexOptions, VerdictEngineOptions {}
@@ -71,20 +73,24 @@ export class Inventory {
   /** Adds or replaces a resource (keyed `kind/namespace/name`). */
   apply(r: Resource, options: ApplyOptions = {}): void {
     const at = options.at ?? Date.now();
-    const key = keyOf(r);
-    this.resources.set(key, r);
-    if (isPolicy(r)) this.policies.applyPolicy(r);
-    else if (isEndpointResource(r)) this.endpoints.applyEndpoint(r, at);
-    else {
-      switch (r.kind) {
-        case 'Tier': this.policies.applyTier(r); break;
-        case 'NetworkSet': case 'GlobalNetworkSet': this.endpoints.applyNetworkSet(r); break;
-        case 'Namespace': this.endpoints.applyNamespace(r, at); break;
-        case 'ServiceAccount': this.endpoints.applyServiceAccount(r, at); break;
-        case 'Profile': this.endpoints.applyProfile(r, at); break;
-        case 'Service': this.endpoints.applyService(r); break;
-        case 'EndpointSlice': this.endpoints.applyEndpointSlice(r); break;
-      }
+    this.resources.set(keyOf(r), r);
+    // Every kind is listed, so a new kind fails to compile until it is handled here and in delete.
+    switch (r.kind) {
+      case 'GlobalNetworkPolicy': case 'NetworkPolicy': case 'KubernetesNetworkPolicy':
+      case 'StagedGlobalNetworkPolicy': case 'StagedNetworkPolicy': case 'StagedKubernetesNetworkPolicy':
+        this.policies.applyPolicy(r); break;
+      case 'Pod': case 'WorkloadEndpoint': case 'HostEndpoint': this.endpoints.applyEndpoint(r, at); break;
+      case 'Tier': this.policies.applyTier(r); break;
+      case 'NetworkSet': case 'GlobalNetworkSet': this.endpoints.applyNetworkSet(r); break;
+      case 'Namespace': this.endpoints.applyNamespace(r, at); break;
+      case 'ServiceAccount': this.endpoints.applyServiceAccount(r, at); break;
+      case 'Profile': this.endpoints.applyProfile(r, at); break;
+      case 'Service': this.endpoints.applyService(r); break;
+      case 'EndpointSlice': this.endpoints.applyEndpointSlice(r); break;
+      case 'Node': this.endpoints.applyNode(r, at); break;
+      // Held (counted, listed, published) but not evaluated yet; the loader warns about each.
+      case 'AdminNetworkPolicy': case 'BaselineAdminNetworkPolicy': case 'ClusterNetworkPolicy': break;
+      default: unhandledKind(r);
     }
     this.rev++;
   }
@@ -93,21 +99,23 @@ export class Inventory {
   delete(key: string, options: ApplyOptions = {}): boolean {
     const at = options.at ?? Date.now();
     const r = this.resources.get(key);
-    const parsed = parseResourceKey(key);
-    if (!r || !parsed) return false;
+    if (!r) return false;
     this.resources.delete(key);
-    if (isPolicy(r)) this.policies.deletePolicy(key);
-    else if (isEndpointResource(r)) this.endpoints.deleteEndpoint(key, at);
-    else {
-      switch (r.kind) {
-        case 'Tier': this.policies.deleteTier(r.name); break;
-        case 'NetworkSet': case 'GlobalNetworkSet': this.endpoints.deleteNetworkSet(key); break;
-        case 'Namespace': this.endpoints.deleteNamespace(r.name, at); break;
-        case 'ServiceAccount': this.endpoints.deleteServiceAccount(r.namespace, r.name, at); break;
-        case 'Profile': this.endpoints.deleteProfile(r.name, at); break;
-        case 'Service': this.endpoints.deleteService(r.namespace, r.name); break;
-        case 'EndpointSlice': this.endpoints.deleteEndpointSlice(r.namespace, r.name); break;
-      }
+    switch (r.kind) {
+      case 'GlobalNetworkPolicy': case 'NetworkPolicy': case 'KubernetesNetworkPolicy':
+      case 'StagedGlobalNetworkPolicy': case 'StagedNetworkPolicy': case 'StagedKubernetesNetworkPolicy':
+        this.policies.deletePolicy(key); break;
+      case 'Pod': case 'WorkloadEndpoint': case 'HostEndpoint': this.endpoints.deleteEndpoint(key, at); break;
+      case 'Tier': this.policies.deleteTier(r.name); break;
+      case 'NetworkSet': case 'GlobalNetworkSet': this.endpoints.deleteNetworkSet(key); break;
+      case 'Namespace': this.endpoints.deleteNamespace(r.name, at); break;
+      case 'ServiceAccount': this.endpoints.deleteServiceAccount(r.namespace, r.name, at); break;
+      case 'Profile': this.endpoints.deleteProfile(r.name, at); break;
+      case 'Service': this.endpoints.deleteService(r.namespace, r.name); break;
+      case 'EndpointSlice': this.endpoints.deleteEndpointSlice(r.namespace, r.name); break;
+      case 'Node': this.endpoints.deleteNode(r.name, at); break;
+      case 'AdminNetworkPolicy': case 'BaselineAdminNetworkPolicy': case 'ClusterNetworkPolicy': break;
+      default: unhandledKind(r);
     }
     this.rev++;
     return true;

@@ -5,9 +5,14 @@
  * `/`. The tests filter to a denied flow and open its trace, read the deciding policy, use the
  * denied view, the explain form and the service graph, see a new flow arrive live, and save a
  * screenshot of every view in test-artifacts/.
+ *
+ * The API serves HTTPS with a certificate from a test CA made by openssl; Chromium trusts exactly
+ * that certificate's key (--ignore-certificate-errors-spki-list), so every view is checked over
+ * TLS as a deployment would serve it.
  */
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createHash, X509Certificate } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -29,6 +34,7 @@ import { msToNanos, tcpRecord } from '../harness/flow-records.ts';
 import { requireElasticsearchUrl, requireKafkaBrokers, uniqueName } from '../harness/service-env.ts';
 import { waitFor } from '../harness/wait-for.ts';
 import { createPipelineTopics, deleteFlowIndices, deleteTopics } from '../harness/pipeline-resources.ts';
+import { TestCertificateAuthority } from '../harness/test-certificates.ts';
 
 const brokers = requireKafkaBrokers();
 const esUrl = requireElasticsearchUrl();
@@ -49,6 +55,7 @@ describe('web UI in headless Chromium (real API, Elasticsearch, Kafka, enricher)
   let inventory: FileInventorySource | undefined;
   let browser: BrowserContext | undefined;
   let profileDir = '';
+  let pkiDir = '';
   let baseUrl = '';
   let page: Page;
   let sequence = 0;
@@ -87,13 +94,21 @@ describe('web UI in headless Chromium (real API, Elasticsearch, Kafka, enricher)
     await inventory.start();
     const metrics = new ApiMetrics();
     const store = new FlowStore(es, prefix);
-    api = await buildApiApp(createApiContext({ config, store, inventory, metrics, now: Date.now }), undefined, createLogger('api', 'warn'));
+    // HTTPS with a test CA's certificate, as `segflow api --tls-cert-file/--tls-key-file` serves it.
+    pkiDir = await mkdtemp(path.join(os.tmpdir(), 'segflow-ui-pki-'));
+    const ca = await TestCertificateAuthority.create(pkiDir, 'segflow-ui-test-ca');
+    const serverCert = await ca.issue('segflow-api', { usage: 'server', dnsNames: ['localhost'], ips: ['127.0.0.1'] });
+    const certPem = await readFile(serverCert.certFile);
+    api = await buildApiApp(createApiContext({ config, store, inventory, metrics, now: Date.now }), undefined, createLogger('api', 'warn'), { https: { cert: certPem, key: await readFile(serverCert.keyFile) } });
     // Once the API server registers the UI itself this is a no-op; until then the test adds it the same way.
     if (!api.hasRoute({ method: 'GET', url: '/' })) await api.register(uiPlugin);
     baseUrl = await api.listen({ host: '127.0.0.1', port: 0 });
+    assert.match(baseUrl, /^https:\/\//);
 
+    // Chromium trusts the API's key by its SPKI hash (base64 SHA-256), not every certificate.
+    const spki = createHash('sha256').update(new X509Certificate(certPem).publicKey.export({ type: 'spki', format: 'der' })).digest('base64');
     profileDir = await mkdtemp(path.join(os.tmpdir(), 'segflow-chromium-'));
-    browser = await chromium.launchPersistentContext(profileDir, { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS, viewport: { width: 1400, height: 900 } });
+    browser = await chromium.launchPersistentContext(profileDir, { executablePath: '/usr/bin/chromium', headless: true, args: [...CHROMIUM_ARGS, `--ignore-certificate-errors-spki-list=${spki}`], viewport: { width: 1400, height: 900 } });
     page = browser.pages()[0] ?? await browser.newPage();
     page.setDefaultTimeout(30_000);
   });
@@ -101,6 +116,7 @@ describe('web UI in headless Chromium (real API, Elasticsearch, Kafka, enricher)
   after(async () => {
     await browser?.close();
     if (profileDir) await rm(profileDir, { recursive: true, force: true });
+    if (pkiDir) await rm(pkiDir, { recursive: true, force: true });
     await api?.close();
     await inventory?.stop();
     await enricher?.stop();
@@ -110,9 +126,12 @@ describe('web UI in headless Chromium (real API, Elasticsearch, Kafka, enricher)
     await es.close();
   });
 
-  it('serves the page, script and stylesheet from the API server at /', async () => {
+  it('serves the page, script and stylesheet from the API server at / over HTTPS', async () => {
     const response = await page.goto(`${baseUrl}/`);
     assert.equal(response?.status(), 200);
+    const tls = await response?.securityDetails();
+    assert.equal(tls?.issuer, 'segflow-ui-test-ca', 'the page came over TLS with the test CA\'s certificate');
+    assert.match(tls?.protocol ?? '', /^TLS 1\.[23]$/);
     assert.match(response?.headers()['content-security-policy'] ?? '', /script-src 'self'/);
     await page.locator('header h1', { hasText: 'segflow' }).waitFor();
     assert.equal(await page.locator('nav.tabs a').count(), 4);

@@ -27,6 +27,7 @@ import { createKafka } from '../../src/shared/kafka-client.ts';
 import { NetnsTopology } from '../harness/netns-topology.ts';
 import { requireElasticsearchUrl, requireKafkaBrokers, uniqueName } from '../harness/service-env.ts';
 import { waitFor } from '../harness/wait-for.ts';
+import { waitForGroupAtTopicEnd } from '../harness/consumer-group-offsets.ts';
 import { deleteFlowIndices, deleteTopics } from '../harness/pipeline-resources.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -233,8 +234,10 @@ describe('pipeline end to end on real conntrack, Kafka and Elasticsearch', { tim
       const completed = found.reduce((s, d) => s + (d.segflow.flows?.completed ?? 0), 0);
       return started >= expected && completed >= expected ? { started, completed, found } : undefined;
     });
-    // Give a replay a moment to (wrongly) add anything more, then check exactness.
-    await new Promise((r) => setTimeout(r, 3000));
+    // Settle on the enricher group's committed offsets: once they reach the end of the raw topic,
+    // every message (a replay after the SIGKILL included) has been written, so a late duplicate
+    // would already show below.
+    await waitForGroupAtTopicEnd(kafka, `${run}-enricher`, topics.raw);
     const found = await docs({ term: { 'segflow.destination.aggregated_name': 'payments-84b6f7-*' } });
     assert.equal(found.reduce((s, d) => s + (d.segflow.flows?.started ?? 0), 0), expected, 'every connection counted exactly once');
     assert.equal(found.reduce((s, d) => s + (d.segflow.flows?.completed ?? 0), 0), settled.completed);

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { requireSupportedNode } from '../../src/cli/required-node.ts';
 import { projectRoot } from '../../src/services/services-config.ts';
 import { provisionServices, type ProvisionedServices } from './provision-services.ts';
+import { buildKubeBinaries } from './kube-binaries.ts';
 
 const KINDS = ['unit', 'integration', 'e2e', 'browser'] as const;
 type Kind = (typeof KINDS)[number];
@@ -63,6 +64,8 @@ async function main(args: string[]): Promise<number> {
   try {
     const env: NodeJS.ProcessEnv = { ...process.env };
     if (needsServices) {
+      // Tests against a real kube-apiserver need it built from the Go module proxy (once; skipped when current).
+      await buildKubeBinaries(log);
       services = await provisionServices(log);
       log(`Kafka ${services.kafkaBrokers}, Elasticsearch ${services.elasticsearchUrl} (${services.origin}: ${services.detail})`);
       env.KAFKA_BROKERS = services.kafkaBrokers;

@@ -105,7 +105,8 @@ describe('segflow api over real Elasticsearch', () => {
     const ready = await get('/readyz', null);
     assert.equal(ready.status, 200, JSON.stringify(ready.body));
     assert.equal(ready.body.status, 'ready');
-    const metrics = await app.inject({ url: '/metrics' });
+    assert.equal((await app.inject({ url: '/metrics' })).statusCode, 401, '/metrics needs a token');
+    const metrics = await app.inject({ url: '/metrics', headers: { authorization: `Bearer ${TOKENS.admin}` } });
     assert.match(metrics.body, /segflow_api_requests_total/);
     const spec = (await get('/openapi.json', null)).body as { openapi: string; paths: Record<string, unknown> };
     assert.equal(spec.openapi, '3.0.3');

@@ -22,6 +22,7 @@ import { decodeFlowBatch, type FlowBatchData, type FlowRecordData } from '../../
 import { ipToBytes } from '../../src/proto/ip-address-bytes.ts';
 import { createKafka, parseBrokerList } from '../../src/shared/kafka-client.ts';
 import { requireKafkaBrokers, uniqueName } from '../harness/service-env.ts';
+import { waitForGroupAtTopicEnd } from '../harness/consumer-group-offsets.ts';
 
 /** A TCP proxy to one broker that can refuse and cut connections, then serve again on the same port. */
 class CuttableProxy {
@@ -132,7 +133,8 @@ async function waitFor(what: string, timeoutMs: number, check: () => Promise<boo
 
 /** Reads every message of a one-partition topic from the beginning, in offset order. */
 async function readTopic(kafka: Kafka, topic: string, expectAtLeast: number): Promise<Array<{ key: string; batch: FlowBatchData }>> {
-  const consumer = kafka.consumer({ groupId: uniqueName('collector-test-reader') });
+  const groupId = uniqueName('collector-test-reader');
+  const consumer = kafka.consumer({ groupId });
   const out: Array<{ key: string; batch: FlowBatchData }> = [];
   await consumer.connect();
   try {
@@ -143,7 +145,9 @@ async function readTopic(kafka: Kafka, topic: string, expectAtLeast: number): Pr
       },
     });
     await waitFor(`${expectAtLeast} records on ${topic}`, 60_000, () => out.reduce((n, m) => n + m.batch.records.length, 0) >= expectAtLeast);
-    await new Promise((r) => setTimeout(r, 1000)); // anything beyond (duplicates) shows up too
+    // Anything beyond (duplicates) shows up too: read until the reader's committed offsets reach
+    // the end of the topic (the collector has delivered everything by now).
+    await waitForGroupAtTopicEnd(kafka, groupId, topic, 60_000);
   } finally {
     await consumer.disconnect();
   }

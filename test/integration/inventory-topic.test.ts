@@ -10,8 +10,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { Inventory } from '../../src/inventory/inventory.ts';
 import { keyOf, type Resource } from '../../src/inventory/model/resources.ts';
 import { InventoryTopicFollower } from '../../src/inventory/topic/inventory-follower.ts';
+import { ensureInventoryTopic } from '../../src/inventory/topic/inventory-topic.ts';
 import { createKafka } from '../../src/shared/kafka-client.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { requireKafkaBrokers, uniqueName } from '../harness/service-env.ts';
@@ -19,6 +21,7 @@ import { requireKafkaBrokers, uniqueName } from '../harness/service-env.ts';
 const run = promisify(execFile);
 const brokers = requireKafkaBrokers();
 const topic = uniqueName('inventory');
+const timedTopic = uniqueName('inventory-times');
 
 async function segflow(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
@@ -35,7 +38,7 @@ describe('inventory topic (real Kafka)', () => {
   after(async () => {
     const admin = kafka.admin();
     await admin.connect();
-    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin.deleteTopics({ topics: [topic, timedTopic] }).catch(() => undefined);
     await admin.disconnect();
   });
 
@@ -75,6 +78,57 @@ describe('inventory topic (real Kafka)', () => {
       assert.ok(![...store.keys()].some((k) => k.includes('redis-0')), 'the follower removed the pruned pod');
       const relabelled = [...store.values()].find((r) => r.kind === 'Pod' && r.name.startsWith('frontend'));
       assert.equal(relabelled && 'labels' in relabelled ? relabelled.labels.get('version') : undefined, 'v2');
+    } finally {
+      await follower.stop();
+    }
+  });
+
+  it('the follower applies each change at its message timestamp, tombstones included (IP reuse resolves by time)', async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await ensureInventoryTopic(admin, timedTopic);
+    } finally {
+      await admin.disconnect();
+    }
+    const pod = (name: string, createdAt: string) => JSON.stringify({
+      document: { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'prod', creationTimestamp: createdAt }, status: { podIP: '10.9.0.7' } },
+      origin: 'test', appliedAt: createdAt,
+    });
+    const t = (iso: string): number => Date.parse(iso);
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    try {
+      // Pod a holds 10.9.0.7 from 10:00 and is deleted at 10:05; pod b, created at 10:04 (pending),
+      // is seen with the IP at 10:06. Published now, long after: only the timestamps carry when.
+      await producer.send({
+        topic: timedTopic, acks: -1, messages: [
+          { key: 'Pod/prod/a', value: pod('a', '2026-01-01T10:00:00Z'), timestamp: String(t('2026-01-01T10:00:00Z')) },
+          { key: 'Pod/prod/a', value: null, timestamp: String(t('2026-01-01T10:05:00Z')) },
+          { key: 'Pod/prod/b', value: pod('b', '2026-01-01T10:04:00Z'), timestamp: String(t('2026-01-01T10:06:00Z')) },
+        ],
+      });
+    } finally {
+      await producer.disconnect();
+    }
+    const calls: Array<[string, string, number]> = [];
+    const inventory = new Inventory();
+    const follower = new InventoryTopicFollower(kafka, timedTopic, {
+      upsert: (r, at) => { calls.push(['upsert', keyOf(r), at]); inventory.apply(r, { at }); },
+      remove: (k, at) => { calls.push(['remove', k, at]); inventory.delete(k, { at }); },
+    }, createLogger('test'));
+    await follower.start();
+    try {
+      assert.deepEqual(calls, [
+        ['upsert', 'Pod/prod/a', t('2026-01-01T10:00:00Z')],
+        ['remove', 'Pod/prod/a', t('2026-01-01T10:05:00Z')],
+        ['upsert', 'Pod/prod/b', t('2026-01-01T10:06:00Z')],
+      ]);
+      const owner = (iso: string) => inventory.endpointAt('10.9.0.7', t(iso))?.resource.name ?? null;
+      assert.equal(owner('2026-01-01T09:59:00Z'), null);
+      assert.equal(owner('2026-01-01T10:04:30Z'), 'a', 'b was created but a still held the IP');
+      assert.equal(owner('2026-01-01T10:05:30Z'), 'b');
+      assert.equal(owner('2026-01-01T11:00:00Z'), 'b');
     } finally {
       await follower.stop();
     }

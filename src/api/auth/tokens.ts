@@ -1,18 +1,22 @@
 /**
- * Bearer tokens from a configuration file (YAML or JSON):
+ * Bearer tokens (and client certificates) from a configuration file (YAML or JSON):
  *
  *   tokens:
  *     - name: ops                 # shown in logs and metrics, never the secret
- *       token: "long-random-secret"   # or sha256: "<hex of SHA-256(token)>" to keep secrets out of the file
+ *       sha256: "9f86d0…"         # SHA-256 (hex) of the token: `segflow api hash-token` prints it
  *       role: admin               # admin | viewer
  *     - name: shop-team
- *       sha256: "9f86d0…"
+ *       sha256: "60303a…"
  *       role: viewer
  *       namespaces: [shop, shop-staging]   # optional: sees only flows/resources involving these
  *       rateLimitPerMinute: 120   # optional override of the per-token rate limit
+ *     - name: reporting-job
+ *       certificateCN: reporting  # a client certificate with this subject CN (verified against --tls-client-ca-file)
+ *       role: viewer
  *
- * Lookups hash the presented token and look the digest up, so comparing never leaks timing
- * about the stored secrets.
+ * `token: "<the secret itself>"` still works but is reported as a warning: the file then holds
+ * a usable secret, where a digest is useless to whoever reads it. Lookups hash the presented
+ * token and look the digest up, so comparing never leaks timing about the stored secrets.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -46,12 +50,17 @@ export function tokenDigest(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
-/** Token digests → principals. */
+/** Token digests (and client-certificate CNs) → principals. */
 export class TokenTable {
   private readonly byDigest: ReadonlyMap<string, Principal>;
+  private readonly byCertificateCN: ReadonlyMap<string, Principal>;
+  /** Things that work but should change (plain-text tokens), one line each. */
+  readonly warnings: readonly string[];
 
-  constructor(byDigest: ReadonlyMap<string, Principal>) {
+  constructor(byDigest: ReadonlyMap<string, Principal>, byCertificateCN: ReadonlyMap<string, Principal> = new Map(), warnings: readonly string[] = []) {
     this.byDigest = byDigest;
+    this.byCertificateCN = byCertificateCN;
+    this.warnings = warnings;
   }
 
   /** The principal for a presented token, or undefined. */
@@ -59,9 +68,24 @@ export class TokenTable {
     return this.byDigest.get(tokenDigest(token));
   }
 
-  get size(): number {
-    return this.byDigest.size;
+  /** The principal for a verified client certificate's subject CN, or undefined. */
+  lookupCertificate(commonName: string): Principal | undefined {
+    return this.byCertificateCN.get(commonName);
   }
+
+  get size(): number {
+    return this.byDigest.size + this.byCertificateCN.size;
+  }
+}
+
+/** The tokens-file entry for a token (what `segflow api hash-token` prints). */
+export function tokenEntryYaml(token: string, entry: { name: string; role: Role; namespaces?: readonly string[] }): string {
+  if (token.length < 16) throw new Error('a token must be at least 16 characters (e.g. openssl rand -base64 32)');
+  if (!/^[\x21-\x7e]+$/.test(token)) throw new Error('a token must be printable ASCII without spaces (it travels in an HTTP header)');
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(entry.name)) throw new Error('--name: expected 1-64 characters of A-Z a-z 0-9 . _ -');
+  const lines = [`  - name: ${entry.name}`, `    sha256: "${tokenDigest(token)}"`, `    role: ${entry.role}`];
+  if (entry.namespaces && entry.namespaces.length > 0) lines.push(`    namespaces: [${entry.namespaces.join(', ')}]`);
+  return `${lines.join('\n')}\n`;
 }
 
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -77,25 +101,31 @@ export function parseTokenConfig(doc: unknown, file = '<tokens>'): TokenTable {
   if (typeof doc !== 'object' || doc === null || !Array.isArray((doc as { tokens?: unknown }).tokens)) fail('tokens', 'expected a list under `tokens`');
   const list = (doc as { tokens: unknown[] }).tokens;
   const map = new Map<string, Principal>();
+  const byCertificate = new Map<string, Principal>();
+  const warnings: string[] = [];
   const names = new Set<string>();
   list.forEach((entry, i) => {
     const at = `tokens[${i}]`;
     if (typeof entry !== 'object' || entry === null) fail(at, 'expected an object');
     const e = entry as Record<string, unknown>;
-    for (const k of Object.keys(e)) if (!['name', 'token', 'sha256', 'role', 'namespaces', 'rateLimitPerMinute'].includes(k)) fail(`${at}.${k}`, 'unknown field');
+    for (const k of Object.keys(e)) if (!['name', 'token', 'sha256', 'certificateCN', 'role', 'namespaces', 'rateLimitPerMinute'].includes(k)) fail(`${at}.${k}`, 'unknown field');
     if (typeof e.name !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(e.name)) fail(`${at}.name`, 'expected 1-64 characters of A-Z a-z 0-9 . _ -');
     const name = e.name as string;
     if (names.has(name)) fail(`${at}.name`, `duplicate name ${name}`);
     names.add(name);
-    let digest: string;
-    if (e.token !== undefined && e.sha256 !== undefined) fail(at, 'give token or sha256, not both');
+    let digest: string | undefined;
+    let certificateCN: string | undefined;
+    if ([e.token, e.sha256, e.certificateCN].filter((v) => v !== undefined).length > 1) fail(at, 'give one of sha256, token, certificateCN');
     if (typeof e.token === 'string') {
       if (e.token.length < 16) fail(`${at}.token`, 'must be at least 16 characters');
       digest = tokenDigest(e.token);
+      warnings.push(`${file}: ${at} (${name}): the token is stored in plain text; store its digest instead: sha256: "${digest}" (segflow api hash-token prints the entry)`);
     } else if (typeof e.sha256 === 'string' && /^[0-9a-fA-F]{64}$/.test(e.sha256)) {
       digest = e.sha256.toLowerCase();
+    } else if (typeof e.certificateCN === 'string' && e.certificateCN.length > 0 && e.certificateCN.length <= 256) {
+      certificateCN = e.certificateCN;
     } else {
-      digest = fail(at, 'needs token (the secret) or sha256 (64 hex digits)');
+      fail(at, 'needs sha256 (64 hex digits of the token\'s SHA-256), certificateCN (a client certificate\'s subject CN) or token (the secret itself: discouraged)');
     }
     if (!(ROLES as readonly unknown[]).includes(e.role)) fail(`${at}.role`, `expected one of ${ROLES.join(', ')}`);
     let namespaces: string[] | null = null;
@@ -106,13 +136,19 @@ export function parseTokenConfig(doc: unknown, file = '<tokens>'): TokenTable {
       namespaces = [...new Set(e.namespaces as string[])].sort();
     }
     if (e.rateLimitPerMinute !== undefined && (!Number.isInteger(e.rateLimitPerMinute) || (e.rateLimitPerMinute as number) < 1)) fail(`${at}.rateLimitPerMinute`, 'expected a positive integer');
-    if (map.has(digest)) fail(at, 'the same token is listed twice');
-    map.set(digest, Object.freeze({
+    const principal: Principal = Object.freeze({
       name, role: e.role as Role, scope: Object.freeze({ namespaces }),
       ...(e.rateLimitPerMinute !== undefined ? { rateLimitPerMinute: e.rateLimitPerMinute as number } : {}),
-    }));
+    });
+    if (digest !== undefined) {
+      if (map.has(digest)) fail(at, 'the same token is listed twice');
+      map.set(digest, principal);
+    } else {
+      if (byCertificate.has(certificateCN!)) fail(`${at}.certificateCN`, `${certificateCN} is listed twice`);
+      byCertificate.set(certificateCN!, principal);
+    }
   });
-  return new TokenTable(map);
+  return new TokenTable(map, byCertificate, warnings);
 }
 
 /** Reads and parses a tokens file (YAML is a superset of JSON, so one parser reads both). */

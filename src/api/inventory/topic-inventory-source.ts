@@ -21,13 +21,13 @@ export class TopicInventorySource implements InventorySource {
   constructor(kafka: Kafka, topic: string, logger: Logger) {
     this.description = `topic ${topic}`;
     this.follower = new InventoryTopicFollower(kafka, topic, {
-      upsert: (resource) => {
-        this.inventory.apply(resource);
+      upsert: (resource, at) => {
+        this.inventory.apply(resource, { at });
         this.resources.set(keyOf(resource), resource);
         this.changedAtMs = Date.now();
       },
-      remove: (key) => {
-        this.inventory.delete(key);
+      remove: (key, at) => {
+        this.inventory.delete(key, { at });
         this.resources.delete(key);
         this.changedAtMs = Date.now();
       },

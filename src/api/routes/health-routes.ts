@@ -1,7 +1,9 @@
 /**
- * Operational routes, all without a token: `/healthz` (the process answers), `/readyz`
- * (Elasticsearch reachable and the inventory loaded: only then should a load balancer send
- * traffic), `/metrics` (Prometheus text format).
+ * Operational routes: `/healthz` (the process answers) and `/readyz` (Elasticsearch reachable
+ * and the inventory loaded: only then should a load balancer send traffic) without a token;
+ * `/metrics` (Prometheus text format) with an admin token, since request counts per route and
+ * token name tell an outsider who uses the API how (`segflow api --metrics-port` serves it
+ * without a token on loopback instead).
  */
 import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../context.ts';
@@ -31,8 +33,8 @@ export async function healthRoutes(app: FastifyInstance, ctx: ApiContext): Promi
   });
 
   app.get('/metrics', {
-    config: open,
-    schema: { summary: 'Prometheus metrics', tags: ['operations'], security: [] },
+    config: { minRole: 'admin', rateLimit: false },
+    schema: { summary: 'Prometheus metrics (admin token)', tags: ['operations'] },
   }, async (_request, reply) => {
     void reply.header('content-type', ctx.metrics.registry.contentType);
     return ctx.metrics.registry.metrics();

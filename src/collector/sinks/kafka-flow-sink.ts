@@ -4,9 +4,13 @@
  * `segflow-schema: segflow.v1.FlowBatch`. Connects lazily and tears the producer down after any
  * failure, so the next send starts from a fresh connection; every send is bounded by
  * `sendTimeoutMs` so an unreachable cluster turns into an error quickly (the caller spools).
+ * Kafka failures are rethrown with their described message (kafka-errors.ts); fatal ones (TLS,
+ * SASL, ACL: retrying cannot help) are also reported to `onFatal`, so the collector can stop.
  */
 import { CompressionTypes, logLevel, type Kafka, type KafkaConfig, type Message, type Producer } from 'kafkajs';
-import { createKafka } from '../../shared/kafka-client.ts';
+import { createSecureKafka } from '../../shared/kafka-client.ts';
+import { describeKafkaFailure, isKafkaClientError, type KafkaFailure, type KafkaFailureContext } from '../../shared/kafka-errors.ts';
+import { PLAINTEXT, type KafkaSecurity } from '../../shared/kafka-security.ts';
 import type { Logger } from '../../shared/logger.ts';
 
 /** Header naming the schema of the message value. */
@@ -30,8 +34,12 @@ export interface KafkaFlowSinkOptions {
   ensureTopic: boolean;
   /** Partitions for a topic this sink creates. */
   topicPartitions: number;
-  /** Extra kafkajs client settings (ssl, sasl, socketFactory, ...). */
+  /** Extra kafkajs client settings (socketFactory, ...). */
   clientOverrides?: Partial<KafkaConfig>;
+  /** TLS / mutual TLS / SASL. Default PLAINTEXT. */
+  security?: KafkaSecurity;
+  /** Told of each fatal failure (TLS, SASL, ACL) with its described message. */
+  onFatal?: (failure: KafkaFailure) => void;
   logger?: Logger;
 }
 
@@ -50,13 +58,18 @@ export interface FlowBatchSink {
 
 /** kafkajs-backed {@link FlowBatchSink}; see the module comment. */
 export class KafkaFlowSink implements FlowBatchSink {
-  private readonly kafka: Kafka;
   private producer: Producer | null = null;
   private topicReady = false;
   private generation = 0;
+  private readonly context: KafkaFailureContext;
 
-  constructor(private readonly options: KafkaFlowSinkOptions) {
-    this.kafka = createKafka(options.brokers, options.clientId, {
+  private constructor(private readonly options: KafkaFlowSinkOptions, private readonly kafka: Kafka) {
+    this.context = { brokers: options.brokers, security: options.security ?? PLAINTEXT, topics: [options.topic] };
+  }
+
+  /** Reads and checks the security settings' files (throws KafkaSecurityError) and builds the client. */
+  static async create(options: KafkaFlowSinkOptions): Promise<KafkaFlowSink> {
+    const kafka = await createSecureKafka(options.brokers, options.clientId, options.security ?? PLAINTEXT, {
       connectionTimeout: Math.min(3000, options.sendTimeoutMs),
       requestTimeout: options.sendTimeoutMs,
       retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 1000 },
@@ -64,7 +77,8 @@ export class KafkaFlowSink implements FlowBatchSink {
       // an outage; the delivery loop reports outages itself (one line each way, errors_total).
       logLevel: logLevel.NOTHING,
       ...options.clientOverrides,
-    });
+    }, options.logger ? { logger: options.logger } : {});
+    return new KafkaFlowSink(options, kafka);
   }
 
   async send(batches: readonly OutgoingFlowBatch[]): Promise<void> {
@@ -82,7 +96,10 @@ export class KafkaFlowSink implements FlowBatchSink {
       await Promise.race([this.sendNow(messages), timeout]);
     } catch (err) {
       await this.reset();
-      throw err;
+      if (!isKafkaClientError(err)) throw err;
+      const failure = describeKafkaFailure(err, this.context);
+      if (failure.fatal) this.options.onFatal?.(failure);
+      throw failure.kind === 'other' ? err : new Error(failure.message, { cause: err });
     } finally {
       clearTimeout(timer);
     }

@@ -21,7 +21,7 @@
  * the local integ-test distribution has no x-pack mapper plugins, so `constant_keyword`,
  * `wildcard`, `unsigned_long` and friends would make the template fail there.
  */
-export const FLOW_FIELD_TYPES = ['date', 'keyword', 'ip', 'long', 'boolean', 'flattened', 'nested'] as const;
+export const FLOW_FIELD_TYPES = ['date', 'keyword', 'ip', 'long', 'boolean', 'flattened', 'nested', 'binary'] as const;
 export type FlowFieldType = (typeof FLOW_FIELD_TYPES)[number];
 
 /** Where a field's name comes from. */
@@ -190,18 +190,21 @@ export const FLOW_FIELDS = [
   { name: 'segflow.observed.mismatch', type: 'boolean', group: 'segflow', filterable: true, aggregatable: true, api: 'mismatch', description: 'The observed outcome contradicts the computed verdict.' },
 
   // ---- segflow: counters and aggregation --------------------------------------------------
-  { name: 'segflow.flows.count', type: 'long', group: 'segflow', description: 'Distinct 5-tuples merged into the document (Calico num_flows).' },
-  { name: 'segflow.flows.started', type: 'long', group: 'segflow', description: 'Connections that started in the window.' },
-  { name: 'segflow.flows.completed', type: 'long', group: 'segflow', description: 'Connections that completed in the window.' },
+  { name: 'segflow.flows.count', type: 'long', group: 'segflow', description: 'Distinct 5-tuples in the document (Calico num_flows), exact across merges while segflow.flows.exact is true.' },
+  { name: 'segflow.flows.started', type: 'long', group: 'segflow', description: 'Distinct 5-tuples that started in the window (Calico num_flows_started); never more than count.' },
+  { name: 'segflow.flows.completed', type: 'long', group: 'segflow', description: 'Distinct 5-tuples that completed in the window (Calico num_flows_completed); never more than count (may exceed started: a connection may start in an earlier window).' },
+  { name: 'segflow.flows.exact', type: 'boolean', group: 'segflow', filterable: true, description: 'True when count, started and completed are exact; false when the window had more distinct 5-tuples than a document keeps (the enricher\'s max tuples per document) and they are estimates from a bottom-k sample.' },
+  { name: 'segflow.flows.tuples', type: 'binary', group: 'segflow', description: 'The distinct 5-tuples with their started/completed marks, packed (base64; not searchable): what lets merges count exactly.' },
   { name: 'segflow.aggregation.level', type: 'long', group: 'segflow', filterable: true, description: 'Calico aggregation level: 0 5-tuple, 1 no source port, 2 names by owner prefix, 3 also no destination port.' },
   { name: 'segflow.aggregation.interval_s', type: 'long', group: 'segflow', description: 'Aggregation window length in seconds.' },
   { name: 'segflow.aggregation.records', type: 'long', group: 'segflow', description: 'Raw records merged into the document.' },
   { name: 'segflow.aggregation.batches', type: 'keyword', group: 'segflow', array: true, description: 'Agent batches merged into the document (`agent/boot/sequence`): a replayed batch is recognised and not counted twice.' },
+  { name: 'segflow.aggregation.latest_record', type: 'keyword', group: 'segflow', description: 'The latest record of the document (`end ms, agent/boot/sequence, position`), whose agent, capture source, conntrack state and mark, dataplane verdict and SNAT the document shows.' },
 
   // ---- segflow: provenance and conntrack ----------------------------------------------------
   { name: 'segflow.inventory.revision', type: 'keyword', group: 'segflow', filterable: true, aggregatable: true, api: 'inventory_revision', description: 'Revision of the endpoint + policy index that enriched the document.' },
-  { name: 'segflow.ct.state', type: 'keyword', group: 'segflow', filterable: true, aggregatable: true, description: 'Last conntrack TCP state seen (ESTABLISHED, TIME_WAIT, …).' },
-  { name: 'segflow.ct.flags', type: 'keyword', group: 'segflow', array: true, filterable: true, description: 'Conntrack status flags seen (assured, unreplied, …).' },
+  { name: 'segflow.ct.state', type: 'keyword', group: 'segflow', filterable: true, aggregatable: true, description: 'Conntrack TCP state of the latest record (ESTABLISHED, TIME_WAIT, …).' },
+  { name: 'segflow.ct.flags', type: 'keyword', group: 'segflow', array: true, filterable: true, description: 'Conntrack status flags seen: assured, else unreplied (never both: the kernel sets assured only after a reply, so assured wins).' },
   { name: 'segflow.ct.mark', type: 'long', group: 'segflow', description: 'Conntrack mark.' },
 ] as const satisfies readonly FlowFieldSpec[];
 

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import type { Client, estypes } from '@elastic/elasticsearch';
 import { FLOW_FIELDS, type FlowFieldSpec } from '../documents/flow-fields.ts';
-import { DEFAULT_FLOW_INDEX_PREFIX, flowIndexPattern } from './flow-index-names.ts';
+import { DEFAULT_FLOW_INDEX_PREFIX, flowIndexPattern, parseDailyFlowIndexName } from './flow-index-names.ts';
 
 type MappingProperty = estypes.MappingProperty;
 type MappingTypeMapping = estypes.MappingTypeMapping;
@@ -39,6 +39,8 @@ const MAPPING_OF: Record<Exclude<FlowFieldSpec['type'], 'nested'>, MappingProper
   long: { type: 'long' },
   boolean: { type: 'boolean' },
   flattened: { type: 'flattened' },
+  // Not indexed, no doc values: only read back with the document.
+  binary: { type: 'binary' },
 };
 
 /**
@@ -109,7 +111,10 @@ export type TemplateInstallResult = 'created' | 'updated' | 'unchanged';
  * Puts the flow index template unless an identical one is already installed. Safe to call from
  * every enricher replica at every start: the result is the same template whoever wins. A
  * changed template applies to indices created afterwards (tomorrow's daily index), as
- * Elasticsearch templates always do.
+ * Elasticsearch templates always do; fields the table gained are also added to the existing
+ * daily indices (their mapping is strict, so today's index would otherwise reject every
+ * document carrying a new field until midnight). A field whose type changed cannot be added
+ * that way: Elasticsearch refuses, and so does the start.
  */
 export async function installFlowIndexTemplate(client: Client, options: FlowIndexTemplateOptions = {}): Promise<TemplateInstallResult> {
   const template = buildFlowIndexTemplate(options);
@@ -117,5 +122,10 @@ export async function installFlowIndexTemplate(client: Client, options: FlowInde
   const current = existing.index_templates?.find((t) => t.name === template.name);
   if (current && (current.index_template._meta as Record<string, unknown> | undefined)?.digest === template._meta.digest) return 'unchanged';
   await client.indices.putIndexTemplate(template);
+  const prefix = options.prefix ?? DEFAULT_FLOW_INDEX_PREFIX;
+  // Only the daily indices of this prefix (the pattern also matches longer prefixes' indices).
+  const daily = Object.keys(await client.indices.get({ index: flowIndexPattern(prefix), allow_no_indices: true, ignore_unavailable: true, filter_path: '*.settings.index.provided_name' }))
+    .filter((name) => parseDailyFlowIndexName(name, prefix) !== undefined);
+  if (daily.length > 0) await client.indices.putMapping({ index: daily, properties: buildFlowMappings().properties ?? {} });
   return current ? 'updated' : 'created';
 }

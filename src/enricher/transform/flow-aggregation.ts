@@ -9,6 +9,7 @@ import { protocolName } from '../../inventory/model/resources.ts';
 import type { EndpointRef } from '../../inventory/policy/verdict-engine.ts';
 import { encodeKeyTail, flowDocumentId } from '../documents/flow-document-id.ts';
 import type { EnrichmentInventory } from './enrichment-inventory.ts';
+import { DEFAULT_MAX_TUPLES_PER_DOCUMENT, TUPLE_COMPLETED, TUPLE_STARTED, tupleKey, type TupleFlags } from './flow-tuple-set.ts';
 import { combineOutcomes, type ObservedOutcome } from './observed-outcome.ts';
 import type { EnrichedRecord, ServiceRef } from './record-enrichment.ts';
 
@@ -21,9 +22,11 @@ export interface AggregationConfig {
   readonly allowedLevel: AggregationLevel;
   /** Level for flows with a deny anywhere in their traces (default 1: keeps the IPs). */
   readonly deniedLevel: AggregationLevel;
+  /** Distinct 5-tuples a document keeps exactly (default 4,096; see flow-tuple-set.ts). */
+  readonly maxTuplesPerDocument?: number;
 }
 
-export const DEFAULT_AGGREGATION: AggregationConfig = { windowMs: 15_000, allowedLevel: 2, deniedLevel: 1 };
+export const DEFAULT_AGGREGATION: AggregationConfig = { windowMs: 15_000, allowedLevel: 2, deniedLevel: 1, maxTuplesPerDocument: DEFAULT_MAX_TUPLES_PER_DOCUMENT };
 
 /** The visible identity of one end at a level. */
 export interface AggregatedEnd {
@@ -44,14 +47,12 @@ export interface BatchCounters {
   replyBytes: number;
   replyPackets: number;
   records: number;
-  started: number;
-  completed: number;
   maxSequence: number;
 }
 
 /** The counters of the batches of `agg` not in `exclude`, summed, with those batches' keys. */
 export function sumBatches(agg: FlowAggregate, exclude?: ReadonlySet<string>): BatchCounters & { batches: string[] } {
-  const sum: BatchCounters & { batches: string[] } = { originalBytes: 0, originalPackets: 0, replyBytes: 0, replyPackets: 0, records: 0, started: 0, completed: 0, maxSequence: 0, batches: [] };
+  const sum: BatchCounters & { batches: string[] } = { originalBytes: 0, originalPackets: 0, replyBytes: 0, replyPackets: 0, records: 0, maxSequence: 0, batches: [] };
   for (const [key, c] of agg.perBatch) {
     if (exclude?.has(key)) continue;
     sum.batches.push(key);
@@ -60,8 +61,6 @@ export function sumBatches(agg: FlowAggregate, exclude?: ReadonlySet<string>): B
     sum.replyBytes += c.replyBytes;
     sum.replyPackets += c.replyPackets;
     sum.records += c.records;
-    sum.started += c.started;
-    sum.completed += c.completed;
     sum.maxSequence = Math.max(sum.maxSequence, c.maxSequence);
   }
   sum.batches.sort();
@@ -82,16 +81,22 @@ export interface FlowAggregate {
    * holding some of these batches (a replay) takes only the others.
    */
   readonly perBatch: Map<string, BatchCounters>;
-  readonly tuples: Set<string>;
+  /** Distinct 5-tuples with their started/completed marks (of every batch: a set merges idempotently). */
+  readonly tuples: TupleFlags;
   sourceLabels: Record<string, string>;
   destinationLabels: Record<string, string>;
   readonly ctFlags: Set<string>;
-  lastCtState: string;
   revision: number;
   /** What the records showed, combined (see combineOutcomes). */
   outcome: ObservedOutcome;
   /** The last record added (to skip work that repeats for records of the same flow and batch). */
   lastRecord: EnrichedRecord;
+  /**
+   * The latest record by (end time, batch, position): the document's per-record attributes
+   * (agent, capture source, conntrack state and mark, dataplane verdict, SNAT) are its, so they
+   * do not depend on the order records arrive in (see recordOrderKey).
+   */
+  latest: EnrichedRecord;
   /** Counters of the last record's batch. */
   lastBatch: BatchCounters;
   /** Latest end time of the records (epoch ms): the document's @timestamp. */
@@ -165,6 +170,22 @@ function cachedAggregatedName(ref: EndpointRef, inventory: EnrichmentInventory):
 /** `agent/boot/sequence`: the identity of the agent batch a record came in. */
 export function batchKey(e: Pick<EnrichedRecord, 'agentId' | 'bootId' | 'sequence'>): string {
   return `${e.agentId}/${e.bootId}/${e.sequence}`;
+}
+
+/**
+ * A record's place in the total order "latest wins" uses: end time (16 digits), batch, position
+ * in the batch (7 digits). Fixed-width ends make the string unique per record and its string
+ * order the order by end time first; the stored document keeps the key of the record it shows,
+ * so a merge can tell which side is later.
+ */
+export function recordOrderKey(e: Pick<EnrichedRecord, 'endMs' | 'agentId' | 'bootId' | 'sequence' | 'recordIndex'>): string {
+  return `${String(e.endMs).padStart(16, '0')} ${batchKey(e)} ${String(e.recordIndex).padStart(7, '0')}`;
+}
+
+/** Whether `a` comes after `b` in recordOrderKey's order (strings built only on equal end times). */
+export function isLaterRecord(a: EnrichedRecord, b: EnrichedRecord): boolean {
+  if (a.endMs !== b.endMs) return a.endMs > b.endMs;
+  return recordOrderKey(a) > recordOrderKey(b);
 }
 
 /**
@@ -246,13 +267,13 @@ export class FlowWindowAggregator {
         destination.kind, destination.namespace, destination.aggregatedName, destination.name, destination.ip, destination.port,
         e.service?.namespace ?? null, e.service?.name ?? null, e.service?.port ?? null,
       ];
-      const batch: BatchCounters = { originalBytes: 0, originalPackets: 0, replyBytes: 0, replyPackets: 0, records: 0, started: 0, completed: 0, maxSequence: e.sequence };
+      const batch: BatchCounters = { originalBytes: 0, originalPackets: 0, replyBytes: 0, replyPackets: 0, records: 0, maxSequence: e.sequence };
       agg = {
         id: flowDocumentId(key, windowStartMs, facts.tracesIdTail), level, windowStartMs, windowEndMs: windowStartMs + this.config.windowMs, first: e, source, destination,
-        perBatch: new Map([[batchKey(e), batch]]), tuples: new Set(),
+        perBatch: new Map([[batchKey(e), batch]]), tuples: new Map(),
         sourceLabels: { ...v.source.labels }, destinationLabels: { ...v.destination.labels },
-        ctFlags: new Set(), lastCtState: e.record.tcpState, revision: v.revision,
-        outcome: e.outcome, lastRecord: e, lastBatch: batch, lastEndMs: e.endMs,
+        ctFlags: new Set(), revision: v.revision,
+        outcome: e.outcome, lastRecord: e, latest: e, lastBatch: batch, lastEndMs: e.endMs,
       };
       this.aggregates.set(slot, agg);
     } else {
@@ -264,12 +285,13 @@ export class FlowWindowAggregator {
         const key = batchKey(e);
         let batch = agg.perBatch.get(key);
         if (!batch) {
-          batch = { originalBytes: 0, originalPackets: 0, replyBytes: 0, replyPackets: 0, records: 0, started: 0, completed: 0, maxSequence: e.sequence };
+          batch = { originalBytes: 0, originalPackets: 0, replyBytes: 0, replyPackets: 0, records: 0, maxSequence: e.sequence };
           agg.perBatch.set(key, batch);
         }
         agg.lastBatch = batch;
       }
       agg.lastRecord = e;
+      if (isLaterRecord(e, agg.latest)) agg.latest = e;
     }
     const r = e.record;
     const batch = agg.lastBatch;
@@ -278,13 +300,13 @@ export class FlowWindowAggregator {
     batch.replyBytes += r.replyBytes;
     batch.replyPackets += r.replyPackets;
     batch.records++;
-    if (r.eventKind === 'new') batch.started++;
-    if (r.eventKind === 'destroy') batch.completed++;
-    // The 5-tuple (the protocol is part of the document key already).
-    agg.tuples.add(e.srcIpKey + String.fromCharCode(e.srcPort, e.dstPort) + e.dstIpKey);
+    // The 5-tuple (the protocol is part of the document key already), marked started/completed.
+    const tuple = tupleKey(e.srcIpKey, e.srcPort, e.dstPort, e.dstIpKey);
+    const mark = r.eventKind === 'new' ? TUPLE_STARTED : r.eventKind === 'destroy' ? TUPLE_COMPLETED : 0;
+    const had = agg.tuples.get(tuple);
+    if (had === undefined || (had | mark) !== had) agg.tuples.set(tuple, (had ?? 0) | mark);
     if (r.assured) agg.ctFlags.add('assured');
     if (r.unreplied) agg.ctFlags.add('unreplied');
-    if (r.tcpState !== 'NONE') agg.lastCtState = r.tcpState;
     agg.revision = Math.max(agg.revision, e.verdict.revision);
     agg.outcome = combineOutcomes(agg.outcome, e.outcome);
     if (e.endMs > agg.lastEndMs) agg.lastEndMs = e.endMs;

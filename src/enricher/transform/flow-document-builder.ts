@@ -6,7 +6,8 @@
 import type { PolicyHit } from '../../inventory/policy/trace.ts';
 import type { SideResult, Verdict } from '../../inventory/policy/verdict-engine.ts';
 import type { FlowDocument, PolicyHitDocument } from '../documents/flow-fields.ts';
-import { sumBatches, transportName, type AggregatedEnd, type FlowAggregate } from './flow-aggregation.ts';
+import { recordOrderKey, sumBatches, transportName, type AggregatedEnd, type FlowAggregate } from './flow-aggregation.ts';
+import { capTuples, countTuples, decodeTuples, DEFAULT_MAX_TUPLES_PER_DOCUMENT, encodeTuples, unionTuples, type TupleFlags } from './flow-tuple-set.ts';
 import { combineOutcomes, isMismatch, type ObservedOutcome } from './observed-outcome.ts';
 
 const ECS_VERSION = '8.17.0';
@@ -94,22 +95,51 @@ function partsOf(v: Verdict): VerdictParts {
   return parts;
 }
 
+/** `event.type`: the verdict's, plus start/end when a tuple started/completed in the window (fixed order). */
+function eventTypeOf(denied: boolean, flows: { readonly started?: number; readonly completed?: number }): FlowDocument['event']['type'] {
+  const type: FlowDocument['event']['type'] = ['connection', denied ? 'denied' : 'allowed'];
+  if ((flows.started ?? 0) > 0) type.push('start');
+  if ((flows.completed ?? 0) > 0) type.push('end');
+  return type;
+}
+
+/**
+ * conntrack's ASSURED and UNREPLIED cannot hold together: the kernel sets IPS_ASSURED only once
+ * a reply was seen (IPS_SEEN_REPLY, which is never cleared), and UNREPLIED is the absence of
+ * that. Records of one document disagree only over time (a connection reported unreplied, then
+ * assured) or across its connections; the document shows the furthest state: assured wins.
+ */
+export function ctFlagsOf(flags: Iterable<string>): string[] {
+  const seen = new Set(flags);
+  if (seen.has('assured')) return ['assured'];
+  return seen.has('unreplied') ? ['unreplied'] : [];
+}
+
+/** The document's tuple fields from a tuple set, capped (see flow-tuple-set.ts). */
+function flowsOf(tuples: TupleFlags, maxTuples: number, sampledK?: number): NonNullable<FlowDocument['segflow']['flows']> {
+  const capped = capTuples(tuples, maxTuples, sampledK);
+  return { ...countTuples(capped), exact: capped.exact, tuples: encodeTuples(capped.tuples) };
+}
+
 /**
  * Builds the document for an aggregate; `ingestedAt` is the enricher's clock. Batches in
- * `excludeBatches` (already in the stored document) are left out of the counters.
+ * `excludeBatches` (already in the stored document) are left out of the counters (the tuple
+ * set, a set, takes every record: it merges idempotently).
  */
-export function buildFlowDocument(agg: FlowAggregate, ingestedAt: number, excludeBatches?: ReadonlySet<string>): FlowDocument {
+export function buildFlowDocument(agg: FlowAggregate, ingestedAt: number, excludeBatches?: ReadonlySet<string>, maxTuples = DEFAULT_MAX_TUPLES_PER_DOCUMENT): FlowDocument {
   const e = agg.first;
+  // Attributes that may differ between the records of a document come from the latest one, so
+  // the document does not depend on the order its records arrived in.
+  const latest = agg.latest;
   const c = sumBatches(agg, excludeBatches);
   const v = e.verdict;
   const denied = v.verdict === 'deny';
   const parts = partsOf(v);
-  const eventType: string[] = ['connection', denied ? 'denied' : 'allowed'];
-  if (c.started > 0) eventType.push('start');
-  if (c.completed > 0) eventType.push('end');
-  const relatedIps = [...new Set([agg.source.ip, agg.destination.ip, e.service?.ip ?? null, agg.level < 2 ? e.srcNatIp : null].filter((x): x is string => x !== null))];
+  const flows = flowsOf(agg.tuples, maxTuples);
+  const relatedIps = [...new Set([agg.source.ip, agg.destination.ip, e.service?.ip ?? null, agg.level < 2 ? latest.srcNatIp : null].filter((x): x is string => x !== null))];
   const relatedHosts = [...new Set([agg.source.name ?? agg.source.aggregatedName, agg.destination.name ?? agg.destination.aggregatedName])];
-  const tags = [agg.level > 0 ? 'aggregated' : null, e.record.source === 'synthetic' ? 'synthetic' : null].filter((x): x is string => x !== null);
+  const tags = [agg.level > 0 ? 'aggregated' : null, latest.record.source === 'synthetic' ? 'synthetic' : null].filter((x): x is string => x !== null);
+  const ctFlags = ctFlagsOf(agg.ctFlags);
 
   const doc: Record<string, unknown> = {
     // The latest record's end, not the window's end: that may lie up to a window in the future,
@@ -118,7 +148,7 @@ export function buildFlowDocument(agg: FlowAggregate, ingestedAt: number, exclud
     ecs: { version: ECS_VERSION },
     ...(tags.length ? { tags } : {}),
     event: {
-      kind: 'event', category: ['network'], type: eventType, action: 'network_flow',
+      kind: 'event', category: ['network'], type: eventTypeOf(denied, flows), action: 'network_flow',
       outcome: agg.outcome === 'established' ? 'success' : agg.outcome === 'unknown' ? 'unknown' : 'failure',
       ...(denied ? { reason: 'policy_denied' } : {}),
       start: new Date(agg.windowStartMs).toISOString(), end: new Date(agg.windowEndMs).toISOString(),
@@ -126,12 +156,12 @@ export function buildFlowDocument(agg: FlowAggregate, ingestedAt: number, exclud
       dataset: 'segflow.flow', module: 'segflow', id: agg.id,
       ingested: new Date(ingestedAt).toISOString(), sequence: c.maxSequence,
     },
-    agent: { id: e.agentId, ephemeral_id: e.bootId },
+    agent: { id: latest.agentId, ephemeral_id: latest.bootId },
     source: {
       ...(agg.source.ip ? { ip: agg.source.ip, address: agg.source.ip } : {}),
       ...(agg.source.port !== null ? { port: agg.source.port } : {}),
       bytes: c.originalBytes, packets: c.originalPackets,
-      ...(agg.level < 2 && e.srcNatIp ? { nat: { ip: e.srcNatIp, ...(e.srcNatPort ? { port: e.srcNatPort } : {}) } } : {}),
+      ...(agg.level < 2 && latest.srcNatIp ? { nat: { ip: latest.srcNatIp, ...(latest.srcNatPort ? { port: latest.srcNatPort } : {}) } } : {}),
     },
     destination: {
       ...(agg.destination.ip ? { ip: agg.destination.ip, address: agg.destination.ip } : {}),
@@ -139,7 +169,7 @@ export function buildFlowDocument(agg: FlowAggregate, ingestedAt: number, exclud
       bytes: c.replyBytes, packets: c.replyPackets,
     },
     network: {
-      transport: transportName(e.record.protocol), type: e.record.ipVersion === 6 ? 'ipv6' : 'ipv4',
+      transport: transportName(e.record.protocol), type: latest.record.ipVersion === 6 ? 'ipv6' : 'ipv4',
       iana_number: String(e.record.protocol), direction: e.reporter === 'dst' ? 'ingress' : 'egress',
       bytes: c.originalBytes + c.replyBytes, packets: c.originalPackets + c.replyPackets,
     },
@@ -151,7 +181,7 @@ export function buildFlowDocument(agg: FlowAggregate, ingestedAt: number, exclud
       verdict: v.verdict,
       pending_verdict: parts.pendingVerdict,
       reporter: e.reporter,
-      capture_source: e.record.source,
+      capture_source: latest.record.source,
       source: endDocument(agg.source, agg.sourceLabels),
       destination: {
         ...endDocument(agg.destination, agg.destinationLabels),
@@ -159,16 +189,16 @@ export function buildFlowDocument(agg: FlowAggregate, ingestedAt: number, exclud
       },
       policy: parts.policy,
       observed: {
-        outcome: agg.outcome, dataplane_verdict: e.record.dataplaneVerdict, mismatch: isMismatch(v.verdict, agg.outcome),
-        ...(e.record.ruleHint ? { rule_hint: e.record.ruleHint } : {}),
+        outcome: agg.outcome, dataplane_verdict: latest.record.dataplaneVerdict, mismatch: isMismatch(v.verdict, agg.outcome),
+        ...(latest.record.ruleHint ? { rule_hint: latest.record.ruleHint } : {}),
       },
-      flows: { count: agg.tuples.size, started: c.started, completed: c.completed },
-      aggregation: { level: agg.level, interval_s: Math.round((agg.windowEndMs - agg.windowStartMs) / 1000), records: c.records, batches: c.batches },
+      flows,
+      aggregation: { level: agg.level, interval_s: Math.round((agg.windowEndMs - agg.windowStartMs) / 1000), records: c.records, batches: c.batches, latest_record: recordOrderKey(latest) },
       inventory: { revision: String(agg.revision) },
       ct: {
-        ...(agg.lastCtState !== 'NONE' ? { state: agg.lastCtState } : {}),
-        ...(agg.ctFlags.size ? { flags: [...agg.ctFlags].sort() } : {}),
-        ...(e.record.conntrackMark ? { mark: e.record.conntrackMark } : {}),
+        ...(latest.record.tcpState !== 'NONE' ? { state: latest.record.tcpState } : {}),
+        ...(ctFlags.length ? { flags: ctFlags } : {}),
+        ...(latest.record.conntrackMark ? { mark: latest.record.conntrackMark } : {}),
       },
     },
   };
@@ -177,13 +207,33 @@ export function buildFlowDocument(agg: FlowAggregate, ingestedAt: number, exclud
 }
 
 /**
+ * The merged tuple fields of two documents. A stored document from before tuple sets (no
+ * `tuples`) cannot be merged exactly: its numbers are kept as lower bounds, marked inexact, and
+ * it stays without a set.
+ */
+function mergeFlows(t: FlowDocument['segflow']['flows'], i: FlowDocument['segflow']['flows'], maxTuples: number): NonNullable<FlowDocument['segflow']['flows']> {
+  if (t?.tuples === undefined || i?.tuples === undefined) {
+    const count = Math.max(t?.count ?? 0, i?.count ?? 0);
+    return { count, started: Math.min(count, (t?.started ?? 0) + (i?.started ?? 0)), completed: Math.min(count, (t?.completed ?? 0) + (i?.completed ?? 0)), exact: false };
+  }
+  const union = decodeTuples(t.tuples);
+  const incoming = decodeTuples(i.tuples);
+  // Either side a sample already: the union is a sample of at most the smaller one's size.
+  const sizes = [t.exact === false ? union.size : undefined, i.exact === false ? incoming.size : undefined].filter((n): n is number => n !== undefined);
+  unionTuples(union, incoming);
+  return flowsOf(union, maxTuples, sizes.length > 0 ? Math.min(...sizes) : undefined);
+}
+
+/**
  * Merges `incoming` (built from new records) into `target` (the document stored for the same id,
  * or an earlier contribution), **in place**. Returns false, changing nothing, when every batch of
- * `incoming` is already in `target` (a replay). Otherwise counters add up and sets are unioned.
+ * `incoming` is already in `target` (a replay). Otherwise counters add up, tuple sets and flags
+ * are unioned, and the attributes of the later latest record win — so any split, order or
+ * replay of the same records gives the same document.
  * In place because the enricher merges thousands of documents per fetched batch: copying each
  * one was its largest cost.
  */
-export function mergeFlowDocumentInto(target: FlowDocument, incoming: FlowDocument): boolean {
+export function mergeFlowDocumentInto(target: FlowDocument, incoming: FlowDocument, maxTuples = DEFAULT_MAX_TUPLES_PER_DOCUMENT): boolean {
   const targetBatches = target.segflow.aggregation?.batches ?? [];
   const known = new Set(targetBatches);
   const incomingBatches = incoming.segflow.aggregation?.batches ?? [];
@@ -204,26 +254,49 @@ export function mergeFlowDocumentInto(target: FlowDocument, incoming: FlowDocume
   }
   const tf = target.segflow;
   const inf = incoming.segflow;
-  tf.flows = {
-    count: Math.max(tf.flows?.count ?? 0, inf.flows?.count ?? 0),
-    started: (tf.flows?.started ?? 0) + (inf.flows?.started ?? 0),
-    completed: (tf.flows?.completed ?? 0) + (inf.flows?.completed ?? 0),
-  };
+  const flows = mergeFlows(tf.flows, inf.flows, maxTuples);
+  tf.flows = flows;
+  const targetLatest = tf.aggregation?.latest_record ?? '';
+  const incomingLatest = inf.aggregation?.latest_record ?? '';
+  const incomingIsLater = incomingLatest > targetLatest;
   tf.aggregation = {
     ...tf.aggregation,
     records: (tf.aggregation?.records ?? 0) + (inf.aggregation?.records ?? 0),
     batches: [...targetBatches, ...fresh].sort(),
+    ...(incomingIsLater ? { latest_record: incomingLatest } : {}),
   };
   const outcome = combineOutcomes((tf.observed?.outcome ?? 'unknown') as ObservedOutcome, (inf.observed?.outcome ?? 'unknown') as ObservedOutcome);
-  tf.observed = { ...tf.observed, ...inf.observed, outcome, mismatch: isMismatch(tf.verdict, outcome) };
+  const observedFrom = incomingIsLater ? inf.observed : tf.observed;
+  tf.observed = {
+    outcome, mismatch: isMismatch(tf.verdict, outcome),
+    ...(observedFrom?.dataplane_verdict ? { dataplane_verdict: observedFrom.dataplane_verdict } : {}),
+    ...(observedFrom?.rule_hint ? { rule_hint: observedFrom.rule_hint } : {}),
+  };
   target.event.outcome = outcome === 'established' ? 'success' : outcome === 'unknown' ? 'unknown' : 'failure';
   if (incoming['@timestamp'] > target['@timestamp']) target['@timestamp'] = incoming['@timestamp'];
   target.event.sequence = Math.max(target.event.sequence ?? 0, incoming.event.sequence ?? 0);
   target.event.ingested = incoming.event.ingested;
-  for (const type of incoming.event.type) if (!target.event.type.includes(type)) target.event.type.push(type);
+  target.event.type = eventTypeOf(tf.verdict === 'deny', flows);
   tf.inventory = { revision: String(Math.max(Number(tf.inventory?.revision ?? 0), Number(inf.inventory?.revision ?? 0))) };
-  const flags = [...new Set([...(tf.ct?.flags ?? []), ...(inf.ct?.flags ?? [])])].sort();
-  tf.ct = { ...tf.ct, ...inf.ct, ...(flags.length ? { flags } : {}) };
+  const flags = ctFlagsOf([...(tf.ct?.flags ?? []), ...(inf.ct?.flags ?? [])]);
+  const ctFrom = incomingIsLater ? inf.ct : tf.ct;
+  tf.ct = {
+    ...(ctFrom?.state !== undefined ? { state: ctFrom.state } : {}),
+    ...(flags.length ? { flags } : {}),
+    ...(ctFrom?.mark !== undefined ? { mark: ctFrom.mark } : {}),
+  };
+  if (incomingIsLater) {
+    // The latest record's attributes (see buildFlowDocument).
+    if (incoming.agent) target.agent = incoming.agent;
+    else delete target.agent;
+    tf.capture_source = inf.capture_source;
+    if (incoming.tags) target.tags = incoming.tags;
+    else delete target.tags;
+    if (incoming.network?.type) (target.network ??= {}).type = incoming.network.type;
+    if (incoming.source?.nat) (target.source ??= {}).nat = incoming.source.nat;
+    else if (target.source) delete target.source.nat;
+    if (incoming.related) target.related = incoming.related;
+  }
   for (const side of ['source', 'destination'] as const) {
     const end = tf[side];
     const a = end?.labels;

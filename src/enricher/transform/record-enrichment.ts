@@ -24,6 +24,8 @@ export interface EnrichedRecord {
   readonly agentId: string;
   readonly bootId: string;
   readonly sequence: number;
+  /** Position of the record in its batch (with the batch, the record's identity). */
+  readonly recordIndex: number;
   readonly srcIp: string;
   readonly srcPort: number;
   /** The address policy was evaluated against: the backend after DNAT. */
@@ -54,7 +56,7 @@ function nanosToMs(value: bigint): number {
 }
 
 /** Enriches one record of a batch. Throws (FlowInputError) only for addresses the engine rejects. */
-export function enrichRecord(record: FlowRecordData, batch: Pick<FlowBatchData, 'agentId' | 'bootId' | 'sequence' | 'nodeName'>, inventory: EnrichmentInventory): EnrichedRecord {
+export function enrichRecord(record: FlowRecordData, batch: Pick<FlowBatchData, 'agentId' | 'bootId' | 'sequence' | 'nodeName'>, inventory: EnrichmentInventory, recordIndex = 0): EnrichedRecord {
   const src = ipTexts.forms(record.original.srcIp);
   const dialled = ipTexts.forms(record.original.dstIp);
   const replySrc = ipTexts.forms(record.reply.srcIp);
@@ -92,7 +94,7 @@ export function enrichRecord(record: FlowRecordData, batch: Pick<FlowBatchData, 
   const reporter: 'src' | 'dst' = verdict.source.node !== node && verdict.destination.node === node ? 'dst' : 'src';
   const outcome = observedOutcome(record);
   return {
-    record, agentId: batch.agentId, bootId: batch.bootId, sequence: batch.sequence,
+    record, agentId: batch.agentId, bootId: batch.bootId, sequence: batch.sequence, recordIndex,
     srcIp, srcPort: hasPorts ? record.original.srcPort : 0, dstIp, dstPort, srcIpKey: src.packed, dstIpKey: dst.packed,
     srcNatIp: snat ? replyDstIp : null, srcNatPort: snat && hasPorts ? record.reply.dstPort : null,
     service, verdict, reporter, outcome, mismatch: isMismatch(verdict.verdict, outcome),

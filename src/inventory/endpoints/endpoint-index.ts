@@ -9,7 +9,7 @@ import type { Labels } from '../selector/index.ts';
 import { parseIp, type IpAddr } from '../model/ip.ts';
 import {
   resourceKey,
-  type EndpointResource, type EndpointSlice, type Namespace, type NetworkSet, type Profile, type Service, type ServiceAccount, type ServicePort,
+  type EndpointResource, type EndpointSlice, type Namespace, type NetworkSet, type Node, type Profile, type Service, type ServiceAccount, type ServicePort,
 } from '../model/resources.ts';
 import {
   DEFAULT_ALLOW, DEFAULT_ALLOW_PROFILE, NAMESPACE_PROFILE_PREFIX, SERVICE_ACCOUNT_PROFILE_PREFIX,
@@ -107,6 +107,13 @@ export class EndpointIndex {
   private readonly slicesByService = new Map<string, Set<string>>();
   private readonly backendServices = new Map<string, Set<string>>();
   private readonly listeners: EndpointListener[] = [];
+  private readonly nodes = new Map<string, Node>();
+  /**
+   * Host endpoints that take their node's addresses (interfaceName, no expectedIPs): node name →
+   * their keys, and key → the resource as declared (its snapshot holds the addresses filled in).
+   */
+  private readonly nodeHostEndpoints = new Map<string, Set<string>>();
+  private readonly declaredHostEndpoints = new Map<string, EndpointResource>();
   /** Generated profiles (kns./ksa.), memoised until a namespace, service account or profile changes. */
   private readonly generated = new Map<string, Profile | undefined>();
 
@@ -179,40 +186,97 @@ export class EndpointIndex {
     }
   }
 
-  private close(ip: string, key: string, at: number): void {
+  /**
+   * Ends `key`'s open ownership of `ip` at `at`, never before it began (change times can go
+   * backwards across producers; an interval with to < from would be nonsense). Returns the time
+   * it ended, where a continuing ownership picks up.
+   */
+  private close(ip: string, key: string, at: number): number {
     const list = this.byIp.get(ip);
-    if (!list) return;
-    for (const o of list) if (o.to === Infinity && o.snapshot.key === key) o.to = Math.max(at, o.from);
-  }
-
-  /** Start of a new ownership: creation time if known, else when the previous owner let go. */
-  private startOf(ip: string, r: EndpointResource, at: number): number {
-    if (r.createdAt !== null) return Math.min(r.createdAt, at);
-    const list = this.byIp.get(ip);
-    if (!list || list.length === 0) return -Infinity;
-    let released = -Infinity;
+    let closedAt = at;
+    if (!list) return closedAt;
     for (const o of list) {
-      if (o.to === Infinity) return at;
-      if (o.to > released) released = o.to;
+      if (o.to === Infinity && o.snapshot.key === key) {
+        o.to = Math.max(at, o.from);
+        closedAt = o.to;
+      }
     }
-    return Math.min(released, at);
+    return closedAt;
   }
 
-  private install(key: string, r: EndpointResource, at: number): void {
+  /** The latest time an ownership of `ip` ended (-Infinity when none has). */
+  private lastRelease(ip: string): number {
+    let released = -Infinity;
+    for (const o of this.byIp.get(ip) ?? []) if (o.to !== Infinity && o.to > released) released = o.to;
+    return released;
+  }
+
+  /**
+   * Start of a new ownership of `ip` by `r`, changed at `at`:
+   * - an endpoint already known that gains the IP got it at the change time;
+   * - an endpoint seen for the first time owned it since its creation when that is known (the
+   *   inventory may hear of a pod long after it started); without a creation time, since the
+   *   previous owner let go, or since forever when the IP has no history, or from `at` when
+   *   another endpoint still holds it;
+   * - and never before the previous owner's release: a reused IP's creationTimestamp can precede
+   *   the old pod's deletion (and change times can go backwards across producers), so a flow at
+   *   time t resolves to the endpoint that held the IP at t.
+   */
+  private startOf(ip: string, r: EndpointResource, at: number, known: boolean): number {
+    let from: number;
+    if (known) from = at;
+    else if (r.createdAt !== null) from = Math.min(r.createdAt, at);
+    else {
+      const list = this.byIp.get(ip) ?? [];
+      from = list.length === 0 ? -Infinity : list.some((o) => o.to === Infinity) ? at : Math.min(this.lastRelease(ip), at);
+    }
+    return Math.max(from, this.lastRelease(ip));
+  }
+
+  /** A host endpoint with an interface and no expectedIPs has its node's addresses, as Calico's auto host endpoints do. */
+  private takesNodeAddresses(r: EndpointResource): r is EndpointResource & { node: string } {
+    return r.kind === 'HostEndpoint' && r.ips.length === 0 && r.interfaceName !== null && r.node !== null;
+  }
+
+  /** The resource as indexed: `r` itself, or a node-address host endpoint with the node's current addresses. */
+  private effective(key: string, r: EndpointResource): EndpointResource {
+    this.forgetDeclared(key);
+    if (!this.takesNodeAddresses(r)) return r;
+    this.declaredHostEndpoints.set(key, r);
+    let keys = this.nodeHostEndpoints.get(r.node);
+    if (!keys) {
+      keys = new Set();
+      this.nodeHostEndpoints.set(r.node, keys);
+    }
+    keys.add(key);
+    const addresses = this.nodes.get(r.node)?.addresses ?? [];
+    return addresses.length === 0 ? r : { ...r, ips: addresses };
+  }
+
+  private forgetDeclared(key: string): void {
+    const declared = this.declaredHostEndpoints.get(key);
+    if (!declared) return;
+    this.declaredHostEndpoints.delete(key);
+    if (declared.node !== null) this.nodeHostEndpoints.get(declared.node)?.delete(key);
+  }
+
+  /** Indexes `declared` under `key` as of `at`: closes what the previous version owned, opens what this one owns. */
+  private install(key: string, declared: EndpointResource, at: number): void {
     const prev = this.endpoints.get(key) ?? null;
+    const r = this.effective(key, declared);
     const snapshot: EndpointSnapshot = {
       uid: this.nextUid++, key, kind: r.kind === 'HostEndpoint' ? 'host' : 'workload', resource: r, labels: this.effectiveLabels(r),
       plan: null, planAt: -1, ref: null,
     };
+    const closedAt = new Map<string, number>();
     if (prev) {
-      for (const ip of prev.resource.ips) this.close(ip, key, at);
+      for (const ip of prev.resource.ips) closedAt.set(ip, this.close(ip, key, at));
       for (const name of prev.resource.profiles) this.profileUsers.get(name)?.delete(key);
     }
     this.endpoints.set(key, snapshot);
     for (const ip of r.ips) {
       // An unchanged IP continues seamlessly from the previous snapshot.
-      const from = prev && prev.resource.ips.includes(ip) ? at : this.startOf(ip, r, at);
-      this.open(ip, snapshot, from);
+      this.open(ip, snapshot, closedAt.get(ip) ?? this.startOf(ip, r, at, prev !== null));
     }
     for (const name of r.profiles) {
       let users = this.profileUsers.get(name);
@@ -225,9 +289,15 @@ export class EndpointIndex {
     this.emit(prev, snapshot);
   }
 
-  /** Adds or replaces a Pod / WorkloadEndpoint / HostEndpoint, effective at time `at` (ms). */
+  /**
+   * Adds or replaces a Pod / WorkloadEndpoint / HostEndpoint, effective at time `at` (ms). A
+   * change cannot have happened before the object was created: a change time earlier than the
+   * resource's creationTimestamp (a producer clock behind the API server's) counts as the
+   * creation time.
+   */
   applyEndpoint(r: EndpointResource, at: number = Date.now()): EndpointSnapshot {
     const key = resourceKey(r.kind, r.namespace, r.name);
+    if (r.createdAt !== null && Number.isFinite(at) && at < r.createdAt) at = r.createdAt;
     this.install(key, r, at);
     return this.endpoints.get(key) as EndpointSnapshot;
   }
@@ -238,18 +308,45 @@ export class EndpointIndex {
     if (!prev) return false;
     for (const ip of prev.resource.ips) this.close(ip, key, at);
     for (const name of prev.resource.profiles) this.profileUsers.get(name)?.delete(key);
+    this.forgetDeclared(key);
     this.endpoints.delete(key);
     this.emit(prev, null);
     return true;
   }
 
+  /** Re-indexes endpoints (by key) as of `at`, from what they declared. */
+  private reinstall(keys: Iterable<string>, at: number): void {
+    for (const key of [...keys]) {
+      const snap = this.endpoints.get(key);
+      if (snap) this.install(key, this.declaredHostEndpoints.get(key) ?? snap.resource, at);
+    }
+  }
+
   private refreshProfileUsers(profileName: string, at: number): void {
     const users = this.profileUsers.get(profileName);
-    if (!users) return;
-    for (const key of [...users]) {
-      const snap = this.endpoints.get(key);
-      if (snap) this.install(key, snap.resource, at);
-    }
+    if (users) this.reinstall(users, at);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Nodes
+
+  /** Adds or replaces a Node; host endpoints that take its addresses follow as of `at`. */
+  applyNode(r: Node, at: number = Date.now()): void {
+    const prev = this.nodes.get(r.name);
+    this.nodes.set(r.name, r);
+    const same = prev !== undefined && prev.addresses.length === r.addresses.length && prev.addresses.every((a, i) => r.addresses[i] === a);
+    if (!same) this.reinstall(this.nodeHostEndpoints.get(r.name) ?? [], at);
+  }
+
+  /** Removes a Node; host endpoints that took its addresses lose them as of `at`. */
+  deleteNode(name: string, at: number = Date.now()): boolean {
+    const had = this.nodes.delete(name);
+    if (had) this.reinstall(this.nodeHostEndpoints.get(name) ?? [], at);
+    return had;
+  }
+
+  getNode(name: string): Node | undefined {
+    return this.nodes.get(name);
   }
 
   getEndpoint(key: string): EndpointSnapshot | undefined {

@@ -11,9 +11,9 @@ import {
 } from '../selector/index.ts';
 import { canonicalIp, parseCidr, type Cidr } from '../model/ip.ts';
 import {
-  isNamespacedKind, parseProtocol, PROTOCOL_NUMBERS,
+  isAdminPolicy, isNamespacedKind, parseProtocol, PROTOCOL_NUMBERS,
   type EndpointResource, type EndpointSlice, type EndpointSlicePort, type EntityRule, type IcmpMatch, type NamedPort,
-  type Namespace, type NetworkSet, type Policy, type PolicyKind, type PortMatch, type Profile, type Resource, type ResourceKind,
+  type AdminPolicy, type AdminPolicyKind, type Namespace, type NetworkSet, type Node, type Policy, type PolicyKind, type PortMatch, type Profile, type Resource, type ResourceKind,
   type Rule, type RuleAction, type SelectorSpec, type Service, type ServiceAccount, type ServicePort, type Tier,
 } from '../model/resources.ts';
 import { FieldError, makeIssue, type LoadIssue } from './errors.ts';
@@ -59,7 +59,20 @@ const KINDS: ReadonlyMap<string, ResourceKind> = new Map<string, ResourceKind>([
   ['v1/Service', 'Service'],
   ['discovery.k8s.io/v1/EndpointSlice', 'EndpointSlice'],
   ['networking.k8s.io/v1/NetworkPolicy', 'KubernetesNetworkPolicy'],
+  ['v1/Node', 'Node'],
+  ['policy.networking.k8s.io/v1alpha1/AdminNetworkPolicy', 'AdminNetworkPolicy'],
+  ['policy.networking.k8s.io/v1alpha1/BaselineAdminNetworkPolicy', 'BaselineAdminNetworkPolicy'],
+  ['policy.networking.k8s.io/v1alpha2/ClusterNetworkPolicy', 'ClusterNetworkPolicy'],
 ]);
+
+/**
+ * The warning every admin policy document yields. It names the kind but not the object, so a
+ * reader of many records (the topic follower) can count identical warnings instead of printing
+ * one line per policy; the issue's file/document/path say which document it was.
+ */
+export function notEvaluatedWarning(kind: AdminPolicyKind): string {
+  return `${kind} is stored but not evaluated: segflow does not evaluate admin network policies yet, so verdicts for the traffic it selects may differ from Calico's`;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Field readers. Each throws FieldError(path, reason) for the first problem.
@@ -723,10 +736,10 @@ function tier(doc: Obj, path: string): Tier {
   let order = numAt(s, 'order', sp) ?? null;
   const action = strAt(s, 'defaultAction', sp) ?? 'Deny';
   if (action !== 'Deny' && action !== 'Pass') throw new FieldError(join(sp, 'defaultAction'), `invalid defaultAction ${JSON.stringify(action)} (Deny or Pass)`);
-  if (name === 'default') {
-    if (action !== 'Deny') throw new FieldError(join(sp, 'defaultAction'), 'the default tier must have defaultAction Deny');
-    order ??= 1_000_000;
-  }
+  if (name === 'default' && action !== 'Deny') throw new FieldError(join(sp, 'defaultAction'), 'the default tier must have defaultAction Deny');
+  // Calico ≥ 3.30 reads a tier without order as 1,000,000, the default tier's order
+  // (libcalico-go/lib/resources/tier.go DefaultTierFields), not as "last".
+  order ??= 1_000_000;
   return { kind: 'Tier', name, order, defaultAction: action };
 }
 
@@ -772,10 +785,14 @@ function pod(doc: Obj, path: string): EndpointResource {
   const stp = join(path, 'status');
   const sa = strAt(s, 'serviceAccountName', sp) || strAt(s, 'serviceAccount', sp) || 'default';
   const ports: NamedPort[] = [];
-  for (const [i, c] of listAt(s, 'containers', sp).entries()) {
-    const cp = join(join(sp, 'containers'), i);
-    if (!isObj(c)) throw new FieldError(cp, `expected a map, got ${describe(c)}`);
-    ports.push(...namedPortsAt(c, 'ports', cp, 'containerPort'));
+  // Init containers count too (sidecars are init containers with restartPolicy Always), as in
+  // Calico's workload endpoint conversion.
+  for (const field of ['containers', 'initContainers'] as const) {
+    for (const [i, c] of listAt(s, field, sp).entries()) {
+      const cp = join(join(sp, field), i);
+      if (!isObj(c)) throw new FieldError(cp, `expected a map, got ${describe(c)}`);
+      ports.push(...namedPortsAt(c, 'ports', cp, 'containerPort'));
+    }
   }
   const ips: string[] = [];
   const podIPs = listAt(st, 'podIPs', stp);
@@ -796,7 +813,8 @@ function pod(doc: Obj, path: string): EndpointResource {
   const all = new Map(labels);
   all.set(NAMESPACE_LABEL, namespace);
   all.set(ORCHESTRATOR_LABEL, 'k8s');
-  if (sa.length <= 63) all.set(SERVICE_ACCOUNT_LABEL, sa);
+  // Calico sets the label only for names shorter than 63 (a label value holds at most 63).
+  if (sa.length < 63) all.set(SERVICE_ACCOUNT_LABEL, sa);
   return {
     kind: 'Pod', name, namespace, node: strAt(s, 'nodeName', sp) ?? null, ips: active ? ips : [], labels: all,
     serviceAccount: sa, profiles: [`kns.${namespace}`, `ksa.${namespace}.${sa}`], ports, interfaceName: null,
@@ -939,6 +957,56 @@ function endpointSlice(doc: Obj, path: string): EndpointSlice {
   };
 }
 
+// Node addresses that are host endpoint addresses (Calico's auto host endpoints take these two;
+// Hostname and the DNS types are names, not addresses).
+const NODE_ADDRESS_TYPES: ReadonlySet<string> = new Set(['InternalIP', 'ExternalIP']);
+
+function node(doc: Obj, path: string): Node {
+  const meta = objAt(doc, 'metadata', path, true) as Obj;
+  const mp = join(path, 'metadata');
+  const name = nameOf(meta, mp);
+  const labels = labelsAt(meta, 'labels', mp);
+  const sp = join(path, 'spec');
+  const s = objAt(doc, 'spec', path) ?? {};
+  const stp = join(path, 'status');
+  const st = objAt(doc, 'status', path) ?? {};
+  const addresses: string[] = [];
+  for (const [i, a] of listAt(st, 'addresses', stp).entries()) {
+    const ap = join(join(stp, 'addresses'), i);
+    if (!isObj(a)) throw new FieldError(ap, `expected a map, got ${describe(a)}`);
+    const type = strAt(a, 'type', ap, true) as string;
+    const address = strAt(a, 'address', ap, true) as string;
+    if (!NODE_ADDRESS_TYPES.has(type)) continue;
+    const ip = ipAt(address, join(ap, 'address'));
+    if (!addresses.includes(ip)) addresses.push(ip);
+  }
+  const podCIDRs: Cidr[] = [];
+  const single = strAt(s, 'podCIDR', sp);
+  if (single) podCIDRs.push(cidrAt(single, join(sp, 'podCIDR')));
+  for (const c of cidrListAt(s, 'podCIDRs', sp)) if (!podCIDRs.some((x) => x.text === c.text)) podCIDRs.push(c);
+  return { kind: 'Node', name, labels, addresses, podCIDRs };
+}
+
+function adminPolicy(kind: AdminPolicyKind, doc: Obj, path: string): AdminPolicy {
+  const meta = objAt(doc, 'metadata', path, true) as Obj;
+  const mp = join(path, 'metadata');
+  const name = nameOf(meta, mp);
+  // The API server admits a single BaselineAdminNetworkPolicy, named "default" (its CRD's rule).
+  if (kind === 'BaselineAdminNetworkPolicy' && name !== 'default') {
+    throw new FieldError(join(mp, 'name'), `a BaselineAdminNetworkPolicy must be named "default", got ${JSON.stringify(name)}`);
+  }
+  const sp = join(path, 'spec');
+  const s = objAt(doc, 'spec', path) ?? {};
+  const priority = kind === 'BaselineAdminNetworkPolicy' ? null : intAt(s, 'priority', sp, 0, 1000) ?? null;
+  let tier: AdminPolicy['tier'] = null;
+  if (kind === 'ClusterNetworkPolicy') {
+    const t = strAt(s, 'tier', sp);
+    if (t !== undefined && t !== 'Admin' && t !== 'Baseline') throw new FieldError(join(sp, 'tier'), `invalid tier ${JSON.stringify(t)} (Admin or Baseline)`);
+    tier = t ?? null;
+  }
+  return { kind, name, priority, tier };
+}
+
 function parseKnown(kind: ResourceKind, doc: Obj, path: string): Resource | null {
   switch (kind) {
     case 'Tier': return tier(doc, path);
@@ -955,6 +1023,9 @@ function parseKnown(kind: ResourceKind, doc: Obj, path: string): Resource | null
     case 'ServiceAccount': return serviceAccount(doc, path);
     case 'Service': return service(doc, path);
     case 'EndpointSlice': return endpointSlice(doc, path);
+    case 'Node': return node(doc, path);
+    case 'AdminNetworkPolicy': case 'BaselineAdminNetworkPolicy': case 'ClusterNetworkPolicy':
+      return adminPolicy(kind, doc, path);
   }
 }
 
@@ -1010,6 +1081,7 @@ export function parseDocument(doc: unknown, origin: DocumentOrigin, pathPrefix =
   try {
     const r = parseKnown(internal, doc, pathPrefix);
     if (r !== null) resources.push(r);
+    if (r !== null && isAdminPolicy(r)) issue('warning', join(pathPrefix, 'kind'), notEvaluatedWarning(r.kind));
   } catch (err) {
     if (err instanceof FieldError) issue('error', err.path, err.reason, err.column);
     else throw err;

@@ -38,7 +38,16 @@ export type ResourceKind =
   | 'Namespace'
   | 'ServiceAccount'
   | 'Service'
-  | 'EndpointSlice';
+  | 'EndpointSlice'
+  | 'Node'
+  | AdminPolicyKind;
+
+/**
+ * The `policy.networking.k8s.io` admin policy kinds. segflow keeps them in the inventory (so they
+ * can be published, counted and listed) but does not evaluate them yet: verdicts for traffic they
+ * select may differ from Calico's.
+ */
+export type AdminPolicyKind = 'AdminNetworkPolicy' | 'BaselineAdminNetworkPolicy' | 'ClusterNetworkPolicy';
 
 export type RuleAction = 'Allow' | 'Deny' | 'Pass' | 'Log';
 export type Direction = 'ingress' | 'egress';
@@ -198,6 +207,26 @@ export interface EndpointSlice {
   readonly ports: readonly EndpointSlicePort[];
 }
 
+/** A Kubernetes Node: the addresses a host endpoint without expectedIPs takes (§2.7). */
+export interface Node {
+  readonly kind: 'Node';
+  readonly name: string;
+  readonly labels: ReadonlyMap<string, string>;
+  /** Canonical InternalIP and ExternalIP addresses, in the order the Node lists them. */
+  readonly addresses: readonly string[];
+  readonly podCIDRs: readonly Cidr[];
+}
+
+/** An admin policy held but not evaluated (see {@link AdminPolicyKind}). */
+export interface AdminPolicy {
+  readonly kind: AdminPolicyKind;
+  readonly name: string;
+  /** `spec.priority` (0-1000; lower is earlier), null when absent. */
+  readonly priority: number | null;
+  /** ClusterNetworkPolicy `spec.tier` (Admin or Baseline); null for the v1alpha1 kinds. */
+  readonly tier: 'Admin' | 'Baseline' | null;
+}
+
 export type Resource =
   | Tier
   | Policy
@@ -207,10 +236,13 @@ export type Resource =
   | Namespace
   | ServiceAccount
   | Service
-  | EndpointSlice;
+  | EndpointSlice
+  | Node
+  | AdminPolicy;
 
 const CLUSTER_SCOPED: ReadonlySet<ResourceKind> = new Set<ResourceKind>([
   'Tier', 'GlobalNetworkPolicy', 'StagedGlobalNetworkPolicy', 'GlobalNetworkSet', 'HostEndpoint', 'Profile', 'Namespace',
+  'Node', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'ClusterNetworkPolicy',
 ]);
 
 export function isNamespacedKind(kind: ResourceKind): boolean {
@@ -236,6 +268,12 @@ export function parseResourceKey(key: string): { kind: ResourceKind; namespace: 
 
 export function isPolicy(r: Resource): r is Policy {
   return r.kind in POLICY_SHORT_KIND;
+}
+
+const ADMIN_POLICY_KINDS: ReadonlySet<string> = new Set<AdminPolicyKind>(['AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'ClusterNetworkPolicy']);
+
+export function isAdminPolicy(r: Resource): r is AdminPolicy {
+  return ADMIN_POLICY_KINDS.has(r.kind);
 }
 
 export function isEndpointResource(r: Resource): r is EndpointResource {

@@ -136,7 +136,7 @@ export class PolicyIndex {
     this.changes++;
     const referenced = new Set<string>();
     for (const p of this.policies.values()) if (!this.tierResources.has(p.policy.tier)) referenced.add(p.policy.tier);
-    // TierLess: defined tiers first, by order (nil last) then name; undefined tiers after them.
+    // TierLess: defined tiers first, by order then name (the loader reads a nil order as 1,000,000, as Calico does); undefined tiers after them.
     const defined = [...this.tierResources.values()].sort((a, b) => {
       const ao = a.order ?? Infinity;
       const bo = b.order ?? Infinity;

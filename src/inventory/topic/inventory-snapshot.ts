@@ -12,6 +12,18 @@ export interface InventoryChange {
   /** null for a tombstone (delete). */
   readonly record: InventoryRecord | null;
   readonly offset: string;
+  /**
+   * The message's timestamp (epoch ms): when the producer says the change happened (the
+   * inventory sync sets it to when it observed the change). null when the message has none.
+   */
+  readonly timestamp: number | null;
+}
+
+/** A Kafka message timestamp (ms as a string; -1 or absent when there is none) as a number or null. */
+export function messageTimestamp(value: string | undefined): number | null {
+  if (value === undefined || value === '') return null;
+  const ms = Number(value);
+  return Number.isFinite(ms) && ms >= 0 ? ms : null;
 }
 
 export interface TopicReader {
@@ -51,13 +63,14 @@ export async function followInventoryTopic(
     autoCommit: false,
     eachMessage: async ({ message }) => {
       const key = message.key?.toString() ?? '';
+      const timestamp = messageTimestamp(message.timestamp);
       if (message.value === null) {
-        onChange({ key, record: null, offset: message.offset });
+        onChange({ key, record: null, offset: message.offset, timestamp });
       } else {
         try {
           const record = JSON.parse(message.value.toString()) as InventoryRecord;
           if (typeof record.document !== 'object' || record.document === null) throw new Error('record has no document');
-          onChange({ key, record, offset: message.offset });
+          onChange({ key, record, offset: message.offset, timestamp });
         } catch (err) {
           onInvalid(key, message.offset, (err as Error).message);
         }

@@ -18,7 +18,7 @@ describe('dead-letter records', () => {
     const info = parseDeadLetterHeaders(message.headers);
     assert.deepEqual(info, {
       version: '1', reason: 'undecodable', stage: 'decode', error: 'RangeError: index out of range: 4 + 19 > 4', topic: 'flows.raw', partition: 3,
-      offset: '1234567890123', contentType: 'application/x-protobuf', originalHeaders: { 'x-trace': 'abc' },
+      offset: '1234567890123', contentType: 'application/x-protobuf', record: undefined, problems: [], problemsTotal: undefined, originalHeaders: { 'x-trace': 'abc' },
     });
   });
 

@@ -10,11 +10,13 @@ import { loadResourcePaths } from '../../../src/inventory/loader/load-files.ts';
 import { encodeFlowBatch, type FlowBatchData, type FlowRecordData } from '../../../src/proto/flow-batch-codec.ts';
 import { ipToBytes } from '../../../src/proto/ip-address-bytes.ts';
 import type { FlowDocument } from '../../../src/enricher/documents/flow-fields.ts';
-import { DEAD_LETTER_HEADERS } from '../../../src/enricher/dead-letter.ts';
+import { DEAD_LETTER_HEADERS, parseDeadLetterHeaders } from '../../../src/enricher/dead-letter.ts';
 import { FlowBatchProcessor, type RawMessage } from '../../../src/enricher/flow-batch-processor.ts';
 import { MemoryFlowStorage } from '../../../src/enricher/memory-flow-storage.ts';
 import { SequenceTracker } from '../../../src/enricher/sequence-tracker.ts';
 import { enrichmentInventoryOf } from '../../../src/enricher/transform/inventory-adapter.ts';
+import { decodeFlowBatch } from '../../../src/proto/flow-batch-codec.ts';
+import { segflow } from '../../../src/proto/generated/flow.js';
 
 const T0 = Date.parse('2026-11-27T10:00:00Z');
 const ns = (ms: number): bigint => BigInt(ms) * 1_000_000n;
@@ -135,7 +137,7 @@ describe('FlowBatchProcessor', () => {
 
   it('takes only the new batches when a fetch mixes replayed and new ones, and counts a batch delivered twice in one fetch once', async () => {
     const { processor, store } = await setup();
-    const r = (bytes: number) => record({ src: '10.244.1.10', dst: '10.244.1.30', dport: 8080, originalBytes: bytes });
+    const r = (bytes: number) => record({ src: '10.244.1.10', dst: '10.244.1.30', dport: 8080, originalBytes: bytes, originalPackets: 1 });
     await processor.process([message({ sequence: 1, records: [r(100)] }, 0)]);
     // After a crash before the commit: batch 1 again, then batch 2 twice (a producer retry).
     const result = await processor.process([message({ sequence: 1, records: [r(100)] }, 0), message({ sequence: 2, records: [r(20)] }, 1), message({ sequence: 2, records: [r(20)] }, 2)]);
@@ -148,7 +150,7 @@ describe('FlowBatchProcessor', () => {
 
   it('after a restart (nothing remembered) a replay is read back on conflict and nothing is counted twice', async () => {
     const { processor, storage, store } = await setup();
-    const r = (bytes: number) => record({ src: '10.244.1.10', dst: '10.244.1.30', dport: 8080, originalBytes: bytes });
+    const r = (bytes: number) => record({ src: '10.244.1.10', dst: '10.244.1.30', dport: 8080, originalBytes: bytes, originalPackets: 1 });
     await processor.process([message({ sequence: 1, records: [r(100)] }, 0)]);
     const restarted = new FlowBatchProcessor(
       { topic: 'flows.raw', indexPrefix: 'segflow-flows', aggregation: { windowMs: 15_000, allowedLevel: 2, deniedLevel: 1 }, maxMessageBytes: 1_000_000, now: () => T0 + 7000 },
@@ -168,16 +170,16 @@ describe('FlowBatchProcessor', () => {
       { topic: 'flows.raw', indexPrefix: 'segflow-flows', aggregation: { windowMs: 15_000, allowedLevel: 2, deniedLevel: 1 }, maxMessageBytes: 1_000_000, now: () => T0 + 7000 },
       enrichmentInventoryOf(Inventory.fromResources((await loadResourcePaths(['examples/shop'])).resources)), new SequenceTracker(), storage,
     );
-    const r = (bytes: number) => record({ src: '10.244.1.10', dst: '10.244.1.30', dport: 8080, originalBytes: bytes });
+    const r = (bytes: number) => record({ src: '10.244.1.10', dst: '10.244.1.30', dport: 8080, originalBytes: bytes, originalPackets: 1 });
     await processor.process([message({ sequence: 1, records: [r(100)] }, 0)]);
     // Another enricher adds a batch of another agent to the same document...
-    await other.process([message({ agentId: 'agent-2', bootId: 'boot-9', sequence: 1, records: [r(7)] }, 0)]);
+    await other.process([message({ agentId: 'agent-2', bootId: 'boot-9', sequence: 1, records: [r(70)] }, 0)]);
     // ...so this one's remembered version is stale: its conditional write conflicts and it merges again.
     const result = await processor.process([message({ sequence: 2, records: [r(20)] }, 1)]);
     assert.equal(result.documentsWritten, 1);
     const doc = [...store.values()][0]!;
     assert.equal(store.size, 1);
-    assert.equal(doc.source?.bytes, 127, 'all three batches counted once each');
+    assert.equal(doc.source?.bytes, 190, 'all three batches counted once each');
     assert.deepEqual(doc.segflow.aggregation?.batches, ['agent-1/boot-1/1', 'agent-1/boot-1/2', 'agent-2/boot-9/1']);
   });
 
@@ -213,7 +215,7 @@ describe('FlowBatchProcessor', () => {
       let maxInFlight = 0;
       const sizes: number[] = [];
       const processor = new FlowBatchProcessor(
-        { topic: 'flows.raw', indexPrefix: 'segflow-flows', aggregation: { windowMs: 15_000, allowedLevel: 0, deniedLevel: 0 }, maxMessageBytes: 4_000_000, bulkConcurrency },
+        { topic: 'flows.raw', indexPrefix: 'segflow-flows', aggregation: { windowMs: 15_000, allowedLevel: 0, deniedLevel: 0 }, maxMessageBytes: 4_000_000, bulkConcurrency, now: () => T0 + 7000 },
         enrichmentInventoryOf(Inventory.fromResources(loaded.resources)),
         new SequenceTracker(),
         {
@@ -244,5 +246,115 @@ describe('FlowBatchProcessor', () => {
     const result = await processor.process([message({ sequence: 1, records: [r] }, 0), message({ sequence: 4, records: [r] }, 1)]);
     assert.equal(result.sequence.gap, 1);
     assert.equal(result.sequence.missingBatches, 2);
+  });
+
+  describe('ingest bounds and dead letters', () => {
+    // Bytes as a producer that skips the codec's checks (protoc, another language) would send them.
+    const wire = (batch: Partial<FlowBatchData> & { records: FlowRecordData[] }): Buffer => {
+      const valid = record({ src: '10.244.1.10', dst: '10.244.1.20', dport: 8080 });
+      const placeholders = batch.records.map(() => valid);
+      const decoded = segflow.v1.FlowBatch.decode(encodeFlowBatch({ agentId: 'agent-1', bootId: 'boot-1', sequence: 1, sentTimeUnixNano: ns(T0 + 6000), nodeName: 'node-1', ...batch, records: placeholders }));
+      // Overwrite the placeholders' times and counters with the test's (unchecked) values.
+      batch.records.forEach((r, i) => {
+        const w = decoded.records[i]!;
+        Object.assign(w, {
+          startTimeUnixNano: r.startTimeUnixNano.toString(), endTimeUnixNano: r.endTimeUnixNano.toString(),
+          originalBytes: r.originalBytes, originalPackets: r.originalPackets, replyBytes: r.replyBytes, replyPackets: r.replyPackets,
+          original: r.original, reply: r.reply,
+        });
+      });
+      return Buffer.from(segflow.v1.FlowBatch.encode(decoded).finish());
+    };
+    const good = (sport: number) => record({ src: '10.244.1.10', dst: '10.244.1.20', dport: 8080, original: { srcIp: ipToBytes('10.244.1.10'), dstIp: ipToBytes('10.244.1.20'), srcPort: sport, dstPort: 8080 }, reply: { srcIp: ipToBytes('10.244.1.20'), dstIp: ipToBytes('10.244.1.10'), srcPort: 8080, dstPort: sport } });
+
+    it('indexes the good records of a message and dead-letters each bad one on its own, with every reason and its field', async () => {
+      const { processor, store } = await setup();
+      const in1970 = { ...good(40001), startTimeUnixNano: 0n, endTimeUnixNano: ns(1000) };
+      const huge = { ...good(40002), originalBytes: Number.MAX_SAFE_INTEGER, originalPackets: Number.MAX_SAFE_INTEGER, endTimeUnixNano: ns(Date.parse('2200-01-01T00:00:00Z')) };
+      const result = await processor.process([{ partition: 3, offset: '17', key: Buffer.from('node-1'), value: wire({ records: [good(40000), in1970, huge] }), headers: { 'segflow-schema': Buffer.from('segflow.v1.FlowBatch') } }]);
+      assert.equal(result.records, 1);
+      assert.equal(store.size, 1);
+      assert.equal([...store.values()][0]!.segflow.aggregation?.records, 1);
+      assert.equal(result.deadLetters.length, 2, 'one dead letter per rejected record');
+      const [first, second] = result.deadLetters.map((d) => ({ info: parseDeadLetterHeaders(d.headers), value: d.value as Buffer }));
+      assert.deepEqual([first!.info.stage, first!.info.topic, first!.info.partition, first!.info.offset, first!.info.record], ['validate', 'flows.raw', 3, '17', 1]);
+      assert.equal(first!.info.reason, 'time_too_old');
+      assert.deepEqual(first!.info.problems.map((p) => p.field), ['records[1].end_time_unix_nano']);
+      assert.equal(second!.info.record, 2);
+      assert.equal(second!.info.reason, 'time_in_future,counter_too_large,packets_exceed_bytes');
+      assert.deepEqual(second!.info.problems.map((p) => `${p.code} ${p.field}`), [
+        'time_in_future records[2].end_time_unix_nano', 'counter_too_large records[2].original_bytes', 'packets_exceed_bytes records[2].original_packets',
+      ]);
+      assert.equal(second!.info.problemsTotal, 3);
+      assert.match(second!.info.error ?? '', /records\[2\]\.end_time_unix_nano: 2200-01-01T00:00:00\.000Z is after now/);
+      const alone = decodeFlowBatch(second!.value, { maxBytes: 1_000_000 });
+      assert.equal(alone.records.length, 1, 'the payload is a FlowBatch of the rejected record alone');
+      assert.equal(alone.records[0]!.originalBytes, Number.MAX_SAFE_INTEGER);
+      assert.deepEqual(result.rejected.records, { time_too_old: 1, time_in_future: 1, counter_too_large: 1, packets_exceed_bytes: 1 });
+      assert.equal(result.rejected.messagesRejected, 0);
+    });
+
+    it('rejects a message naming a schema it does not know, without decoding it, and names the missing key too', async () => {
+      const { processor, store } = await setup();
+      const result = await processor.process([{ partition: 0, offset: '5', key: null, value: wire({ records: [good(40000)] }), headers: { 'segflow-schema': Buffer.from('segflow.v2.FlowBatch') } }]);
+      assert.equal(store.size, 0, 'nothing indexed as v1');
+      assert.equal(result.records, 0);
+      assert.equal(result.sequence.first, 0, 'not even its sequence was read');
+      assert.equal(result.deadLetters.length, 1);
+      const info = parseDeadLetterHeaders(result.deadLetters[0]!.headers);
+      assert.equal(info.stage, 'validate');
+      assert.equal(info.reason, 'missing_key,unknown_schema');
+      assert.deepEqual(info.problems.map((p) => p.field), ['(key)', '(header) segflow-schema']);
+      assert.equal(info.originalHeaders['segflow-schema'], 'segflow.v2.FlowBatch', 'the original headers are kept');
+      assert.deepEqual(result.rejected, { messagesRejected: 1, messages: { missing_key: 1, unknown_schema: 1 }, records: {} });
+    });
+
+    it('rejects a message without a key whole, listing its records\' problems as well', async () => {
+      const { processor, store } = await setup();
+      const in1970 = { ...good(40001), startTimeUnixNano: 0n, endTimeUnixNano: ns(1000) };
+      const result = await processor.process([{ partition: 0, offset: '8', key: Buffer.alloc(0), value: wire({ records: [good(40000), in1970] }) }]);
+      assert.equal(store.size, 0);
+      const info = parseDeadLetterHeaders(result.deadLetters[0]!.headers);
+      assert.equal(info.reason, 'missing_key,time_too_old');
+      assert.deepEqual(info.problems.map((p) => p.field), ['(key)', 'records[1].end_time_unix_nano']);
+      assert.equal(info.record, undefined, 'a message-level dead letter');
+    });
+
+    it('decodes a message without the schema header as v1, and dead-letters tombstones and batches with bad batch fields', async () => {
+      const { processor, store } = await setup();
+      const result = await processor.process([
+        { partition: 0, offset: '1', key: Buffer.from('node-1'), value: wire({ records: [good(40000)] }) },
+        { partition: 0, offset: '2', key: Buffer.from('node-1'), value: null },
+        { partition: 0, offset: '3', key: Buffer.from('node-1'), value: Buffer.from(segflow.v1.FlowBatch.encode({ agentId: '', bootId: 'b', sequence: 0, records: [] }).finish()) },
+      ]);
+      assert.equal(store.size, 1);
+      assert.deepEqual(result.deadLetters.map((d) => parseDeadLetterHeaders(d.headers)).map((i) => [i.offset, i.stage, i.reason]), [
+        ['2', 'validate', 'tombstone'], ['3', 'validate', 'invalid_batch'],
+      ]);
+      assert.deepEqual(parseDeadLetterHeaders(result.deadLetters[1]!.headers).problems.map((p) => p.field), ['agent_id', 'sequence']);
+      assert.equal(String(result.deadLetters[0]!.headers![DEAD_LETTER_HEADERS.problemsTotal]), '1');
+    });
+
+    it('dead-letters a record the engine refuses (stage enrich) on its own, and uses the rest of its message', async () => {
+      // No validated record reaches this path with the real engine; a refusing engine stands in (pure logic).
+      const loaded = await loadResourcePaths(['examples/shop']);
+      const real = enrichmentInventoryOf(Inventory.fromResources(loaded.resources));
+      const refusing = { ...real, explain: (flow: Parameters<typeof real.explain>[0]) => {
+        if (flow.srcIp === '10.244.1.11') throw new Error('invalid source IP "10.244.1.11"');
+        return real.explain(flow);
+      } };
+      const storage = new MemoryFlowStorage();
+      const processor = new FlowBatchProcessor({ topic: 'flows.raw', indexPrefix: 'segflow-flows', aggregation: { windowMs: 15_000, allowedLevel: 2, deniedLevel: 1 }, maxMessageBytes: 1_000_000, now: () => T0 + 7000 }, refusing, new SequenceTracker(), storage);
+      const refused = record({ src: '10.244.1.11', dst: '10.244.1.20', dport: 8080 });
+      const result = await processor.process([{ ...message({ records: [good(40000), refused] }, 4), partition: 2 }]);
+      assert.equal(result.records, 1);
+      assert.equal(storage.documents.size, 1);
+      assert.equal(result.deadLetters.length, 1);
+      const info = parseDeadLetterHeaders(result.deadLetters[0]!.headers);
+      assert.deepEqual([info.stage, info.reason, info.partition, info.offset, info.record], ['enrich', 'enrich_failed', 2, '4', 1]);
+      assert.deepEqual(info.problems, [{ code: 'enrich_failed', field: 'records[1]', message: 'invalid source IP "10.244.1.11"' }]);
+      assert.equal(info.error, 'Error: invalid source IP "10.244.1.11"');
+      assert.deepEqual(result.rejected.records, { enrich_failed: 1 });
+    });
   });
 });

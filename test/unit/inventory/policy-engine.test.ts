@@ -140,7 +140,7 @@ spec: {order: 1, selector: "quarantine == 'true'", ingress: [{action: Deny}]}
     assert.deepEqual(ingress('10.0.0.3'), ['0|default|gnp:deny-quarantined|deny|0']);
   });
 
-  it('tiers: ordered by order (nil last) then name; a tier referenced but not defined comes after all defined ones', () => {
+  it('tiers: ordered by order (nil reads as 1,000,000, as Calico ≥ 3.30 does) then name; a tier referenced but not defined comes after all defined ones', () => {
     const inv = inventory(`apiVersion: projectcalico.org/v3
 kind: Tier
 metadata: {name: b}
@@ -176,7 +176,7 @@ kind: GlobalNetworkPolicy
 metadata: {name: pm}
 spec: {tier: missing, selector: "app == 'api'", ingress: [{action: Allow, protocol: UDP}]}
 `);
-    assert.deepEqual(inv.policies.tiers().map((t) => t.name), ['a', 'b', 'kube-admin', 'default', 'kube-baseline', 'unordered', 'missing']);
+    assert.deepEqual(inv.policies.tiers().map((t) => t.name), ['a', 'b', 'kube-admin', 'default', 'unordered', 'kube-baseline', 'missing']);
     const v = inv.explain(tcp('10.0.0.1', '10.0.0.2', 8080));
     // unordered: defaultAction Pass (end-of-tier pass); missing: no Tier resource → Deny.
     assert.deepEqual(v.ingress.trace, ['0|a|gnp:pa|pass|0', '1|b|gnp:pb|pass|1', '2|unordered|gnp:pu|pass|-1', '3|missing|gnp:pm|deny|-1']);

@@ -1,0 +1,14 @@
+/** Free loopback ports for services a test starts privately. */
+import { createServer } from 'node:net';
+
+/** A free loopback port (bound and released; a race with another process is possible but rare). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
