@@ -15,6 +15,7 @@ const BENCHMARKS: Record<string, { module: string; run: string }> = {
   pipeline: { module: 'pipeline.ts', run: 'runPipelineBench' },
   api: { module: 'api.ts', run: 'runApiBench' },
   ebpf: { module: 'ebpf.ts', run: 'runEbpfBench' },
+  image: { module: 'image.ts', run: 'runImageBench' },
   'k8s-sync': { module: 'k8s-sync.ts', run: 'runK8sSyncBench' },
 };
 

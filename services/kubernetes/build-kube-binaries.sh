@@ -19,10 +19,12 @@ minor="$(echo "$KUBE_VERSION" | cut -d. -f2)"
 # and with pipefail a current binary would look stale.
 have_api="$([ -x "$OUT/kube-apiserver" ] && "$OUT/kube-apiserver" --version 2>/dev/null || true)"
 have_etcd="$([ -x "$OUT/etcd" ] && "$OUT/etcd" --version 2>/dev/null || true)"
-if [ "$have_api" = "Kubernetes $KUBE_VERSION" ]; then
-  echo "build-kube: kube-apiserver $KUBE_VERSION already built"
+have_kubectl="$([ -x "$OUT/kubectl" ] && "$OUT/kubectl" version --client 2>/dev/null | head -1 || true)"
+if [ "$have_api" = "Kubernetes $KUBE_VERSION" ] && [ "$have_kubectl" = "Client Version: $KUBE_VERSION" ]; then
+  echo "build-kube: kube-apiserver and kubectl $KUBE_VERSION already built"
 else
-  echo "build-kube: building kube-apiserver $KUBE_VERSION (about 15 min on 2 cores, once)"
+  # kubectl too: the install test compares segflow's kustomize renderer with `kubectl kustomize`.
+  echo "build-kube: building kube-apiserver and kubectl $KUBE_VERSION (about 10 min on 2 cores, once)"
   mod="$WORK/apiserver"
   rm -rf "$mod"; mkdir -p "$mod"; cd "$mod"
   go mod init segflow.local/kube-apiserver-build >/dev/null 2>&1
@@ -32,11 +34,14 @@ else
   awk '/^replace \(/{r=1;next} r&&/^\)/{r=0} r&&/=>/{print $1}' "$gomod" | while read -r m; do
     go mod edit "-replace=$m=$m@$staging"
   done
-  go get -tool "k8s.io/kubernetes/cmd/kube-apiserver@$KUBE_VERSION"
+  go get -tool "k8s.io/kubernetes/cmd/kube-apiserver@$KUBE_VERSION" "k8s.io/kubernetes/cmd/kubectl@$KUBE_VERSION"
   ldv="k8s.io/component-base/version"
   go build -trimpath -ldflags "-s -w -X $ldv.gitVersion=$KUBE_VERSION -X $ldv.gitMajor=1 -X $ldv.gitMinor=$minor" \
     -o "$OUT/kube-apiserver.tmp" k8s.io/kubernetes/cmd/kube-apiserver
+  go build -trimpath -ldflags "-s -w -X $ldv.gitVersion=$KUBE_VERSION -X $ldv.gitMajor=1 -X $ldv.gitMinor=$minor" \
+    -o "$OUT/kubectl.tmp" k8s.io/kubernetes/cmd/kubectl
   mv "$OUT/kube-apiserver.tmp" "$OUT/kube-apiserver"
+  mv "$OUT/kubectl.tmp" "$OUT/kubectl"
 fi
 
 if printf '%s\n' "$have_etcd" | grep -qx "etcd Version: ${ETCD_VERSION#v}"; then

@@ -11,7 +11,7 @@ import { createLogger } from '../shared/logger.ts';
 import { addKafkaConnectionOptions } from '../shared/role-config/kafka-connection-options.ts';
 import { addRoleConfigOptions, roleAction } from '../shared/role-config/role-command.ts';
 import { Collector } from './collector.ts';
-import { DEFAULT_COLLECTOR_HTTP_PORT, type CollectorConfigInput, type CollectorSourceName } from './collector-config.ts';
+import { DEFAULT_COLLECTOR_HTTP_PORT, minimumSpoolBytes, type CollectorConfigInput, type CollectorSourceName } from './collector-config.ts';
 
 interface CollectOptions {
   brokers?: string;
@@ -96,16 +96,14 @@ export function registerCollectCommand(program: Command): void {
     .option('--batch-max-records <n>', 'records per batch at most', '2000')
     .option('--batch-max-delay <ms>', 'longest a record waits for its batch, ms', '1000')
     .option('--spool-dir <path>', 'disk spool directory for when Kafka is unreachable (default: under the temp dir)')
-    .option('--spool-max-bytes <n>', 'disk spool cap in bytes; the oldest batches are dropped (and counted) beyond it', String(256 * 1024 * 1024))
+    .option('--spool-max-bytes <n>', `disk spool cap in bytes, at least ${minimumSpoolBytes()} (four segments, each holding the largest batch); the oldest batches are dropped (and counted) beyond it`, String(256 * 1024 * 1024))
     .option('--http-host <host>', 'health/metrics endpoint address', '0.0.0.0')
     .option('--http-port <port>', 'health/metrics endpoint port (/healthz, /status, /metrics)', String(DEFAULT_COLLECTOR_HTTP_PORT))
     .option('--no-http', 'do not serve the health/metrics endpoint')
     .action(roleAction<CollectOptions>({ role: 'collect', kafka: true }, async (prepared, options) => {
       if (options.brokers === undefined) throw new Error('--brokers is required (or brokers: in the --config file, or env KAFKA_BROKERS)');
       const logger = createLogger('collector');
-      // kafkaSecurity is read by the Kafka client factory (src/shared/kafka-security.ts).
-      const security = { kafkaSecurity: prepared.kafkaSecurity };
-      const collector = new Collector({ ...collectOptionsToConfig(options), ...security }, { logger });
+      const collector = new Collector({ ...collectOptionsToConfig(options), kafkaSecurity: prepared.kafkaSecurity }, { logger });
       await collector.start();
       await new Promise<void>((resolve) => {
         const onSignal = (signal: NodeJS.Signals): void => {

@@ -116,6 +116,18 @@ export interface CollectorConfigInput {
 /** Default health/metrics port. */
 export const DEFAULT_COLLECTOR_HTTP_PORT = 9465;
 
+/** Default largest encoded batch, bytes (under Kafka's 1 MiB default message limit). */
+export const DEFAULT_BATCH_MAX_BYTES = 900_000;
+
+/**
+ * Smallest spool for a largest batch of `batchMaxBytes`: the spool keeps four segments
+ * (segmentBytes = maxBytes / 4 unless given), and one segment must hold the largest batch with
+ * its 12-byte entry header. With the default batch limit: 3,600,048 bytes (~3.6 MB).
+ */
+export function minimumSpoolBytes(batchMaxBytes = DEFAULT_BATCH_MAX_BYTES): number {
+  return 4 * (batchMaxBytes + 12);
+}
+
 /** Fills in the defaults and checks the values; throws with the name of the bad option. */
 export function resolveCollectorConfig(input: CollectorConfigInput): CollectorConfig {
   const nodeName = input.nodeName ?? os.hostname();
@@ -135,7 +147,7 @@ export function resolveCollectorConfig(input: CollectorConfigInput): CollectorCo
     },
     ebpf: { interfaces: [], interfacePrefixes: [], ...input.ebpf },
     synthetic: { resourcePaths: [], connectionsPerSecond: 20, denyShare: 0.1, ...input.synthetic },
-    batch: { maxRecords: 2000, maxDelayMs: 1000, maxBytes: 900_000, ...input.batch },
+    batch: { maxRecords: 2000, maxDelayMs: 1000, maxBytes: DEFAULT_BATCH_MAX_BYTES, ...input.batch },
     kafka: {
       topic: 'flows.raw',
       clientId: `segflow-collector-${nodeName}`,
@@ -180,6 +192,10 @@ export function resolveCollectorConfig(input: CollectorConfigInput): CollectorCo
   if (config.kafka.brokers.length === 0) throw new Error('collector option kafka.brokers is empty');
   if (config.spool.segmentBytes > config.spool.maxBytes) throw new Error('collector option spool.segmentBytes exceeds spool.maxBytes');
   if (config.batch.maxBytes + 12 > config.spool.segmentBytes) {
+    if (input.spool?.segmentBytes === undefined) {
+      const floor = minimumSpoolBytes(config.batch.maxBytes);
+      throw new Error(`collector option spool.maxBytes (--spool-max-bytes ${config.spool.maxBytes}) is below its floor of ${floor} bytes: the spool is four segments and one segment must hold the largest batch (batch.maxBytes ${config.batch.maxBytes} + 12 bytes of header)`);
+    }
     throw new Error(`collector option batch.maxBytes (${config.batch.maxBytes}) must fit in a spool segment (spool.segmentBytes ${config.spool.segmentBytes})`);
   }
   return config;

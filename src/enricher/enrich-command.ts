@@ -71,8 +71,6 @@ export function registerEnrichCommand(program: Command): void {
       if (opts.bulkConcurrency < 1) throw new Error('--bulk-concurrency must be at least 1');
       if (opts.maxFlowTuples < 1) throw new Error('--max-flow-tuples must be at least 1');
       const elasticsearch = await openElasticsearchConnection(prepared.elasticsearch!);
-      // kafkaSecurity is read by the Kafka client factory (src/shared/kafka-security.ts).
-      const kafka = { kafkaSecurity: prepared.kafkaSecurity };
       const enricher = new Enricher({
         brokers: opts.brokers, elasticsearchUrl: elasticsearch.url, elasticsearch, rawTopic: opts.rawTopic, deadLetterTopic: opts.deadLetterTopic,
         inventoryTopic: opts.inventoryTopic, groupId: opts.group, indexPrefix: opts.indexPrefix, retentionDays: opts.retentionDays,
@@ -80,7 +78,7 @@ export function registerEnrichCommand(program: Command): void {
         maxClockSkewMs: opts.maxClockSkew * 1000, maxLinkBitsPerSecond: opts.maxLinkGbps * 1e9,
         ...(opts.maxRecordAge !== undefined ? { maxRecordAgeMs: opts.maxRecordAge * 86_400_000 } : {}),
         aggregation: { windowMs: opts.window * 1000, allowedLevel: opts.allowedLevel, deniedLevel: opts.deniedLevel, maxTuplesPerDocument: opts.maxFlowTuples },
-        ...kafka,
+        kafkaSecurity: prepared.kafkaSecurity,
       });
       try {
         await enricher.start();

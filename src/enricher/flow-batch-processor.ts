@@ -171,7 +171,10 @@ export class FlowBatchProcessor {
         rejectMessage('decode', [...envelope, error.problem]);
         continue;
       }
-      const recordProblems = decoded.records.map((r) => [...r.problems, ...checkRecordBounds(r.data, `records[${r.index}]`, bounds, nowMs)]);
+      const recordProblems = decoded.records.map((r) => {
+        const out = checkRecordBounds(r.data, r.index, bounds, nowMs);
+        return r.problems.length === 0 ? out : [...r.problems, ...out];
+      });
       if (envelope.length > 0 || decoded.problems.length > 0) {
         rejectMessage('validate', [...envelope, ...decoded.problems, ...recordProblems.flat()]);
         continue;

@@ -75,6 +75,14 @@ export function originKind(origin: string, prefix: string): { apiVersion: string
   return grouped ? { apiVersion: `${parts[0]}/${parts[1]}`, kind: parts[2]! } : { apiVersion: parts[0]!, kind: parts[1]! };
 }
 
+/**
+ * The JSON of a {@link SyncedRecord}, built around the document's JSON (already made to compare
+ * it with the topic) instead of serialising the document a second time.
+ */
+export function syncedRecordJson(documentJson: string, origin: string, appliedAt: string, writer: string): string {
+  return `{"document":${documentJson},"origin":${JSON.stringify(origin)},"appliedAt":${JSON.stringify(appliedAt)},"writer":${JSON.stringify(writer)}}`;
+}
+
 /** Bound on remembered deletion times while this replica cannot publish (a follower). */
 const MAX_REMEMBERED_REMOVALS = 100_000;
 
@@ -276,13 +284,21 @@ export class ClusterInventoryState {
     this.published = undefined;
   }
 
-  /** Up to `max` messages for dirty keys (keys found clean are dropped from the dirty set). */
-  takeBatch(max: number, now: number, writer: string): PendingMessage[] {
+  /**
+   * Up to `max` messages (and about `maxBytes` of values, never less than one message) for dirty
+   * keys not in `exclude` (keys already in the open transaction); keys found clean are dropped
+   * from the dirty set.
+   */
+  takeBatch(max: number, now: number, writer: string, options: { exclude?: ReadonlySet<string>; maxBytes?: number } = {}): PendingMessage[] {
     const published = this.published;
     if (published === undefined) return [];
     const batch: PendingMessage[] = [];
+    const appliedAt = new Date(now).toISOString();
+    const maxBytes = options.maxBytes ?? Infinity;
+    let bytes = 0;
     for (const key of this.dirty) {
-      if (batch.length >= max) break;
+      if (batch.length >= max || bytes >= maxBytes) break;
+      if (options.exclude?.has(key)) continue;
       const want = this.desired.get(key);
       const have = published.get(key);
       if (want !== undefined) {
@@ -290,8 +306,10 @@ export class ClusterInventoryState {
           this.dirty.delete(key);
           continue;
         }
-        const record: SyncedRecord = { document: want.document, origin: want.origin, appliedAt: new Date(now).toISOString(), writer };
-        batch.push({ key, value: JSON.stringify(record), observedAt: want.observedAt, documentJson: want.documentJson, origin: want.origin });
+        const value = syncedRecordJson(want.documentJson, want.origin, appliedAt, writer);
+        if (batch.length > 0 && bytes + value.length > maxBytes) break;
+        bytes += value.length;
+        batch.push({ key, value, observedAt: want.observedAt, documentJson: want.documentJson, origin: want.origin });
         continue;
       }
       const removedAt = this.removed.get(key);

@@ -3,7 +3,10 @@
  * the inventory topic as `segflow inventory apply` would (same keys, same document form,
  * tombstones on delete), so the enricher and the API follow the cluster unchanged. With leader
  * election only the replica holding the Lease writes; the others keep their state warm and take
- * over (with a full reconcile against the topic) when it goes away.
+ * over (with a full reconcile against the topic) when it goes away. Writes are Kafka
+ * transactions under one transactional id per topic and lease, so a leader that lost the lease
+ * but does not know it yet (paused, partitioned) is fenced by its successor: nothing it sends
+ * after the takeover becomes visible.
  */
 import os from 'node:os';
 import type { Kafka } from 'kafkajs';
@@ -13,7 +16,7 @@ import { createKafka } from '../shared/kafka-client.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import { ClusterInventoryState, type DocumentConversion } from './cluster-inventory-state.ts';
 import { inventoryDocumentOf } from './convert/inventory-document.ts';
-import { InventoryTopicWriter } from './inventory-topic-writer.ts';
+import { InventoryTopicWriter, transactionalIdOf } from './inventory-topic-writer.ts';
 import { KindReflector, type ApiObject, type ReflectorSink } from './kind-reflector.ts';
 import { KubeClient, type KubeApi } from './kube-client.ts';
 import { loadConnection, resolveConnectionSpec } from './kube-config.ts';
@@ -68,6 +71,8 @@ export class InventorySync {
   private readonly keylessReported = new Set<string>();
   private running = false;
   private leading = false;
+  /** Without leader election: another producer with our transactional id took over (a second replica). */
+  private fencedOut: string | undefined;
 
   constructor(private readonly config: InventorySyncConfig) {}
 
@@ -77,7 +82,7 @@ export class InventorySync {
   }
 
   private mayPublish(): boolean {
-    return this.election === undefined ? this.running : this.election.isLeader();
+    return this.election === undefined ? this.running && this.fencedOut === undefined : this.election.isLeader();
   }
 
   async start(): Promise<void> {
@@ -130,6 +135,7 @@ export class InventorySync {
       changed: () => this.writer?.notify(),
     });
     const state = this.state;
+    const leaseNamespace = config.leaseNamespace ?? connection.namespace ?? 'default';
     this.writer = new InventoryTopicWriter(this.kafka, config.topic, state, () => this.mayPublish(), this.identity, this.log, {
       published: (batch, ackedAt) => {
         for (const m of batch) {
@@ -138,7 +144,14 @@ export class InventorySync {
         }
       },
       sendFailed: () => this.metrics.publishFailures.inc(),
-    });
+      fenced: (currentTerm) => {
+        if (!currentTerm) return;
+        // Someone else writes now: lead no longer (with election the lease is given up and taken
+        // again in a new term, by whoever asks first; without, a second replica runs: stop).
+        if (this.election !== undefined) void this.election.resign('the Kafka producer was fenced by another writer');
+        else this.fencedOut = 'fenced: another writer uses this topic\'s transactional id (a second replica without leader election?); not publishing';
+      },
+    }, { transactionalId: transactionalIdOf(config.topic, leaseNamespace, config.leaseName) });
 
     this.running = true;
     this.kinds = new ServedKindsController(api, state, this.log, {
@@ -157,13 +170,13 @@ export class InventorySync {
 
     if (config.leaderElection) {
       this.election = new LeaseElection(api, {
-        namespace: config.leaseNamespace ?? connection.namespace ?? 'default',
+        namespace: leaseNamespace,
         name: config.leaseName,
         identity: this.identity,
         onStartedLeading: () => {
           this.leading = true;
           this.metrics.leader.set(1);
-          this.log.info({ identity: this.identity, lease: `${config.leaseNamespace ?? connection.namespace ?? 'default'}/${config.leaseName}` }, 'leading: reading the inventory topic, then publishing');
+          this.log.info({ identity: this.identity, lease: `${leaseNamespace}/${config.leaseName}` }, 'leading: fencing the previous writer, reading the inventory topic, then publishing');
           void this.writer?.startedLeading();
         },
         onStoppedLeading: (reason) => {
@@ -262,7 +275,8 @@ export class InventorySync {
       reasons.push(`leader: ${this.state?.pendingCount ?? 0} changes to publish before the first complete sync is on the topic`);
     }
     for (const r of this.kinds?.reflectors() ?? []) if (r.forbidden) reasons.push(`forbidden: ${servedKindId(r.kind)}`);
-    const ready = this.initialSyncAt !== undefined && (!leader || this.firstPublishDone);
+    if (this.fencedOut !== undefined) reasons.push(this.fencedOut);
+    const ready = this.initialSyncAt !== undefined && (!leader || this.firstPublishDone) && this.fencedOut === undefined;
     return { ready, leader, reasons };
   }
 

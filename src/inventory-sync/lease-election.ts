@@ -196,15 +196,19 @@ export class LeaseElection {
     }
   }
 
-  /** Stops the loop; a leader gives the lease up (holder cleared) so another replica takes over at once. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    clearTimeout(this.deadlineTimer);
-    await this.busy;
-    const wasLeading = this.leading;
-    this.stopLeading('stopping');
-    if (!wasLeading) return;
+  /**
+   * Stops leading now and gives the lease up (holder cleared), but keeps taking part: this
+   * replica, or another, takes it again at its next attempt and starts a new term. For a leader
+   * that can no longer write (its Kafka producer was fenced).
+   */
+  async resign(reason: string): Promise<void> {
+    if (!this.leading || this.stopped) return;
+    this.stopLeading(reason);
+    await this.release();
+  }
+
+  /** Clears the holder of a lease this replica holds, so that whoever asks next takes it at once. */
+  private async release(): Promise<void> {
     try {
       const lease = await this.api.request<LeaseObject>('GET', `${this.path}/${encodeURIComponent(this.options.name)}`, undefined, { timeoutMs: 2000 });
       if (lease.spec?.holderIdentity !== this.options.identity) return;
@@ -214,5 +218,17 @@ export class LeaseElection {
     } catch (err) {
       this.options.onError?.(err);
     }
+  }
+
+  /** Stops the loop; a leader gives the lease up (holder cleared) so another replica takes over at once. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    clearTimeout(this.deadlineTimer);
+    await this.busy;
+    const wasLeading = this.leading;
+    this.stopLeading('stopping');
+    if (!wasLeading) return;
+    await this.release();
   }
 }

@@ -5,7 +5,10 @@
  *     [--dst-port N] [--src-port N] [--icmp-type N --icmp-code N] [--time ISO8601] [--output json]
  *
  * JSON: {"verdict", "source":{kind,name,namespace,labels,…}, "destination":{…},
- *        "egress":{"action","trace":[…],"pending":{"action","trace"},…}, "ingress":{…}, …}.
+ *        "egress":{"action","trace":[…],"stage","stages":[…],"pending":{"action","trace"},…}, "ingress":{…},
+ *        "caveats":[…], "warnings":[…], …}.
+ * `warnings` lists what the loader skipped or did not carry over (unknown kinds, ignored
+ * fields, conversions Calico does differently); `caveats` what this verdict depended on of that.
  * Bad input exits 2 with a one-line reason on stderr.
  */
 import type { Command } from 'commander';
@@ -14,6 +17,7 @@ import { loadResourcePaths } from './loader/load-files.ts';
 import { parseIp } from './model/ip.ts';
 import { parseProtocol, protocolName } from './model/resources.ts';
 import type { EndpointRef, FlowInput, ScopeResult, SideResult, Verdict } from './policy/verdict-engine.ts';
+import type { LoadIssue } from './loader/errors.ts';
 
 interface ExplainOptions {
   resources: string[];
@@ -69,19 +73,33 @@ function scopeJson(s: ScopeResult): object {
 }
 
 function sideJson(s: SideResult): object {
-  return { ...scopeJson(s), reached: s.reached, pending: scopeJson(s.pending) };
+  return { ...scopeJson(s), reached: s.reached, stage: s.stage, stages: s.stages, pending: scopeJson(s.pending) };
 }
 
 function endpointJson(e: EndpointRef): object {
   return { kind: e.kind, name: e.name, namespace: e.namespace, labels: e.labels, ip: e.ip, node: e.node, serviceAccount: e.serviceAccount };
 }
 
-/** The JSON document `--output json` prints. */
-export function verdictJson(v: Verdict): object {
+/**
+ * The JSON document `--output json` prints. `warnings`: the load's warnings; `skippedCaveats`:
+ * caveats every verdict of this load carries (policy documents that were skipped).
+ */
+export function verdictJson(v: Verdict, warnings: readonly string[] = [], skippedCaveats: readonly string[] = []): object {
   return {
     verdict: v.verdict, source: endpointJson(v.source), destination: endpointJson(v.destination),
-    egress: sideJson(v.egress), ingress: sideJson(v.ingress), decidedBy: v.decidedBy, l7Unevaluated: v.l7Unevaluated, revision: v.revision,
+    egress: sideJson(v.egress), ingress: sideJson(v.ingress), decidedBy: v.decidedBy, l7Unevaluated: v.l7Unevaluated,
+    caveats: [...v.caveats, ...skippedCaveats], warnings, revision: v.revision,
   };
+}
+
+/**
+ * Caveats from what the load skipped: a verdict may depend on any skipped policy document, since
+ * it might have selected either endpoint (an unknown kind named like a policy).
+ */
+export function skippedPolicyCaveats(issues: readonly LoadIssue[]): string[] {
+  const skipped = issues.filter((i) => i.severity === 'warning' && /^unknown kind "[^"]*Policy"/.test(i.reason));
+  if (skipped.length === 0) return [];
+  return [`${skipped.length} policy document(s) of kinds segflow does not know were skipped (${skipped.map((i) => `${i.file}: document ${i.document}`).join(', ')}): the verdict may differ from Calico's`];
 }
 
 function describeEndpoint(e: EndpointRef): string {
@@ -102,6 +120,16 @@ const ACTION_TEXT: Record<string, string> = {
   'no-endpoint': 'not evaluated: the address is not a known endpoint',
 };
 
+const STAGE_TEXT: Record<string, string> = {
+  'failsafe': 'a failsafe port of the host endpoint (accepted before any policy)',
+  'host-to-local-workload': 'a node\'s own traffic to its local workloads (Calico never polices it)',
+  'untracked': 'an untracked (doNotTrack) host endpoint policy',
+  'pre-dnat': 'a pre-DNAT host endpoint policy',
+  'forward': 'an applyOnForward host endpoint policy (forwarded traffic)',
+  'host': 'the host endpoint\'s policies',
+  'workload': 'the workload\'s policies',
+};
+
 function traceLines(s: ScopeResult, indent: string): string[] {
   return s.hits.map((h) => {
     const what = h.kind === 'pro'
@@ -113,7 +141,7 @@ function traceLines(s: ScopeResult, indent: string): string[] {
 }
 
 /** The readable form printed without `--output json`. */
-export function verdictText(v: Verdict, flow: FlowInput): string {
+export function verdictText(v: Verdict, flow: FlowInput, skippedCaveats: readonly string[] = []): string {
   const proto = protocolName(flow.protocol);
   const ports = flow.dstPort !== undefined ? ` port ${flow.dstPort}` : flow.icmpType !== undefined ? ` type ${flow.icmpType}${flow.icmpCode !== undefined ? ` code ${flow.icmpCode}` : ''}` : '';
   const lines = [
@@ -123,8 +151,15 @@ export function verdictText(v: Verdict, flow: FlowInput): string {
   ];
   for (const [name, side, who] of [['egress', v.egress, 'source'], ['ingress', v.ingress, 'destination']] as const) {
     const reached = side.reached ? '' : ' (never reached: the source side denied)';
-    lines.push('', `${name} of the ${who}: ${side.action} — ${ACTION_TEXT[side.action] ?? side.action}${reached}`);
+    const why = side.stage === 'failsafe' || side.stage === 'host-to-local-workload' ? `allowed by ${STAGE_TEXT[side.stage]}` : ACTION_TEXT[side.action] ?? side.action;
+    lines.push('', `${name} of the ${who}: ${side.action} — ${why}${reached}`);
     lines.push(...traceLines(side, '    '));
+    if (side.stages.length > 0) {
+      lines.push(`  decided at: ${side.stage === null ? 'no stage' : STAGE_TEXT[side.stage] ?? side.stage}`);
+      for (const st of side.stages) {
+        lines.push(`    stage ${st.stage} ${st.direction} of ${st.endpoint}: ${st.outcome}${st.to > st.from ? ` (trace ${st.from}${st.to - st.from > 1 ? `–${st.to - 1}` : ''})` : ''}`);
+      }
+    }
     const p = side.pending;
     if (p.trace.join() !== side.trace.join() || p.action !== side.action) {
       lines.push(`  pending (staged policies as enforced): ${p.action}`);
@@ -132,6 +167,7 @@ export function verdictText(v: Verdict, flow: FlowInput): string {
     }
   }
   if (v.l7Unevaluated) lines.push('', 'note: an allowing rule has http (L7) criteria; only its L4 part was evaluated');
+  for (const c of [...v.caveats, ...skippedCaveats]) lines.push('', `caveat: ${c}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -152,7 +188,7 @@ export function registerExplainCommand(program: Command): void {
     .option('--icmp-type <n>', 'ICMP type')
     .option('--icmp-code <n>', 'ICMP code')
     .option('--time <iso8601>', 'resolve IPs to the endpoints that owned them at this time')
-    .option('--output <format>', 'json for machine-readable output (default: text)')
+    .option('--output <format>', 'json for machine-readable output, with the load warnings in it (default: text, warnings on stderr)')
     .showHelpAfterError(false)
     .exitOverride()
     .action(async (opts: ExplainOptions) => {
@@ -170,7 +206,10 @@ export function registerExplainCommand(program: Command): void {
         const more = errors.length > 1 ? ` (and ${errors.length - 1} more error${errors.length > 2 ? 's' : ''})` : '';
         return fail(`${(errors[0] as (typeof errors)[number]).message}${more}`);
       }
-      for (const w of loaded.issues) process.stderr.write(`warning: ${w.message}\n`);
+      const warnings = loaded.issues.filter((i) => i.severity === 'warning');
+      // JSON carries the warnings in the object; the text form prints them on stderr.
+      if (opts.output !== 'json') for (const w of warnings) process.stderr.write(`warning: ${w.message}\n`);
+      const skipped = skippedPolicyCaveats(warnings);
       const inventory = Inventory.fromResources(loaded.resources, { cacheSize: 0 });
       let verdict: Verdict;
       try {
@@ -178,7 +217,7 @@ export function registerExplainCommand(program: Command): void {
       } catch (err) {
         return fail((err as Error).message);
       }
-      if (opts.output === 'json') process.stdout.write(`${JSON.stringify(verdictJson(verdict))}\n`);
-      else process.stdout.write(verdictText(verdict, flow));
+      if (opts.output === 'json') process.stdout.write(`${JSON.stringify(verdictJson(verdict, warnings.map((w) => w.message), skipped))}\n`);
+      else process.stdout.write(verdictText(verdict, flow, skipped));
     });
 }

@@ -16,14 +16,14 @@ export {
   type Resource, type ResourceKind, type PolicyKind, type PolicyShortKind, type Policy, type Rule, type RuleAction,
   type EntityRule, type PortMatch, type Tier, type NetworkSet, type EndpointResource, type NamedPort, type Profile,
   type Namespace, type ServiceAccount, type Service, type ServicePort, type EndpointSlice, type Direction,
-  type Node, type AdminPolicy, type AdminPolicyKind,
+  type Node, type AdminPolicyKind, type FelixConfiguration, type FailsafePort,
 } from './model/resources.ts';
 export { parseIp, parseCidr, canonicalIp, cidrContains, classifyAddress, type IpAddr, type Cidr, type AddressClass } from './model/ip.ts';
 
 // Loading
 export { loadResourceText, type LoadResult } from './loader/load-text.ts';
 export { loadResourcePaths } from './loader/load-files.ts';
-export { parseDocument, internalKind, notEvaluatedWarning, type DocumentOrigin, type ParseResult } from './loader/parse-resource.ts';
+export { parseDocument, internalKind, ADMIN_TIERS, type DocumentOrigin, type ParseResult } from './loader/parse-resource.ts';
 export { ResourceLoadError, formatIssue, type LoadIssue, type IssueSeverity } from './loader/errors.ts';
 
 // Indexes
@@ -37,8 +37,9 @@ export { PolicyIndex, type CompiledPolicy, type TierInfo, type TierPlan, type En
 // Verdicts
 export {
   VerdictEngine, FlowInputError,
-  type FlowInput, type Verdict, type SideResult, type ScopeResult, type EndpointRef, type AddressKind, type VerdictEngineOptions,
+  type FlowInput, type Verdict, type SideResult, type ScopeResult, type EndpointRef, type AddressKind, type VerdictEngineOptions, type DecidingStage,
 } from './policy/verdict-engine.ts';
-export type { SideAction, Scope } from './policy/evaluate.ts';
+export type { SideAction, Scope, StageKind, StageResult, StageOutcome } from './policy/evaluate.ts';
+export { HostTopology, DEFAULT_FAILSAFE_INBOUND, DEFAULT_FAILSAFE_OUTBOUND } from './policy/host-topology.ts';
 export { hitString, parseHitString, PROFILE_TIER, NO_MATCH, type PolicyHit, type HitAction, type HitKind } from './policy/trace.ts';
 export { verdictJson } from './explain-command.ts';

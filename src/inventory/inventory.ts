@@ -6,6 +6,7 @@
 import { isNamespacedKind, keyOf, resourceKey, type Resource } from './model/resources.ts';
 import { EndpointIndex, type EndpointIndexOptions, type EndpointSnapshot, type ServiceResolution } from './endpoints/endpoint-index.ts';
 import { PolicyIndex } from './policy/policy-index.ts';
+import { HostTopology } from './policy/host-topology.ts';
 import { VerdictEngine, type EndpointRef, type FlowInput, type Verdict, type VerdictEngineOptions } from './policy/verdict-engine.ts';
 import { internalKind, parseDocument, type DocumentOrigin } from './loader/parse-resource.ts';
 import type { LoadIssue } from './loader/errors.ts';
@@ -37,14 +38,18 @@ export class Inventory {
   readonly endpoints: EndpointIndex;
   readonly policies: PolicyIndex;
   readonly engine: VerdictEngine;
+  /** Nodes, their host endpoints and failsafe ports (the host endpoint packet path). */
+  readonly topology: HostTopology;
   private rev = 0;
   private readonly resources = new Map<string, Resource>();
 
   constructor(options: InventoryOptions = {}) {
     this.endpoints = new EndpointIndex(options);
     this.policies = new PolicyIndex();
+    this.topology = new HostTopology();
     this.endpoints.onEndpointChange(this.policies.onEndpointChange);
-    this.engine = new VerdictEngine(this.endpoints, this.policies, () => this.rev, options);
+    this.endpoints.onEndpointChange(this.topology.onEndpointChange);
+    this.engine = new VerdictEngine(this.endpoints, this.policies, () => this.rev, options, this.topology);
   }
 
   /** Builds an inventory from loaded resources, all known since forever unless they say otherwise. */
@@ -78,6 +83,7 @@ export class Inventory {
     switch (r.kind) {
       case 'GlobalNetworkPolicy': case 'NetworkPolicy': case 'KubernetesNetworkPolicy':
       case 'StagedGlobalNetworkPolicy': case 'StagedNetworkPolicy': case 'StagedKubernetesNetworkPolicy':
+      case 'AdminNetworkPolicy': case 'BaselineAdminNetworkPolicy': case 'ClusterNetworkPolicy':
         this.policies.applyPolicy(r); break;
       case 'Pod': case 'WorkloadEndpoint': case 'HostEndpoint': this.endpoints.applyEndpoint(r, at); break;
       case 'Tier': this.policies.applyTier(r); break;
@@ -87,9 +93,8 @@ export class Inventory {
       case 'Profile': this.endpoints.applyProfile(r, at); break;
       case 'Service': this.endpoints.applyService(r); break;
       case 'EndpointSlice': this.endpoints.applyEndpointSlice(r); break;
-      case 'Node': this.endpoints.applyNode(r, at); break;
-      // Held (counted, listed, published) but not evaluated yet; the loader warns about each.
-      case 'AdminNetworkPolicy': case 'BaselineAdminNetworkPolicy': case 'ClusterNetworkPolicy': break;
+      case 'Node': this.topology.applyNode(r); this.endpoints.applyNode(r, at); break;
+      case 'FelixConfiguration': this.topology.applyFelixConfiguration(r); break;
       default: unhandledKind(r);
     }
     this.rev++;
@@ -104,6 +109,7 @@ export class Inventory {
     switch (r.kind) {
       case 'GlobalNetworkPolicy': case 'NetworkPolicy': case 'KubernetesNetworkPolicy':
       case 'StagedGlobalNetworkPolicy': case 'StagedNetworkPolicy': case 'StagedKubernetesNetworkPolicy':
+      case 'AdminNetworkPolicy': case 'BaselineAdminNetworkPolicy': case 'ClusterNetworkPolicy':
         this.policies.deletePolicy(key); break;
       case 'Pod': case 'WorkloadEndpoint': case 'HostEndpoint': this.endpoints.deleteEndpoint(key, at); break;
       case 'Tier': this.policies.deleteTier(r.name); break;
@@ -113,8 +119,8 @@ export class Inventory {
       case 'Profile': this.endpoints.deleteProfile(r.name, at); break;
       case 'Service': this.endpoints.deleteService(r.namespace, r.name); break;
       case 'EndpointSlice': this.endpoints.deleteEndpointSlice(r.namespace, r.name); break;
-      case 'Node': this.endpoints.deleteNode(r.name, at); break;
-      case 'AdminNetworkPolicy': case 'BaselineAdminNetworkPolicy': case 'ClusterNetworkPolicy': break;
+      case 'Node': this.topology.deleteNode(r.name); this.endpoints.deleteNode(r.name, at); break;
+      case 'FelixConfiguration': this.topology.deleteFelixConfiguration(r.name); break;
       default: unhandledKind(r);
     }
     this.rev++;

@@ -108,14 +108,15 @@ export async function freePort(): Promise<number> {
 }
 
 /** Fails with the reason (and the way out) when the binaries are not built. */
-export function requireKubeBinaries(): { apiserver: string; etcd: string } {
+export function requireKubeBinaries(): { apiserver: string; etcd: string; kubectl: string } {
   const apiserver = path.join(KUBE_BIN_DIR, 'kube-apiserver');
   const etcd = path.join(KUBE_BIN_DIR, 'etcd');
-  const missing = [apiserver, etcd].filter((f) => !existsSync(f));
+  const kubectl = path.join(KUBE_BIN_DIR, 'kubectl');
+  const missing = [apiserver, etcd, kubectl].filter((f) => !existsSync(f));
   if (missing.length > 0) {
-    throw new Error(`kube-apiserver/etcd not built (${missing.join(', ')} missing): run \`bash services/kubernetes/build-kube-binaries.sh\` (npm test runs it when integration tests are selected)`);
+    throw new Error(`kube-apiserver/etcd/kubectl not built (${missing.join(', ')} missing): run \`bash services/kubernetes/build-kube-binaries.sh\` (npm test runs it when integration tests are selected)`);
   }
-  return { apiserver, etcd };
+  return { apiserver, etcd, kubectl };
 }
 
 async function tail(file: string, lines = 30): Promise<string> {

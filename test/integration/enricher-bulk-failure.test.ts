@@ -69,7 +69,7 @@ describe('enricher: a batch Elasticsearch refuses is consumed again (real Kafka 
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     for (let sequence = 1; sequence <= BATCHES; sequence++) {
-      const records = [tcpRecord('10.244.1.30', '10.244.1.40', 8443, { bytes: 100 * sequence, sport: 45_000, endMs: now }), tcpRecord('10.244.1.10', '10.244.1.20', 8080, { bytes: 1, sport: 30_000 + sequence, endMs: now })];
+      const records = [tcpRecord('10.244.1.30', '10.244.1.40', 8443, { bytes: 100 * sequence, sport: 45_000, endMs: now }), tcpRecord('10.244.1.10', '10.244.1.20', 8080, { bytes: 100, sport: 30_000 + sequence, endMs: now })];
       await producer.send({ topic: topics.raw, acks: -1, messages: [{ key: 'node-1', value: Buffer.from(encodeFlowBatch({ agentId: 'agent-node-1', bootId: 'boot-f', sequence, records, sentTimeUnixNano: msToNanos(now), nodeName: 'node-1' })) }] });
     }
     await producer.disconnect();

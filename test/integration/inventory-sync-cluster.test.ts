@@ -3,7 +3,8 @@
  * installed after the start are followed without a restart; every kind created, updated and
  * deleted through the API reaches the topic (keys, documents, tombstones, observation timestamps);
  * Nodes (a kubelet heartbeat alone publishes nothing) and the admin policy kinds (their CRDs, too,
- * installed after the start) likewise;
+ * installed after the start) likewise; Calico's v3 CRDs installed later switch every Calico kind
+ * to v3 in one step (no tombstone for what v3 keeps, none left stale);
  * a connection cut (TCP proxy) while objects change and etcd is compacted ends in 410 Gone, a
  * relist and a reconcile (the object deleted meanwhile gets its tombstone); an apiserver killed and
  * restarted loses no change made right after it came back.
@@ -358,5 +359,66 @@ describe('inventory sync against a real API server', () => {
     await cluster.call('DELETE', `${pods}/keep`);
     await recorder.until('pod created after the restart', `Pod/${ns}/after-restart`, (x) => x?.value != null, 60_000);
     await recorder.until('pod deleted after the restart', `Pod/${ns}/keep`, (x) => x !== undefined && x.value === null, 60_000);
+  });
+
+  /*
+   * What is right when v3 appears: v3 is then what Calico's API serves, so the sync follows it
+   * alone, in one step per kind. A key the v3 list also holds is not tombstoned on the way (its
+   * document is replaced by the v3 one, origin and all); a key only the backend form held is
+   * tombstoned (it is not in Calico's API any more: no stale key); later changes of the backend
+   * objects are ignored (never both forms). The v3 objects are created while the sync cannot
+   * reach the apiserver, as a migration would have copied them by the time it looks.
+   */
+  it('v3 CRDs installed after the start: each Calico kind switches to v3 in one step, no tombstone for what v3 keeps, none stale', async () => {
+    const backend = '/apis/crd.projectcalico.org/v1';
+    const v3 = '/apis/projectcalico.org/v3';
+    const objects = {
+      tier: { apiVersion: 'crd.projectcalico.org/v1', kind: 'Tier', metadata: { name: 'migrating' }, spec: { order: 40 } },
+      gns: { apiVersion: 'crd.projectcalico.org/v1', kind: 'GlobalNetworkSet', metadata: { name: 'stays', labels: { list: 'a' } }, spec: { nets: ['192.0.2.0/24'] } },
+      policy: { apiVersion: 'crd.projectcalico.org/v1', kind: 'NetworkPolicy', metadata: { name: 'not-copied', namespace: ns }, spec: { tier: 'default', selector: 'all()', types: ['Ingress'] } },
+    };
+    await cluster.call('POST', `${backend}/tiers`, objects.tier);
+    await cluster.call('POST', `${backend}/globalnetworksets`, objects.gns);
+    await cluster.call('POST', `${backend}/namespaces/${ns}/networkpolicies`, objects.policy);
+    const keys = { tier: 'Tier//migrating', gns: 'GlobalNetworkSet//stays', policy: `NetworkPolicy/${ns}/not-copied`, added: `NetworkSet/${ns}/new-in-v3` };
+    for (const key of [keys.tier, keys.gns, keys.policy]) {
+      const m = await recorder.until(`${key} published from the backend form`, key, (x) => x?.value != null);
+      assert.match(m!.value!.origin, /^kubernetes:lab:crd\.projectcalico\.org\/v1\//);
+    }
+
+    const port = proxy.port;
+    await proxy.cut();
+    await cluster.installCrds('calicoV3');
+    const asV3 = (o: { metadata: Record<string, unknown>; spec: unknown; kind: string }) => ({ apiVersion: 'projectcalico.org/v3', kind: o.kind, metadata: o.metadata, spec: o.spec });
+    await cluster.call('POST', `${v3}/tiers`, asV3(objects.tier));
+    await cluster.call('POST', `${v3}/globalnetworksets`, asV3(objects.gns));
+    await cluster.call('POST', `${v3}/namespaces/${ns}/networksets`, { apiVersion: 'projectcalico.org/v3', kind: 'NetworkSet', metadata: { name: 'new-in-v3', namespace: ns }, spec: { nets: ['203.0.113.0/24'] } });
+    const offsetBefore = recorder.messages.at(-1)?.offset ?? -1;
+    await proxy.open(port);
+
+    await recorder.until('the key only the backend form had is tombstoned', keys.policy, (x) => x !== undefined && x.value === null, 60_000);
+    await recorder.until('the v3-only object is published', keys.added, (x) => x?.value?.origin.includes(':projectcalico.org/v3/NetworkSet/') === true);
+    for (const key of [keys.tier, keys.gns]) await recorder.until(`${key} now from v3`, key, (x) => x?.value?.origin.startsWith('kubernetes:lab:projectcalico.org/v3/') === true, 30_000);
+    const since = recorder.messages.filter((m) => m.offset > offsetBefore);
+    // Tier//security (from the CRD test above) was not copied either.
+    assert.deepEqual(since.filter((m) => m.value === null).map((m) => m.key).sort(), [keys.policy, 'Tier//security'].sort(), 'tombstones only for the keys v3 does not have');
+    for (const key of [keys.tier, keys.gns]) assert.equal(since.filter((m) => m.key === key).length, 1, `${key}: replaced once, no tombstone in between`);
+    assert.deepEqual((recorder.last(keys.gns)!.value!.document.spec as { nets: string[] }).nets, ['192.0.2.0/24']);
+
+    // The backend form is no longer followed: its changes publish nothing; v3's do.
+    const countBefore = recorder.messages.length;
+    const old = await cluster.call<Record<string, unknown>>('GET', `${backend}/globalnetworksets/stays`);
+    (old.spec as { nets: string[] }).nets = ['192.0.2.0/25'];
+    await cluster.call('PUT', `${backend}/globalnetworksets/stays`, old);
+    await cluster.call('POST', `${backend}/tiers`, { ...objects.tier, metadata: { name: 'backend-after-switch' } });
+    const current = await cluster.call<Record<string, unknown>>('GET', `${v3}/tiers/migrating`);
+    (current.spec as { order: number }).order = 41;
+    await cluster.call('PUT', `${v3}/tiers/migrating`, current);
+    await recorder.until('the v3 change is published', keys.tier, (x) => (x?.value?.document.spec as { order?: number } | undefined)?.order === 41);
+    await new Promise((r) => setTimeout(r, 2000));
+    assert.deepEqual(recorder.messages.slice(countBefore).map((m) => m.key), [keys.tier], 'only the v3 change was published');
+    const metrics = await (await fetch(`http://127.0.0.1:${sync.healthPort}/metrics`)).text();
+    assert.doesNotMatch(metrics, /segflow_inventory_sync_objects\{kind="crd\.projectcalico\.org\//, 'no backend kind followed any more');
+    assert.match(metrics, /segflow_inventory_sync_objects\{kind="projectcalico\.org\/v3\/Tier"\} 1\b/, 'v3 Tiers: migrating alone');
   });
 });

@@ -4,7 +4,10 @@
  * verb and the identity while every other kind syncs; two replicas elect one leader through a
  * Lease (the follower is ready and warm but writes nothing); the leader is SIGKILLed amid changes,
  * the follower takes over within the lease duration plus margin, every change arrives, and no
- * message of the killed replica follows the new leader's first; SIGTERM releases the lease.
+ * message of the killed replica follows the new leader's first; SIGTERM releases the lease; a
+ * leader paused (SIGSTOP) with a Kafka transaction open and resumed (SIGCONT) after the takeover,
+ * with changes pending, is fenced: its transaction is aborted, nothing it sends becomes visible to a
+ * read-committed reader, and it says so once and goes back to following.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -23,11 +26,13 @@ const leaseNamespace = 'segflow-system';
 
 interface TopicMessage { key: string; value: { origin: string; writer: string; document: Record<string, unknown> } | null; timestamp: number; offset: number }
 
+/** Every message of the topic as a reader sees it: read committed (what the inventory's readers see), or uncommitted (everything sent). */
 class TopicRecorder {
   readonly messages: TopicMessage[] = [];
   private consumer: Consumer | undefined;
+  constructor(private readonly readUncommitted = false) {}
   async start(): Promise<void> {
-    this.consumer = createKafka(brokers, 'inventory-sync-leader-test').consumer({ groupId: uniqueName('inventory-sync-leader-reader') });
+    this.consumer = createKafka(brokers, 'inventory-sync-leader-test').consumer({ groupId: uniqueName('inventory-sync-leader-reader'), readUncommitted: this.readUncommitted });
     await this.consumer.connect();
     await this.consumer.subscribe({ topic, fromBeginning: true });
     await this.consumer.run({
@@ -184,5 +189,91 @@ describe('inventory sync: RBAC and leader election (separate processes)', () => 
     assert.equal(await b.exit, 0, b.stderr.slice(-2000));
     const lease = await cluster.call<{ spec: { holderIdentity?: string } }>('GET', `/apis/coordination.k8s.io/v1/namespaces/${leaseNamespace}/leases/segflow-inventory-sync`);
     assert.equal(lease.spec.holderIdentity ?? '', '', 'the lease was released');
+  });
+
+  it('a leader paused (SIGSTOP) mid-transaction and resumed after the takeover: fenced, nothing of it visible after the takeover', async (t) => {
+    const uncommitted = new TopicRecorder(true);
+    await uncommitted.start();
+    const c = new SyncProcess('sync-c', await freePort(), kubeconfig);
+    processes.push(c);
+    await waitFor('sync-c leads', async () => ((await c.readyz().catch(() => undefined))?.body.leader ? true : undefined), 60_000, 200);
+    const d = new SyncProcess('sync-d', await freePort(), kubeconfig);
+    processes.push(d);
+    await waitFor('sync-d ready as a follower', async () => {
+      const r = await d.readyz().catch(() => undefined);
+      return r?.status === 200 && !r.body.leader ? true : undefined;
+    }, 60_000, 200);
+
+    // Changes all the time, so that the leader is in a transaction most of the time.
+    const churn = Array.from({ length: 40 }, (_, i) => `churn-${i}`);
+    for (const name of churn) await cluster.call('POST', podsPath, pod(name));
+    let stopChurn = false;
+    let generation = 0;
+    const churning = Promise.all(Array.from({ length: 4 }, async () => {
+      while (!stopChurn) {
+        const name = churn[generation % churn.length]!;
+        await cluster.call('PATCH', `${podsPath}/${name}`, { metadata: { labels: { generation: String(++generation) } } }, { contentType: 'application/merge-patch+json' });
+      }
+    }));
+    try {
+      // Pause the leader until it is caught with a transaction open that holds records (the
+      // uncommitted reader sees records of it past the last stable offset); else resume and retry.
+      const admin = createKafka(brokers, 'inventory-sync-leader-admin').admin();
+      await admin.connect();
+      let caught = false;
+      for (let attempt = 0; attempt < 40 && !caught; attempt++) {
+        c.child.kill('SIGSTOP');
+        await new Promise((r) => setTimeout(r, 400));
+        const stable = BigInt((await admin.fetchTopicOffsets(topic))[0]!.high);
+        caught = uncommitted.messages.some((m) => m.value?.writer === 'sync-c' && BigInt(m.offset) >= stable);
+        if (!caught) {
+          c.child.kill('SIGCONT');
+          await new Promise((r) => setTimeout(r, 200 + Math.random() * 300));
+        }
+      }
+      await admin.disconnect();
+      assert.ok(caught, 'the leader was paused with a transaction open');
+      const pausedAt = Date.now();
+
+      // Changes while it is paused: it receives them when resumed.
+      for (const name of ['while-paused-1', 'while-paused-2']) await cluster.call('POST', podsPath, pod(name));
+      await waitFor('sync-d takes over', async () => ((await d.readyz()).body.leader ? true : undefined), 40_000, 100);
+      t.diagnostic(`takeover ${Date.now() - pausedAt} ms after the pause`);
+      for (const name of ['while-paused-1', 'while-paused-2']) await recorder.until(`${name} published by sync-d`, `Pod/${ns}/${name}`, (x) => x?.value?.writer === 'sync-d');
+      stopChurn = true;
+      await churning;
+
+      c.child.kill('SIGCONT');
+      await waitFor('sync-c reports the fencing', async () => (c.logLines(50).some((l) => l.msg.startsWith('fenced:')) ? true : undefined), 30_000, 100)
+        .catch((err: Error) => {
+          throw new Error(`${err.message}\n${c.stderr.slice(-3000)}`);
+        });
+      await waitFor('sync-c is a follower again', async () => {
+        const r = await c.readyz();
+        return r.status === 200 && !r.body.leader ? true : undefined;
+      }, 30_000, 200);
+      // The churn's last changes reach the topic through the new leader.
+      for (const name of churn) {
+        const current = await cluster.call<{ metadata: { labels?: Record<string, string> } }>('GET', `${podsPath}/${name}`);
+        await recorder.until(`${name} up to date`, `Pod/${ns}/${name}`, (x) => (x?.value?.document.metadata as { labels?: Record<string, string> } | undefined)?.labels?.generation === current.metadata.labels?.generation);
+      }
+      await new Promise((r) => setTimeout(r, 2000));
+    } finally {
+      stopChurn = true;
+      await churning.catch(() => undefined);
+      c.child.kill('SIGCONT');
+      await uncommitted.stop();
+    }
+
+    const committed = recorder.messages.filter((m) => m.value !== null);
+    const firstD = committed.find((m) => m.value!.writer === 'sync-d');
+    assert.ok(firstD, 'the new leader wrote');
+    assert.deepEqual(committed.filter((m) => m.value!.writer === 'sync-c' && m.offset > firstD.offset).map((m) => m.key), [], 'nothing of the paused leader is visible after the new leader\'s first write');
+    const aborted = uncommitted.messages.filter((m) => m.value?.writer === 'sync-c' && !recorder.messages.some((r) => r.offset === m.offset));
+    assert.ok(aborted.length > 0, 'the paused leader\'s open transaction was sent but never became visible (aborted by the takeover)');
+    const fencing = c.logLines(50).filter((l) => l.msg.startsWith('fenced:'));
+    assert.equal(fencing.length, 1, `one fencing message, got:\n${c.logLines(50).map((l) => l.msg).join('\n')}`);
+    assert.equal(c.logLines(50).filter((l) => /publishing inventory changes failed/.test(l.msg)).length, 0, 'no retries after the fencing');
+    t.diagnostic(`fencing message: ${fencing[0]!.msg}; ${aborted.length} aborted records of sync-c`);
   });
 });

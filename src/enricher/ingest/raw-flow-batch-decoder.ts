@@ -55,6 +55,16 @@ export class UndecodableFlowBatch extends Error {
 
 const MAX_U64_BIGINT = (1n << 64n) - 1n;
 
+/** Records that `name` of record `index` is invalid. */
+function invalid(problems: IngestProblem[], index: number, name: string, message: string): void {
+  problems.push({ code: 'invalid_field', field: fieldPath(index, name), message });
+}
+
+/** `records[i].name` (index -1: a batch field); built only for a problem, most records have none. */
+function fieldPath(index: number, name: string): string {
+  return index < 0 ? name : `records[${index}].${name}`;
+}
+
 function toBigint(value: number | Long | null | undefined): bigint {
   if (value === null || value === undefined) return 0n;
   if (typeof value === 'number') return BigInt(value);
@@ -62,81 +72,80 @@ function toBigint(value: number | Long | null | undefined): bigint {
 }
 
 /** A uint64 as a number; above 2^53-1 a problem is recorded and the (inexact) value kept for the bound checks. */
-function toSafeNumber(value: number | Long | null | undefined, field: string, problems: IngestProblem[]): number {
-  const big = toBigint(value);
-  if (big > BigInt(Number.MAX_SAFE_INTEGER)) problems.push({ code: 'invalid_field', field, message: `${big} exceeds 2^53-1 and cannot be represented exactly` });
-  return Number(big);
+function toSafeNumber(value: number | Long | null | undefined, index: number, name: string, problems: IngestProblem[]): number {
+  if (value === null || value === undefined) return 0;
+  if (typeof value === 'number') return value;
+  const high = value.high >>> 0;
+  const n = high * 0x1_0000_0000 + (value.low >>> 0);
+  // 2^53 = high word 0x200000; anything at or above cannot be represented exactly.
+  if (high >= 0x200000) problems.push({ code: 'invalid_field', field: fieldPath(index, name), message: `${toBigint(value)} exceeds 2^53-1 and cannot be represented exactly` });
+  return n;
 }
 
-function enumOf<K extends string>(table: Map<number, K>, value: number | null | undefined, field: string, what: string, fallback: K, problems: IngestProblem[]): K {
+function enumOf<K extends string>(table: Map<number, K>, value: number | null | undefined, index: number, name: string, what: string, fallback: K, problems: IngestProblem[]): K {
   const key = table.get(value ?? 0);
   if (key === undefined) {
-    problems.push({ code: 'invalid_field', field, message: `${what} ${value ?? 0} is not a known value` });
+    problems.push({ code: 'invalid_field', field: fieldPath(index, name), message: `${what} ${value ?? 0} is not a known value` });
     return fallback;
   }
   return key;
 }
 
-function tupleOf(t: segflow.v1.FlowTuple.$Properties | null | undefined, path: string, ipVersion: number, problems: IngestProblem[]): FlowTupleData {
+function tupleOf(t: segflow.v1.FlowTuple.$Properties | null | undefined, index: number, which: 'original' | 'reply', ipVersion: number, problems: IngestProblem[]): FlowTupleData {
   if (!t) {
-    problems.push({ code: 'invalid_field', field: path, message: 'is missing' });
+    problems.push({ code: 'invalid_field', field: fieldPath(index, which), message: 'is missing' });
     return { srcIp: new Uint8Array(ipVersion === 6 ? 16 : 4), dstIp: new Uint8Array(ipVersion === 6 ? 16 : 4), srcPort: 0, dstPort: 0 };
   }
   const tuple = { srcIp: t.srcIp ?? new Uint8Array(0), dstIp: t.dstIp ?? new Uint8Array(0), srcPort: t.srcPort ?? 0, dstPort: t.dstPort ?? 0 };
   if (ipVersion === 4 || ipVersion === 6) {
     const want = ipVersion === 4 ? 4 : 16;
-    for (const [name, ip] of [['src_ip', tuple.srcIp], ['dst_ip', tuple.dstIp]] as const) {
-      if (ip.length !== want) problems.push({ code: 'invalid_field', field: `${path}.${name}`, message: `has ${ip.length} bytes, IPv${ipVersion} needs ${want}` });
-    }
+    if (tuple.srcIp.length !== want) problems.push({ code: 'invalid_field', field: fieldPath(index, `${which}.src_ip`), message: `has ${tuple.srcIp.length} bytes, IPv${ipVersion} needs ${want}` });
+    if (tuple.dstIp.length !== want) problems.push({ code: 'invalid_field', field: fieldPath(index, `${which}.dst_ip`), message: `has ${tuple.dstIp.length} bytes, IPv${ipVersion} needs ${want}` });
   }
-  for (const [name, port] of [['src_port', tuple.srcPort], ['dst_port', tuple.dstPort]] as const) {
-    if (port > 65535) problems.push({ code: 'invalid_field', field: `${path}.${name}`, message: `${port} is not a port number` });
-  }
+  if (tuple.srcPort > 65535) problems.push({ code: 'invalid_field', field: fieldPath(index, `${which}.src_port`), message: `${tuple.srcPort} is not a port number` });
+  if (tuple.dstPort > 65535) problems.push({ code: 'invalid_field', field: fieldPath(index, `${which}.dst_port`), message: `${tuple.dstPort} is not a port number` });
   return tuple;
 }
 
-function recordOf(r: segflow.v1.FlowRecord.$Properties, path: string): { data: FlowRecordData; problems: IngestProblem[] } {
+function recordOf(r: segflow.v1.FlowRecord.$Properties, index: number): { data: FlowRecordData; problems: IngestProblem[] } {
   const problems: IngestProblem[] = [];
-  const bad = (field: string, message: string): void => {
-    problems.push({ code: 'invalid_field', field: `${path}.${field}`, message });
-  };
   const ipVersion = r.ipVersion ?? 0;
-  if (ipVersion !== 4 && ipVersion !== 6) bad('ip_version', `must be 4 or 6, got ${ipVersion}`);
+  if (ipVersion !== 4 && ipVersion !== 6) invalid(problems, index, 'ip_version', `must be 4 or 6, got ${ipVersion}`);
   const data: FlowRecordData = {
-    source: enumOf(SOURCES, r.source, `${path}.source`, 'source', 'conntrack', problems),
+    source: enumOf(SOURCES, r.source, index, 'source', 'source', 'conntrack', problems),
     nodeName: r.nodeName ?? '',
     startTimeUnixNano: toBigint(r.startTimeUnixNano),
     endTimeUnixNano: toBigint(r.endTimeUnixNano),
     ipVersion: ipVersion === 6 ? 6 : 4,
     protocol: r.protocol ?? 0,
-    original: tupleOf(r.original, `${path}.original`, ipVersion, problems),
-    reply: tupleOf(r.reply, `${path}.reply`, ipVersion, problems),
-    originalPackets: toSafeNumber(r.originalPackets, `${path}.original_packets`, problems),
-    originalBytes: toSafeNumber(r.originalBytes, `${path}.original_bytes`, problems),
-    replyPackets: toSafeNumber(r.replyPackets, `${path}.reply_packets`, problems),
-    replyBytes: toSafeNumber(r.replyBytes, `${path}.reply_bytes`, problems),
-    eventKind: enumOf(EVENTS, r.eventKind, `${path}.event_kind`, 'event kind', 'update', problems),
-    tcpState: enumOf(TCP_STATES, r.tcpState, `${path}.tcp_state`, 'TCP state', 'unspecified', problems),
+    original: tupleOf(r.original, index, 'original', ipVersion, problems),
+    reply: tupleOf(r.reply, index, 'reply', ipVersion, problems),
+    originalPackets: toSafeNumber(r.originalPackets, index, 'original_packets', problems),
+    originalBytes: toSafeNumber(r.originalBytes, index, 'original_bytes', problems),
+    replyPackets: toSafeNumber(r.replyPackets, index, 'reply_packets', problems),
+    replyBytes: toSafeNumber(r.replyBytes, index, 'reply_bytes', problems),
+    eventKind: enumOf(EVENTS, r.eventKind, index, 'event_kind', 'event kind', 'update', problems),
+    tcpState: enumOf(TCP_STATES, r.tcpState, index, 'tcp_state', 'TCP state', 'unspecified', problems),
     assured: r.assured ?? false,
     unreplied: r.unreplied ?? false,
     conntrackId: r.conntrackId ?? 0,
     conntrackMark: r.conntrackMark ?? 0,
-    dataplaneVerdict: enumOf(VERDICTS, r.dataplaneVerdict, `${path}.dataplane_verdict`, 'verdict', 'unknown', problems),
+    dataplaneVerdict: enumOf(VERDICTS, r.dataplaneVerdict, index, 'dataplane_verdict', 'verdict', 'unknown', problems),
     ruleHint: r.ruleHint ?? '',
     icmpType: r.icmpType ?? 0,
     icmpCode: r.icmpCode ?? 0,
     icmpId: r.icmpId ?? 0,
     countersValid: r.countersValid ?? false,
   };
-  if (!data.nodeName) bad('node_name', 'is empty');
-  if (data.protocol > 255) bad('protocol', `${data.protocol} is not an IP protocol number (0-255)`);
-  if (data.endTimeUnixNano === 0n) bad('end_time_unix_nano', 'is 0 (every record must say when it was observed)');
+  if (!data.nodeName) invalid(problems, index, 'node_name', 'is empty');
+  if (data.protocol > 255) invalid(problems, index, 'protocol', `${data.protocol} is not an IP protocol number (0-255)`);
+  if (data.endTimeUnixNano === 0n) invalid(problems, index, 'end_time_unix_nano', 'is 0 (every record must say when it was observed)');
   if (data.startTimeUnixNano > data.endTimeUnixNano && data.endTimeUnixNano > 0n) {
-    problems.push({ code: 'end_before_start', field: `${path}.end_time_unix_nano`, message: `${data.endTimeUnixNano} is before start_time_unix_nano ${data.startTimeUnixNano}` });
+    problems.push({ code: 'end_before_start', field: fieldPath(index, 'end_time_unix_nano'), message: `${data.endTimeUnixNano} is before start_time_unix_nano ${data.startTimeUnixNano}` });
   }
-  for (const [name, v, max] of [['icmp_type', data.icmpType, 255], ['icmp_code', data.icmpCode, 255], ['icmp_id', data.icmpId, 65535]] as const) {
-    if (v > max) bad(name, `must be an integer in 0..${max}, got ${v}`);
-  }
+  if (data.icmpType > 255) invalid(problems, index, 'icmp_type', `must be an integer in 0..255, got ${data.icmpType}`);
+  if (data.icmpCode > 255) invalid(problems, index, 'icmp_code', `must be an integer in 0..255, got ${data.icmpCode}`);
+  if (data.icmpId > 65535) invalid(problems, index, 'icmp_id', `must be an integer in 0..65535, got ${data.icmpId}`);
   return { data, problems };
 }
 
@@ -155,7 +164,7 @@ export function decodeRawFlowBatch(bytes: Uint8Array, options: { maxBytes: numbe
   }
   const problems: IngestProblem[] = [];
   const batchProblems: IngestProblem[] = [];
-  const sequence = toSafeNumber(wire.sequence, 'sequence', batchProblems);
+  const sequence = toSafeNumber(wire.sequence, -1, 'sequence', batchProblems);
   const batch = { agentId: wire.agentId, bootId: wire.bootId, sequence, sentTimeUnixNano: toBigint(wire.sentTimeUnixNano), nodeName: wire.nodeName };
   if (!batch.agentId) problems.push({ code: 'invalid_batch', field: 'agent_id', message: 'is empty' });
   if (!batch.bootId) problems.push({ code: 'invalid_batch', field: 'boot_id', message: 'is empty' });
@@ -165,7 +174,7 @@ export function decodeRawFlowBatch(bytes: Uint8Array, options: { maxBytes: numbe
   const records: DecodedRecord[] = new Array<DecodedRecord>(wire.records.length);
   for (let i = 0; i < wire.records.length; i++) {
     const w = wire.records[i]!;
-    const { data, problems: recordProblems } = recordOf(w, `records[${i}]`);
+    const { data, problems: recordProblems } = recordOf(w, i);
     records[i] = { index: i, data, problems: recordProblems, wire: w };
   }
   return { batch, problems, records };

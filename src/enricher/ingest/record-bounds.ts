@@ -65,34 +65,33 @@ export function maxRecordBytes(durationMs: number, bounds: IngestBounds): number
   return Math.min(link, MAX_RECORD_COUNTER);
 }
 
-const nsToMs = (ns: bigint): number => Number(ns / 1_000_000n);
 const iso = (ms: number): string => (Number.isFinite(ms) && Math.abs(ms) < 8.64e15 ? new Date(ms).toISOString() : `${ms} ms`);
 
-/** Every bound `r` (at `path`, e.g. `records[3]`) breaks at `nowMs`; empty when it is within all. */
-export function checkRecordBounds(r: FlowRecordData, path: string, bounds: IngestBounds, nowMs: number): IngestProblem[] {
+/**
+ * Every bound `r` (record `index` of its message) breaks at `nowMs`; empty when it is within
+ * all. Field paths are built only for a problem: this runs for every record.
+ */
+export function checkRecordBounds(r: FlowRecordData, index: number, bounds: IngestBounds, nowMs: number): IngestProblem[] {
   const problems: IngestProblem[] = [];
-  const endMs = nsToMs(r.endTimeUnixNano);
-  const startMs = r.startTimeUnixNano > 0n ? nsToMs(r.startTimeUnixNano) : undefined;
+  const at = (field: string): string => `records[${index}].${field}`;
+  // To ms through a double: a few hundred ns of rounding do not matter to bounds in seconds.
+  const endMs = Math.floor(Number(r.endTimeUnixNano) / 1e6);
+  const startMs = r.startTimeUnixNano > 0n ? Math.floor(Number(r.startTimeUnixNano) / 1e6) : undefined;
   const oldest = nowMs - bounds.maxRecordAgeMs;
   const latest = nowMs + bounds.maxClockSkewMs;
   if (r.endTimeUnixNano > 0n && endMs < oldest) {
-    problems.push({ code: 'time_too_old', field: `${path}.end_time_unix_nano`, message: `${iso(endMs)} is older than the oldest accepted time ${iso(oldest)} (max record age ${bounds.maxRecordAgeMs} ms)` });
+    problems.push({ code: 'time_too_old', field: at('end_time_unix_nano'), message: `${iso(endMs)} is older than the oldest accepted time ${iso(oldest)} (max record age ${bounds.maxRecordAgeMs} ms)` });
   }
   if (endMs > latest) {
-    problems.push({ code: 'time_in_future', field: `${path}.end_time_unix_nano`, message: `${iso(endMs)} is after now + max clock skew (${iso(latest)})` });
+    problems.push({ code: 'time_in_future', field: at('end_time_unix_nano'), message: `${iso(endMs)} is after now + max clock skew (${iso(latest)})` });
   }
   if (startMs !== undefined && startMs > latest) {
-    problems.push({ code: 'time_in_future', field: `${path}.start_time_unix_nano`, message: `${iso(startMs)} is after now + max clock skew (${iso(latest)})` });
+    problems.push({ code: 'time_in_future', field: at('start_time_unix_nano'), message: `${iso(startMs)} is after now + max clock skew (${iso(latest)})` });
   }
-
-  const counters = [
-    ['original', r.originalPackets, r.originalBytes],
-    ['reply', r.replyPackets, r.replyBytes],
-  ] as const;
   if (!r.countersValid) {
-    for (const [dir, packets, bytes] of counters) {
-      for (const [name, v] of [[`${dir}_packets`, packets], [`${dir}_bytes`, bytes]] as const) {
-        if (v !== 0) problems.push({ code: 'counters_without_accounting', field: `${path}.${name}`, message: `is ${v} but counters_valid is false (counters must then be 0)` });
+    if (r.originalPackets !== 0 || r.originalBytes !== 0 || r.replyPackets !== 0 || r.replyBytes !== 0) {
+      for (const [name, v] of [['original_packets', r.originalPackets], ['original_bytes', r.originalBytes], ['reply_packets', r.replyPackets], ['reply_bytes', r.replyBytes]] as const) {
+        if (v !== 0) problems.push({ code: 'counters_without_accounting', field: at(name), message: `is ${v} but counters_valid is false (counters must then be 0)` });
       }
     }
     return problems;
@@ -100,19 +99,21 @@ export function checkRecordBounds(r: FlowRecordData, path: string, bounds: Inges
   const durationMs = Math.min(startMs !== undefined && startMs <= endMs ? endMs - startMs : bounds.maxRecordAgeMs, bounds.maxRecordAgeMs);
   const byteLimit = maxRecordBytes(durationMs, bounds);
   const minPacketBytes = r.ipVersion === 6 ? 40 : 20;
-  for (const [dir, packets, bytes] of counters) {
+  checkDirection('original', r.originalPackets, r.originalBytes);
+  checkDirection('reply', r.replyPackets, r.replyBytes);
+  return problems;
+
+  function checkDirection(dir: 'original' | 'reply', packets: number, bytes: number): void {
     if (bytes > byteLimit) {
-      const capped = byteLimit === MAX_RECORD_COUNTER;
-      problems.push(capped
-        ? { code: 'counter_too_large', field: `${path}.${dir}_bytes`, message: `${bytes} exceeds the largest counter one record may carry (2^43 = ${MAX_RECORD_COUNTER})` }
-        : { code: 'bytes_exceed_link', field: `${path}.${dir}_bytes`, message: `${bytes} bytes in ${durationMs} ms${startMs === undefined ? ' (start unknown: the max record age)' : ''} exceed what a ${bounds.maxLinkBitsPerSecond / 1e9} Gbit/s link carries (${byteLimit})` });
+      problems.push(byteLimit === MAX_RECORD_COUNTER
+        ? { code: 'counter_too_large', field: at(`${dir}_bytes`), message: `${bytes} exceeds the largest counter one record may carry (2^43 = ${MAX_RECORD_COUNTER})` }
+        : { code: 'bytes_exceed_link', field: at(`${dir}_bytes`), message: `${bytes} bytes in ${durationMs} ms${startMs === undefined ? ' (start unknown: the max record age)' : ''} exceed what a ${bounds.maxLinkBitsPerSecond / 1e9} Gbit/s link carries (${byteLimit})` });
     }
     if (packets * minPacketBytes > bytes) {
-      problems.push({ code: 'packets_exceed_bytes', field: `${path}.${dir}_packets`, message: `${packets} packets cannot fit in ${bytes} bytes (an IPv${r.ipVersion} packet has at least ${minPacketBytes})` });
+      problems.push({ code: 'packets_exceed_bytes', field: at(`${dir}_packets`), message: `${packets} packets cannot fit in ${bytes} bytes (an IPv${r.ipVersion} packet has at least ${minPacketBytes})` });
     }
     if (bytes > 0 && packets === 0) {
-      problems.push({ code: 'bytes_without_packets', field: `${path}.${dir}_packets`, message: `is 0 while ${dir}_bytes is ${bytes}` });
+      problems.push({ code: 'bytes_without_packets', field: at(`${dir}_packets`), message: `is 0 while ${dir}_bytes is ${bytes}` });
     }
   }
-  return problems;
 }

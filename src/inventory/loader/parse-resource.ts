@@ -11,9 +11,9 @@ import {
 } from '../selector/index.ts';
 import { canonicalIp, parseCidr, type Cidr } from '../model/ip.ts';
 import {
-  isAdminPolicy, isNamespacedKind, parseProtocol, PROTOCOL_NUMBERS,
+  isNamespacedKind, parseProtocol, PROTOCOL_NUMBERS,
   type EndpointResource, type EndpointSlice, type EndpointSlicePort, type EntityRule, type IcmpMatch, type NamedPort,
-  type AdminPolicy, type AdminPolicyKind, type Namespace, type NetworkSet, type Node, type Policy, type PolicyKind, type PortMatch, type Profile, type Resource, type ResourceKind,
+  type AdminPolicyKind, type FailsafePort, type FelixConfiguration, type Namespace, type NetworkSet, type Node, type Policy, type PolicyKind, type PortMatch, type Profile, type Resource, type ResourceKind,
   type Rule, type RuleAction, type SelectorSpec, type Service, type ServiceAccount, type ServicePort, type Tier,
 } from '../model/resources.ts';
 import { FieldError, makeIssue, type LoadIssue } from './errors.ts';
@@ -63,16 +63,8 @@ const KINDS: ReadonlyMap<string, ResourceKind> = new Map<string, ResourceKind>([
   ['policy.networking.k8s.io/v1alpha1/AdminNetworkPolicy', 'AdminNetworkPolicy'],
   ['policy.networking.k8s.io/v1alpha1/BaselineAdminNetworkPolicy', 'BaselineAdminNetworkPolicy'],
   ['policy.networking.k8s.io/v1alpha2/ClusterNetworkPolicy', 'ClusterNetworkPolicy'],
+  [`${CALICO_API}/FelixConfiguration`, 'FelixConfiguration'],
 ]);
-
-/**
- * The warning every admin policy document yields. It names the kind but not the object, so a
- * reader of many records (the topic follower) can count identical warnings instead of printing
- * one line per policy; the issue's file/document/path say which document it was.
- */
-export function notEvaluatedWarning(kind: AdminPolicyKind): string {
-  return `${kind} is stored but not evaluated: segflow does not evaluate admin network policies yet, so verdicts for the traffic it selects may differ from Calico's`;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Field readers. Each throws FieldError(path, reason) for the first problem.
@@ -502,6 +494,12 @@ function stagedActionAt(specObj: Obj, path: string): 'Set' | 'Delete' | 'Learn' 
   return a;
 }
 
+/** A global policy's selector with its namespaceSelector folded in (§1.9: pcns. prefix, all() → has(namespace)). */
+function withNamespaceSelector(ast: SelectorNode | null, nsAst: SelectorNode): SelectorNode {
+  const pre = prefixLabelKeys(nsAst, 'pcns.');
+  return replaceAll(ast ? andSelectors(ast, pre) : pre, HAS_NAMESPACE);
+}
+
 function calicoPolicy(kind: PolicyKind, doc: Obj, path: string): Policy | null {
   const meta = objAt(doc, 'metadata', path, true) as Obj;
   const mp = join(path, 'metadata');
@@ -527,8 +525,7 @@ function calicoPolicy(kind: PolicyKind, doc: Obj, path: string): Policy | null {
   if (namespaced) {
     ast = ast ? andSelectors(ast, namespaceClause(namespace as string)) : namespaceClause(namespace as string);
   } else if (nsSel) {
-    const pre = prefixLabelKeys(nsSel.ast, 'pcns.');
-    ast = replaceAll(ast ? andSelectors(ast, pre) : pre, HAS_NAMESPACE);
+    ast = withNamespaceSelector(ast, nsSel.ast);
   }
   if (saSel) {
     const pre = prefixLabelKeys(saSel.ast, 'pcsa.');
@@ -550,7 +547,7 @@ function calicoPolicy(kind: PolicyKind, doc: Obj, path: string): Policy | null {
 
   const legacyBase = tier === 'default' ? `default.${name}` : name.startsWith(`${tier}.`) ? name : `${tier}.${name}`;
   const legacyName = `${namespace ? `${namespace}/` : ''}${staged ? 'staged:' : ''}${legacyBase}`;
-  return { kind, name, namespace, tier, order, staged, selector, types, ingress, egress, doNotTrack, preDNAT, applyOnForward, legacyName };
+  return { kind, name, namespace, tier, order, staged, selector, types, ingress, egress, doNotTrack, preDNAT, applyOnForward, legacyName, notes: [] };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -721,7 +718,7 @@ function k8sPolicy(kind: 'KubernetesNetworkPolicy' | 'StagedKubernetesNetworkPol
   const legacyName = `${namespace}/${staged ? 'staged:' : ''}knp.default.${name}`;
   return {
     kind, name, namespace, tier: 'default', order: 1000, staged, selector, types, ingress, egress,
-    doNotTrack: false, preDNAT: false, applyOnForward: false, legacyName,
+    doNotTrack: false, preDNAT: false, applyOnForward: false, legacyName, notes: [],
   };
 }
 
@@ -987,7 +984,203 @@ function node(doc: Obj, path: string): Node {
   return { kind: 'Node', name, labels, addresses, podCIDRs };
 }
 
-function adminPolicy(kind: AdminPolicyKind, doc: Obj, path: string): AdminPolicy {
+// ---------------------------------------------------------------------------------------------
+// Admin network policies (policy.networking.k8s.io) → global policies of Calico's admin tiers,
+// as libcalico-go converts them (docs/calico-semantics.md §4): AdminNetworkPolicy and
+// BaselineAdminNetworkPolicy as Calico 3.29–3.31 (conversion.go K8sAdminNetworkPolicyToCalico,
+// K8sBaselineAdminNetworkPolicyToCalico), ClusterNetworkPolicy as 3.32
+// (clusternetworkpolicy.go K8sClusterNetworkPolicyToCalico).
+
+/** The tier each admin kind lands in (ClusterNetworkPolicy: by spec.tier). */
+export const ADMIN_TIERS = Object.freeze({
+  AdminNetworkPolicy: 'adminnetworkpolicy',
+  BaselineAdminNetworkPolicy: 'baselineadminnetworkpolicy',
+  Admin: 'kube-admin',
+  Baseline: 'kube-baseline',
+});
+
+const ADMIN_ACTIONS: Readonly<Record<AdminPolicyKind, Readonly<Record<string, RuleAction>>>> = {
+  AdminNetworkPolicy: { Allow: 'Allow', Deny: 'Deny', Pass: 'Pass' },
+  BaselineAdminNetworkPolicy: { Allow: 'Allow', Deny: 'Deny' },
+  ClusterNetworkPolicy: { Accept: 'Allow', Deny: 'Deny', Pass: 'Pass' },
+};
+
+/** A rule Calico cannot convert: why (for the note) — its action decides what Calico puts instead. */
+class UnconvertibleRule extends Error {}
+
+interface AdminPort { protocol: string; port: number | string | null }
+
+/** ANP/BANP `ports` → (protocol, port) entries; null = every protocol and port (unpackANPPorts). */
+function anpPortsAt(rule: Obj, path: string, notes: string[], where: string): AdminPort[] | null {
+  const raw = listAt(rule, 'ports', path);
+  if (raw.length === 0) return null;
+  const out: AdminPort[] = [];
+  for (const [i, p] of raw.entries()) {
+    const pp = join(join(path, 'ports'), i);
+    if (!isObj(p)) throw new FieldError(pp, `expected a map, got ${describe(p)}`);
+    const set = ['portNumber', 'namedPort', 'portRange'].filter((k) => p[k] !== undefined && p[k] !== null);
+    if (set.length !== 1) throw new FieldError(pp, `exactly one of portNumber, namedPort or portRange, got ${set.length === 0 ? 'none' : set.join(', ')}`);
+    if (set[0] === 'namedPort') {
+      const name = strAt(p, 'namedPort', pp, true) as string;
+      if (!NAMED_PORT_RE.test(name)) throw new FieldError(join(pp, 'namedPort'), `invalid port name ${JSON.stringify(name)}`);
+      // Calico 3.29–3.31 do not convert named ports ("TODO: Add support for NamedPorts"): the
+      // entry reads as no port at all, which turns the whole rule into "every protocol and port".
+      notes.push(`${where}: namedPort ${JSON.stringify(name)} is read as every port, as Calico 3.29–3.31 convert it (the rule matches any protocol and port)`);
+      return null;
+    }
+    if (set[0] === 'portNumber') {
+      const o = objAt(p, 'portNumber', pp) as Obj;
+      const op = join(pp, 'portNumber');
+      const port = intAt(o, 'port', op, 1, 65535);
+      if (port === undefined) throw new FieldError(join(op, 'port'), 'required field is missing');
+      out.push({ protocol: k8sProtocolName(o, op), port });
+    } else {
+      const o = objAt(p, 'portRange', pp) as Obj;
+      const op = join(pp, 'portRange');
+      const start = intAt(o, 'start', op, 1, 65535);
+      const end = intAt(o, 'end', op, 1, 65535);
+      if (start === undefined) throw new FieldError(join(op, 'start'), 'required field is missing');
+      if (end === undefined) throw new FieldError(join(op, 'end'), 'required field is missing');
+      if (end < start) throw new FieldError(join(op, 'end'), `end ${end} is below start ${start}`);
+      out.push({ protocol: k8sProtocolName(o, op), port: `${start}:${end}` });
+    }
+  }
+  return out;
+}
+
+function k8sProtocolName(o: Obj, path: string): string {
+  const proto = strAt(o, 'protocol', path) ?? 'TCP';
+  if (proto !== 'TCP' && proto !== 'UDP' && proto !== 'SCTP') throw new FieldError(join(path, 'protocol'), `invalid protocol ${JSON.stringify(proto)} (TCP, UDP or SCTP)`);
+  return proto;
+}
+
+/** CNP `protocols` → entries; null = every protocol and port (unpackCNPProtocols). */
+function cnpProtocolsAt(rule: Obj, path: string): AdminPort[] | null {
+  const raw = listAt(rule, 'protocols', path);
+  if (raw.length === 0) return null;
+  const out: AdminPort[] = [];
+  for (const [i, p] of raw.entries()) {
+    const pp = join(join(path, 'protocols'), i);
+    if (!isObj(p)) throw new FieldError(pp, `expected a map, got ${describe(p)}`);
+    const set = ['tcp', 'udp', 'sctp', 'destinationNamedPort'].filter((k) => p[k] !== undefined && p[k] !== null);
+    if (set.length !== 1) throw new FieldError(pp, `exactly one of tcp, udp, sctp or destinationNamedPort, got ${set.length === 0 ? 'none' : set.join(', ')}`);
+    const key = set[0] as string;
+    if (key === 'destinationNamedPort') {
+      const name = strAt(p, key, pp, true) as string;
+      if (!NAMED_PORT_RE.test(name)) throw new FieldError(join(pp, key), `invalid port name ${JSON.stringify(name)}`);
+      out.push({ protocol: '', port: name });
+      continue;
+    }
+    const o = objAt(p, key, pp) as Obj;
+    const op = join(pp, key);
+    const protocol = key.toUpperCase();
+    const dp = objAt(o, 'destinationPort', op);
+    if (!dp) {
+      out.push({ protocol, port: null });
+      continue;
+    }
+    const dpp = join(op, 'destinationPort');
+    const number = intAt(dp, 'number', dpp, 0, 65535);
+    const range = objAt(dp, 'range', dpp);
+    if (number !== undefined && number !== 0 && range) throw new FieldError(dpp, 'exactly one of number or range');
+    if (range) {
+      const rp = join(dpp, 'range');
+      const start = intAt(range, 'start', rp, 1, 65535);
+      const end = intAt(range, 'end', rp, 1, 65535);
+      if (start === undefined) throw new FieldError(join(rp, 'start'), 'required field is missing');
+      if (end === undefined) throw new FieldError(join(rp, 'end'), 'required field is missing');
+      if (end < start) throw new FieldError(join(rp, 'end'), `end ${end} is below start ${start}`);
+      out.push({ protocol, port: `${start}:${end}` });
+    } else {
+      out.push({ protocol, port: number === undefined || number === 0 ? null : number });
+    }
+  }
+  return out;
+}
+
+/** Entries grouped by protocol (sorted, "" = no protocol), null port list = every port. */
+function groupByProtocol(entries: AdminPort[] | null): Array<[string, (number | string)[] | null]> {
+  if (entries === null) return [['', null]];
+  const byProto = new Map<string, (number | string)[] | null>();
+  for (const e of entries) {
+    if (e.port === null) byProto.set(e.protocol, null);
+    else {
+      const existing = byProto.get(e.protocol);
+      if (existing === undefined) byProto.set(e.protocol, [e.port]);
+      else if (existing !== null) existing.push(e.port);
+    }
+  }
+  return [...byProto.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
+/** A namespaced-pod peer or subject (`{namespaceSelector, podSelector}`). */
+function namespacedPodAt(o: Obj, key: string, path: string): { selector: string; namespaceSelector: string } {
+  const p = join(path, key);
+  const pods = objAt(o, key, path) as Obj;
+  return {
+    selector: k8sSelectorText(objAt(pods, 'podSelector', p, true), join(p, 'podSelector'), 'pod'),
+    namespaceSelector: k8sSelectorText(objAt(pods, 'namespaceSelector', p, true), join(p, 'namespaceSelector'), 'namespace'),
+  };
+}
+
+/** One peer → the entity fields of its Calico rule side; throws UnconvertibleRule for kinds Calico does not convert. */
+function adminPeerAt(peer: unknown, path: string, egress: boolean): Obj {
+  if (!isObj(peer)) throw new FieldError(path, `expected a map, got ${describe(peer)}`);
+  const keys = Object.keys(peer).filter((k) => peer[k] !== undefined && peer[k] !== null);
+  if (keys.length !== 1) throw new FieldError(path, `a peer sets exactly one field, got ${keys.length === 0 ? 'none' : keys.join(', ')}`);
+  const key = keys[0] as string;
+  if (key === 'namespaces') return { namespaceSelector: k8sSelectorText(objAt(peer, key, path), join(path, key), 'namespace') };
+  if (key === 'pods') return namespacedPodAt(peer, key, path);
+  if (egress && key === 'networks') return { nets: cidrListAt(peer, key, path).map((c) => c.text) };
+  if (egress && (key === 'nodes' || key === 'domainNames')) throw new UnconvertibleRule(`${key} peers are not converted by Calico`);
+  throw new FieldError(join(path, key), `unknown ${egress ? 'egress' : 'ingress'} peer field (${egress ? 'namespaces, pods, networks, nodes or domainNames' : 'namespaces or pods'})`);
+}
+
+function adminRulesAt(kind: AdminPolicyKind, s: Obj, sp: string, direction: 'ingress' | 'egress', notes: string[]): Rule[] {
+  const rules: Rule[] = [];
+  for (const [i, r] of listAt(s, direction, sp).entries()) {
+    const rp = join(join(sp, direction), i);
+    if (!isObj(r)) throw new FieldError(rp, `expected a map, got ${describe(r)}`);
+    const actionText = strAt(r, 'action', rp, true) as string;
+    const action = ADMIN_ACTIONS[kind][actionText];
+    if (action === undefined) throw new FieldError(join(rp, 'action'), `invalid action ${JSON.stringify(actionText)} (${Object.keys(ADMIN_ACTIONS[kind]).join(', ')})`);
+    // No policy name in the text: identical notes of many policies count as one warning (the
+    // issue's file and document say which; a verdict's caveat names the policy).
+    const where = `${kind} ${direction} rule ${i}${typeof r.name === 'string' && r.name ? ` (${r.name})` : ''}`;
+    const peersKey = direction === 'ingress' ? 'from' : 'to';
+    const peersRaw = listAt(r, peersKey, rp);
+    if (peersRaw.length === 0) throw new FieldError(join(rp, peersKey), 'at least one peer is required');
+    try {
+      const peers = peersRaw.map((p, j) => adminPeerAt(p, join(join(rp, peersKey), j), direction === 'egress'));
+      const groups = groupByProtocol(kind === 'ClusterNetworkPolicy' ? cnpProtocolsAt(r, rp) : anpPortsAt(r, rp, notes, where));
+      for (const [proto, ports] of groups) {
+        for (const peer of peers) {
+          const raw: Obj = { action };
+          if (proto !== '') raw.protocol = proto;
+          const local: Obj = ports !== null ? { ports } : {};
+          if (direction === 'ingress') {
+            raw.source = peer;
+            raw.destination = local;
+          } else {
+            raw.destination = { ...peer, ...local };
+          }
+          rules.push(ruleAt(raw, rp, { namespace: null, direction }));
+        }
+      }
+    } catch (err) {
+      if (!(err instanceof UnconvertibleRule)) throw err;
+      // Fail closed as Calico does: a Deny or Pass rule becomes deny-all, an Allow/Accept rule is dropped.
+      if (action === 'Allow') notes.push(`${where}: dropped, as Calico drops it (${err.message})`);
+      else {
+        notes.push(`${where}: replaced by a deny-all rule, as Calico replaces it (${err.message})`);
+        rules.push(ruleAt({ action: 'Deny' }, rp, { namespace: null, direction }));
+      }
+    }
+  }
+  return rules;
+}
+
+function adminPolicy(kind: AdminPolicyKind, doc: Obj, path: string): Policy {
   const meta = objAt(doc, 'metadata', path, true) as Obj;
   const mp = join(path, 'metadata');
   const name = nameOf(meta, mp);
@@ -996,15 +1189,83 @@ function adminPolicy(kind: AdminPolicyKind, doc: Obj, path: string): AdminPolicy
     throw new FieldError(join(mp, 'name'), `a BaselineAdminNetworkPolicy must be named "default", got ${JSON.stringify(name)}`);
   }
   const sp = join(path, 'spec');
-  const s = objAt(doc, 'spec', path) ?? {};
-  const priority = kind === 'BaselineAdminNetworkPolicy' ? null : intAt(s, 'priority', sp, 0, 1000) ?? null;
-  let tier: AdminPolicy['tier'] = null;
-  if (kind === 'ClusterNetworkPolicy') {
-    const t = strAt(s, 'tier', sp);
-    if (t !== undefined && t !== 'Admin' && t !== 'Baseline') throw new FieldError(join(sp, 'tier'), `invalid tier ${JSON.stringify(t)} (Admin or Baseline)`);
-    tier = t ?? null;
+  const s = objAt(doc, 'spec', path, true) as Obj;
+  let tier: string;
+  let order: number;
+  if (kind === 'BaselineAdminNetworkPolicy') {
+    tier = ADMIN_TIERS.BaselineAdminNetworkPolicy;
+    order = 1000;
+  } else {
+    const priority = intAt(s, 'priority', sp, 0, 1000);
+    if (priority === undefined) throw new FieldError(join(sp, 'priority'), 'required field is missing');
+    order = priority;
+    if (kind === 'ClusterNetworkPolicy') {
+      const t = strAt(s, 'tier', sp, true);
+      if (t !== 'Admin' && t !== 'Baseline') throw new FieldError(join(sp, 'tier'), `invalid tier ${JSON.stringify(t)} (Admin or Baseline)`);
+      tier = ADMIN_TIERS[t];
+    } else {
+      tier = ADMIN_TIERS.AdminNetworkPolicy;
+    }
   }
-  return { kind, name, priority, tier };
+  const subject = objAt(s, 'subject', sp, true) as Obj;
+  const subp = join(sp, 'subject');
+  const subjectKeys = ['namespaces', 'pods'].filter((k) => subject[k] !== undefined && subject[k] !== null);
+  if (subjectKeys.length !== 1) throw new FieldError(subp, `exactly one of namespaces or pods, got ${subjectKeys.length === 0 ? 'none' : subjectKeys.join(', ')}`);
+  // A namespaces subject still selects pods only (the orchestrator clause keeps host endpoints out).
+  const sel = subjectKeys[0] === 'namespaces'
+    ? { selector: k8sSelectorText(undefined, join(subp, 'namespaces'), 'pod'), namespaceSelector: k8sSelectorText(objAt(subject, 'namespaces', subp), join(subp, 'namespaces'), 'namespace') }
+    : namespacedPodAt(subject, 'pods', subp);
+  const selAst = parseSel(sel.selector, subp);
+  const nsAst = parseSel(sel.namespaceSelector, subp);
+  const selector = spec(`${sel.selector}; namespaceSelector: ${sel.namespaceSelector}`, withNamespaceSelector(selAst, nsAst));
+  const notes: string[] = [];
+  const ingress = adminRulesAt(kind, s, sp, 'ingress', notes);
+  const egress = adminRulesAt(kind, s, sp, 'egress', notes);
+  const legacyName = kind === 'AdminNetworkPolicy' ? `kanp.adminnetworkpolicy.${name}` : kind === 'BaselineAdminNetworkPolicy' ? `kbanp.baselineadminnetworkpolicy.${name}` : name;
+  return {
+    kind, name, namespace: null, tier, order, staged: false, selector,
+    // The admin tiers default to Pass, so a direction only counts when it has rules (calculateANPPolicyTypes).
+    types: { ingress: ingress.length > 0, egress: egress.length > 0 },
+    ingress, egress, doNotTrack: false, preDNAT: false, applyOnForward: false, legacyName, notes,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// FelixConfiguration (failsafe ports only)
+
+const FELIX_FIELDS_READ: ReadonlySet<string> = new Set(['failsafeInboundHostPorts', 'failsafeOutboundHostPorts']);
+
+function failsafePortsAt(s: Obj, key: string, path: string): FailsafePort[] | null {
+  if (s[key] === undefined || s[key] === null) return null;
+  return listAt(s, key, path).map((v, i) => {
+    const p = join(join(path, key), i);
+    if (!isObj(v)) throw new FieldError(p, `expected a map {protocol, port, net}, got ${describe(v)}`);
+    const port = intAt(v, 'port', p, 0, 65535);
+    if (port === undefined) throw new FieldError(join(p, 'port'), 'required field is missing');
+    // felixconfig.go: "if the protocol is not specified, it defaults to tcp".
+    const protoRaw = v.protocol ?? 'TCP';
+    const protocol = parseProtocol(protoRaw);
+    if (protocol === null || !PORT_PROTOCOLS.has(protocol)) throw new FieldError(join(p, 'protocol'), `invalid protocol ${describe(protoRaw)} (TCP, UDP or SCTP)`);
+    const netText = strAt(v, 'net', p);
+    let net: Cidr | null = null;
+    if (netText !== undefined && netText !== '') {
+      net = parseCidr(netText) ?? (canonicalIp(netText) !== null ? parseCidr(`${netText}/${netText.includes(':') ? 128 : 32}`) : null);
+      if (net === null) throw new FieldError(join(p, 'net'), `invalid CIDR ${JSON.stringify(netText)}`);
+    }
+    return { protocol, port, net };
+  });
+}
+
+function felixConfiguration(doc: Obj, path: string): FelixConfiguration {
+  const meta = objAt(doc, 'metadata', path, true) as Obj;
+  const name = nameOf(meta, join(path, 'metadata'));
+  const sp = join(path, 'spec');
+  const s = objAt(doc, 'spec', path) ?? {};
+  return {
+    kind: 'FelixConfiguration', name,
+    failsafeInboundHostPorts: failsafePortsAt(s, 'failsafeInboundHostPorts', sp),
+    failsafeOutboundHostPorts: failsafePortsAt(s, 'failsafeOutboundHostPorts', sp),
+  };
 }
 
 function parseKnown(kind: ResourceKind, doc: Obj, path: string): Resource | null {
@@ -1026,6 +1287,7 @@ function parseKnown(kind: ResourceKind, doc: Obj, path: string): Resource | null
     case 'Node': return node(doc, path);
     case 'AdminNetworkPolicy': case 'BaselineAdminNetworkPolicy': case 'ClusterNetworkPolicy':
       return adminPolicy(kind, doc, path);
+    case 'FelixConfiguration': return felixConfiguration(doc, path);
   }
 }
 
@@ -1081,7 +1343,12 @@ export function parseDocument(doc: unknown, origin: DocumentOrigin, pathPrefix =
   try {
     const r = parseKnown(internal, doc, pathPrefix);
     if (r !== null) resources.push(r);
-    if (r !== null && isAdminPolicy(r)) issue('warning', join(pathPrefix, 'kind'), notEvaluatedWarning(r.kind));
+    // What a conversion could not carry over as written is a warning (and the verdicts it decides repeat it).
+    if (r !== null && 'notes' in r) for (const note of r.notes) issue('warning', join(pathPrefix, 'spec'), note);
+    if (r !== null && r.kind === 'FelixConfiguration') {
+      const ignored = Object.keys(isObj(doc.spec) ? doc.spec : {}).filter((k) => !FELIX_FIELDS_READ.has(k)).sort();
+      if (ignored.length > 0) issue('warning', join(pathPrefix, 'spec'), `FelixConfiguration ${r.name}: only the failsafe port lists are evaluated; ignored: ${ignored.join(', ')}`);
+    }
   } catch (err) {
     if (err instanceof FieldError) issue('error', err.path, err.reason, err.column);
     else throw err;

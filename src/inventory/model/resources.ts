@@ -12,10 +12,14 @@ export type PolicyKind =
   | 'KubernetesNetworkPolicy'
   | 'StagedGlobalNetworkPolicy'
   | 'StagedNetworkPolicy'
-  | 'StagedKubernetesNetworkPolicy';
+  | 'StagedKubernetesNetworkPolicy'
+  | AdminPolicyKind;
 
-/** Short kinds used in Calico ≥ 3.32 policy-hit strings. */
-export type PolicyShortKind = 'gnp' | 'np' | 'knp' | 'sgnp' | 'snp' | 'sknp';
+/**
+ * Short kinds used in Calico ≥ 3.32 policy-hit strings; `kanp` / `kbanp` are Felix 3.29–3.31's
+ * short kinds for the admin policies (docs/calico-semantics.md §4), written in the same form.
+ */
+export type PolicyShortKind = 'gnp' | 'np' | 'knp' | 'sgnp' | 'snp' | 'sknp' | 'kanp' | 'kbanp' | 'kcnp';
 
 export const POLICY_SHORT_KIND: Readonly<Record<PolicyKind, PolicyShortKind>> = Object.freeze({
   GlobalNetworkPolicy: 'gnp',
@@ -24,6 +28,9 @@ export const POLICY_SHORT_KIND: Readonly<Record<PolicyKind, PolicyShortKind>> = 
   StagedGlobalNetworkPolicy: 'sgnp',
   StagedNetworkPolicy: 'snp',
   StagedKubernetesNetworkPolicy: 'sknp',
+  AdminNetworkPolicy: 'kanp',
+  BaselineAdminNetworkPolicy: 'kbanp',
+  ClusterNetworkPolicy: 'kcnp',
 });
 
 export type ResourceKind =
@@ -40,12 +47,11 @@ export type ResourceKind =
   | 'Service'
   | 'EndpointSlice'
   | 'Node'
-  | AdminPolicyKind;
+  | 'FelixConfiguration';
 
 /**
- * The `policy.networking.k8s.io` admin policy kinds. segflow keeps them in the inventory (so they
- * can be published, counted and listed) but does not evaluate them yet: verdicts for traffic they
- * select may differ from Calico's.
+ * The `policy.networking.k8s.io` admin policy kinds, converted as Calico converts them into
+ * global policies of its admin tiers (docs/calico-semantics.md §4).
  */
 export type AdminPolicyKind = 'AdminNetworkPolicy' | 'BaselineAdminNetworkPolicy' | 'ClusterNetworkPolicy';
 
@@ -118,6 +124,12 @@ export interface Policy {
   readonly applyOnForward: boolean;
   /** Name as Calico ≤ 3.31 wrote it (e.g. `knp.default.<name>`), for reading stored traces. */
   readonly legacyName: string;
+  /**
+   * What the conversion could not carry over as written (an admin policy rule Calico replaces by
+   * a deny-all, a named port Calico 3.29–3.31 read as every port): a verdict this policy decides
+   * repeats them.
+   */
+  readonly notes: readonly string[];
 }
 
 export interface NetworkSet {
@@ -217,14 +229,25 @@ export interface Node {
   readonly podCIDRs: readonly Cidr[];
 }
 
-/** An admin policy held but not evaluated (see {@link AdminPolicyKind}). */
-export interface AdminPolicy {
-  readonly kind: AdminPolicyKind;
+/** One failsafe entry of a FelixConfiguration (`{protocol, port, net}`). */
+export interface FailsafePort {
+  /** IANA protocol number (tcp 6, udp 17, sctp 132). */
+  readonly protocol: number;
+  readonly port: number;
+  /** Inbound: the source must be in it; outbound: the destination. Null = any address. */
+  readonly net: Cidr | null;
+}
+
+/**
+ * `projectcalico.org/v3` FelixConfiguration: only the failsafe port lists are read (the rest is
+ * dataplane tuning that an L4 evaluator does not model). `default` applies to every node,
+ * `node.<name>` overrides it for one node; a list left out (null) falls back.
+ */
+export interface FelixConfiguration {
+  readonly kind: 'FelixConfiguration';
   readonly name: string;
-  /** `spec.priority` (0-1000; lower is earlier), null when absent. */
-  readonly priority: number | null;
-  /** ClusterNetworkPolicy `spec.tier` (Admin or Baseline); null for the v1alpha1 kinds. */
-  readonly tier: 'Admin' | 'Baseline' | null;
+  readonly failsafeInboundHostPorts: readonly FailsafePort[] | null;
+  readonly failsafeOutboundHostPorts: readonly FailsafePort[] | null;
 }
 
 export type Resource =
@@ -238,11 +261,11 @@ export type Resource =
   | Service
   | EndpointSlice
   | Node
-  | AdminPolicy;
+  | FelixConfiguration;
 
 const CLUSTER_SCOPED: ReadonlySet<ResourceKind> = new Set<ResourceKind>([
   'Tier', 'GlobalNetworkPolicy', 'StagedGlobalNetworkPolicy', 'GlobalNetworkSet', 'HostEndpoint', 'Profile', 'Namespace',
-  'Node', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'ClusterNetworkPolicy',
+  'Node', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'ClusterNetworkPolicy', 'FelixConfiguration',
 ]);
 
 export function isNamespacedKind(kind: ResourceKind): boolean {
@@ -272,7 +295,7 @@ export function isPolicy(r: Resource): r is Policy {
 
 const ADMIN_POLICY_KINDS: ReadonlySet<string> = new Set<AdminPolicyKind>(['AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'ClusterNetworkPolicy']);
 
-export function isAdminPolicy(r: Resource): r is AdminPolicy {
+export function isAdminPolicy(r: Resource): r is Policy & { kind: AdminPolicyKind } {
   return ADMIN_POLICY_KINDS.has(r.kind);
 }
 

@@ -27,6 +27,8 @@ export interface CompiledPolicy {
   readonly sortName: string;
   /** Normal-path policy (not doNotTrack / preDNAT). */
   readonly normal: boolean;
+  /** doNotTrack / preDNAT / applyOnForward: takes part in a host endpoint's other stages. */
+  readonly hostStage: boolean;
   /** The hits this policy produces in traces, made once. */
   readonly hitMemo: PolicyHitMemo;
   /** Unique per compiled policy: names it in the key of a shared plan. */
@@ -54,9 +56,26 @@ export interface TierPlan {
   readonly lastEnforced: CompiledPolicy | null;
 }
 
+/**
+ * A host endpoint's other stages (docs/calico-semantics.md §2): doNotTrack policies (raw table,
+ * both directions), preDNAT policies (ingress only) and applyOnForward normal policies (forwarded
+ * traffic). Calico renders them only for host endpoints; a workload's plan has them empty.
+ */
+export interface HostStagePlan {
+  readonly untrackedIngress: readonly TierPlan[];
+  readonly untrackedEgress: readonly TierPlan[];
+  readonly preDnatIngress: readonly TierPlan[];
+  readonly forwardIngress: readonly TierPlan[];
+  readonly forwardEgress: readonly TierPlan[];
+  /** Some stage has a policy (else every host stage is a no-op and can be skipped). */
+  readonly any: boolean;
+}
+
 export interface EndpointPlan {
+  /** Normal (filter-table) policies: a workload's whole plan, a host endpoint's normal stage. */
   readonly ingress: readonly TierPlan[];
   readonly egress: readonly TierPlan[];
+  readonly host: HostStagePlan;
 }
 
 interface Entry {
@@ -73,14 +92,28 @@ const FELIX_KIND: Readonly<Record<Policy['kind'], string>> = {
   StagedGlobalNetworkPolicy: 'StagedGlobalNetworkPolicy',
   StagedNetworkPolicy: 'StagedNetworkPolicy',
   StagedKubernetesNetworkPolicy: 'StagedKubernetesNetworkPolicy',
+  AdminNetworkPolicy: 'AdminNetworkPolicy',
+  BaselineAdminNetworkPolicy: 'BaselineAdminNetworkPolicy',
+  ClusterNetworkPolicy: 'KubernetesClusterNetworkPolicy',
 };
 
-/** Built-in tiers (Calico 3.32+). */
+/**
+ * Built-in tiers: `default`; Calico 3.32's `kube-admin` / `kube-baseline` (ClusterNetworkPolicy);
+ * Calico 3.29–3.31's `adminnetworkpolicy` / `baselineadminnetworkpolicy` (AdminNetworkPolicy,
+ * BaselineAdminNetworkPolicy; clientv3 ensureTierExists). Same orders, so on a tie the names
+ * decide: adminnetworkpolicy before kube-admin, baselineadminnetworkpolicy before kube-baseline.
+ */
 const BUILTIN_TIERS: readonly Tier[] = [
   { kind: 'Tier', name: 'default', order: 1_000_000, defaultAction: 'Deny' },
   { kind: 'Tier', name: 'kube-admin', order: 1000, defaultAction: 'Pass' },
   { kind: 'Tier', name: 'kube-baseline', order: 10_000_000, defaultAction: 'Pass' },
+  { kind: 'Tier', name: 'adminnetworkpolicy', order: 1000, defaultAction: 'Pass' },
+  { kind: 'Tier', name: 'baselineadminnetworkpolicy', order: 10_000_000, defaultAction: 'Pass' },
 ];
+
+const NO_HOST_STAGES: HostStagePlan = Object.freeze({
+  untrackedIngress: [], untrackedEgress: [], preDnatIngress: [], forwardIngress: [], forwardEgress: [], any: false,
+});
 
 function byteLess(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -101,7 +134,11 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
     order: policy.order ?? Infinity,
     sortName: `${policy.name}/${policy.namespace ?? ''}/${FELIX_KIND[policy.kind]}`,
     normal: !policy.doNotTrack && !policy.preDNAT,
-    hitMemo: new PolicyHitMemo(policy.tier, POLICY_SHORT_KIND[policy.kind], policy.namespace, policy.name),
+    hostStage: policy.doNotTrack || policy.preDNAT || policy.applyOnForward,
+    hitMemo: new PolicyHitMemo(
+      policy.tier, POLICY_SHORT_KIND[policy.kind], policy.namespace, policy.name,
+      policy.notes.map((n) => `${POLICY_SHORT_KIND[policy.kind]}:${policy.namespace ? `${policy.namespace}/` : ''}${policy.name}: ${n}`),
+    ),
   };
 }
 
@@ -190,7 +227,7 @@ export class PolicyIndex {
     if (!prev || prev.policy.tier !== policy.tier) this.rankTiers();
     for (const e of this.entries.values()) {
       const had = prev ? e.applicable.delete(prev) : false;
-      const has = compiled.normal && compiled.matches(e.snapshot.labels);
+      const has = compiled.matches(e.snapshot.labels);
       if (has) e.applicable.add(compiled);
       if (had || has) e.plan = null;
     }
@@ -230,7 +267,7 @@ export class PolicyIndex {
 
   private applicableFor(labels: Labels): Set<CompiledPolicy> {
     const out = new Set<CompiledPolicy>();
-    for (const p of this.policies.values()) if (p.normal && p.matches(labels)) out.add(p);
+    for (const p of this.policies.values()) if (p.matches(labels)) out.add(p);
     return out;
   }
 
@@ -248,12 +285,13 @@ export class PolicyIndex {
     this.entries.set(next.key, { snapshot: next, applicable: this.applicableFor(next.labels), plan: null, planEpoch: -1 });
   };
 
-  /** Orders a set of applicable policies into per-direction tier plans. */
+  /** Orders a set of applicable policies into per-direction tier plans, per stage. */
   buildPlan(applicable: Iterable<CompiledPolicy>): EndpointPlan {
-    const build = (dir: Direction): TierPlan[] => {
+    const all = [...applicable];
+    const build = (dir: Direction, keep: (p: CompiledPolicy) => boolean): TierPlan[] => {
       const byTier = new Map<string, CompiledPolicy[]>();
-      for (const p of applicable) {
-        if (!(dir === 'ingress' ? p.policy.types.ingress : p.policy.types.egress)) continue;
+      for (const p of all) {
+        if (!keep(p) || !(dir === 'ingress' ? p.policy.types.ingress : p.policy.types.egress)) continue;
         const list = byTier.get(p.policy.tier);
         if (list) list.push(p);
         else byTier.set(p.policy.tier, [p]);
@@ -269,7 +307,18 @@ export class PolicyIndex {
       plans.sort((a, b) => a.tier.rank - b.tier.rank || byteLess(a.tier.name, b.tier.name));
       return plans;
     };
-    return { ingress: build('ingress'), egress: build('egress') };
+    // event_sequencer.go tierInfoToProtoTierInfo: doNotTrack → untracked; preDNAT → pre-DNAT
+    // (ingress only); other policies → normal, and also forward when applyOnForward.
+    const normal = (p: CompiledPolicy): boolean => p.normal;
+    const untracked = (p: CompiledPolicy): boolean => p.policy.doNotTrack;
+    const preDnat = (p: CompiledPolicy): boolean => p.policy.preDNAT;
+    const forward = (p: CompiledPolicy): boolean => p.normal && p.policy.applyOnForward;
+    const anyHost = all.some((p) => p.hostStage);
+    const host: HostStagePlan = anyHost ? {
+      untrackedIngress: build('ingress', untracked), untrackedEgress: build('egress', untracked),
+      preDnatIngress: build('ingress', preDnat), forwardIngress: build('ingress', forward), forwardEgress: build('egress', forward), any: true,
+    } : NO_HOST_STAGES;
+    return { ingress: build('ingress', normal), egress: build('egress', normal), host };
   }
 
   /**

@@ -32,6 +32,8 @@ export function hitString(h: PolicyHit): string {
   return `${h.index}|${h.tier}|${h.kind}:${h.namespace ? `${h.namespace}/` : ''}${h.name}|${h.action}|${h.ruleIndex}`;
 }
 
+const HIT_KINDS: ReadonlySet<string> = new Set<HitKind>(['gnp', 'np', 'knp', 'sgnp', 'snp', 'sknp', 'kanp', 'kbanp', 'kcnp', 'pro']);
+
 /** Parses a 3.32+ hit string back into its parts; null when malformed. */
 export function parseHitString(s: string): Omit<PolicyHit, 'endOfTier' | 'l7Unevaluated'> | null {
   const parts = s.split('|');
@@ -42,7 +44,7 @@ export function parseHitString(s: string): Omit<PolicyHit, 'endOfTier' | 'l7Unev
   const colon = id.indexOf(':');
   if (colon < 0) return null;
   const kind = id.slice(0, colon) as HitKind;
-  if (!['gnp', 'np', 'knp', 'sgnp', 'snp', 'sknp', 'pro'].includes(kind)) return null;
+  if (!HIT_KINDS.has(kind)) return null;
   const rest = id.slice(colon + 1);
   const slash = rest.indexOf('/');
   const namespace = slash >= 0 ? rest.slice(0, slash) : null;
@@ -67,6 +69,8 @@ export class PolicyHitMemo {
     private readonly kind: HitKind,
     private readonly namespace: string | null,
     private readonly name: string,
+    /** The policy's conversion notes: a verdict this policy takes part in repeats them. */
+    readonly notes: readonly string[] = [],
   ) {}
 
   /** The hit at trace position `index` (ruleIndex -1 = the tier's default action). */

@@ -11,8 +11,13 @@
 import { canonicalIp, classifyAddress, parseIp, type IpAddr } from '../model/ip.ts';
 import type { Direction, Profile } from '../model/resources.ts';
 import type { EndpointIndex, EndpointSnapshot } from '../endpoints/endpoint-index.ts';
-import { evaluateSide, PENDING_NO_PROFILE_MATCH_HITS, type SideAction, type SideEvaluation } from './evaluate.ts';
+import {
+  evaluateSide, evaluateStages, PENDING_NO_PROFILE_MATCH_HITS,
+  type SideAction, type SideEvaluation, type Stage, type StageKind, type StageResult,
+} from './evaluate.ts';
+import { HostTopology } from './host-topology.ts';
 import type { PolicyIndex, TierPlan } from './policy-index.ts';
+import { failsafeMatches } from './host-topology.ts';
 import { AddressContext, type FlowKey } from './rule-match.ts';
 import { VerdictCache } from './verdict-cache.ts';
 import { NO_MATCH, type PolicyHit } from './trace.ts';
@@ -55,10 +60,21 @@ export interface ScopeResult {
   readonly decidingHit: PolicyHit | null;
 }
 
+/**
+ * Which stage of the packet path decided a side (docs/calico-semantics.md §2): a workload's
+ * policies, a host endpoint's normal, untracked, pre-DNAT or forward policies, a failsafe port,
+ * or `host-to-local-workload` (Calico never polices a node's traffic to its own pods).
+ */
+export type DecidingStage = StageKind | 'failsafe' | 'host-to-local-workload';
+
 export interface SideResult extends ScopeResult {
   /** False for the ingress side when the source's egress already denied (Calico never gets there). */
   readonly reached: boolean;
   readonly pending: ScopeResult;
+  /** The stage that decided this side; null when no policy ran (no-endpoint). */
+  readonly stage: DecidingStage | null;
+  /** Every stage the side ran through, in packet order, with its trace range; empty for a plain workload side. */
+  readonly stages: readonly StageResult[];
 }
 
 export interface Verdict {
@@ -73,6 +89,8 @@ export interface Verdict {
   readonly decidedBy: 'egress' | 'ingress' | 'both' | 'none';
   /** A deciding Allow rule carried http criteria an L4 evaluator cannot check. */
   readonly l7Unevaluated: boolean;
+  /** What the verdict depends on that was not converted as written (notes of the policies hit). */
+  readonly caveats: readonly string[];
 }
 
 export class FlowInputError extends Error {
@@ -97,11 +115,26 @@ function ownLabels(labels: ReadonlyMap<string, string>): Record<string, string> 
 
 // Verdicts are shared through the cache; they are immutable by type (readonly) rather than by
 // Object.freeze, a measurable share of the uncached path's time.
-function scopeResult(e: SideEvaluation): ScopeResult {
-  return { action: e.action, trace: e.trace, hits: e.hits, decidingHit: e.hits[e.hits.length - 1] ?? null };
+function scopeResult(e: SideEvaluation): ScopeResult & { notes?: readonly string[] } {
+  const r = { action: e.action, trace: e.trace, hits: e.hits, decidingHit: e.hits[e.hits.length - 1] ?? null };
+  return e.notes === undefined ? r : { ...r, notes: e.notes };
 }
 
 const NO_ENDPOINT: ScopeResult = Object.freeze({ action: 'no-endpoint', trace: Object.freeze([]), hits: Object.freeze([]), decidingHit: null });
+const NO_STAGES: readonly StageResult[] = Object.freeze([]);
+const NO_CAVEATS: readonly string[] = Object.freeze([]);
+/** A node's traffic to its own workloads: allowed, nothing evaluated (felix/rules/static.go filterOutputChain). */
+const HOST_TO_LOCAL: ScopeResult = Object.freeze({ action: 'allow', trace: Object.freeze([]), hits: Object.freeze([]), decidingHit: null });
+
+/** Where one end of a flow is, for the packet path. */
+interface Place {
+  /** The endpoint owning the address (first owner), if any. */
+  readonly owner: EndpointSnapshot | undefined;
+  /** Node of a workload owner. */
+  readonly workloadNode: string | null;
+  /** Node whose own address this is (a host endpoint's or the Node's). */
+  readonly hostNode: string | null;
+}
 
 export class VerdictEngine {
   private readonly endpoints: EndpointIndex;
@@ -111,9 +144,13 @@ export class VerdictEngine {
   private hits = 0;
   private misses = 0;
 
-  constructor(endpoints: EndpointIndex, policies: PolicyIndex, revision: () => number, options: VerdictEngineOptions = {}) {
+  /** Nodes, their host endpoints and failsafe ports (fed by the Inventory). */
+  readonly topology: HostTopology;
+
+  constructor(endpoints: EndpointIndex, policies: PolicyIndex, revision: () => number, options: VerdictEngineOptions = {}, topology: HostTopology = new HostTopology()) {
     this.endpoints = endpoints;
     this.policies = policies;
+    this.topology = topology;
     this.revision = revision;
     const size = options.cacheSize ?? 100_000;
     this.cache = size > 0 ? new VerdictCache(size) : null;
@@ -267,7 +304,7 @@ export class VerdictEngine {
   private readonly profileMemo = new WeakMap<EndpointSnapshot, readonly Profile[]>();
 
   private side(owner: EndpointSnapshot | undefined, dir: Direction, flow: FlowKey, src: AddressContext, dst: AddressContext, reached: boolean): SideResult {
-    if (!owner) return { action: NO_ENDPOINT.action, trace: NO_ENDPOINT.trace, hits: NO_ENDPOINT.hits, decidingHit: null, reached, pending: NO_ENDPOINT };
+    if (!owner) return { action: NO_ENDPOINT.action, trace: NO_ENDPOINT.trace, hits: NO_ENDPOINT.hits, decidingHit: null, reached, pending: NO_ENDPOINT, stage: null, stages: NO_STAGES };
     const plan = this.policies.planFor(owner);
     const tiers = dir === 'ingress' ? plan.ingress : plan.egress;
     const profiles = this.profilesOf(owner);
@@ -276,7 +313,132 @@ export class VerdictEngine {
     // attributed (pending attributes to the first policy of the tier, enforced to the last).
     const hasStaged = tiers.some((t) => !t.allEnforced);
     const pending = hasStaged ? scopeResult(evaluateSide(tiers, profiles, dir, 'pending', flow, src, dst)) : pendingFromEnforced(enforced, tiers);
-    return { action: enforced.action, trace: enforced.trace, hits: enforced.hits, decidingHit: enforced.decidingHit, reached, pending };
+    return {
+      action: enforced.action, trace: enforced.trace, hits: enforced.hits, decidingHit: enforced.decidingHit, reached, pending,
+      stage: owner.kind === 'host' ? 'host' : 'workload', stages: NO_STAGES, ...(enforced.notes ? { notes: enforced.notes } : {}),
+    };
+  }
+
+  /** A side through several stages (host endpoints on the way): both scopes evaluated in full. */
+  private stagedSide(stages: readonly Stage[], flow: FlowKey, src: AddressContext, dst: AddressContext, reached: boolean): SideResult {
+    const e = evaluateStages(stages, 'enforced', flow, src, dst);
+    const p = evaluateStages(stages, 'pending', flow, src, dst);
+    const enforced = scopeResult(e);
+    return {
+      action: enforced.action, trace: enforced.trace, hits: enforced.hits, decidingHit: enforced.decidingHit, reached, pending: scopeResult(p),
+      stage: e.decidedStage, stages: e.stages, ...(enforced.notes ? { notes: enforced.notes } : {}),
+    };
+  }
+
+  private place(owners: readonly EndpointSnapshot[], ip: string): Place {
+    const owner = owners[0];
+    if (owner !== undefined && owner.kind === 'workload') return { owner, workloadNode: owner.resource.node, hostNode: null };
+    return { owner, workloadNode: null, hostNode: owner !== undefined ? owner.resource.node : this.topology.nodeOfAddress(ip) };
+  }
+
+  /** A stage of host endpoint `hep` (tiers of that stage and direction from its plan). */
+  private hostStage(hep: EndpointSnapshot, kind: 'untracked' | 'pre-dnat' | 'host' | 'forward', dir: Direction): Stage {
+    const plan = this.policies.planFor(hep);
+    let tiers: readonly TierPlan[];
+    switch (kind) {
+      case 'untracked': tiers = dir === 'ingress' ? plan.host.untrackedIngress : plan.host.untrackedEgress; break;
+      case 'pre-dnat': tiers = plan.host.preDnatIngress; break;
+      case 'forward': tiers = dir === 'ingress' ? plan.host.forwardIngress : plan.host.forwardEgress; break;
+      default: tiers = dir === 'ingress' ? plan.ingress : plan.egress;
+    }
+    const failsafes = kind === 'forward' ? null : this.topology.failsafesOf(hep.resource.node);
+    return {
+      kind, dir, endpoint: hep.key, tiers, profiles: kind === 'host' ? this.profilesOf(hep) : [],
+      failsafes: failsafes === null ? null : dir === 'ingress' ? failsafes.inbound : failsafes.outbound,
+    };
+  }
+
+  private workloadStage(w: EndpointSnapshot, dir: Direction): Stage {
+    const plan = this.policies.planFor(w);
+    return { kind: 'workload', dir, endpoint: w.key, tiers: dir === 'ingress' ? plan.ingress : plan.egress, profiles: this.profilesOf(w), failsafes: null };
+  }
+
+  /** The node's host endpoint when it has stage policies that could matter (else null: nothing to add). */
+  private activeHostEndpoint(node: string | null): EndpointSnapshot | null {
+    if (node === null) return null;
+    const hep = this.topology.hostEndpointOf(node);
+    return hep !== null && this.policies.planFor(hep).host.any ? hep : null;
+  }
+
+  /**
+   * The source side in packet order (docs/calico-semantics.md §2.2): a workload's egress, then —
+   * when the packet leaves its node — the node host endpoint's forward stages; a host's own
+   * traffic through its host endpoint's untracked and normal egress.
+   */
+  private egressSide(s: Place, d: Place, flow: FlowKey, src: AddressContext, dst: AddressContext): SideResult {
+    if (s.workloadNode !== null || (s.owner !== undefined && s.owner.kind === 'workload')) {
+      const w = s.owner as EndpointSnapshot;
+      const hep = this.activeHostEndpoint(s.workloadNode);
+      if (hep === null) return this.side(w, 'egress', flow, src, dst, true);
+      const all = hep.resource.interfaceName === '*';
+      const local = d.workloadNode === s.workloadNode;
+      const toOwnHost = d.hostNode === s.workloadNode;
+      if (toOwnHost || (local && !all)) return this.side(w, 'egress', flow, src, dst, true);
+      const stages: Stage[] = [this.workloadStage(w, 'egress')];
+      // An all-interfaces host endpoint also sees the packet come in from the workload.
+      if (all) stages.push(this.hostStage(hep, 'forward', 'ingress'));
+      if (!local) stages.push(this.hostStage(hep, 'forward', 'egress'));
+      return this.stagedSide(stages, flow, src, dst, true);
+    }
+    if (s.hostNode !== null && d.workloadNode === s.hostNode) {
+      // A node's traffic to its own workloads is never policed.
+      if (s.owner === undefined) return this.side(undefined, 'egress', flow, src, dst, true);
+      return { ...HOST_TO_LOCAL, reached: true, pending: HOST_TO_LOCAL, stage: 'host-to-local-workload', stages: NO_STAGES };
+    }
+    const hep = s.owner ?? (s.hostNode !== null ? this.topology.hostEndpointOf(s.hostNode) : null);
+    if (hep === null) return this.side(undefined, 'egress', flow, src, dst, true);
+    if (!this.policies.planFor(hep).host.any && s.owner !== undefined) return this.withFailsafe(hep, 'egress', flow, src, dst, true);
+    return this.stagedSide([this.hostStage(hep, 'untracked', 'egress'), this.hostStage(hep, 'host', 'egress')], flow, src, dst, true);
+  }
+
+  /**
+   * The destination side in packet order: for a workload reached from another machine, its
+   * node host endpoint's untracked, pre-DNAT and forward ingress first; for a host address, the
+   * host endpoint's untracked, pre-DNAT and normal ingress.
+   */
+  private ingressSide(s: Place, d: Place, flow: FlowKey, src: AddressContext, dst: AddressContext, reached: boolean): SideResult {
+    if (d.owner !== undefined && d.owner.kind === 'workload') {
+      const w = d.owner;
+      const node = d.workloadNode;
+      if (node !== null && s.hostNode === node) {
+        return { ...HOST_TO_LOCAL, reached, pending: HOST_TO_LOCAL, stage: 'host-to-local-workload', stages: NO_STAGES };
+      }
+      const hep = this.activeHostEndpoint(node);
+      if (hep === null) return this.side(w, 'ingress', flow, src, dst, reached);
+      const all = hep.resource.interfaceName === '*';
+      const local = s.workloadNode === node;
+      if (local && !all) return this.side(w, 'ingress', flow, src, dst, reached);
+      const stages: Stage[] = [];
+      if (!local) stages.push(this.hostStage(hep, 'untracked', 'ingress'), this.hostStage(hep, 'pre-dnat', 'ingress'), this.hostStage(hep, 'forward', 'ingress'));
+      // An all-interfaces host endpoint also sees the packet go out to the workload.
+      if (all) stages.push(this.hostStage(hep, 'forward', 'egress'));
+      stages.push(this.workloadStage(w, 'ingress'));
+      return this.stagedSide(stages, flow, src, dst, reached);
+    }
+    const hep = d.owner ?? (d.hostNode !== null ? this.topology.hostEndpointOf(d.hostNode) : null);
+    if (hep === null) return this.side(undefined, 'ingress', flow, src, dst, reached);
+    // A workload reaching its own host goes through Felix's workload-to-host chain, not through a
+    // named host endpoint (DefaultEndpointToHostAction; Calico's manifests set Accept); only an
+    // all-interfaces host endpoint polices it.
+    if (s.workloadNode !== null && s.workloadNode === hep.resource.node && hep.resource.interfaceName !== '*') {
+      return { ...HOST_TO_LOCAL, reached, pending: HOST_TO_LOCAL, stage: 'host-to-local-workload', stages: NO_STAGES };
+    }
+    if (!this.policies.planFor(hep).host.any && d.owner !== undefined) return this.withFailsafe(hep, 'ingress', flow, src, dst, reached);
+    return this.stagedSide([this.hostStage(hep, 'untracked', 'ingress'), this.hostStage(hep, 'pre-dnat', 'ingress'), this.hostStage(hep, 'host', 'ingress')], flow, src, dst, reached);
+  }
+
+  /** A host endpoint's normal stage alone (no other stage has a policy), failsafe ports first. */
+  private withFailsafe(hep: EndpointSnapshot, dir: Direction, flow: FlowKey, src: AddressContext, dst: AddressContext, reached: boolean): SideResult {
+    const f = this.topology.failsafesOf(hep.resource.node);
+    if (failsafeMatches(dir === 'ingress' ? f.inbound : f.outbound, flow.protocol, flow.dstPort, dir === 'ingress' ? src.addr : dst.addr)) {
+      return this.stagedSide([this.hostStage(hep, 'host', dir)], flow, src, dst, reached);
+    }
+    return this.side(hep, dir, flow, src, dst, reached);
   }
 
   private compute(flow: FlowInput, srcIp: string, dstIp: string, srcOwners: readonly EndpointSnapshot[], dstOwners: readonly EndpointSnapshot[]): Verdict {
@@ -289,9 +451,11 @@ export class VerdictEngine {
     };
     const src = new AddressContext(srcAddr, srcOwners, this.endpoints);
     const dst = new AddressContext(dstAddr, dstOwners, this.endpoints);
-    const egress = this.side(srcOwners[0], 'egress', key, src, dst, true);
+    const sp = this.place(srcOwners, srcAddr.text);
+    const dp = this.place(dstOwners, dstAddr.text);
+    const egress = this.egressSide(sp, dp, key, src, dst);
     const egressAllows = ALLOWING.has(egress.action);
-    const ingress = this.side(dstOwners[0], 'ingress', key, src, dst, egressAllows);
+    const ingress = this.ingressSide(sp, dp, key, src, dst, egressAllows);
     const ingressAllows = ALLOWING.has(ingress.action);
     const verdict = egressAllows && ingressAllows ? 'allow' : 'deny';
     let decidedBy: Verdict['decidedBy'];
@@ -306,9 +470,17 @@ export class VerdictEngine {
       verdict, revision: this.revision(),
       source: this.describeAddr(srcAddr, srcOwners, dstNs),
       destination: this.describeAddr(dstAddr, dstOwners, srcNs),
-      egress, ingress, decidedBy, l7Unevaluated: l7,
+      egress, ingress, decidedBy, l7Unevaluated: l7, caveats: caveatsOf(egress, ingress),
     };
   }
+}
+
+/** The notes of the policies either side hit (the ingress side's only when reached). */
+function caveatsOf(egress: SideResult & { notes?: readonly string[] }, ingress: SideResult & { notes?: readonly string[] }): readonly string[] {
+  const e = egress.notes;
+  const i = ingress.reached ? ingress.notes : undefined;
+  if (e === undefined && i === undefined) return NO_CAVEATS;
+  return [...new Set([...(e ?? []), ...(i ?? [])])];
 }
 
 /**

@@ -2,7 +2,9 @@
  * The compacted Kafka topic that distributes the inventory: one record per resource, keyed by
  * `kind/namespace/name`, value = the resource document as JSON, tombstone (null value) = delete.
  * Every enricher (and API) replica reads it whole at start and then follows it, so all replicas
- * share one view without talking to each other.
+ * share one view without talking to each other. `inventory apply` writes with a plain idempotent
+ * producer; `inventory sync` writes in Kafka transactions (a deposed leader is fenced), so
+ * readers read committed only (inventory-snapshot.ts).
  */
 import type { Admin } from 'kafkajs';
 

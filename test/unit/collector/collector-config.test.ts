@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { Command } from 'commander';
 import { registerCollectCommand } from '../../../src/collector/collect-command.ts';
-import { resolveCollectorConfig } from '../../../src/collector/collector-config.ts';
+import { minimumSpoolBytes, resolveCollectorConfig } from '../../../src/collector/collector-config.ts';
 import { Collector } from '../../../src/collector/collector.ts';
 
 describe('collector configuration', () => {
@@ -28,6 +28,13 @@ describe('collector configuration', () => {
     assert.throws(() => resolveCollectorConfig({ kafka: { brokers: ['k:1'] }, batch: { maxRecords: 0 } }), /batch\.maxRecords must be a positive number/);
     assert.throws(
       () => resolveCollectorConfig({ kafka: { brokers: ['k:1'] }, spool: { maxBytes: 100_000 } }),
+      /spool\.maxBytes \(--spool-max-bytes 100000\) is below its floor of 3600048 bytes/,
+    );
+    // The floor itself is accepted, one byte less is not.
+    assert.equal(resolveCollectorConfig({ kafka: { brokers: ['k:1'] }, spool: { maxBytes: minimumSpoolBytes() } }).spool.segmentBytes, 900_012);
+    assert.throws(() => resolveCollectorConfig({ kafka: { brokers: ['k:1'] }, spool: { maxBytes: minimumSpoolBytes() - 1 } }), /below its floor/);
+    assert.throws(
+      () => resolveCollectorConfig({ kafka: { brokers: ['k:1'] }, spool: { maxBytes: 1 << 20, segmentBytes: 1 << 19 } }),
       /batch\.maxBytes \(900000\) must fit in a spool segment/,
     );
   });

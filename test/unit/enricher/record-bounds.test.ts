@@ -31,7 +31,7 @@ function record(over: Partial<FlowRecordData> = {}): FlowRecordData {
   };
 }
 
-const check = (r: FlowRecordData) => checkRecordBounds(r, 'records[0]', BOUNDS, NOW).map((p) => `${p.code} ${p.field}`);
+const check = (r: FlowRecordData) => checkRecordBounds(r, 0, BOUNDS, NOW).map((p) => `${p.code} ${p.field}`);
 
 describe('record bounds', () => {
   it('accepts a plausible record', () => {
@@ -111,7 +111,7 @@ describe('record bounds', () => {
     for (let t = NOW - 119_750; t <= NOW; t += 250) {
       for (const r of generator.advanceTo(t)) {
         records++;
-        problems.push(...checkRecordBounds(r, `records[${records}]`, BOUNDS, NOW).map((p) => `${p.field}: ${p.message}`));
+        problems.push(...checkRecordBounds(r, records, BOUNDS, NOW).map((p) => `${p.field}: ${p.message}`));
       }
     }
     assert.ok(records > 1000, `generated ${records} records`);

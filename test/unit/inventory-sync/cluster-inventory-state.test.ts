@@ -3,11 +3,12 @@
  * keys of kinds whose state is known (listed, or not served), never `inventory apply`'s or another
  * cluster's; identical documents are not sent again; pending changes are keyed (latest wins) and
  * survive a failed send; a change made while a batch is in flight is sent after it; the Kafka
- * timestamp is the observation time; a Calico kind switching API form tombstones nothing it keeps.
+ * timestamp is the observation time; a Calico kind switching API form tombstones nothing it keeps;
+ * the batches of one transaction skip its keys and respect a byte budget.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ClusterInventoryState, originKind, type DocumentConversion } from '../../../src/inventory-sync/cluster-inventory-state.ts';
+import { ClusterInventoryState, originKind, syncedRecordJson, type DocumentConversion } from '../../../src/inventory-sync/cluster-inventory-state.ts';
 import type { ApiObject } from '../../../src/inventory-sync/kind-reflector.ts';
 import type { ServedKind } from '../../../src/inventory-sync/synced-kinds.ts';
 
@@ -98,6 +99,28 @@ describe('ClusterInventoryState', () => {
     state.uncover('calico/Tier');
     state.sinkFor(TIERS_V3).replace([obj(TIERS_V3, 'security', { order: 1 })], 3);
     assert.deepEqual(summary(state.takeBatch(100, 4, 'w')), { 'Tier//gone': 'tombstone@3' });
+  });
+
+  it('batches for one transaction: keys already in it are skipped, a byte budget bounds a batch (one message at least)', () => {
+    const state = new ClusterInventoryState('prod', { convert, keyOf });
+    const pods = state.sinkFor(PODS);
+    state.loadPublished(new Map());
+    pods.replace(['a', 'b', 'c', 'd'].map((n) => obj(PODS, n, 'x'.repeat(100))), 1);
+    const size = state.takeBatch(1, 2, 'w')[0]!.value!.length;
+    const first = state.takeBatch(100, 2, 'w', { maxBytes: size * 2 });
+    assert.deepEqual(first.map((m) => m.key), ['Pod/ns/a', 'Pod/ns/b'], 'two values fit the budget');
+    const second = state.takeBatch(100, 2, 'w', { exclude: new Set(first.map((m) => m.key)), maxBytes: size * 2 + 1 });
+    assert.deepEqual(second.map((m) => m.key), ['Pod/ns/c', 'Pod/ns/d']);
+    assert.deepEqual(state.takeBatch(100, 2, 'w', { maxBytes: 1 }).map((m) => m.key), ['Pod/ns/a'], 'a value larger than the budget still goes, alone');
+    assert.equal(state.takeBatch(100, 2, 'w', { exclude: new Set(['Pod/ns/a', 'Pod/ns/b', 'Pod/ns/c', 'Pod/ns/d']) }).length, 0);
+    assert.equal(state.pendingCount, 4, 'nothing acknowledged: all still pending');
+  });
+
+  it('builds the record JSON around the document JSON, equal to serialising the record', () => {
+    const document = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a "quoted" name', labels: { 'x/y': 'ü\n' } }, spec: [1, null, { z: true }] };
+    const origin = 'kubernetes:prod:v1/Pod/ns/a "b"@1';
+    assert.equal(syncedRecordJson(JSON.stringify(document), origin, '2026-01-01T00:00:00.000Z', 'pod-"1"'),
+      JSON.stringify({ document, origin, appliedAt: '2026-01-01T00:00:00.000Z', writer: 'pod-"1"' }));
   });
 
   it('reads the kind of its own origins (core and grouped), nothing of others', () => {

@@ -3,7 +3,8 @@
  * local clock), what a claim writes, and the election loop against a small in-memory Lease store
  * that checks resourceVersions like the API server (409 on a stale write): two replicas never
  * lead at once, the survivor takes over after the lease expires, a leader whose renewals fail
- * stops leading within the renew deadline, and a stopping leader hands the lease over at once.
+ * stops leading within the renew deadline, a stopping leader hands the lease over at once, and
+ * a resigning leader stops at once and starts a new term when it takes the lease again.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -115,5 +116,23 @@ describe('LeaseElection', () => {
     b.start();
     await until('b leads', () => b.isLeader(), 500);
     await b.stop();
+  });
+
+  it('a leader that resigns (its producer was fenced) stops at once, frees the lease and may lead again in a new term', async () => {
+    const store = new LeaseStore();
+    const events: string[] = [];
+    const a = new LeaseElection(store.api('a'), {
+      ...fast, leaseDurationSeconds: 60, identity: 'a',
+      onStartedLeading: () => events.push('leads'), onStoppedLeading: (reason) => events.push(`stops: ${reason}`),
+    });
+    a.start();
+    await until('a leads', () => a.isLeader(), 2000);
+    await a.resign('fenced');
+    assert.equal(a.isLeader(), false);
+    assert.deepEqual(events, ['leads', 'stops: fenced']);
+    assert.ok(store.writes.includes('a:'), 'the holder was cleared');
+    await until('a leads again', () => a.isLeader(), 2000);
+    assert.deepEqual(events, ['leads', 'stops: fenced', 'leads'], 'a new term: started-leading again');
+    await a.stop();
   });
 });

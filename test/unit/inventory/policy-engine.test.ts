@@ -176,7 +176,7 @@ kind: GlobalNetworkPolicy
 metadata: {name: pm}
 spec: {tier: missing, selector: "app == 'api'", ingress: [{action: Allow, protocol: UDP}]}
 `);
-    assert.deepEqual(inv.policies.tiers().map((t) => t.name), ['a', 'b', 'kube-admin', 'default', 'unordered', 'kube-baseline', 'missing']);
+    assert.deepEqual(inv.policies.tiers().map((t) => t.name), ['a', 'b', 'adminnetworkpolicy', 'kube-admin', 'default', 'unordered', 'baselineadminnetworkpolicy', 'kube-baseline', 'missing']);
     const v = inv.explain(tcp('10.0.0.1', '10.0.0.2', 8080));
     // unordered: defaultAction Pass (end-of-tier pass); missing: no Tier resource → Deny.
     assert.deepEqual(v.ingress.trace, ['0|a|gnp:pa|pass|0', '1|b|gnp:pb|pass|1', '2|unordered|gnp:pu|pass|-1', '3|missing|gnp:pm|deny|-1']);
@@ -278,7 +278,8 @@ kind: HostEndpoint
 metadata: {name: h, labels: {role: node}}
 spec: {node: n1, interfaceName: eth0, expectedIPs: [192.168.1.1]}
 `);
-    const v = inv.explain(tcp('10.0.0.1', '192.168.1.1', 22));
+    // Port 80: tcp/22 would be a failsafe port, accepted before any policy (host-endpoint-path.test.ts).
+    const v = inv.explain(tcp('10.0.0.1', '192.168.1.1', 80));
     assert.equal(v.destination.kind, 'host');
     assert.equal(v.ingress.action, 'profile-deny');
     assert.deepEqual(v.ingress.trace, ['0|__PROFILE__|pro:__NO_MATCH__|deny|0']);
