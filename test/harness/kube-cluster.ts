@@ -13,11 +13,14 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { request as httpRequest } from 'node:http';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { projectRoot } from '../../src/services/services-config.ts';
+import { freePort } from './free-port.ts';
 import { waitFor } from './wait-for.ts';
+
+// Tests that start a cluster usually need more free ports for what they run beside it.
+export { freePort };
 
 export const KUBE_BIN_DIR = process.env.SEGFLOW_KUBE_BIN ?? path.join(projectRoot, '.local', 'kube', 'bin');
 export const CRD_DIR = path.join(projectRoot, 'test', 'testdata', 'kubernetes', 'crds');
@@ -94,18 +97,6 @@ const children = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const c of children) c.kill('SIGKILL');
 });
-
-/** A free loopback port (bound and released; a race with another process is possible but rare). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** Fails with the reason (and the way out) when the binaries are not built. */
 export function requireKubeBinaries(): { apiserver: string; etcd: string; kubectl: string } {

@@ -8,7 +8,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { freePort } from './free-port.ts';
 import path from 'node:path';
 import tls from 'node:tls';
 
@@ -30,17 +30,6 @@ export interface NginxTlsProxy {
 
 const UNAUTHENTICATED = JSON.stringify({ error: { root_cause: [{ type: 'security_exception', reason: 'unable to authenticate with provided credentials and anonymous access is not allowed for this request' }], type: 'security_exception', reason: 'unable to authenticate with provided credentials and anonymous access is not allowed for this request' }, status: 401 });
 const forbidden = (action: string): string => JSON.stringify({ error: { root_cause: [{ type: 'security_exception', reason: `action [${action}] is unauthorized for API key id [read-only] of user [segflow-reader], this action is granted by the index privileges [create_doc,create,index,write,all]` }], type: 'security_exception', reason: `action [${action}] is unauthorized for API key id [read-only] of user [segflow-reader], this action is granted by the index privileges [create_doc,create,index,write,all]` }, status: 403 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** nginx string literal: single-quoted, with quotes and backslashes escaped. */
 const quote = (text: string): string => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
