@@ -4,7 +4,8 @@
  */
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
+import { createKafka } from '../shared/kafka-client.ts';
 import { selectJava } from './java-runtime.ts';
 import type { LocalService, ServiceStatus, StartResult } from './local-service.ts';
 import { ServiceStartError } from './local-service.ts';
@@ -109,7 +110,7 @@ export class LocalKafka implements LocalService {
   }
 
   async waitReady(deadline: number): Promise<void> {
-    const kafka = new Kafka({ clientId: 'segflow-services', brokers: [this.bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 2000 });
+    const kafka = createKafka([this.bootstrap], 'segflow-services', { logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 2000 });
     let lastError = 'no answer yet';
     while (Date.now() < deadline) {
       if ((await this.runningPid()) === undefined) {

@@ -11,6 +11,7 @@
 import { spawn } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { requireSupportedNode } from '../../src/cli/required-node.ts';
 import { projectRoot } from '../../src/services/services-config.ts';
 import { provisionServices, type ProvisionedServices } from './provision-services.ts';
 import { buildKubeBinaries } from './kube-binaries.ts';
@@ -90,4 +91,7 @@ async function main(args: string[]): Promise<number> {
   }
 }
 
+// Every test file runs in a child of this process's Node (process.execPath), so this one check
+// covers the whole run.
+requireSupportedNode();
 process.exitCode = await main(process.argv.slice(2));
