@@ -232,6 +232,15 @@ export class Enricher {
       this.kafkaAnswers();
       this.resolveJoined(performance.now());
     });
+    // What a commit confirms, only once Kafka took it: kafkajs skips a commit silently when its
+    // consumer is being restarted (a broker restart), and then that fetch comes again.
+    this.consumer.on(this.consumer.events.COMMIT_OFFSETS, ({ payload }) => {
+      for (const t of payload.topics) {
+        if (t.topic !== config.rawTopic) continue;
+        for (const p of t.partitions) this.sequences.committed(p.partition, (BigInt(p.offset) - 1n).toString());
+      }
+      this.kafkaAnswers();
+    });
     await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: config.partitionsConcurrently, eachBatch: (payload) => this.handleBatch(payload) });
 
     this.lagAdmin = this.kafka.admin();
@@ -296,8 +305,6 @@ export class Enricher {
           await this.deadLetterProducer!.send({ topic: this.config.deadLetterTopic, acks: -1, compression: CompressionTypes.GZIP, messages: result.deadLetters });
         }
         await this.consumer!.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
-        this.sequences.committed(batch.partition, last);
-        this.kafkaAnswers();
         this.record(result, batch.partition, batch.offsetLag());
         this.noteSettled();
       } catch (error) {
