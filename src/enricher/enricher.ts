@@ -316,6 +316,12 @@ export class Enricher {
             throw error;
           }
         }
+        // A commit refused because the group moved on (a rebalance: a member joined or died) is
+        // routine: the batch comes again to whoever holds the partition now, skipped where stored.
+        if (isRebalanceRefusal(error)) {
+          this.log.debug({ error: error instanceof Error ? error.message : String(error), partition: batch.partition }, 'commit refused by a rebalance; the batch is consumed again');
+          throw error;
+        }
         // Elasticsearch down: the partitions are paused and probed (no wait here). Anything
         // else waits a backoff; heartbeats continue through it, so the partitions stay ours.
         if (!this.outage.active) await this.backOffAfterFailure(error, batch.partition, first, last);
@@ -567,6 +573,14 @@ export class Enricher {
 /** A settle failure that is Elasticsearch's: a write or read it did not take (down, refusing, timing out). */
 function isElasticsearchFailure(error: unknown): boolean {
   return error instanceof FlowBulkIncompleteError || error instanceof elasticsearchErrors.ElasticsearchClientError;
+}
+
+/** A commit the coordinator refused because the group's generation moved on. */
+function isRebalanceRefusal(error: unknown): boolean {
+  for (let e = error as { type?: unknown; cause?: unknown } | null | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (typeof e.type === 'string' && ['ILLEGAL_GENERATION', 'REBALANCE_IN_PROGRESS', 'UNKNOWN_MEMBER_ID', 'FENCED_INSTANCE_ID'].includes(e.type)) return true;
+  }
+  return false;
 }
 
 /**

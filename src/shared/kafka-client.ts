@@ -89,7 +89,7 @@ export function isTransientKafkaLog(message: string, error?: string): boolean {
   const failure = describeKafkaFailure({ message: text });
   if (failure.fatal) return false;
   if (failure.kind === 'connection') return true;
-  return /Restarting the consumer|Response without match|coordinator (is )?(not available|loading)|not the correct coordinator|Crash: KafkaJS(NumberOfRetriesExceeded|NonRetriableError|ConnectionClosedError|ConnectionError|RequestTimeoutError|NoBrokerAvailableError)|No broker available|ECONNREFUSED|ECONNRESET|Closed connection|leadership election|There is no leader|not the leader|rebalanc|LEADER_NOT_AVAILABLE|NOT_LEADER/i.test(text);
+  return /Restarting the consumer|Response without match|coordinator (is )?(not available|loading)|not the correct coordinator|Crash: KafkaJS(NumberOfRetriesExceeded|NonRetriableError|ConnectionClosedError|ConnectionError|RequestTimeoutError|NoBrokerAvailableError)|No broker available|ECONNREFUSED|ECONNRESET|Closed connection|leadership election|There is no leader|not the leader|rebalanc|generation id is not valid|not aware of this member|LEADER_NOT_AVAILABLE|NOT_LEADER/i.test(text);
 }
 
 /** Rebalance timeout of segflow's consumers unless they set one (see SecuredKafka.consumer). */
