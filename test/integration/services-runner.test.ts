@@ -11,12 +11,15 @@ import { after, describe, it } from 'node:test';
 import { LocalServices } from '../../src/services/local-services.ts';
 import { loadServicesConfig, projectRoot } from '../../src/services/services-config.ts';
 import { createKafka } from '../../src/shared/kafka-client.ts';
+import { freePort } from '../harness/free-port.ts';
 
 const dir = path.join(projectRoot, '.local', `runner-test-${process.pid}`);
+// Free ports, not fixed ones: another run on the machine (or a bench's private services) may hold any fixed port.
+const [kafkaPort, controllerPort, esPort, transportPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
 const config = loadServicesConfig({
   ...process.env,
   SEGFLOW_SERVICES_DIR: dir,
-  SEGFLOW_KAFKA_PORT: '39092', SEGFLOW_KAFKA_CONTROLLER_PORT: '39093', SEGFLOW_ES_PORT: '39200', SEGFLOW_ES_TRANSPORT_PORT: '39300',
+  SEGFLOW_KAFKA_PORT: String(kafkaPort), SEGFLOW_KAFKA_CONTROLLER_PORT: String(controllerPort), SEGFLOW_ES_PORT: String(esPort), SEGFLOW_ES_TRANSPORT_PORT: String(transportPort),
   SEGFLOW_ES_HEAP: '512m', SEGFLOW_KAFKA_HEAP: '512m',
 });
 
@@ -38,11 +41,11 @@ describe('local service runner', { timeout: 300_000 }, () => {
 
   it('starts Kafka and Elasticsearch, refuses to start them twice, and stops exactly what it started', async () => {
     const first = await services.up();
-    assert.equal(first.kafkaBrokers, '127.0.0.1:39092');
-    assert.equal(first.elasticsearchUrl, 'http://127.0.0.1:39200');
+    assert.equal(first.kafkaBrokers, `127.0.0.1:${kafkaPort}`);
+    assert.equal(first.elasticsearchUrl, `http://127.0.0.1:${esPort}`);
     assert.ok(first.services.every((s) => s.running && !s.alreadyRunning && s.pid !== undefined));
 
-    const root = (await (await fetch('http://127.0.0.1:39200/')).json()) as { tagline?: string; version?: { number?: string } };
+    const root = (await (await fetch(`http://127.0.0.1:${esPort}/`)).json()) as { tagline?: string; version?: { number?: string } };
     assert.equal(root.tagline, 'You Know, for Search');
     assert.equal(root.version?.number, config.elasticsearch.version);
     const admin = createKafka(first.kafkaBrokers, 'runner-test').admin();
