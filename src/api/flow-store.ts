@@ -1,7 +1,7 @@
 /**
  * The API's only door to Elasticsearch: read-only searches over the flow indices
  * (`<prefix>-*`), point-in-time handling, and the mapping of Elasticsearch failures to API
- * errors. The API never writes flow indices (ARCHITECTURE.md).
+ * errors. The API never writes flow indices: only the enricher does.
  */
 import type { Readable } from 'node:stream';
 import { errors, type Client, type estypes } from '@elastic/elasticsearch';

@@ -1,6 +1,6 @@
 /**
  * Plain object (one YAML/JSON document) → normalised resources. Pure: no I/O. Validates every
- * field it reads and applies Calico's conversions (calico-policy.md §1.9, §2.2): namespaced
+ * field it reads and applies Calico's conversions (docs/calico-policy.md §1.9, §2.2): namespaced
  * selectors get their namespace clause, namespaceSelector / serviceAccountSelector /
  * serviceAccounts are prefixed and folded in, Types are defaulted, and Kubernetes
  * NetworkPolicies are converted the way `K8sNetworkPolicyToCalico` does.

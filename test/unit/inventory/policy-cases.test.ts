@@ -1,5 +1,5 @@
 /**
- * Every acceptance case in test/testdata/policy-cases (from shared/testdata) runs through `segflow explain`: the case's
+ * Every acceptance case in test/testdata/policy-cases runs through `segflow explain`: the case's
  * resources are written to a temporary file, each flow is run through the real CLI
  * (`node bin/segflow.js explain … --output json`), and verdict, action, trace and pending are
  * compared exactly where the case specifies them. The same flows are also checked in process
@@ -16,7 +16,7 @@ import { parse } from 'yaml';
 import { Inventory, loadResourceText, parseProtocol } from '../../../src/inventory/index.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-// A copy of the shared acceptance cases (the workspace's shared/testdata/policy-cases), kept in
+// A copy of the shared acceptance cases (the policy cases the project was specified with), kept in
 // the repository so a clone anywhere runs them.
 const CASES_DIR = process.env.SEGFLOW_POLICY_CASES ?? resolve(ROOT, 'test/testdata/policy-cases');
 const CLI = join(ROOT, 'bin/segflow.js');
