@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.local/**', 'dist/**', 'src/proto/generated/**', 'bench/results/**'] },
+  { ignores: ['node_modules/**', '.local/**', 'dist/**', 'src/contract/wire/generated/**', 'bench/results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

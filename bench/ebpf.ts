@@ -27,7 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { ensureEbpfLoader } from '../src/collector/sources/ebpf/ebpf-loader-build.ts';
 import { EbpfFlowSource } from '../src/collector/sources/ebpf/ebpf-source.ts';
-import type { FlowRecordData } from '../src/proto/flow-batch-codec.ts';
+import type { FlowRecordData } from '../src/contract/wire/flow-batch-codec.ts';
 // Test infrastructure, shared so the benchmark measures the same topology the tests check.
 import { NetnsTopology } from '../test/harness/netns-topology.ts';
 

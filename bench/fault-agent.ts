@@ -15,8 +15,8 @@
 import { closeSync, existsSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { Collector } from '../src/collector/collector.ts';
 import type { FlowRecordHandler, FlowSource } from '../src/collector/sources/flow-source.ts';
-import type { FlowRecordData } from '../src/proto/flow-batch-codec.ts';
-import { ipToBytes } from '../src/proto/ip-address-bytes.ts';
+import type { FlowRecordData } from '../src/contract/wire/flow-batch-codec.ts';
+import { ipToBytes } from '../src/contract/wire/ip-address-bytes.ts';
 import { createLogger } from '../src/shared/logger.ts';
 
 export interface FaultAgentOptions {

@@ -38,7 +38,7 @@ import { fileURLToPath } from 'node:url';
 import type { Client } from '@elastic/elasticsearch';
 import type { Kafka } from 'kafkajs';
 import { publishInventory } from '../src/inventory/topic/inventory-publisher.ts';
-import { decodeFlowBatch } from '../src/proto/flow-batch-codec.ts';
+import { decodeFlowBatch } from '../src/contract/wire/flow-batch-codec.ts';
 import { readResourceDocuments } from '../src/inventory/topic/resource-documents.ts';
 import { LocalServices } from '../src/services/local-services.ts';
 import { isPortListening } from '../src/services/process-control.ts';

@@ -4,7 +4,7 @@
  * so an `ApiServer` never starts with a nonsensical setting.
  */
 import { randomBytes } from 'node:crypto';
-import { assertValidFlowIndexPrefix, DEFAULT_FLOW_INDEX_PREFIX } from '../enricher/elasticsearch/flow-index-names.ts';
+import { assertValidFlowIndexPrefix, DEFAULT_FLOW_INDEX_PREFIX } from '../contract/flow-index-names.ts';
 import type { ElasticsearchConnection } from '../shared/elasticsearch-security.ts';
 
 /** How clients' certificates are treated: not asked for, required of every client, or optional (then verified when sent). */

@@ -5,7 +5,7 @@
  */
 import type { Readable } from 'node:stream';
 import { errors, type Client, type estypes } from '@elastic/elasticsearch';
-import { flowIndexPattern } from '../enricher/elasticsearch/flow-index-names.ts';
+import { flowIndexPattern } from '../contract/flow-index-names.ts';
 import { ApiError } from './errors.ts';
 
 /** Per-call settings: the client-side time budget, and an abort signal from the request. */

@@ -5,8 +5,8 @@
 import { Command, CommanderError } from 'commander';
 import { registerCollectCommand } from '../collector/collect-command.ts';
 import { registerEnrichCommand } from '../enricher/enrich-command.ts';
-import { registerExplainCommand } from '../inventory/explain-command.ts';
-import { registerInventoryCommand } from '../inventory/topic/inventory-command.ts';
+import { registerExplainCommand } from './explain-command.ts';
+import { registerInventoryCommand } from './inventory-command.ts';
 import { registerKibanaCommand } from '../kibana/kibana-command.ts';
 import { registerServicesCommand } from '../services/services-command.ts';
 import { registerUpCommand } from './up-command.ts';

@@ -19,7 +19,7 @@ import { resolveCollectorConfig, type CollectorConfig, type CollectorConfigInput
 import { FlowBatcher } from './flow-batcher.ts';
 import { CrashLedger, readPreviousRun, type PreviousRun } from './sinks/crash-ledger.ts';
 import { DiskSpool } from './sinks/disk-spool.ts';
-import { PREVIOUS_BOOT_HEADER, previousBootHeaderValue } from './sinks/previous-boot-header.ts';
+import { PREVIOUS_BOOT_HEADER, previousBootHeaderValue } from '../contract/wire/previous-boot-header.ts';
 import { FlowBatchDelivery, type DeliveryStatus } from './sinks/flow-batch-delivery.ts';
 import { KafkaFlowSink, type FlowBatchSink } from './sinks/kafka-flow-sink.ts';
 import { ConntrackSource } from './sources/conntrack/conntrack-source.ts';

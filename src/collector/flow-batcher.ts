@@ -12,7 +12,7 @@ import {
   FlowBatchEncodeError,
   FlowBatchTooLargeError,
   type FlowRecordData,
-} from '../proto/flow-batch-codec.ts';
+} from '../contract/wire/flow-batch-codec.ts';
 import type { CollectorMetrics } from './collector-metrics.ts';
 
 /** An encoded batch ready for a sink. */

@@ -9,7 +9,7 @@
 import type { IHeaders, Message } from 'kafkajs';
 import { buildDeadLetter, type DeadLetterStage } from './dead-letter.ts';
 import type { FlowBulkItem, FlowBulkWriteResult, FlowDocumentVersion } from './elasticsearch/flow-bulk-writer.ts';
-import { dailyFlowIndexName } from './elasticsearch/flow-index-names.ts';
+import { dailyFlowIndexName } from '../contract/flow-index-names.ts';
 import { describeProblems, problemCodes, type IngestProblem, type IngestProblemCode } from './ingest/ingest-problem.ts';
 import { checkMessageEnvelope } from './ingest/message-envelope.ts';
 import { decodeRawFlowBatch, encodeSingleRecordBatch, UndecodableFlowBatch, type DecodedFlowBatch, type DecodedRecord } from './ingest/raw-flow-batch-decoder.ts';

@@ -3,7 +3,7 @@
  * items (create fails on an existing id, a version condition fails on any other version): the
  * storage of unit tests and of the in-process benchmark, where no Elasticsearch runs.
  */
-import type { FlowDocument } from './documents/flow-fields.ts';
+import type { FlowDocument } from '../contract/flow-fields.ts';
 import type { FlowBulkItem, FlowBulkWriteResult, FlowDocumentVersion } from './elasticsearch/flow-bulk-writer.ts';
 import type { FlowBatchIo } from './flow-batch-processor.ts';
 import type { VersionedFlowDocument } from './written-flow-documents.ts';

@@ -5,7 +5,7 @@
  * since (another enricher after a rebalance) fails the condition and is read back then.
  */
 import { LRUCache } from 'lru-cache';
-import type { FlowDocument } from './documents/flow-fields.ts';
+import type { FlowDocument } from '../contract/flow-fields.ts';
 import type { FlowDocumentVersion } from './elasticsearch/flow-bulk-writer.ts';
 
 /** A stored document and its version. */

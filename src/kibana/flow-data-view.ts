@@ -6,7 +6,7 @@
  * The data view does not list fields (`fields: '[]'`): Kibana reads them from the index
  * mappings (the template derived from the same table), so types can never disagree.
  */
-import { resolveFlowFields } from '../enricher/documents/flow-fields.ts';
+import { resolveFlowFields } from '../contract/flow-fields.ts';
 import { FLOW_DATA_VIEW_ID, FLOW_DATA_VIEW_PATTERN, savedObject, type KibanaSavedObject } from './kibana-saved-objects.ts';
 
 /** Attributes of an `index-pattern` saved object; the JSON-in-string fields are Kibana's format. */

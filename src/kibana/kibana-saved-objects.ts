@@ -6,7 +6,7 @@
  * version whose shape these objects have: Kibana runs every later migration on import, while a
  * version newer than the running Kibana knows would make it refuse the object.
  */
-import { DEFAULT_FLOW_INDEX_PREFIX, flowIndexPattern } from '../enricher/elasticsearch/flow-index-names.ts';
+import { DEFAULT_FLOW_INDEX_PREFIX, flowIndexPattern } from '../contract/flow-index-names.ts';
 
 /** Saved-object types segflow writes. */
 export type KibanaSavedObjectType = 'index-pattern' | 'lens' | 'search' | 'dashboard';

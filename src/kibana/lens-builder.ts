@@ -6,7 +6,7 @@
  * does not have — the first of two guards against dashboards drifting from the documents (the
  * second is the field-reference unit test, which checks the finished objects).
  */
-import { flowFieldByPath, type ResolvedFlowField } from '../enricher/documents/flow-fields.ts';
+import { flowFieldByPath, type ResolvedFlowField } from '../contract/flow-fields.ts';
 import { FLOW_DATA_VIEW_ID, savedObject, type KibanaSavedObject } from './kibana-saved-objects.ts';
 
 /** Lens's name for "count every document" (not a real field). */
@@ -37,7 +37,7 @@ export interface ColumnSpec {
 
 function tableField(path: string): ResolvedFlowField {
   const field = flowFieldByPath(path);
-  if (!field) throw new Error(`Kibana objects: ${path} is not in the flow field table (src/enricher/documents/flow-fields.ts)`);
+  if (!field) throw new Error(`Kibana objects: ${path} is not in the flow field table (src/contract/flow-fields.ts)`);
   return field;
 }
 

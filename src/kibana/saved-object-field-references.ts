@@ -11,7 +11,7 @@
  * type this module does not know is reported as a problem rather than skipped.
  */
 import type { estypes } from '@elastic/elasticsearch';
-import { flowFieldByPath } from '../enricher/documents/flow-fields.ts';
+import { flowFieldByPath } from '../contract/flow-fields.ts';
 import type { KibanaSavedObject } from './kibana-saved-objects.ts';
 import { KqlSyntaxError, kqlFieldReferences } from './kql-fields.ts';
 import { LENS_RECORDS_FIELD } from './lens-builder.ts';

@@ -25,7 +25,7 @@ import { FileInventorySource } from '../../src/api/inventory/inventory-source.ts
 import { ApiMetrics } from '../../src/api/metrics.ts';
 import { buildApiApp } from '../../src/api/server.ts';
 import { Enricher } from '../../src/enricher/enricher.ts';
-import { encodeFlowBatch, type FlowRecordData } from '../../src/proto/flow-batch-codec.ts';
+import { encodeFlowBatch, type FlowRecordData } from '../../src/contract/wire/flow-batch-codec.ts';
 import { createElasticsearchClient } from '../../src/shared/elasticsearch-client.ts';
 import { createKafka } from '../../src/shared/kafka-client.ts';
 import { createLogger } from '../../src/shared/logger.ts';

@@ -23,8 +23,8 @@ import { ConntrackSource } from '../../src/collector/sources/conntrack/conntrack
 import { ensureEbpfLoader } from '../../src/collector/sources/ebpf/ebpf-loader-build.ts';
 import { EbpfFlowSource, type EbpfSourceOptions } from '../../src/collector/sources/ebpf/ebpf-source.ts';
 import { MergedFlowSource } from '../../src/collector/sources/ebpf/merged-flow-source.ts';
-import type { FlowRecordData } from '../../src/proto/flow-batch-codec.ts';
-import { bytesToIp } from '../../src/proto/ip-address-bytes.ts';
+import type { FlowRecordData } from '../../src/contract/wire/flow-batch-codec.ts';
+import { bytesToIp } from '../../src/contract/wire/ip-address-bytes.ts';
 import { NetnsTopology } from '../harness/netns-topology.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { FlowDocument } from '../../src/enricher/documents/flow-fields.ts';
+import type { FlowDocument } from '../../src/contract/flow-fields.ts';
 import { createElasticsearchClient } from '../../src/shared/elasticsearch-client.ts';
 import { createKafka } from '../../src/shared/kafka-client.ts';
 import { NetnsTopology } from '../harness/netns-topology.ts';

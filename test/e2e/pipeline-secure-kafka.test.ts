@@ -16,7 +16,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Collector } from '../../src/collector/collector.ts';
-import type { FlowDocument } from '../../src/enricher/documents/flow-fields.ts';
+import type { FlowDocument } from '../../src/contract/flow-fields.ts';
 import { Enricher } from '../../src/enricher/enricher.ts';
 import { projectRoot } from '../../src/services/services-config.ts';
 import { createElasticsearchClient } from '../../src/shared/elasticsearch-client.ts';

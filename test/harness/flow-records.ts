@@ -1,6 +1,6 @@
 /** Raw flow records as a node agent reports them, for tests that feed the pipeline directly. */
-import type { FlowRecordData } from '../../src/proto/flow-batch-codec.ts';
-import { ipToBytes } from '../../src/proto/ip-address-bytes.ts';
+import type { FlowRecordData } from '../../src/contract/wire/flow-batch-codec.ts';
+import { ipToBytes } from '../../src/contract/wire/ip-address-bytes.ts';
 
 export const msToNanos = (ms: number): bigint => BigInt(ms) * 1_000_000n;
 

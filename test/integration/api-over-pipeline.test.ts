@@ -11,7 +11,7 @@ import { parseTokenConfig } from '../../src/api/auth/tokens.ts';
 import { TopicInventorySource } from '../../src/api/inventory/topic-inventory-source.ts';
 import { ApiServer } from '../../src/api/server.ts';
 import { Enricher } from '../../src/enricher/enricher.ts';
-import { encodeFlowBatch } from '../../src/proto/flow-batch-codec.ts';
+import { encodeFlowBatch } from '../../src/contract/wire/flow-batch-codec.ts';
 import { createElasticsearchClient } from '../../src/shared/elasticsearch-client.ts';
 import { createKafka } from '../../src/shared/kafka-client.ts';
 import { createLogger } from '../../src/shared/logger.ts';

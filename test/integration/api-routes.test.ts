@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@elastic/elasticsearch';
 import type { FastifyInstance } from 'fastify';
-import type { FlowDocument } from '../../src/enricher/documents/flow-fields.ts';
+import type { FlowDocument } from '../../src/contract/flow-fields.ts';
 import { bulkRequestFromClient, FlowBulkWriter, type FlowBulkItem } from '../../src/enricher/elasticsearch/flow-bulk-writer.ts';
 import { installFlowIndexTemplate } from '../../src/enricher/elasticsearch/flow-index-template.ts';
 import { loadResourceText, verdictJson } from '../../src/inventory/index.ts';

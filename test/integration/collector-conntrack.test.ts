@@ -18,8 +18,8 @@ import { promisify } from 'node:util';
 import { Collector } from '../../src/collector/collector.ts';
 import { parseConntrackLine, type ConntrackEntry } from '../../src/collector/sources/conntrack/conntrack-event-parser.ts';
 import { readConntrackSysctls } from '../../src/collector/sources/conntrack/conntrack-sysctl.ts';
-import { decodeFlowBatch, type FlowBatchData, type FlowRecordData } from '../../src/proto/flow-batch-codec.ts';
-import { bytesToIp } from '../../src/proto/ip-address-bytes.ts';
+import { decodeFlowBatch, type FlowBatchData, type FlowRecordData } from '../../src/contract/wire/flow-batch-codec.ts';
+import { bytesToIp } from '../../src/contract/wire/ip-address-bytes.ts';
 import { createKafka, parseBrokerList } from '../../src/shared/kafka-client.ts';
 import { requireKafkaBrokers, uniqueName } from '../harness/service-env.ts';
 

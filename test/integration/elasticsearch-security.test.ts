@@ -19,7 +19,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Kafka } from 'kafkajs';
 import { ApiServer } from '../../src/api/server.ts';
-import { encodeFlowBatch } from '../../src/proto/flow-batch-codec.ts';
+import { encodeFlowBatch } from '../../src/contract/wire/flow-batch-codec.ts';
 import { createElasticsearchClient } from '../../src/shared/elasticsearch-client.ts';
 import { openElasticsearchConnection, type ElasticsearchConnectionSettings } from '../../src/shared/elasticsearch-security.ts';
 import { createKafka } from '../../src/shared/kafka-client.ts';

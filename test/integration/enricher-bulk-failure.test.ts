@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Kafka } from 'kafkajs';
 import { Enricher } from '../../src/enricher/enricher.ts';
-import { encodeFlowBatch } from '../../src/proto/flow-batch-codec.ts';
+import { encodeFlowBatch } from '../../src/contract/wire/flow-batch-codec.ts';
 import { createElasticsearchClient } from '../../src/shared/elasticsearch-client.ts';
 import { createKafka } from '../../src/shared/kafka-client.ts';
 import { msToNanos, tcpRecord } from '../harness/flow-records.ts';

@@ -3,7 +3,7 @@
  * denied (the source's egress or the destination's ingress), which tier, policy and rule, and
  * for end-of-tier denies which policy selected the endpoint. Pure.
  */
-import type { PolicyHitDocument } from '../../enricher/documents/flow-fields.ts';
+import type { PolicyHitDocument } from '../../contract/flow-fields.ts';
 
 /** A policy hit as stored (any part may be missing from an old or foreign document). */
 type StoredHit = Partial<PolicyHitDocument>;

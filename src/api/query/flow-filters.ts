@@ -1,6 +1,6 @@
 /**
  * The filters of the flow routes, derived from the flow field table
- * (`src/enricher/documents/flow-fields.ts`): every table field with an `api` name that is
+ * (`src/contract/flow-fields.ts`): every table field with an `api` name that is
  * `filterable` becomes a query parameter of that name, its kind following the field's type —
  *
  *   keyword → exact values (closed vocabulary checked when the table lists `values`)
@@ -18,7 +18,7 @@
  * This module is pure: no I/O, no clock.
  */
 import type { estypes } from '@elastic/elasticsearch';
-import { flowFieldByPath, resolveFlowFields, type ResolvedFlowField } from '../../enricher/documents/flow-fields.ts';
+import { flowFieldByPath, resolveFlowFields, type ResolvedFlowField } from '../../contract/flow-fields.ts';
 import { parseCidr, parseIp } from '../../inventory/model/ip.ts';
 import { POLICY_SHORT_KIND } from '../../inventory/model/resources.ts';
 import { parseSelectorAst, SelectorError, type SelectorNode } from '../../inventory/selector/index.ts';

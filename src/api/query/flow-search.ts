@@ -3,7 +3,7 @@
  * compiled filters and the caller's scope, sort, page size and field selection. Pure.
  */
 import type { estypes } from '@elastic/elasticsearch';
-import { flowFieldByApiName, resolveFlowFields } from '../../enricher/documents/flow-fields.ts';
+import { flowFieldByApiName, resolveFlowFields } from '../../contract/flow-fields.ts';
 import { invalidParameter, quoteInput } from '../errors.ts';
 import { scopeQuery, type AccessScope } from './access-scope.ts';
 import type { SortValue } from './cursor.ts';

@@ -6,7 +6,7 @@
  */
 import type { estypes } from '@elastic/elasticsearch';
 import type { FastifyInstance } from 'fastify';
-import { flowFromOptions } from '../../inventory/explain-command.ts';
+import { flowFromOptions } from '../../cli/explain-command.ts';
 import {
   Inventory, isPolicy, keyOf, loadResourceText, parseDocument, parseProtocol, verdictJson,
   type FlowInput, type Resource, type Verdict,

@@ -12,11 +12,8 @@ import { createSecureKafka } from '../../shared/kafka-client.ts';
 import { describeKafkaFailure, isKafkaClientError, type KafkaFailure, type KafkaFailureContext } from '../../shared/kafka-errors.ts';
 import { PLAINTEXT, type KafkaSecurity } from '../../shared/kafka-security.ts';
 import type { Logger } from '../../shared/logger.ts';
+import { FLOW_BATCH_SCHEMA, FLOW_BATCH_SCHEMA_HEADER } from '../../contract/wire/flow-batch-headers.ts';
 
-/** Header naming the schema of the message value. */
-export const FLOW_BATCH_SCHEMA_HEADER = 'segflow-schema';
-/** Value of {@link FLOW_BATCH_SCHEMA_HEADER}. */
-export const FLOW_BATCH_SCHEMA = 'segflow.v1.FlowBatch';
 
 /** Options of {@link KafkaFlowSink}. */
 export interface KafkaFlowSinkOptions {

@@ -2,7 +2,7 @@
  * What every flow source (conntrack, eBPF, synthetic) looks like to the collector: it is
  * started with a callback that receives records, stopped, and reports its state.
  */
-import type { FlowRecordData } from '../../proto/flow-batch-codec.ts';
+import type { FlowRecordData } from '../../contract/wire/flow-batch-codec.ts';
 
 /** Receives the records a source produced, in the order it produced them. */
 export type FlowRecordHandler = (records: FlowRecordData[]) => void;

@@ -15,7 +15,7 @@ import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { Client, estypes } from '@elastic/elasticsearch';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Logger } from '../../shared/logger.ts';
-import type { FlowDocument } from '../documents/flow-fields.ts';
+import type { FlowDocument } from '../../contract/flow-fields.ts';
 
 /**
  * Optimistic concurrency for one write: `create` only if no document has the id yet, or

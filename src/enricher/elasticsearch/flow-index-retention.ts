@@ -7,7 +7,7 @@
  */
 import type { Client } from '@elastic/elasticsearch';
 import type { Logger } from '../../shared/logger.ts';
-import { DEFAULT_FLOW_INDEX_PREFIX, flowIndexPattern, parseDailyFlowIndexName } from './flow-index-names.ts';
+import { DEFAULT_FLOW_INDEX_PREFIX, flowIndexPattern, parseDailyFlowIndexName } from '../../contract/flow-index-names.ts';
 
 const DAY_MS = 86_400_000;
 // Keeps the DELETE request line well under HTTP line limits when many days expire at once.

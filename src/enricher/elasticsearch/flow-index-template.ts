@@ -1,6 +1,6 @@
 /**
  * The index template of the daily flow indices, derived from the field table
- * (`src/enricher/documents/flow-fields.ts`): every table row becomes a mapping, nothing else is
+ * (`src/contract/flow-fields.ts`): every table row becomes a mapping, nothing else is
  * mapped, and `dynamic: strict` makes Elasticsearch reject a document carrying a field the
  * table does not know, so the table and the stored data cannot drift apart silently.
  *
@@ -9,8 +9,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Client, estypes } from '@elastic/elasticsearch';
-import { FLOW_FIELDS, type FlowFieldSpec } from '../documents/flow-fields.ts';
-import { DEFAULT_FLOW_INDEX_PREFIX, flowIndexPattern, parseDailyFlowIndexName } from './flow-index-names.ts';
+import { FLOW_FIELDS, type FlowFieldSpec } from '../../contract/flow-fields.ts';
+import { DEFAULT_FLOW_INDEX_PREFIX, flowIndexPattern, parseDailyFlowIndexName } from '../../contract/flow-index-names.ts';
 
 type MappingProperty = estypes.MappingProperty;
 type MappingTypeMapping = estypes.MappingTypeMapping;

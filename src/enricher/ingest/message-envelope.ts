@@ -8,7 +8,7 @@
  * and tools, send none).
  */
 import type { IHeaders } from 'kafkajs';
-import { FLOW_BATCH_SCHEMA, FLOW_BATCH_SCHEMA_HEADER } from '../../collector/sinks/kafka-flow-sink.ts';
+import { FLOW_BATCH_SCHEMA, FLOW_BATCH_SCHEMA_HEADER } from '../../contract/wire/flow-batch-headers.ts';
 import type { IngestProblem } from './ingest-problem.ts';
 
 /** Schemas of the raw topic this enricher decodes. */

@@ -1,6 +1,6 @@
 /**
  * The enricher's decoder of `segflow.v1.FlowBatch` messages. Unlike the shared codec
- * (src/proto/flow-batch-codec.ts, which throws at the first invalid field so a producer cannot
+ * (src/contract/wire/flow-batch-codec.ts, which throws at the first invalid field so a producer cannot
  * emit anything wrong), it reads every record on its own and collects *every* problem of every
  * record with its field path: good records of a message are used, each bad one is rejected
  * naming all that is wrong with it. It keeps the decoded wire records, so a rejected record can
@@ -9,8 +9,8 @@
  * Field rules are the codec's (a unit test checks both agree on valid and invalid input).
  */
 import Long from 'long';
-import { segflow } from '../../proto/generated/flow.js';
-import type { DataplaneVerdict, FlowBatchData, FlowEventKind, FlowRecordData, FlowSourceKind, FlowTupleData, TcpState } from '../../proto/flow-batch-codec.ts';
+import { segflow } from '../../contract/wire/generated/flow.js';
+import type { DataplaneVerdict, FlowBatchData, FlowEventKind, FlowRecordData, FlowSourceKind, FlowTupleData, TcpState } from '../../contract/wire/flow-batch-codec.ts';
 import type { IngestProblem } from './ingest-problem.ts';
 
 const pb = segflow.v1;

@@ -25,7 +25,7 @@
  *   - packets ≥ 1 when bytes > 0. No ceiling on bytes per packet: with GRO/BIG TCP one counted
  *     "packet" may be a 64-512 KB aggregate.
  */
-import type { FlowRecordData } from '../../proto/flow-batch-codec.ts';
+import type { FlowRecordData } from '../../contract/wire/flow-batch-codec.ts';
 import type { IngestProblem } from './ingest-problem.ts';
 
 export interface IngestBounds {

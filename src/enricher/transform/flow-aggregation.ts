@@ -7,7 +7,7 @@
  */
 import { protocolName } from '../../inventory/model/resources.ts';
 import type { EndpointRef } from '../../inventory/policy/verdict-engine.ts';
-import { encodeKeyTail, flowDocumentId } from '../documents/flow-document-id.ts';
+import { encodeKeyTail, flowDocumentId } from '../../contract/flow-document-id.ts';
 import type { EnrichmentInventory } from './enrichment-inventory.ts';
 import { DEFAULT_MAX_TUPLES_PER_DOCUMENT, TUPLE_COMPLETED, TUPLE_STARTED, tupleKey, type TupleFlags } from './flow-tuple-set.ts';
 import { combineOutcomes, type ObservedOutcome } from './observed-outcome.ts';

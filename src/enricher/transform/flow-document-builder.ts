@@ -6,7 +6,7 @@
 import { POLICY_SHORT_KIND } from '../../inventory/model/resources.ts';
 import type { PolicyHit } from '../../inventory/policy/trace.ts';
 import type { SideResult, Verdict } from '../../inventory/policy/verdict-engine.ts';
-import type { FlowDocument, PolicyHitDocument } from '../documents/flow-fields.ts';
+import type { FlowDocument, PolicyHitDocument } from '../../contract/flow-fields.ts';
 import { recordOrderKey, sumBatches, transportName, type AggregatedEnd, type FlowAggregate } from './flow-aggregation.ts';
 import { capTuples, countTuples, decodeTuples, DEFAULT_MAX_TUPLES_PER_DOCUMENT, encodeTuples, unionTuples, type TupleFlags } from './flow-tuple-set.ts';
 import { combineOutcomes, isMismatch, type ObservedOutcome } from './observed-outcome.ts';

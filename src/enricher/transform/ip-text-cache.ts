@@ -3,7 +3,7 @@
  * a cluster come from a small set of addresses; reusing one string per address also lets every
  * map keyed by it (endpoint index, verdict cache) reuse the string's cached hash.
  */
-import { bytesToIp } from '../../proto/ip-address-bytes.ts';
+import { bytesToIp } from '../../contract/wire/ip-address-bytes.ts';
 
 /** An address as text and as a compact map-key fragment. */
 export interface IpForms {

@@ -3,7 +3,7 @@
  * that contradicts the policy verdict (the "mismatch" a security engineer wants to see first:
  * traffic flowing that policy says is denied, or traffic dropped that policy says is allowed).
  */
-import type { FlowRecordData } from '../../proto/flow-batch-codec.ts';
+import type { FlowRecordData } from '../../contract/wire/flow-batch-codec.ts';
 
 export type ObservedOutcome = 'established' | 'unreplied' | 'reset' | 'dropped' | 'unknown';
 

@@ -4,7 +4,7 @@
  * policy verdict with both sides' traces, which end reported it, and what was observed.
  * Pure: the inventory is passed in, nothing is read or written here.
  */
-import type { FlowBatchData, FlowRecordData } from '../../proto/flow-batch-codec.ts';
+import type { FlowBatchData, FlowRecordData } from '../../contract/wire/flow-batch-codec.ts';
 import type { ServiceResolution } from '../../inventory/endpoints/endpoint-index.ts';
 import type { Verdict } from '../../inventory/policy/verdict-engine.ts';
 import type { EnrichmentInventory } from './enrichment-inventory.ts';

@@ -2,7 +2,7 @@
  * The parts of the API's answers the UI reads. Documents may lack any field (aggregation drops
  * some, global endpoints have no namespace), so everything is optional.
  */
-import type { PolicyHitDocument } from '../../enricher/documents/flow-fields.ts';
+import type { PolicyHitDocument } from '../../contract/flow-fields.ts';
 
 /** A policy hit as stored in flow documents (`segflow.policy.<side>.enforced`); the field table is its one source. */
 export type StoredPolicyHit = Partial<PolicyHitDocument>;

@@ -13,9 +13,9 @@
  * app=='cart' (rule 0) and tcp/9090 from namespace infra (rule 1, never matched by the fixture
  * flows); everything else to the api pod ends in the default tier's end-of-tier deny.
  */
-import type { FlowDocument, PolicyHitDocument } from '../../../src/enricher/documents/flow-fields.ts';
-import { flowDocumentId } from '../../../src/enricher/documents/flow-document-id.ts';
-import { dailyFlowIndexName } from '../../../src/enricher/elasticsearch/flow-index-names.ts';
+import type { FlowDocument, PolicyHitDocument } from '../../../src/contract/flow-fields.ts';
+import { flowDocumentId } from '../../../src/contract/flow-document-id.ts';
+import { dailyFlowIndexName } from '../../../src/contract/flow-index-names.ts';
 import type { FlowBulkItem } from '../../../src/enricher/elasticsearch/flow-bulk-writer.ts';
 
 /** Resource YAML of the world (loads with the inventory loader). */

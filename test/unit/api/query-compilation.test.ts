@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { resolveFlowFields } from '../../../src/enricher/documents/flow-fields.ts';
+import { resolveFlowFields } from '../../../src/contract/flow-fields.ts';
 import { parseSelectorAst } from '../../../src/inventory/selector/index.ts';
 import { ApiError } from '../../../src/api/errors.ts';
 import { scopeQuery, UNRESTRICTED } from '../../../src/api/query/access-scope.ts';

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isConntrackNoiseLine, parseConntrackLine, type ConntrackEntry } from '../../../src/collector/sources/conntrack/conntrack-event-parser.ts';
 import { ConntrackFlowTracker } from '../../../src/collector/sources/conntrack/conntrack-flow-tracker.ts';
-import { encodeFlowBatch, type FlowRecordData } from '../../../src/proto/flow-batch-codec.ts';
-import { bytesToIp } from '../../../src/proto/ip-address-bytes.ts';
+import { encodeFlowBatch, type FlowRecordData } from '../../../src/contract/wire/flow-batch-codec.ts';
+import { bytesToIp } from '../../../src/contract/wire/ip-address-bytes.ts';
 
 const dataDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../testdata/conntrack');
 const parseFile = (file: string): ConntrackEntry[] =>

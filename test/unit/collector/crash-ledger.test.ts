@@ -14,7 +14,7 @@ import { Collector } from '../../../src/collector/collector.ts';
 import { CollectorMetrics } from '../../../src/collector/collector-metrics.ts';
 import { CrashLedger, previousRunOf, readPreviousRun } from '../../../src/collector/sinks/crash-ledger.ts';
 import { acquireSpoolLock, type SpoolLockWait } from '../../../src/collector/sinks/spool-lock.ts';
-import { parsePreviousBootHeader, PREVIOUS_BOOT_HEADER, previousBootHeaderValue } from '../../../src/collector/sinks/previous-boot-header.ts';
+import { parsePreviousBootHeader, PREVIOUS_BOOT_HEADER, previousBootHeaderValue } from '../../../src/contract/wire/previous-boot-header.ts';
 import type { FlowRecordHandler, FlowSource } from '../../../src/collector/sources/flow-source.ts';
 
 class IdleSource implements FlowSource {

@@ -7,8 +7,8 @@ import type { FlowRecordHandler, FlowSource } from '../../../src/collector/sourc
 import { withEbpfSource } from '../../../src/collector/sources/ebpf/ebpf-collector-wiring.ts';
 import { EbpfFlowSource } from '../../../src/collector/sources/ebpf/ebpf-source.ts';
 import { MergedFlowSource } from '../../../src/collector/sources/ebpf/merged-flow-source.ts';
-import type { FlowRecordData } from '../../../src/proto/flow-batch-codec.ts';
-import { ipToBytes } from '../../../src/proto/ip-address-bytes.ts';
+import type { FlowRecordData } from '../../../src/contract/wire/flow-batch-codec.ts';
+import { ipToBytes } from '../../../src/contract/wire/ip-address-bytes.ts';
 
 function capturingLogger() {
   const lines: Array<Record<string, unknown>> = [];

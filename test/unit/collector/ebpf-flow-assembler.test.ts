@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { isConntrackNoiseLine, parseConntrackLine } from '../../../src/collector/sources/conntrack/conntrack-event-parser.ts';
 import { EbpfFlowAssembler } from '../../../src/collector/sources/ebpf/ebpf-flow-assembler.ts';
 import { decodeEbpfStream, type EbpfFlowRecord, type EbpfRecord } from '../../../src/collector/sources/ebpf/ebpf-record-parser.ts';
-import { encodeFlowBatch, type FlowRecordData } from '../../../src/proto/flow-batch-codec.ts';
-import { bytesToIp, ipToBytes } from '../../../src/proto/ip-address-bytes.ts';
+import { encodeFlowBatch, type FlowRecordData } from '../../../src/contract/wire/flow-batch-codec.ts';
+import { bytesToIp, ipToBytes } from '../../../src/contract/wire/ip-address-bytes.ts';
 
 const dataDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../testdata/ebpf');
 const loaderRecords = decodeEbpfStream(readFileSync(path.join(dataDir, 'loader-output.bin')));

@@ -8,8 +8,8 @@ import { ConntrackFlowTracker } from '../../../src/collector/sources/conntrack/c
 import { EbpfFlowAssembler } from '../../../src/collector/sources/ebpf/ebpf-flow-assembler.ts';
 import { FlowMerger } from '../../../src/collector/sources/ebpf/ebpf-flow-merger.ts';
 import { decodeEbpfStream } from '../../../src/collector/sources/ebpf/ebpf-record-parser.ts';
-import type { FlowRecordData } from '../../../src/proto/flow-batch-codec.ts';
-import { bytesToIp, ipToBytes } from '../../../src/proto/ip-address-bytes.ts';
+import type { FlowRecordData } from '../../../src/contract/wire/flow-batch-codec.ts';
+import { bytesToIp, ipToBytes } from '../../../src/contract/wire/ip-address-bytes.ts';
 
 const dataDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../testdata/ebpf');
 const ebpfRecords = new EbpfFlowAssembler({ nodeName: 'node1' }).handle(decodeEbpfStream(readFileSync(path.join(dataDir, 'loader-output.bin'))));

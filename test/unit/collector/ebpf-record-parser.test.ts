@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EbpfFrameDecoder, EbpfRecordError, decodeEbpfFrame, decodeEbpfStream, type EbpfDropRecord, type EbpfRecord } from '../../../src/collector/sources/ebpf/ebpf-record-parser.ts';
-import { bytesToIp } from '../../../src/proto/ip-address-bytes.ts';
+import { bytesToIp } from '../../../src/contract/wire/ip-address-bytes.ts';
 
 const dataDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../testdata/ebpf');
 const capture = readFileSync(path.join(dataDir, 'loader-output.bin'));

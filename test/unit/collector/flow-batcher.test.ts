@@ -2,8 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { FlowBatcher, type EncodedFlowBatch } from '../../../src/collector/flow-batcher.ts';
 import { CollectorMetrics } from '../../../src/collector/collector-metrics.ts';
-import { decodeFlowBatch, type FlowRecordData } from '../../../src/proto/flow-batch-codec.ts';
-import { ipToBytes } from '../../../src/proto/ip-address-bytes.ts';
+import { decodeFlowBatch, type FlowRecordData } from '../../../src/contract/wire/flow-batch-codec.ts';
+import { ipToBytes } from '../../../src/contract/wire/ip-address-bytes.ts';
 
 const record = (id: number, ruleHint = ''): FlowRecordData => ({
   source: 'conntrack',

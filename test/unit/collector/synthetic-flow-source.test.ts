@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createSyntheticSource, type SyntheticFlowSourceStatus } from '../../../src/collector/sources/synthetic/synthetic-flow-source.ts';
-import type { FlowRecordData } from '../../../src/proto/flow-batch-codec.ts';
+import type { FlowRecordData } from '../../../src/contract/wire/flow-batch-codec.ts';
 
 const T0 = Date.parse('2026-11-27T10:00:00Z');
 

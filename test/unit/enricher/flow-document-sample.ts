@@ -2,7 +2,7 @@
  * A realistic enriched flow document (the abridged example of docs/flow-document.md
  * in segflow's field names), typed as FlowDocument so the compiler checks it against the table.
  */
-import type { FlowDocument } from '../../../src/enricher/documents/flow-fields.ts';
+import type { FlowDocument } from '../../../src/contract/flow-fields.ts';
 
 export function sampleFlowDocument(overrides: { sourceIp?: string; windowStart?: string; verdict?: 'allow' | 'deny' } = {}): FlowDocument {
   const start = overrides.windowStart ?? '2026-09-01T10:15:15.000Z';

@@ -13,7 +13,7 @@ import {
   flowFieldByApiName,
   flowFieldByPath,
   resolveFlowFields,
-} from '../../../src/enricher/documents/flow-fields.ts';
+} from '../../../src/contract/flow-fields.ts';
 import { buildFlowIndexTemplate, buildFlowMappings } from '../../../src/enricher/elasticsearch/flow-index-template.ts';
 import { sampleFlowDocument } from './flow-document-sample.ts';
 

@@ -1,8 +1,8 @@
 /** Daily index names (UTC), their exact parsing, retention selection and deterministic ids. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { encodeKeyTail, flowDocumentId } from '../../../src/enricher/documents/flow-document-id.ts';
-import { dailyFlowIndexName, flowIndexPattern, parseDailyFlowIndexName } from '../../../src/enricher/elasticsearch/flow-index-names.ts';
+import { encodeKeyTail, flowDocumentId } from '../../../src/contract/flow-document-id.ts';
+import { dailyFlowIndexName, flowIndexPattern, parseDailyFlowIndexName } from '../../../src/contract/flow-index-names.ts';
 import { selectExpiredFlowIndices } from '../../../src/enricher/elasticsearch/flow-index-retention.ts';
 
 describe('daily flow index names', () => {

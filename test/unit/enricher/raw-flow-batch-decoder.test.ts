@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import Long from 'long';
-import { segflow } from '../../../src/proto/generated/flow.js';
-import { decodeFlowBatch, encodeFlowBatch, FlowBatchDecodeError, type FlowBatchData, type FlowRecordData } from '../../../src/proto/flow-batch-codec.ts';
-import { ipToBytes } from '../../../src/proto/ip-address-bytes.ts';
+import { segflow } from '../../../src/contract/wire/generated/flow.js';
+import { decodeFlowBatch, encodeFlowBatch, FlowBatchDecodeError, type FlowBatchData, type FlowRecordData } from '../../../src/contract/wire/flow-batch-codec.ts';
+import { ipToBytes } from '../../../src/contract/wire/ip-address-bytes.ts';
 import { decodeRawFlowBatch, encodeSingleRecordBatch, UndecodableFlowBatch } from '../../../src/enricher/ingest/raw-flow-batch-decoder.ts';
 import { SeededRandom } from '../../../src/collector/sources/synthetic/seeded-random.ts';
 

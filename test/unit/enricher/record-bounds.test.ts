@@ -9,8 +9,8 @@ import { describe, it } from 'node:test';
 import { loadResourcePaths } from '../../../src/inventory/loader/load-files.ts';
 import { deriveTrafficPlan } from '../../../src/collector/sources/synthetic/synthetic-traffic-plan.ts';
 import { SyntheticTrafficGenerator } from '../../../src/collector/sources/synthetic/synthetic-traffic-model.ts';
-import type { FlowRecordData } from '../../../src/proto/flow-batch-codec.ts';
-import { ipToBytes } from '../../../src/proto/ip-address-bytes.ts';
+import type { FlowRecordData } from '../../../src/contract/wire/flow-batch-codec.ts';
+import { ipToBytes } from '../../../src/contract/wire/ip-address-bytes.ts';
 import {
   checkRecordBounds, effectiveMaxRecordAgeMs, JUMBO_FRAME_BYTES, MAX_RECORD_COUNTER, maxRecordBytes, type IngestBounds,
 } from '../../../src/enricher/ingest/record-bounds.ts';

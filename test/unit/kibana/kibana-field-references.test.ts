@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FLOW_FIELDS, type FlowFieldSpec } from '../../../src/enricher/documents/flow-fields.ts';
+import { FLOW_FIELDS, type FlowFieldSpec } from '../../../src/contract/flow-fields.ts';
 import { buildFlowMappings } from '../../../src/enricher/elasticsearch/flow-index-template.ts';
 import { KIBANA_OBJECTS_DIR } from '../../../src/kibana/generate-kibana-objects.ts';
 import { readSavedObjectFiles } from '../../../src/kibana/kibana-import.ts';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { resolveFlowFields } from '../../../src/enricher/documents/flow-fields.ts';
+import { resolveFlowFields } from '../../../src/contract/flow-fields.ts';
 import { KIBANA_OBJECTS_DIR, renderKibanaObjectFiles } from '../../../src/kibana/generate-kibana-objects.ts';
 import { FLOW_DATA_VIEW_ID, parseNdjson, type KibanaSavedObject } from '../../../src/kibana/kibana-saved-objects.ts';
 import { readSavedObjectFiles } from '../../../src/kibana/kibana-import.ts';

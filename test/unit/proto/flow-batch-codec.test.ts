@@ -9,9 +9,9 @@ import {
   FlowBatchTooLargeError,
   type FlowBatchData,
   type FlowRecordData,
-} from '../../../src/proto/flow-batch-codec.ts';
-import { bytesToIp, ipToBytes } from '../../../src/proto/ip-address-bytes.ts';
-import { segflow } from '../../../src/proto/generated/flow.js';
+} from '../../../src/contract/wire/flow-batch-codec.ts';
+import { bytesToIp, ipToBytes } from '../../../src/contract/wire/ip-address-bytes.ts';
+import { segflow } from '../../../src/contract/wire/generated/flow.js';
 
 function record(overrides: Partial<FlowRecordData> = {}): FlowRecordData {
   return {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { GENERATED_DIR, generateProtoCode, generatedFilePaths } from '../../../src/proto/generate-proto-code.ts';
+import { GENERATED_DIR, generateProtoCode, generatedFilePaths } from '../../../src/contract/wire/generate-proto-code.ts';
 
 it('the committed generated protobuf code matches proto/ (run `npm run proto:gen` after editing a .proto)', async () => {
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'segflow-proto-gen-'));

@@ -23,8 +23,8 @@
  *
  * Pure and synchronous: time comes in with the calls, records go out as return values.
  */
-import type { FlowRecordData, FlowTupleData, TcpState } from '../../../proto/flow-batch-codec.ts';
-import { ipToBytes } from '../../../proto/ip-address-bytes.ts';
+import type { FlowRecordData, FlowTupleData, TcpState } from '../../../contract/wire/flow-batch-codec.ts';
+import { ipToBytes } from '../../../contract/wire/ip-address-bytes.ts';
 import type { ConntrackEntry, ConntrackTuple } from './conntrack-event-parser.ts';
 
 /** Options of {@link ConntrackFlowTracker}. */

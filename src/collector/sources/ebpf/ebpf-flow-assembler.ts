@@ -26,7 +26,7 @@
  *
  * Pure and synchronous: wall-clock time comes in as the records' timestamps.
  */
-import type { FlowRecordData, FlowTupleData } from '../../../proto/flow-batch-codec.ts';
+import type { FlowRecordData, FlowTupleData } from '../../../contract/wire/flow-batch-codec.ts';
 import type { EbpfDropRecord, EbpfFlowRecord, EbpfRecord, EbpfTuple } from './ebpf-record-parser.ts';
 
 /** Options of {@link EbpfFlowAssembler}. */

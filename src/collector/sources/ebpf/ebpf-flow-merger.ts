@@ -19,7 +19,7 @@
  *
  * Pure: time comes in with the calls.
  */
-import type { FlowRecordData, FlowTupleData } from '../../../proto/flow-batch-codec.ts';
+import type { FlowRecordData, FlowTupleData } from '../../../contract/wire/flow-batch-codec.ts';
 import { connectionKey, directionalKey } from './ebpf-flow-assembler.ts';
 
 /** Options of {@link FlowMerger}. */

@@ -12,7 +12,7 @@
  * Start fails only when conntrack fails: without eBPF (not permitted, no BTF) the merged
  * source runs conntrack alone and says so in its status (`ebpf.state: 'unavailable'`).
  */
-import type { FlowRecordData } from '../../../proto/flow-batch-codec.ts';
+import type { FlowRecordData } from '../../../contract/wire/flow-batch-codec.ts';
 import type { FlowRecordHandler, FlowSource } from '../flow-source.ts';
 import { FlowMerger, type FlowMergerOptions } from './ebpf-flow-merger.ts';
 import type { EbpfFlowSource } from './ebpf-source.ts';

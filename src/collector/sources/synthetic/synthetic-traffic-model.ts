@@ -21,8 +21,8 @@
  * Deterministic: the same plan, options and sequence of {@link SyntheticTrafficGenerator.advanceTo}
  * calls yield the same records. Nothing here reads clocks or does I/O.
  */
-import type { FlowRecordData, TcpState } from '../../../proto/flow-batch-codec.ts';
-import { ipToBytes } from '../../../proto/ip-address-bytes.ts';
+import type { FlowRecordData, TcpState } from '../../../contract/wire/flow-batch-codec.ts';
+import { ipToBytes } from '../../../contract/wire/ip-address-bytes.ts';
 import { SeededRandom, WeightedPicker } from './seeded-random.ts';
 import type { SyntheticRoute, SyntheticTrafficPlan } from './synthetic-traffic-plan.ts';
 

@@ -1,6 +1,6 @@
 /**
  * Generates the static protobufjs code for the wire schema (`proto/segflow/v1/*.proto`) into
- * `src/proto/generated/`: `pbjs -t static-module -w es6` for the JavaScript and `pbts` for its
+ * `src/contract/wire/generated/`: `pbjs -t static-module -w es6` for the JavaScript and `pbts` for its
  * type declarations. `npm run proto:gen` runs this file; the drift test calls
  * {@link generateProtoCode} with a temporary directory and compares the result with the
  * committed files.
@@ -15,13 +15,13 @@ import { promisify } from 'node:util';
 const execFileAsync = promisify(execFile);
 
 /** Repository root (two levels above this file). */
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /** The .proto files that make up the wire schema, relative to the repository root. */
 export const PROTO_FILES = ['proto/segflow/v1/flow.proto'] as const;
 
 /** Where the committed generated code lives. */
-export const GENERATED_DIR = path.join(REPO_ROOT, 'src/proto/generated');
+export const GENERATED_DIR = path.join(REPO_ROOT, 'src/contract/wire/generated');
 
 /** Base name of the generated files (`flow.js` and `flow.d.ts`). */
 export const GENERATED_BASENAME = 'flow';

@@ -1,13 +1,13 @@
 /** `segflow inventory apply|delete|list`: manage the inventory topic from resource files. */
 import { Option, type Command } from 'commander';
-import { createSecureKafka } from '../../shared/kafka-client.ts';
-import { addKafkaConnectionOptions } from '../../shared/role-config/kafka-connection-options.ts';
-import { addRoleConfigOptions, roleAction, type PreparedRole } from '../../shared/role-config/role-command.ts';
-import { deleteInventoryKeys, publishInventory } from './inventory-publisher.ts';
-import { readInventorySnapshot } from './inventory-snapshot.ts';
-import { DEFAULT_INVENTORY_TOPIC } from './inventory-topic.ts';
-import { readResourceDocuments } from './resource-documents.ts';
-import { registerInventorySyncCommand } from '../../inventory-sync/sync-command.ts';
+import { createSecureKafka } from '../shared/kafka-client.ts';
+import { addKafkaConnectionOptions } from '../shared/role-config/kafka-connection-options.ts';
+import { addRoleConfigOptions, roleAction, type PreparedRole } from '../shared/role-config/role-command.ts';
+import { deleteInventoryKeys, publishInventory } from '../inventory/topic/inventory-publisher.ts';
+import { readInventorySnapshot } from '../inventory/topic/inventory-snapshot.ts';
+import { DEFAULT_INVENTORY_TOPIC } from '../inventory/topic/inventory-topic.ts';
+import { readResourceDocuments } from '../inventory/topic/resource-documents.ts';
+import { registerInventorySyncCommand } from '../inventory-sync/sync-command.ts';
 
 interface TopicOptions { brokers: string; topic: string }
 

@@ -12,12 +12,12 @@
  * Bad input exits 2 with a one-line reason on stderr.
  */
 import type { Command } from 'commander';
-import { Inventory } from './inventory.ts';
-import { loadResourcePaths } from './loader/load-files.ts';
-import { parseIp } from './model/ip.ts';
-import { parseProtocol, protocolName } from './model/resources.ts';
-import type { EndpointRef, FlowInput, ScopeResult, SideResult, Verdict } from './policy/verdict-engine.ts';
-import type { LoadIssue } from './loader/errors.ts';
+import { Inventory } from '../inventory/inventory.ts';
+import { loadResourcePaths } from '../inventory/loader/load-files.ts';
+import { parseIp } from '../inventory/model/ip.ts';
+import { parseProtocol, protocolName } from '../inventory/model/resources.ts';
+import type { EndpointRef, FlowInput, ScopeResult, SideResult, Verdict } from '../inventory/policy/verdict-engine.ts';
+import type { LoadIssue } from '../inventory/loader/errors.ts';
 
 interface ExplainOptions {
   resources: string[];
