@@ -3,7 +3,7 @@
  * Kibana through its saved objects API.
  *
  *   segflow kibana import --url http://localhost:5601 [--space ID] [--overwrite]
- *     [--username U --password-file PATH | --api-key-file PATH] [--file PATH]... [--config FILE]
+ *     [--username U --password-file PATH | --api-key-file PATH] [--ca-file PEM] [--file PATH]... [--config FILE]
  *
  * Secrets come from files or the environment (KIBANA_PASSWORD, KIBANA_API_KEY); the old
  * `--password P` and `--api-key KEY` still work but warn: argv is visible in `ps`.
@@ -11,6 +11,7 @@
  * Exit 0 when every object was imported, 1 when Kibana reported per-object errors or could not
  * be reached, 2 on bad usage.
  */
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { addSecretFileOption, type SecretOptionSpec } from '../shared/role-config/secret-options.ts';
 import { addRoleConfigOptions, roleAction } from '../shared/role-config/role-command.ts';
@@ -24,6 +25,7 @@ interface ImportCommandOptions {
   username?: string;
   password?: string;
   apiKey?: string;
+  caFile?: string;
   file?: string[];
 }
 
@@ -41,7 +43,8 @@ export function registerKibanaCommand(program: Command): void {
     .option('--overwrite', 'replace objects that already exist instead of reporting conflicts')
     .option('--username <user>', 'basic-auth user (password from --password-file or KIBANA_PASSWORD)')
     .option('--password <password>', 'basic-auth password (deprecated on the command line: visible in ps; use --password-file)')
-    .option('--api-key <key>', 'API key (deprecated on the command line: use --api-key-file or KIBANA_API_KEY)');
+    .option('--api-key <key>', 'API key (deprecated on the command line: use --api-key-file or KIBANA_API_KEY)')
+    .option('--ca-file <path>', 'PEM file of the CA that signed Kibana\'s certificate (https --url with a private CA)');
   addSecretFileOption(command, KIBANA_PASSWORD);
   addSecretFileOption(command, KIBANA_API_KEY);
   addRoleConfigOptions(command)
@@ -50,6 +53,9 @@ export function registerKibanaCommand(program: Command): void {
       if (opts.url === undefined) throw new Error('--url is required (or url: in the --config file)');
       try {
         const objects = await readSavedObjectFiles(opts.file ?? [KIBANA_OBJECTS_DIR]);
+        const ca = opts.caFile === undefined ? undefined : await readFile(opts.caFile, 'utf8').catch((err: NodeJS.ErrnoException) => {
+          throw new KibanaImportFailure(`--ca-file ${opts.caFile}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+        });
         const password = prepared.secrets.get(KIBANA_PASSWORD.name)?.reveal();
         // The environment's API key applies only when no user is named (basic auth was asked for).
         const apiKeySecret = prepared.secrets.get(KIBANA_API_KEY.name);
@@ -60,6 +66,7 @@ export function registerKibanaCommand(program: Command): void {
           overwrite: opts.overwrite === true,
           ...(opts.username === undefined ? {} : { username: opts.username, password: password ?? '' }),
           ...(apiKey === undefined ? {} : { apiKey }),
+          ...(ca === undefined ? {} : { ca }),
         });
         for (const o of result.imported) process.stdout.write(`imported ${o.type} ${o.id}${o.title ? ` (${o.title})` : ''}\n`);
         for (const e of result.errors) process.stderr.write(`failed   ${e.type} ${e.id}${e.title ? ` (${e.title})` : ''}: ${e.reason}\n`);

@@ -6,6 +6,7 @@
  * readable line each, and an import with any error is a failure.
  */
 import { readdir, readFile } from 'node:fs/promises';
+import { request as httpsRequest } from 'node:https';
 import path from 'node:path';
 import { parseNdjson, toNdjson, type KibanaSavedObject } from './kibana-saved-objects.ts';
 
@@ -22,6 +23,11 @@ export interface KibanaImportOptions {
   readonly password?: string;
   /** An Elasticsearch/Kibana API key (the base64 `id:key` form), sent as `ApiKey …`. */
   readonly apiKey?: string;
+  /**
+   * PEM of the CA(s) that signed Kibana's certificate, for an https URL whose certificate the
+   * system's trust store does not know (a private CA, as Elastic's own setup makes).
+   */
+  readonly ca?: string;
   /** Request timeout; Kibana can take a while to migrate many objects. Default 60 s. */
   readonly timeoutMs?: number;
 }
@@ -90,15 +96,20 @@ export async function importSavedObjects(objects: readonly KibanaSavedObject<obj
   if (options.apiKey) headers.authorization = `ApiKey ${options.apiKey}`;
   else if (options.username !== undefined) headers.authorization = `Basic ${Buffer.from(`${options.username}:${options.password ?? ''}`).toString('base64')}`;
 
-  let response: Response;
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  if (options.ca !== undefined && url.protocol !== 'https:') throw new KibanaImportFailure('--ca-file applies to an https --url only');
+  let response: { ok: boolean; status: number; text: string };
   try {
-    response = await fetch(url, { method: 'POST', body: form, headers, signal: AbortSignal.timeout(options.timeoutMs ?? 60_000) });
+    response = options.ca === undefined
+      ? await fetch(url, { method: 'POST', body: form, headers, signal: AbortSignal.timeout(timeoutMs) }).then(async (r) => ({ ok: r.ok, status: r.status, text: await r.text() }))
+      : await postWithCa(url, form, headers, options.ca, timeoutMs);
   } catch (err) {
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    const why = cause?.code ?? cause?.message ?? (err as Error).message;
-    throw new KibanaImportFailure(`cannot reach Kibana at ${new URL(options.url).origin}: ${why} (is Kibana running? with docker compose it takes a minute or two to become available)`);
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause ?? (err as { code?: string; message?: string });
+    const why = cause.code ?? cause.message ?? (err as Error).message;
+    const tlsHint = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(String(why)) ? ' (Kibana\'s certificate is not trusted: give its CA with --ca-file)' : ' (is Kibana running? with docker compose it takes a minute or two to become available)';
+    throw new KibanaImportFailure(`cannot reach Kibana at ${new URL(options.url).origin}: ${why}${tlsHint}`);
   }
-  const text = await response.text();
+  const text = response.text;
   let body: Record<string, unknown> | undefined;
   try {
     body = JSON.parse(text) as Record<string, unknown>;
@@ -123,6 +134,30 @@ export async function importSavedObjects(objects: readonly KibanaSavedObject<obj
   const errors = ((body.errors ?? []) as Record<string, unknown>[]).map((e) => ({ type: String(e.type), id: String(e.id), title: titleOf(e), reason: describeError(e) }));
   const imported = ((body.successResults ?? []) as Record<string, unknown>[]).map((r) => ({ type: String(r.type), id: String(r.id), title: titleOf(r) }));
   return { success: body.success && errors.length === 0, successCount: Number(body.successCount ?? imported.length), imported, errors };
+}
+
+/**
+ * POSTs the form over https trusting `ca`: fetch() takes no CA option, so the form is
+ * serialized by the platform (same multipart body fetch would send) and sent with node:https.
+ */
+async function postWithCa(url: URL, form: FormData, headers: Record<string, string>, ca: string, timeoutMs: number): Promise<{ ok: boolean; status: number; text: string }> {
+  const encoded = new Request(url, { method: 'POST', body: form });
+  const body = Buffer.from(await encoded.arrayBuffer());
+  const contentType = encoded.headers.get('content-type') ?? 'multipart/form-data';
+  return await new Promise((resolve, reject) => {
+    const req = httpsRequest(url, { method: 'POST', ca, headers: { ...headers, 'content-type': contentType, 'content-length': String(body.length) }, timeout: timeoutMs }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const status = res.statusCode ?? 0;
+        resolve({ ok: status >= 200 && status < 300, status, text: Buffer.concat(chunks).toString('utf8') });
+      });
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 /**

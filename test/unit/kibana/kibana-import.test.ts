@@ -8,13 +8,17 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { readFile, mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { KIBANA_OBJECTS_DIR } from '../../../src/kibana/generate-kibana-objects.ts';
 import { KibanaImportFailure, importSavedObjects, kibanaImportUrl, readSavedObjectFiles } from '../../../src/kibana/kibana-import.ts';
 import { parseNdjson } from '../../../src/kibana/kibana-saved-objects.ts';
+import { TestCertificateAuthority } from '../../harness/test-certificates.ts';
 
 interface SeenRequest {
   method: string;
@@ -32,8 +36,9 @@ class KibanaStandIn {
   answer: Answer = (seen) => ({ status: 200, body: { success: true, successCount: seen.objects.length, successResults: seen.objects.map((o) => ({ ...o, meta: { title: o.id } })) } });
   private server: Server | undefined;
 
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => {
+  /** Starts on loopback; with `tls` it serves https with that key and certificate. */
+  async start(tls?: { key: string; cert: string }): Promise<string> {
+    const handler: RequestListener = (req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
@@ -58,9 +63,10 @@ class KibanaStandIn {
           res.end(JSON.stringify(reply.body));
         })();
       });
-    });
+    };
+    this.server = tls === undefined ? createServer(handler) : createHttpsServer(tls, handler);
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return `${tls === undefined ? 'http' : 'https'}://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
   async stop(): Promise<void> {
@@ -151,5 +157,37 @@ describe('kibana import', () => {
     const run = await runCli(['kibana', 'import', '--url', closedUrl]);
     assert.equal(run.code, 1);
     assert.match(run.stderr, /cannot reach Kibana at http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED/);
+  });
+
+  it('trusts a private CA given with --ca-file, and says what to do without it', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'segflow-kibana-ca-'));
+    const secure = new KibanaStandIn();
+    try {
+      const ca = await TestCertificateAuthority.create(dir, 'kibana-test-ca');
+      const server = await ca.issue('kibana', { usage: 'server', ips: ['127.0.0.1'] });
+      const httpsUrl = await secure.start({ key: await readFile(server.keyFile, 'utf8'), cert: await readFile(server.certFile, 'utf8') });
+      const objects = await readSavedObjectFiles([KIBANA_OBJECTS_DIR]);
+      const result = await importSavedObjects(objects, { url: httpsUrl, ca: await readFile(ca.caFile, 'utf8'), apiKey: 'aWQ6a2V5' });
+      assert.equal(result.successCount, objects.length);
+      const seen = secure.requests.at(-1);
+      assert.equal(seen?.headers.authorization, 'ApiKey aWQ6a2V5');
+      assert.equal(seen?.headers['kbn-xsrf'], 'segflow');
+      assert.deepEqual(seen?.objects, objects.map((o) => ({ type: o.type, id: o.id })));
+
+      const viaCli = await runCli(['kibana', 'import', '--url', httpsUrl, '--ca-file', ca.caFile]);
+      assert.equal(viaCli.code, 0, viaCli.stderr);
+      assert.match(viaCli.stdout, new RegExp(`${objects.length} of ${objects.length} objects imported`));
+
+      const untrusted = await runCli(['kibana', 'import', '--url', httpsUrl]);
+      assert.equal(untrusted.code, 1);
+      assert.match(untrusted.stderr, /cannot reach Kibana at https:\/\/127\.0\.0\.1:\d+: .*(CERT|SELF_SIGNED|VERIFY).*give its CA with --ca-file/);
+      const missing = await runCli(['kibana', 'import', '--url', httpsUrl, '--ca-file', path.join(dir, 'absent.pem')]);
+      assert.equal(missing.code, 2);
+      assert.match(missing.stderr, /--ca-file .*absent\.pem: no such file/);
+      await assert.rejects(importSavedObjects(objects, { url: 'http://127.0.0.1:1', ca: 'x' }), /--ca-file applies to an https --url only/);
+    } finally {
+      await secure.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
