@@ -4,19 +4,17 @@
  * candidate policy replayed against the stored flows of the last N hours: which flows would
  * change verdict, with counts and examples.
  */
-import type { estypes } from '@elastic/elasticsearch';
 import type { FastifyInstance } from 'fastify';
 import { flowFromOptions } from '../../cli/explain-command.ts';
 import {
-  Inventory, isPolicy, keyOf, loadResourceText, parseDocument, parseProtocol, verdictJson,
+  isPolicy, loadResourceText, parseDocument, verdictJson,
   type FlowInput, type Resource, type Verdict,
 } from '../../inventory/index.ts';
 import type { Principal } from '../auth/tokens.ts';
 import { requireInventory, type ApiContext } from '../context.ts';
 import { ApiError, errorResponseSchema } from '../errors.ts';
 import { scopeAllowsNamespace } from '../query/access-scope.ts';
-import type { SortValue } from '../query/cursor.ts';
-import { buildFlowQuery, TIME_FIELD } from '../query/flow-search.ts';
+import { candidateInventory, replayPolicyChange } from '../query/policy-replay.ts';
 
 const EXPLAIN_FLAGS: Readonly<Record<string, string>> = {
   '--src': 'src', '--dst': 'dst', '--protocol': 'protocol', '--dst-port': 'dst_port', '--src-port': 'src_port',
@@ -55,21 +53,6 @@ function verdictVisible(principal: Principal, v: Verdict): boolean {
 
 const port = { type: 'integer', minimum: 0, maximum: 65535 };
 const byte = { type: 'integer', minimum: 0, maximum: 255 };
-
-/** Stored fields a preview reads per flow. */
-const PREVIEW_FIELDS = [
-  TIME_FIELD, 'source.ip', 'source.port', 'destination.ip', 'destination.port', 'network.iana_number', 'network.transport',
-  'segflow.verdict', 'segflow.source.namespace', 'segflow.source.name', 'segflow.source.aggregated_name',
-  'segflow.destination.namespace', 'segflow.destination.name', 'segflow.destination.aggregated_name',
-];
-
-interface PreviewDoc {
-  '@timestamp'?: string;
-  source?: { ip?: string; port?: number };
-  destination?: { ip?: string; port?: number };
-  network?: { iana_number?: string; transport?: string };
-  segflow?: { verdict?: string; source?: { namespace?: string; name?: string; aggregated_name?: string }; destination?: { namespace?: string; name?: string; aggregated_name?: string } };
-}
 
 /** Parses the candidate (YAML/JSON text, one object, or a list) into policy and tier resources. */
 export function parseCandidate(policy: unknown): Resource[] {
@@ -155,73 +138,13 @@ export async function explainRoutes(app: FastifyInstance, ctx: ApiContext): Prom
       }
     }
     const view = requireInventory(ctx);
-    const replaced = new Set(candidates.map(keyOf));
-    const candidateInventory = Inventory.fromResources([...view.resources.filter((r) => !replaced.has(keyOf(r))), ...candidates]);
-
     const now = ctx.now();
     const range = { fromMs: now - body.hours * 3_600_000, toMs: now };
-    const query = buildFlowQuery({
-      range, scope: principal.scope, dedupReporters: true,
-      filters: [{ exists: { field: 'source.ip' } }, { exists: { field: 'destination.ip' } }],
+    const replay = await replayPolicyChange({
+      store: ctx.store, current: view.inventory, candidate: candidateInventory(view.resources, candidates), range, scope: principal.scope,
+      maxFlows: ctx.config.limits.previewMaxFlows, timeoutMs: ctx.config.timeouts.queryMs, examples: body.examples,
     });
-    const max = ctx.config.limits.previewMaxFlows;
-    const opts = { timeoutMs: ctx.config.timeouts.queryMs };
-    const pit = await ctx.store.openPit('1m', opts);
-    const counts = { scanned: 0, evaluated: 0, unchanged: 0, allow_to_deny: 0, deny_to_allow: 0, skipped_unknown_protocol: 0, skipped_error: 0 };
-    const examples: unknown[] = [];
-    let after: SortValue[] | undefined;
-    let truncated = false;
-    try {
-      for (;;) {
-        const size = Math.min(5_000, max - counts.scanned);
-        const r: estypes.SearchResponse<PreviewDoc> = await ctx.store.search<PreviewDoc>({
-          pit: { id: pit, keep_alive: '1m' }, query, size, _source: { includes: PREVIEW_FIELDS },
-          sort: [{ [TIME_FIELD]: { order: 'desc' } }, { _shard_doc: { order: 'asc' } }] as estypes.SortCombinations[],
-          track_total_hits: false, ...(after ? { search_after: after as estypes.SortResults } : {}),
-        }, opts, 'preview_scan');
-        for (const hit of r.hits.hits) {
-          counts.scanned++;
-          const d = hit._source ?? {};
-          const protocol = parseProtocol(d.network?.iana_number ?? d.network?.transport);
-          if (protocol === null || !d.source?.ip || !d.destination?.ip) { counts.skipped_unknown_protocol++; continue; }
-          const hasPorts = protocol === 6 || protocol === 17 || protocol === 132;
-          const flow: FlowInput = {
-            srcIp: d.source.ip, dstIp: d.destination.ip, protocol,
-            ...(hasPorts && d.destination.port !== undefined ? { dstPort: d.destination.port } : {}),
-            ...(hasPorts && d.source.port !== undefined ? { srcPort: d.source.port } : {}),
-            ...(d['@timestamp'] ? { time: Date.parse(d['@timestamp']) } : {}),
-          };
-          let current: Verdict;
-          let candidate: Verdict;
-          try {
-            current = view.inventory.explain(flow);
-            candidate = candidateInventory.explain(flow);
-          } catch {
-            counts.skipped_error++;
-            continue;
-          }
-          counts.evaluated++;
-          if (current.verdict === candidate.verdict) { counts.unchanged++; continue; }
-          if (candidate.verdict === 'deny') counts.allow_to_deny++;
-          else counts.deny_to_allow++;
-          if (examples.length < body.examples) {
-            examples.push({
-              id: hit._id, time: d['@timestamp'] ?? null,
-              source: { ip: d.source.ip, port: d.source.port ?? null, namespace: d.segflow?.source?.namespace ?? null, name: d.segflow?.source?.name ?? d.segflow?.source?.aggregated_name ?? null },
-              destination: { ip: d.destination.ip, port: d.destination.port ?? null, namespace: d.segflow?.destination?.namespace ?? null, name: d.segflow?.destination?.name ?? d.segflow?.destination?.aggregated_name ?? null },
-              protocol, stored_verdict: d.segflow?.verdict ?? null, current_verdict: current.verdict, candidate_verdict: candidate.verdict,
-              candidate: { decided_by: candidate.decidedBy, egress: candidate.egress.trace, ingress: candidate.ingress.trace },
-            });
-          }
-        }
-        const last = r.hits.hits[r.hits.hits.length - 1];
-        if (r.hits.hits.length < size || last?.sort === undefined) break;
-        if (counts.scanned >= max) { truncated = true; break; }
-        after = last.sort as SortValue[];
-      }
-    } finally {
-      void ctx.store.closePit(pit);
-    }
+    const { counts, truncated, examples } = replay;
     return {
       range: { from: new Date(range.fromMs).toISOString(), to: new Date(range.toMs).toISOString() },
       inventory_revision: view.inventory.revision,

@@ -1,0 +1,220 @@
+/**
+ * Replay of a candidate inventory over stored flow history: every stored flow (one report per
+ * connection, both addresses known) in the range and the caller's scope is re-evaluated with the
+ * current and the candidate inventory, and the verdict changes are counted, grouped and sampled.
+ * One implementation for `/preview`, `/fixes` and `/recommendations`.
+ *
+ *   const candidate = candidateInventory(view.resources, [modifiedPolicy]);
+ *   const r = await replayPolicyChange({
+ *     store: ctx.store, current: view.inventory, candidate, range, scope: principal.scope,
+ *     maxFlows: ctx.config.limits.previewMaxFlows, timeoutMs: ctx.config.timeouts.queryMs,
+ *     examples: 20,             // changed flows kept with their candidate traces
+ *     filters: [],              // extra Elasticsearch clauses (e.g. one namespace)
+ *     groupUnchanged: false,    // true: also group flows whose verdict did not change
+ *   });
+ *   r.counts.deny_to_allow; r.groups  // [{ key, source, destination, protocol, port, current, candidate, flows }]
+ *
+ * Groups use the keys of `/denied` (namespace + aggregated name per side, destination port,
+ * protocol), so a fix's "allowed groups" line up with the denied groups the user saw.
+ */
+import type { estypes } from '@elastic/elasticsearch';
+import { Inventory, keyOf, parseProtocol, protocolName, type FlowInput, type Resource, type Verdict } from '../../inventory/index.ts';
+import type { FlowStore } from '../flow-store.ts';
+import type { AccessScope } from './access-scope.ts';
+import type { SortValue } from './cursor.ts';
+import { buildFlowQuery, TIME_FIELD } from './flow-search.ts';
+
+/** Stored fields a replay reads per flow. */
+const REPLAY_FIELDS = [
+  TIME_FIELD, 'source.ip', 'source.port', 'destination.ip', 'destination.port', 'network.iana_number', 'network.transport',
+  'segflow.verdict', 'segflow.source.namespace', 'segflow.source.name', 'segflow.source.aggregated_name',
+  'segflow.destination.namespace', 'segflow.destination.name', 'segflow.destination.aggregated_name',
+];
+
+interface ReplayDoc {
+  '@timestamp'?: string;
+  source?: { ip?: string; port?: number };
+  destination?: { ip?: string; port?: number };
+  network?: { iana_number?: string; transport?: string };
+  segflow?: { verdict?: string; source?: { namespace?: string; name?: string; aggregated_name?: string }; destination?: { namespace?: string; name?: string; aggregated_name?: string } };
+}
+
+/** The inventory with `candidates` replacing (by kind/namespace/name) or adding to `resources`. */
+export function candidateInventory(resources: readonly Resource[], candidates: readonly Resource[]): Inventory {
+  const replaced = new Set(candidates.map(keyOf));
+  return Inventory.fromResources([...resources.filter((r) => !replaced.has(keyOf(r))), ...candidates]);
+}
+
+export interface ReplayRequest {
+  readonly store: FlowStore;
+  readonly current: Inventory;
+  readonly candidate: Inventory;
+  readonly range: { readonly fromMs: number; readonly toMs: number };
+  readonly scope: AccessScope;
+  /** Flows scanned at most (newest first); beyond it `truncated` is set. */
+  readonly maxFlows: number;
+  readonly timeoutMs: number;
+  /** Changed flows kept as examples (with the candidate's traces). */
+  readonly examples: number;
+  /** Extra Elasticsearch filter clauses, ANDed. */
+  readonly filters?: readonly estypes.QueryDslQueryContainer[];
+  /** Also group the flows whose verdict did not change (default: only changed ones). */
+  readonly groupUnchanged?: boolean;
+}
+
+export interface ReplayCounts {
+  scanned: number;
+  evaluated: number;
+  unchanged: number;
+  allow_to_deny: number;
+  deny_to_allow: number;
+  skipped_unknown_protocol: number;
+  skipped_error: number;
+}
+
+/** One end of a group: namespace and aggregated name (as `/denied` groups them). */
+export interface ReplayPeer {
+  readonly namespace: string | null;
+  readonly name: string | null;
+}
+
+export interface ReplayGroup {
+  /** `srcns/srcname → dstns/dstname proto/port current→candidate` (stable, for matching). */
+  readonly key: string;
+  readonly source: ReplayPeer;
+  readonly destination: ReplayPeer;
+  /** Protocol name (`tcp`) or number. */
+  readonly protocol: string;
+  readonly port: number | null;
+  readonly current: 'allow' | 'deny';
+  readonly candidate: 'allow' | 'deny';
+  flows: number;
+  first_seen: string | null;
+  last_seen: string | null;
+}
+
+export interface ReplayExample {
+  readonly id: string | undefined;
+  readonly time: string | null;
+  readonly source: { ip: string; port: number | null; namespace: string | null; name: string | null };
+  readonly destination: { ip: string; port: number | null; namespace: string | null; name: string | null };
+  readonly protocol: number;
+  readonly stored_verdict: string | null;
+  readonly current_verdict: 'allow' | 'deny';
+  readonly candidate_verdict: 'allow' | 'deny';
+  readonly candidate: { decided_by: Verdict['decidedBy']; egress: readonly string[]; ingress: readonly string[] };
+}
+
+export interface ReplayResult {
+  readonly range: { from: string; to: string };
+  readonly counts: ReplayCounts;
+  /** Changed groups (and unchanged ones when asked), most flows first. */
+  readonly groups: ReplayGroup[];
+  readonly truncated: boolean;
+  readonly examples: ReplayExample[];
+}
+
+/** The group key of a flow with these ends and verdicts. */
+export function replayGroupKey(src: ReplayPeer, dst: ReplayPeer, protocol: string, port: number | null, current: string, candidate: string): string {
+  const end = (p: ReplayPeer): string => `${p.namespace ?? '-'}/${p.name ?? '-'}`;
+  return `${end(src)} → ${end(dst)} ${protocol}/${port ?? '-'} ${current}→${candidate}`;
+}
+
+/** The flow a stored document describes; null when it cannot be replayed. */
+function flowOf(d: ReplayDoc): FlowInput | null {
+  const protocol = parseProtocol(d.network?.iana_number ?? d.network?.transport);
+  if (protocol === null || !d.source?.ip || !d.destination?.ip) return null;
+  const hasPorts = protocol === 6 || protocol === 17 || protocol === 132;
+  return {
+    srcIp: d.source.ip, dstIp: d.destination.ip, protocol,
+    ...(hasPorts && d.destination.port !== undefined ? { dstPort: d.destination.port } : {}),
+    ...(hasPorts && d.source.port !== undefined ? { srcPort: d.source.port } : {}),
+    ...(d['@timestamp'] ? { time: Date.parse(d['@timestamp']) } : {}),
+  };
+}
+
+/** Scans the stored flows and compares the two inventories' verdicts (see the module comment). */
+export async function replayPolicyChange(req: ReplayRequest): Promise<ReplayResult> {
+  const query = buildFlowQuery({
+    range: req.range, scope: req.scope, dedupReporters: true,
+    filters: [{ exists: { field: 'source.ip' } }, { exists: { field: 'destination.ip' } }, ...(req.filters ?? [])],
+  });
+  const opts = { timeoutMs: req.timeoutMs };
+  const pit = await req.store.openPit('1m', opts);
+  const counts: ReplayCounts = { scanned: 0, evaluated: 0, unchanged: 0, allow_to_deny: 0, deny_to_allow: 0, skipped_unknown_protocol: 0, skipped_error: 0 };
+  const examples: ReplayExample[] = [];
+  const groups = new Map<string, ReplayGroup>();
+  let after: SortValue[] | undefined;
+  let truncated = false;
+  try {
+    for (;;) {
+      const size = Math.min(5_000, req.maxFlows - counts.scanned);
+      if (size <= 0) { truncated = true; break; }
+      const r: estypes.SearchResponse<ReplayDoc> = await req.store.search<ReplayDoc>({
+        pit: { id: pit, keep_alive: '1m' }, query, size, _source: { includes: REPLAY_FIELDS },
+        sort: [{ [TIME_FIELD]: { order: 'desc' } }, { _shard_doc: { order: 'asc' } }] as estypes.SortCombinations[],
+        track_total_hits: false, ...(after ? { search_after: after as estypes.SortResults } : {}),
+      }, opts, 'preview_scan');
+      for (const hit of r.hits.hits) {
+        counts.scanned++;
+        const d = hit._source ?? {};
+        const flow = flowOf(d);
+        if (flow === null) { counts.skipped_unknown_protocol++; continue; }
+        let current: Verdict;
+        let candidate: Verdict;
+        try {
+          current = req.current.explain(flow);
+          candidate = req.candidate.explain(flow);
+        } catch {
+          counts.skipped_error++;
+          continue;
+        }
+        counts.evaluated++;
+        const changed = current.verdict !== candidate.verdict;
+        if (!changed) counts.unchanged++;
+        else if (candidate.verdict === 'deny') counts.allow_to_deny++;
+        else counts.deny_to_allow++;
+        if (changed || req.groupUnchanged === true) {
+          const src: ReplayPeer = { namespace: d.segflow?.source?.namespace ?? null, name: d.segflow?.source?.aggregated_name ?? d.segflow?.source?.name ?? null };
+          const dst: ReplayPeer = { namespace: d.segflow?.destination?.namespace ?? null, name: d.segflow?.destination?.aggregated_name ?? d.segflow?.destination?.name ?? null };
+          const proto = protocolName(flow.protocol);
+          const port = flow.dstPort ?? null;
+          const key = replayGroupKey(src, dst, proto, port, current.verdict, candidate.verdict);
+          let g = groups.get(key);
+          if (g === undefined) {
+            g = { key, source: src, destination: dst, protocol: proto, port, current: current.verdict, candidate: candidate.verdict, flows: 0, first_seen: null, last_seen: null };
+            groups.set(key, g);
+          }
+          g.flows++;
+          const t = d['@timestamp'] ?? null;
+          if (t !== null) {
+            if (g.first_seen === null || t < g.first_seen) g.first_seen = t;
+            if (g.last_seen === null || t > g.last_seen) g.last_seen = t;
+          }
+        }
+        if (changed && examples.length < req.examples) {
+          examples.push({
+            id: hit._id, time: d['@timestamp'] ?? null,
+            source: { ip: flow.srcIp, port: d.source?.port ?? null, namespace: d.segflow?.source?.namespace ?? null, name: d.segflow?.source?.name ?? d.segflow?.source?.aggregated_name ?? null },
+            destination: { ip: flow.dstIp, port: d.destination?.port ?? null, namespace: d.segflow?.destination?.namespace ?? null, name: d.segflow?.destination?.name ?? d.segflow?.destination?.aggregated_name ?? null },
+            protocol: flow.protocol, stored_verdict: d.segflow?.verdict ?? null, current_verdict: current.verdict, candidate_verdict: candidate.verdict,
+            candidate: { decided_by: candidate.decidedBy, egress: candidate.egress.trace, ingress: candidate.ingress.trace },
+          });
+        }
+      }
+      const last = r.hits.hits[r.hits.hits.length - 1];
+      if (r.hits.hits.length < size || last?.sort === undefined) break;
+      if (counts.scanned >= req.maxFlows) { truncated = true; break; }
+      after = last.sort as SortValue[];
+    }
+  } finally {
+    void req.store.closePit(pit);
+  }
+  return {
+    range: { from: new Date(req.range.fromMs).toISOString(), to: new Date(req.range.toMs).toISOString() },
+    counts,
+    groups: [...groups.values()].sort((a, b) => b.flows - a.flows || (a.key < b.key ? -1 : 1)),
+    truncated,
+    examples,
+  };
+}
