@@ -6,6 +6,7 @@
  * certificate, rejected credentials, a missing privilege) and stripped of credentials; the error
  * objects keep their classes, so callers that look at `statusCode` or `meta` work as before.
  */
+import { readFileSync, statSync } from 'node:fs';
 import { Client, errors, SniffingTransport, type ClientOptions, type TransportRequestOptions, type TransportRequestParams } from '@elastic/elasticsearch';
 import { describeElasticsearchAuth, encodedApiKey, type ElasticsearchConnection } from './elasticsearch-security.ts';
 import { redactSecrets, registerSecret } from './role-config/secret-redaction.ts';
@@ -50,12 +51,73 @@ export function explainElasticsearchError(error: unknown, params: Pick<Transport
   return error;
 }
 
-function transportExplaining(context: FailureContext): typeof SniffingTransport {
+/**
+ * A bearer token read from a file that something else rotates (a projected service-account
+ * token, a sidecar refreshing an OAuth token): the file is checked for a change at most every
+ * `checkEveryMs`, and at once after a 401, so a rotated token is picked up without a restart.
+ */
+export class BearerTokenFile {
+  #token: string;
+  #stamp: string;
+  #checkedAt = Date.now();
+
+  constructor(readonly path: string, initial: string, private readonly checkEveryMs = 30_000) {
+    this.#token = initial;
+    this.#stamp = BearerTokenFile.#stampOf(path);
+  }
+
+  /** What changes when the file is rewritten or replaced (a rename-over keeps no inode). */
+  static #stampOf(path: string): string {
+    try {
+      const stat = statSync(path);
+      return `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
+    } catch {
+      return 'absent';
+    }
+  }
+
+  /** The token to send now (re-read when the file changed since the last check). */
+  current(): string {
+    if (Date.now() - this.#checkedAt >= this.checkEveryMs) this.refresh();
+    return this.#token;
+  }
+
+  /** Re-reads the file if it changed; true when the token is now different. */
+  refresh(): boolean {
+    this.#checkedAt = Date.now();
+    const stamp = BearerTokenFile.#stampOf(this.path);
+    if (stamp === this.#stamp) return false;
+    this.#stamp = stamp;
+    let text: string;
+    try {
+      text = readFileSync(this.path, 'utf8').replace(/(\r?\n)+$/, '');
+    } catch {
+      return false; // mid-rotation or gone: keep the last token; the next check tries again
+    }
+    if (text.length === 0 || text === this.#token) return false;
+    registerSecret(text);
+    this.#token = text;
+    return true;
+  }
+}
+
+type RequestFunction = (p: TransportRequestParams, o?: TransportRequestOptions) => Promise<never>;
+
+function transportExplaining(context: FailureContext, tokenFile: BearerTokenFile | undefined): typeof SniffingTransport {
+  const withToken = (options: TransportRequestOptions | undefined): TransportRequestOptions | undefined =>
+    tokenFile === undefined ? options : { ...options, headers: { ...options?.headers, authorization: `Bearer ${tokenFile.current()}` } };
   return class ExplainingTransport extends SniffingTransport {
     // The overloads of request() all funnel through here; only failures are touched.
     override async request(params: TransportRequestParams, options?: TransportRequestOptions): Promise<never> {
+      const send = super.request.bind(this) as RequestFunction;
       try {
-        return await (super.request as (p: TransportRequestParams, o?: TransportRequestOptions) => Promise<never>)(params, options);
+        try {
+          return await send(params, withToken(options));
+        } catch (error) {
+          // A 401 with a token file: the token may have been rotated since the last check.
+          if (tokenFile !== undefined && error instanceof errors.ResponseError && error.statusCode === 401 && tokenFile.refresh()) return await send(params, withToken(options));
+          throw error;
+        }
       } catch (error) {
         throw explainElasticsearchError(error, params, context);
       }
@@ -89,10 +151,12 @@ export function createElasticsearchClient(target: string | ElasticsearchConnecti
     registerSecretsOfUrl(url);
   }
   const context: FailureContext = { origin: `${url.protocol}//${url.host}`, authDescription: describeElasticsearchAuth(connection) };
+  const { auth } = connection;
+  const tokenFile = auth?.kind === 'bearer' && auth.token.origin.kind === 'file' ? new BearerTokenFile(auth.token.origin.path, auth.token.reveal()) : undefined;
   return new Client({
     requestTimeout: 60_000,
     maxRetries: 3,
-    Transport: transportExplaining(context),
+    Transport: transportExplaining(context, tokenFile),
     ...connectionClientOptions(connection),
     ...overrides,
   });

@@ -18,6 +18,8 @@ export interface ProxyCredentials {
   /** API keys that may only read (GET, HEAD, and POST searches): writes get 403. */
   readonly readOnlyApiKeys?: readonly string[];
   readonly basicUsers?: readonly { user: string; password: string }[];
+  /** Bearer tokens (`Authorization: Bearer <token>`) allowed to read and write. */
+  readonly bearerTokens?: readonly string[];
 }
 
 export interface NginxTlsProxy {
@@ -39,6 +41,7 @@ function configText(o: { dir: string; port: number; upstream: URL; certFile: str
     ...(o.credentials.apiKeys ?? []).map((k) => [`ApiKey ${k}`, 'write']),
     ...(o.credentials.readOnlyApiKeys ?? []).map((k) => [`ApiKey ${k}`, 'read']),
     ...(o.credentials.basicUsers ?? []).map((u) => [`Basic ${Buffer.from(`${u.user}:${u.password}`).toString('base64')}`, 'write']),
+    ...(o.credentials.bearerTokens ?? []).map((t) => [`Bearer ${t}`, 'write']),
   ];
   const tmp = path.join(o.dir, 'tmp');
   return `

@@ -154,6 +154,28 @@ describe('Elasticsearch over TLS with authentication (nginx in front of real Ela
     }
   });
 
+  it('picks up a rotated bearer token file without a restart', async () => {
+    const tokenFile = path.join(dir, 'bearer-token');
+    const first = uniqueName('token-a');
+    const second = uniqueName('token-b');
+    await writeFile(tokenFile, `${first}\n`, { mode: 0o600 });
+    await proxy.setCredentials({ apiKeys: [API_KEY], readOnlyApiKeys: [READ_ONLY_KEY], basicUsers: [USER], bearerTokens: [first] });
+    const client = createElasticsearchClient(await openElasticsearchConnection(settings({ auth: { kind: 'bearer', token: new Secret(first, { kind: 'file', path: tokenFile }) } })), { maxRetries: 0 });
+    try {
+      assert.ok((await client.info()).version.number, 'the first token is accepted');
+      // Rotate: the file gets the new token and the old one stops being accepted.
+      await writeFile(tokenFile, second, { mode: 0o600 });
+      await proxy.setCredentials({ apiKeys: [API_KEY], readOnlyApiKeys: [READ_ONLY_KEY], basicUsers: [USER], bearerTokens: [second] });
+      assert.ok((await client.info()).version.number, 'after the 401 the client re-read the file and retried with the new token');
+      // A token that the file does not hold is not invented: rejecting both says so.
+      await proxy.setCredentials({ apiKeys: [API_KEY], readOnlyApiKeys: [READ_ONLY_KEY], basicUsers: [USER] });
+      await assert.rejects(client.info(), /rejected the credentials \(401 Unauthorized\).*bearer token <redacted from file/);
+    } finally {
+      await client.close();
+      await proxy.setCredentials({ apiKeys: [API_KEY], readOnlyApiKeys: [READ_ONLY_KEY], basicUsers: [USER] });
+    }
+  });
+
   it('an untrusted CA, a wrong key, a read-only key and a wrong fingerprint each say what failed', async () => {
     const attempt = async (connection: ElasticsearchConnectionSettings, call: (c: ReturnType<typeof createElasticsearchClient>) => Promise<unknown> = (c) => c.info()): Promise<string> => {
       const client = createElasticsearchClient(await openElasticsearchConnection(connection), { maxRetries: 0 });
