@@ -1,6 +1,7 @@
 /**
- * A single-node Elasticsearch from the Maven Central `integ-test-zip` distribution, security
- * off, loopback only. Elasticsearch refuses to run as root, so when segflow runs as root it
+ * Elasticsearch from the Maven Central `integ-test-zip` distribution, security off, loopback
+ * only: a single node, or node `index` of a cluster whose members discover each other over
+ * their transport ports (every member master-eligible, so 3 keep a quorum with one lost). Elasticsearch refuses to run as root, so when segflow runs as root it
  * starts the server as an unprivileged user (created when missing) that owns the data folder.
  */
 import { access, chmod, copyFile, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
@@ -13,23 +14,46 @@ import { isOwnedProcess, isPortListening, readPidFile, runCommand, sleep, stopPr
 import type { ServicesConfig } from './services-config.ts';
 
 export class LocalElasticsearch implements LocalService {
-  readonly name = 'elasticsearch';
+  readonly name: string;
   private readonly dir: string;
   private readonly configDir: string;
   private readonly pidFile: string;
   readonly logFile: string;
   private readonly consoleLog: string;
 
-  constructor(private readonly config: ServicesConfig) {
-    this.dir = path.join(config.baseDir, 'elasticsearch');
+  /** `index` is this node's place in the cluster (0 for the single node). */
+  constructor(private readonly config: ServicesConfig, readonly index = 0) {
+    const clustered = config.elasticsearch.nodes > 1;
+    // The single node keeps the folders it always had; a cluster's nodes live apart from it.
+    this.name = clustered ? `elasticsearch-${index + 1}` : 'elasticsearch';
+    this.dir = clustered ? path.join(config.baseDir, 'elasticsearch-cluster', `node-${index + 1}`) : path.join(config.baseDir, 'elasticsearch');
     this.configDir = path.join(this.dir, 'config');
     this.pidFile = path.join(this.dir, 'run', 'elasticsearch.pid');
     this.logFile = path.join(this.dir, 'logs', 'segflow-local.log');
-    this.consoleLog = path.join(config.baseDir, 'logs', 'elasticsearch-launcher.log');
+    this.consoleLog = path.join(config.baseDir, 'logs', `${this.name}-launcher.log`);
   }
 
+  private get port(): number {
+    return this.config.elasticsearch.ports[this.index]!;
+  }
+
+  private get transportPort(): number {
+    return this.config.elasticsearch.transportPorts[this.index]!;
+  }
+
+  /** This node's HTTP address. */
   get url(): string {
-    return `http://127.0.0.1:${this.config.elasticsearch.port}`;
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** The HTTP and transport ports this node listens on. */
+  get listenPorts(): number[] {
+    return [this.port, this.transportPort];
+  }
+
+  /** The node name in the cluster (`_cat/nodes`, shard allocation). */
+  get nodeName(): string {
+    return this.config.elasticsearch.nodes > 1 ? `segflow-node-${this.index + 1}` : 'segflow-local';
   }
 
   private async runningPid(): Promise<number | undefined> {
@@ -50,8 +74,8 @@ export class LocalElasticsearch implements LocalService {
   async start(): Promise<StartResult> {
     const existing = await this.runningPid();
     if (existing !== undefined) return { pid: existing, alreadyRunning: true };
-    const { port, transportPort, version, heap, runAsUser } = this.config.elasticsearch;
-    for (const p of [port, transportPort]) {
+    const { version, heap, runAsUser } = this.config.elasticsearch;
+    for (const p of this.listenPorts) {
       if (await isPortListening(p)) {
         throw new Error(`elasticsearch: port ${p} is already in use by a process segflow did not start; stop it or set SEGFLOW_ES_PORT / SEGFLOW_ES_TRANSPORT_PORT`);
       }
@@ -82,7 +106,7 @@ export class LocalElasticsearch implements LocalService {
     }
     try {
       // With -d the launcher returns once the node has started (or failed), leaving the server JVM.
-      const output = await runCommand(command, args, { env: { ...process.env, ...env }, timeoutMs: this.config.startTimeoutMs });
+      const output = await runCommand(command, args, { env: { ...process.env, ...env }, timeoutMs: this.config.startTimeoutMs, ownSession: true });
       if (output.trim()) await writeFile(this.consoleLog, output, { flag: 'a' });
     } catch (err) {
       const launcherOutput = (err as Error).message.split('\n').slice(1).join('\n');
@@ -100,12 +124,22 @@ export class LocalElasticsearch implements LocalService {
       if ((await stat(from)).isFile() && file !== 'elasticsearch.yml') await copyFile(from, path.join(this.configDir, file));
     }
     await mkdir(path.join(this.configDir, 'jvm.options.d'), { recursive: true });
-    const { port, transportPort } = this.config.elasticsearch;
+    const { port, transportPort } = this;
+    const { nodes, transportPorts } = this.config.elasticsearch;
+    const names = transportPorts.map((_, i) => `segflow-node-${i + 1}`);
+    const membership = nodes > 1
+      ? [
+        `# Node ${this.index + 1} of ${nodes}: every node master-eligible, found over the loopback transport ports.`,
+        `discovery.seed_hosts: [${transportPorts.map((p) => `"127.0.0.1:${p}"`).join(', ')}]`,
+        // Read only when the cluster forms for the first time; ignored once it has a state.
+        `cluster.initial_master_nodes: [${names.map((n) => `"${n}"`).join(', ')}]`,
+      ]
+      : ['discovery.type: single-node'];
     await writeFile(path.join(this.configDir, 'elasticsearch.yml'), [
-      '# Generated by segflow services: single node, loopback only, security off (local use and tests).',
+      `# Generated by segflow services: ${nodes > 1 ? `a ${nodes}-node cluster` : 'single node'}, loopback only, security off (local use and tests).`,
       'cluster.name: segflow-local',
-      'node.name: segflow-local',
-      'discovery.type: single-node',
+      `node.name: ${this.nodeName}`,
+      ...membership,
       'network.host: 127.0.0.1',
       `http.port: ${port}`,
       `transport.port: ${transportPort}`,
@@ -128,10 +162,12 @@ export class LocalElasticsearch implements LocalService {
         throw new ServiceStartError(this.name, 'the process exited', await tailFile(this.logFile), this.logFile);
       }
       try {
-        const res = await fetch(`${this.url}/_cluster/health?wait_for_status=yellow&timeout=2s`, { signal: AbortSignal.timeout(5000) });
-        const body = (await res.json()) as { status?: string };
-        if (res.ok && (body.status === 'yellow' || body.status === 'green')) return;
-        lastError = `cluster health ${body.status ?? res.status}`;
+        // A cluster member is ready once every node has joined (this one included).
+        const nodes = this.config.elasticsearch.nodes;
+        const res = await fetch(`${this.url}/_cluster/health?wait_for_status=yellow${nodes > 1 ? `&wait_for_nodes=${nodes}` : ''}&timeout=2s`, { signal: AbortSignal.timeout(5000) });
+        const body = (await res.json()) as { status?: string; number_of_nodes?: number; timed_out?: boolean };
+        if (res.ok && !body.timed_out && (body.status === 'yellow' || body.status === 'green')) return;
+        lastError = `cluster health ${body.status ?? res.status}, ${body.number_of_nodes ?? '?'} of ${nodes} node(s)`;
       } catch (err) {
         lastError = (err as Error).message;
       }
