@@ -26,6 +26,7 @@ interface CollectOptions {
   enableConntrackSysctls?: boolean;
   batchMaxRecords: string;
   batchMaxDelay: string;
+  heartbeatInterval: string;
   spoolDir?: string;
   spoolMaxBytes: string;
   httpHost: string;
@@ -64,7 +65,7 @@ export function collectOptionsToConfig(options: CollectOptions): CollectorConfig
       denyShare: Number(options.syntheticDenyShare),
       ...(options.syntheticSeed !== undefined ? { seed: integer('synthetic-seed', options.syntheticSeed) } : {}),
     },
-    batch: { maxRecords: integer('batch-max-records', options.batchMaxRecords), maxDelayMs: integer('batch-max-delay', options.batchMaxDelay) },
+    batch: { maxRecords: integer('batch-max-records', options.batchMaxRecords), maxDelayMs: integer('batch-max-delay', options.batchMaxDelay), heartbeatMs: integer('heartbeat-interval', options.heartbeatInterval) },
     kafka: { brokers: parseBrokerList(options.brokers ?? ''), topic: options.topic },
     spool: { ...(options.spoolDir ? { directory: options.spoolDir } : {}), maxBytes: integer('spool-max-bytes', options.spoolMaxBytes) },
     http: options.http ? { host: options.httpHost, port: integer('http-port', options.httpPort) } : null,
@@ -96,6 +97,7 @@ export function registerCollectCommand(program: Command): void {
     .option('--enable-conntrack-sysctls', 'turn on net.netfilter.nf_conntrack_acct and nf_conntrack_timestamp if they are off')
     .option('--batch-max-records <n>', 'records per batch at most', '2000')
     .option('--batch-max-delay <ms>', 'longest a record waits for its batch, ms', '1000')
+    .option('--heartbeat-interval <ms>', 'send an empty batch (heartbeat, carrying the loss report) after this long without one, so an idle node is not taken for a silent one; 0 = never', '30000')
     .option('--spool-dir <path>', 'disk spool directory for when Kafka is unreachable (default: under the temp dir)')
     .option('--spool-max-bytes <n>', `disk spool cap in bytes, at least ${minimumSpoolBytes()} (four segments, each holding the largest batch); the oldest batches are dropped (and counted) beyond it`, String(256 * 1024 * 1024))
     .option('--http-host <host>', 'health/metrics endpoint address', '0.0.0.0')

@@ -60,6 +60,8 @@ export interface CollectorConfig {
     maxDelayMs: number;
     /** Largest encoded batch, bytes (Kafka's default message limit is ~1 MiB). Default 900 000. */
     maxBytes: number;
+    /** An empty batch (heartbeat) after this long without a batch, ms; 0 = none. Default 30 000. */
+    heartbeatMs: number;
   };
   kafka: {
     /** Bootstrap brokers, `host:port`. Required. */
@@ -147,7 +149,7 @@ export function resolveCollectorConfig(input: CollectorConfigInput): CollectorCo
     },
     ebpf: { interfaces: [], interfacePrefixes: [], ...input.ebpf },
     synthetic: { resourcePaths: [], connectionsPerSecond: 20, denyShare: 0.1, ...input.synthetic },
-    batch: { maxRecords: 2000, maxDelayMs: 1000, maxBytes: DEFAULT_BATCH_MAX_BYTES, ...input.batch },
+    batch: { maxRecords: 2000, maxDelayMs: 1000, maxBytes: DEFAULT_BATCH_MAX_BYTES, heartbeatMs: 30_000, ...input.batch },
     kafka: {
       topic: 'flows.raw',
       clientId: `segflow-collector-${nodeName}`,
@@ -183,6 +185,7 @@ export function resolveCollectorConfig(input: CollectorConfigInput): CollectorCo
   for (const [name, value] of positive) {
     if (!Number.isFinite(value) || value <= 0) throw new Error(`collector option ${name} must be a positive number, got ${value}`);
   }
+  if (!Number.isSafeInteger(config.batch.heartbeatMs) || config.batch.heartbeatMs < 0) throw new Error(`collector option batch.heartbeatMs must be an integer >= 0 (0 = no heartbeats), got ${config.batch.heartbeatMs}`);
   if (!config.nodeName) throw new Error('collector option nodeName is empty');
   if (config.sources.includes('synthetic') && config.synthetic.resourcePaths.length === 0) {
     throw new Error('the synthetic source needs inventory resources to derive traffic from (--resources PATH...)');

@@ -17,6 +17,7 @@ import { startCollectorHttpServer, type CollectorHttpServer } from './collector-
 import { CollectorMetrics } from './collector-metrics.ts';
 import { resolveCollectorConfig, type CollectorConfig, type CollectorConfigInput } from './collector-config.ts';
 import { FlowBatcher } from './flow-batcher.ts';
+import { LossTally } from './loss-tally.ts';
 import { CrashLedger, readPreviousRun, type PreviousRun } from './sinks/crash-ledger.ts';
 import { DiskSpool } from './sinks/disk-spool.ts';
 import { PREVIOUS_BOOT_HEADER, previousBootHeaderValue } from '../contract/wire/previous-boot-header.ts';
@@ -61,6 +62,8 @@ export class Collector {
   private spool: DiskSpool | null = null;
   private http: CollectorHttpServer | null = null;
   private ledger: CrashLedger | null = null;
+  /** This boot's losses, reported in every batch; ring-buffer drops are read from the sources. */
+  private readonly losses = new LossTally({ readTotals: () => this.sourceLossTotals() });
   /** While start() waits for the spool directory's lock: why (for /healthz). */
   private waitingFor: string | null = null;
   private fatal: KafkaFailure | null = null;
@@ -136,11 +139,15 @@ export class Collector {
           : {}),
         logger,
       });
-      const delivery = new FlowBatchDelivery({ sink: this.sink, spool: this.spool, metrics, logger, onSettled: (batch) => ledger.settled(batch.sequence, batch.records) });
+      const losses = this.losses;
+      const delivery = new FlowBatchDelivery({
+        sink: this.sink, spool: this.spool, metrics, logger, onSettled: (batch) => ledger.settled(batch.sequence, batch.records),
+        onLoss: (cause, loss) => losses.count(cause, loss.records, loss.batches),
+      });
       this.delivery = delivery;
       delivery.start();
       const batcher = new FlowBatcher(
-        { agentId: config.agentId, nodeName: config.nodeName, bootId, ...config.batch, metrics, logger },
+        { agentId: config.agentId, nodeName: config.nodeName, bootId, ...config.batch, lossTally: losses, metrics, logger },
         (batch) => {
           ledger.built(batch.sequence, batch.records, this.batcher?.pendingRecords ?? 0);
           delivery.enqueue(batch);
@@ -177,6 +184,8 @@ export class Collector {
     if (previous.lostBatches > 0) metrics.batchesDropped.inc({ reason: 'crash' }, previous.lostBatches);
     if (lostRecords > 0) metrics.recordsDropped.inc({ reason: 'crash' }, lostRecords);
     if (previous.openConnections > 0) metrics.crashOpenConnections.inc(previous.openConnections);
+    // Reported in this boot's first batch: the enricher's completeness figure names the crash.
+    this.losses.count('crash', lostRecords, previous.lostBatches);
     this.logger.warn(
       {
         previousBootId: previous.bootId, lastWriteAt: previous.lastWriteAt, lostBatches: previous.lostBatches, lostBatchedRecords: previous.lostBatchedRecords,
@@ -184,6 +193,26 @@ export class Collector {
       },
       `the previous run (boot ${previous.bootId}) did not stop cleanly: ${lostRecords} records lost in memory (${previous.lostBatches} batches built but neither sent nor spooled, ${previous.lostUnbatchedRecords} records not yet batched); the last deltas of ${previous.openConnections} open connections are lost`,
     );
+  }
+
+  /**
+   * Losses the sources count themselves since they started: events the kernel's eBPF ring
+   * buffer dropped (`ringbufFull`), events discarded when the eBPF loader restarted.
+   */
+  private sourceLossTotals(): { ring_buffer?: { records: number; batches: number }; other?: { records: number; batches: number } } {
+    let ring = 0;
+    let other = 0;
+    for (const source of this.sources) {
+      const status = source.status();
+      // eBPF alone reports them at the top; merged with conntrack, under `ebpf`.
+      for (const s of [status, status.ebpf]) {
+        if (typeof s !== 'object' || s === null) continue;
+        const { ringbufFull, lostOnRestart } = s as { ringbufFull?: unknown; lostOnRestart?: unknown };
+        if (typeof ringbufFull === 'number') ring += ringbufFull;
+        if (typeof lostOnRestart === 'number') other += lostOnRestart;
+      }
+    }
+    return { ...(ring > 0 ? { ring_buffer: { records: ring, batches: 0 } } : {}), ...(other > 0 ? { other: { records: other, batches: 0 } } : {}) };
   }
 
   /** Connections the sources track as open (for the crash ledger). */

@@ -3,7 +3,10 @@
  * holds `maxRecords` records or when `maxDelayMs` has passed since its first record, whichever
  * comes first, and it never encodes to more than `maxBytes` (an oversized batch is split).
  * Each batch gets the next sequence number of this agent boot (1, 2, 3, ...), so the enricher
- * can detect gaps and duplicates.
+ * can detect gaps and duplicates, and the agent's loss report (loss-tally.ts). When the agent
+ * has nothing to send for `heartbeatMs`, or lost something no batch has reported yet, it sends
+ * an empty batch (a heartbeat): readers can then tell an idle node from a silent one, and a
+ * loss is reported within `maxDelayMs` even when no records follow it.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../shared/logger.ts';
@@ -14,6 +17,7 @@ import {
   type FlowRecordData,
 } from '../contract/wire/flow-batch-codec.ts';
 import type { CollectorMetrics } from './collector-metrics.ts';
+import type { LossTally } from './loss-tally.ts';
 
 /** An encoded batch ready for a sink. */
 export interface EncodedFlowBatch {
@@ -39,6 +43,10 @@ export interface FlowBatcherOptions {
   maxDelayMs?: number;
   /** Largest encoded batch, bytes (default 900 000, under Kafka's 1 MiB default). */
   maxBytes?: number;
+  /** Send an empty batch after this long without one, ms (default 30 000; 0 = never). */
+  heartbeatMs?: number;
+  /** The agent's losses, reported in every batch (none when absent). */
+  lossTally?: LossTally;
   /** Clock, Unix ns (default: Date.now based). */
   nowUnixNano?: () => bigint;
   metrics?: CollectorMetrics;
@@ -59,6 +67,8 @@ export class FlowBatcher {
   private readonly maxDelayMs: number;
   private readonly maxBytes: number;
   private readonly now: () => bigint;
+  private readonly heartbeatMs: number;
+  private heartbeat: NodeJS.Timeout | null = null;
 
   /** `onBatch` receives every batch, in sequence order, synchronously from add/flush/the timer. */
   constructor(
@@ -71,6 +81,10 @@ export class FlowBatcher {
     this.maxBytes = options.maxBytes ?? 900_000;
     this.now = options.nowUnixNano ?? defaultNow;
     if (this.maxRecords < 1) throw new Error(`maxRecords must be >= 1, got ${this.maxRecords}`);
+    this.heartbeatMs = options.heartbeatMs ?? 30_000;
+    options.lossTally?.onCount(() => this.armDelay());
+    if (options.lossTally?.hasUnreported) this.armDelay();
+    this.armHeartbeat();
   }
 
   /** Sequence number the next batch will carry. */
@@ -90,13 +104,31 @@ export class FlowBatcher {
       this.pending.push(record);
       if (this.pending.length >= this.maxRecords) this.flush();
     }
-    if (this.pending.length > 0 && this.timer === null) {
-      this.timer = setTimeout(() => {
-        this.timer = null;
-        this.flush();
-      }, this.maxDelayMs);
-      this.timer.unref();
-    }
+    if (this.pending.length > 0) this.armDelay();
+  }
+
+  /** Closes a batch `maxDelayMs` from now (unless a timer already runs). */
+  private armDelay(): void {
+    if (this.timer !== null || this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.flush();
+    }, this.maxDelayMs);
+    this.timer.unref();
+  }
+
+  /** (Re)starts the wait for the next heartbeat. */
+  private armHeartbeat(): void {
+    if (this.heartbeat !== null) clearTimeout(this.heartbeat);
+    this.heartbeat = null;
+    if (this.heartbeatMs <= 0 || this.stopped) return;
+    this.heartbeat = setTimeout(() => {
+      this.heartbeat = null;
+      if (this.stopped) return;
+      if (this.pending.length > 0) this.flush();
+      else this.emit([]);
+    }, this.heartbeatMs);
+    this.heartbeat.unref();
   }
 
   /** Closes the current batch now (no-op when empty). */
@@ -105,7 +137,11 @@ export class FlowBatcher {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    if (this.pending.length === 0) return;
+    if (this.pending.length === 0) {
+      // Nothing to send but a loss to report: an empty batch carries it.
+      if (this.options.lossTally?.hasUnreported) this.emit([]);
+      return;
+    }
     const records = this.pending;
     this.pending = [];
     this.emit(records);
@@ -115,17 +151,25 @@ export class FlowBatcher {
   stop(): void {
     this.flush();
     this.stopped = true;
+    if (this.heartbeat !== null) clearTimeout(this.heartbeat);
+    this.heartbeat = null;
   }
 
   private emit(records: FlowRecordData[]): void {
     const sequence = this.nextSequence;
     let payload: Uint8Array;
+    // Taken before encoding; given back (counted again) if this batch is not built after all.
+    const loss = this.options.lossTally?.take();
     try {
       payload = encodeFlowBatch(
-        { agentId: this.options.agentId, bootId: this.bootId, sequence, records, sentTimeUnixNano: this.now(), nodeName: this.options.nodeName },
+        {
+          agentId: this.options.agentId, bootId: this.bootId, sequence, records, sentTimeUnixNano: this.now(), nodeName: this.options.nodeName,
+          ...(loss ? { loss } : {}), ...(this.heartbeatMs > 0 ? { heartbeatIntervalMs: this.heartbeatMs } : {}),
+        },
         { maxBytes: this.maxBytes },
       );
     } catch (err) {
+      if (loss) this.options.lossTally?.untake(loss);
       if (err instanceof FlowBatchTooLargeError && records.length > 1) {
         const half = Math.ceil(records.length / 2);
         this.emit(records.slice(0, half));
@@ -139,6 +183,7 @@ export class FlowBatcher {
         this.options.logger?.error({ err: err.message }, 'dropping a flow record the wire schema rejects');
         const bad = index === undefined ? records.length : 1;
         this.options.metrics?.recordsDropped.inc({ reason: 'encode' }, bad);
+        this.options.lossTally?.count('encode', bad);
         if (index !== undefined) {
           const rest = records.filter((_, i) => i !== Number(index));
           if (rest.length > 0) this.emit(rest);
@@ -148,6 +193,7 @@ export class FlowBatcher {
       throw err;
     }
     this.nextSequence++;
+    this.armHeartbeat();
     this.options.metrics?.batchesBuilt.inc();
     this.onBatch({ sequence, records: records.length, payload });
   }

@@ -62,3 +62,24 @@ export function parseDailyFlowIndexName(name: string, prefix: string = DEFAULT_F
   if (check.getUTCFullYear() !== y || check.getUTCMonth() !== m - 1 || check.getUTCDate() !== d) return undefined;
   return { name, dayStartMs, dayEndMs: dayStartMs + DAY_MS };
 }
+
+/**
+ * Prefix of the agent report indices (agent-report-document.ts) that go with the flow indices
+ * of `flowPrefix`: `<flowPrefix>.reports`. The dot keeps them out of the flow pattern
+ * `<flowPrefix>-*` (searches, template, retention of flows never touch them) while one flow
+ * prefix still names both families (a test's own prefix isolates both).
+ */
+export function agentReportIndexPrefix(flowPrefix: string = DEFAULT_FLOW_INDEX_PREFIX): string {
+  assertValidFlowIndexPrefix(flowPrefix);
+  return `${flowPrefix}.reports`;
+}
+
+/** The pattern matching every daily agent report index of `flowPrefix`. */
+export function agentReportIndexPattern(flowPrefix: string = DEFAULT_FLOW_INDEX_PREFIX): string {
+  return `${agentReportIndexPrefix(flowPrefix)}-*`;
+}
+
+/** The daily agent report index for a point in time (UTC day, like the flow indices). */
+export function dailyAgentReportIndexName(time: Date | number | string, flowPrefix: string = DEFAULT_FLOW_INDEX_PREFIX): string {
+  return dailyFlowIndexName(time, agentReportIndexPrefix(flowPrefix));
+}

@@ -38,7 +38,10 @@ import { FlowBatchProcessor, type ProcessResult } from './flow-batch-processor.t
 import { SequenceTracker } from './sequence-tracker.ts';
 import { effectiveMaxRecordAgeMs } from './ingest/record-bounds.ts';
 import type { VersionedFlowDocument } from './written-flow-documents.ts';
+import { randomUUID } from 'node:crypto';
 import { enrichmentInventoryOf } from './transform/inventory-adapter.ts';
+import { AgentReportWriter } from './elasticsearch/agent-report-writer.ts';
+import { buildLagReport } from './agent-reports/lag-report.ts';
 
 /**
  * Group membership: a member that stops heartbeating (killed, frozen) loses its partitions
@@ -88,6 +91,9 @@ export class Enricher {
   private retention: FlowIndexRetention | undefined;
   private server: http.Server | undefined;
   private processor: FlowBatchProcessor | undefined;
+  private reports: AgentReportWriter | undefined;
+  /** This process in the agent reports' `reporter.id` (one group has several enrichers). */
+  private readonly instanceId = `${randomUUID()}`;
   private readonly sequences = new SequenceTracker();
   /** Partitions of the raw topic this member holds (from its last group join). */
   private assigned = new Set<number>();
@@ -199,6 +205,9 @@ export class Enricher {
 
     const template = await installFlowIndexTemplate(this.es, { prefix: config.indexPrefix });
     this.log.info({ template, prefix: config.indexPrefix }, 'flow index template installed');
+    const reports = new AgentReportWriter(this.es, config.indexPrefix);
+    this.reports = reports;
+    await reports.installTemplate();
 
     // Few, short retries inside a batch: a longer outage is the enricher's to handle (pause,
     // probe, resume), and it reports it once instead of the writer reporting every retry.
@@ -208,7 +217,7 @@ export class Enricher {
         bounds: { maxRecordAgeMs: effectiveMaxRecordAgeMs(config.retentionDays, config.maxRecordAgeMs), maxClockSkewMs: config.maxClockSkewMs, maxLinkBitsPerSecond: config.maxLinkBitsPerSecond } },
       enrichmentInventoryOf(this.inventory),
       this.sequences,
-      { fetchStored: (refs) => this.fetchStored(refs), write: (items) => writer.write(items) },
+      { fetchStored: (refs) => this.fetchStored(refs), write: (items) => writer.write(items), writeReports: (r) => reports.writeBatchReports(r) },
     );
 
     this.deadLetterProducer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
@@ -461,9 +470,13 @@ export class Enricher {
   private async followLag(admin: Admin): Promise<void> {
     while (!this.stopping) {
       try {
-        for (const { partition, lag } of await readPartitionLags(admin, this.config.groupId, this.config.rawTopic, this.assigned)) {
+        const lags = await readPartitionLags(admin, this.config.groupId, this.config.rawTopic, this.assigned);
+        for (const { partition, lag } of lags) {
           this.metrics.lag.set({ partition: String(partition) }, lag);
         }
+        // The completeness figure's "enricher lag" (agent-report-document.ts); best effort.
+        await this.reports?.writeLag(buildLagReport(this.config.groupId, this.instanceId, lags, Date.now()))
+          .catch((error: unknown) => this.log.debug({ error: error instanceof Error ? error.message : String(error) }, 'lag report not written (Elasticsearch unavailable?)'));
       } catch (error) {
         this.log.debug({ error: error instanceof Error ? error.message : String(error) }, 'consumer lag not read (Kafka unavailable?)');
       }

@@ -20,6 +20,8 @@ import { buildFlowDocument, mergeFlowDocumentInto } from './transform/flow-docum
 import { DEFAULT_MAX_TUPLES_PER_DOCUMENT } from './transform/flow-tuple-set.ts';
 import { enrichRecord } from './transform/record-enrichment.ts';
 import type { SequenceObservation, SequenceTracker } from './sequence-tracker.ts';
+import { buildBatchReport, type BatchReport } from './agent-reports/batch-report.ts';
+import { parsePreviousBootHeader } from '../contract/wire/previous-boot-header.ts';
 import { WrittenFlowDocuments, type VersionedFlowDocument } from './written-flow-documents.ts';
 
 /** A consumed Kafka message, as much of it as processing needs. */
@@ -57,6 +59,11 @@ export interface FlowBatchIo {
    * every item is indexed, rejected for good, or in conflict with its condition.
    */
   write(items: readonly FlowBulkItem[]): Promise<FlowBulkWriteResult>;
+  /**
+   * Writes the agent reports of a fetch (one per batch received: agent-reports/batch-report.ts)
+   * after its documents; a failure fails the fetch, which is retried. Absent: none are written.
+   */
+  writeReports?(reports: readonly BatchReport[]): Promise<void>;
 }
 
 export interface FlowBatchProcessorOptions {
@@ -99,6 +106,8 @@ export interface PreparedBatch {
   readonly rejected: RejectionCounts;
   /** Offset of the message each agent batch (`agent/boot/sequence`) of this fetch came in. */
   readonly offsetOfBatch: ReadonlyMap<string, string>;
+  /** One agent report per agent batch of the fetch (the completeness figure's input). */
+  readonly reports: readonly BatchReport[];
 }
 
 /** Documents per concurrent bulk request a fetch may use: one more request (up to bulkConcurrency) per this many. */
@@ -144,6 +153,7 @@ export class FlowBatchProcessor {
     // are kept per agent batch, so batches a stored document already holds are left out.
     const aggregator = new FlowWindowAggregator(this.options.aggregation, this.inventory);
     const offsetOfBatch = new Map<string, string>();
+    const reports: BatchReport[] = [];
     let records = 0;
 
     for (const message of messages) {
@@ -187,6 +197,7 @@ export class FlowBatchProcessor {
       const identity = batchKey(batch);
       if (offsetOfBatch.has(identity)) continue;
       offsetOfBatch.set(identity, message.offset);
+      reports.push(buildBatchReport(batch, decoded.records.length, parsePreviousBootHeader(message.headers), nowMs));
 
       // Per record: the good records of a message are used, each bad one is dead-lettered on its
       // own (a FlowBatch of that one record, with every problem it has).
@@ -212,7 +223,7 @@ export class FlowBatchProcessor {
       }
     }
 
-    return { messages, aggregates: aggregator.drain(), records, deadLetters, sequence, rejected, offsetOfBatch };
+    return { messages, aggregates: aggregator.drain(), records, deadLetters, sequence, rejected, offsetOfBatch, reports };
   }
 
   /**
@@ -285,6 +296,8 @@ export class FlowBatchProcessor {
       this.written.clear();
       throw error;
     }
+    // After the documents: a report never claims a batch whose records are not stored yet.
+    await this.io.writeReports?.(prepared.reports);
     for (const rejection of result.rejected) {
       // The origin is the first message of this fetch whose records are in the document (a
       // replay from there brings them all back); the others are named in the message.

@@ -35,6 +35,8 @@ export interface FlowBatchDeliveryOptions {
    * by Kafka, written to the spool, or dropped and counted (the crash ledger's "settled").
    */
   onSettled?: (batch: EncodedFlowBatch) => void;
+  /** Told of every counted loss, so the next batch's loss report carries it (loss-tally.ts). */
+  onLoss?: (cause: 'spool_full' | 'spool_corrupt' | 'spool_error', loss: SpoolDropReport) => void;
 }
 
 /** State of the delivery path, for the status endpoint. */
@@ -233,7 +235,8 @@ export class FlowBatchDelivery {
     }
   }
 
-  private countDrop(loss: SpoolDropReport, reason: string): void {
+  private countDrop(loss: SpoolDropReport, reason: 'spool_full' | 'spool_corrupt' | 'spool_error'): void {
+    this.options.onLoss?.(reason, loss);
     this.options.metrics.batchesDropped.inc({ reason }, loss.batches);
     this.options.metrics.recordsDropped.inc({ reason }, loss.records);
     this.options.logger.warn(

@@ -10,6 +10,7 @@
  */
 import Long from 'long';
 import { segflow } from './generated/flow.js';
+import { lossReportFromWire, lossReportToWire, type LossReportData } from './loss-report.ts';
 
 const pb = segflow.v1;
 
@@ -90,6 +91,10 @@ export interface FlowBatchData {
   /** When the agent built the batch, Unix ns. */
   sentTimeUnixNano: bigint;
   nodeName: string;
+  /** What the agent lost before delivery (loss-report.ts); absent = nothing. */
+  loss?: LossReportData;
+  /** Interval of the agent's heartbeat batches, ms; absent/0 = it sends none. */
+  heartbeatIntervalMs?: number;
 }
 
 /** Options for {@link encodeFlowBatch} and {@link decodeFlowBatch}. */
@@ -314,6 +319,8 @@ export function encodeFlowBatch(batch: FlowBatchData, options: FlowBatchCodecOpt
     records: batch.records.map(recordToWire),
     sentTimeUnixNano: bigintToLong(batch.sentTimeUnixNano),
     nodeName: batch.nodeName,
+    loss: lossReportToWire(batch.loss) ?? null,
+    heartbeatIntervalMs: batch.heartbeatIntervalMs ?? 0,
   }).finish();
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_FLOW_BATCH_BYTES;
   if (bytes.length > maxBytes) throw new FlowBatchTooLargeError(bytes.length, maxBytes);
@@ -389,6 +396,9 @@ export function decodeFlowBatch(bytes: Uint8Array, options: FlowBatchCodecOption
     sentTimeUnixNano: longToBigint(wire.sentTimeUnixNano),
     nodeName: wire.nodeName,
   };
+  const loss = lossReportFromWire(wire.loss);
+  if (loss) batch.loss = loss;
+  if (wire.heartbeatIntervalMs) batch.heartbeatIntervalMs = wire.heartbeatIntervalMs;
   validateBatch(batch, (field, reason) => new FlowBatchDecodeError(field, reason));
   return batch;
 }

@@ -10,6 +10,7 @@
  */
 import Long from 'long';
 import { segflow } from '../../contract/wire/generated/flow.js';
+import { lossReportFromWire } from '../../contract/wire/loss-report.ts';
 import type { DataplaneVerdict, FlowBatchData, FlowEventKind, FlowRecordData, FlowSourceKind, FlowTupleData, TcpState } from '../../contract/wire/flow-batch-codec.ts';
 import type { IngestProblem } from './ingest-problem.ts';
 
@@ -165,7 +166,10 @@ export function decodeRawFlowBatch(bytes: Uint8Array, options: { maxBytes: numbe
   const problems: IngestProblem[] = [];
   const batchProblems: IngestProblem[] = [];
   const sequence = toSafeNumber(wire.sequence, -1, 'sequence', batchProblems);
-  const batch = { agentId: wire.agentId, bootId: wire.bootId, sequence, sentTimeUnixNano: toBigint(wire.sentTimeUnixNano), nodeName: wire.nodeName };
+  const batch: Omit<FlowBatchData, 'records'> = { agentId: wire.agentId, bootId: wire.bootId, sequence, sentTimeUnixNano: toBigint(wire.sentTimeUnixNano), nodeName: wire.nodeName };
+  const loss = lossReportFromWire(wire.loss);
+  if (loss) batch.loss = loss;
+  if (wire.heartbeatIntervalMs) batch.heartbeatIntervalMs = wire.heartbeatIntervalMs;
   if (!batch.agentId) problems.push({ code: 'invalid_batch', field: 'agent_id', message: 'is empty' });
   if (!batch.bootId) problems.push({ code: 'invalid_batch', field: 'boot_id', message: 'is empty' });
   if (sequence < 1) problems.push({ code: 'invalid_batch', field: 'sequence', message: `must be an integer >= 1, got ${sequence}` });

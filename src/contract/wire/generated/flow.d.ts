@@ -561,6 +561,18 @@ export namespace segflow {
             nodeName: string;
 
             /**
+             * What the agent lost before it could put it into a batch or deliver it (its own drops), so
+             * the completeness figure is end to end. Unset = nothing lost (or an agent that predates it).
+             */
+            loss?: (segflow.v1.LossReport.$Properties|null);
+
+            /**
+             * Milliseconds between the heartbeats (empty batches) the agent sends while it has nothing
+             * else to send; 0 = no heartbeats. Lets a reader tell "silent" from "idle".
+             */
+            heartbeatIntervalMs: number;
+
+            /**
              * Creates a new FlowBatch instance using the specified properties.
              * @param [properties] Properties to set
              * @returns FlowBatch instance
@@ -674,12 +686,304 @@ export namespace segflow {
                  */
                 nodeName?: (string|null);
 
+                /**
+                 * What the agent lost before it could put it into a batch or deliver it (its own drops), so
+                 * the completeness figure is end to end. Unset = nothing lost (or an agent that predates it).
+                 */
+                loss?: (segflow.v1.LossReport.$Properties|null);
+
+                /**
+                 * Milliseconds between the heartbeats (empty batches) the agent sends while it has nothing
+                 * else to send; 0 = no heartbeats. Lets a reader tell "silent" from "idle".
+                 */
+                heartbeatIntervalMs?: (number|null);
+
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
             }
 
             /** Shape of a FlowBatch. */
             type $Shape = segflow.v1.FlowBatch.$Properties;
+        }
+
+        /** Why an agent lost records. */
+        enum LossCause {
+
+            /** Never written by a correct producer; readers count it as "other". */
+            LOSS_CAUSE_UNSPECIFIED = 0,
+
+            /** The disk spool was full: its oldest batches were deleted. */
+            LOSS_CAUSE_SPOOL_FULL = 1,
+
+            /** The spool held unreadable data after a crash (a torn write). */
+            LOSS_CAUSE_SPOOL_CORRUPT = 2,
+
+            /** A batch could not be written to the spool (disk error). */
+            LOSS_CAUSE_SPOOL_ERROR = 3,
+
+            /** The kernel's eBPF ring/perf buffer was full: events dropped before the agent read them. */
+            LOSS_CAUSE_RING_BUFFER = 4,
+
+            /** A previous run of the agent was killed with records in memory (its crash ledger). */
+            LOSS_CAUSE_CRASH = 5,
+
+            /** A source produced a record the wire schema rejects (an agent bug). */
+            LOSS_CAUSE_ENCODE = 6
+        }
+
+        /**
+         * Properties of a LossCount.
+         * @deprecated Use segflow.v1.LossCount.$Properties instead.
+         */
+        interface ILossCount extends segflow.v1.LossCount.$Properties {
+        }
+
+        /** Records (and, where the cause loses whole batches, batches) lost for one cause. */
+        class LossCount {
+
+            /**
+             * Constructs a new LossCount.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: segflow.v1.LossCount.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** LossCount cause. */
+            cause: segflow.v1.LossCause;
+
+            /** LossCount records. */
+            records: (number|Long);
+
+            /** LossCount batches. */
+            batches: (number|Long);
+
+            /**
+             * Creates a new LossCount instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns LossCount instance
+             */
+            static create(properties: segflow.v1.LossCount.$Shape): segflow.v1.LossCount & segflow.v1.LossCount.$Shape;
+            static create(properties?: segflow.v1.LossCount.$Properties): segflow.v1.LossCount;
+
+            /**
+             * Encodes the specified LossCount message. Does not implicitly {@link segflow.v1.LossCount.verify|verify} messages.
+             * @param message LossCount message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: segflow.v1.LossCount.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Encodes the specified LossCount message, length delimited. Does not implicitly {@link segflow.v1.LossCount.verify|verify} messages.
+             * @param message LossCount message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encodeDelimited(message: segflow.v1.LossCount.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a LossCount message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {segflow.v1.LossCount & segflow.v1.LossCount.$Shape} LossCount
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): segflow.v1.LossCount & segflow.v1.LossCount.$Shape;
+
+            /**
+             * Decodes a LossCount message from the specified reader or buffer, length delimited.
+             * @param reader Reader or buffer to decode from
+             * @returns {segflow.v1.LossCount & segflow.v1.LossCount.$Shape} LossCount
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): segflow.v1.LossCount & segflow.v1.LossCount.$Shape;
+
+            /**
+             * Verifies a LossCount message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a LossCount message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns LossCount
+             */
+            static fromObject(object: { [k: string]: any }): segflow.v1.LossCount;
+
+            /**
+             * Creates a plain object from a LossCount message. Also converts values to other types if specified.
+             * @param message LossCount
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: segflow.v1.LossCount, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this LossCount to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+
+            /**
+             * Gets the type url for LossCount
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace LossCount {
+
+            /** Properties of a LossCount. */
+            interface $Properties {
+
+                /** LossCount cause */
+                cause?: (segflow.v1.LossCause|null);
+
+                /** LossCount records */
+                records?: (number|Long|null);
+
+                /** LossCount batches */
+                batches?: (number|Long|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a LossCount. */
+            type $Shape = segflow.v1.LossCount.$Properties;
+        }
+
+        /**
+         * Properties of a LossReport.
+         * @deprecated Use segflow.v1.LossReport.$Properties instead.
+         */
+        interface ILossReport extends segflow.v1.LossReport.$Properties {
+        }
+
+        /**
+         * An agent's losses: since its previous batch and since it started. The cumulative counts make
+         * a lost batch lose no count: the next batch's totals still hold it.
+         */
+        class LossReport {
+
+            /**
+             * Constructs a new LossReport.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: segflow.v1.LossReport.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Lost since the previous batch of this boot (for the first batch: since the boot started). */
+            sincePrevious: segflow.v1.LossCount.$Properties[];
+
+            /** Lost since this boot started (non-decreasing from batch to batch). */
+            sinceBoot: segflow.v1.LossCount.$Properties[];
+
+            /**
+             * Creates a new LossReport instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns LossReport instance
+             */
+            static create(properties: segflow.v1.LossReport.$Shape): segflow.v1.LossReport & segflow.v1.LossReport.$Shape;
+            static create(properties?: segflow.v1.LossReport.$Properties): segflow.v1.LossReport;
+
+            /**
+             * Encodes the specified LossReport message. Does not implicitly {@link segflow.v1.LossReport.verify|verify} messages.
+             * @param message LossReport message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: segflow.v1.LossReport.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Encodes the specified LossReport message, length delimited. Does not implicitly {@link segflow.v1.LossReport.verify|verify} messages.
+             * @param message LossReport message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encodeDelimited(message: segflow.v1.LossReport.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a LossReport message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {segflow.v1.LossReport & segflow.v1.LossReport.$Shape} LossReport
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): segflow.v1.LossReport & segflow.v1.LossReport.$Shape;
+
+            /**
+             * Decodes a LossReport message from the specified reader or buffer, length delimited.
+             * @param reader Reader or buffer to decode from
+             * @returns {segflow.v1.LossReport & segflow.v1.LossReport.$Shape} LossReport
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): segflow.v1.LossReport & segflow.v1.LossReport.$Shape;
+
+            /**
+             * Verifies a LossReport message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a LossReport message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns LossReport
+             */
+            static fromObject(object: { [k: string]: any }): segflow.v1.LossReport;
+
+            /**
+             * Creates a plain object from a LossReport message. Also converts values to other types if specified.
+             * @param message LossReport
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: segflow.v1.LossReport, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this LossReport to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+
+            /**
+             * Gets the type url for LossReport
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace LossReport {
+
+            /** Properties of a LossReport. */
+            interface $Properties {
+
+                /** Lost since the previous batch of this boot (for the first batch: since the boot started). */
+                sincePrevious?: (segflow.v1.LossCount.$Properties[]|null);
+
+                /** Lost since this boot started (non-decreasing from batch to batch). */
+                sinceBoot?: (segflow.v1.LossCount.$Properties[]|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a LossReport. */
+            type $Shape = segflow.v1.LossReport.$Properties;
         }
     }
 }

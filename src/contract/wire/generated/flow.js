@@ -1659,6 +1659,10 @@ export const segflow = $root.segflow = (() => {
              * batch replayed from the spool keeps its original time).
              * @property {string|null} [nodeName] Name of the node the agent runs on (same as every record's node_name); used for routing
              * and for batches without records.
+             * @property {segflow.v1.LossReport.$Properties|null} [loss] What the agent lost before it could put it into a batch or deliver it (its own drops), so
+             * the completeness figure is end to end. Unset = nothing lost (or an agent that predates it).
+             * @property {number|null} [heartbeatIntervalMs] Milliseconds between the heartbeats (empty batches) the agent sends while it has nothing
+             * else to send; 0 = no heartbeats. Lets a reader tell "silent" from "idle".
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -1744,6 +1748,24 @@ export const segflow = $root.segflow = (() => {
             FlowBatch.prototype.nodeName = "";
 
             /**
+             * What the agent lost before it could put it into a batch or deliver it (its own drops), so
+             * the completeness figure is end to end. Unset = nothing lost (or an agent that predates it).
+             * @member {segflow.v1.LossReport.$Properties|null|undefined} loss
+             * @memberof segflow.v1.FlowBatch
+             * @instance
+             */
+            FlowBatch.prototype.loss = null;
+
+            /**
+             * Milliseconds between the heartbeats (empty batches) the agent sends while it has nothing
+             * else to send; 0 = no heartbeats. Lets a reader tell "silent" from "idle".
+             * @member {number} heartbeatIntervalMs
+             * @memberof segflow.v1.FlowBatch
+             * @instance
+             */
+            FlowBatch.prototype.heartbeatIntervalMs = 0;
+
+            /**
              * Creates a new FlowBatch instance using the specified properties.
              * @function create
              * @memberof segflow.v1.FlowBatch
@@ -1788,6 +1810,10 @@ export const segflow = $root.segflow = (() => {
                     writer.uint32(/* id 5, wireType 1 =*/41).fixed64(message.sentTimeUnixNano);
                 if (message.nodeName != null && $Object.hasOwnProperty.call(message, "nodeName") && message.nodeName !== "")
                     writer.uint32(/* id 6, wireType 2 =*/50).string(message.nodeName);
+                if (message.loss != null && $Object.hasOwnProperty.call(message, "loss"))
+                    $root.segflow.v1.LossReport.encode(message.loss, writer.uint32(/* id 7, wireType 2 =*/58).fork(), _depth + 1).ldelim();
+                if (message.heartbeatIntervalMs != null && $Object.hasOwnProperty.call(message, "heartbeatIntervalMs") && message.heartbeatIntervalMs !== 0)
+                    writer.uint32(/* id 8, wireType 0 =*/64).uint32(message.heartbeatIntervalMs);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -1898,6 +1924,21 @@ export const segflow = $root.segflow = (() => {
                                 delete message.nodeName;
                             continue;
                         }
+                    case 7: {
+                            if (wireType !== 2)
+                                break;
+                            message.loss = $root.segflow.v1.LossReport.decode(reader, reader.size(), $undefined, _depth + 1, message.loss);
+                            continue;
+                        }
+                    case 8: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.heartbeatIntervalMs = value;
+                            else
+                                delete message.heartbeatIntervalMs;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -1970,6 +2011,14 @@ export const segflow = $root.segflow = (() => {
                 if (message.nodeName != null && $Object.hasOwnProperty.call(message, "nodeName"))
                     if (!$util.isString(message.nodeName))
                         return "nodeName: string expected";
+                if (message.loss != null && $Object.hasOwnProperty.call(message, "loss")) {
+                    let error = $root.segflow.v1.LossReport.verify(message.loss, _depth + 1);
+                    if (error)
+                        return "loss." + error;
+                }
+                if (message.heartbeatIntervalMs != null && $Object.hasOwnProperty.call(message, "heartbeatIntervalMs"))
+                    if (!$util.isInteger(message.heartbeatIntervalMs))
+                        return "heartbeatIntervalMs: integer expected";
                 return null;
             };
 
@@ -2030,6 +2079,14 @@ export const segflow = $root.segflow = (() => {
                 if (object.nodeName != null)
                     if (typeof object.nodeName !== "string" || object.nodeName.length)
                         message.nodeName = $String(object.nodeName);
+                if (object.loss != null) {
+                    if (!$util.isObject(object.loss))
+                        throw $TypeError(".segflow.v1.FlowBatch.loss: object expected");
+                    message.loss = $root.segflow.v1.LossReport.fromObject(object.loss, _depth + 1);
+                }
+                if (object.heartbeatIntervalMs != null)
+                    if ($Number(object.heartbeatIntervalMs) !== 0)
+                        message.heartbeatIntervalMs = object.heartbeatIntervalMs >>> 0;
                 return message;
             };
 
@@ -2066,6 +2123,8 @@ export const segflow = $root.segflow = (() => {
                     } else
                         object.sentTimeUnixNano = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
                     object.nodeName = "";
+                    object.loss = null;
+                    object.heartbeatIntervalMs = 0;
                 }
                 if (message.agentId != null && $Object.hasOwnProperty.call(message, "agentId"))
                     object.agentId = message.agentId;
@@ -2092,6 +2151,10 @@ export const segflow = $root.segflow = (() => {
                         object.sentTimeUnixNano = options.longs === $String ? $util.Long.prototype.toString.call(message.sentTimeUnixNano) : options.longs === $Number ? new $util.LongBits(message.sentTimeUnixNano.low >>> 0, message.sentTimeUnixNano.high >>> 0).toNumber(true) : message.sentTimeUnixNano;
                 if (message.nodeName != null && $Object.hasOwnProperty.call(message, "nodeName"))
                     object.nodeName = message.nodeName;
+                if (message.loss != null && $Object.hasOwnProperty.call(message, "loss"))
+                    object.loss = $root.segflow.v1.LossReport.toObject(message.loss, options, _depth + 1);
+                if (message.heartbeatIntervalMs != null && $Object.hasOwnProperty.call(message, "heartbeatIntervalMs"))
+                    object.heartbeatIntervalMs = message.heartbeatIntervalMs;
                 return object;
             };
 
@@ -2121,6 +2184,767 @@ export const segflow = $root.segflow = (() => {
             };
 
             return FlowBatch;
+        })();
+
+        /**
+         * Why an agent lost records.
+         * @name segflow.v1.LossCause
+         * @enum {number}
+         * @property {number} LOSS_CAUSE_UNSPECIFIED=0 Never written by a correct producer; readers count it as "other".
+         * @property {number} LOSS_CAUSE_SPOOL_FULL=1 The disk spool was full: its oldest batches were deleted.
+         * @property {number} LOSS_CAUSE_SPOOL_CORRUPT=2 The spool held unreadable data after a crash (a torn write).
+         * @property {number} LOSS_CAUSE_SPOOL_ERROR=3 A batch could not be written to the spool (disk error).
+         * @property {number} LOSS_CAUSE_RING_BUFFER=4 The kernel's eBPF ring/perf buffer was full: events dropped before the agent read them.
+         * @property {number} LOSS_CAUSE_CRASH=5 A previous run of the agent was killed with records in memory (its crash ledger).
+         * @property {number} LOSS_CAUSE_ENCODE=6 A source produced a record the wire schema rejects (an agent bug).
+         */
+        v1.LossCause = (function() {
+            const valuesById = $Object.create(null), values = $Object.create(valuesById);
+            values[valuesById[0] = "LOSS_CAUSE_UNSPECIFIED"] = 0;
+            values[valuesById[1] = "LOSS_CAUSE_SPOOL_FULL"] = 1;
+            values[valuesById[2] = "LOSS_CAUSE_SPOOL_CORRUPT"] = 2;
+            values[valuesById[3] = "LOSS_CAUSE_SPOOL_ERROR"] = 3;
+            values[valuesById[4] = "LOSS_CAUSE_RING_BUFFER"] = 4;
+            values[valuesById[5] = "LOSS_CAUSE_CRASH"] = 5;
+            values[valuesById[6] = "LOSS_CAUSE_ENCODE"] = 6;
+            return values;
+        })();
+
+        v1.LossCount = (function() {
+
+            /**
+             * Properties of a LossCount.
+             * @typedef {Object} segflow.v1.LossCount.$Properties
+             * @property {segflow.v1.LossCause|null} [cause] LossCount cause
+             * @property {number|Long|null} [records] LossCount records
+             * @property {number|Long|null} [batches] LossCount batches
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a LossCount.
+             * @memberof segflow.v1
+             * @interface ILossCount
+             * @augments segflow.v1.LossCount.$Properties
+             * @deprecated Use segflow.v1.LossCount.$Properties instead.
+             */
+
+            /**
+             * Shape of a LossCount.
+             * @typedef {segflow.v1.LossCount.$Properties} segflow.v1.LossCount.$Shape
+             */
+
+            /**
+             * Constructs a new LossCount.
+             * @memberof segflow.v1
+             * @classdesc Records (and, where the cause loses whole batches, batches) lost for one cause.
+             * @constructor
+             * @param {segflow.v1.LossCount.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const LossCount = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * LossCount cause.
+             * @member {segflow.v1.LossCause} cause
+             * @memberof segflow.v1.LossCount
+             * @instance
+             */
+            LossCount.prototype.cause = 0;
+
+            /**
+             * LossCount records.
+             * @member {number|Long} records
+             * @memberof segflow.v1.LossCount
+             * @instance
+             */
+            LossCount.prototype.records = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * LossCount batches.
+             * @member {number|Long} batches
+             * @memberof segflow.v1.LossCount
+             * @instance
+             */
+            LossCount.prototype.batches = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * Creates a new LossCount instance using the specified properties.
+             * @function create
+             * @memberof segflow.v1.LossCount
+             * @static
+             * @param {segflow.v1.LossCount.$Properties=} [properties] Properties to set
+             * @returns {segflow.v1.LossCount} LossCount instance
+             * @type {{
+             *   (properties: segflow.v1.LossCount.$Shape): segflow.v1.LossCount & segflow.v1.LossCount.$Shape;
+             *   (properties?: segflow.v1.LossCount.$Properties): segflow.v1.LossCount;
+             * }}
+             */
+            LossCount.create = function(properties) {
+                return new LossCount(properties);
+            };
+
+            /**
+             * Encodes the specified LossCount message. Does not implicitly {@link segflow.v1.LossCount.verify|verify} messages.
+             * @function encode
+             * @memberof segflow.v1.LossCount
+             * @static
+             * @param {segflow.v1.LossCount.$Properties} message LossCount message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            LossCount.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.cause != null && $Object.hasOwnProperty.call(message, "cause") && message.cause !== 0)
+                    writer.uint32(/* id 1, wireType 0 =*/8).int32(message.cause);
+                if (message.records != null && $Object.hasOwnProperty.call(message, "records") && (typeof message.records === "object" ? message.records.low || message.records.high : message.records !== 0))
+                    writer.uint32(/* id 2, wireType 0 =*/16).uint64(message.records);
+                if (message.batches != null && $Object.hasOwnProperty.call(message, "batches") && (typeof message.batches === "object" ? message.batches.low || message.batches.high : message.batches !== 0))
+                    writer.uint32(/* id 3, wireType 0 =*/24).uint64(message.batches);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Encodes the specified LossCount message, length delimited. Does not implicitly {@link segflow.v1.LossCount.verify|verify} messages.
+             * @function encodeDelimited
+             * @memberof segflow.v1.LossCount
+             * @static
+             * @param {segflow.v1.LossCount.$Properties} message LossCount message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            LossCount.encodeDelimited = function(message, writer) {
+                return this.encode(message, (writer || $Writer.create()).fork()).ldelim();
+            };
+
+            /**
+             * Decodes a LossCount message from the specified reader or buffer.
+             * @function decode
+             * @memberof segflow.v1.LossCount
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {segflow.v1.LossCount & segflow.v1.LossCount.$Shape} LossCount
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            LossCount.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.segflow.v1.LossCount();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.cause = value;
+                            else
+                                delete message.cause;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.records = value;
+                            else
+                                delete message.records;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.batches = value;
+                            else
+                                delete message.batches;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Decodes a LossCount message from the specified reader or buffer, length delimited.
+             * @function decodeDelimited
+             * @memberof segflow.v1.LossCount
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @returns {segflow.v1.LossCount & segflow.v1.LossCount.$Shape} LossCount
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            LossCount.decodeDelimited = function(reader) {
+                if (!(reader instanceof $Reader))
+                    reader = new $Reader(reader);
+                return this.decode(reader, reader.size());
+            };
+
+            /**
+             * Verifies a LossCount message.
+             * @function verify
+             * @memberof segflow.v1.LossCount
+             * @static
+             * @param {Object.<string,*>} message Plain object to verify
+             * @returns {string|null} `null` if valid, otherwise the reason why it is not
+             */
+            LossCount.verify = function (message, _depth) {
+                if (typeof message !== "object" || message === null)
+                    return "object expected";
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    return "max depth exceeded";
+                if (message.cause != null && $Object.hasOwnProperty.call(message, "cause"))
+                    if (typeof message.cause !== "number" || (message.cause | 0) !== message.cause)
+                        return "cause: enum value expected";
+                if (message.records != null && $Object.hasOwnProperty.call(message, "records"))
+                    if (!$util.isInteger(message.records) && !(message.records && $util.isInteger(message.records.low) && $util.isInteger(message.records.high)))
+                        return "records: integer|Long expected";
+                if (message.batches != null && $Object.hasOwnProperty.call(message, "batches"))
+                    if (!$util.isInteger(message.batches) && !(message.batches && $util.isInteger(message.batches.low) && $util.isInteger(message.batches.high)))
+                        return "batches: integer|Long expected";
+                return null;
+            };
+
+            /**
+             * Creates a LossCount message from a plain object. Also converts values to their respective internal types.
+             * @function fromObject
+             * @memberof segflow.v1.LossCount
+             * @static
+             * @param {Object.<string,*>} object Plain object
+             * @returns {segflow.v1.LossCount} LossCount
+             */
+            LossCount.fromObject = function (object, _depth) {
+                if (object instanceof $root.segflow.v1.LossCount)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".segflow.v1.LossCount: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.segflow.v1.LossCount();
+                if (object.cause !== 0 && (typeof object.cause !== "string" || $root.segflow.v1.LossCause[object.cause] !== 0))
+                    switch (object.cause) {
+                    case "LOSS_CAUSE_UNSPECIFIED":
+                    case 0:
+                        message.cause = 0;
+                        break;
+                    case "LOSS_CAUSE_SPOOL_FULL":
+                    case 1:
+                        message.cause = 1;
+                        break;
+                    case "LOSS_CAUSE_SPOOL_CORRUPT":
+                    case 2:
+                        message.cause = 2;
+                        break;
+                    case "LOSS_CAUSE_SPOOL_ERROR":
+                    case 3:
+                        message.cause = 3;
+                        break;
+                    case "LOSS_CAUSE_RING_BUFFER":
+                    case 4:
+                        message.cause = 4;
+                        break;
+                    case "LOSS_CAUSE_CRASH":
+                    case 5:
+                        message.cause = 5;
+                        break;
+                    case "LOSS_CAUSE_ENCODE":
+                    case 6:
+                        message.cause = 6;
+                        break;
+                    default:
+                        if (typeof object.cause === "number" && (object.cause | 0) === object.cause)
+                            message.cause = object.cause;
+                    }
+                if (object.records != null)
+                    if (typeof object.records === "object" ? object.records.low || object.records.high : $Number(object.records) !== 0)
+                        if ($util.Long)
+                            message.records = $util.Long.fromValue(object.records, true);
+                        else if (typeof object.records === "string")
+                            message.records = $parseInt(object.records, 10);
+                        else if (typeof object.records === "number")
+                            message.records = object.records;
+                        else if (typeof object.records === "object")
+                            message.records = new $util.LongBits(object.records.low >>> 0, object.records.high >>> 0).toNumber(true);
+                if (object.batches != null)
+                    if (typeof object.batches === "object" ? object.batches.low || object.batches.high : $Number(object.batches) !== 0)
+                        if ($util.Long)
+                            message.batches = $util.Long.fromValue(object.batches, true);
+                        else if (typeof object.batches === "string")
+                            message.batches = $parseInt(object.batches, 10);
+                        else if (typeof object.batches === "number")
+                            message.batches = object.batches;
+                        else if (typeof object.batches === "object")
+                            message.batches = new $util.LongBits(object.batches.low >>> 0, object.batches.high >>> 0).toNumber(true);
+                return message;
+            };
+
+            /**
+             * Creates a plain object from a LossCount message. Also converts values to other types if specified.
+             * @function toObject
+             * @memberof segflow.v1.LossCount
+             * @static
+             * @param {segflow.v1.LossCount} message LossCount
+             * @param {$protobuf.IConversionOptions} [options] Conversion options
+             * @returns {Object.<string,*>} Plain object
+             */
+            LossCount.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.cause = options.enums === $String ? "LOSS_CAUSE_UNSPECIFIED" : 0;
+                    if ($util.Long) {
+                        let long = new $util.Long(0, 0, true);
+                        object.records = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                    } else
+                        object.records = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                    if ($util.Long) {
+                        let long = new $util.Long(0, 0, true);
+                        object.batches = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                    } else
+                        object.batches = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                }
+                if (message.cause != null && $Object.hasOwnProperty.call(message, "cause"))
+                    object.cause = options.enums === $String ? $root.segflow.v1.LossCause[message.cause] === $undefined ? message.cause : $root.segflow.v1.LossCause[message.cause] : message.cause;
+                if (message.records != null && $Object.hasOwnProperty.call(message, "records"))
+                    if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                        object.records = typeof message.records === "number" ? $BigInt(message.records) : $util.Long.fromBits(message.records.low >>> 0, message.records.high >>> 0, true).toBigInt();
+                    else if (typeof message.records === "number")
+                        object.records = options.longs === $String ? $String(message.records) : message.records;
+                    else
+                        object.records = options.longs === $String ? $util.Long.prototype.toString.call(message.records) : options.longs === $Number ? new $util.LongBits(message.records.low >>> 0, message.records.high >>> 0).toNumber(true) : message.records;
+                if (message.batches != null && $Object.hasOwnProperty.call(message, "batches"))
+                    if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                        object.batches = typeof message.batches === "number" ? $BigInt(message.batches) : $util.Long.fromBits(message.batches.low >>> 0, message.batches.high >>> 0, true).toBigInt();
+                    else if (typeof message.batches === "number")
+                        object.batches = options.longs === $String ? $String(message.batches) : message.batches;
+                    else
+                        object.batches = options.longs === $String ? $util.Long.prototype.toString.call(message.batches) : options.longs === $Number ? new $util.LongBits(message.batches.low >>> 0, message.batches.high >>> 0).toNumber(true) : message.batches;
+                return object;
+            };
+
+            /**
+             * Converts this LossCount to JSON.
+             * @function toJSON
+             * @memberof segflow.v1.LossCount
+             * @instance
+             * @returns {Object.<string,*>} JSON object
+             */
+            LossCount.prototype.toJSON = function() {
+                return LossCount.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            /**
+             * Gets the type url for LossCount
+             * @function getTypeUrl
+             * @memberof segflow.v1.LossCount
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            LossCount.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/segflow.v1.LossCount";
+            };
+
+            return LossCount;
+        })();
+
+        v1.LossReport = (function() {
+
+            /**
+             * Properties of a LossReport.
+             * @typedef {Object} segflow.v1.LossReport.$Properties
+             * @property {Array.<segflow.v1.LossCount.$Properties>|null} [sincePrevious] Lost since the previous batch of this boot (for the first batch: since the boot started).
+             * @property {Array.<segflow.v1.LossCount.$Properties>|null} [sinceBoot] Lost since this boot started (non-decreasing from batch to batch).
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a LossReport.
+             * @memberof segflow.v1
+             * @interface ILossReport
+             * @augments segflow.v1.LossReport.$Properties
+             * @deprecated Use segflow.v1.LossReport.$Properties instead.
+             */
+
+            /**
+             * Shape of a LossReport.
+             * @typedef {segflow.v1.LossReport.$Properties} segflow.v1.LossReport.$Shape
+             */
+
+            /**
+             * Constructs a new LossReport.
+             * @memberof segflow.v1
+             * @classdesc An agent's losses: since its previous batch and since it started. The cumulative counts make
+             * a lost batch lose no count: the next batch's totals still hold it.
+             * @constructor
+             * @param {segflow.v1.LossReport.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const LossReport = function (properties) {
+                this.sincePrevious = [];
+                this.sinceBoot = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Lost since the previous batch of this boot (for the first batch: since the boot started).
+             * @member {Array.<segflow.v1.LossCount.$Properties>} sincePrevious
+             * @memberof segflow.v1.LossReport
+             * @instance
+             */
+            LossReport.prototype.sincePrevious = $util.emptyArray;
+
+            /**
+             * Lost since this boot started (non-decreasing from batch to batch).
+             * @member {Array.<segflow.v1.LossCount.$Properties>} sinceBoot
+             * @memberof segflow.v1.LossReport
+             * @instance
+             */
+            LossReport.prototype.sinceBoot = $util.emptyArray;
+
+            /**
+             * Creates a new LossReport instance using the specified properties.
+             * @function create
+             * @memberof segflow.v1.LossReport
+             * @static
+             * @param {segflow.v1.LossReport.$Properties=} [properties] Properties to set
+             * @returns {segflow.v1.LossReport} LossReport instance
+             * @type {{
+             *   (properties: segflow.v1.LossReport.$Shape): segflow.v1.LossReport & segflow.v1.LossReport.$Shape;
+             *   (properties?: segflow.v1.LossReport.$Properties): segflow.v1.LossReport;
+             * }}
+             */
+            LossReport.create = function(properties) {
+                return new LossReport(properties);
+            };
+
+            /**
+             * Encodes the specified LossReport message. Does not implicitly {@link segflow.v1.LossReport.verify|verify} messages.
+             * @function encode
+             * @memberof segflow.v1.LossReport
+             * @static
+             * @param {segflow.v1.LossReport.$Properties} message LossReport message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            LossReport.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.sincePrevious != null && message.sincePrevious.length)
+                    for (let i = 0; i < message.sincePrevious.length; ++i)
+                        $root.segflow.v1.LossCount.encode(message.sincePrevious[i], writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+                if (message.sinceBoot != null && message.sinceBoot.length)
+                    for (let i = 0; i < message.sinceBoot.length; ++i)
+                        $root.segflow.v1.LossCount.encode(message.sinceBoot[i], writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Encodes the specified LossReport message, length delimited. Does not implicitly {@link segflow.v1.LossReport.verify|verify} messages.
+             * @function encodeDelimited
+             * @memberof segflow.v1.LossReport
+             * @static
+             * @param {segflow.v1.LossReport.$Properties} message LossReport message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            LossReport.encodeDelimited = function(message, writer) {
+                return this.encode(message, (writer || $Writer.create()).fork()).ldelim();
+            };
+
+            /**
+             * Decodes a LossReport message from the specified reader or buffer.
+             * @function decode
+             * @memberof segflow.v1.LossReport
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {segflow.v1.LossReport & segflow.v1.LossReport.$Shape} LossReport
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            LossReport.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.segflow.v1.LossReport();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.sincePrevious && message.sincePrevious.length))
+                                message.sincePrevious = [];
+                            message.sincePrevious.push($root.segflow.v1.LossCount.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.sinceBoot && message.sinceBoot.length))
+                                message.sinceBoot = [];
+                            message.sinceBoot.push($root.segflow.v1.LossCount.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Decodes a LossReport message from the specified reader or buffer, length delimited.
+             * @function decodeDelimited
+             * @memberof segflow.v1.LossReport
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @returns {segflow.v1.LossReport & segflow.v1.LossReport.$Shape} LossReport
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            LossReport.decodeDelimited = function(reader) {
+                if (!(reader instanceof $Reader))
+                    reader = new $Reader(reader);
+                return this.decode(reader, reader.size());
+            };
+
+            /**
+             * Verifies a LossReport message.
+             * @function verify
+             * @memberof segflow.v1.LossReport
+             * @static
+             * @param {Object.<string,*>} message Plain object to verify
+             * @returns {string|null} `null` if valid, otherwise the reason why it is not
+             */
+            LossReport.verify = function (message, _depth) {
+                if (typeof message !== "object" || message === null)
+                    return "object expected";
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    return "max depth exceeded";
+                if (message.sincePrevious != null && $Object.hasOwnProperty.call(message, "sincePrevious")) {
+                    if (!$Array.isArray(message.sincePrevious))
+                        return "sincePrevious: array expected";
+                    for (let i = 0; i < message.sincePrevious.length; ++i) {
+                        let error = $root.segflow.v1.LossCount.verify(message.sincePrevious[i], _depth + 1);
+                        if (error)
+                            return "sincePrevious." + error;
+                    }
+                }
+                if (message.sinceBoot != null && $Object.hasOwnProperty.call(message, "sinceBoot")) {
+                    if (!$Array.isArray(message.sinceBoot))
+                        return "sinceBoot: array expected";
+                    for (let i = 0; i < message.sinceBoot.length; ++i) {
+                        let error = $root.segflow.v1.LossCount.verify(message.sinceBoot[i], _depth + 1);
+                        if (error)
+                            return "sinceBoot." + error;
+                    }
+                }
+                return null;
+            };
+
+            /**
+             * Creates a LossReport message from a plain object. Also converts values to their respective internal types.
+             * @function fromObject
+             * @memberof segflow.v1.LossReport
+             * @static
+             * @param {Object.<string,*>} object Plain object
+             * @returns {segflow.v1.LossReport} LossReport
+             */
+            LossReport.fromObject = function (object, _depth) {
+                if (object instanceof $root.segflow.v1.LossReport)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".segflow.v1.LossReport: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.segflow.v1.LossReport();
+                if (object.sincePrevious) {
+                    if (!$Array.isArray(object.sincePrevious))
+                        throw $TypeError(".segflow.v1.LossReport.sincePrevious: array expected");
+                    message.sincePrevious = $Array(object.sincePrevious.length);
+                    for (let i = 0; i < object.sincePrevious.length; ++i) {
+                        if (!$util.isObject(object.sincePrevious[i]))
+                            throw $TypeError(".segflow.v1.LossReport.sincePrevious: object expected");
+                        message.sincePrevious[i] = $root.segflow.v1.LossCount.fromObject(object.sincePrevious[i], _depth + 1);
+                    }
+                }
+                if (object.sinceBoot) {
+                    if (!$Array.isArray(object.sinceBoot))
+                        throw $TypeError(".segflow.v1.LossReport.sinceBoot: array expected");
+                    message.sinceBoot = $Array(object.sinceBoot.length);
+                    for (let i = 0; i < object.sinceBoot.length; ++i) {
+                        if (!$util.isObject(object.sinceBoot[i]))
+                            throw $TypeError(".segflow.v1.LossReport.sinceBoot: object expected");
+                        message.sinceBoot[i] = $root.segflow.v1.LossCount.fromObject(object.sinceBoot[i], _depth + 1);
+                    }
+                }
+                return message;
+            };
+
+            /**
+             * Creates a plain object from a LossReport message. Also converts values to other types if specified.
+             * @function toObject
+             * @memberof segflow.v1.LossReport
+             * @static
+             * @param {segflow.v1.LossReport} message LossReport
+             * @param {$protobuf.IConversionOptions} [options] Conversion options
+             * @returns {Object.<string,*>} Plain object
+             */
+            LossReport.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.arrays || options.defaults) {
+                    object.sincePrevious = [];
+                    object.sinceBoot = [];
+                }
+                if (message.sincePrevious && message.sincePrevious.length) {
+                    object.sincePrevious = $Array(message.sincePrevious.length);
+                    for (let j = 0; j < message.sincePrevious.length; ++j)
+                        object.sincePrevious[j] = $root.segflow.v1.LossCount.toObject(message.sincePrevious[j], options, _depth + 1);
+                }
+                if (message.sinceBoot && message.sinceBoot.length) {
+                    object.sinceBoot = $Array(message.sinceBoot.length);
+                    for (let j = 0; j < message.sinceBoot.length; ++j)
+                        object.sinceBoot[j] = $root.segflow.v1.LossCount.toObject(message.sinceBoot[j], options, _depth + 1);
+                }
+                return object;
+            };
+
+            /**
+             * Converts this LossReport to JSON.
+             * @function toJSON
+             * @memberof segflow.v1.LossReport
+             * @instance
+             * @returns {Object.<string,*>} JSON object
+             */
+            LossReport.prototype.toJSON = function() {
+                return LossReport.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            /**
+             * Gets the type url for LossReport
+             * @function getTypeUrl
+             * @memberof segflow.v1.LossReport
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            LossReport.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/segflow.v1.LossReport";
+            };
+
+            return LossReport;
         })();
 
         return v1;

@@ -1,0 +1,180 @@
+/**
+ * The completeness figure of an answer, from the agent reports around its time range (pure; the
+ * reports are read by completeness-reader.ts). What it tells, and how:
+ *
+ * - **Nodes reporting vs silent**: a reporter (a node agent, or another flow source) that
+ *   reported before the range but not in it — or stopped reporting before the range ended — is
+ *   silent (one that only reported after the range started since, e.g. a new node), unless its heartbeat interval says no report was due yet (an idle agent
+ *   sends an empty batch every interval; twice the interval plus a margin counts as overdue).
+ * - **Batches missing**: per agent boot, the sequence numbers between the first and the last
+ *   received in the range that never arrived, plus, for a boot that followed a killed one, the
+ *   batches the killed boot built after the last one received (its `predecessor` note).
+ *   Batch reports have one document per sequence, so counting documents counts sequences.
+ * - **Records dropped by cause**: the agents' loss counters are cumulative per boot, so the
+ *   drops covered by the range are the last total minus the total before its first batch — a
+ *   batch lost on the way loses no count.
+ * - **Enricher lag**: the latest lag report of each enricher, when the range reaches the
+ *   present (older data is not waiting in Kafka any more).
+ */
+import type { Completeness, CompletenessStatus } from '../../contract/api/completeness.ts';
+import { LOSS_CAUSES, type LossCause } from '../../contract/wire/loss-report.ts';
+
+/** What one agent boot reported in the range (from the report aggregation). */
+export interface BootInRange {
+  readonly boot: string;
+  /** Batch reports (distinct sequences) in the range. */
+  readonly batches: number;
+  readonly minSequence: number;
+  readonly maxSequence: number;
+  readonly records: number;
+  readonly predecessor: { readonly boot: string; readonly lastSequence: number } | null;
+  /** Per cause: the largest cumulative total and the smallest "total before this batch". */
+  readonly loss: Partial<Record<LossCause, { readonly recordsTotalMax: number; readonly recordsBeforeMin: number }>>;
+}
+
+/** One reporter's reports in and around the range. */
+export interface ReporterInWindow {
+  readonly kind: string;
+  readonly id: string;
+  readonly node: string | null;
+  /** Largest heartbeat interval it declared, ms (0: it sends none). */
+  readonly heartbeatMs: number;
+  readonly lastBeforeMs: number | null;
+  readonly firstAfterMs: number | null;
+  readonly lastInMs: number | null;
+  readonly boots: readonly BootInRange[];
+}
+
+/** The latest lag report of one enricher. */
+export interface EnricherLag {
+  readonly id: string;
+  readonly messages: number;
+  readonly atMs: number;
+}
+
+export interface CompletenessInput {
+  readonly range: { readonly fromMs: number; readonly toMs: number };
+  readonly nowMs: number;
+  readonly reporters: readonly ReporterInWindow[];
+  readonly lags: readonly EnricherLag[];
+  /** Name silent nodes (unrestricted callers only). */
+  readonly includeNames: boolean;
+  /** More reporters exist than were read: the figure covers only those read. */
+  readonly truncated?: boolean;
+}
+
+/** Extra time past twice the heartbeat before a report counts as overdue (indexing, refresh). */
+export const SILENCE_MARGIN_MS = 15_000;
+/** A range ending less than this before now is "recent": the enricher's lag concerns it. */
+export const LAG_HORIZON_MS = 5 * 60_000;
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+/** How long after its last report a reporter counts as silent (null: it sends no heartbeats, so any gap is silence). */
+function overdueAfterMs(r: ReporterInWindow): number | null {
+  return r.heartbeatMs > 0 ? 2 * r.heartbeatMs + SILENCE_MARGIN_MS : null;
+}
+
+/** Whether `r` fell silent in the range (see the module comment). */
+export function isSilent(r: ReporterInWindow, range: CompletenessInput['range'], nowMs: number): boolean {
+  const end = Math.min(range.toMs, nowMs);
+  const overdue = overdueAfterMs(r);
+  if (r.lastInMs !== null) return overdue !== null && end - r.lastInMs > overdue;
+  // Only reports after the range: a reporter that started since (a new node) is not a silent one.
+  if (r.lastBeforeMs === null) return false;
+  if (overdue === null) return true;
+  return end - Math.max(range.fromMs, r.lastBeforeMs ?? range.fromMs) > overdue;
+}
+
+/** Sequences missing in one boot's reports (gaps between first and last received). */
+function bootGaps(b: BootInRange): number {
+  return Math.max(0, b.maxSequence - b.minSequence + 1 - b.batches);
+}
+
+/** The completeness object of an answer. */
+export function computeCompleteness(input: CompletenessInput): Completeness {
+  const { range, nowMs } = input;
+  const reasons: string[] = [];
+  const dropped: Partial<Record<LossCause, number>> = {};
+  let batches = 0;
+  let missing = 0;
+  let records = 0;
+  let reporting = 0;
+  const silent: Array<{ node: string; kind: string; last_report: string | null }> = [];
+
+  for (const r of input.reporters) {
+    if (isSilent(r, range, nowMs)) {
+      const last = r.lastInMs ?? (r.lastBeforeMs !== null && r.lastBeforeMs < range.toMs ? r.lastBeforeMs : null);
+      silent.push({ node: r.node ?? r.id, kind: r.kind, last_report: last === null ? null : new Date(last).toISOString() });
+    } else if (r.lastInMs !== null || r.lastBeforeMs !== null) {
+      reporting++;
+    }
+    const byBoot = new Map(r.boots.map((b) => [b.boot, b]));
+    for (const b of r.boots) {
+      batches += b.batches;
+      records += b.records;
+      missing += bootGaps(b);
+      // A boot after a killed one: the batches that one built after the last we received.
+      const before = b.predecessor ? byBoot.get(b.predecessor.boot) : undefined;
+      if (b.predecessor && before) missing += Math.max(0, b.predecessor.lastSequence - before.maxSequence);
+      for (const cause of LOSS_CAUSES) {
+        const l = b.loss[cause];
+        if (!l) continue;
+        const n = Math.max(0, l.recordsTotalMax - l.recordsBeforeMin);
+        if (n > 0) dropped[cause] = (dropped[cause] ?? 0) + n;
+      }
+    }
+  }
+  const droppedTotal = Object.values(dropped).reduce((a, n) => a + (n ?? 0), 0);
+
+  // The enricher's lag matters to a range that reaches the present.
+  const recent = range.toMs >= nowMs - LAG_HORIZON_MS;
+  const lagMessages = input.lags.length > 0 ? input.lags.reduce((n, l) => n + l.messages, 0) : null;
+  const lagAt = input.lags.length > 0 ? Math.max(...input.lags.map((l) => l.atMs)) : null;
+
+  if (silent.length > 0) {
+    const names = input.includeNames ? `: ${silent.slice(0, 5).map((s) => s.node).join(', ')}${silent.length > 5 ? ', …' : ''}` : '';
+    reasons.push(`${plural(silent.length, 'node')} silent in the range${names} (their flows are missing)`);
+  }
+  if (missing > 0) reasons.push(`${plural(missing, 'agent batch', 'agent batches')} never arrived (sequence gaps)`);
+  if (droppedTotal > 0) {
+    const parts = LOSS_CAUSES.filter((c) => dropped[c]).map((c) => `${dropped[c]} ${c.replace('_', ' ')}`);
+    reasons.push(`${plural(droppedTotal, 'record')} dropped by the agents (${parts.join(', ')})`);
+  }
+  if (recent && lagMessages !== null && lagMessages > 0) reasons.push(`the newest data is still arriving: ${plural(lagMessages, 'message')} not yet processed by the enricher`);
+  if (recent && lagMessages === null && input.reporters.length > 0) reasons.push('no enricher reported its lag in the last minute: the newest data may not be indexed yet');
+  if (input.truncated) reasons.push('more reporters than the server reads: the figure covers only part of them');
+
+  let status: CompletenessStatus;
+  if (input.reporters.length === 0) {
+    status = 'unknown';
+    reasons.unshift('no agent reports in or around the range: completeness cannot be told');
+  } else {
+    const lossy = silent.length > 0 || missing > 0 || droppedTotal > 0 || (recent && (lagMessages ?? 0) > 0) || input.truncated === true;
+    status = lossy ? 'incomplete' : 'complete';
+  }
+
+  const recordShare = records + droppedTotal > 0 ? records / (records + droppedTotal) : null;
+  const batchShare = batches + missing > 0 ? batches / (batches + missing) : null;
+  const shares = [recordShare, batchShare].filter((s): s is number => s !== null);
+  const ratio = shares.length > 0 ? Math.round(Math.min(...shares) * 10_000) / 10_000 : null;
+
+  return {
+    status,
+    ratio,
+    reasons,
+    nodes: { reporting, silent: silent.length, ...(input.includeNames ? { silent_nodes: silent } : {}) },
+    batches: { received: batches, missing },
+    records: { received: records, dropped: droppedTotal, dropped_by_cause: Object.fromEntries(LOSS_CAUSES.filter((c) => dropped[c]).map((c) => [c, dropped[c]!])) },
+    enricher_lag: { messages: lagMessages, enrichers: input.lags.length, reported_at: lagAt === null ? null : new Date(lagAt).toISOString() },
+  };
+}
+
+/** The figure when the reports could not be read (the answer itself stands). */
+export function unknownCompleteness(why: string): Completeness {
+  return {
+    status: 'unknown', ratio: null, reasons: [`completeness could not be read: ${why}`],
+    nodes: { reporting: 0, silent: 0 }, batches: { received: 0, missing: 0 },
+    records: { received: 0, dropped: 0, dropped_by_cause: {} }, enricher_lag: { messages: null, enrichers: 0, reported_at: null },
+  };
+}
