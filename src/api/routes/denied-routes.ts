@@ -9,6 +9,7 @@ import { errorResponseSchema } from '../errors.ts';
 import { denyingSide, explainDenied, type ExplainableDocument } from '../query/denied-explain.ts';
 import { buildDeniedGroupsRequest } from '../query/flow-stats.ts';
 import { buildFlowQuery } from '../query/flow-search.ts';
+import { readCompleteness } from '../query/completeness-reader.ts';
 import { compileRequestFilters, flowQuerySchema, requestRange } from './flow-request.ts';
 import { DEDUP_NOTE } from './stats-routes.ts';
 
@@ -30,6 +31,8 @@ export async function deniedRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     const principal = request.principal;
     const q = request.query as Record<string, unknown>;
     const range = requestRange(ctx, q);
+    // Read alongside the answer's own queries; never fails the answer (query/completeness-reader.ts).
+    const completeness = readCompleteness(ctx, range, principal.scope);
     const limit = Number(q.limit ?? 50);
     const filters = await compileRequestFilters(ctx, principal, q, range);
     const query = buildFlowQuery({ range, filters, scope: principal.scope, dedupReporters: true });
@@ -61,6 +64,7 @@ export async function deniedRoutes(app: FastifyInstance, ctx: ApiContext): Promi
       total_groups: buckets.length,
       truncated,
       groups,
+      completeness: await completeness,
     };
   });
 }

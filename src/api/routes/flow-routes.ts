@@ -10,6 +10,8 @@ import { decodeCursor, encodeCursor, sameParams, type CursorState } from '../que
 import { readFlowSearchAnswer, writeFlowPage, type FlowSearchAnswer } from '../query/flow-page.ts';
 import { buildFlowQuery, buildFlowSearchRequest, parseFieldSelection, parseSort, sortableNames } from '../query/flow-search.ts';
 import { compileRequestFilters, flowQuerySchema, requestRange, stringParam } from './flow-request.ts';
+import { Completeness } from '../../contract/api/completeness.ts';
+import { readCompleteness } from '../query/completeness-reader.ts';
 
 /**
  * Reads a search answer; an unreadable one is Elasticsearch's failure, named as such. A partial
@@ -53,6 +55,7 @@ export async function flowRoutes(app: FastifyInstance, ctx: ApiContext): Promise
             next_cursor: { type: ['string', 'null'] },
             total: { type: 'object', nullable: true, properties: { value: { type: 'integer' }, relation: { type: 'string' } } },
             range: { type: 'object', properties: { from: { type: 'string' }, to: { type: 'string' } } },
+            completeness: Completeness,
           },
         },
         '4xx': errorResponseSchema,
@@ -79,6 +82,8 @@ export async function flowRoutes(app: FastifyInstance, ctx: ApiContext): Promise
     }
     const effective: Record<string, string> = state ? { ...state.params } : params;
     const range = state ? { fromMs: state.fromMs, toMs: state.toMs } : requestRange(ctx, effective);
+    // Read alongside the answer's own queries; never fails the answer (query/completeness-reader.ts).
+    const completeness = readCompleteness(ctx, range, principal.scope);
     const filters = await compileRequestFilters(ctx, principal, effective, range);
     const sort = parseSort(effective.sort);
     const fields = parseFieldSelection(effective.fields);
@@ -127,6 +132,7 @@ export async function flowRoutes(app: FastifyInstance, ctx: ApiContext): Promise
       next_cursor: nextCursor,
       total: state === undefined && total !== undefined ? (typeof total === 'number' ? { value: total, relation: 'eq' } : total) : null,
       range: { from: new Date(range.fromMs).toISOString(), to: new Date(range.toMs).toISOString() },
+      completeness: await completeness,
     });
   });
 }

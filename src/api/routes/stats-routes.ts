@@ -16,6 +16,7 @@ import {
   shapeRuleHits, shapeTimeline, shapeTopTalkers, shapeTotals, STATS_VIEWS, timelineIntervalMs,
 } from '../query/flow-stats.ts';
 import { summarisePolicyHits } from '../query/policy-hits.ts';
+import { readCompleteness } from '../query/completeness-reader.ts';
 import { formatDuration } from '../query/time-range.ts';
 import { compileRequestFilters, flowQuerySchema, requestRange, stringParam } from './flow-request.ts';
 
@@ -41,6 +42,8 @@ export async function statsRoutes(app: FastifyInstance, ctx: ApiContext): Promis
     const principal = request.principal;
     const q = request.query as Record<string, unknown>;
     const range = requestRange(ctx, q);
+    // Read alongside the answer's own queries; never fails the answer (query/completeness-reader.ts).
+    const completeness = readCompleteness(ctx, range, principal.scope);
     const views = parseViews(q.view as string | undefined);
     const limit = Number(q.limit ?? 10);
     const intervalMs = timelineIntervalMs(q.interval as string | undefined, range);
@@ -61,6 +64,7 @@ export async function statsRoutes(app: FastifyInstance, ctx: ApiContext): Promis
       range: { from: new Date(range.fromMs).toISOString(), to: new Date(range.toMs).toISOString() },
       counting: DEDUP_NOTE,
       totals: shapeTotals(main),
+      completeness: await completeness,
     };
     if (views.includes('top_talkers')) body.top_talkers = shapeTopTalkers(main, limit);
     if (views.includes('timeline')) body.timeline = { interval: formatDuration(intervalMs), buckets: shapeTimeline(main) };
