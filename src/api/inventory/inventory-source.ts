@@ -3,13 +3,19 @@
  * and the API must agree on it, so in a deployment it is the compacted inventory topic; for a
  * single machine or tests, resource files. Both plug in behind `InventorySource`.
  */
-import { Inventory, loadResourcePaths, type Resource } from '../../inventory/index.ts';
+import { Inventory, keyOf, loadResourcePaths, type Resource } from '../../inventory/index.ts';
+import { readResourceDocuments } from '../../inventory/topic/resource-documents.ts';
 
 /** A consistent view of the inventory at one revision. */
 export interface InventoryView {
   readonly inventory: Inventory;
   /** Every resource the inventory holds (previews rebuild a candidate inventory from them). */
   readonly resources: readonly Resource[];
+  /**
+   * The documents as the user wrote them, by resource key (fixes edit a policy's own document
+   * rather than a rendering of the normalised model); undefined or partial when not known.
+   */
+  readonly documents?: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
   /** When the view was built (epoch ms). */
   readonly loadedAtMs: number;
 }
@@ -41,7 +47,9 @@ export class FileInventorySource implements InventorySource {
     const loaded = await loadResourcePaths(this.paths);
     const errors = loaded.issues.filter((i) => i.severity === 'error');
     if (errors.length > 0) throw new Error(`inventory: ${errors.length} resource error(s); first: ${errors[0]?.message ?? ''}`);
-    this.view = { inventory: Inventory.fromResources(loaded.resources), resources: loaded.resources, loadedAtMs: Date.now() };
+    const documents = new Map<string, Readonly<Record<string, unknown>>>();
+    for (const d of (await readResourceDocuments(this.paths)).documents) for (const r of d.resources) documents.set(keyOf(r), d.document);
+    this.view = { inventory: Inventory.fromResources(loaded.resources), resources: loaded.resources, documents, loadedAtMs: Date.now() };
   }
 
   async stop(): Promise<void> {
@@ -58,8 +66,9 @@ export class StaticInventorySource implements InventorySource {
   readonly description = 'in-memory resources';
   private readonly view: InventoryView;
 
-  constructor(resources: readonly Resource[]) {
-    this.view = { inventory: Inventory.fromResources(resources), resources, loadedAtMs: Date.now() };
+  /** `documents`: the resources' documents as written, by resource key (optional). */
+  constructor(resources: readonly Resource[], documents?: ReadonlyMap<string, Readonly<Record<string, unknown>>>) {
+    this.view = { inventory: Inventory.fromResources(resources), resources, ...(documents ? { documents } : {}), loadedAtMs: Date.now() };
   }
 
   async start(): Promise<void> {}

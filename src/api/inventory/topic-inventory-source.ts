@@ -14,6 +14,7 @@ export class TopicInventorySource implements InventorySource {
   readonly description: string;
   private readonly inventory = new Inventory();
   private readonly resources = new Map<string, Resource>();
+  private readonly documents = new Map<string, Readonly<Record<string, unknown>>>();
   private readonly follower: InventoryTopicFollower;
   private loaded = false;
   private changedAtMs = Date.now();
@@ -21,14 +22,17 @@ export class TopicInventorySource implements InventorySource {
   constructor(kafka: Kafka, topic: string, logger: Logger) {
     this.description = `topic ${topic}`;
     this.follower = new InventoryTopicFollower(kafka, topic, {
-      upsert: (resource, at) => {
+      upsert: (resource, at, document) => {
         this.inventory.apply(resource, { at });
         this.resources.set(keyOf(resource), resource);
+        if (document !== undefined) this.documents.set(keyOf(resource), document);
+        else this.documents.delete(keyOf(resource));
         this.changedAtMs = Date.now();
       },
       remove: (key, at) => {
         this.inventory.delete(key, { at });
         this.resources.delete(key);
+        this.documents.delete(key);
         this.changedAtMs = Date.now();
       },
     }, logger);
@@ -45,6 +49,6 @@ export class TopicInventorySource implements InventorySource {
 
   current(): InventoryView | undefined {
     if (!this.loaded) return undefined;
-    return { inventory: this.inventory, resources: [...this.resources.values()], loadedAtMs: this.changedAtMs };
+    return { inventory: this.inventory, resources: [...this.resources.values()], documents: new Map(this.documents), loadedAtMs: this.changedAtMs };
   }
 }

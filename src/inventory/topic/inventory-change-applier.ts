@@ -9,7 +9,8 @@ import type { InventoryChange } from './inventory-snapshot.ts';
 
 /** What the follower writes into: the inventory's incremental update API. `at` is epoch ms. */
 export interface ResourceSink {
-  upsert(resource: Resource, at: number): void;
+  /** `document`: the record as the user wrote it (what produced `resource`). */
+  upsert(resource: Resource, at: number, document?: Readonly<Record<string, unknown>>): void;
   remove(resourceKey: string, at: number): void;
 }
 
@@ -93,7 +94,7 @@ export class InventoryChangeApplier {
       }
     }
     for (const resource of resources) {
-      this.sink.upsert(resource, at);
+      this.sink.upsert(resource, at, change.record?.document as Readonly<Record<string, unknown>> | undefined);
       this.stats.applied++;
     }
     if (after.length > 0) this.produced.set(change.key, after);
