@@ -25,12 +25,14 @@ import { createLogger, type Logger } from '../shared/logger.ts';
 import { ANONYMOUS_ADMIN, hasRole, loadTokenFile, type Principal, type TokenTable } from './auth/tokens.ts';
 import { resolveApiConfig, type ApiConfig, type ApiConfigInput, type ApiTlsConfig, type ClientCertificateMode } from './config.ts';
 import { createApiContext, type ApiContext } from './context.ts';
-import { ApiError, quoteInput } from './errors.ts';
+import { ApiError, clientErrorResponse, quoteInput } from './errors.ts';
 import { FlowStore } from './flow-store.ts';
 import { FileInventorySource, NoInventorySource, type InventorySource } from './inventory/inventory-source.ts';
 import { ApiMetrics } from './metrics.ts';
 import { deniedRoutes } from './routes/denied-routes.ts';
 import { explainRoutes } from './routes/explain-routes.ts';
+import { fixRoutes } from './routes/fix-routes.ts';
+import { recommendationRoutes } from './routes/recommendation-routes.ts';
 import { flowRoutes } from './routes/flow-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { inventoryRoutes } from './routes/inventory-routes.ts';
@@ -81,6 +83,7 @@ export function toErrorResponse(err: FastifyError | ApiError | Error, request: F
   if (status === 413) return new ApiError(413, 'payload_too_large', 'request body too large');
   if (status === 415) return new ApiError(415, 'invalid_body', `unsupported content type; send application/json`);
   if (status === 429) return new ApiError(429, 'rate_limited', err.message);
+  if (status === 404) return new ApiError(404, 'not_found', err.message);
   if (status >= 400 && status < 500) return new ApiError(status, 'invalid_body', err.message);
   if (status === 503) return new ApiError(503, 'overloaded', err.message);
   return new ApiError(500, 'internal', 'internal error; the request id in x-request-id identifies it in the server log');
@@ -122,6 +125,16 @@ export async function buildApiApp(ctx: ApiContext, tokens: TokenTable | undefine
     bodyLimit: config.limits.bodyLimitBytes,
     return503OnClosing: true,
     ajv: { customOptions: { removeAdditional: false, allErrors: false } },
+    // Requests Node's parser refuses (431 headers too large, 400, 408) get the API's error body too.
+    clientErrorHandler: (err, socket) => {
+      if ((err as NodeJS.ErrnoException).code === 'ECONNRESET' || socket.destroyed) return;
+      if (socket.writable) socket.write(clientErrorResponse(err as NodeJS.ErrnoException));
+      socket.destroy(err);
+    },
+    // Errors Fastify raises before routing (a malformed URL) take the same shape.
+    frameworkErrors: (err, _request, reply: FastifyReply) => {
+      void reply.code(400).send(new ApiError(400, 'bad_request', err.message).toBody());
+    },
   });
 
   // null until the auth hook sets it; handlers of non-public routes only run after the hook.
@@ -221,6 +234,8 @@ export async function buildApiApp(ctx: ApiContext, tokens: TokenTable | undefine
     await deniedRoutes(scope, ctx);
     await inventoryRoutes(scope, ctx);
     await explainRoutes(scope, ctx);
+    await fixRoutes(scope, ctx);
+    await recommendationRoutes(scope, ctx);
   }, { prefix: '/api/v1' });
   // The web UI at / (static assets; it talks to /api/v1 like any other client).
   await app.register(uiPlugin);

@@ -47,6 +47,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./explain-command.ts')).registerExplainCommand,
   },
   {
+    name: 'recommend',
+    summary: 'recommend policies for a namespace from its observed traffic (through the API), verified by replay over the stored flows',
+    load: async () => (await import('./recommend-command.ts')).registerRecommendCommand,
+  },
+  {
     name: 'collect',
     summary: 'run the node agent: read flows (conntrack, eBPF, or synthetic), batch them, publish to Kafka (spooling to disk while Kafka is down)',
     load: async () => (await import('../collector/collect-command.ts')).registerCollectCommand,

@@ -24,7 +24,7 @@ const CATALOG = pod('shop', 'catalog-5f8b7c-*', { app: 'catalog', tier: 'api', '
 const STAGED: RecommendationOptions = { namespace: 'data', output: 'staged', tier: 'security' };
 
 type Spec = { selector?: string; podSelector?: unknown; types?: string[]; ingress: Record<string, unknown>[]; egress: Record<string, unknown>[] };
-const specOf = (doc: { spec?: unknown }): Spec => doc.spec as Spec;
+const specOf = (doc: Record<string, unknown>): Spec => doc.spec as Spec;
 
 describe('recommendPolicies', () => {
   it('one workload: ingress from a peer namespace by stable labels, egress with DNS, as a staged policy in the named tier', () => {
