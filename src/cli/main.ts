@@ -62,6 +62,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('../enricher/enrich-command.ts')).registerEnrichCommand,
   },
   {
+    name: 'goldmane',
+    summary: 'read Calico\'s own flow logs from Goldmane (Calico OSS 3.30+) and publish them to the raw topic for the enricher',
+    load: async () => (await import('../goldmane/goldmane-command.ts')).registerGoldmaneCommand,
+  },
+  {
     name: 'kibana',
     summary: 'Kibana data view and dashboards for the flow indices',
     load: async () => (await import('../kibana/kibana-command.ts')).registerKibanaCommand,

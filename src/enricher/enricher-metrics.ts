@@ -13,6 +13,7 @@ export class EnricherMetrics {
   readonly missingBatches: Counter;
   readonly inventoryRevision: Gauge;
   readonly lag: Gauge<'partition'>;
+  readonly goldmaneFlows: Counter<'evaluation'>;
 
   constructor(readonly registry: Registry) {
     this.messages = new Counter({ name: 'segflow_enricher_messages_total', help: 'Raw messages consumed, by result (ok, dead_letter).', labelNames: ['result'], registers: [registry] });
@@ -24,6 +25,7 @@ export class EnricherMetrics {
     this.sequence = new Counter({ name: 'segflow_enricher_batch_sequence_total', help: 'Agent batches by what their sequence number showed (next, gap, duplicate, restart, first).', labelNames: ['kind'], registers: [registry] });
     this.missingBatches = new Counter({ name: 'segflow_enricher_missing_batches_total', help: 'Agent batches never received (sum of sequence gaps).', registers: [registry] });
     this.inventoryRevision = new Gauge({ name: 'segflow_enricher_inventory_revision', help: 'Revision of the inventory used for enrichment.', registers: [registry] });
+    this.goldmaneFlows = new Counter({ name: 'segflow_enricher_goldmane_flows_total', help: 'Flows Calico reported through Goldmane, by how segflow\'s evaluation compared (agrees, disagrees, unresolved); disagrees = Calico\'s action or enforced trace contradicts segflow\'s.', labelNames: ['evaluation'], registers: [registry] });
     this.lag = new Gauge({ name: 'segflow_enricher_consumer_lag', help: 'Messages behind the end of each raw-topic partition, after the last processed batch.', labelNames: ['partition'], registers: [registry] });
   }
 }

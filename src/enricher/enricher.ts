@@ -497,6 +497,11 @@ export class Enricher {
     for (const [reason, n] of Object.entries(result.rejected.records)) m.rejectedRecords.inc({ reason }, n);
     for (const [reason, n] of Object.entries(result.rejected.messages)) m.rejectedMessages.inc({ reason }, n);
     m.records.inc(result.records);
+    if (result.goldmane.flows > 0) {
+      m.goldmaneFlows.inc({ evaluation: 'agrees' }, result.goldmane.agrees);
+      m.goldmaneFlows.inc({ evaluation: 'disagrees' }, result.goldmane.disagreements);
+      m.goldmaneFlows.inc({ evaluation: 'unresolved' }, result.goldmane.unresolved);
+    }
     m.documents.inc({ result: 'written' }, result.documentsWritten);
     m.documents.inc({ result: 'already_stored' }, result.documentsSkipped);
     m.documents.inc({ result: 'read_back' }, result.documentsReadBack);

@@ -12,6 +12,7 @@ import type { FlowBulkItem, FlowBulkWriteResult, FlowDocumentVersion } from './e
 import { dailyFlowIndexName } from '../contract/flow-index-names.ts';
 import { describeProblems, problemCodes, type IngestProblem, type IngestProblemCode } from './ingest/ingest-problem.ts';
 import { checkMessageEnvelope } from './ingest/message-envelope.ts';
+import { emptyGoldmaneCounts, GoldmaneMessagePreparer, isGoldmaneMessage, type GoldmaneCounts, type GoldmaneDocument } from './goldmane/goldmane-message.ts';
 import { decodeRawFlowBatch, encodeSingleRecordBatch, UndecodableFlowBatch, type DecodedFlowBatch, type DecodedRecord } from './ingest/raw-flow-batch-decoder.ts';
 import { checkRecordBounds, DEFAULT_MAX_CLOCK_SKEW_MS, DEFAULT_MAX_LINK_BITS_PER_SECOND, DEFAULT_MAX_RECORD_AGE_MS, type IngestBounds } from './ingest/record-bounds.ts';
 import type { EnrichmentInventory } from './transform/enrichment-inventory.ts';
@@ -94,6 +95,8 @@ export interface ProcessResult {
   readonly deadLetters: Message[];
   readonly sequence: Record<SequenceObservation['kind'], number> & { missingBatches: number };
   readonly rejected: RejectionCounts;
+  /** Flows Calico reported through Goldmane, and how segflow's evaluation compared. */
+  readonly goldmane: GoldmaneCounts;
 }
 
 /** A fetched batch enriched and aggregated, not yet written (see FlowBatchProcessor.prepare). */
@@ -106,6 +109,9 @@ export interface PreparedBatch {
   readonly rejected: RejectionCounts;
   /** Offset of the message each agent batch (`agent/boot/sequence`) of this fetch came in. */
   readonly offsetOfBatch: ReadonlyMap<string, string>;
+  /** Documents of Goldmane flows, written as they are (their ids are the flows' identities). */
+  readonly goldmaneDocuments: readonly GoldmaneDocument[];
+  readonly goldmane: GoldmaneCounts;
   /** One agent report per agent batch of the fetch (the completeness figure's input). */
   readonly reports: readonly BatchReport[];
 }
@@ -117,6 +123,7 @@ const MAX_CONFLICT_ROUNDS = 5;
 
 export class FlowBatchProcessor {
   private readonly written: WrittenFlowDocuments;
+  private readonly goldmanePreparer: GoldmaneMessagePreparer;
 
   constructor(
     private readonly options: FlowBatchProcessorOptions,
@@ -125,6 +132,7 @@ export class FlowBatchProcessor {
     private readonly io: FlowBatchIo,
   ) {
     this.written = new WrittenFlowDocuments(options.writtenDocuments ?? 20_000);
+    this.goldmanePreparer = new GoldmaneMessagePreparer(inventory);
   }
 
   /** Forgets the documents written so far (after a failure, or when partitions move). */
@@ -153,6 +161,9 @@ export class FlowBatchProcessor {
     // are kept per agent batch, so batches a stored document already holds are left out.
     const aggregator = new FlowWindowAggregator(this.options.aggregation, this.inventory);
     const offsetOfBatch = new Map<string, string>();
+    // A Goldmane flow is one document of its own: the last version of an id in the fetch wins.
+    const goldmaneDocuments = new Map<string, GoldmaneDocument>();
+    const goldmane = emptyGoldmaneCounts();
     const reports: BatchReport[] = [];
     let records = 0;
 
@@ -171,6 +182,20 @@ export class FlowBatchProcessor {
       const envelope = checkMessageEnvelope(message.key, message.headers);
       if (envelope.some((p) => p.code === 'unknown_schema')) {
         rejectMessage('validate', envelope); // not decoded: its bytes are another schema's
+        continue;
+      }
+      if (isGoldmaneMessage(message.headers)) {
+        const prepared = this.goldmanePreparer.prepare(message.value, message.headers, nowMs, bounds.maxClockSkewMs);
+        if ('problems' in prepared) {
+          rejectMessage(prepared.problems.some((p) => p.code === 'undecodable') ? 'decode' : 'validate', [...envelope, ...prepared.problems]);
+          continue;
+        }
+        goldmaneDocuments.set(prepared.document.id, prepared.document);
+        goldmane.flows++;
+        if (prepared.document.evaluation === 'disagrees') goldmane.disagreements++;
+        else if (prepared.document.evaluation === 'unresolved') goldmane.unresolved++;
+        else goldmane.agrees++;
+        records++;
         continue;
       }
       let decoded: DecodedFlowBatch;
@@ -223,7 +248,7 @@ export class FlowBatchProcessor {
       }
     }
 
-    return { messages, aggregates: aggregator.drain(), records, deadLetters, sequence, rejected, offsetOfBatch, reports };
+    return { messages, aggregates: aggregator.drain(), records, deadLetters, sequence, rejected, offsetOfBatch, reports, goldmaneDocuments: [...goldmaneDocuments.values()], goldmane };
   }
 
   /**
@@ -265,6 +290,11 @@ export class FlowBatchProcessor {
       const item = known ? mergeInto(agg, known) : createItem(agg);
       if (item) items.push(item);
       else skipped++; // every batch is already counted in the stored document
+    }
+    if (prepared.goldmaneDocuments.length > 0) {
+      const written = await this.writeInParts(prepared.goldmaneDocuments.map((d) => ({ id: d.id, index: indexOf(d.windowStartMs), document: d.document })));
+      result.indexed += written.indexed;
+      result.rejected.push(...written.rejected);
     }
     try {
       for (let round = 1; items.length > 0; round++) {
@@ -312,7 +342,7 @@ export class FlowBatchProcessor {
         reason: 'index_rejected', error: problem.message, problems: [problem],
       }));
     }
-    return { messages: messages.length, records, documentsWritten: result.indexed, documentsSkipped: skipped, documentsReadBack: readBack, deadLetters, sequence, rejected };
+    return { messages: messages.length, records, documentsWritten: result.indexed, documentsSkipped: skipped, documentsReadBack: readBack, deadLetters, sequence, rejected, goldmane: prepared.goldmane };
   }
 
   /**

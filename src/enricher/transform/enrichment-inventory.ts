@@ -5,7 +5,7 @@
  * benchmarks can build one from resource files.
  */
 import type { FlowInput, Verdict } from '../../inventory/policy/verdict-engine.ts';
-import type { ServiceResolution } from '../../inventory/endpoints/endpoint-index.ts';
+import type { EndpointSnapshot, ServiceResolution } from '../../inventory/endpoints/endpoint-index.ts';
 
 export interface EnrichmentInventory {
   /** Increments on every inventory change. */
@@ -15,4 +15,6 @@ export interface EnrichmentInventory {
   resolveService(ip: string, protocol: number, port: number): ServiceResolution | null;
   /** Owner prefix name (`frontend-6d5f8-*`) of the endpoint resource behind `key`, when known. */
   aggregatedName(resourceKey: string): string | null;
+  /** Every endpoint, for flows that name their ends instead of addressing them (Goldmane); absent: such flows stay unevaluated. */
+  endpoints?(): Iterable<EndpointSnapshot>;
 }

@@ -97,6 +97,11 @@ function partsOf(v: Verdict): VerdictParts {
   return parts;
 }
 
+/** segflow's policy fields of a verdict (the `segflow.policy` traces): also for flows Calico reported through Goldmane. */
+export function verdictPolicyFields(v: Verdict): { readonly policy: Record<string, unknown> } {
+  return { policy: partsOf(v).policy };
+}
+
 /** `event.type`: the verdict's, plus start/end when a tuple started/completed in the window (fixed order). */
 function eventTypeOf(denied: boolean, flows: { readonly started?: number; readonly completed?: number }): FlowDocument['event']['type'] {
   const type: FlowDocument['event']['type'] = ['connection', denied ? 'denied' : 'allowed'];

@@ -35,6 +35,7 @@ export function enrichmentInventoryOf(inventory: Inventory): EnrichmentInventory
       }
       return resolution;
     },
+    endpoints: () => inventory.endpoints.allEndpoints(),
     aggregatedName: (key) => {
       const resource = inventory.get(key);
       if (!resource || !('generateName' in resource)) return null;

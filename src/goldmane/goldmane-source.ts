@@ -1,0 +1,186 @@
+/**
+ * The Goldmane source: keeps a `Flows.Stream` open (history first), hands every new flow to the
+ * sink in small batches, and reconnects with backoff when the stream fails or ends, resuming from
+ * where it got to (goldmane-resume.ts) without publishing a flow twice (goldmane-replay-filter.ts).
+ * A flow is counted as got only once the sink has it, so a failed publish is asked for again.
+ */
+import type { Logger } from '../shared/logger.ts';
+import type { GoldmaneFlow } from '../contract/goldmane/goldmane-flow.ts';
+import type { GoldmaneResult } from './goldmane-client.ts';
+import type { GoldmaneFlowSink } from './goldmane-kafka-publisher.ts';
+import type { GoldmaneMetrics } from './goldmane-metrics.ts';
+import { GoldmaneReplayFilter } from './goldmane-replay-filter.ts';
+import { possibleLossSeconds, reconnectDelayMs, resumeStartTime, type ResumeState } from './goldmane-resume.ts';
+
+export interface GoldmaneStreamer {
+  stream(startTimeGte: number, signal?: AbortSignal): AsyncIterable<GoldmaneResult>;
+}
+
+export interface GoldmaneSourceOptions {
+  readonly retentionSeconds: number;
+  readonly initialBackoffMs: number;
+  readonly maxBackoffMs: number;
+  /** Most flows per publish (default 500). */
+  readonly maxBatch?: number;
+  /** How long a partial batch waits for more flows, ms (default 200). */
+  readonly lingerMs?: number;
+  /** Progress from the previous run (the state file), if any. */
+  readonly progress?: ResumeState;
+  /** Called with the progress after each publish (the state file writer); failures are logged. */
+  readonly saveProgress?: (state: ResumeState) => Promise<void>;
+  readonly now?: () => number;
+}
+
+export class GoldmaneSource {
+  private readonly abort = new AbortController();
+  private readonly replays = new GoldmaneReplayFilter();
+  private state: ResumeState;
+  private running: Promise<void> | undefined;
+  private failures = 0;
+  private connectedOnce = false;
+  /** True while a stream is open and has answered (for /readyz). */
+  connected = false;
+
+  constructor(
+    private readonly streamer: GoldmaneStreamer,
+    private readonly sink: GoldmaneFlowSink,
+    private readonly metrics: GoldmaneMetrics,
+    private readonly log: Logger,
+    private readonly options: GoldmaneSourceOptions,
+  ) {
+    this.state = options.progress ?? { newestStart: undefined, newestEnd: undefined };
+  }
+
+  get progress(): ResumeState {
+    return this.state;
+  }
+
+  start(): void {
+    this.running ??= this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.running;
+  }
+
+  private nowS(): number {
+    return (this.options.now ?? Date.now)() / 1000;
+  }
+
+  private async run(): Promise<void> {
+    const signal = this.abort.signal;
+    while (!signal.aborted) {
+      const startTimeGte = resumeStartTime(this.state, this.nowS(), this.options.retentionSeconds);
+      const loss = possibleLossSeconds(this.state, this.nowS(), this.options.retentionSeconds);
+      if (loss.seconds > 0) {
+        this.metrics.possibleLoss.inc(loss.seconds);
+        this.metrics.lastPossibleLoss.set(loss.to ?? 0);
+        this.log.warn({ lostFrom: new Date((loss.from ?? 0) * 1000).toISOString(), lostTo: new Date((loss.to ?? 0) * 1000).toISOString(), seconds: loss.seconds },
+          `the source was away longer than Goldmane's retention (${this.options.retentionSeconds} s): flows of up to ${loss.seconds} s may be lost`);
+      }
+      let reason = 'ended';
+      try {
+        await this.consume(startTimeGte, signal);
+      } catch (error) {
+        if (signal.aborted) break;
+        reason = (error as { publish?: boolean }).publish ? 'publish_failed' : 'error';
+        const message = (error as Error).message;
+        if (this.failures === 0 || this.failures % 10 === 0) this.log.warn({ error: message, failures: this.failures + 1 }, 'Goldmane stream failed; reconnecting');
+      } finally {
+        this.connected = false;
+        this.metrics.connected.set(0);
+      }
+      if (signal.aborted) break;
+      this.failures++;
+      this.metrics.reconnects.inc({ reason });
+      const delay = reconnectDelayMs(this.failures, this.options.initialBackoffMs, this.options.maxBackoffMs);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        signal.addEventListener('abort', () => {
+          clearTimeout(timer);
+          resolve();
+        }, { once: true });
+      });
+    }
+  }
+
+  private async consume(startTimeGte: number, signal: AbortSignal): Promise<void> {
+    const maxBatch = this.options.maxBatch ?? 500;
+    const lingerMs = this.options.lingerMs ?? 200;
+    let batch: GoldmaneFlow[] = [];
+    let firstAt = 0;
+    const flush = async (): Promise<void> => {
+      if (batch.length === 0) return;
+      const flows = batch;
+      batch = [];
+      try {
+        await this.sink.publish(flows);
+      } catch (error) {
+        throw Object.assign(new Error(`publishing ${flows.length} Goldmane flows failed: ${(error as Error).message}`, { cause: error }), { publish: true });
+      }
+      let { newestStart, newestEnd } = this.state;
+      for (const f of flows) {
+        this.replays.remember(f);
+        newestStart = Math.max(newestStart ?? 0, f.startTime);
+        newestEnd = Math.max(newestEnd ?? 0, f.endTime);
+      }
+      this.state = { newestStart, newestEnd };
+      this.metrics.published.inc(flows.length);
+      if (this.options.saveProgress) await this.options.saveProgress(this.state).catch((error: Error) => this.log.warn({ error: error.message }, 'could not save the source progress'));
+    };
+    // A stream is quiet between buckets: a timer flushes what lingers.
+    let timer: NodeJS.Timeout | undefined;
+    let pending: Promise<void> = Promise.resolve();
+    // A failed timer flush ends this stream at once (its flows are asked for again on reconnect).
+    const local = new AbortController();
+    const stopLocal = (): void => local.abort();
+    signal.addEventListener('abort', stopLocal, { once: true });
+    let timerFailure: unknown;
+    const iterator = this.streamer.stream(startTimeGte, local.signal)[Symbol.asyncIterator]();
+    try {
+      for (;;) {
+        const result = await iterator.next();
+        await pending;
+        if (timerFailure !== undefined) throw timerFailure;
+        if (result.done) break;
+        if (!this.connected) {
+          this.connected = true;
+          this.metrics.connected.set(1);
+          if (this.failures > 0 || this.connectedOnce) this.log.info({ startTimeGte }, 'Goldmane stream resumed');
+          else this.log.info({ startTimeGte }, 'Goldmane stream open');
+          this.connectedOnce = true;
+          this.failures = 0;
+        }
+        const flow = result.value.flow;
+        this.metrics.received.inc();
+        this.metrics.newestEnd = Math.max(this.metrics.newestEnd ?? 0, flow.endTime);
+        if (this.replays.isReplay(flow)) {
+          this.metrics.replays.inc();
+          continue;
+        }
+        if (batch.length === 0) firstAt = Date.now();
+        batch.push(flow);
+        clearTimeout(timer);
+        if (batch.length >= maxBatch || Date.now() - firstAt >= lingerMs) {
+          await flush();
+        } else {
+          timer = setTimeout(() => {
+            pending = flush().catch((error: unknown) => {
+              timerFailure = error;
+              local.abort();
+            });
+          }, lingerMs);
+        }
+      }
+      clearTimeout(timer);
+      await pending;
+      if (timerFailure !== undefined) throw timerFailure;
+      await flush(); // also on stop: what was read is handed over before the sink closes
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', stopLocal);
+      await iterator.return?.(undefined);
+    }
+  }
+}
