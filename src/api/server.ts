@@ -32,6 +32,7 @@ import { ApiMetrics } from './metrics.ts';
 import { deniedRoutes } from './routes/denied-routes.ts';
 import { explainRoutes } from './routes/explain-routes.ts';
 import { fixRoutes } from './routes/fix-routes.ts';
+import { fixRoutes } from './routes/fix-routes.ts';
 import { recommendationRoutes } from './routes/recommendation-routes.ts';
 import { flowRoutes } from './routes/flow-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
@@ -234,6 +235,7 @@ export async function buildApiApp(ctx: ApiContext, tokens: TokenTable | undefine
     await deniedRoutes(scope, ctx);
     await inventoryRoutes(scope, ctx);
     await explainRoutes(scope, ctx);
+    await fixRoutes(scope, ctx);
     await fixRoutes(scope, ctx);
     await recommendationRoutes(scope, ctx);
   }, { prefix: '/api/v1' });

@@ -89,6 +89,8 @@ export interface ReplayGroup {
   readonly current: 'allow' | 'deny';
   readonly candidate: 'allow' | 'deny';
   flows: number;
+  /** The group's newest-scanned flow (the scan runs newest first): what a caller re-explains. */
+  readonly sample: { readonly src_ip: string; readonly dst_ip: string; readonly time: string | null };
   first_seen: string | null;
   last_seen: string | null;
 }
@@ -182,7 +184,10 @@ export async function replayPolicyChange(req: ReplayRequest): Promise<ReplayResu
           const key = replayGroupKey(src, dst, proto, port, current.verdict, candidate.verdict);
           let g = groups.get(key);
           if (g === undefined) {
-            g = { key, source: src, destination: dst, protocol: proto, port, current: current.verdict, candidate: candidate.verdict, flows: 0, first_seen: null, last_seen: null };
+            g = {
+              key, source: src, destination: dst, protocol: proto, port, current: current.verdict, candidate: candidate.verdict, flows: 0,
+              sample: { src_ip: flow.srcIp, dst_ip: flow.dstIp, time: d['@timestamp'] ?? null }, first_seen: null, last_seen: null,
+            };
             groups.set(key, g);
           }
           g.flows++;

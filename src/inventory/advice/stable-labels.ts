@@ -87,3 +87,19 @@ export function peerSelector(endpoint: { readonly namespace: string | null; read
   for (const k of Object.keys(labels).sort()) sorted[k] = labels[k] as string;
   return { namespace: endpoint.namespace, labels: sorted, selector: selectorText(sorted) };
 }
+
+/**
+ * True when two endpoints are the same workload by identity: same namespace and identity labels
+ * (two replicas of one Deployment are; a pod and its rollout successor are). Endpoints without
+ * labels are the same only at the same address.
+ */
+export function sameIdentity(
+  a: { readonly namespace: string | null; readonly labels: LabelInput; readonly ip?: string },
+  b: { readonly namespace: string | null; readonly labels: LabelInput; readonly ip?: string },
+): boolean {
+  if (a.namespace !== b.namespace) return false;
+  const la = peerSelector(a);
+  const lb = peerSelector(b);
+  if (Object.keys(la.labels).length === 0 || Object.keys(lb.labels).length === 0) return a.ip !== undefined && a.ip === b.ip;
+  return la.selector === lb.selector;
+}

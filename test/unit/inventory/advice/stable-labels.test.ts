@@ -1,7 +1,7 @@
 /** Stable identity labels and peer selectors: table cases. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { identityLabels, isVolatileLabel, peerSelector, stableLabels } from '../../../../src/inventory/advice/stable-labels.ts';
+import { identityLabels, isVolatileLabel, peerSelector, sameIdentity, stableLabels } from '../../../../src/inventory/advice/stable-labels.ts';
 
 describe('stable labels', () => {
   const volatile: [string, boolean][] = [
@@ -47,4 +47,15 @@ describe('stable labels', () => {
       namespace: null, labels: { 'kubernetes.io/hostname': 'node-1', role: 'ingress' }, selector: "kubernetes.io/hostname == 'node-1' && role == 'ingress'",
     });
   });
+});
+
+describe('sameIdentity', () => {
+  const cases: { name: string; a: { namespace: string | null; labels: Record<string, string>; ip?: string }; b: { namespace: string | null; labels: Record<string, string>; ip?: string }; same: boolean }[] = [
+    { name: 'two replicas of one deployment', a: { namespace: 'shop', labels: { app: 'web', 'pod-template-hash': 'a' } }, b: { namespace: 'shop', labels: { app: 'web', 'pod-template-hash': 'b' } }, same: true },
+    { name: 'same app in another namespace', a: { namespace: 'shop', labels: { app: 'web' } }, b: { namespace: 'dev', labels: { app: 'web' } }, same: false },
+    { name: 'different apps', a: { namespace: 'shop', labels: { app: 'web' } }, b: { namespace: 'shop', labels: { app: 'api' } }, same: false },
+    { name: 'unlabelled: by address', a: { namespace: null, labels: {}, ip: '203.0.113.5' }, b: { namespace: null, labels: {}, ip: '203.0.113.5' }, same: true },
+    { name: 'unlabelled, other address', a: { namespace: null, labels: {}, ip: '203.0.113.5' }, b: { namespace: null, labels: {}, ip: '203.0.113.6' }, same: false },
+  ];
+  for (const c of cases) it(c.name, () => assert.equal(sameIdentity(c.a, c.b), c.same));
 });
