@@ -86,8 +86,14 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Runs a command to completion; on failure the error carries the tail of its output. */
-export async function runCommand(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<string> {
+/**
+ * Runs a command to completion; on failure the error carries the tail of its output.
+ * `ownSession` runs it in a session of its own (`setsid --wait`): a daemon it leaves behind is
+ * then out of this process's group, so a terminal's Ctrl-C reaches segflow only and segflow
+ * stops the daemon itself, in order (the Elasticsearch launcher's server is one).
+ */
+export async function runCommand(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; ownSession?: boolean } = {}): Promise<string> {
+  if (options.ownSession) [command, args] = ['setsid', ['--wait', command, ...args]];
   try {
     const { stdout } = await run(command, args, { cwd: options.cwd, env: options.env ?? process.env, timeout: options.timeoutMs ?? 600_000, maxBuffer: 64 * 1024 * 1024 });
     return stdout;
