@@ -2,8 +2,8 @@
 #
 # One image for every segflow role: `segflow collect` (node agent), `segflow enrich`,
 # `segflow api`, `segflow inventory sync`. It runs exactly what a checkout runs: bin/segflow.js,
-# which loads the TypeScript sources through tsx (a production dependency) — there is no
-# separate build output.
+# which runs the JavaScript that `npm run build` compiles from src/ into dist/ (esbuild, a
+# production dependency; tsx stays as the fallback for a stale dist/, which the image never has).
 #
 #   docker build -t segflow .
 #
@@ -38,6 +38,10 @@ COPY src ./src
 COPY ebpf ./ebpf
 COPY examples ./examples
 COPY kibana ./kibana
+COPY scripts/build-cli.js ./scripts/
+# npm ci above skipped `prepare`; compile src/ to dist/ here. The runtime stage's copy keeps
+# the sources' mtimes, so bin/segflow.js finds dist/ current.
+RUN npm run build
 
 # The probe is CO-RE: vmlinux.h only has to describe *a* BTF kernel (the build host's, by
 # default); the object relocates itself on the node's kernel at load time. A build host
@@ -64,7 +68,8 @@ RUN apt-get update \
 COPY --from=build /usr/local/bin/node /usr/local/bin/node
 COPY --from=build /app /app
 RUN ln -s /app/bin/segflow.js /usr/local/bin/segflow \
- && segflow --version && rm -rf /tmp/tsx-*
+ && segflow --version \
+ && node --input-type=module -e "import { builtCliIsCurrent } from '/app/scripts/build-cli.js'; if (!builtCliIsCurrent()) throw new Error('dist/ is not current in the image')"
 
 WORKDIR /app
 # Non-root by default. The collector's DaemonSet runs it as root with a few capabilities

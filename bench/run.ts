@@ -6,18 +6,23 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { provideBenchServices, type BenchService } from './bench-services.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** Benchmark name → module in bench/ and the function it exports. */
-const BENCHMARKS: Record<string, { module: string; run: string }> = {
+const BENCHMARKS: Record<string, { module: string; run: string; services?: readonly BenchService[] }> = {
   policy: { module: 'policy.ts', run: 'runPolicyBench' },
-  pipeline: { module: 'pipeline.ts', run: 'runPipelineBench' },
-  api: { module: 'api.ts', run: 'runApiBench' },
+  pipeline: { module: 'pipeline.ts', run: 'runPipelineBench', services: ['kafka', 'elasticsearch'] },
+  api: { module: 'api.ts', run: 'runApiBench', services: ['elasticsearch'] },
   ebpf: { module: 'ebpf.ts', run: 'runEbpfBench' },
-  image: { module: 'image.ts', run: 'runImageBench' },
-  'k8s-sync': { module: 'k8s-sync.ts', run: 'runK8sSyncBench' },
+  image: { module: 'image.ts', run: 'runImageBench', services: ['kafka', 'elasticsearch'] },
+  'k8s-sync': { module: 'k8s-sync.ts', run: 'runK8sSyncBench', services: ['kafka'] },
   faults: { module: 'faults.ts', run: 'runFaultsBench' },
+  multinode: { module: 'faults-multinode.ts', run: 'runMultinodeBench' },
+  cli: { module: 'cli.ts', run: 'runCliBench' },
+  latency: { module: 'latency.ts', run: 'runLatencyBench', services: ['kafka', 'elasticsearch'] },
+  'agent-cpu': { module: 'agent-cpu.ts', run: 'runAgentCpuBench', services: ['kafka'] },
 };
 
 async function main(names: string[]): Promise<number> {
@@ -27,6 +32,23 @@ async function main(names: string[]): Promise<number> {
     return 2;
   }
   const selected = names.length > 0 ? names : Object.keys(BENCHMARKS).filter((n) => existsSync(path.join(here, BENCHMARKS[n]!.module)));
+  // Services first, for all selected benchmarks: a missing one stops the run at once, in one line.
+  const needed = new Set(selected.flatMap((n) => BENCHMARKS[n]!.services ?? []));
+  let services;
+  try {
+    services = await provideBenchServices(needed, (line) => process.stderr.write(`bench: ${line}\n`));
+  } catch (err) {
+    process.stderr.write(`bench: ${selected.filter((n) => (BENCHMARKS[n]!.services ?? []).length > 0).join(', ')} cannot run: ${(err as Error).message}\n`);
+    return 1;
+  }
+  try {
+    return await runSelected(selected);
+  } finally {
+    await services.stop();
+  }
+}
+
+async function runSelected(selected: readonly string[]): Promise<number> {
   for (const name of selected) {
     const spec = BENCHMARKS[name]!;
     const file = path.join(here, spec.module);
@@ -38,7 +60,15 @@ async function main(names: string[]): Promise<number> {
     const run = mod[spec.run];
     if (typeof run !== 'function') throw new Error(`${spec.module} does not export ${spec.run}()`);
     process.stderr.write(`benchmark ${name}: running\n`);
-    const result = await run();
+    let result;
+    try {
+      result = await run();
+    } catch (err) {
+      // One line; SEGFLOW_LOG_LEVEL=debug adds the stack.
+      process.stderr.write(`benchmark ${name} failed: ${(err as Error).message}\n`);
+      if (process.env.SEGFLOW_LOG_LEVEL === 'debug') process.stderr.write(`${(err as Error).stack ?? ''}\n`);
+      return 1;
+    }
     process.stdout.write(`${JSON.stringify({ benchmark: name, result }, null, 2)}\n`);
   }
   return 0;

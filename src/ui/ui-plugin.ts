@@ -14,7 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 
-const APP_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'app');
+// The browser app's sources, whether this module runs from src/ui/ or compiled in dist/ui/.
+const APP_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/ui/app');
 
 /** One served file. */
 export interface UiAsset {
