@@ -42,11 +42,15 @@ export async function deleteTopics(kafka: Kafka, topics: readonly string[]): Pro
 }
 
 /**
- * Deletes the daily flow indices of `prefix` and its index template. By name: Elasticsearch
+ * Deletes the daily flow indices of `prefix`, their agent report indices, and both templates. By name: Elasticsearch
  * refuses wildcard deletes (action.destructive_requires_name), silently for a test that catches.
  */
 export async function deleteFlowIndices(es: Client, prefix: string): Promise<void> {
   const names = Object.keys(await es.indices.get({ index: `${prefix}-*`, allow_no_indices: true, ignore_unavailable: true, expand_wildcards: ['open', 'closed'] }));
   if (names.length > 0) await es.indices.delete({ index: names, ignore_unavailable: true });
   await es.indices.deleteIndexTemplate({ name: prefix }).catch(() => undefined);
+  // The agent report indices the enricher writes next to them (`<prefix>.reports-*`).
+  const reports = Object.keys(await es.indices.get({ index: `${prefix}.reports-*`, allow_no_indices: true, ignore_unavailable: true, expand_wildcards: ['open', 'closed'] }));
+  if (reports.length > 0) await es.indices.delete({ index: reports, ignore_unavailable: true });
+  await es.indices.deleteIndexTemplate({ name: `${prefix}.reports` }).catch(() => undefined);
 }

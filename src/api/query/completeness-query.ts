@@ -25,9 +25,11 @@ const rangeClause = (gte: number | undefined, lt: number | undefined): estypes.Q
 export function buildReporterRequest(range: { fromMs: number; toMs: number }, maxReporters: number): estypes.SearchRequest {
   const around = lookaroundMs(range);
   const lossAggs: Record<string, estypes.AggregationsAggregationContainer> = {};
+  const beforeLossAggs: Record<string, estypes.AggregationsAggregationContainer> = {};
   for (const cause of LOSS_CAUSES) {
     lossAggs[`${cause}.rt`] = { max: { field: lossField(cause, 'records_total') } };
     lossAggs[`${cause}.rb`] = { min: { field: lossField(cause, 'records_before') } };
+    beforeLossAggs[`${cause}.rt`] = { max: { field: lossField(cause, 'records_total') } };
   }
   return {
     size: 0,
@@ -40,7 +42,10 @@ export function buildReporterRequest(range: { fromMs: number; toMs: number }, ma
           kind: { terms: { field: F.reporterKind, size: 1 } },
           node: { terms: { field: F.node, size: 1 } },
           heartbeat: { max: { field: F.heartbeatMs } },
-          before: { filter: rangeClause(undefined, range.fromMs), aggs: { last: { max: { field: F.time } } } },
+          before: {
+            filter: rangeClause(undefined, range.fromMs),
+            aggs: { last: { max: { field: F.time } }, boots: { terms: { field: F.boot, size: 1000 }, aggs: { max_seq: { max: { field: F.sequence } }, ...beforeLossAggs } } },
+          },
           after: { filter: rangeClause(range.toMs, undefined), aggs: { first: { min: { field: F.time } } } },
           in: {
             filter: rangeClause(range.fromMs, range.toMs),
@@ -96,7 +101,14 @@ export function readReporters(answer: estypes.SearchResponse): { reporters: Repo
   const agg = answer.aggregations?.reporters as { buckets?: Bucket[]; sum_other_doc_count?: number } | undefined;
   const reporters = (agg?.buckets ?? []).map((r): ReporterInWindow => {
     const inRange = r.in as Bucket;
+    const before = new Map(buckets((r.before as Bucket).boots).map((b) => [String(b.key), b]));
     const boots = buckets(inRange.boots).map((b): BootInRange => {
+      const earlier = before.get(String(b.key));
+      const totalsBeforeRange: NonNullable<BootInRange['beforeRange']>['lossTotals'] = {};
+      for (const cause of LOSS_CAUSES) {
+        const t = earlier ? value(earlier[`${cause}.rt`]) : null;
+        if (t !== null) totalsBeforeRange[cause] = t;
+      }
       const loss: BootInRange['loss'] = {};
       for (const cause of LOSS_CAUSES) {
         const rt = value(b[`${cause}.rt`]);
@@ -108,6 +120,7 @@ export function readReporters(answer: estypes.SearchResponse): { reporters: Repo
       return {
         boot: String(b.key), batches: b.doc_count, minSequence: value(b.min_seq) ?? 0, maxSequence: value(b.max_seq) ?? 0,
         records: value(b.records) ?? 0, predecessor: predBoot !== null && predLast !== null ? { boot: predBoot, lastSequence: predLast } : null, loss,
+        beforeRange: earlier ? { maxSequence: value(earlier.max_seq) ?? 0, lossTotals: totalsBeforeRange } : null,
       };
     });
     return {

@@ -6,13 +6,17 @@
  *   reported before the range but not in it — or stopped reporting before the range ended — is
  *   silent (one that only reported after the range started since, e.g. a new node), unless its heartbeat interval says no report was due yet (an idle agent
  *   sends an empty batch every interval; twice the interval plus a margin counts as overdue).
- * - **Batches missing**: per agent boot, the sequence numbers between the first and the last
- *   received in the range that never arrived, plus, for a boot that followed a killed one, the
- *   batches the killed boot built after the last one received (its `predecessor` note).
- *   Batch reports have one document per sequence, so counting documents counts sequences.
+ * - **Batches missing**: per agent boot, the sequence numbers up to the last one received in
+ *   the range that never arrived — counted from the boot's last batch before the range (when it
+ *   reported in the look-around window before it), else from its first batch in the range —,
+ *   plus, for a boot that followed a killed one, the batches the killed boot built after the
+ *   last one received (its `predecessor` note). Batch reports have one document per sequence,
+ *   so counting documents counts sequences.
  * - **Records dropped by cause**: the agents' loss counters are cumulative per boot, so the
- *   drops covered by the range are the last total minus the total before its first batch — a
- *   batch lost on the way loses no count.
+ *   drops in the range are the boot's last total in the range minus its last total before the
+ *   range (0 when it has no report before: it started in the range, or its earlier reports are
+ *   gone, and everything since its start counts). Batches lost on the way, even the very
+ *   batches that carried a count, lose no count.
  * - **Enricher lag**: the latest lag report of each enricher, when the range reaches the
  *   present (older data is not waiting in Kafka any more).
  */
@@ -30,6 +34,8 @@ export interface BootInRange {
   readonly predecessor: { readonly boot: string; readonly lastSequence: number } | null;
   /** Per cause: the largest cumulative total and the smallest "total before this batch". */
   readonly loss: Partial<Record<LossCause, { readonly recordsTotalMax: number; readonly recordsBeforeMin: number }>>;
+  /** The same boot's reports in the look-around window before the range; null when it has none there. */
+  readonly beforeRange: { readonly maxSequence: number; readonly lossTotals: Partial<Record<LossCause, number>> } | null;
 }
 
 /** One reporter's reports in and around the range. */
@@ -86,9 +92,10 @@ export function isSilent(r: ReporterInWindow, range: CompletenessInput['range'],
   return end - Math.max(range.fromMs, r.lastBeforeMs ?? range.fromMs) > overdue;
 }
 
-/** Sequences missing in one boot's reports (gaps between first and last received). */
+/** Sequences missing in one boot's reports (see the module comment). */
 function bootGaps(b: BootInRange): number {
-  return Math.max(0, b.maxSequence - b.minSequence + 1 - b.batches);
+  const first = b.beforeRange !== null && b.beforeRange.maxSequence < b.minSequence ? b.beforeRange.maxSequence + 1 : b.minSequence;
+  return Math.max(0, b.maxSequence - first + 1 - b.batches);
 }
 
 /** The completeness object of an answer. */
@@ -120,7 +127,7 @@ export function computeCompleteness(input: CompletenessInput): Completeness {
       for (const cause of LOSS_CAUSES) {
         const l = b.loss[cause];
         if (!l) continue;
-        const n = Math.max(0, l.recordsTotalMax - l.recordsBeforeMin);
+        const n = Math.max(0, l.recordsTotalMax - (b.beforeRange?.lossTotals[cause] ?? 0));
         if (n > 0) dropped[cause] = (dropped[cause] ?? 0) + n;
       }
     }

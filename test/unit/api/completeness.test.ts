@@ -16,7 +16,7 @@ const range = { fromMs: T0, toMs: T0 + 60 * MIN };
 const NOW = T0 + 2 * 3_600_000; // the range is in the past: lag does not concern it
 
 function boot(over: Partial<BootInRange> = {}): BootInRange {
-  return { boot: 'b1', batches: 10, minSequence: 1, maxSequence: 10, records: 1000, predecessor: null, loss: {}, ...over };
+  return { boot: 'b1', batches: 10, minSequence: 1, maxSequence: 10, records: 1000, predecessor: null, loss: {}, beforeRange: null, ...over };
 }
 function reporter(over: Partial<ReporterInWindow> = {}): ReporterInWindow {
   return { kind: 'node-agent', id: 'node-a', node: 'node-a', heartbeatMs: 30_000, lastBeforeMs: T0 - MIN, firstAfterMs: null, lastInMs: range.toMs - 10_000, boots: [boot()], ...over };
@@ -39,9 +39,19 @@ describe('completeness figure', () => {
       status: 'incomplete', ratio: Math.round((15 / 17) * 10_000) / 10_000, missing: 2, dropped: 40, byCause: { crash: 40 }, silent: 0, reporting: 1, reason: /40 crash/,
     },
     {
-      name: 'drops by cause from cumulative counters (a batch between lost: counted by the totals)',
-      input: input({ reporters: [reporter({ boots: [boot({ loss: { spool_full: { recordsTotalMax: 900, recordsBeforeMin: 100 }, ring_buffer: { recordsTotalMax: 50, recordsBeforeMin: 0 } } })] })] }),
+      name: 'drops by cause from cumulative counters: last total in the range minus the last before it',
+      input: input({ reporters: [reporter({ boots: [boot({ minSequence: 21, maxSequence: 30, loss: { spool_full: { recordsTotalMax: 900, recordsBeforeMin: 300 }, ring_buffer: { recordsTotalMax: 50, recordsBeforeMin: 0 } }, beforeRange: { maxSequence: 20, lossTotals: { spool_full: 100 } } })] })] }),
       status: 'incomplete', ratio: Math.round((1000 / 1850) * 10_000) / 10_000, missing: 0, dropped: 850, byCause: { spool_full: 800, ring_buffer: 50 }, silent: 0, reporting: 1, reason: /850 records dropped by the agents \(800 spool full, 50 ring buffer\)/,
+    },
+    {
+      name: 'the batches carrying the first counts were lost themselves: a boot started in the range counts from 0',
+      input: input({ reporters: [reporter({ boots: [boot({ batches: 5, minSequence: 1, maxSequence: 20, loss: { spool_full: { recordsTotalMax: 150, recordsBeforeMin: 150 } } })] })] }),
+      status: 'incomplete', ratio: 0.25, missing: 15, dropped: 150, byCause: { spool_full: 150 }, silent: 0, reporting: 1,
+    },
+    {
+      name: 'batches lost between the last report before the range and the first in it',
+      input: input({ reporters: [reporter({ boots: [boot({ minSequence: 14, maxSequence: 23, beforeRange: { maxSequence: 10, lossTotals: {} } })] })] }),
+      status: 'incomplete', ratio: Math.round((10 / 13) * 10_000) / 10_000, missing: 3, dropped: 0, silent: 0, reporting: 1,
     },
     {
       name: 'a node silent in the whole range after reporting before it',
@@ -139,14 +149,14 @@ describe('completeness queries', () => {
           buckets: [{
             key: 'node-a', doc_count: 12,
             kind: { buckets: [{ key: 'node-agent', doc_count: 12 }] }, node: { buckets: [{ key: 'node-a', doc_count: 12 }] },
-            heartbeat: { value: 30000 }, before: { doc_count: 1, last: { value: T0 - MIN } }, after: { doc_count: 0, last: { value: null }, first: { value: null } },
+            heartbeat: { value: 30000 }, before: { doc_count: 1, last: { value: T0 - MIN }, boots: { buckets: [{ key: 'b2', doc_count: 1, max_seq: { value: 0 }, 'spool_full.rt': { value: 5 } }] } }, after: { doc_count: 0, last: { value: null }, first: { value: null } },
             in: {
               doc_count: 11, last: { value: T0 + MIN },
               boots: { buckets: [{
                 key: 'b2', doc_count: 11, min_seq: { value: 1 }, max_seq: { value: 13 }, records: { value: 77 },
                 pred_boot: { buckets: [{ key: 'b1', doc_count: 11 }] }, pred_last: { value: 9 },
                 'spool_full.rt': { value: 30 }, 'spool_full.rb': { value: 10 }, 'crash.rt': { value: null }, 'crash.rb': { value: null },
-              }] },
+              }, { key: 'b3', doc_count: 1, min_seq: { value: 1 }, max_seq: { value: 1 }, records: { value: 0 }, pred_boot: { buckets: [] }, pred_last: { value: null } }] },
             },
           }],
         },
@@ -156,7 +166,10 @@ describe('completeness queries', () => {
     assert.equal(truncated, false);
     assert.deepEqual(reporters, [{
       kind: 'node-agent', id: 'node-a', node: 'node-a', heartbeatMs: 30000, lastBeforeMs: T0 - MIN, firstAfterMs: null, lastInMs: T0 + MIN,
-      boots: [{ boot: 'b2', batches: 11, minSequence: 1, maxSequence: 13, records: 77, predecessor: { boot: 'b1', lastSequence: 9 }, loss: { spool_full: { recordsTotalMax: 30, recordsBeforeMin: 10 } } }],
+      boots: [
+        { boot: 'b2', batches: 11, minSequence: 1, maxSequence: 13, records: 77, predecessor: { boot: 'b1', lastSequence: 9 }, loss: { spool_full: { recordsTotalMax: 30, recordsBeforeMin: 10 } }, beforeRange: { maxSequence: 0, lossTotals: { spool_full: 5 } } },
+        { boot: 'b3', batches: 1, minSequence: 1, maxSequence: 1, records: 0, predecessor: null, loss: {}, beforeRange: null },
+      ],
     }]);
     const lags = readLags({ aggregations: { enrichers: { buckets: [{ key: 'g/x', doc_count: 3, latest: { hits: { hits: [{ _source: { '@timestamp': new Date(T0).toISOString(), lag: { messages: 4 } } }] } } }] } } } as unknown as estypes.SearchResponse);
     assert.deepEqual(lags, [{ id: 'g/x', messages: 4, atMs: T0 }]);
