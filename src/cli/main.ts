@@ -52,6 +52,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./recommend-command.ts')).registerRecommendCommand,
   },
   {
+    name: 'fix',
+    summary: 'suggest the smallest policy change that allows a denied flow group (through the API), verified by replay over the stored flows',
+    load: async () => (await import('./fix-command.ts')).registerFixCommand,
+  },
+  {
     name: 'collect',
     summary: 'run the node agent: read flows (conntrack, eBPF, or synthetic), batch them, publish to Kafka (spooling to disk while Kafka is down)',
     load: async () => (await import('../collector/collect-command.ts')).registerCollectCommand,
