@@ -21,11 +21,19 @@ export interface ResumeState {
   readonly newestEnd: number | undefined;
 }
 
+/**
+ * Kept off the far end of the retention: Goldmane's oldest bucket lies a little less than its
+ * retention back (its ring also holds buckets ahead of now), and a stream asked to start before
+ * the oldest bucket sends no history at all (v3.32.1 logs "Failed to find bucket").
+ */
+export const HISTORY_MARGIN_SECONDS = 60;
+
 /** `start_time_gte` for the next Stream call (negative: seconds back from Goldmane's now). */
 export function resumeStartTime(state: ResumeState, nowS: number, retentionS: number): number {
-  if (state.newestStart === undefined) return -retentionS;
+  const furthest = Math.max(RESUME_OVERLAP_SECONDS, retentionS - HISTORY_MARGIN_SECONDS);
+  if (state.newestStart === undefined) return -furthest;
   const back = Math.ceil(nowS - state.newestStart + RESUME_OVERLAP_SECONDS);
-  return -Math.min(retentionS, Math.max(RESUME_OVERLAP_SECONDS, back));
+  return -Math.min(furthest, Math.max(RESUME_OVERLAP_SECONDS, back));
 }
 
 /**
