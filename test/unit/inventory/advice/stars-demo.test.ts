@@ -119,7 +119,7 @@ describe('Calico stars demo: recommendation from traffic with no policies vs the
       ['recommended-backend', "role == 'backend'", 4, 5],
       ['recommended-frontend', "role == 'frontend'", 4, 5],
     ]);
-    const frontend = rec.documents[1] as { spec: { ingress: { from: unknown[]; ports: unknown[] }[] } };
+    const frontend = rec.documents[1] as unknown as { spec: { ingress: { from: unknown[]; ports: unknown[] }[] } };
     assert.deepEqual(frontend.spec.ingress.map((r) => r.from), [
       [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'client' } }, podSelector: { matchLabels: { role: 'client' } } }],
       [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'management-ui' } }, podSelector: { matchLabels: { role: 'management-ui' } } }],
