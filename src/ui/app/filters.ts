@@ -2,7 +2,8 @@
 /// <reference lib="dom.iterable" />
 /**
  * The search filters shared by the flow table, the denied view and the service graph: time
- * range, namespace, workloads, verdict, policy and port. They live in the page URL
+ * range, namespace, workloads, verdict, policy, port, who reported the flow (segflow's agents or
+ * Calico through Goldmane) and how segflow's evaluation compares with Calico's report. They live in the page URL
  * (`#/flows?namespace=shop&verdict=deny`) so a view can be bookmarked and reloaded, and map
  * one-to-one onto query parameters of the public API.
  */
@@ -19,16 +20,23 @@ export interface Filters {
   verdict: string;
   policy: string;
   port: string;
+  /** '' any, `calico` flows read from Goldmane, `agent` flows of segflow's own agents. */
+  reported: string;
+  /** '' any, else a `calico_evaluation` value: disagrees, agrees, unresolved. */
+  evaluation: string;
 }
+
+/** `reported` → the API's capture_source values. */
+const REPORTED_BY: Readonly<Record<string, string>> = { calico: 'goldmane', agent: 'conntrack,ebpf,synthetic' };
 
 export const RANGES = ['15m', '1h', '6h', '24h', '7d'] as const;
 
 /** Filters with nothing set (last 15 minutes). */
 export function emptyFilters(): Filters {
-  return { range: '1h', namespace: '', source: '', destination: '', verdict: '', policy: '', port: '' };
+  return { range: '1h', namespace: '', source: '', destination: '', verdict: '', policy: '', port: '', reported: '', evaluation: '' };
 }
 
-const KEYS = ['range', 'namespace', 'source', 'destination', 'verdict', 'policy', 'port'] as const;
+const KEYS = ['range', 'namespace', 'source', 'destination', 'verdict', 'policy', 'port', 'reported', 'evaluation'] as const;
 
 /** Reads filters from URL search parameters (unknown ones ignored). */
 export function filtersFromSearch(search: URLSearchParams): Filters {
@@ -58,6 +66,8 @@ export function apiParams(f: Filters): Params {
     action: f.verdict,
     policy: f.policy,
     dest_port: f.port,
+    capture_source: REPORTED_BY[f.reported] ?? '',
+    calico_evaluation: f.evaluation,
   };
 }
 
@@ -86,6 +96,8 @@ export function filterBar(initial: Filters, onChange: (f: Filters) => void): { e
     select('verdict', 'Verdict', [['', 'any'], ['allow', 'allow'], ['deny', 'deny']]),
     input('policy', 'Policy', '[kind:][ns/]name', 'dl-policy'),
     input('port', 'Port', '5432 or 8000-8999'),
+    select('reported', 'Reported by', [['', 'any'], ['calico', 'Calico (Goldmane)'], ['agent', 'segflow agents']]),
+    select('evaluation', 'Calico vs segflow', [['', 'any'], ['disagrees', 'disagrees'], ['agrees', 'agrees'], ['unresolved', 'not evaluated']]),
     el('button', { type: 'submit' }, 'Apply'),
     el('button', { type: 'button', class: 'secondary', onclick: () => {
       for (const k of KEYS) {
