@@ -72,7 +72,7 @@ interface RecommendationAnswer {
 /** The human summary written to stderr. */
 export function recommendationSummary(a: RecommendationAnswer): string {
   const lines = [
-    `observed ${a.range.from} .. ${a.range.to}: ${a.observed.allowed} allowed report(s) used, ${a.observed.denied_not_recommended} denied not allowed by the recommendation${a.observed.truncated ? ' (scan truncated)' : ''}`,
+    `observed ${a.range.from} .. ${a.range.to}: ${a.observed.allowed} allowed report(s) used, ${a.observed.denied_not_recommended} denied report(s) left out (a denied flow is a fix, not a recommendation)${a.observed.truncated ? ' (scan truncated)' : ''}`,
     ...a.workloads.map((w) => `  ${w.policy}: ${w.selector} — ${w.ingress_rules} ingress, ${w.egress_rules} egress rule(s), ${w.flows} report(s)`),
     ...a.network_sets.map((s) => `  network set ${s.name}: ${s.nets.join(', ')}`),
     `dns: ${a.dns.note}`,
