@@ -8,6 +8,7 @@
  *   segflow api hash-token --name ops --role admin < token.txt   (prints the tokens-file entry)
  */
 import { Option, type Command } from 'commander';
+import type { FastifyPluginAsync } from 'fastify';
 import { InvalidArgumentError } from 'commander';
 import { ApiServer } from './server.ts';
 import { DEFAULT_INVENTORY_TOPIC } from '../inventory/topic/inventory-topic.ts';
@@ -88,7 +89,8 @@ async function readStdin(): Promise<string> {
 }
 
 /** Registers `segflow api` (and `segflow api hash-token`) on the program. */
-export function registerApiCommand(program: Command): void {
+/** `plugins`: registered after the API's routes (src/cli passes the web UI). */
+export function registerApiCommand(program: Command, plugins: readonly FastifyPluginAsync[] = []): void {
   const command = program.command('api')
     .description('serve the query API (flow search, stats, denied-flow troubleshooting, explain/preview) over Elasticsearch');
   addElasticsearchConnectionOptions(command);
@@ -141,7 +143,7 @@ export function registerApiCommand(program: Command): void {
         },
         corsOrigins: opts.cors ?? [], docs: opts.docs !== false,
         ...(secret !== undefined ? { cursorSecret: secret } : {}),
-      }, inventory ? { inventory } : {});
+      }, { ...(inventory ? { inventory } : {}), plugins });
       await server.start();
       const reload = (): void => void server.reloadTls();
       process.on('SIGHUP', reload);

@@ -14,7 +14,7 @@ import http from 'node:http';
 import type https from 'node:https';
 import { createSecureContext, type TLSSocket } from 'node:tls';
 import type { Client } from '@elastic/elasticsearch';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -32,14 +32,12 @@ import { ApiMetrics } from './metrics.ts';
 import { deniedRoutes } from './routes/denied-routes.ts';
 import { explainRoutes } from './routes/explain-routes.ts';
 import { fixRoutes } from './routes/fix-routes.ts';
-import { fixRoutes } from './routes/fix-routes.ts';
 import { recommendationRoutes } from './routes/recommendation-routes.ts';
 import { flowRoutes } from './routes/flow-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { inventoryRoutes } from './routes/inventory-routes.ts';
 import { statsRoutes } from './routes/stats-routes.ts';
 import './fastify-types.ts';
-import { uiPlugin } from '../ui/ui-plugin.ts';
 
 /** Things an embedding (tests, `segflow up`) may supply instead of the defaults. */
 export interface ApiServerDependencies {
@@ -52,6 +50,11 @@ export interface ApiServerDependencies {
   readonly logger?: Logger;
   /** Clock (epoch ms). */
   readonly now?: () => number;
+  /**
+   * Plugins registered at the root after the API's routes: the web UI, which src/cli composes
+   * in (the API does not import the UI's folder).
+   */
+  readonly plugins?: readonly FastifyPluginAsync[];
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -111,7 +114,7 @@ function certificatePrincipal(request: FastifyRequest, tokens: TokenTable | unde
 }
 
 /** Builds the Fastify application for a context (no listening). */
-export async function buildApiApp(ctx: ApiContext, tokens: TokenTable | undefined, logger: Logger, listener: ApiListenerOptions = {}): Promise<FastifyInstance> {
+export async function buildApiApp(ctx: ApiContext, tokens: TokenTable | undefined, logger: Logger, listener: ApiListenerOptions = {}, plugins: readonly FastifyPluginAsync[] = []): Promise<FastifyInstance> {
   const { config } = ctx;
   const clientAuth = listener.clientAuth ?? 'none';
   const app = Fastify({
@@ -236,11 +239,10 @@ export async function buildApiApp(ctx: ApiContext, tokens: TokenTable | undefine
     await inventoryRoutes(scope, ctx);
     await explainRoutes(scope, ctx);
     await fixRoutes(scope, ctx);
-    await fixRoutes(scope, ctx);
     await recommendationRoutes(scope, ctx);
   }, { prefix: '/api/v1' });
-  // The web UI at / (static assets; it talks to /api/v1 like any other client).
-  await app.register(uiPlugin);
+  // The web UI at / when composed in (static assets; it talks to /api/v1 like any other client).
+  for (const plugin of plugins) await app.register(plugin);
   // The pino Logger type is wider than FastifyBaseLogger; the instance is the same.
   return app as unknown as FastifyInstance;
 }
@@ -296,7 +298,7 @@ export class ApiServer {
     const metrics = this.metrics;
     const store = new FlowStore(this.client, this.config.indexPrefix, (operation, seconds, ok) => metrics.elasticsearchSeconds.observe({ operation, outcome: ok ? 'ok' : 'error' }, seconds));
     const ctx = createApiContext({ config: this.config, store, inventory: this.inventory, metrics, now: this.deps.now ?? Date.now });
-    this.app = await buildApiApp(ctx, tokens, this.logger, listener);
+    this.app = await buildApiApp(ctx, tokens, this.logger, listener, this.deps.plugins);
     await this.app.ready();
     return this.app;
   }

@@ -21,6 +21,7 @@ import { LocalServices, type ServiceProgress } from '../services/local-services.
 import { projectRoot } from '../services/services-config.ts';
 import { createSecureKafka, parseBrokerList } from '../shared/kafka-client.ts';
 import { PLAINTEXT } from '../shared/kafka-security.ts';
+import { uiPlugin } from '../ui/ui-plugin.ts';
 import { createLogger } from '../shared/logger.ts';
 
 /** The demo inventory loaded when no resources are given: a small shop in two namespaces. */
@@ -179,7 +180,7 @@ export class LocalStack {
     }
 
     this.inventorySource = new TopicInventorySource(kafka, DEFAULT_INVENTORY_TOPIC, createLogger('api:inventory'));
-    this.api = new ApiServer({ elasticsearchUrl: esUrl, port: this.options.apiPort ?? 8080 }, { inventory: this.inventorySource });
+    this.api = new ApiServer({ elasticsearchUrl: esUrl, port: this.options.apiPort ?? 8080 }, { inventory: this.inventorySource, plugins: [uiPlugin] });
     const apiUrl = await this.api.start();
     this.progress(`API and web UI: listening at ${apiUrl}`);
 

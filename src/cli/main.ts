@@ -34,7 +34,11 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'api',
     summary: 'serve the query API (flow search, stats, denied-flow troubleshooting, explain/preview) over Elasticsearch',
-    load: async () => (await import('../api/api-command.ts')).registerApiCommand,
+    // The composition of the API and the web UI: neither role imports the other.
+    load: async () => {
+      const [{ registerApiCommand }, { uiPlugin }] = await Promise.all([import('../api/api-command.ts'), import('../ui/ui-plugin.ts')]);
+      return (program) => registerApiCommand(program, [uiPlugin]);
+    },
   },
   {
     name: 'inventory',

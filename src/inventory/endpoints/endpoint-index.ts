@@ -16,8 +16,6 @@ import {
   mergeLabels, namespaceProfile, serviceAccountProfile,
 } from './effective-labels.ts';
 import { PrefixTable } from './prefix-table.ts';
-import type { EndpointPlan } from '../policy/policy-index.ts';
-import type { EndpointRef } from '../policy/verdict-engine.ts';
 
 export type EndpointKind = 'workload' | 'host';
 
@@ -29,15 +27,6 @@ export interface EndpointSnapshot {
   readonly kind: EndpointKind;
   readonly resource: EndpointResource;
   readonly labels: Labels;
-  /**
-   * Slots for what the policy engine derives from this snapshot (its ordered policy plan and the
-   * policy-change count it was made at, its description), kept here so the uncached verdict path
-   * does not look them up by key. Only the policy engine writes them; the snapshot's own fields
-   * never change.
-   */
-  plan: EndpointPlan | null;
-  planAt: number;
-  ref: EndpointRef | null;
 }
 
 export interface NetworkSetEntry {
@@ -266,7 +255,6 @@ export class EndpointIndex {
     const r = this.effective(key, declared);
     const snapshot: EndpointSnapshot = {
       uid: this.nextUid++, key, kind: r.kind === 'HostEndpoint' ? 'host' : 'workload', resource: r, labels: this.effectiveLabels(r),
-      plan: null, planAt: -1, ref: null,
     };
     const closedAt = new Map<string, number>();
     if (prev) {

@@ -347,13 +347,16 @@ export class PolicyIndex {
     return plan;
   }
 
+  /** Each snapshot's plan and the policy-change count it was made at; dropped with the snapshot. */
+  private readonly snapshotPlans = new WeakMap<EndpointSnapshot, { readonly plan: EndpointPlan; readonly at: number }>();
+
   /** The ordered plan for an endpoint snapshot (computed on demand for non-live snapshots). */
   planFor(snapshot: EndpointSnapshot): EndpointPlan {
-    // First the snapshot's own slot: no lookup by key on every uncached verdict. A plan depends
-    // only on the labels (fixed per snapshot) and the policies and tiers (any change bumps
-    // `changes`), so a slot filled at the current count is exact.
-    const slot = snapshot.plan;
-    if (slot !== null && snapshot.planAt === this.changes) return slot;
+    // First the plan memoised for this snapshot object: no lookup by key on every uncached
+    // verdict. A plan depends only on the labels (fixed per snapshot) and the policies and tiers
+    // (any change bumps `changes`), so a memo made at the current count is exact.
+    const memo = this.snapshotPlans.get(snapshot);
+    if (memo !== undefined && memo.at === this.changes) return memo.plan;
     let plan: EndpointPlan;
     const e = this.entries.get(snapshot.key);
     if (e && e.snapshot.labels === snapshot.labels) {
@@ -366,8 +369,7 @@ export class PolicyIndex {
       // A snapshot that is no longer live (IP history lookup): evaluate against current policies.
       plan = this.sharedPlan(this.applicableFor(snapshot.labels));
     }
-    snapshot.plan = plan;
-    snapshot.planAt = this.changes;
+    this.snapshotPlans.set(snapshot, { plan, at: this.changes });
     return plan;
   }
 

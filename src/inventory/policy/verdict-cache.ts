@@ -17,7 +17,7 @@
  * never match). The pair tables are also reset when they outgrow 4× the LRU size.
  */
 import { LRUCache } from 'lru-cache';
-import type { Verdict } from './verdict-engine.ts';
+import type { Verdict } from './verdict.ts';
 
 export type Token = string | number;
 
