@@ -41,6 +41,7 @@ import type { VersionedFlowDocument } from './written-flow-documents.ts';
 import { randomUUID } from 'node:crypto';
 import { enrichmentInventoryOf } from './transform/inventory-adapter.ts';
 import { AgentReportWriter } from './elasticsearch/agent-report-writer.ts';
+import { agentReportIndexPrefix } from '../contract/flow-index-names.ts';
 import { buildLagReport } from './agent-reports/lag-report.ts';
 
 /**
@@ -89,6 +90,8 @@ export class Enricher {
   private lagLoop: Promise<void> | undefined;
   private deadLetterProducer: Producer | undefined;
   private retention: FlowIndexRetention | undefined;
+  /** The agent report indices (`<prefix>.reports-*`) expire with the flows they describe. */
+  private reportRetention: FlowIndexRetention | undefined;
   private server: http.Server | undefined;
   private processor: FlowBatchProcessor | undefined;
   private reports: AgentReportWriter | undefined;
@@ -259,6 +262,8 @@ export class Enricher {
     if (config.retentionDays > 0) {
       this.retention = new FlowIndexRetention({ client: this.es, prefix: config.indexPrefix, retentionDays: config.retentionDays, logger: this.log });
       this.retention.start();
+      this.reportRetention = new FlowIndexRetention({ client: this.es, prefix: agentReportIndexPrefix(config.indexPrefix), retentionDays: config.retentionDays, logger: this.log });
+      this.reportRetention.start();
     }
     this.ready = true;
     this.log.info({ rawTopic: config.rawTopic, group: config.groupId, inventoryRevision: this.inventory.revision }, 'enricher consuming');
@@ -580,6 +585,7 @@ export class Enricher {
       this.deadLetterProducer?.disconnect(),
       this.lagAdmin?.disconnect(),
       this.retention?.stop(),
+      this.reportRetention?.stop(),
     ]);
     await this.lagLoop;
     await this.es.close();

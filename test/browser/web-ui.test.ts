@@ -219,4 +219,32 @@ describe('web UI in headless Chromium (real API, Elasticsearch, Kafka, enricher)
     assert.equal(await page.locator('tr.flow').count(), before + 1);
     await screenshot('flows-live');
   });
+
+  it('shows how complete the data is: complete, then the batches and records an agent lost', async () => {
+    await page.goto(`${baseUrl}/#/flows`);
+    const banner = page.locator('[data-testid=completeness-banner]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=completeness-banner]')?.getAttribute('data-status') === 'complete', undefined, { timeout: 60_000 });
+    assert.match(await banner.textContent() ?? '', /Complete: 1 node reporting, no batch or record lost/);
+    // The agent's next batch skips two sequence numbers and reports 25 records its spool dropped.
+    sequence += 3;
+    const lost = encodeFlowBatch({
+      agentId: 'agent-node-1', bootId: 'boot-ui', sequence, nodeName: 'node-1', sentTimeUnixNano: msToNanos(Date.now()),
+      records: [tcpRecord('10.244.1.30', '10.244.1.40', 8443)],
+      loss: { sincePrevious: { spool_full: { records: 25, batches: 2 } }, sinceBoot: { spool_full: { records: 25, batches: 2 } } },
+    });
+    await producer!.send({ topic: topics.raw, acks: -1, messages: [{ key: 'node-1', value: Buffer.from(lost) }] });
+    // Live reloads page one, and the banner with it.
+    await page.waitForFunction(() => document.querySelector('[data-testid=completeness-banner]')?.getAttribute('data-status') === 'incomplete', undefined, { timeout: 90_000 });
+    const text = await banner.textContent() ?? '';
+    assert.match(text, /2 agent batches never arrived/);
+    assert.match(text, /25 records dropped by the agents \(25 spool full\)/);
+    assert.match(text, new RegExp(`batches missing 2 of ${sequence}`));
+    await screenshot('completeness');
+    // Every data view shows it.
+    await page.goto(`${baseUrl}/#/denied`);
+    await page.waitForFunction(() => document.querySelector('[data-testid=completeness-banner]')?.getAttribute('data-status') === 'incomplete');
+    assert.match(await banner.textContent() ?? '', /25 records dropped/);
+    await page.goto(`${baseUrl}/#/graph`);
+    await page.waitForFunction(() => document.querySelector('[data-testid=completeness-banner]')?.getAttribute('data-status') === 'incomplete');
+  });
 });

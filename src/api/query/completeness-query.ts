@@ -7,7 +7,7 @@
 import type { estypes } from '@elastic/elasticsearch';
 import { FLOW_REPORTER_KINDS, lossField, REPORT_FIELDS as F } from '../../contract/agent-report-document.ts';
 import { LOSS_CAUSES } from '../../contract/wire/loss-report.ts';
-import type { BootInRange, EnricherLag, ReporterInWindow } from './completeness.ts';
+import { LAG_PERSISTENCE_MS, type BootInRange, type EnricherLag, type ReporterInWindow } from './completeness.ts';
 
 /** How far around the range reporters are looked for: the range's length, within [10 min, 24 h]. */
 export function lookaroundMs(range: { fromMs: number; toMs: number }): number {
@@ -79,7 +79,10 @@ export function buildLagRequest(nowMs: number): estypes.SearchRequest {
     aggs: {
       enrichers: {
         terms: { field: F.reporterId, size: 100 },
-        aggs: { latest: { top_hits: { size: 1, sort: [{ [F.time]: { order: 'desc' } }], _source: { includes: [F.lagMessages, F.time] } } } },
+        aggs: {
+          latest: { top_hits: { size: 1, sort: [{ [F.time]: { order: 'desc' } }], _source: { includes: [F.lagMessages, F.time] } } },
+          recent: { filter: rangeClause(nowMs - LAG_PERSISTENCE_MS, undefined), aggs: { low: { min: { field: F.lagMessages } } } },
+        },
       },
     },
   };
@@ -137,6 +140,8 @@ export function readLags(answer: estypes.SearchResponse): EnricherLag[] {
   return buckets(answer.aggregations?.enrichers).flatMap((b): EnricherLag[] => {
     const hit = (b.latest as { hits: { hits: Array<{ _source?: { '@timestamp'?: string; lag?: { messages?: number } } }> } }).hits.hits[0]?._source;
     if (!hit || typeof hit.lag?.messages !== 'number') return [];
-    return [{ id: String(b.key), messages: hit.lag.messages, atMs: Date.parse(hit['@timestamp'] ?? '') || 0 }];
+    // No report in the persistence window (a stalled enricher's last one is older): its latest lag stands.
+    const low = value((b.recent as Bucket | undefined)?.low);
+    return [{ id: String(b.key), messages: hit.lag.messages, atMs: Date.parse(hit['@timestamp'] ?? '') || 0, persistentMessages: low ?? hit.lag.messages }];
   });
 }

@@ -17,8 +17,10 @@
  *   range (0 when it has no report before: it started in the range, or its earlier reports are
  *   gone, and everything since its start counts). Batches lost on the way, even the very
  *   batches that carried a count, lose no count.
- * - **Enricher lag**: the latest lag report of each enricher, when the range reaches the
- *   present (older data is not waiting in Kafka any more).
+ * - **Enricher lag**: the latest lag report of each enricher; when the range reaches the
+ *   present (older data is not waiting in Kafka any more) and an enricher stayed behind for
+ *   LAG_PERSISTENCE_MS (messages in flight come and go; a backlog stays), the newest data is
+ *   missing.
  */
 import type { Completeness, CompletenessStatus } from '../../contract/api/completeness.ts';
 import { LOSS_CAUSES, type LossCause } from '../../contract/wire/loss-report.ts';
@@ -51,11 +53,14 @@ export interface ReporterInWindow {
   readonly boots: readonly BootInRange[];
 }
 
-/** The latest lag report of one enricher. */
+/** The lag reports of one enricher. */
 export interface EnricherLag {
   readonly id: string;
+  /** Its latest report. */
   readonly messages: number;
   readonly atMs: number;
+  /** The smallest lag it reported over the last LAG_PERSISTENCE_MS: what stayed behind throughout. */
+  readonly persistentMessages: number;
 }
 
 export interface CompletenessInput {
@@ -73,6 +78,11 @@ export interface CompletenessInput {
 export const SILENCE_MARGIN_MS = 15_000;
 /** A range ending less than this before now is "recent": the enricher's lag concerns it. */
 export const LAG_HORIZON_MS = 5 * 60_000;
+/**
+ * Lag is work in flight as long as it drops to its low point again: only the backlog that stayed
+ * through this long (the minimum of the lag reports, one every 5 s) makes an answer incomplete.
+ */
+export const LAG_PERSISTENCE_MS = 30_000;
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
@@ -138,6 +148,7 @@ export function computeCompleteness(input: CompletenessInput): Completeness {
   const recent = range.toMs >= nowMs - LAG_HORIZON_MS;
   const lagMessages = input.lags.length > 0 ? input.lags.reduce((n, l) => n + l.messages, 0) : null;
   const lagAt = input.lags.length > 0 ? Math.max(...input.lags.map((l) => l.atMs)) : null;
+  const backlog = input.lags.reduce((n, l) => n + l.persistentMessages, 0);
 
   if (silent.length > 0) {
     const names = input.includeNames ? `: ${silent.slice(0, 5).map((s) => s.node).join(', ')}${silent.length > 5 ? ', …' : ''}` : '';
@@ -148,7 +159,7 @@ export function computeCompleteness(input: CompletenessInput): Completeness {
     const parts = LOSS_CAUSES.filter((c) => dropped[c]).map((c) => `${dropped[c]} ${c.replace('_', ' ')}`);
     reasons.push(`${plural(droppedTotal, 'record')} dropped by the agents (${parts.join(', ')})`);
   }
-  if (recent && lagMessages !== null && lagMessages > 0) reasons.push(`the newest data is still arriving: ${plural(lagMessages, 'message')} not yet processed by the enricher`);
+  if (recent && backlog > 0) reasons.push(`the newest data is still arriving: the enricher has been behind for ${LAG_PERSISTENCE_MS / 1000} s (${plural(lagMessages ?? backlog, 'message')} not yet processed)`);
   if (recent && lagMessages === null && input.reporters.length > 0) reasons.push('no enricher reported its lag in the last minute: the newest data may not be indexed yet');
   if (input.truncated) reasons.push('more reporters than the server reads: the figure covers only part of them');
 
@@ -157,7 +168,7 @@ export function computeCompleteness(input: CompletenessInput): Completeness {
     status = 'unknown';
     reasons.unshift('no agent reports in or around the range: completeness cannot be told');
   } else {
-    const lossy = silent.length > 0 || missing > 0 || droppedTotal > 0 || (recent && (lagMessages ?? 0) > 0) || input.truncated === true;
+    const lossy = silent.length > 0 || missing > 0 || droppedTotal > 0 || (recent && backlog > 0) || input.truncated === true;
     status = lossy ? 'incomplete' : 'complete';
   }
 

@@ -2,6 +2,7 @@
  * The parts of the API's answers the UI reads. Documents may lack any field (aggregation drops
  * some, global endpoints have no namespace), so everything is optional.
  */
+import type { Completeness } from '../../contract/api/completeness.ts';
 import type { PolicyHitDocument } from '../../contract/flow-fields.ts';
 
 /** A policy hit as stored in flow documents (`segflow.policy.<side>.enforced`); the field table is its one source. */
@@ -51,6 +52,7 @@ export interface FlowPage {
   next_cursor: string | null;
   total: { value: number; relation: string } | null;
   range: { from: string; to: string };
+  completeness?: Completeness;
 }
 
 /** One group of GET /denied. */
@@ -73,6 +75,7 @@ export interface DeniedAnswer {
   total_groups: number;
   truncated: boolean;
   groups: DeniedGroup[];
+  completeness?: Completeness;
 }
 
 /** A hit in an explain answer. */

@@ -74,6 +74,7 @@ export const flowsView: ViewFactory = (root, ctx) => {
       const page = await apiGet<FlowPage>('/flows', append && cursor ? { cursor } : { ...apiParams(ctx.filters), limit: PAGE_SIZE });
       if (disposed) return;
       ctx.showError(null);
+      if (!append) ctx.showCompleteness(page.completeness);
       if (!append) body.replaceChildren();
       for (const doc of page.flows) body.append(...row(doc));
       cursor = page.next_cursor;

@@ -8,6 +8,7 @@
 import { apiGet } from './api-client.ts';
 import { el, formatBytes, replaceChildren, svg } from './dom.ts';
 import { apiParams } from './filters.ts';
+import type { Completeness } from '../../contract/api/completeness.ts';
 import type { FlowPage, MatrixCell } from './flow-types.ts';
 import type { ViewFactory } from './view.ts';
 
@@ -95,7 +96,8 @@ export const graphView: ViewFactory = (root, ctx) => {
     try {
       let edges: Edge[];
       if (mode.value === 'namespaces') {
-        const stats = await apiGet<{ namespace_matrix?: { cells: MatrixCell[]; truncated: boolean } }>('/flows/stats', { ...apiParams(ctx.filters), view: 'namespace_matrix' });
+        const stats = await apiGet<{ namespace_matrix?: { cells: MatrixCell[]; truncated: boolean }; completeness?: Completeness }>('/flows/stats', { ...apiParams(ctx.filters), view: 'namespace_matrix' });
+        if (!disposed) ctx.showCompleteness(stats.completeness);
         const cells = stats.namespace_matrix?.cells ?? [];
         edges = cells.map((c) => ({ from: c.source ?? OUTSIDE, to: c.destination ?? OUTSIDE, allowed: c.flows - c.denied, denied: c.denied, bytes: c.bytes }));
         status.textContent = `${edges.length} namespace pairs${stats.namespace_matrix?.truncated ? ' (truncated)' : ''}, one report per connection`;
@@ -106,6 +108,7 @@ export const graphView: ViewFactory = (root, ctx) => {
         let total: number | undefined;
         do {
           const page: FlowPage = await apiGet<FlowPage>('/flows', cursor ? { cursor } : { ...apiParams(ctx.filters), limit: 500, fields: 'segflow.source,segflow.destination,segflow.verdict,network.bytes,source.ip,destination.ip' });
+          if (cursor === null && !disposed) ctx.showCompleteness(page.completeness);
           total ??= page.total?.value;
           for (const d of page.flows) {
             const s = d.segflow?.source;

@@ -5,6 +5,7 @@
  * hash (`#/denied?namespace=shop`), sharing one filter bar. Talks only to the public API.
  */
 import { ApiRequestError, apiToken, setApiToken } from './api-client.ts';
+import { completenessBanner } from './completeness-banner.ts';
 import { deniedView } from './denied-view.ts';
 import { el, replaceChildren } from './dom.ts';
 import { explainView } from './explain-view.ts';
@@ -37,7 +38,8 @@ function start(): void {
   const tabs = el('nav', { class: 'tabs' }, ...Object.entries(VIEWS).map(([id, v]) => el('a', { href: `#/${id}`, 'data-view': id }, v.title)));
   const filterSlot = el('div', { class: 'filter-slot' });
   const main = el('main', { id: 'view' });
-  replaceChildren(app, el('header', {}, el('h1', {}, 'segflow'), tabs, tokenInput), filterSlot, banner, main);
+  const completeness = completenessBanner();
+  replaceChildren(app, el('header', {}, el('h1', {}, 'segflow'), tabs, tokenInput), filterSlot, banner, completeness.element, main);
 
   let mounted: MountedView | undefined;
   let current = parseHash();
@@ -72,11 +74,13 @@ function start(): void {
     }
     replaceChildren(filterSlot, view.filters ? bar.element : null);
     showError(null);
+    completeness.show(undefined);
     document.title = `segflow · ${view.title}`;
     mounted = view.factory(main, {
       filters: current.filters,
       setFilters: (f) => navigate(current.view, f),
       showError,
+      showCompleteness: (c) => completeness.show(c),
       suggest: (field, values) => bar.suggest(field, values),
     });
   }

@@ -74,13 +74,18 @@ describe('completeness figure', () => {
       status: 'complete', ratio: 1, missing: 0, dropped: 0, silent: 0, reporting: 1,
     },
     {
-      name: 'enricher lag on a range that reaches the present',
-      input: input({ nowMs: range.toMs + 1000, reporters: [reporter({ lastInMs: range.toMs - 5000 })], lags: [{ id: 'g/1', messages: 120, atMs: range.toMs }, { id: 'g/2', messages: 3, atMs: range.toMs - 2000 }] }),
-      status: 'incomplete', ratio: 1, missing: 0, dropped: 0, silent: 0, reporting: 1, reason: /123 messages not yet processed/,
+      name: 'enricher lag that stayed through the last 30 s, on a range that reaches the present',
+      input: input({ nowMs: range.toMs + 1000, reporters: [reporter({ lastInMs: range.toMs - 5000 })], lags: [{ id: 'g/1', messages: 120, atMs: range.toMs, persistentMessages: 80 }, { id: 'g/2', messages: 3, atMs: range.toMs - 2000, persistentMessages: 0 }] }),
+      status: 'incomplete', ratio: 1, missing: 0, dropped: 0, silent: 0, reporting: 1, reason: /behind for 30 s \(123 messages not yet processed\)/,
+    },
+    {
+      name: 'messages in flight (the lag came back to 0 in the last 30 s) do not make an answer incomplete',
+      input: input({ nowMs: range.toMs + 1000, reporters: [reporter({ lastInMs: range.toMs - 5000 })], lags: [{ id: 'g/1', messages: 4, atMs: range.toMs, persistentMessages: 0 }] }),
+      status: 'complete', ratio: 1, missing: 0, dropped: 0, silent: 0, reporting: 1,
     },
     {
       name: 'enricher lag does not concern a range long past',
-      input: input({ lags: [{ id: 'g/1', messages: 120, atMs: NOW }] }),
+      input: input({ lags: [{ id: 'g/1', messages: 120, atMs: NOW, persistentMessages: 120 }] }),
       status: 'complete', ratio: 1, missing: 0, dropped: 0, silent: 0, reporting: 1,
     },
     {
@@ -105,7 +110,7 @@ describe('completeness figure', () => {
   }
 
   it('sums the enricher lag of every enricher and names the newest report', () => {
-    const out = computeCompleteness(input({ lags: [{ id: 'g/1', messages: 5, atMs: T0 }, { id: 'g/2', messages: 7, atMs: T0 + 1000 }] }));
+    const out = computeCompleteness(input({ lags: [{ id: 'g/1', messages: 5, atMs: T0, persistentMessages: 0 }, { id: 'g/2', messages: 7, atMs: T0 + 1000, persistentMessages: 0 }] }));
     assert.deepEqual(out.enricher_lag, { messages: 12, enrichers: 2, reported_at: new Date(T0 + 1000).toISOString() });
   });
 
@@ -171,7 +176,10 @@ describe('completeness queries', () => {
         { boot: 'b3', batches: 1, minSequence: 1, maxSequence: 1, records: 0, predecessor: null, loss: {}, beforeRange: null },
       ],
     }]);
-    const lags = readLags({ aggregations: { enrichers: { buckets: [{ key: 'g/x', doc_count: 3, latest: { hits: { hits: [{ _source: { '@timestamp': new Date(T0).toISOString(), lag: { messages: 4 } } }] } } }] } } } as unknown as estypes.SearchResponse);
-    assert.deepEqual(lags, [{ id: 'g/x', messages: 4, atMs: T0 }]);
+    const lags = readLags({ aggregations: { enrichers: { buckets: [
+      { key: 'g/x', doc_count: 3, latest: { hits: { hits: [{ _source: { '@timestamp': new Date(T0).toISOString(), lag: { messages: 4 } } }] } }, recent: { doc_count: 3, low: { value: 1 } } },
+      { key: 'g/y', doc_count: 1, latest: { hits: { hits: [{ _source: { '@timestamp': new Date(T0).toISOString(), lag: { messages: 9 } } }] } }, recent: { doc_count: 0, low: { value: null } } },
+    ] } } } as unknown as estypes.SearchResponse);
+    assert.deepEqual(lags, [{ id: 'g/x', messages: 4, atMs: T0, persistentMessages: 1 }, { id: 'g/y', messages: 9, atMs: T0, persistentMessages: 9 }]);
   });
 });
