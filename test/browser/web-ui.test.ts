@@ -182,6 +182,29 @@ describe('web UI in headless Chromium (real API, Elasticsearch, Kafka, enricher)
     await screenshot('denied');
   });
 
+  it('suggests a fix for a denied group: the edits, YAML, diffs and the replay result', async () => {
+    await page.goto(`${baseUrl}/#/denied`);
+    const postgres = page.locator('[data-testid=denied-group]').filter({ hasText: 'data/postgres-0' });
+    // Open whatever state the previous step left the group in (the view may not have reloaded).
+    await postgres.evaluate((d) => { (d as HTMLDetailsElement).open = true; });
+    await postgres.locator('[data-testid=suggest-fix]').click();
+    const panel = postgres.locator('[data-testid=fix-panel]');
+    const replay = panel.locator('[data-testid=fix-replay]');
+    await replay.waitFor();
+    // Both sides deny: frontend's egress, then security's Pass and postgres's allow, then the staged lockdown.
+    const changes = panel.locator('[data-testid=fix-change]');
+    assert.equal(await changes.count(), 4);
+    assert.match(await changes.nth(0).locator('h4').textContent() ?? '', /NetworkPolicy shop\/default\.frontend\s*calicoctl apply -f/);
+    assert.match(await changes.nth(0).locator('[data-testid=fix-diff]').textContent() ?? '', /\+ {4}- action: Allow\n\+ {6}protocol: TCP\n\+ {6}destination:\n\+ {8}selector: app == 'postgres'/);
+    assert.match(await changes.nth(0).locator('[data-testid=fix-yaml]').textContent() ?? '', /^apiVersion: projectcalico.org\/v3\nkind: NetworkPolicy\nmetadata:\n {2}name: default.frontend/);
+    assert.equal(await changes.nth(0).locator('.diff-del').count(), 0, 'the diff only adds');
+    assert.equal(await replay.getAttribute('data-verified'), 'true');
+    assert.match(await replay.textContent() ?? '', /Other flows that change verdict: none/);
+    assert.match(await replay.locator('.fix-groups li[data-target=true]').textContent() ?? '', /shop\/frontend-7d9c5b-\* → data\/postgres-\*:5432\/tcp deny → allow, 1 flow/);
+    assert.match(await replay.textContent() ?? '', /Verified: the target group \(1 flow\) is allowed and nothing else changes/);
+    await screenshot('denied-fix');
+  });
+
   it('explains a connection with the policy engine', async () => {
     await page.goto(`${baseUrl}/#/explain`);
     await page.locator('input[name=src]').fill('10.244.1.10');

@@ -9,6 +9,7 @@ import { el, endpointLabel, formatBytes, formatTime, replaceChildren } from './d
 import { apiParams } from './filters.ts';
 import type { DeniedAnswer, DeniedGroup } from './flow-types.ts';
 import { renderStoredTraces } from './policy-trace.ts';
+import { fixAction } from './fix-panel.ts';
 import type { ViewFactory } from './view.ts';
 
 function groupItem(group: DeniedGroup, open: boolean): HTMLElement {
@@ -26,6 +27,7 @@ function groupItem(group: DeniedGroup, open: boolean): HTMLElement {
       el('p', { class: 'explanation' }, group.explanation),
       group.example ? renderStoredTraces(group.example.segflow?.policy, group.example.rule) : el('p', { class: 'muted' }, 'no example flow'),
       el('p', { class: 'muted small' }, `first seen ${formatTime(group.first_seen)}`),
+      fixAction(group.example),
     ),
   );
   return details;
@@ -41,7 +43,6 @@ export const deniedView: ViewFactory = (root, ctx) => {
       const answer = await apiGet<DeniedAnswer>('/denied', { ...apiParams({ ...ctx.filters, verdict: '' }), limit: 200 });
       if (disposed) return;
       ctx.showError(null);
-      ctx.showCompleteness(answer.completeness);
       status.textContent = `${answer.total_groups} denied connection group${answer.total_groups === 1 ? '' : 's'}${answer.truncated ? ' (truncated)' : ''} · ${answer.counting}`;
       list.replaceChildren(...answer.groups.map((g, i) => groupItem(g, answer.groups.length === 1 && i === 0)));
       if (answer.groups.length === 0) list.append(el('p', { class: 'muted empty' }, 'No denied flows match these filters in this time range.'));
