@@ -43,6 +43,7 @@ export const deniedView: ViewFactory = (root, ctx) => {
       const answer = await apiGet<DeniedAnswer>('/denied', { ...apiParams({ ...ctx.filters, verdict: '' }), limit: 200 });
       if (disposed) return;
       ctx.showError(null);
+      ctx.showCompleteness(answer.completeness);
       status.textContent = `${answer.total_groups} denied connection group${answer.total_groups === 1 ? '' : 's'}${answer.truncated ? ' (truncated)' : ''} · ${answer.counting}`;
       list.replaceChildren(...answer.groups.map((g, i) => groupItem(g, answer.groups.length === 1 && i === 0)));
       if (answer.groups.length === 0) list.append(el('p', { class: 'muted empty' }, 'No denied flows match these filters in this time range.'));
