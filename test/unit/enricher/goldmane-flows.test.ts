@@ -67,7 +67,7 @@ describe('Goldmane flows in the enricher', () => {
     const result = await processor.process([message(flow({ pending: [{ kind: 3, namespace: 'shop', name: 'default.lockdown', tier: 'default', action: 2, policyIndex: 0, ruleIndex: 2, trigger: null }] }), 0)]);
     assert.deepEqual(result.goldmane, { flows: 1, agrees: 1, disagreements: 0, unresolved: 0 });
     assert.equal(result.deadLetters.length, 0);
-    const [doc] = [...storage.documents.values()].map((d) => d.document as unknown as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const doc = [...storage.documents.values()].map((d) => d.document as unknown as Record<string, any>)[0]!; // eslint-disable-line @typescript-eslint/no-explicit-any
     for (const p of leafPaths(doc)) assert.ok(flowFieldByPath(p), `${p} is in the field table`);
     assert.equal(doc.segflow.capture_source, 'goldmane');
     assert.equal(doc.segflow.reporter, 'dst');
