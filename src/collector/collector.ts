@@ -143,6 +143,7 @@ export class Collector {
       const delivery = new FlowBatchDelivery({
         sink: this.sink, spool: this.spool, metrics, logger, onSettled: (batch) => ledger.settled(batch.sequence, batch.records),
         onLoss: (cause, loss) => losses.count(cause, loss.records, loss.batches),
+        onDrained: () => this.batcher?.reportLossesSoon(),
       });
       this.delivery = delivery;
       delivery.start();
@@ -154,6 +155,12 @@ export class Collector {
         },
       );
       this.batcher = batcher;
+      // A loss goes out at once while batches go straight to Kafka; during an outage the batch
+      // after it (or the replay's end) carries it — an empty batch would only churn a full spool.
+      losses.onCount(() => {
+        if (delivery.direct) batcher.reportLossesSoon();
+      });
+      if (delivery.direct) batcher.reportLossesSoon(); // a killed predecessor's loss
       this.sources = this.dependencies.sources ?? this.createSources();
       for (const source of this.sources) {
         await source.start((records) => {

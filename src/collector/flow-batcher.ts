@@ -4,9 +4,9 @@
  * comes first, and it never encodes to more than `maxBytes` (an oversized batch is split).
  * Each batch gets the next sequence number of this agent boot (1, 2, 3, ...), so the enricher
  * can detect gaps and duplicates, and the agent's loss report (loss-tally.ts). When the agent
- * has nothing to send for `heartbeatMs`, or lost something no batch has reported yet, it sends
- * an empty batch (a heartbeat): readers can then tell an idle node from a silent one, and a
- * loss is reported within `maxDelayMs` even when no records follow it.
+ * has nothing to send for `heartbeatMs` it sends an empty batch (a heartbeat), so readers can
+ * tell an idle node from a silent one; `reportLossesSoon` does the same within `maxDelayMs` for
+ * a loss no batch has reported yet, when no records follow it.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../shared/logger.ts';
@@ -82,8 +82,6 @@ export class FlowBatcher {
     this.now = options.nowUnixNano ?? defaultNow;
     if (this.maxRecords < 1) throw new Error(`maxRecords must be >= 1, got ${this.maxRecords}`);
     this.heartbeatMs = options.heartbeatMs ?? 30_000;
-    options.lossTally?.onCount(() => this.armDelay());
-    if (options.lossTally?.hasUnreported) this.armDelay();
     this.armHeartbeat();
   }
 
@@ -105,6 +103,15 @@ export class FlowBatcher {
       if (this.pending.length >= this.maxRecords) this.flush();
     }
     if (this.pending.length > 0) this.armDelay();
+  }
+
+  /**
+   * A loss no batch has reported yet goes out within `maxDelayMs`: with the records then
+   * pending, or in an empty batch. (The caller decides when: an empty batch is pointless while
+   * batches wait in a full spool; the next one carries the cumulative counts anyway.)
+   */
+  reportLossesSoon(): void {
+    if (this.options.lossTally?.hasUnreported) this.armDelay();
   }
 
   /** Closes a batch `maxDelayMs` from now (unless a timer already runs). */

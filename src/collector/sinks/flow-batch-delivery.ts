@@ -35,6 +35,8 @@ export interface FlowBatchDeliveryOptions {
    * by Kafka, written to the spool, or dropped and counted (the crash ledger's "settled").
    */
   onSettled?: (batch: EncodedFlowBatch) => void;
+  /** Told when the spool has been replayed to the end: batches go straight to Kafka again. */
+  onDrained?: () => void;
   /** Told of every counted loss, so the next batch's loss report carries it (loss-tally.ts). */
   onLoss?: (cause: 'spool_full' | 'spool_corrupt' | 'spool_error', loss: SpoolDropReport) => void;
 }
@@ -88,6 +90,11 @@ export class FlowBatchDelivery {
   enqueue(batch: EncodedFlowBatch): void {
     this.queue.push(batch);
     this.poke();
+  }
+
+  /** True while batches go straight to Kafka (it answers and nothing waits in the spool). */
+  get direct(): boolean {
+    return this.kafkaUp && this.options.spool.isEmpty;
   }
 
   /** Current state (for `/status`). */
@@ -216,7 +223,10 @@ export class FlowBatchDelivery {
     } finally {
       this.inFlight = false;
     }
-    if (spool.isEmpty) this.options.logger.info('spool drained: all batches spooled during the Kafka outage are delivered');
+    if (spool.isEmpty) {
+      this.options.logger.info('spool drained: all batches spooled during the Kafka outage are delivered');
+      this.options.onDrained?.();
+    }
     this.updateGauges();
     return true;
   }

@@ -61,7 +61,11 @@ describe('FlowBatcher loss reports and heartbeats', () => {
     const tally = new LossTally();
     const out: EncodedFlowBatch[] = [];
     const batcher = new FlowBatcher({ agentId: 'a', nodeName: 'node-a', maxDelayMs: 20, heartbeatMs: 150, lossTally: tally }, (b) => out.push(b));
+    batcher.reportLossesSoon();
+    await wait(40);
+    assert.equal(out.length, 0, 'nothing to report: no batch');
     tally.count('crash', 40, 1);
+    batcher.reportLossesSoon();
     await wait(80);
     assert.equal(out.length, 1, 'the loss is reported within maxDelayMs');
     const report = decodeFlowBatch(out[0]!.payload);
