@@ -23,6 +23,7 @@ const BENCHMARKS: Record<string, { module: string; run: string; services?: reado
   cli: { module: 'cli.ts', run: 'runCliBench' },
   latency: { module: 'latency.ts', run: 'runLatencyBench', services: ['kafka', 'elasticsearch'] },
   'agent-cpu': { module: 'agent-cpu.ts', run: 'runAgentCpuBench', services: ['kafka'] },
+  goldmane: { module: 'goldmane.ts', run: 'runGoldmaneBench', services: ['kafka', 'elasticsearch'] },
 };
 
 async function main(names: string[]): Promise<number> {
