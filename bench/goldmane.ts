@@ -129,7 +129,8 @@ export async function runGoldmaneBench(): Promise<unknown> {
       plainBulkPerSec: Math.round(n / plainSeconds),
       e2eVsPlainBulk: Number((plainSeconds / e2eSeconds).toFixed(3)),
       notes: 'e2e: from the source role\'s start (history stream) until Elasticsearch counts every flow (polled every 100 ms with a refresh); plain bulk: the same documents, 500 per request',
-      machine: { cpus: os.cpus().length, node: process.version },
+      // The machine is shared: the load at the end says how much of it this run had.
+      machine: { cpus: os.cpus().length, node: process.version, loadAverage1m: Number(os.loadavg()[0]!.toFixed(1)) },
       measuredAt: new Date().toISOString(),
     };
     mkdirSync(join(here, 'results'), { recursive: true });
