@@ -134,7 +134,7 @@ describe('web UI in headless Chromium (real API, Elasticsearch, Kafka, enricher)
     assert.match(tls?.protocol ?? '', /^TLS 1\.[23]$/);
     assert.match(response?.headers()['content-security-policy'] ?? '', /script-src 'self'/);
     await page.locator('header h1', { hasText: 'segflow' }).waitFor();
-    assert.equal(await page.locator('nav.tabs a').count(), 4);
+    assert.deepEqual(await page.locator('nav.tabs a').allTextContents(), ['Flows', 'Denied', 'Explain', 'Recommend', 'Service graph']);
   });
 
   it('lists flows, filters to a denied one and shows its trace with the deciding policy', async () => {
@@ -217,6 +217,28 @@ describe('web UI in headless Chromium (real API, Elasticsearch, Kafka, enricher)
     assert.match(await result.textContent() ?? '', /workload shop\/frontend-7d9c5b-x2k4p \(10\.244\.1\.10\) → workload data\/postgres-0 \(10\.244\.2\.10\)/);
     assert.match(await result.locator('.trace-side').nth(1).locator('li[data-deciding=true]').textContent() ?? '', /security → gnp:security\.data-access → rule 1/);
     await screenshot('explain');
+  });
+
+  it('recommends policies for a namespace with the replay result and the YAML', async () => {
+    await page.goto(`${baseUrl}/#/recommend`);
+    await page.locator('form.recommend-form input[name=namespace]').fill('data');
+    await page.locator('form.recommend-form select[name=range]').selectOption('1h');
+    await page.locator('form.recommend-form input[name=tier]').fill('security');
+    await page.locator('form.recommend-form button[type=submit]').click();
+    const result = page.locator('[data-testid=recommend-result]');
+    const replay = result.locator('[data-testid=recommend-replay]');
+    await replay.waitFor();
+    // checkout → postgres is the one allowed flow into data; frontend → postgres was denied.
+    assert.match(await result.locator('.recommend-workloads').textContent() ?? '', /security\.recommended-postgres — app == 'postgres': 1 ingress, 2 egress rule\(s\), 1 report\(s\)/);
+    assert.match(await result.locator('.recommend-dns').textContent() ?? '', /no DNS flows were observed/);
+    // The enricher's default level 2 stores allowed flows without addresses: nothing to replay them with, and the view says so.
+    assert.equal(await replay.getAttribute('data-verified'), 'false');
+    assert.match(await replay.textContent() ?? '', /0 allowed → denied/);
+    assert.match(await replay.textContent() ?? '', /1 allowed report\(s\) could not be replayed: they were stored without addresses/);
+    const yaml = await result.locator('[data-testid=recommend-yaml]').textContent() ?? '';
+    assert.match(yaml, /kind: StagedNetworkPolicy\n/);
+    assert.match(yaml, /selector: app == 'checkout'/);
+    await screenshot('recommend');
   });
 
   it('draws the service graph with allowed and denied edges', async () => {

@@ -134,6 +134,7 @@ describe('recommendations over the real pipeline', { timeout: 300_000 }, () => {
     assert.match(body.dns.note, /no DNS flows were observed/);
     assert.equal(body.replay.allow_to_deny, 0, JSON.stringify(body.replay));
     assert.equal(body.replay.allowed_kept, allowed);
+    assert.equal(body.replay.allowed_not_replayed, 0, 'level 0 keeps every address');
     assert.equal(body.replay.verified, true);
     const rp = body.replay as { evaluated: number; allowed_kept: number; denied_kept: number; allow_to_deny: number; deny_to_allow: number };
     t.diagnostic(`replay: ${routes.length} routes, ${rp.evaluated} flows evaluated, ${rp.allowed_kept} allowed kept, ${rp.denied_kept} denied kept, ${rp.allow_to_deny} allow→deny, ${rp.deny_to_allow} deny→allow`);

@@ -119,6 +119,9 @@ export async function recommendationRoutes(app: FastifyInstance, ctx: ApiContext
     });
     const sum = (current: string, candidate: string): number => replay.groups.filter((g) => g.current === current && g.candidate === candidate).reduce((n, g) => n + g.flows, 0);
     const changedGroups = replay.groups.filter((g) => g.current !== g.candidate);
+    const allowedKept = sum('allow', 'allow');
+    // Allowed reports the replay could not evaluate (stored without addresses, at aggregation level 2).
+    const allowedUnreplayed = Math.max(0, observed.allowed - allowedKept - sum('allow', 'deny'));
 
     return {
       namespace: body.namespace,
@@ -137,10 +140,11 @@ export async function recommendationRoutes(app: FastifyInstance, ctx: ApiContext
       replay: {
         counting: 'one report per connection; the recommendation evaluated as enforced; flows without both addresses cannot be replayed',
         ...replay.counts,
-        allowed_kept: sum('allow', 'allow'),
+        allowed_kept: allowedKept,
         denied_kept: sum('deny', 'deny'),
-        // The promise: nothing observed as allowed turns to deny.
-        verified: replay.counts.allow_to_deny === 0 && !replay.truncated,
+        allowed_not_replayed: allowedUnreplayed,
+        // The promise: every observed allowed flow was replayed and none turns to deny.
+        verified: replay.counts.allow_to_deny === 0 && !replay.truncated && !observed.truncated && allowedUnreplayed === 0,
         changed_groups: changedGroups,
         truncated: replay.truncated,
         examples: replay.examples,

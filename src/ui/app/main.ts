@@ -9,6 +9,7 @@ import { completenessBanner } from './completeness-banner.ts';
 import { deniedView } from './denied-view.ts';
 import { el, replaceChildren } from './dom.ts';
 import { explainView } from './explain-view.ts';
+import { recommendView } from './recommend-view.ts';
 import { filterBar, filtersFromSearch, filtersToSearch, type Filters } from './filters.ts';
 import { flowsView } from './flows-view.ts';
 import { graphView } from './graph-view.ts';
@@ -18,6 +19,7 @@ const VIEWS: Record<string, { title: string; factory: ViewFactory; filters: bool
   flows: { title: 'Flows', factory: flowsView, filters: true },
   denied: { title: 'Denied', factory: deniedView, filters: true },
   explain: { title: 'Explain', factory: explainView, filters: false },
+  recommend: { title: 'Recommend', factory: recommendView, filters: false },
   graph: { title: 'Service graph', factory: graphView, filters: true },
 };
 

@@ -29,7 +29,7 @@ describe('segflow recommend', () => {
       network_sets: [{ name: 'postgres-egress-external', nets: ['203.0.113.9/32'] }],
       dns: { note: 'no DNS flows were observed in the range; …' }, warnings: ['w1'],
       observed: { allowed: 10, denied_not_recommended: 2, truncated: false },
-      replay: { evaluated: 12, allowed_kept: 9, allow_to_deny: 1, deny_to_allow: 0, verified: false, truncated: false, changed_groups: [{ key: 'shop/checkout-* → data/postgres-* tcp/5432 allow→deny', flows: 1 }] },
+      replay: { evaluated: 12, allowed_kept: 9, allowed_not_replayed: 2, allow_to_deny: 1, deny_to_allow: 0, verified: false, truncated: false, changed_groups: [{ key: 'shop/checkout-* → data/postgres-* tcp/5432 allow→deny', flows: 1 }] },
     };
     const text = recommendationSummary(answer);
     assert.match(text, /security\.recommended-postgres: app == 'postgres' — 3 ingress, 2 egress rule\(s\), 7 report\(s\)/);
@@ -37,6 +37,7 @@ describe('segflow recommend', () => {
     assert.match(text, /warning: w1/);
     assert.match(text, /9 allowed flow\(s\) stay allowed, 1 allowed → denied/);
     assert.match(text, /changed: shop\/checkout-\* → data\/postgres-\* tcp\/5432 allow→deny \(1\)/);
+    assert.match(text, /2 allowed report\(s\) could not be replayed: stored without addresses/);
     assert.match(text, /NOT verified/);
   });
 });
