@@ -96,7 +96,8 @@ export interface ReplayGroup {
 }
 
 export interface ReplayExample {
-  readonly id: string | undefined;
+  /** The stored document's id ('' when Elasticsearch gave none). */
+  readonly id: string;
   readonly time: string | null;
   readonly source: { ip: string; port: number | null; namespace: string | null; name: string | null };
   readonly destination: { ip: string; port: number | null; namespace: string | null; name: string | null };
@@ -104,7 +105,7 @@ export interface ReplayExample {
   readonly stored_verdict: string | null;
   readonly current_verdict: 'allow' | 'deny';
   readonly candidate_verdict: 'allow' | 'deny';
-  readonly candidate: { decided_by: Verdict['decidedBy']; egress: readonly string[]; ingress: readonly string[] };
+  readonly candidate: { decided_by: Verdict['decidedBy']; egress: string[]; ingress: string[] };
 }
 
 export interface ReplayResult {
@@ -199,11 +200,11 @@ export async function replayPolicyChange(req: ReplayRequest): Promise<ReplayResu
         }
         if (changed && examples.length < req.examples) {
           examples.push({
-            id: hit._id, time: d['@timestamp'] ?? null,
+            id: hit._id ?? '', time: d['@timestamp'] ?? null,
             source: { ip: flow.srcIp, port: d.source?.port ?? null, namespace: d.segflow?.source?.namespace ?? null, name: d.segflow?.source?.name ?? d.segflow?.source?.aggregated_name ?? null },
             destination: { ip: flow.dstIp, port: d.destination?.port ?? null, namespace: d.segflow?.destination?.namespace ?? null, name: d.segflow?.destination?.name ?? d.segflow?.destination?.aggregated_name ?? null },
             protocol: flow.protocol, stored_verdict: d.segflow?.verdict ?? null, current_verdict: current.verdict, candidate_verdict: candidate.verdict,
-            candidate: { decided_by: candidate.decidedBy, egress: candidate.egress.trace, ingress: candidate.ingress.trace },
+            candidate: { decided_by: candidate.decidedBy, egress: [...candidate.egress.trace], ingress: [...candidate.ingress.trace] },
           });
         }
       }
