@@ -155,6 +155,7 @@ describe('a fix applied through the inventory topic, on the real pipeline', { ti
     assert.equal(cli.code, 0, cli.stderr);
     assert.match(cli.stderr, /verified: the target group \(\d+ flow\(s\)\) is allowed and no other flow changes verdict/);
     assert.equal(cli.stdout, answer.yaml, 'the CLI prints the documents the API answered');
+    process.stdout.write(`# segflow fix (stderr):\n${cli.stderr}`);
     const fixFile = path.join(work, 'fix.yaml');
     writeFileSync(fixFile, cli.stdout);
 
