@@ -120,7 +120,7 @@ describe('flow index template', () => {
     assert.equal(mappings.dynamic, 'strict');
     assert.equal(mappings.date_detection, false);
     const nested = [...mapped.entries()].filter(([, m]) => m.type === 'nested');
-    assert.equal(nested.length, 4, 'egress/ingress × enforced/pending');
+    assert.equal(nested.length, 6, 'egress/ingress × enforced/pending, and Calico\'s enforced/pending (Goldmane flows)');
     for (const [path, m] of nested) assert.equal((m as estypes.MappingNestedProperty).dynamic, 'strict', path);
   });
 
