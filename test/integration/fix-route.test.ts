@@ -154,6 +154,9 @@ describe('POST /api/v1/fixes over real Kafka and Elasticsearch', { timeout: 180_
   });
 
   it('rejects bad input naming the field, and says so when nothing needs fixing', async () => {
+    const spec = (await app.inject({ url: '/openapi.json' })).json() as { paths: Record<string, { post?: { requestBody?: { content: Record<string, { schema: { properties: Record<string, unknown> } }> } } }> };
+    const schema = spec.paths['/api/v1/fixes']?.post?.requestBody?.content['application/json']?.schema;
+    assert.deepEqual(Object.keys(schema?.properties ?? {}).sort(), ['dst', 'dst_port', 'examples', 'hours', 'icmp_code', 'icmp_type', 'protocol', 'src', 'src_port', 'staged', 'time'], 'documented in the OpenAPI document');
     const bad = await post({ src: FRONTEND, dst: 'postgres', protocol: 'tcp', dst_port: 5432 });
     assert.equal(bad.status, 400);
     assert.equal((bad.body.error as Json).parameter, 'dst');
