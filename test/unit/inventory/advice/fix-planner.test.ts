@@ -235,6 +235,30 @@ spec:
     trace: { ingress: ['0|default|np:data/default.postgres|allow|1'], pendingIngress: ['0|default|snp:data/default.lockdown|allow|1'] },
   },
   {
+    name: 'a staged policy in the denying tier is never the one edited for the enforced verdict',
+    extra: `apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: default.metrics}
+spec:
+  order: 10
+  selector: all()
+  types: [Ingress]
+  ingress: [{action: Allow, protocol: TCP, destination: {ports: [9090]}}]
+---
+apiVersion: projectcalico.org/v3
+kind: StagedNetworkPolicy
+metadata: {name: default.postgres-next, namespace: data}
+spec:
+  order: 50
+  selector: app == 'postgres'
+  types: [Ingress]
+  ingress: [{action: Allow, protocol: TCP, source: {namespaceSelector: "projectcalico.org/name == 'shop'", selector: "app == 'api'"}}]
+`,
+    flow: tcp(IP.frontend, IP.postgres, 5432),
+    edits: [{ policy: 'GlobalNetworkPolicy//default.metrics', side: 'ingress', action: 'Allow', index: 1, rule: { action: 'Allow', protocol: 'TCP', source: FROM_FRONTEND, destination: { ports: ['pg'] } } }],
+    trace: { ingress: ['0|default|gnp:default.metrics|allow|1'], pendingIngress: ['0|default|gnp:default.metrics|allow|1'] },
+  },
+  {
     name: 'host endpoint as destination of a global policy: peers carry their namespace',
     extra: `apiVersion: projectcalico.org/v3
 kind: GlobalNetworkPolicy
