@@ -43,6 +43,13 @@ export interface FlowDocument {
     policy?: { egress?: StoredPolicySide; ingress?: StoredPolicySide };
     observed?: { outcome?: string; mismatch?: boolean };
     flows?: { count?: number };
+    /** `goldmane` for flows Calico reported through Goldmane (docs/goldmane.md). */
+    capture_source?: string;
+    /** What Calico reported, and how segflow's evaluation compares (Goldmane flows only). */
+    calico?: {
+      source?: string; action?: string; enforced_str?: string[]; pending_str?: string[];
+      evaluated_verdict?: string; evaluation?: string; disagreement?: boolean; disagreement_reason?: string;
+    };
   };
 }
 

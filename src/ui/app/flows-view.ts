@@ -7,6 +7,7 @@
  */
 import { apiGet } from './api-client.ts';
 import { el, endpointLabel, formatBytes, formatTime, replaceChildren, verdictBadge } from './dom.ts';
+import { calicoReport } from './calico-report.ts';
 import { apiParams } from './filters.ts';
 import type { FlowDocument, FlowPage } from './flow-types.ts';
 import { renderStoredTraces } from './policy-trace.ts';
@@ -54,9 +55,10 @@ export const flowsView: ViewFactory = (root, ctx) => {
       el('td', {}, verdictBadge(doc.segflow?.verdict)),
       el('td', { class: 'policy' }, doc.rule?.name ? `${doc.rule.ruleset ? `${doc.rule.ruleset} → ` : ''}${doc.rule.name}` : ''),
       el('td', { class: 'num' }, formatBytes(doc.network?.bytes)),
-      el('td', {}, doc.segflow?.reporter ?? ''),
+      el('td', {}, doc.segflow?.reporter ?? '', doc.segflow?.capture_source === 'goldmane' ? el('span', { class: 'muted small', title: 'reported by Calico through Goldmane' }, ' · calico') : null,
+        doc.segflow?.calico?.disagreement ? el('span', { class: 'badge deny', title: doc.segflow.calico.disagreement_reason ?? '' }, ' ≠ segflow') : null),
     );
-    const detail = el('tr', { class: 'detail', hidden: expanded !== doc.id }, el('td', { colspan: 8 }, renderStoredTraces(doc.segflow?.policy, doc.rule)));
+    const detail = el('tr', { class: 'detail', hidden: expanded !== doc.id }, el('td', { colspan: 8 }, calicoReport(doc), renderStoredTraces(doc.segflow?.policy, doc.rule)));
     const toggle = (): void => {
       expanded = detail.hidden ? doc.id : undefined;
       for (const other of body.querySelectorAll<HTMLTableRowElement>('tr.detail')) if (other !== detail) other.hidden = true;
