@@ -1,22 +1,14 @@
 /**
  * Reading the fields of an API object while collecting every problem (not only the first), each
  * named by its field path (`spec.containers[0].ports[1].name: expected a string, got number 8`).
- * Pure; nothing here throws for bad input.
+ * Pure; nothing here throws for bad input. The type checks and their wording are the inventory
+ * loader's (src/inventory/loader/field-readers.ts); paths quote keys that are not plain.
  */
+import { isObj, notABoolean, notAList, notAMap, notANumber, notAString, type Obj } from '../../inventory/loader/field-readers.ts';
 
-export type JsonMap = Record<string, unknown>;
+export type JsonMap = Obj;
 
-export function isMap(v: unknown): v is JsonMap {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a map';
-  if (typeof v === 'string') return `string ${JSON.stringify(v)}`;
-  return `${typeof v} ${String(v)}`;
-}
+export const isMap: (v: unknown) => v is JsonMap = isObj;
 
 const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -47,22 +39,24 @@ export class FieldProblems {
       if (required) this.add(p, 'missing');
       return undefined;
     }
-    if (!isMap(v)) {
-      this.add(p, `expected a map, got ${describe(v)}`);
+    const problem = notAMap(v);
+    if (problem !== null) {
+      this.add(p, problem);
       return undefined;
     }
-    return v;
+    return v as JsonMap;
   }
 
   /** The list at `parent[key]`; [] when absent, [] and a problem when not a list. */
   list(parent: JsonMap, key: string, path: string): unknown[] {
     const v = parent[key];
     if (v === undefined || v === null) return [];
-    if (!Array.isArray(v)) {
-      this.add(fieldPath(path, key), `expected a list, got ${describe(v)}`);
+    const problem = notAList(v);
+    if (problem !== null) {
+      this.add(fieldPath(path, key), problem);
       return [];
     }
-    return v;
+    return v as unknown[];
   }
 
   /** The string at `parent[key]`; undefined when absent (a problem when `required`) or not a string. */
@@ -73,37 +67,40 @@ export class FieldProblems {
       if (required) this.add(p, 'missing');
       return undefined;
     }
-    if (typeof v !== 'string') {
-      this.add(p, `expected a string, got ${describe(v)}`);
+    const problem = notAString(v);
+    if (problem !== null) {
+      this.add(p, problem);
       return undefined;
     }
     if (required && v === '') {
       this.add(p, 'must not be empty');
       return undefined;
     }
-    return v;
+    return v as string;
   }
 
   /** The boolean at `parent[key]`; undefined when absent or not a boolean (a problem then). */
   boolean(parent: JsonMap, key: string, path: string): boolean | undefined {
     const v = parent[key];
     if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'boolean') {
-      this.add(fieldPath(path, key), `expected true or false, got ${describe(v)}`);
+    const problem = notABoolean(v);
+    if (problem !== null) {
+      this.add(fieldPath(path, key), problem);
       return undefined;
     }
-    return v;
+    return v as boolean;
   }
 
   /** The number at `parent[key]`; undefined when absent or not a finite number (a problem then). */
   number(parent: JsonMap, key: string, path: string): number | undefined {
     const v = parent[key];
     if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'number' || !Number.isFinite(v)) {
-      this.add(fieldPath(path, key), `expected a number, got ${describe(v)}`);
+    const problem = notANumber(v);
+    if (problem !== null) {
+      this.add(fieldPath(path, key), problem);
       return undefined;
     }
-    return v;
+    return v as number;
   }
 
   /** A map of strings (labels, annotations), keys sorted so equal maps serialise equally. */
@@ -113,8 +110,8 @@ export class FieldProblems {
     const out: Record<string, string> = {};
     for (const k of Object.keys(m).sort()) {
       const v = m[k];
-      if (typeof v !== 'string') this.add(fieldPath(fieldPath(path, key), k), `expected a string, got ${describe(v)}`);
-      else out[k] = v;
+      if (typeof v === 'string') out[k] = v;
+      else this.add(fieldPath(fieldPath(path, key), k), notAString(v)!);
     }
     return out;
   }

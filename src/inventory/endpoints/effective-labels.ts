@@ -7,7 +7,7 @@
 import type { Labels } from '../selector/index.ts';
 import { internLabels, internString } from '../selector/interned-string.ts';
 import type { Profile, Rule } from '../model/resources.ts';
-import { K8S_NAMESPACE_NAME_LABEL, NAME_LABEL } from '../loader/parse-resource.ts';
+import { K8S_NAMESPACE_NAME_LABEL, NAME_LABEL } from '../loader/calico-labels.ts';
 
 export const NAMESPACE_PROFILE_PREFIX = 'kns.';
 export const SERVICE_ACCOUNT_PROFILE_PREFIX = 'ksa.';
