@@ -32,19 +32,23 @@
  * (default 60), SEGFLOW_FAULTS_RATE (records/s per agent, default 50).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@elastic/elasticsearch';
-import type { Kafka } from 'kafkajs';
+import { AssignerProtocol, type Kafka } from 'kafkajs';
 import { publishInventory } from '../src/inventory/topic/inventory-publisher.ts';
 import { decodeFlowBatch } from '../src/contract/wire/flow-batch-codec.ts';
 import { readResourceDocuments } from '../src/inventory/topic/resource-documents.ts';
+import type { LocalElasticsearch } from '../src/services/elasticsearch-runner.ts';
+import type { LocalKafka } from '../src/services/kafka-runner.ts';
+import type { LocalService } from '../src/services/local-service.ts';
 import { LocalServices } from '../src/services/local-services.ts';
 import { isPortListening } from '../src/services/process-control.ts';
 import { loadServicesConfig } from '../src/services/services-config.ts';
 import { createElasticsearchClient } from '../src/shared/elasticsearch-client.ts';
 import { createKafka } from '../src/shared/kafka-client.ts';
+import { processCpuMs } from './cpu-time.ts';
 import { producedSoFar, type FaultAgentOptions } from './fault-agent.ts';
 import { balancedNodeNames } from './pipeline.ts';
 
@@ -52,7 +56,17 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
 
 export const FAULTS = ['es-stop', 'es-kill', 'kafka-stop', 'kafka-kill', 'enricher-kill', 'collector-kill', 'spool-full'] as const;
-export type FaultName = (typeof FAULTS)[number];
+/** Faults of a member of a cluster (bench/faults-multinode.ts): they need 3 brokers and 3 nodes. */
+export const CLUSTER_FAULTS = ['broker-kill', 'coordinator-kill', 'es-node-kill'] as const;
+export type FaultName = (typeof FAULTS)[number] | (typeof CLUSTER_FAULTS)[number];
+
+/** How many Kafka brokers and Elasticsearch nodes the suite runs. */
+export interface ClusterLayout {
+  readonly kafkaBrokers: number;
+  readonly elasticsearchNodes: number;
+}
+
+const SINGLE_NODE: ClusterLayout = { kafkaBrokers: 1, elasticsearchNodes: 1 };
 
 const DESCRIPTIONS: Record<FaultName, string> = {
   'es-stop': 'Elasticsearch SIGSTOP for the outage, then SIGCONT',
@@ -62,7 +76,17 @@ const DESCRIPTIONS: Record<FaultName, string> = {
   'enricher-kill': 'two enrichers, one SIGKILLed mid-stream (rebalance)',
   'collector-kill': 'one agent SIGKILLed and restarted on the same spool',
   'spool-full': 'Kafka stopped for the outage; agents with a 120 kB spool (it overflows)',
+  'broker-kill': 'one of 3 Kafka brokers SIGKILLed mid-stream (of those not coordinating the enricher group, the one leading most raw partitions); started again after the steady period',
+  'coordinator-kill': 'one of 3 Kafka brokers SIGKILLed mid-stream: the enricher group\'s coordinator; started again after the steady period',
+  'es-node-kill': 'one of 3 Elasticsearch nodes SIGKILLed mid-stream (one holding a flow shard, not the enricher\'s entry node); started again after the steady period',
 };
+
+/** Which raw partitions each member of the enricher group holds. */
+export interface GroupMemberAssignment {
+  readonly memberId: string;
+  readonly clientId: string;
+  readonly partitions: number[];
+}
 
 export interface FaultRow {
   readonly fault: FaultName;
@@ -96,6 +120,17 @@ export interface FaultRow {
   readonly agentLogLines: { warn: number; error: number; messages: string[] };
   /** Seconds from SIGTERM to exit of the (surviving) enricher at the end. */
   readonly enricherStopSeconds: number | null;
+  /** Cluster faults: the member killed. */
+  readonly killed?: string;
+  /** Cluster faults: seconds from starting the killed member again until the cluster is whole (ISR full / health green). */
+  readonly rejoinSeconds?: number | null;
+  /**
+   * Cluster faults whose stream did not move on the remaining members: seconds from starting the
+   * killed member again until every raw partition committed past its end at the kill.
+   */
+  readonly recoveryAfterRestartSeconds?: number | null;
+  /** The enricher group's assignment just before the fault (cluster runs: three members share the partitions). */
+  readonly assignment?: GroupMemberAssignment[];
 }
 
 export interface FaultsOptions {
@@ -107,6 +142,43 @@ export interface FaultsOptions {
   readonly steadySeconds?: number;
   readonly servicesDir?: string;
   readonly log?: (line: string) => void;
+  /** Brokers and nodes to run (one of each by default). */
+  readonly layout?: ClusterLayout;
+  /** Enrichers sharing the group (default 1; the enricher-kill fault runs 2). */
+  readonly enrichers?: number;
+  /**
+   * Seconds of the CPU windows taken during the first fault's run (0: none): idle (services and
+   * enrichers up, no traffic) and steady traffic, both before the fault is injected.
+   */
+  readonly cpuWindowSeconds?: number;
+  /** Receives the CPU measurement when `cpuWindowSeconds` > 0. */
+  readonly onCpu?: (cpu: RoleCpu) => void;
+}
+
+/** CPU per role over the steady window, and over the idle window before it. */
+export interface RoleCpu {
+  readonly idleSeconds: number;
+  readonly steadySeconds: number;
+  /** Records the agents produced during the steady window. */
+  readonly records: number;
+  readonly recordsPerSecond: number;
+  /** Bytes the raw topic grew by per record, on one broker (one replica; gzip batches as the agents send them). */
+  readonly kafkaBytesPerRecordPerReplica: number;
+  /** Primary store bytes per flow document at the end of the window (one copy; before merges settle). */
+  readonly elasticsearchBytesPerDocument: number;
+  readonly roles: Record<'collector' | 'enricher' | 'kafkaBroker' | 'elasticsearchNode', {
+    readonly instances: number;
+    /** CPU (all instances) during the steady window, ms. */
+    readonly cpuMs: number;
+    /** Share of one core the role used (all instances) while idle; null for agents (not running then). */
+    readonly idleCores: number | null;
+    /** Share of one core the role used (all instances) under the steady traffic. */
+    readonly steadyCores: number;
+    /** CPU ms per 1,000 records, everything the role did during the window. */
+    readonly cpuMsPer1000Records: number;
+    /** The same less the idle rate: what the records themselves cost. */
+    readonly netCpuMsPer1000Records: number;
+  }>;
 }
 
 interface LogLine {
@@ -233,25 +305,58 @@ export function metricSum(text: string, name: string, labels: Record<string, str
   return sum;
 }
 
+/** Distinct free ports (a port just probed free could be handed out again). */
+async function freePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await freePort());
+  return [...ports];
+}
+
 /** The private Kafka and Elasticsearch of the suite, with the handles faults need. */
 class PrivateServices {
   private constructor(readonly services: LocalServices, readonly brokers: string, readonly esUrl: string) {}
 
-  static async start(dir: string, log: (line: string) => void): Promise<PrivateServices> {
-    const [kafkaPort, controllerPort, esPort, transportPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  /** One broker and one node, or clusters of `layout`'s sizes (each broker and node on its own free ports). */
+  static async start(dir: string, log: (line: string) => void, layout: ClusterLayout = SINGLE_NODE): Promise<PrivateServices> {
+    const { kafkaBrokers: brokers, elasticsearchNodes: nodes } = layout;
+    const ports = await freePorts(2 * brokers + 2 * nodes);
+    const list = (from: number, count: number): string => ports.slice(from, from + count).join(',');
+    const clustered = brokers > 1 || nodes > 1;
     const config = loadServicesConfig({
       ...process.env,
       SEGFLOW_SERVICES_DIR: dir,
-      SEGFLOW_KAFKA_PORT: String(kafkaPort), SEGFLOW_KAFKA_CONTROLLER_PORT: String(controllerPort),
-      SEGFLOW_ES_PORT: String(esPort), SEGFLOW_ES_TRANSPORT_PORT: String(transportPort),
-      SEGFLOW_KAFKA_HEAP: process.env.SEGFLOW_KAFKA_HEAP ?? '512m', SEGFLOW_ES_HEAP: process.env.SEGFLOW_ES_HEAP ?? '1g',
+      SEGFLOW_KAFKA_BROKER_COUNT: String(brokers), SEGFLOW_ES_NODE_COUNT: String(nodes),
+      SEGFLOW_KAFKA_PORTS: list(0, brokers), SEGFLOW_KAFKA_CONTROLLER_PORTS: list(brokers, brokers),
+      SEGFLOW_ES_PORTS: list(2 * brokers, nodes), SEGFLOW_ES_TRANSPORT_PORTS: list(2 * brokers + nodes, nodes),
+      // The machine is shared: a slow start is not a failure of the suite.
+      SEGFLOW_SERVICES_TIMEOUT_MS: process.env.SEGFLOW_SERVICES_TIMEOUT_MS || '600000',
+      // A cluster's members take the runner's small per-member heaps; one of each gets a little more.
+      ...(clustered ? {} : { SEGFLOW_KAFKA_HEAP: process.env.SEGFLOW_KAFKA_HEAP || '512m', SEGFLOW_ES_HEAP: process.env.SEGFLOW_ES_HEAP || '1g' }),
     });
     const services = new LocalServices(config);
     if ((await services.status()).some((s) => s.running)) await services.down();
     rmSync(dir, { recursive: true, force: true });
-    log(`starting a private Kafka (${kafkaPort}) and Elasticsearch (${esPort}) in ${dir}`);
-    const report = await services.up();
-    return new PrivateServices(services, report.kafkaBrokers, report.elasticsearchUrl);
+    log(`starting a private Kafka (${brokers} broker(s): ${config.kafka.ports.join(', ')}) and Elasticsearch (${nodes} node(s): ${config.elasticsearch.ports.join(', ')}) in ${dir}`);
+    try {
+      const report = await services.up();
+      return new PrivateServices(services, report.kafkaBrokers, report.elasticsearchUrl);
+    } catch (err) {
+      await services.down().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** The PID of a running broker or node. */
+  async memberPid(member: LocalService): Promise<number> {
+    const status = await member.status();
+    if (status.pid === undefined || !status.running) throw new Error(`${member.name} is not running`);
+    return status.pid;
+  }
+
+  /** PIDs of every running broker and node, by role. */
+  async memberPids(): Promise<{ kafka: number[]; elasticsearch: number[] }> {
+    const pids = async (members: readonly LocalService[]) => (await Promise.all(members.map((m) => m.status()))).flatMap((s) => (s.running && s.pid !== undefined ? [s.pid] : []));
+    return { kafka: await pids(this.services.kafkaBrokers), elasticsearch: await pids(this.services.elasticsearchNodes) };
   }
 
   async pid(name: 'kafka' | 'elasticsearch'): Promise<number> {
@@ -265,10 +370,10 @@ class PrivateServices {
    * (epoch ms): for Elasticsearch the first cluster health answer (polled every 100 ms, beside
    * the runner's own readiness wait), for Kafka the runner's metadata answer.
    */
-  async restart(name: 'kafka' | 'elasticsearch'): Promise<number> {
-    const service = name === 'kafka' ? this.services.kafka : this.services.elasticsearch;
+  async restart(name: 'kafka' | 'elasticsearch', member?: LocalKafka | LocalElasticsearch): Promise<number> {
+    const service = member ?? (name === 'kafka' ? this.services.kafka : this.services.elasticsearch);
     // A SIGKILLed JVM takes a moment to be gone and to free its ports.
-    const ports = name === 'kafka' ? [this.services.config.kafka.port, this.services.config.kafka.controllerPort] : [this.services.config.elasticsearch.port, this.services.config.elasticsearch.transportPort];
+    const ports = service.listenPorts;
     for (let i = 0; i < 300; i++) {
       const busy = (await service.status()).running || (await Promise.all(ports.map((p) => isPortListening(p)))).some(Boolean);
       if (!busy) break;
@@ -343,9 +448,14 @@ interface FaultContext {
   readonly inventoryTopic: string;
   readonly options: Required<Pick<FaultsOptions, 'outageSeconds' | 'ratePerAgent' | 'steadySeconds'>>;
   readonly log: (line: string) => void;
+  readonly enrichers: number;
+  readonly cpuWindowSeconds: number;
+  readonly onCpu?: (cpu: RoleCpu) => void;
 }
 
 const AGENTS = 3;
+/** How long the stream may take to move on the remaining members of a cluster before it counts as stalled. */
+const CLUSTER_RECOVERY_LIMIT_MS = 90_000;
 const RAW_PARTITIONS = 3;
 
 async function runFault(ctx: FaultContext): Promise<FaultRow> {
@@ -364,15 +474,16 @@ async function runFault(ctx: FaultContext): Promise<FaultRow> {
   const enricherPorts: number[] = [];
   const startEnricher = async (name: string): Promise<RoleProcess> => {
     const port = await freePort();
-    enricherPorts.push(port);
+    enricherPorts[Number(name.split('-')[1]) - 1] = port;
     const role = new RoleProcess(name, [path.join(root, 'bin/segflow.js'), 'enrich', '--brokers', services.brokers, '--elasticsearch', services.esUrl,
       '--raw-topic', raw, '--dead-letter-topic', dlq, '--inventory-topic', ctx.inventoryTopic, '--group', group, '--index-prefix', prefix,
       '--retention-days', '0', '--metrics-port', String(port), '--allowed-level', '0', '--denied-level', '0'], path.join(dir, `${name}.log`));
     await role.waitFor(/enricher consuming/);
     return role;
   };
-  const enrichers: RoleProcess[] = [await startEnricher('enricher-1')];
-  if (fault === 'enricher-kill') enrichers.push(await startEnricher('enricher-2'));
+  const enricherCount = fault === 'enricher-kill' ? Math.max(2, ctx.enrichers) : ctx.enrichers;
+  const enrichers: RoleProcess[] = await Promise.all(Array.from({ length: enricherCount }, (_, i) => startEnricher(`enricher-${i + 1}`)));
+  const clusterFault = (CLUSTER_FAULTS as readonly string[]).includes(fault);
 
   // Spread over the partitions as the producer's partitioner hashes them (each fault has its own topics and indices).
   const nodeNames = balancedNodeNames(AGENTS, RAW_PARTITIONS);
@@ -387,12 +498,47 @@ async function runFault(ctx: FaultContext): Promise<FaultRow> {
   }
   const startAgent = (o: FaultAgentOptions, incarnation: number): RoleProcess =>
     new RoleProcess(`agent ${o.nodeName}#${incarnation}`, ['--import', 'tsx', path.join(here, 'fault-agent.ts'), JSON.stringify(o)], path.join(dir, `agent-${o.nodeName}.log`));
-  const agents = agentOptions.map((o) => startAgent(o, 1));
+  // Idle CPU: services and enrichers up, no traffic yet.
+  const cpuPids = async (): Promise<Record<keyof RoleCpu['roles'], number[]>> => ({
+    collector: agents.filter((a) => a.running).map((a) => a.pid), enricher: enrichers.filter((e) => e.running).map((e) => e.pid),
+    kafkaBroker: (await services.memberPids()).kafka, elasticsearchNode: (await services.memberPids()).elasticsearch,
+  });
+  const agents: RoleProcess[] = [];
+  let idleCpu: Record<string, number> | undefined;
+  if (ctx.cpuWindowSeconds > 0) {
+    log(`${fault}: idle CPU window, ${ctx.cpuWindowSeconds} s`);
+    idleCpu = await cpuOverWindow(await cpuPids(), ctx.cpuWindowSeconds);
+  }
+  agents.push(...agentOptions.map((o) => startAgent(o, 1)));
   for (const a of agents) await a.waitFor(/collector started/);
   const allAgents = [...agents];
 
   await sleep(options.steadySeconds * 1000);
+  let assignment: GroupMemberAssignment[] | undefined;
+  if (clusterFault) {
+    // One replica per flow index: the enricher's template asks for none (a single node could never allocate one).
+    await waitFlowDocuments(es, prefix, 60_000);
+    await es.indices.putSettings({ index: `${prefix}-*`, settings: { index: { number_of_replicas: 1 } } });
+    await es.cluster.health({ index: `${prefix}-*`, wait_for_status: 'green', timeout: '120s' });
+    assignment = await groupAssignment(kafka, group, enrichers.length);
+    log(`${fault}: group assignment ${JSON.stringify(assignment.map((m) => m.partitions))}`);
+  }
+  if (ctx.cpuWindowSeconds > 0 && idleCpu) {
+    log(`${fault}: steady CPU window, ${ctx.cpuWindowSeconds} s`);
+    const produced = (): number => agentOptions.reduce((n, o) => n + producedSoFar(o.truthFile), 0);
+    const records0 = produced();
+    const topicBytes0 = topicBytesOnDisk(services.services.kafka.dataDir, raw);
+    const steadyCpu = await cpuOverWindow(await cpuPids(), ctx.cpuWindowSeconds);
+    const records = produced() - records0;
+    const topicBytes = topicBytesOnDisk(services.services.kafka.dataDir, raw) - topicBytes0;
+    const stats = await es.indices.stats({ index: `${prefix}-*`, metric: ['store', 'docs'] });
+    const primaries = stats._all.primaries;
+    const storage = { kafkaBytesPerRecordPerReplica: Math.round(topicBytes / records), elasticsearchBytesPerDocument: Math.round((primaries?.store?.size_in_bytes ?? 0) / Math.max(1, primaries?.docs?.count ?? 0)) };
+    ctx.onCpu?.({ ...roleCpu(idleCpu, steadyCpu, await cpuPids(), ctx.cpuWindowSeconds, records), ...storage });
+  }
   const faultAt = Date.now();
+  let killed: string | undefined;
+  let rejoinSeconds: number | null | undefined;
   let answeringAt = faultAt;
   let recoveryFrom = 'service answering again';
   let cpuDuringOutage: number | null = null;
@@ -457,6 +603,34 @@ async function runFault(ctx: FaultContext): Promise<FaultRow> {
       (ctx as { enricherKillRecovery?: number }).enricherKillRecovery = advancedAt === null ? undefined : (advancedAt - faultAt) / 1000;
       break;
     }
+    case 'broker-kill':
+    case 'coordinator-kill':
+    case 'es-node-kill': {
+      recoveryFrom = 'the kill, until every raw partition commits past its end at the kill';
+      const brokers = services.services.kafkaBrokers;
+      const coordinator = await groupCoordinator(kafka, group, brokers);
+      const victim = fault === 'broker-kill' ? await brokerLeadingMost(kafka, raw, brokers.filter((b) => b !== coordinator))
+        : fault === 'coordinator-kill' ? coordinator : await nodeHoldingShard(es, prefix, services.services.elasticsearchNodes);
+      killed = victim.name;
+      const ends = await topicEnds(kafka, raw);
+      log(`${fault}: SIGKILL ${victim.name} (group coordinator: ${coordinator.name})`);
+      process.kill(await services.memberPid(victim), 'SIGKILL');
+      const advancedAt = await waitAllPartitionsAdvance(kafka, group, raw, ends, CLUSTER_RECOVERY_LIMIT_MS);
+      (ctx as { clusterRecovery?: number }).clusterRecovery = advancedAt === null ? undefined : (advancedAt - faultAt) / 1000;
+      if (advancedAt === null) log(`${fault}: the stream did not move on the remaining members within ${CLUSTER_RECOVERY_LIMIT_MS / 1000} s`);
+      // The stream runs on the remaining members for the steady period; then the member's supervisor would start it again.
+      await sleep(options.steadySeconds * 1000);
+      const restartAt = Date.now();
+      await services.restart(fault === 'es-node-kill' ? 'elasticsearch' : 'kafka', victim);
+      if (advancedAt === null) {
+        const movedAt = await waitAllPartitionsAdvance(kafka, group, raw, ends, 180_000);
+        (ctx as { recoveryAfterRestart?: number | null }).recoveryAfterRestart = movedAt === null ? null : Math.round((movedAt - restartAt) / 100) / 10;
+      }
+      const whole = fault === 'es-node-kill' ? await waitHealthGreen(es, 180_000) : await waitIsrFull(kafka, raw, 180_000);
+      rejoinSeconds = whole === null ? null : Math.round((whole - restartAt) / 100) / 10;
+      answeringAt = faultAt;
+      break;
+    }
     case 'collector-kill': {
       recoveryFrom = 'the restart, to its first newly indexed document';
       agents[0]!.kill();
@@ -513,6 +687,12 @@ async function runFault(ctx: FaultContext): Promise<FaultRow> {
     const r = (ctx as { enricherKillRecovery?: number }).enricherKillRecovery;
     recoverySeconds = r === undefined ? null : Math.round(r * 10) / 10;
   }
+  if (clusterFault) {
+    const r = (ctx as { clusterRecovery?: number }).clusterRecovery;
+    recoverySeconds = r === undefined ? null : Math.round(r * 10) / 10;
+    if (r === undefined) manualActionReasons.push(`a raw partition did not commit past its end at the kill within ${CLUSTER_RECOVERY_LIMIT_MS / 1000} s on the remaining members: it moved again only once ${killed} was started again`);
+    if (rejoinSeconds === null) manualActionReasons.push(`${killed} did not rejoin within 180 s of its restart`);
+  }
   const enricherStopSeconds = survivors.length > 0 ? Math.round((await survivors[0]!.stop()) * 10) / 10 : null;
   for (const e of survivors.slice(1)) await e.stop();
   const lines = (ps: RoleProcess[]) => {
@@ -528,9 +708,192 @@ async function runFault(ctx: FaultContext): Promise<FaultRow> {
     kafkaDuplicateBatches: await repeatedBatchesOnTopic(kafka, raw),
     lagDuringOutage, enricherCpuDuringOutage: cpuDuringOutage,
     enricherLogLines: lines(enrichers), agentLogLines: lines(allAgents), enricherStopSeconds,
+    ...(clusterFault ? { killed, rejoinSeconds, assignment, recoveryAfterRestartSeconds: (ctx as { recoveryAfterRestart?: number | null }).recoveryAfterRestart } : {}),
   };
   log(`${fault}: ${JSON.stringify({ sent: row.sent, indexed: row.indexed, lost: row.lost, lostCounted: row.lostCounted, duplicated: row.duplicated, recoverySeconds: row.recoverySeconds, manual: row.manualActionReasons })}`);
   return row;
+}
+
+/** CPU ms each process of each role used over `seconds` (a process gone meanwhile counts what it used until then). */
+async function cpuOverWindow(pids: Record<string, number[]>, seconds: number): Promise<Record<string, number>> {
+  const read = (pid: number): number => {
+    try {
+      return processCpuMs(pid);
+    } catch {
+      return Number.NaN;
+    }
+  };
+  const before = Object.fromEntries(Object.entries(pids).map(([role, list]) => [role, list.map(read)]));
+  await sleep(seconds * 1000);
+  return Object.fromEntries(Object.entries(pids).map(([role, list]) => [role, list.reduce((sum, pid, i) => {
+    const used = read(pid) - before[role]![i]!;
+    return sum + (Number.isFinite(used) ? used : 0);
+  }, 0)]));
+}
+
+/** Waits until the flow index exists with its primary started and holds a document (a fresh index answers searches only then). */
+async function waitFlowDocuments(es: Client, prefix: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if ((await es.count({ index: `${prefix}-*`, ignore_unavailable: true, allow_no_indices: true })).count > 0) return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
+    if (Date.now() > deadline) throw new Error(`no flow document in ${prefix}-* within ${timeoutMs} ms`);
+    await sleep(500);
+  }
+}
+
+/** Bytes of `topic`'s log segments a broker holds (all its partitions of it). */
+function topicBytesOnDisk(dataDir: string, topic: string): number {
+  let bytes = 0;
+  for (const entry of readdirSync(dataDir, { withFileTypes: true })) {
+    const partitionFolder = entry.isDirectory() && entry.name.startsWith(`${topic}-`) && /^\d+$/.test(entry.name.slice(topic.length + 1));
+    if (!partitionFolder) continue;
+    for (const file of readdirSync(path.join(dataDir, entry.name))) if (file.endsWith('.log')) bytes += statSync(path.join(dataDir, entry.name, file)).size;
+  }
+  return bytes;
+}
+
+function roleCpu(idle: Record<string, number>, steady: Record<string, number>, pids: Record<keyof RoleCpu['roles'], number[]>, seconds: number, records: number): Omit<RoleCpu, 'kafkaBytesPerRecordPerReplica' | 'elasticsearchBytesPerDocument'> {
+  const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits;
+  const roles = Object.fromEntries((Object.keys(pids) as Array<keyof RoleCpu['roles']>).map((role) => {
+    const cpuMs = steady[role] ?? 0;
+    const idleMs = role === 'collector' ? 0 : (idle[role] ?? 0);
+    return [role, {
+      instances: pids[role].length,
+      cpuMs: Math.round(cpuMs),
+      idleCores: role === 'collector' ? null : round(idleMs / 1000 / seconds, 3),
+      steadyCores: round(cpuMs / 1000 / seconds, 3),
+      cpuMsPer1000Records: round((cpuMs / records) * 1000),
+      netCpuMsPer1000Records: round((Math.max(0, cpuMs - idleMs) / records) * 1000),
+    }];
+  })) as RoleCpu['roles'];
+  return { idleSeconds: seconds, steadySeconds: seconds, records, recordsPerSecond: round(records / seconds), roles };
+}
+
+/**
+ * The group's members and the partitions each holds (decoded from the group's member
+ * assignments), once the group is stable with `members` members (what it is after 60 s else).
+ */
+async function groupAssignment(kafka: Kafka, group: string, members: number): Promise<GroupMemberAssignment[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const { groups } = await admin.describeGroups([group]);
+      const assignment = (groups[0]?.members ?? []).map((m) => {
+        const decoded = m.memberAssignment.length > 0 ? AssignerProtocol.MemberAssignment.decode(m.memberAssignment) : null;
+        return { memberId: m.memberId, clientId: m.clientId, partitions: Object.values(decoded?.assignment ?? {}).flat().sort((a, b) => a - b) };
+      }).sort((a, b) => (a.partitions[0] ?? 99) - (b.partitions[0] ?? 99));
+      if ((groups[0]?.state === 'Stable' && assignment.length === members) || Date.now() > deadline) return assignment;
+      await sleep(500);
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function topicEnds(kafka: Kafka, topic: string): Promise<Map<number, bigint>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Java's String.hashCode, as Kafka hashes a group id onto a __consumer_offsets partition. */
+function javaStringHash(text: string): number {
+  let h = 0;
+  for (let i = 0; i < text.length; i++) h = (Math.imul(31, h) + text.charCodeAt(i)) | 0;
+  return h;
+}
+
+/** The broker coordinating `group`: the leader of its __consumer_offsets partition (abs(hash) mod partitions). */
+async function groupCoordinator(kafka: Kafka, group: string, brokers: readonly LocalKafka[]): Promise<LocalKafka> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const { topics } = await admin.fetchTopicMetadata({ topics: ['__consumer_offsets'] });
+    const partitions = topics[0]?.partitions ?? [];
+    const partition = (javaStringHash(group) & 0x7fffffff) % partitions.length;
+    const leader = partitions.find((p) => p.partitionId === partition)?.leader;
+    const broker = brokers.find((b) => b.index + 1 === leader);
+    if (!broker) throw new Error(`no broker leads __consumer_offsets partition ${partition} (leader ${leader})`);
+    return broker;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Of `brokers`, the one that leads most of `topic`'s partitions (ties: the lowest id). */
+async function brokerLeadingMost(kafka: Kafka, topic: string, brokers: readonly LocalKafka[]): Promise<LocalKafka> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+    const led = new Map<number, number>();
+    for (const b of brokers) led.set(b.index + 1, 0);
+    for (const p of topics[0]?.partitions ?? []) if (led.has(p.leader)) led.set(p.leader, led.get(p.leader)! + 1);
+    const [leader] = [...led].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0] ?? [1];
+    // Broker node ids are index + 1 (src/services/kafka-runner.ts).
+    return brokers.find((b) => b.index + 1 === leader) ?? brokers[0]!;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * A node holding a copy of a flow shard, never the first (the enricher's only URL: it takes one
+ * node, so killing that one is an outage of the entry point, not of a cluster member). A node
+ * holding a primary is preferred: its loss makes the cluster promote a replica.
+ */
+async function nodeHoldingShard(es: Client, prefix: string, nodes: readonly LocalElasticsearch[]): Promise<LocalElasticsearch> {
+  const shards = await es.cat.shards({ index: `${prefix}-*`, format: 'json', h: 'index,shard,prirep,state,node' }) as Array<{ prirep?: string; node?: string }>;
+  const candidates = nodes.slice(1);
+  const holding = (kind: string) => candidates.find((n) => shards.some((s) => s.prirep === kind && s.node === n.nodeName));
+  const victim = holding('p') ?? holding('r');
+  if (!victim) throw new Error(`no flow shard on ${candidates.map((n) => n.nodeName).join(' or ')}: ${JSON.stringify(shards)}`);
+  return victim;
+}
+
+/** When every partition of `topic` has all its replicas in sync again (epoch ms), or null. */
+async function waitIsrFull(kafka: Kafka, topic: string, timeoutMs: number): Promise<number | null> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+      const partitions = topics[0]?.partitions ?? [];
+      if (partitions.length > 0 && partitions.every((p) => p.isr.length === p.replicas.length)) return Date.now();
+    } catch {
+      // a broker still coming back
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+    await sleep(500);
+  }
+  return null;
+}
+
+/** When the cluster's health is green again (epoch ms), or null. */
+async function waitHealthGreen(es: Client, timeoutMs: number): Promise<number | null> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const health = await es.cluster.health({ wait_for_status: 'green', timeout: '2s' });
+      if (health.status === 'green' && !health.timed_out) return Date.now();
+    } catch {
+      // not yet
+    }
+    await sleep(500);
+  }
+  return null;
 }
 
 /** Agent batches (agent/boot/sequence) that appear more than once on `topic`, read from its start to its end. */
@@ -633,7 +996,12 @@ export async function runFaults(options: FaultsOptions = {}): Promise<FaultRow[]
   const settings = { outageSeconds: options.outageSeconds ?? 60, ratePerAgent: options.ratePerAgent ?? 50, steadySeconds: options.steadySeconds ?? 10 };
   const servicesDir = options.servicesDir ?? path.join(root, '.local', 'faults-services');
   const workDir = path.join(servicesDir, 'work');
-  const services = await PrivateServices.start(servicesDir, log);
+  const clusterFaults = faults.filter((f) => (CLUSTER_FAULTS as readonly string[]).includes(f));
+  const layout = options.layout ?? SINGLE_NODE;
+  if (clusterFaults.length > 0 && (layout.kafkaBrokers < 3 || layout.elasticsearchNodes < 3)) {
+    throw new Error(`${clusterFaults.join(', ')} need 3 Kafka brokers and 3 Elasticsearch nodes (layout ${JSON.stringify(layout)})`);
+  }
+  const services = await PrivateServices.start(servicesDir, log, layout);
   mkdirSync(workDir, { recursive: true });
   const kafka = createKafka(services.brokers, 'segflow-faults-bench');
   const es = createElasticsearchClient(services.esUrl);
@@ -645,7 +1013,10 @@ export async function runFaults(options: FaultsOptions = {}): Promise<FaultRow[]
     for (const [i, fault] of faults.entries()) {
       log(`fault ${i + 1}/${faults.length}: ${fault} (${DESCRIPTIONS[fault]})`);
       try {
-        rows.push(await runFault({ fault, run: `f${i + 1}-${fault}-${Date.now().toString(36)}`, services, kafka, es, workDir, inventoryTopic, options: settings, log }));
+        rows.push(await runFault({
+          fault, run: `f${i + 1}-${fault}-${Date.now().toString(36)}`, services, kafka, es, workDir, inventoryTopic, options: settings, log,
+          enrichers: options.enrichers ?? 1, cpuWindowSeconds: i === 0 ? (options.cpuWindowSeconds ?? 0) : 0, onCpu: options.onCpu,
+        }));
       } finally {
         await Promise.all([...children].map((c) => c.stop(15_000)));
         children.clear();

@@ -133,6 +133,9 @@ export class LocalElasticsearch implements LocalService {
         `discovery.seed_hosts: [${transportPorts.map((p) => `"127.0.0.1:${p}"`).join(', ')}]`,
         // Read only when the cluster forms for the first time; ignored once it has a state.
         `cluster.initial_master_nodes: [${names.map((n) => `"${n}"`).join(', ')}]`,
+        // The small heaps of a local cluster would cap in-flight bulk bytes at ~50 MB (10 %): a
+        // backlog replayed after a node is lost then meets 429s; a quarter of the heap takes it.
+        'indexing_pressure.memory.limit: 25%',
       ]
       : ['discovery.type: single-node'];
     await writeFile(path.join(this.configDir, 'elasticsearch.yml'), [

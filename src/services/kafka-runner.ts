@@ -18,7 +18,8 @@ import type { ServicesConfig } from './services-config.ts';
 export class LocalKafka implements LocalService {
   readonly name: string;
   private readonly dir: string;
-  private readonly dataDir: string;
+  /** Where this broker keeps its log segments (one folder per partition it holds). */
+  readonly dataDir: string;
   private readonly configFile: string;
   private readonly pidFile: string;
   readonly logFile: string;

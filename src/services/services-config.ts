@@ -50,14 +50,14 @@ export interface ServicesConfig {
     readonly ports: readonly number[];
     /** Transport port of every node: SEGFLOW_ES_TRANSPORT_PORTS, else transportPort + i. */
     readonly transportPorts: readonly number[];
-    /** JVM heap per node (Xms = Xmx). Env: SEGFLOW_ES_HEAP (default 2g alone, 512m per node in a cluster). */
+    /** JVM heap per node (Xms = Xmx). Env: SEGFLOW_ES_HEAP (default 2g alone, 768m per node in a cluster). */
     readonly heap: string;
     /** JDK for Elasticsearch. Env: ES_JAVA_HOME, else the newest JDK found in /usr/lib/jvm. */
     readonly javaHome: string | undefined;
     /** Unprivileged user Elasticsearch runs as when segflow runs as root. Env: SEGFLOW_ES_USER. */
     readonly runAsUser: string;
   };
-  /** How long `up` waits for each service to answer. Env: SEGFLOW_SERVICES_TIMEOUT_MS. */
+  /** How long `up` waits for each service to answer. Env: SEGFLOW_SERVICES_TIMEOUT_MS (default 180 s, 420 s for clusters). */
   readonly startTimeoutMs: number;
 }
 
@@ -134,10 +134,11 @@ export function loadServicesConfig(env: NodeJS.ProcessEnv = process.env): Servic
       nodes: esNodes,
       ports: esPorts,
       transportPorts: esTransportPorts,
-      heap: env.SEGFLOW_ES_HEAP || (esNodes > 1 ? '512m' : '2g'),
+      heap: env.SEGFLOW_ES_HEAP || (esNodes > 1 ? '768m' : '2g'),
       javaHome: env.ES_JAVA_HOME || undefined,
       runAsUser: env.SEGFLOW_ES_USER ?? 'segflow',
     },
-    startTimeoutMs: intFromEnv(env, 'SEGFLOW_SERVICES_TIMEOUT_MS', 180_000),
+    // A cluster's members start side by side on the same cores: they get longer.
+    startTimeoutMs: intFromEnv(env, 'SEGFLOW_SERVICES_TIMEOUT_MS', brokers > 1 || esNodes > 1 ? 420_000 : 180_000),
   };
 }

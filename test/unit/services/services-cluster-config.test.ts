@@ -24,7 +24,7 @@ describe('services configuration for clusters', () => {
     assert.deepEqual(config.elasticsearch.ports, [9200, 9201, 9202]);
     assert.deepEqual(config.elasticsearch.transportPorts, [9300, 9301, 9302]);
     assert.equal(config.kafka.heap, '384m');
-    assert.equal(config.elasticsearch.heap, '512m');
+    assert.equal(config.elasticsearch.heap, '768m');
     const services = new LocalServices(config);
     assert.equal(services.kafka.bootstrap, '127.0.0.1:9092,127.0.0.1:9192,127.0.0.1:9292');
     assert.deepEqual(services.elasticsearchNodes.map((n) => n.url), ['http://127.0.0.1:9200', 'http://127.0.0.1:9201', 'http://127.0.0.1:9202']);
