@@ -133,23 +133,34 @@ describe('collector on a real conntrack table (network namespaces, real Kafka)',
       const status = collector.status().sources.conntrack as { accounting: string; timestamps: string; problems: string[] };
       assert.deepEqual([status.accounting, status.timestamps, status.problems], ['on', 'on', []], 'the collector enabled both sysctls');
 
+      const conntrackStatus = () => collector.status().sources.conntrack as { snapshots: number; trackedFlows: number };
       const client = await sh('ip', 'netns', 'exec', NS_CLIENT, process.execPath, '-e', CLIENT_SCRIPT);
       assert.equal(client.trim(), String(RESPONSE_BYTES));
-      await new Promise((r) => setTimeout(r, 1200)); // at least two snapshots while the entry sits in TIME_WAIT
+      // At least two snapshots while the entry sits in TIME_WAIT.
+      const snapshotsAtClose = conntrackStatus().snapshots;
+      await waitFor('two snapshots after the connection closed', 30_000, () => conntrackStatus().snapshots >= snapshotsAtClose + 2);
       const listed = (await sh('ip', 'netns', 'exec', NS_CLIENT, 'conntrack', '-L', '-p', 'tcp', '--orig-dst', SERVICE_IP, '-o', 'extended,id'))
         .split('\n')
         .filter((l) => l.trim())
         .map(parseConntrackLine);
       assert.equal(listed.length, 1, 'exactly one conntrack entry for the service connection');
       kernel = listed[0]!;
+      assert.equal(conntrackStatus().trackedFlows, 1, 'the collector tracks the one connection');
       await sh('ip', 'netns', 'exec', NS_CLIENT, 'conntrack', '-F'); // DESTROY event with the final counters
-      await new Promise((r) => setTimeout(r, 500));
+      await waitFor('the DESTROY event handled (the entry no longer tracked)', 30_000, () => conntrackStatus().trackedFlows === 0);
       await collector.drained(30_000);
     } finally {
       await collector.stop();
     }
 
     const batches: FlowBatchData[] = [];
+    // The collector has stopped: the topic is final. Reading settles at its end, so a late extra
+    // batch (a duplicate, a stray record) cannot slip by a fixed wait.
+    const admin = kafka.admin();
+    await admin.connect();
+    const topicEnd = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
+    await admin.disconnect();
+    const consumedTo = new Map<number, number>();
     const consumer = kafka.consumer({ groupId: uniqueName('collector-ct-reader') });
     await consumer.connect();
     const flowRecords = (): FlowRecordData[] =>
@@ -157,13 +168,14 @@ describe('collector on a real conntrack table (network namespaces, real Kafka)',
     try {
       await consumer.subscribe({ topic, fromBeginning: true });
       await consumer.run({
-        eachMessage: async ({ message }) => {
+        eachMessage: async ({ partition, message }) => {
           assert.equal(message.key?.toString(), 'ct-test-node');
           batches.push(decodeFlowBatch(message.value ?? new Uint8Array(0)));
+          consumedTo.set(partition, Number(message.offset) + 1);
         },
       });
-      await waitFor('the destroy record of the service connection', 30_000, () => flowRecords().some((r) => r.eventKind === 'destroy'));
-      await new Promise((r) => setTimeout(r, 500));
+      await waitFor('every batch on the topic read', 30_000, () => [...topicEnd].every(([p, high]) => (consumedTo.get(p) ?? 0) >= high));
+      assert.ok(flowRecords().some((r) => r.eventKind === 'destroy'), 'the destroy record of the service connection');
     } finally {
       await consumer.disconnect();
     }

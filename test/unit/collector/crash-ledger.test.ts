@@ -16,6 +16,7 @@ import { CrashLedger, previousRunOf, readPreviousRun } from '../../../src/collec
 import { acquireSpoolLock, type SpoolLockWait } from '../../../src/collector/sinks/spool-lock.ts';
 import { parsePreviousBootHeader, PREVIOUS_BOOT_HEADER, previousBootHeaderValue } from '../../../src/contract/wire/previous-boot-header.ts';
 import type { FlowRecordHandler, FlowSource } from '../../../src/collector/sources/flow-source.ts';
+import { waitFor } from '../../harness/wait-for.ts';
 
 class IdleSource implements FlowSource {
   readonly name = 'idle';
@@ -68,7 +69,8 @@ describe('crash ledger', () => {
   it('writes at most once per interval but never loses the last change', async () => {
     const ledger = new CrashLedger({ directory: dir, agentId: 'a', bootId: 'b1', minIntervalMs: 50 });
     for (let i = 1; i <= 100; i++) ledger.pending(i);
-    await new Promise((r) => setTimeout(r, 120));
+    // The last change reaches the file once the interval has passed: awaited, not slept for.
+    await waitFor('the last change written', async () => (readPreviousRun(dir)?.lostUnbatchedRecords === 100 ? true : undefined), 10_000, 5);
     assert.equal(readPreviousRun(dir)!.lostUnbatchedRecords, 100);
     ledger.close(false);
   });

@@ -9,6 +9,7 @@ import { EbpfFlowSource } from '../../../src/collector/sources/ebpf/ebpf-source.
 import { MergedFlowSource } from '../../../src/collector/sources/ebpf/merged-flow-source.ts';
 import type { FlowRecordData } from '../../../src/contract/wire/flow-batch-codec.ts';
 import { ipToBytes } from '../../../src/contract/wire/ip-address-bytes.ts';
+import { waitFor } from '../../harness/wait-for.ts';
 
 function capturingLogger() {
   const lines: Array<Record<string, unknown>> = [];
@@ -96,7 +97,7 @@ describe('merged source when eBPF cannot run', () => {
     const got: FlowRecordData[] = [];
     await merged.start((r) => got.push(...r));
     conntrack.handler!([conntrackRecord]);
-    await new Promise((r) => setTimeout(r, 50));
+    await waitFor('the conntrack record released by the merger', async () => (got.length > 0 ? true : undefined), 10_000, 1);
     await merged.stop();
     assert.deepEqual(got, [conntrackRecord]);
     const status = merged.status() as { running: boolean; ebpf: { state: string; reason: string } };

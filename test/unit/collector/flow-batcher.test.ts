@@ -4,6 +4,7 @@ import { FlowBatcher, type EncodedFlowBatch } from '../../../src/collector/flow-
 import { CollectorMetrics } from '../../../src/collector/collector-metrics.ts';
 import { decodeFlowBatch, type FlowRecordData } from '../../../src/contract/wire/flow-batch-codec.ts';
 import { ipToBytes } from '../../../src/contract/wire/ip-address-bytes.ts';
+import { waitFor } from '../../harness/wait-for.ts';
 
 const record = (id: number, ruleHint = ''): FlowRecordData => ({
   source: 'conntrack',
@@ -52,7 +53,7 @@ describe('FlowBatcher', () => {
     const batcher = new FlowBatcher({ agentId: 'a', nodeName: 'n', maxRecords: 1000, maxDelayMs: 30 }, (b) => out.push(b));
     batcher.add([record(1)]);
     assert.equal(out.length, 0);
-    await new Promise((r) => setTimeout(r, 80));
+    await waitFor('the batch closed by its delay', async () => (out.length > 0 ? true : undefined), 10_000, 1);
     assert.equal(out.length, 1);
     assert.equal(decodeFlowBatch(out[0]!.payload).records.length, 1);
     batcher.stop();

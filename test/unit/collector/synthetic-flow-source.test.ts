@@ -5,15 +5,36 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { waitFor } from '../../harness/wait-for.ts';
 import { createSyntheticSource, type SyntheticFlowSourceStatus } from '../../../src/collector/sources/synthetic/synthetic-flow-source.ts';
 import type { FlowRecordData } from '../../../src/contract/wire/flow-batch-codec.ts';
 
 const T0 = Date.parse('2026-11-27T10:00:00Z');
 
+/**
+ * A test clock that counts its reads: the source reads it once per tick and hands that tick's
+ * records over in the same turn, so "read after a change" means "the change was processed".
+ */
+function countingClock(start: number): { now: number; reads: number; read: () => number; processed: (what: string) => Promise<void> } {
+  const clock = {
+    now: start,
+    reads: 0,
+    read: () => {
+      clock.reads++;
+      return clock.now;
+    },
+    processed: async (what: string) => {
+      const before = clock.reads;
+      await waitFor(what, async () => (clock.reads > before ? true : undefined), 10_000, 1);
+    },
+  };
+  return clock;
+}
+
 describe('SyntheticFlowSource', () => {
   it('produces synthetic records from the inventory on its clock and reports open connections on stop', async () => {
-    let now = T0;
-    const source = createSyntheticSource({ nodeName: 'node-7', resourcePaths: ['examples/shop'], connectionsPerSecond: 30, seed: 11, tickMs: 10, clock: () => now });
+    const clock = countingClock(T0);
+    const source = createSyntheticSource({ nodeName: 'node-7', resourcePaths: ['examples/shop'], connectionsPerSecond: 30, seed: 11, tickMs: 10, clock: clock.read });
     const received: FlowRecordData[][] = [];
     await source.start((records) => received.push(records));
     const started = source.status() as SyntheticFlowSourceStatus;
@@ -23,8 +44,8 @@ describe('SyntheticFlowSource', () => {
 
     // Forty seconds of traffic, handed over tick by tick.
     for (let i = 0; i < 40; i++) {
-      now += 1000;
-      await sleep(15);
+      clock.now += 1000;
+      await clock.processed(`second ${i + 1} of traffic`);
     }
     await source.stop();
     const records = received.flat();
@@ -33,26 +54,29 @@ describe('SyntheticFlowSource', () => {
     assert.ok(records.every((r) => r.source === 'synthetic' && r.nodeName === 'node-7'));
     assert.ok(records.some((r) => r.dataplaneVerdict === 'deny') && records.some((r) => r.dataplaneVerdict === 'allow'));
     const last = records.at(-1)!;
-    assert.ok(last.endTimeUnixNano <= BigInt(now) * 1_000_000n, 'nothing reported past the clock');
+    assert.ok(last.endTimeUnixNano <= BigInt(clock.now) * 1_000_000n, 'nothing reported past the clock');
 
     const stopped = source.status() as SyntheticFlowSourceStatus;
     assert.equal(stopped.running, false);
     assert.equal(stopped.traffic?.records, records.length, 'every record produced was handed over');
 
-    // Stopped means stopped: the clock moving on produces nothing more.
+    // Stopped means stopped: the clock moving on produces nothing more. Nothing to await here
+    // (the check is that nothing happens), so the source gets five of its ticks to misbehave.
     const count = records.length;
-    now += 60_000;
-    await sleep(30);
+    const readsAtStop = clock.reads;
+    clock.now += 60_000;
+    await sleep(50);
     assert.equal(received.flat().length, count);
+    assert.equal(clock.reads, readsAtStop, 'no tick ran after stop');
   });
 
   it('skips new arrivals for a stall longer than the catch-up limit instead of back-dating them', async () => {
-    let now = T0;
-    const source = createSyntheticSource({ nodeName: 'node-1', resourcePaths: ['examples/shop'], connectionsPerSecond: 50, seed: 2, tickMs: 10, clock: () => now });
+    const clock = countingClock(T0);
+    const source = createSyntheticSource({ nodeName: 'node-1', resourcePaths: ['examples/shop'], connectionsPerSecond: 50, seed: 2, tickMs: 10, clock: clock.read });
     const received: FlowRecordData[] = [];
     await source.start((records) => received.push(...records));
-    now += 3_600_000;
-    await sleep(40);
+    clock.now += 3_600_000;
+    await clock.processed('the tick that sees the hour-long stall');
     await source.stop();
     const status = source.status() as SyntheticFlowSourceStatus;
     assert.equal(status.stallsSkipped, 1);
