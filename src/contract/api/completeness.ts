@@ -5,6 +5,7 @@
  * Self-contained (no import of schema-parts.ts, which re-exports it as CompletenessOut).
  */
 import { Type, type Static } from 'typebox';
+import { LOSS_CAUSES, type LossCause } from '../loss-causes.ts';
 
 const nullableInteger = (description: string) => Type.Unsafe<number | null>({ type: 'integer', nullable: true, description });
 const nullableNumber = (description: string) => Type.Unsafe<number | null>({ type: 'number', nullable: true, description });
@@ -35,7 +36,10 @@ export const Completeness = Type.Object({
   records: Type.Object({
     received: Type.Integer({ description: 'Records in the batches received (as the agents sent them).' }),
     dropped: Type.Integer({ description: 'Records the agents reported dropped (all causes).' }),
-    dropped_by_cause: Type.Record(Type.String(), Type.Integer(), { description: 'spool_full, spool_corrupt, spool_error, ring_buffer, crash, encode, other.' }),
+    dropped_by_cause: Type.Unsafe<Partial<Record<LossCause, number>>>({
+      type: 'object', additionalProperties: false, description: 'Records dropped per cause (causes without drops are left out).',
+      properties: Object.fromEntries(LOSS_CAUSES.map((c) => [c, { type: 'integer' }])),
+    }),
   }, { additionalProperties: false }),
   enricher_lag: Type.Object({
     messages: nullableInteger('Raw-topic messages not yet processed (sum over the enrichers\' latest reports); null when no enricher reported lately.'),

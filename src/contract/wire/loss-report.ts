@@ -8,9 +8,9 @@ import { segflow } from './generated/flow.js';
 
 const pb = segflow.v1;
 
-/** Why records were lost; `other` stands for a cause this reader does not know (a newer agent). */
-export const LOSS_CAUSES = ['spool_full', 'spool_corrupt', 'spool_error', 'ring_buffer', 'crash', 'encode', 'other'] as const;
-export type LossCause = (typeof LOSS_CAUSES)[number];
+import { LOSS_CAUSES, type LossCause } from '../loss-causes.ts';
+
+export { LOSS_CAUSES, type LossCause };
 
 /** What one cause cost. */
 export interface LossCount {
