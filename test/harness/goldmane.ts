@@ -35,8 +35,7 @@ export function goldmaneBinaryCandidates(env: NodeJS.ProcessEnv = process.env): 
 }
 
 /** The Goldmane binary, or an error saying which suite did not run, why, and how to run it. */
-export function requireGoldmaneBinary(suite: string, env: NodeJS.ProcessEnv = process.env): string {
-  const candidates = goldmaneBinaryCandidates(env);
+export function requireGoldmaneBinary(suite: string, env: NodeJS.ProcessEnv = process.env, candidates = goldmaneBinaryCandidates(env)): string {
   for (const c of candidates) {
     try {
       accessSync(c.path, constants.X_OK);
