@@ -13,7 +13,9 @@
  * Queries (each through the API on loopback HTTP, and the identical Elasticsearch requests
  * straight to Elasticsearch, alternating in rounds so both see the same machine state):
  *  - troubleshooting: GET /api/v1/denied for one destination namespace over the whole 24 h
- *    (direct: the same composite aggregation pages),
+ *    (direct: the same two requests, query/denied-groups.ts; baseline: the one-request
+ *    aggregation /denied used before, a top_hits in every group, straight to Elasticsearch:
+ *    `p95VsBaseline` and `requestsPerSecVsBaseline` compare the API with it in the same run),
  *  - search: GET /api/v1/flows, 15 minutes, source namespace + verdict + protocol, 100 rows
  *    (direct: the same search without the point in time the API opens for paging).
  *
@@ -31,6 +33,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { loadavg } from 'node:os';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -46,6 +49,7 @@ import { UNRESTRICTED } from '../src/api/query/access-scope.ts';
 import { compileFilter, flowFilterDefinitions, parseFilter } from '../src/api/query/flow-filters.ts';
 import { buildFlowQuery, buildFlowSearchRequest, parseSort } from '../src/api/query/flow-search.ts';
 import { buildDeniedGroupsRequest } from '../src/api/query/flow-stats.ts';
+import { buildDeniedExamplesRequest, buildDeniedGroupKeysRequest, newestGroups } from '../src/api/query/denied-groups.ts';
 import { elasticsearchCpuMs, ownCpuMs, processCpuMs } from './cpu-time.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -250,11 +254,27 @@ export async function runApiBench(): Promise<unknown> {
     const deniedParams = { dest_namespace: 'ns-7' };
     const deniedUrl = `${base}/api/v1/denied?from=${iso(range.fromMs)}&to=${iso(range.toMs)}&dest_namespace=ns-7&limit=50`;
     const deniedQuery = buildFlowQuery({ range, filters: filterQuery(deniedParams), scope: UNRESTRICTED, dedupReporters: true });
+    const esSearch = async (target: string, body: estypes.SearchRequest): Promise<estypes.SearchResponse> =>
+      await fetchJson(`${target}/${pattern}/_search?ignore_unavailable=true&allow_no_indices=true`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) as estypes.SearchResponse;
+    // Direct: the API's two requests (query/denied-groups.ts): every group's keys and counts, then the newest 50 groups' examples.
     const deniedDirect = (target: string) => async (): Promise<void> => {
+      const buckets: estypes.AggregationsCompositeBucket[] = [];
       let after: Record<string, estypes.FieldValue> | undefined;
       for (;;) {
-        const r = await fetchJson(`${target}/${pattern}/_search?ignore_unavailable=true&allow_no_indices=true`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(buildDeniedGroupsRequest(deniedQuery, after)) }) as { aggregations?: { groups?: estypes.AggregationsCompositeAggregate } };
-        const g = r.aggregations?.groups;
+        const g = (await esSearch(target, buildDeniedGroupKeysRequest(deniedQuery, after))).aggregations?.groups as estypes.AggregationsCompositeAggregate | undefined;
+        if (!g) break;
+        buckets.push(...(g.buckets as estypes.AggregationsCompositeBucket[]));
+        if ((g.buckets as unknown[]).length === 0 || g.after_key === undefined) break;
+        after = g.after_key as Record<string, estypes.FieldValue>;
+      }
+      const newest = newestGroups(buckets, 50);
+      if (newest.length > 0) await esSearch(target, buildDeniedExamplesRequest(deniedQuery, newest));
+    };
+    // Baseline: the one-request form /denied used before (a top_hits in every composite bucket, pages of 1,000), straight to Elasticsearch.
+    const deniedBaseline = (target: string) => async (): Promise<void> => {
+      let after: Record<string, estypes.FieldValue> | undefined;
+      for (;;) {
+        const g = (await esSearch(target, buildDeniedGroupsRequest(deniedQuery, after))).aggregations?.groups as estypes.AggregationsCompositeAggregate | undefined;
         if (!g || (g.buckets as unknown[]).length === 0 || g.after_key === undefined) return;
         after = g.after_key as Record<string, estypes.FieldValue>;
       }
@@ -277,19 +297,24 @@ export async function runApiBench(): Promise<unknown> {
     const viaApi = (url: string) => async (): Promise<void> => { await fetchJson(url); };
 
     const scenarios: Record<string, unknown> = {};
-    const scenarioCalls = [
-      ['troubleshooting', viaApi(deniedUrl), deniedDirect(esUrl), deniedDirect(proxy.base)],
-      ['search', viaApi(searchUrl), searchDirect(esUrl), searchDirect(proxy.base)],
-    ] as const;
-    for (const [name, api, direct, floor] of scenarioCalls) {
-      for (const call of [api, direct, floor]) await load(call, 20, concurrency); // warm-up: caches, JIT, connections
+    const scenarioCalls: [keyof typeof requestsOf, () => Promise<void>, () => Promise<void>, () => Promise<void>, (() => Promise<void>) | undefined][] = [
+      ['troubleshooting', viaApi(deniedUrl), deniedDirect(esUrl), deniedDirect(proxy.base), deniedBaseline(esUrl)],
+      ['search', viaApi(searchUrl), searchDirect(esUrl), searchDirect(proxy.base), undefined],
+    ];
+    for (const [name, api, direct, floor, baseline] of scenarioCalls) {
+      for (const call of [api, direct, floor, ...(baseline ? [baseline] : [])]) await load(call, 20, concurrency); // warm-up: caches, JIT, connections
       const apiRuns = [];
       const directRuns = [];
       const floorRuns = [];
-      const cpu = { direct: new SeriesCpuMeter(es), floor: new SeriesCpuMeter(es, { name: 'proxy', pid: proxy.pid }), api: new SeriesCpuMeter(es, { name: 'api', pid: apiProcess.pid }) };
+      const baselineRuns = [];
+      const cpu = {
+        direct: new SeriesCpuMeter(es), floor: new SeriesCpuMeter(es, { name: 'proxy', pid: proxy.pid }), api: new SeriesCpuMeter(es, { name: 'api', pid: apiProcess.pid }),
+        baseline: new SeriesCpuMeter(es),
+      };
       const rounds = 8;
       const perRound = Math.ceil(requestsOf[name] / rounds);
       for (let round = 0; round < rounds; round++) {
+        if (baseline) baselineRuns.push(await cpu.baseline.round(() => load(baseline, perRound, concurrency)));
         directRuns.push(await cpu.direct.round(() => load(direct, perRound, concurrency)));
         floorRuns.push(await cpu.floor.round(() => load(floor, perRound, concurrency)));
         apiRuns.push(await cpu.api.round(() => load(api, perRound, concurrency)));
@@ -298,17 +323,24 @@ export async function runApiBench(): Promise<unknown> {
       const d = summarise(directRuns);
       const f = summarise(floorRuns);
       const ratio = (x: number, y: number): number => Math.round((x / y) * 100) / 100;
+      const b = baseline ? summarise(baselineRuns) : undefined;
       scenarios[name] = {
         ...a, directP50Ms: d.p50Ms, directP95Ms: d.p95Ms, directP99Ms: d.p99Ms, directRequestsPerSec: d.requestsPerSec, p95VsDirect: ratio(a.p95Ms, d.p95Ms),
         floorP50Ms: f.p50Ms, floorP95Ms: f.p95Ms, floorP99Ms: f.p99Ms, floorRequestsPerSec: f.requestsPerSec, floorErrors: f.errors, floorP95VsDirect: ratio(f.p95Ms, d.p95Ms), p95VsFloor: ratio(a.p95Ms, f.p95Ms),
-        cpuMsPerRequest: { direct: cpu.direct.perRequest(), floor: cpu.floor.perRequest(), api: cpu.api.perRequest() },
+        ...(b ? {
+          baseline: { query: 'the previous one-request /denied aggregation (top_hits per group), straight to Elasticsearch', ...b },
+          p95VsBaseline: ratio(a.p95Ms, b.p95Ms), requestsPerSecVsBaseline: ratio(a.requestsPerSec, b.requestsPerSec),
+        } : {}),
+        cpuMsPerRequest: { direct: cpu.direct.perRequest(), floor: cpu.floor.perRequest(), api: cpu.api.perRequest(), ...(b ? { baseline: cpu.baseline.perRequest() } : {}) },
       };
       process.stderr.write(`api bench: ${name} ${JSON.stringify(scenarios[name])}\n`);
     }
-    const t = scenarios.troubleshooting as Series & { directP95Ms: number; p95VsDirect: number };
+    const t = scenarios.troubleshooting as Series & { directP95Ms: number; p95VsDirect: number; p95VsBaseline: number; requestsPerSecVsBaseline: number; baseline: Series };
     const result = {
       docs: dataset.docs, p50Ms: t.p50Ms, p95Ms: t.p95Ms, p99Ms: t.p99Ms, requestsPerSec: t.requestsPerSec, directP95Ms: t.directP95Ms, p95VsDirect: t.p95VsDirect,
-      target: { p95VsDirect: 1.2 }, concurrency, loadedThisRun: dataset.loadedNow,
+      baselineP95Ms: t.baseline.p95Ms, p95VsBaseline: t.p95VsBaseline, requestsPerSecVsBaseline: t.requestsPerSecVsBaseline,
+      target: { p95Ms: 100, p95VsDirect: 1.2 }, concurrency, loadedThisRun: dataset.loadedNow,
+      machineLoadAverage: loadavg().map((x) => Math.round(x * 10) / 10),
       dataRange: { from: iso(range.fromMs), to: iso(range.toMs) }, scenarios,
     };
     await mkdir(path.join(here, 'results'), { recursive: true });

@@ -4,19 +4,12 @@
  * parameter or body field that was wrong, so a UI can point at the input to fix.
  */
 
-/** Stable error codes. Adding one is fine; renaming one breaks clients. */
-export const API_ERROR_CODES = [
-  'invalid_parameter', 'unknown_parameter', 'missing_parameter', 'invalid_selector', 'invalid_time_range',
-  'range_too_large', 'invalid_cursor', 'cursor_mismatch', 'invalid_body', 'payload_too_large',
-  'unauthorized', 'forbidden', 'not_found', 'rate_limited', 'overloaded', 'timeout',
-  'inventory_unavailable', 'elasticsearch_unavailable', 'elasticsearch_error', 'internal',
-] as const;
-export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
+import { API_ERROR_CODES, ErrorBody, type ApiErrorCode } from '../contract/api/schema-parts.ts';
 
-/** The JSON body of every error response. */
-export interface ApiErrorBody {
-  error: { code: ApiErrorCode; message: string; parameter?: string };
-}
+export { API_ERROR_CODES, type ApiErrorCode };
+
+/** The JSON body of every error response (schema in src/contract/api/schema-parts.ts). */
+export type ApiErrorBody = ErrorBody;
 
 /** An error with an HTTP status and a stable code; thrown anywhere below a route handler. */
 export class ApiError extends Error {
@@ -54,19 +47,19 @@ export function quoteInput(value: unknown, max = 80): string {
 }
 
 /** The JSON schema of the error body, shared by every route's response schema (OpenAPI). */
-export const errorResponseSchema = {
-  type: 'object',
-  description: 'Error: a stable code, a human message, and the parameter at fault when there is one.',
-  properties: {
-    error: {
-      type: 'object',
-      properties: {
-        code: { type: 'string', enum: [...API_ERROR_CODES] },
-        message: { type: 'string' },
-        parameter: { type: 'string' },
-      },
-      required: ['code', 'message'],
-    },
-  },
-  required: ['error'],
-} as const;
+export const errorResponseSchema = ErrorBody;
+
+/**
+ * The raw HTTP answer to a request Node's parser refused before Fastify saw it (headers too
+ * large, a malformed request line, a client too slow to send its headers): the same JSON body
+ * as every other error, then the connection is closed.
+ */
+export function clientErrorResponse(err: NodeJS.ErrnoException): string {
+  const [status, reason, error] = err.code === 'HPE_HEADER_OVERFLOW'
+    ? [431, 'Request Header Fields Too Large', new ApiError(431, 'headers_too_large', 'request headers too large')]
+    : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'Request Timeout', new ApiError(408, 'timeout', 'the request was not received in time')]
+      : [400, 'Bad Request', new ApiError(400, 'bad_request', 'malformed HTTP request')];
+  const body = JSON.stringify(error.toBody());
+  return `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+}

@@ -3,10 +3,10 @@
  * denied (the source's egress or the destination's ingress), which tier, policy and rule, and
  * for end-of-tier denies which policy selected the endpoint. Pure.
  */
-import type { PolicyHitDocument } from '../../contract/flow-fields.ts';
+import type { StoredPolicyHit } from '../../contract/api/flows.ts';
 
 /** A policy hit as stored (any part may be missing from an old or foreign document). */
-type StoredHit = Partial<PolicyHitDocument>;
+type StoredHit = StoredPolicyHit;
 interface StoredSide { verdict?: string; enforced?: StoredHit[] }
 interface StoredEndpoint { namespace?: string; name?: string; aggregated_name?: string; kind?: string }
 

@@ -13,9 +13,9 @@ import { TIME_FIELD } from './flow-search.ts';
 type Query = estypes.QueryDslQueryContainer;
 type Aggs = Record<string, estypes.AggregationsAggregationContainer>;
 
-/** The views `/flows/stats` can compute. */
-export const STATS_VIEWS = ['top_talkers', 'top_denied_pairs', 'timeline', 'policy_hits', 'namespace_matrix'] as const;
-export type StatsView = (typeof STATS_VIEWS)[number];
+import { STATS_VIEWS, type StatsView } from '../../contract/api/stats.ts';
+
+export { STATS_VIEWS, type StatsView };
 
 /** Parses `view` (comma list; all views when absent). */
 export function parseViews(raw: string | undefined): StatsView[] {

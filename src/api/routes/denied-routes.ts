@@ -2,12 +2,14 @@
  * `GET /api/v1/denied`: denied flows grouped by source, destination, port and the deciding
  * policy and rule, newest first, each with a short explanation of why it was denied.
  */
-import type { estypes } from '@elastic/elasticsearch';
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { DeniedAnswer, deniedParams, type DeniedGroup } from '../../contract/api/denied.ts';
+import type { StoredFlow } from '../../contract/api/flows.ts';
+import { errorResponses } from '../../contract/api/schema-parts.ts';
 import type { ApiContext } from '../context.ts';
-import { errorResponseSchema } from '../errors.ts';
-import { denyingSide, explainDenied, type ExplainableDocument } from '../query/denied-explain.ts';
-import { buildDeniedGroupsRequest } from '../query/flow-stats.ts';
+import { denyingSide, explainDenied } from '../query/denied-explain.ts';
+import { readDeniedGroups } from '../query/denied-groups.ts';
 import { buildFlowQuery } from '../query/flow-search.ts';
 import { readCompleteness } from '../query/completeness-reader.ts';
 import { compileRequestFilters, flowQuerySchema, requestRange } from './flow-request.ts';
@@ -17,33 +19,23 @@ const orNull = (v: unknown): string | null => (v === null || v === undefined || 
 
 /** Registers the denied-flows route. */
 export async function deniedRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
-  const querystring = flowQuerySchema({
-    limit: { type: 'integer', minimum: 1, maximum: 500, default: 50, description: 'Groups returned (1-500), newest first.' },
-  });
-  app.get('/denied', {
+  app.withTypeProvider<TypeBoxTypeProvider>().get('/denied', {
     schema: {
       summary: 'Denied flows, grouped and explained',
       tags: ['troubleshooting'],
-      querystring,
-      response: { 200: { type: 'object', additionalProperties: true }, '4xx': errorResponseSchema, '5xx': errorResponseSchema },
+      querystring: flowQuerySchema(deniedParams),
+      response: { 200: DeniedAnswer, ...errorResponses },
     },
   }, async (request) => {
     const principal = request.principal;
-    const q = request.query as Record<string, unknown>;
+    const q = request.query;
     const range = requestRange(ctx, q);
     // Read alongside the answer's own queries; never fails the answer (query/completeness-reader.ts).
     const completeness = readCompleteness(ctx, range, principal.scope);
-    const limit = Number(q.limit ?? 50);
     const filters = await compileRequestFilters(ctx, principal, q, range);
     const query = buildFlowQuery({ range, filters, scope: principal.scope, dedupReporters: true });
-    const { buckets, truncated } = await ctx.store.collectComposite(
-      (after) => buildDeniedGroupsRequest(query, after), (a) => a.groups as estypes.AggregationsCompositeAggregate,
-      ctx.config.limits.maxGroups, { timeoutMs: ctx.config.timeouts.queryMs }, 'denied_groups',
-    );
-    const lastSeen = (b: estypes.AggregationsCompositeBucket): number => (b.last_seen as { value?: number | null }).value ?? 0;
-    const newest = [...buckets].sort((a, b) => lastSeen(b) - lastSeen(a)).slice(0, limit);
-    const groups = newest.map((b) => {
-      const hit = ((b.example as { hits: { hits: estypes.SearchHit<ExplainableDocument & Record<string, unknown>>[] } }).hits.hits[0]);
+    const read = await readDeniedGroups<Omit<StoredFlow, 'id'>>(ctx.store, query, q.limit, ctx.config.limits.maxGroups, { timeoutMs: ctx.config.timeouts.queryMs });
+    const groups = read.newest.map(({ bucket: b, example: hit }): DeniedGroup => {
       const doc = hit?._source ?? {};
       const k = b.key;
       return {
@@ -55,14 +47,14 @@ export async function deniedRoutes(app: FastifyInstance, ctx: ApiContext): Promi
         first_seen: (b.first_seen as { value_as_string?: string }).value_as_string ?? null,
         last_seen: (b.last_seen as { value_as_string?: string }).value_as_string ?? null,
         explanation: explainDenied(doc),
-        example: hit ? { id: hit._id, ...doc } : null,
+        example: hit ? { ...doc, id: hit._id ?? '' } : null,
       };
     });
     return {
       range: { from: new Date(range.fromMs).toISOString(), to: new Date(range.toMs).toISOString() },
       counting: DEDUP_NOTE,
-      total_groups: buckets.length,
-      truncated,
+      total_groups: read.total,
+      truncated: read.truncated,
       groups,
       completeness: await completeness,
     };

@@ -5,54 +5,24 @@
  * change verdict, with counts and examples.
  */
 import type { FastifyInstance } from 'fastify';
-import { flowFromOptions } from '../../cli/explain-command.ts';
-import {
-  isPolicy, loadResourceText, parseDocument, verdictJson,
-  type FlowInput, type Resource, type Verdict,
-} from '../../inventory/index.ts';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { ExplainAnswer, ExplainBody, PreviewAnswer, previewBody } from '../../contract/api/explain.ts';
+import { errorResponses } from '../../contract/api/schema-parts.ts';
+import { isPolicy, loadResourceText, parseDocument, verdictJson, type Resource, type Verdict } from '../../inventory/index.ts';
 import type { Principal } from '../auth/tokens.ts';
 import { requireInventory, type ApiContext } from '../context.ts';
-import { ApiError, errorResponseSchema } from '../errors.ts';
+import { ApiError } from '../errors.ts';
+import { flowFromExplainBody } from '../query/explain-body.ts';
 import { scopeAllowsNamespace } from '../query/access-scope.ts';
 import { candidateInventory, replayPolicyChange } from '../query/policy-replay.ts';
 
-const EXPLAIN_FLAGS: Readonly<Record<string, string>> = {
-  '--src': 'src', '--dst': 'dst', '--protocol': 'protocol', '--dst-port': 'dst_port', '--src-port': 'src_port',
-  '--icmp-type': 'icmp_type', '--icmp-code': 'icmp_code', '--time': 'time',
-};
-
-/** The explain body, as the route schema admits it. */
-interface ExplainBody {
-  src: string; dst: string; protocol: string | number;
-  dst_port?: number; src_port?: number; icmp_type?: number; icmp_code?: number; time?: string;
-}
-
-/**
- * Validates an explain body with the CLI's own validation (so API and CLI accept exactly the
- * same flows), rewording its `--flag` names as body field names.
- */
-export function flowFromBody(body: ExplainBody): FlowInput {
-  const opt = (v: number | undefined): string | undefined => (v === undefined ? undefined : String(v));
-  try {
-    return flowFromOptions({
-      src: body.src, dst: body.dst, protocol: String(body.protocol), dstPort: opt(body.dst_port), srcPort: opt(body.src_port),
-      icmpType: opt(body.icmp_type), icmpCode: opt(body.icmp_code), time: body.time,
-    });
-  } catch (err) {
-    const message = (err as Error).message;
-    const flag = /--[a-z-]+/.exec(message)?.[0];
-    const reworded = message.replace(/--[a-z-]+/g, (f) => EXPLAIN_FLAGS[f] ?? f);
-    throw new ApiError(400, 'invalid_body', reworded, flag !== undefined ? EXPLAIN_FLAGS[flag] : undefined);
-  }
-}
+/** A flow from an explain-shaped body (also used by `/fixes`, whose body extends it). */
+export const flowFromBody = flowFromExplainBody;
 
 /** True when the verdict's flow involves one of the caller's namespaces. */
 function verdictVisible(principal: Principal, v: Verdict): boolean {
   return scopeAllowsNamespace(principal.scope, v.source.namespace) || scopeAllowsNamespace(principal.scope, v.destination.namespace);
 }
-
-const port = { type: 'integer', minimum: 0, maximum: 65535 };
-const byte = { type: 'integer', minimum: 0, maximum: 255 };
 
 /** Parses the candidate (YAML/JSON text, one object, or a list) into policy and tier resources. */
 export function parseCandidate(policy: unknown): Resource[] {
@@ -80,24 +50,17 @@ export function parseCandidate(policy: unknown): Resource[] {
 }
 
 /** Registers explain and preview. */
-export async function explainRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+export async function explainRoutes(fastify: FastifyInstance, ctx: ApiContext): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   app.post('/explain', {
     schema: {
       summary: 'Explain the verdict for a flow (same JSON as segflow explain --output json)',
       tags: ['policy'],
-      body: {
-        type: 'object', additionalProperties: false, required: ['src', 'dst', 'protocol'],
-        properties: {
-          src: { type: 'string', maxLength: 64 }, dst: { type: 'string', maxLength: 64 },
-          protocol: { anyOf: [{ type: 'string', maxLength: 16 }, { type: 'integer', minimum: 1, maximum: 255 }] },
-          dst_port: port, src_port: port, icmp_type: byte, icmp_code: byte,
-          time: { type: 'string', maxLength: 64, description: 'Resolve addresses as of this ISO 8601 time.' },
-        },
-      },
-      response: { 200: { type: 'object', additionalProperties: true }, '4xx': errorResponseSchema, '5xx': errorResponseSchema },
+      body: ExplainBody,
+      response: { 200: ExplainAnswer, ...errorResponses },
     },
   }, async (request) => {
-    const flow = flowFromBody(request.body as ExplainBody);
+    const flow = flowFromExplainBody(request.body);
     const view = requireInventory(ctx);
     let verdict: Verdict;
     try {
@@ -108,7 +71,7 @@ export async function explainRoutes(app: FastifyInstance, ctx: ApiContext): Prom
     if (!verdictVisible(request.principal, verdict)) {
       throw new ApiError(403, 'forbidden', `token ${request.principal.name} may only explain flows from or to its namespaces`);
     }
-    return verdictJson(verdict);
+    return verdictJson(verdict) as ExplainAnswer;
   });
 
   app.post('/preview', {
@@ -117,18 +80,11 @@ export async function explainRoutes(app: FastifyInstance, ctx: ApiContext): Prom
       summary: 'Preview a candidate policy against stored flows',
       description: 'Replays the last N hours of flows (one report per connection, those with both addresses) against the current inventory with the candidate applied, and reports which flows change verdict.',
       tags: ['policy'],
-      body: {
-        type: 'object', additionalProperties: false, required: ['policy'],
-        properties: {
-          policy: { description: 'Candidate resources: YAML/JSON text, one object, or a list of objects.', anyOf: [{ type: 'string', minLength: 1 }, { type: 'object' }, { type: 'array', minItems: 1, maxItems: 50, items: { type: 'object' } }] },
-          hours: { type: 'integer', minimum: 1, maximum: ctx.config.limits.previewMaxHours, default: 24 },
-          examples: { type: 'integer', minimum: 0, maximum: 100, default: 20 },
-        },
-      },
-      response: { 200: { type: 'object', additionalProperties: true }, '4xx': errorResponseSchema, '5xx': errorResponseSchema },
+      body: previewBody(ctx.config.limits.previewMaxHours),
+      response: { 200: PreviewAnswer, ...errorResponses },
     },
   }, async (request) => {
-    const body = request.body as { policy: unknown; hours: number; examples: number };
+    const body = request.body;
     const principal = request.principal;
     const candidates = parseCandidate(body.policy);
     for (const r of candidates) {

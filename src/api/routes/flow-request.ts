@@ -10,41 +10,42 @@ import type { ApiContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { compileFilter, expansionNeeds, flowFilterDefinitions, parseFilters, type ExpansionValues } from '../query/flow-filters.ts';
 import { buildFlowQuery } from '../query/flow-search.ts';
+import { RangeParams, StringParam } from '../../contract/api/flows.ts';
+import { Type, type TProperties } from 'typebox';
 import { resolveTimeRange, type TimeRange } from '../query/time-range.ts';
 
 type Query = estypes.QueryDslQueryContainer;
 
-/** Longest raw value of any query parameter. */
-export const MAX_PARAMETER_LENGTH = 4_096;
+export { MAX_PARAMETER_LENGTH } from '../../contract/api/flows.ts';
 
-/** A JSON-schema property for a string query parameter. */
-export function stringParam(description: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { type: 'string', maxLength: MAX_PARAMETER_LENGTH, description, ...extra };
-}
+/** A string query parameter (TypeBox). */
+export const stringParam = StringParam;
 
-/** The query-string schema: time range, every filter, and the route's own parameters; nothing else. */
-export function flowQuerySchema(own: Record<string, Record<string, unknown>>): Record<string, unknown> {
-  const properties: Record<string, unknown> = {
-    from: stringParam('Start of the range (inclusive): ISO 8601 with a zone, or now-<n><s|m|h|d|w>. Default: to minus 15 minutes.'),
-    to: stringParam('End of the range (exclusive): ISO 8601 with a zone, or now[-<n><unit>]. Default: now.'),
-  };
+/**
+ * The query-string schema of a flow route: time range, every filter of the field table, and the
+ * route's own parameters; nothing else. The static type names the range and the route's own
+ * parameters; the filters (known only at run time, from the field table) are read through
+ * `parseFilters`.
+ */
+export function flowQuerySchema<P extends TProperties>(own: P) {
+  const filters: TProperties = {};
   for (const def of flowFilterDefinitions().values()) {
-    properties[def.param] = stringParam(`${def.description}${def.values ? ` One of: ${def.values.join(', ')}.` : ''} Comma-separated values match any.`);
+    filters[def.param] = Type.Optional(StringParam(`${def.description}${def.values ? ` One of: ${def.values.join(', ')}.` : ''} Comma-separated values match any.`));
   }
-  Object.assign(properties, own);
-  return { type: 'object', properties, additionalProperties: false };
+  const typed = { ...RangeParams, ...own };
+  return Type.Object({ ...filters, ...typed } as typeof typed, { additionalProperties: false });
 }
 
 /** Resolves the time range of a request against the configured limits. */
-export function requestRange(ctx: ApiContext, query: Record<string, unknown>): TimeRange {
-  return resolveTimeRange(query.from as string | undefined, query.to as string | undefined, ctx.now(), ctx.config.limits);
+export function requestRange(ctx: ApiContext, query: { readonly from?: string | undefined; readonly to?: string | undefined }): TimeRange {
+  return resolveTimeRange(query.from, query.to, ctx.now(), ctx.config.limits);
 }
 
 /**
  * Validates and compiles the filters of `query` for `principal`. Label values needed by
  * contains/endsWith selectors are read (within the range and the caller's scope) first.
  */
-export async function compileRequestFilters(ctx: ApiContext, principal: Principal, query: Record<string, unknown>, range: TimeRange): Promise<Query[]> {
+export async function compileRequestFilters(ctx: ApiContext, principal: Principal, query: Readonly<Record<string, unknown>>, range: TimeRange): Promise<Query[]> {
   const parsed = parseFilters(query);
   const needs = expansionNeeds(parsed);
   const expansions = new Map<string, Map<string, readonly string[]>>();

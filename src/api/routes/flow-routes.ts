@@ -4,13 +4,15 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { pageKeepAlive, type ApiContext } from '../context.ts';
-import { ApiError, errorResponseSchema, invalidParameter } from '../errors.ts';
+import { ApiError, invalidParameter } from '../errors.ts';
 import { queryTimeoutError } from '../flow-store.ts';
 import { decodeCursor, encodeCursor, sameParams, type CursorState } from '../query/cursor.ts';
 import { readFlowSearchAnswer, writeFlowPage, type FlowSearchAnswer } from '../query/flow-page.ts';
 import { buildFlowQuery, buildFlowSearchRequest, parseFieldSelection, parseSort, sortableNames } from '../query/flow-search.ts';
-import { compileRequestFilters, flowQuerySchema, requestRange, stringParam } from './flow-request.ts';
-import { Completeness } from '../../contract/api/completeness.ts';
+import { compileRequestFilters, flowQuerySchema, requestRange } from './flow-request.ts';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { FlowPage, flowsParams } from '../../contract/api/flows.ts';
+import { errorResponses } from '../../contract/api/schema-parts.ts';
 import { readCompleteness } from '../query/completeness-reader.ts';
 
 /**
@@ -33,39 +35,19 @@ function readPage(answer: Buffer): FlowSearchAnswer {
 /** Registers the flow search route. */
 export async function flowRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   const { limits, timeouts } = ctx.config;
-  const querystring = flowQuerySchema({
-    sort: stringParam(`Sort keys, comma-separated, - for descending. Sortable: ${sortableNames().join(', ')}. Default -time.`),
-    fields: stringParam('Fields to return: API names (source_namespace), document paths (segflow.source.namespace) or objects (source). Default: the whole document.'),
-    limit: { type: 'integer', minimum: 1, maximum: limits.maxPageSize, default: limits.defaultPageSize, description: `Page size (1-${limits.maxPageSize}).` },
-    cursor: stringParam('next_cursor of the previous page. Other parameters may be repeated unchanged or left out.', { maxLength: 16_384 }),
-  });
   const keepAlive = pageKeepAlive(ctx.config);
 
-  app.get('/flows', {
+  app.withTypeProvider<TypeBoxTypeProvider>().get('/flows', {
     schema: {
       summary: 'Search flows',
       description: 'Flow documents in a time range matching the filters, newest first by default. Pages are read from one point in time: follow next_cursor until it is null.',
       tags: ['flows'],
-      querystring,
-      response: {
-        200: {
-          type: 'object',
-          properties: {
-            flows: { type: 'array', items: { type: 'object', additionalProperties: true } },
-            next_cursor: { type: ['string', 'null'] },
-            total: { type: 'object', nullable: true, properties: { value: { type: 'integer' }, relation: { type: 'string' } } },
-            range: { type: 'object', properties: { from: { type: 'string' }, to: { type: 'string' } } },
-            completeness: Completeness,
-          },
-        },
-        '4xx': errorResponseSchema,
-        '5xx': errorResponseSchema,
-      },
+      querystring: flowQuerySchema(flowsParams(limits, sortableNames())),
+      response: { 200: FlowPage, ...errorResponses },
     },
   }, async (request, reply) => {
     const principal = request.principal;
-    const raw = request.query as Record<string, unknown>;
-    const { cursor: cursorText, ...rest } = raw;
+    const { cursor: cursorText, ...rest } = request.query;
     // Normalised parameters of this request (defaults such as limit included, so they compare equal).
     const params: Record<string, string> = {};
     for (const [k, v] of Object.entries(rest)) if (v !== undefined) params[k] = String(v);
@@ -126,13 +108,14 @@ export async function flowRoutes(app: FastifyInstance, ctx: ApiContext): Promise
       void ctx.store.closePit(nextPit);
     }
     const total = response.total;
-    // The page is bytes (documents copied as stored), which Fastify sends without its serializer.
-    reply.type('application/json; charset=utf-8');
-    return writeFlowPage(hits, {
+    // The page is a FlowPage already serialised (documents copied as stored, bytes that Fastify
+    // sends without its serializer); the type says what the bytes hold.
+    const page = writeFlowPage(hits, {
       next_cursor: nextCursor,
       total: state === undefined && total !== undefined ? (typeof total === 'number' ? { value: total, relation: 'eq' } : total) : null,
       range: { from: new Date(range.fromMs).toISOString(), to: new Date(range.toMs).toISOString() },
       completeness: await completeness,
-    });
+    }) as unknown as FlowPage;
+    return reply.type('application/json; charset=utf-8').send(page);
   });
 }

@@ -6,20 +6,23 @@
  * without a token on loopback instead).
  */
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { HealthAnswer, ReadyAnswer } from '../../contract/api/health.ts';
 import type { ApiContext } from '../context.ts';
 
 /** Registers the health, readiness and metrics routes. */
-export async function healthRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+export async function healthRoutes(fastify: FastifyInstance, ctx: ApiContext): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const open = { public: true, rateLimit: false } as const;
 
   app.get('/healthz', {
     config: open,
-    schema: { summary: 'Liveness', tags: ['operations'], security: [], response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } },
-  }, async () => ({ status: 'ok' }));
+    schema: { summary: 'Liveness', tags: ['operations'], security: [], response: { 200: HealthAnswer } },
+  }, async () => ({ status: 'ok' as const }));
 
   app.get('/readyz', {
     config: open,
-    schema: { summary: 'Readiness: Elasticsearch reachable and inventory loaded', tags: ['operations'], security: [], response: { '2xx': { type: 'object', additionalProperties: true }, 503: { type: 'object', additionalProperties: true } } },
+    schema: { summary: 'Readiness: Elasticsearch reachable and inventory loaded', tags: ['operations'], security: [], response: { 200: ReadyAnswer, 503: ReadyAnswer } },
   }, async (_request, reply) => {
     const es = await ctx.store.ping(ctx.config.timeouts.readinessMs);
     const view = ctx.inventory.current();

@@ -6,15 +6,17 @@
  * endpoints (and then only its endpoints among the matches).
  */
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import {
+  EndpointsAnswer, EndpointsQuery, PoliciesAnswer, PoliciesQuery, TiersAnswer, TiersQuery, type PolicyRef,
+} from '../../contract/api/inventory.ts';
+import { errorResponses } from '../../contract/api/schema-parts.ts';
 import type { CompiledPolicy, EndpointSnapshot } from '../../inventory/index.ts';
 import { parseSelector, SelectorError } from '../../inventory/selector/index.ts';
 import type { AccessScope } from '../query/access-scope.ts';
 import { scopeAllowsNamespace } from '../query/access-scope.ts';
 import { requireInventory, type ApiContext } from '../context.ts';
-import { ApiError, errorResponseSchema } from '../errors.ts';
-import { stringParam } from './flow-request.ts';
-
-const K8S_LABEL = '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$';
+import { ApiError } from '../errors.ts';
 
 function ownLabels(labels: ReadonlyMap<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -26,7 +28,7 @@ function endpointVisible(scope: AccessScope, e: EndpointSnapshot): boolean {
   return scopeAllowsNamespace(scope, e.resource.namespace);
 }
 
-function policyRef(p: CompiledPolicy): { kind: string; namespace: string | null; name: string; tier: string } {
+function policyRef(p: CompiledPolicy): PolicyRef {
   return { kind: p.shortKind, namespace: p.policy.namespace, name: p.policy.name, tier: p.policy.tier };
 }
 
@@ -40,30 +42,21 @@ function selectorParam(name: string, text: string | undefined): ((labels: Readon
   }
 }
 
-const listResponse = { 200: { type: 'object', additionalProperties: true }, '4xx': errorResponseSchema, '5xx': errorResponseSchema };
-
 /** Registers the inventory view routes. */
-export async function inventoryRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+export async function inventoryRoutes(fastify: FastifyInstance, ctx: ApiContext): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   app.get('/endpoints', {
     schema: {
       summary: 'Endpoints with their effective labels and the policies that apply to them',
       tags: ['inventory'],
-      querystring: {
-        type: 'object', additionalProperties: false,
-        properties: {
-          namespace: stringParam('Only endpoints of this namespace.', { pattern: K8S_LABEL }),
-          selector: stringParam('Calico selector over the effective labels.', { maxLength: 2048 }),
-          kind: { type: 'string', enum: ['workload', 'host'], description: 'Endpoint kind.' },
-          limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
-        },
-      },
-      response: listResponse,
+      querystring: EndpointsQuery,
+      response: { 200: EndpointsAnswer, ...errorResponses },
     },
   }, async (request) => {
-    const q = request.query as { namespace?: string; selector?: string; kind?: string; limit: number };
+    const q = request.query;
     const view = requireInventory(ctx);
     const matches = selectorParam('selector', q.selector);
-    const out: unknown[] = [];
+    const out: EndpointsAnswer['endpoints'] = [];
     let total = 0;
     for (const e of view.inventory.endpoints.allEndpoints()) {
       if (!endpointVisible(request.principal.scope, e)) continue;
@@ -73,7 +66,7 @@ export async function inventoryRoutes(app: FastifyInstance, ctx: ApiContext): Pr
       total++;
       if (out.length >= q.limit) continue;
       out.push({
-        key: e.key, kind: e.kind, namespace: e.resource.namespace, name: e.resource.name, node: e.resource.node, ips: e.resource.ips,
+        key: e.key, kind: e.kind, namespace: e.resource.namespace, name: e.resource.name, node: e.resource.node, ips: [...e.resource.ips],
         labels: ownLabels(e.labels), service_account: e.resource.serviceAccount,
         policies: view.inventory.policies.applicableTo(e.key).map(policyRef),
       });
@@ -85,24 +78,16 @@ export async function inventoryRoutes(app: FastifyInstance, ctx: ApiContext): Pr
     schema: {
       summary: 'Policies with the endpoints their selectors match',
       tags: ['inventory'],
-      querystring: {
-        type: 'object', additionalProperties: false,
-        properties: {
-          namespace: stringParam('Only policies of this namespace.', { pattern: K8S_LABEL }),
-          tier: stringParam('Only policies of this tier.', { maxLength: 253 }),
-          limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
-          matches_limit: { type: 'integer', minimum: 0, maximum: 1000, default: 20, description: 'Selected endpoints listed per policy.' },
-        },
-      },
-      response: listResponse,
+      querystring: PoliciesQuery,
+      response: { 200: PoliciesAnswer, ...errorResponses },
     },
   }, async (request) => {
-    const q = request.query as { namespace?: string; tier?: string; limit: number; matches_limit: number };
+    const q = request.query;
     const view = requireInventory(ctx);
     const scope = request.principal.scope;
     const endpoints = [...view.inventory.endpoints.allEndpoints()];
     const policies = [...view.inventory.policies.allPolicies()].sort((a, b) => a.order - b.order || (a.sortName < b.sortName ? -1 : 1));
-    const out: unknown[] = [];
+    const out: PoliciesAnswer['policies'] = [];
     let total = 0;
     for (const p of policies) {
       if (q.namespace !== undefined && p.policy.namespace !== q.namespace) continue;
@@ -125,8 +110,8 @@ export async function inventoryRoutes(app: FastifyInstance, ctx: ApiContext): Pr
     schema: {
       summary: 'Tiers in evaluation order with their policies',
       tags: ['inventory'],
-      querystring: { type: 'object', additionalProperties: false, properties: {} },
-      response: listResponse,
+      querystring: TiersQuery,
+      response: { 200: TiersAnswer, ...errorResponses },
     },
   }, async (request) => {
     const view = requireInventory(ctx);

@@ -6,47 +6,43 @@
  */
 import type { estypes } from '@elastic/elasticsearch';
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { errorResponses } from '../../contract/api/schema-parts.ts';
+import { StatsAnswer, statsParams } from '../../contract/api/stats.ts';
 import type { CompiledPolicy } from '../../inventory/index.ts';
 import type { ApiContext } from '../context.ts';
-import { errorResponseSchema } from '../errors.ts';
 import { scopeAllowsNamespace } from '../query/access-scope.ts';
 import { buildFlowQuery } from '../query/flow-search.ts';
 import {
   buildDeniedPairsRequest, buildMatrixRequest, buildPolicyHitsRequest, buildStatsRequest, parseViews, shapeDeniedPairs, shapeMatrix,
-  shapeRuleHits, shapeTimeline, shapeTopTalkers, shapeTotals, STATS_VIEWS, timelineIntervalMs,
+  shapeRuleHits, shapeTimeline, shapeTopTalkers, shapeTotals, timelineIntervalMs,
 } from '../query/flow-stats.ts';
 import { summarisePolicyHits } from '../query/policy-hits.ts';
 import { readCompleteness } from '../query/completeness-reader.ts';
 import { formatDuration } from '../query/time-range.ts';
-import { compileRequestFilters, flowQuerySchema, requestRange, stringParam } from './flow-request.ts';
+import { compileRequestFilters, flowQuerySchema, requestRange } from './flow-request.ts';
 
 /** How totals avoid counting a connection twice, stated in every stats and denied response. */
 export const DEDUP_NOTE = 'one report per connection: the src-reported half, or the dst half when the source is not a segflow endpoint';
 
 /** Registers the stats route. */
 export async function statsRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
-  const querystring = flowQuerySchema({
-    view: stringParam(`Views to compute, comma-separated: ${STATS_VIEWS.join(', ')}. Default: all.`),
-    limit: { type: 'integer', minimum: 1, maximum: 100, default: 10, description: 'Entries per top list (1-100).' },
-    interval: stringParam('Timeline bucket width (30s, 5m, 1h). Default: chosen for about 120 buckets.'),
-  });
-
-  app.get('/flows/stats', {
+  app.withTypeProvider<TypeBoxTypeProvider>().get('/flows/stats', {
     schema: {
       summary: 'Flow statistics',
       tags: ['flows'],
-      querystring,
-      response: { 200: { type: 'object', additionalProperties: true }, '4xx': errorResponseSchema, '5xx': errorResponseSchema },
+      querystring: flowQuerySchema(statsParams),
+      response: { 200: StatsAnswer, ...errorResponses },
     },
   }, async (request) => {
     const principal = request.principal;
-    const q = request.query as Record<string, unknown>;
+    const q = request.query;
     const range = requestRange(ctx, q);
     // Read alongside the answer's own queries; never fails the answer (query/completeness-reader.ts).
     const completeness = readCompleteness(ctx, range, principal.scope);
-    const views = parseViews(q.view as string | undefined);
-    const limit = Number(q.limit ?? 10);
-    const intervalMs = timelineIntervalMs(q.interval as string | undefined, range);
+    const views = parseViews(q.view);
+    const limit = q.limit;
+    const intervalMs = timelineIntervalMs(q.interval, range);
     const filters = await compileRequestFilters(ctx, principal, q, range);
     const query = buildFlowQuery({ range, filters, scope: principal.scope, dedupReporters: true });
     const opts = { timeoutMs: ctx.config.timeouts.queryMs };
@@ -60,7 +56,7 @@ export async function statsRoutes(app: FastifyInstance, ctx: ApiContext): Promis
       views.includes('policy_hits') ? ctx.store.collectComposite((after) => buildPolicyHitsRequest(query, 'ingress', after), (a) => (a.trace as unknown as { hits: estypes.AggregationsCompositeAggregate } | undefined)?.hits, max, opts, 'stats_policy_hits') : undefined,
     ]);
 
-    const body: Record<string, unknown> = {
+    const body: StatsAnswer = {
       range: { from: new Date(range.fromMs).toISOString(), to: new Date(range.toMs).toISOString() },
       counting: DEDUP_NOTE,
       totals: shapeTotals(main),

@@ -1,0 +1,107 @@
+/** `POST /api/v1/explain` and `POST /api/v1/preview`. */
+import { Type, type Static } from 'typebox';
+import { Nullable, StringEnum, TimeRangeOut } from './schema-parts.ts';
+
+const Port = Type.Integer({ minimum: 0, maximum: 65535 });
+const Byte = Type.Integer({ minimum: 0, maximum: 255 });
+
+/** A flow to explain (it need not have happened). */
+export const ExplainBody = Type.Object({
+  src: Type.String({ maxLength: 64, description: 'Source IP address.' }),
+  dst: Type.String({ maxLength: 64, description: 'Destination IP address (same IP version).' }),
+  protocol: Type.Union([Type.String({ maxLength: 16 }), Type.Integer({ minimum: 1, maximum: 255 })], { description: 'tcp, udp, icmp, icmpv6, sctp or a number 1-255.' }),
+  dst_port: Type.Optional(Port),
+  src_port: Type.Optional(Port),
+  icmp_type: Type.Optional(Byte),
+  icmp_code: Type.Optional(Byte),
+  time: Type.Optional(Type.String({ maxLength: 64, description: 'Resolve addresses as of this ISO 8601 time.' })),
+}, { additionalProperties: false });
+export type ExplainBody = Static<typeof ExplainBody>;
+
+/** A policy hit of an explain trace. */
+export const ExplainHit = Type.Object({
+  index: Type.Integer(), tier: Type.String(),
+  kind: Type.String({ description: 'np, gnp, knp, kanp, kbanp, kcnp, ... or pro for a profile.' }),
+  namespace: Nullable(Type.String()), name: Type.String(), action: Type.String(),
+  ruleIndex: Type.Integer({ description: '-1: end of tier (or no profile rule matched).' }),
+  endOfTier: Type.Boolean(), l7Unevaluated: Type.Boolean(),
+});
+export type ExplainHit = Static<typeof ExplainHit>;
+
+const SideAction = StringEnum(['allow', 'deny', 'end-of-tier-deny', 'profile-allow', 'profile-deny', 'no-endpoint'] as const);
+
+const ExplainScope = {
+  action: SideAction,
+  trace: Type.Array(Type.String(), { description: 'Calico policy-hit strings.' }),
+  hits: Type.Array(ExplainHit),
+  decidingHit: Nullable(Type.Integer({ description: 'Index of the deciding hit.' })),
+};
+
+/** One side (egress of the source, ingress of the destination). */
+export const ExplainSide = Type.Object({
+  ...ExplainScope,
+  reached: Type.Boolean({ description: 'False for ingress when egress already denied.' }),
+  stage: Nullable(Type.String()),
+  stages: Type.Array(Type.Object({ stage: Type.String(), direction: Type.String(), endpoint: Type.String(), outcome: Type.String(), from: Type.Integer(), to: Type.Integer() })),
+  pending: Type.Object(ExplainScope, { description: 'The staged policies\' verdict.' }),
+});
+export type ExplainSide = Static<typeof ExplainSide>;
+
+export const ExplainEndpoint = Type.Object({
+  kind: Type.String(), name: Nullable(Type.String()), namespace: Nullable(Type.String()),
+  labels: Type.Record(Type.String(), Type.String()), ip: Type.String(), node: Nullable(Type.String()), serviceAccount: Nullable(Type.String()),
+});
+export type ExplainEndpoint = Static<typeof ExplainEndpoint>;
+
+/** The verdict: exactly the JSON of `segflow explain --output json`. */
+export const ExplainAnswer = Type.Object({
+  verdict: StringEnum(['allow', 'deny'] as const),
+  source: ExplainEndpoint,
+  destination: ExplainEndpoint,
+  egress: ExplainSide,
+  ingress: ExplainSide,
+  decidedBy: StringEnum(['egress', 'ingress', 'both', 'none'] as const),
+  l7Unevaluated: Type.Boolean(),
+  caveats: Type.Array(Type.String()),
+  warnings: Type.Array(Type.String()),
+  revision: Type.Integer(),
+});
+export type ExplainAnswer = Static<typeof ExplainAnswer>;
+
+/** A candidate policy to replay over stored flows. */
+export function previewBody(maxHours: number) {
+  return Type.Object({
+    policy: Type.Union([
+      Type.String({ minLength: 1 }),
+      Type.Object({}, { additionalProperties: true }),
+      Type.Array(Type.Object({}, { additionalProperties: true }), { minItems: 1, maxItems: 50 }),
+    ], { description: 'Candidate resources: YAML/JSON text, one object, or a list of objects.' }),
+    hours: Type.Integer({ minimum: 1, maximum: maxHours, default: 24 }),
+    examples: Type.Integer({ minimum: 0, maximum: 100, default: 20 }),
+  }, { additionalProperties: false });
+}
+export type PreviewBody = Static<ReturnType<typeof previewBody>>;
+
+const FlowEnd = Type.Object({ ip: Type.String(), port: Nullable(Type.Integer()), namespace: Nullable(Type.String()), name: Nullable(Type.String()) });
+
+/** A flow whose verdict the candidate changes. */
+export const PreviewExample = Type.Object({
+  id: Type.Optional(Type.String()), time: Nullable(Type.String()), source: FlowEnd, destination: FlowEnd, protocol: Type.Integer(),
+  stored_verdict: Nullable(Type.String()), current_verdict: Type.String(), candidate_verdict: Type.String(),
+  candidate: Type.Object({ decided_by: Type.String(), egress: Type.Immutable(Type.Array(Type.String())), ingress: Type.Immutable(Type.Array(Type.String())) }),
+}, { additionalProperties: true });
+
+/** POST /preview. */
+export const PreviewAnswer = Type.Object({
+  range: TimeRangeOut,
+  inventory_revision: Type.Integer(),
+  candidate: Type.Array(Type.Object({ kind: Type.String(), namespace: Nullable(Type.String()), name: Type.String() })),
+  counting: Type.String(),
+  scanned: Type.Integer(), evaluated: Type.Integer(), unchanged: Type.Integer(),
+  allow_to_deny: Type.Integer(), deny_to_allow: Type.Integer(),
+  skipped_unknown_protocol: Type.Integer(), skipped_error: Type.Integer(),
+  changed: Type.Integer(),
+  truncated: Type.Boolean(),
+  examples: Type.Array(PreviewExample),
+}, { additionalProperties: true });
+export type PreviewAnswer = Static<typeof PreviewAnswer>;
