@@ -140,7 +140,17 @@ export class GoldmaneSource {
     const iterator = this.streamer.stream(startTimeGte, local.signal)[Symbol.asyncIterator]();
     try {
       for (;;) {
-        const result = await iterator.next();
+        let result: IteratorResult<GoldmaneResult>;
+        try {
+          result = await iterator.next();
+        } catch (streamError) {
+          // The stream broke: what was read is still good, hand it over before reconnecting
+          // (a publish failure then is the one reported).
+          clearTimeout(timer);
+          await pending;
+          if (timerFailure === undefined) await flush();
+          throw streamError;
+        }
         await pending;
         if (timerFailure !== undefined) throw timerFailure;
         if (result.done) break;
