@@ -11,7 +11,6 @@
  * enriched (each at most `maxBytesPerPartition` fetched); a third is not fetched before the
  * first has settled.
  */
-import http from 'node:http';
 import { errors as elasticsearchErrors, type Client } from '@elastic/elasticsearch';
 import type { Admin, Consumer, EachBatchPayload, Kafka, Producer, RetryOptions } from 'kafkajs';
 import { CompressionTypes } from 'kafkajs';
@@ -24,6 +23,7 @@ import { createElasticsearchClient } from '../shared/elasticsearch-client.ts';
 import { createSecureKafka } from '../shared/kafka-client.ts';
 import { describeKafkaFailure, isKafkaClientError, type KafkaFailure } from '../shared/kafka-errors.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
+import { startRoleHttpServer, type RoleHttpServer } from '../shared/role-http-server.ts';
 import { parsePreviousBootHeader } from '../contract/wire/previous-boot-header.ts';
 import { readPartitionLags } from './consumer-lag.ts';
 import { DEAD_LETTER_HEADERS } from './dead-letter.ts';
@@ -92,7 +92,7 @@ export class Enricher {
   private retention: FlowIndexRetention | undefined;
   /** The agent report indices (`<prefix>.reports-*`) expire with the flows they describe. */
   private reportRetention: FlowIndexRetention | undefined;
-  private server: http.Server | undefined;
+  private server: RoleHttpServer | undefined;
   private processor: FlowBatchProcessor | undefined;
   private reports: AgentReportWriter | undefined;
   /** This process in the agent reports' `reporter.id` (one group has several enrichers). */
@@ -532,24 +532,14 @@ export class Enricher {
     return out;
   }
 
-  private startHttp(): Promise<void> {
-    this.server = http.createServer((req, res) => {
-      if (req.url === '/metrics') {
-        void this.registry.metrics().then((body) => {
-          res.writeHead(200, { 'content-type': this.registry.contentType });
-          res.end(body);
-        });
-      } else if (req.url === '/healthz') {
-        res.writeHead(this.ready ? 200 : 503, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ ready: this.ready, inventoryRevision: this.inventory.revision, inventory: this.follower?.stats, elasticsearchUnavailableSince: this.outage.since === undefined ? null : new Date(this.outage.since).toISOString() }));
-      } else {
-        res.writeHead(404).end();
-      }
-    });
-    return new Promise((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(this.config.metricsPort, '127.0.0.1', () => resolve());
-    });
+  /** `/healthz` and `/metrics` on 127.0.0.1, the same endpoint shape as the collector and the inventory sync. */
+  private async startHttp(): Promise<void> {
+    this.server = await startRoleHttpServer('127.0.0.1', this.config.metricsPort, {
+      '/healthz': () => ({
+        code: this.ready ? 200 : 503,
+        body: { ready: this.ready, inventoryRevision: this.inventory.revision, inventory: this.follower?.stats, elasticsearchUnavailableSince: this.outage.since === undefined ? null : new Date(this.outage.since).toISOString() },
+      }),
+    }, this.registry);
   }
 
   /**
@@ -589,7 +579,7 @@ export class Enricher {
     ]);
     await this.lagLoop;
     await this.es.close();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await this.server?.close();
     this.log.info({ tookMs: Math.round(performance.now() - began), unsettledBatches: settledInTime ? 0 : pending.length }, 'enricher stopped');
   }
 }
