@@ -17,7 +17,7 @@ export class GoldmaneMetrics {
     this.received = new Counter({ name: 'segflow_goldmane_flows_received_total', help: 'Flows received from Goldmane streams (replays included).', registers: [registry] });
     this.published = new Counter({ name: 'segflow_goldmane_flows_published_total', help: 'Flows published to the raw topic.', registers: [registry] });
     this.replays = new Counter({ name: 'segflow_goldmane_flows_replayed_total', help: 'Flows received again with the same content (history overlap, Goldmane restarts): not published again.', registers: [registry] });
-    this.reconnects = new Counter({ name: 'segflow_goldmane_reconnects_total', help: 'Stream reconnects, by reason (error, ended, publish_failed).', labelNames: ['reason'], registers: [registry] });
+    this.reconnects = new Counter({ name: 'segflow_goldmane_reconnects_total', help: 'Stream reconnects, by reason (error, ended, publish_failed; catch_up: the stream re-read once a minute after a reconnect).', labelNames: ['reason'], registers: [registry] });
     this.connected = new Gauge({ name: 'segflow_goldmane_connected', help: '1 while a Flows.Stream is open.', registers: [registry] });
     const newestEnd = (): number | undefined => this.newestEnd;
     this.lag = new Gauge({

@@ -30,6 +30,8 @@ export interface GoldmaneRoleConfig {
   readonly stateFile?: string;
   readonly initialBackoffMs?: number;
   readonly maxBackoffMs?: number;
+  /** See GoldmaneSourceOptions.catchUpAfterMs. */
+  readonly catchUpAfterMs?: number;
   /** null: no HTTP endpoint. */
   readonly http: { readonly host: string; readonly port: number } | null;
 }
@@ -79,6 +81,7 @@ export class GoldmaneRole {
     this.source = new GoldmaneSource(this.client, this.publisher, this.metrics, this.log, {
       retentionSeconds: config.retentionSeconds ?? DEFAULT_GOLDMANE_RETENTION_SECONDS,
       initialBackoffMs: config.initialBackoffMs ?? 500, maxBackoffMs: config.maxBackoffMs ?? 30_000,
+      ...(config.catchUpAfterMs !== undefined ? { catchUpAfterMs: config.catchUpAfterMs } : {}),
       ...(progress ? { progress } : {}),
       ...(stateFile ? { saveProgress: (state) => writeProgress(stateFile, state) } : {}),
     });

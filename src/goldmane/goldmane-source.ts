@@ -10,7 +10,7 @@ import type { GoldmaneResult } from './goldmane-client.ts';
 import type { GoldmaneFlowSink } from './goldmane-kafka-publisher.ts';
 import type { GoldmaneMetrics } from './goldmane-metrics.ts';
 import { GoldmaneReplayFilter } from './goldmane-replay-filter.ts';
-import { possibleLossSeconds, reconnectDelayMs, resumeStartTime, type ResumeState } from './goldmane-resume.ts';
+import { HISTORY_MARGIN_SECONDS, possibleLossSeconds, reconnectDelayMs, resumeStartTime, type ResumeState } from './goldmane-resume.ts';
 
 export interface GoldmaneStreamer {
   stream(startTimeGte: number, signal?: AbortSignal): AsyncIterable<GoldmaneResult>;
@@ -24,6 +24,13 @@ export interface GoldmaneSourceOptions {
   readonly maxBatch?: number;
   /** How long a partial batch waits for more flows, ms (default 200). */
   readonly lingerMs?: number;
+  /**
+   * After a reconnect, the stream is opened once more from the same point this long later
+   * (default 60 000 ms): a restarted Goldmane gets Felix's re-sent flows only after the source
+   * may already have reconnected, and flows landing in buckets already emitted reach a stream
+   * only as history. What comes twice is recognised and not published again.
+   */
+  readonly catchUpAfterMs?: number;
   /** Progress from the previous run (the state file), if any. */
   readonly progress?: ResumeState;
   /** Called with the progress after each publish (the state file writer); failures are logged. */
@@ -70,8 +77,19 @@ export class GoldmaneSource {
 
   private async run(): Promise<void> {
     const signal = this.abort.signal;
+    // Absolute start (Unix s) of the stream a reconnect opened: re-read once, catchUpAfterMs later.
+    let catchUpFrom: number | undefined;
     while (!signal.aborted) {
-      const startTimeGte = resumeStartTime(this.state, this.nowS(), this.options.retentionSeconds);
+      let startTimeGte = resumeStartTime(this.state, this.nowS(), this.options.retentionSeconds);
+      let reopenAfterMs: number | undefined;
+      let reopenFrom: number | undefined;
+      if (catchUpFrom !== undefined) {
+        startTimeGte = -Math.min(this.options.retentionSeconds - HISTORY_MARGIN_SECONDS, Math.ceil(this.nowS() - catchUpFrom));
+        catchUpFrom = undefined;
+      } else if (this.failures > 0) {
+        reopenAfterMs = this.options.catchUpAfterMs ?? 60_000;
+        reopenFrom = Math.floor(this.nowS() + startTimeGte);
+      }
       const loss = possibleLossSeconds(this.state, this.nowS(), this.options.retentionSeconds);
       if (loss.seconds > 0) {
         this.metrics.possibleLoss.inc(loss.seconds);
@@ -81,7 +99,12 @@ export class GoldmaneSource {
       }
       let reason = 'ended';
       try {
-        await this.consume(startTimeGte, signal);
+        if (await this.consume(startTimeGte, signal, reopenAfterMs)) {
+          // The catch-up pass: not a failure, no backoff.
+          catchUpFrom = reopenFrom;
+          this.metrics.reconnects.inc({ reason: 'catch_up' });
+          continue;
+        }
       } catch (error) {
         if (signal.aborted) break;
         reason = (error as { publish?: boolean }).publish ? 'publish_failed' : 'error';
@@ -105,7 +128,8 @@ export class GoldmaneSource {
     }
   }
 
-  private async consume(startTimeGte: number, signal: AbortSignal): Promise<void> {
+  /** Reads one stream until it ends or fails; true when it was closed for the catch-up pass. */
+  private async consume(startTimeGte: number, signal: AbortSignal, reopenAfterMs?: number): Promise<boolean> {
     const maxBatch = this.options.maxBatch ?? 500;
     const lingerMs = this.options.lingerMs ?? 200;
     let batch: GoldmaneFlow[] = [];
@@ -137,6 +161,11 @@ export class GoldmaneSource {
     const stopLocal = (): void => local.abort();
     signal.addEventListener('abort', stopLocal, { once: true });
     let timerFailure: unknown;
+    let reopened = false;
+    const reopen = reopenAfterMs === undefined ? undefined : setTimeout(() => {
+      reopened = true;
+      local.abort();
+    }, reopenAfterMs);
     const iterator = this.streamer.stream(startTimeGte, local.signal)[Symbol.asyncIterator]();
     try {
       for (;;) {
@@ -187,8 +216,10 @@ export class GoldmaneSource {
       await pending;
       if (timerFailure !== undefined) throw timerFailure;
       await flush(); // also on stop: what was read is handed over before the sink closes
+      return reopened && !signal.aborted;
     } finally {
       clearTimeout(timer);
+      clearTimeout(reopen);
       signal.removeEventListener('abort', stopLocal);
       await iterator.return?.(undefined);
     }

@@ -128,7 +128,7 @@ describe('Calico flows from the real Goldmane', { timeout: 300_000 }, () => {
   const initial = [allowed, denied, contradicted, bySource, fromInternet];
 
   const startRole = async (): Promise<GoldmaneRole> => {
-    const r = new GoldmaneRole({ address: goldmane!.address, brokers, topic: topics.raw, kafkaSecurity: PLAINTEXT_KAFKA, sourceName: 'test-cluster', http: null, initialBackoffMs: 200, maxBackoffMs: 1000 }, createLogger('goldmane-test'));
+    const r = new GoldmaneRole({ address: goldmane!.address, brokers, topic: topics.raw, kafkaSecurity: PLAINTEXT_KAFKA, sourceName: 'test-cluster', http: null, initialBackoffMs: 200, maxBackoffMs: 1000, catchUpAfterMs: 5000 }, createLogger('goldmane-test'));
     await r.start();
     return r;
   };

@@ -55,6 +55,25 @@ describe('Goldmane source loop', () => {
     assert.equal((await metrics.lag.get()).values[0]?.value, 15);
   });
 
+  it('re-reads once from the same point after a reconnect, catching flows that arrived late', async () => {
+    const streamer = new ScriptedStreamer([
+      { flows: [flow(now - 60)], then: 'error' },
+      { flows: [flow(now - 60)], then: 'hang' },
+      // Felix re-sent to a restarted Goldmane after the source had reconnected: only history has it.
+      { flows: [flow(now - 60), flow(now - 75)], then: 'hang' },
+    ]);
+    const published: GoldmaneFlow[] = [];
+    const metrics = new GoldmaneMetrics(new Registry());
+    const source = new GoldmaneSource(streamer, { publish: async (flows) => { published.push(...flows); } }, metrics, createLogger('test', 'silent'), { retentionSeconds: 3600, initialBackoffMs: 1, maxBackoffMs: 5, lingerMs: 1, catchUpAfterMs: 20, now: () => now * 1000 });
+    source.start();
+    for (let i = 0; i < 200 && published.length < 2; i++) await new Promise((r) => setTimeout(r, 5));
+    await source.stop();
+    assert.deepEqual(published.map((f) => f.startTime - now), [-60, -75]);
+    assert.equal(streamer.requests.length, 3);
+    assert.equal(streamer.requests[2], streamer.requests[1], 'the catch-up pass starts where the reconnect did');
+    assert.equal((await metrics.reconnects.get()).values.find((v) => v.labels.reason === 'catch_up')?.value, 1);
+  });
+
   it('asks again for what it could not publish', async () => {
     const streamer = new ScriptedStreamer([{ flows: [flow(now - 60)], then: 'hang' }, { flows: [flow(now - 60)], then: 'hang' }]);
     const published: GoldmaneFlow[] = [];
