@@ -12,7 +12,7 @@
  * - the Kibana objects (field descriptions, which fields a visualisation may aggregate on).
  *
  * Adding a field means adding a row here; nothing else has to be edited for it to be indexed.
- * Names follow ECS where ECS has a field (see docs/flow-document.md) and live under
+ * Names follow ECS where ECS has a field (see docs/flow-document-design.md) and live under
  * the `segflow.` product namespace otherwise, as ECS's custom-field guidance asks.
  */
 

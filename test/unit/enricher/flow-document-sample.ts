@@ -1,5 +1,5 @@
 /**
- * A realistic enriched flow document (the abridged example of docs/flow-document.md
+ * A realistic enriched flow document (the abridged example of docs/flow-document-design.md
  * in segflow's field names), typed as FlowDocument so the compiler checks it against the table.
  */
 import type { FlowDocument } from '../../../src/contract/flow-fields.ts';
