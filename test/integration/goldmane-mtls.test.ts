@@ -1,3 +1,4 @@
+// segflow-test-requires: goldmane (npm test lists this file as NOT RUN when the binary is missing)
 /**
  * `segflow goldmane` against the real Goldmane serving mutual TLS, as Calico deploys it
  * (certificates made here with openssl): flows pushed the way Felix does arrive on the raw topic
@@ -5,7 +6,8 @@
  * file (never argv); Goldmane refuses a client without a certificate; /readyz and /metrics show
  * the connection and what was received.
  *
- * Needs the Goldmane binary (test/harness/goldmane.ts); without it this file FAILS naming itself.
+ * Needs the Goldmane binary (test/harness/goldmane.ts); without it `npm test` lists this file
+ * as NOT RUN (not passed) with the reason, and fails it when named or in CI.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
