@@ -40,7 +40,7 @@ function level(value: string): AggregationLevel {
 
 interface EnrichOptions {
   brokers: string; elasticsearch: string; rawTopic: string; deadLetterTopic: string; inventoryTopic: string; group: string; indexPrefix: string;
-  window: number; allowedLevel: AggregationLevel; deniedLevel: AggregationLevel; retentionDays: number; metricsPort: number; bulkConcurrency: number;
+  window: number; allowedLevel: AggregationLevel; deniedLevel: AggregationLevel; retentionDays: number; metricsPort: number; metricsHost: string; bulkConcurrency: number;
   maxClockSkew: number; maxRecordAge?: number; maxLinkGbps: number; maxFlowTuples: number;
 }
 
@@ -61,7 +61,8 @@ export function registerEnrichCommand(program: Command): void {
     .option('--allowed-level <0-3>', 'aggregation level for allowed flows', level, d.aggregation.allowedLevel)
     .option('--denied-level <0-3>', 'aggregation level for flows with a deny', level, d.aggregation.deniedLevel)
     .option('--retention-days <days>', 'days of flow indices kept (0 = keep all)', int('retention-days'), d.retentionDays)
-    .option('--metrics-port <port>', '/metrics and /healthz port on 127.0.0.1 (0 = off)', int('metrics-port'), d.metricsPort)
+    .option('--metrics-port <port>', '/metrics and /healthz port (0 = off)', int('metrics-port'), d.metricsPort)
+    .option('--metrics-host <address>', '/metrics and /healthz address (0.0.0.0 in a pod, so the kubelet and Prometheus reach it)', d.metricsHost)
     .option('--bulk-concurrency <n>', 'bulk requests one large fetched batch may have in flight (1 = one request per batch)', int('bulk-concurrency'), d.bulkConcurrency)
     .option('--max-clock-skew <seconds>', 'how far ahead of this clock a record may end (node clocks run ahead)', int('max-clock-skew'), d.maxClockSkewMs / 1000)
     .option('--max-record-age <days>', 'oldest record accepted, in days (default: --retention-days, or 7 when that is 0)', positive('max-record-age'))
@@ -75,7 +76,7 @@ export function registerEnrichCommand(program: Command): void {
       const enricher = new Enricher({
         brokers: opts.brokers, elasticsearchUrl: elasticsearch.url, elasticsearch, rawTopic: opts.rawTopic, deadLetterTopic: opts.deadLetterTopic,
         inventoryTopic: opts.inventoryTopic, groupId: opts.group, indexPrefix: opts.indexPrefix, retentionDays: opts.retentionDays,
-        metricsPort: opts.metricsPort, bulkConcurrency: opts.bulkConcurrency,
+        metricsPort: opts.metricsPort, metricsHost: opts.metricsHost, bulkConcurrency: opts.bulkConcurrency,
         maxClockSkewMs: opts.maxClockSkew * 1000, maxLinkBitsPerSecond: opts.maxLinkGbps * 1e9,
         ...(opts.maxRecordAge !== undefined ? { maxRecordAgeMs: opts.maxRecordAge * 86_400_000 } : {}),
         aggregation: { windowMs: opts.window * 1000, allowedLevel: opts.allowedLevel, deniedLevel: opts.deniedLevel, maxTuplesPerDocument: opts.maxFlowTuples },

@@ -64,6 +64,8 @@ export interface EnricherConfig {
   readonly writtenDocuments: number;
   /** Port of the /metrics and /healthz endpoint; 0 = none. */
   readonly metricsPort: number;
+  /** Address it listens on: loopback by default (a laptop), 0.0.0.0 in a pod. */
+  readonly metricsHost: string;
   /**
    * Oldest record end accepted, as an age in ms. Unset: the retention (retentionDays), or 7 days
    * when retention is off; with retention on, never more than it (see ingest/record-bounds.ts).
@@ -95,6 +97,7 @@ export const DEFAULT_ENRICHER_CONFIG: EnricherConfig = {
   bulkConcurrency: 2,
   writtenDocuments: 20_000,
   metricsPort: 9464,
+  metricsHost: '127.0.0.1',
   maxClockSkewMs: DEFAULT_MAX_CLOCK_SKEW_MS,
   maxLinkBitsPerSecond: DEFAULT_MAX_LINK_BITS_PER_SECOND,
 };

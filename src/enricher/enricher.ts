@@ -532,9 +532,9 @@ export class Enricher {
     return out;
   }
 
-  /** `/healthz` and `/metrics` on 127.0.0.1, the same endpoint shape as the collector and the inventory sync. */
+  /** `/healthz` and `/metrics`, the same endpoint shape as the collector and the inventory sync. */
   private async startHttp(): Promise<void> {
-    this.server = await startRoleHttpServer('127.0.0.1', this.config.metricsPort, {
+    this.server = await startRoleHttpServer(this.config.metricsHost, this.config.metricsPort, {
       '/healthz': () => ({
         code: this.ready ? 200 : 503,
         body: { ready: this.ready, inventoryRevision: this.inventory.revision, inventory: this.follower?.stats, elasticsearchUnavailableSince: this.outage.since === undefined ? null : new Date(this.outage.since).toISOString() },
