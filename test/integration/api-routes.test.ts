@@ -21,6 +21,21 @@ import { CONNECTIONS, FIXTURE_CANDIDATE_YAML, FIXTURE_RESOURCES_YAML, fixtureIte
 import { deleteFlowIndices } from '../harness/pipeline-resources.ts';
 
 const WINDOWS = 4;
+
+/** A candidate of the shop namespace: only cart may reach frontend (internet→frontend becomes an end-of-tier deny). */
+const SHOP_CANDIDATE_YAML = `
+apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: {name: default.frontend-from-cart, namespace: shop}
+spec:
+  tier: default
+  order: 50
+  selector: app == 'frontend'
+  types: [Ingress]
+  ingress:
+  - action: Allow
+    source: {selector: app == 'cart'}
+`;
 const TOKENS = {
   admin: 'admin-token-0123456789abcdef',
   shop: 'shop-viewer-token-0123456789',
@@ -116,7 +131,8 @@ describe('segflow api over real Elasticsearch', () => {
   it('searches with no filter: every document, across pages', async () => {
     const { flows, pages } = await allFlows('');
     assert.deepEqual(idsOf(flows), expectedIds(() => true));
-    assert.ok(pages > 3);
+    assert.equal(items.length, CONNECTIONS.reduce((n, c) => n + c.reporters.length, 0) * WINDOWS);
+    assert.equal(pages, Math.floor(items.length / 7) + 1, 'pages of 7, the last one short');
     assert.equal(new Set(idsOf(flows)).size, flows.length, 'no duplicates across pages');
   });
 
@@ -174,12 +190,39 @@ describe('segflow api over real Elasticsearch', () => {
 
   it('sorts and selects fields', async () => {
     const r = await get('/api/v1/flows?from=now-30m&sort=-bytes,time&limit=50&fields=network.bytes,time,source_namespace');
-    assert.equal(r.status, 200);
-    const flows = r.body.flows as { id: string; network?: { bytes: number }; segflow?: { source: Json }; '@timestamp'?: string; destination?: unknown }[];
-    const bytes = flows.map((f) => f.network?.bytes ?? -1);
-    assert.deepEqual(bytes, [...bytes].sort((a, b) => b - a));
-    assert.ok(flows.every((f) => f.destination === undefined && f['@timestamp'] !== undefined));
-    assert.deepEqual(Object.keys(flows[0]?.segflow?.source ?? {}).sort(), ['namespace'].filter(() => flows[0]?.segflow?.source?.namespace !== undefined));
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    const flows = r.body.flows as { id: string; network?: { bytes: number } }[];
+    assert.equal(flows.length, items.length, 'every document fits one page of 50');
+    // Sorted by bytes, largest first: the same sequence as the stored documents' bytes.
+    assert.deepEqual(flows.map((f) => f.network?.bytes), items.map((i) => i.document.network?.bytes).sort((a, b) => (b ?? -1) - (a ?? -1)));
+    // Exactly the selected fields, each with the stored value.
+    const byId = new Map(items.map((i) => [i.id, i.document]));
+    for (const f of flows) {
+      const d = byId.get(f.id);
+      assert.ok(d, `${f.id} is a stored document`);
+      const namespace = d.segflow.source.namespace;
+      assert.deepEqual(f, { id: f.id, '@timestamp': d['@timestamp'], network: { bytes: d.network?.bytes }, ...(namespace !== undefined ? { segflow: { source: { namespace } } } : {}) });
+    }
+  });
+
+  it('leaves the packed 5-tuple set out of flows unless it is asked for', async () => {
+    const tuples = 'AAECAwQFBgcICQ==';
+    const doc = fixtureItems(prefix, Math.floor((Date.now() - 20 * 60_000) / 15_000) * 15_000, 1, 45_000)[0]!;
+    const item = { ...doc, id: `${doc.id}-tuples`, document: { ...doc.document, segflow: { ...doc.document.segflow, flows: { ...doc.document.segflow.flows, tuples } } } as FlowDocument };
+    assert.equal((await writer.write([item])).indexed, 1);
+    // First pages read a shared point in time at most sharedPitMaxAgeMs old.
+    await new Promise((r) => setTimeout(r, server.config.timeouts.sharedPitMaxAgeMs));
+    try {
+      const page = await get(`/api/v1/flows?from=now-30m&source_port=45000&limit=5`);
+      assert.equal(page.status, 200, JSON.stringify(page.body));
+      const flows = page.body.flows as Doc[];
+      assert.deepEqual(flows.map((f) => f.id), [item.id]);
+      assert.deepEqual(flows[0]!.segflow.flows, { ...doc.document.segflow.flows }, 'the other flows fields stay');
+      const asked = await get(`/api/v1/flows?from=now-30m&source_port=45000&fields=segflow.flows.tuples`);
+      assert.deepEqual((asked.body.flows as Doc[]).map((f) => f.segflow.flows), [{ tuples }]);
+    } finally {
+      await client.delete({ index: item.index, id: item.id, refresh: 'wait_for' });
+    }
   });
 
   it('counts each connection once in stats (reporter dedup) with every view', async () => {
@@ -233,7 +276,9 @@ describe('segflow api over real Elasticsearch', () => {
     const policies = await get('/api/v1/policies');
     assert.deepEqual((policies.body.policies as { name: string; selects: Json }[]).map((p) => [p.name, p.selects]), [['default.allow-from-cart', { count: 1, endpoints: ['Pod/payments/api-5d7c8-xyzab'] }]]);
     const tiers = await get('/api/v1/tiers');
-    assert.ok((tiers.body.tiers as { name: string; policies: unknown[] }[]).some((t) => t.name === 'default' && t.policies.length === 1));
+    assert.deepEqual((tiers.body.tiers as { name: string; policies: { name: string }[] }[]).map((t) => [t.name, t.policies.map((p) => p.name)]), [
+      ['adminnetworkpolicy', []], ['kube-admin', []], ['default', ['default.allow-from-cart']], ['baselineadminnetworkpolicy', []], ['kube-baseline', []],
+    ], 'the built-in tiers around default, in evaluation order');
   });
 
   it('explains a flow with the same JSON as segflow explain', async () => {
@@ -254,7 +299,8 @@ describe('segflow api over real Elasticsearch', () => {
     assert.equal(r.body.allow_to_deny, 0);
     assert.equal(r.body.evaluated, CONNECTIONS.length * WINDOWS);
     const examples = r.body.examples as { candidate_verdict: string; current_verdict: string; destination: { namespace: string } }[];
-    assert.ok(examples.length > 0 && examples.every((e) => e.candidate_verdict === 'allow' && e.current_verdict === 'deny' && e.destination.namespace === 'payments'));
+    assert.equal(examples.length, WINDOWS);
+    assert.ok(examples.every((e) => e.candidate_verdict === 'allow' && e.current_verdict === 'deny' && e.destination.namespace === 'payments'));
   });
 
   it('isolates a namespaced token through every route', async () => {
@@ -266,7 +312,19 @@ describe('segflow api over real Elasticsearch', () => {
 
     const stats = await get('/api/v1/flows/stats?from=now-30m', shop);
     assert.equal((stats.body.totals as { flows: number }).flows, items.filter((i) => canonical(i.document) && involvesShop(i.document)).length);
-    for (const c of (stats.body.namespace_matrix as { cells: { source: string | null; destination: string | null }[] }).cells) assert.ok(c.source === 'shop' || c.destination === 'shop');
+    const cells = (stats.body.namespace_matrix as { cells: { source: string | null; destination: string | null; flows: number; denied: number }[] }).cells;
+    const expectedCells = new Map<string, { source: string | null; destination: string | null; flows: number; denied: number }>();
+    for (const { document: d } of items.filter((i) => canonical(i.document) && involvesShop(i.document))) {
+      const key = `${d.segflow.source.namespace ?? ''}>${d.segflow.destination.namespace ?? ''}`;
+      const cell = expectedCells.get(key) ?? { source: d.segflow.source.namespace ?? null, destination: d.segflow.destination.namespace ?? null, flows: 0, denied: 0 };
+      cell.flows++;
+      if (d.segflow.verdict === 'deny') cell.denied++;
+      expectedCells.set(key, cell);
+    }
+    const cellKey = (c: { source: string | null; destination: string | null }): string => `${c.source ?? ''}>${c.destination ?? ''}`;
+    assert.deepEqual(cells.map((c) => ({ source: c.source, destination: c.destination, flows: c.flows, denied: c.denied })).sort((a, b) => cellKey(a).localeCompare(cellKey(b))),
+      [...expectedCells.values()].sort((a, b) => cellKey(a).localeCompare(cellKey(b))));
+    assert.equal(cells.length, 3, 'shop→shop, shop→payments, outside→shop');
     const denied = await get('/api/v1/denied?from=now-30m', shop);
     assert.deepEqual((denied.body.groups as { source: Json }[]).map((g) => g.source), [{ namespace: 'shop', name: 'frontend-7d9c5b-*' }]);
 
@@ -274,7 +332,7 @@ describe('segflow api over real Elasticsearch', () => {
     assert.deepEqual((endpoints.body.endpoints as { namespace: string }[]).map((e) => e.namespace), ['shop', 'shop']);
     assert.equal((await get('/api/v1/endpoints?namespace=payments', shop)).body.total, 0);
     assert.deepEqual((await get('/api/v1/policies', shop)).body.policies, []);
-    assert.ok(((await get('/api/v1/tiers', shop)).body.tiers as { policies: unknown[] }[]).every((t) => t.policies.length === 0));
+    assert.deepEqual(((await get('/api/v1/tiers', shop)).body.tiers as { name: string; policies: unknown[] }[]).map((t) => [t.name, t.policies.length]), [['adminnetworkpolicy', 0], ['kube-admin', 0], ['default', 0], ['baselineadminnetworkpolicy', 0], ['kube-baseline', 0]], 'every tier, none of its policies');
 
     assert.equal((await post('/api/v1/explain', { src: '10.244.3.30', dst: '10.244.2.20', protocol: 'tcp', dst_port: 5432 }, shop)).status, 403);
     assert.equal((await post('/api/v1/explain', { src: '10.244.1.11', dst: '10.244.2.20', protocol: 'tcp', dst_port: 8080 }, shop)).status, 200);
@@ -282,6 +340,17 @@ describe('segflow api over real Elasticsearch', () => {
     const foreign = await post('/api/v1/preview', { policy: FIXTURE_CANDIDATE_YAML }, TOKENS.shopAdmin);
     assert.equal(foreign.status, 403);
     assert.equal((foreign.body.error as Json).code, 'forbidden');
+    // Its own namespace's policy: the replay reads only flows from or to shop.
+    const own = await post('/api/v1/preview', { policy: SHOP_CANDIDATE_YAML, hours: 1 }, TOKENS.shopAdmin);
+    assert.equal(own.status, 200, JSON.stringify(own.body));
+    const shopFlows = items.filter((i) => canonical(i.document) && involvesShop(i.document)).length;
+    assert.equal(shopFlows, 4 * WINDOWS, 'frontend→cart, cart→api, frontend→api, internet→frontend per window');
+    assert.equal(own.body.scanned, shopFlows);
+    assert.equal(own.body.evaluated, shopFlows);
+    assert.equal(own.body.allow_to_deny, WINDOWS, 'internet→frontend, once per window');
+    assert.equal(own.body.deny_to_allow, 0);
+    const ownExamples = own.body.examples as { source: { namespace: string | null }; destination: { namespace: string | null } }[];
+    assert.deepEqual(ownExamples.map((e) => [e.source.namespace, e.destination.namespace]), Array.from({ length: WINDOWS }, () => [null, 'shop']));
 
     const adminPage = await get('/api/v1/flows?from=now-30m&limit=2');
     const stolen = await get(`/api/v1/flows?cursor=${encodeURIComponent(adminPage.body.next_cursor as string)}`, shop);
@@ -366,6 +435,7 @@ describe('segflow api over real Elasticsearch', () => {
     const seen: string[] = [];
     let url = '/api/v1/flows?from=now-30m&limit=5&sort=time';
     let port = 50_000;
+    let written = 0;
     for (;;) {
       const r = await get(url);
       assert.equal(r.status, 200, JSON.stringify(r.body));
@@ -373,6 +443,7 @@ describe('segflow api over real Elasticsearch', () => {
       // New documents land inside the queried range between every two pages.
       const fresh = fixtureItems(prefix, Math.floor((Date.now() - 5 * 60_000) / 15_000) * 15_000, 1, port++);
       assert.equal((await writer.write(fresh)).indexed, fresh.length);
+      written += fresh.length;
       if (r.body.next_cursor === null) break;
       url = `/api/v1/flows?cursor=${encodeURIComponent(r.body.next_cursor as string)}`;
     }
@@ -381,6 +452,6 @@ describe('segflow api over real Elasticsearch', () => {
     // A new search reads a point in time at most timeouts.sharedPitMaxAgeMs old.
     await new Promise((r) => setTimeout(r, server.config.timeouts.sharedPitMaxAgeMs));
     const after = await allFlows('', TOKENS.admin, 500);
-    assert.ok(after.flows.length > snapshot.length, 'the new documents are visible to a new query');
+    assert.equal(after.flows.length, snapshot.length + written, 'the new documents are visible to a new query');
   });
 });

@@ -109,6 +109,19 @@ export function parseFieldSelection(raw: string | undefined): string[] | undefin
   }))];
 }
 
+/**
+ * Stored fields `/flows` leaves out unless a `fields` selection names them exactly: the packed
+ * 5-tuple set is the enricher's merge state (base64, often most of a document's bytes), not
+ * something a reader of flows wants.
+ */
+export const INTERNAL_FIELDS = ['segflow.flows.tuples'] as const;
+
+/** The `_source` filter of a page: the selection (or everything), minus internal fields not named. */
+export function sourceFilter(includes: readonly string[] | undefined): estypes.SearchSourceFilter {
+  const excludes = INTERNAL_FIELDS.filter((f) => !(includes ?? []).includes(f));
+  return { ...(includes ? { includes: [...includes] } : {}), ...(excludes.length > 0 ? { excludes } : {}) };
+}
+
 /** Inputs of one `/flows` page request. */
 export interface FlowSearchPage {
   readonly query: Query;
@@ -136,7 +149,7 @@ export function buildFlowSearchRequest(p: FlowSearchPage): estypes.SearchRequest
     size: p.size,
     track_total_hits: p.trackTotal ? 10_000 : false,
     timeout: p.timeout,
-    ...(p.sourceIncludes ? { _source: { includes: [...p.sourceIncludes] } } : {}),
+    _source: sourceFilter(p.sourceIncludes),
     ...(p.searchAfter ? { search_after: [...p.searchAfter] as estypes.SortResults } : {}),
   };
 }

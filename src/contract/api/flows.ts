@@ -80,6 +80,13 @@ export const StoredFlow = Type.Object({
     policy: Type.Optional(Type.Object({ egress: Type.Optional(StoredPolicySide), ingress: Type.Optional(StoredPolicySide) }, { additionalProperties: true })),
     observed: Type.Optional(Type.Object({ outcome: Type.Optional(Type.String()), mismatch: Type.Optional(Type.Boolean()) }, { additionalProperties: true })),
     flows: Type.Optional(Type.Object({ count: Type.Optional(Type.Integer()) }, { additionalProperties: true })),
+    capture_source: Type.Optional(Type.String({ description: 'goldmane for flows Calico reported through Goldmane (docs/goldmane.md).' })),
+    calico: Type.Optional(Type.Object({
+      source: Type.Optional(Type.String()), action: Type.Optional(Type.String()),
+      enforced_str: Type.Optional(Type.Array(Type.String())), pending_str: Type.Optional(Type.Array(Type.String())),
+      evaluated_verdict: Type.Optional(Type.String()), evaluation: Type.Optional(Type.String()),
+      disagreement: Type.Optional(Type.Boolean()), disagreement_reason: Type.Optional(Type.String()),
+    }, { additionalProperties: true, description: 'What Calico reported, and how segflow\'s evaluation compares (Goldmane flows only).' })),
   }, { additionalProperties: true })),
 }, { additionalProperties: true });
 export type StoredFlow = Static<typeof StoredFlow>;

@@ -9,12 +9,13 @@ import { el, endpointLabel, formatBytes, formatTime, replaceChildren } from './d
 import { apiParams } from './filters.ts';
 import type { DeniedAnswer, DeniedGroup } from './flow-types.ts';
 import { renderStoredTraces } from './policy-trace.ts';
+import { ruleIdInWords } from './rule-words.ts';
 import { fixAction } from './fix-panel.ts';
 import type { ViewFactory } from './view.ts';
 
 function groupItem(group: DeniedGroup, open: boolean): HTMLElement {
   const d = group.destination;
-  const policy = group.policy.name ? `${group.policy.tier ? `${group.policy.tier} → ` : ''}${group.policy.name}${group.policy.rule ? ` → ${group.policy.rule}` : ''}` : 'no deciding policy recorded';
+  const policy = group.policy.name ? `${group.policy.tier ? `${group.policy.tier} → ` : ''}${group.policy.name}${group.policy.rule ? ` → ${ruleIdInWords(group.policy.rule, group.policy.tier)}` : ''}` : 'no deciding policy recorded';
   const details = el('details', { class: 'denied-group', open, 'data-testid': 'denied-group' },
     el('summary', {},
       el('span', { class: 'pair' }, endpointLabel(group.source.namespace, group.source.name), ' → ', endpointLabel(d.namespace, d.name), d.port !== null ? `:${d.port}` : '', d.protocol ? `/${d.protocol}` : ''),

@@ -5,6 +5,7 @@
  */
 import { el } from './dom.ts';
 import type { ExplainSide, StoredPolicySide } from './flow-types.ts';
+import { ruleIdInWords, stepInWords } from './rule-words.ts';
 
 /** A hit in the one shape the renderer uses. */
 export interface TraceHit {
@@ -55,9 +56,8 @@ export function explainSide(side: ExplainSide): TraceSide {
 }
 
 function ruleText(hit: TraceHit): string {
-  if (hit.endOfTier) return 'end of tier';
-  if (hit.rule < 0) return 'rule unknown';
-  return `rule ${hit.rule}`;
+  // Profiles are named like the CLI names them (policy-trace keeps `pro:<name>` as the policy).
+  return hit.policy.startsWith('pro:') ? stepInWords('pro', hit.policy.slice(4), hit.rule) : stepInWords(undefined, hit.policy, hit.rule);
 }
 
 /** The "tier → policy → rule" line of one hit. */
@@ -96,7 +96,7 @@ export function renderStoredTraces(policy: { egress?: StoredPolicySide; ingress?
     ? el('p', { class: 'deciding-rule' }, 'Denied on the ', el('strong', {}, denyingSide === 'egress' ? 'source (egress)' : 'destination (ingress)'), ' side by ',
       el('strong', { class: 'deciding-policy' }, hit.policy), ` in tier ${hit.tier}, ${ruleText(hit)}.`)
     : decidingRule?.name
-      ? el('p', { class: 'deciding-rule' }, 'Decided by ', el('strong', { class: 'deciding-policy' }, decidingRule.name), decidingRule.ruleset ? ` in tier ${decidingRule.ruleset}` : '', decidingRule.uuid ? ` (${decidingRule.uuid})` : '', '.')
+      ? el('p', { class: 'deciding-rule' }, 'Decided by ', el('strong', { class: 'deciding-policy' }, decidingRule.name), decidingRule.ruleset ? ` in tier ${decidingRule.ruleset}` : '', decidingRule.uuid ? `: ${ruleIdInWords(decidingRule.uuid, decidingRule.ruleset ?? null)}` : '', '.')
       : el('p', { class: 'deciding-rule muted' }, 'No policy decided: the endpoints\' profiles did.');
   // The engine stops at the source's egress deny, so the destination's ingress was never evaluated.
   const ingressEmpty = egress.verdict === 'deny' && ingress.verdict === undefined ? 'not evaluated: the source side denied first' : undefined;
