@@ -11,7 +11,7 @@
  * produced in the window. Results: bench/results/multinode.json (the README's capacity model
  * starts from them).
  *
- * Environment: SEGFLOW_FAULTS_RATE (records/s per agent, default 100),
+ * Environment: SEGFLOW_MULTINODE_FAULTS (comma list, default all), SEGFLOW_FAULTS_RATE (records/s per agent, default 100),
  * SEGFLOW_MULTINODE_CPU_SECONDS (each CPU window, default 45),
  * SEGFLOW_FAULTS_STEADY_SECONDS (default 15).
  */
@@ -19,7 +19,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CLUSTER_FAULTS, runFaults, type ClusterLayout, type RoleCpu } from './faults.ts';
+import { CLUSTER_FAULTS, runFaults, type ClusterLayout, type FaultName, type RoleCpu } from './faults.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -31,10 +31,13 @@ export async function runMultinodeBench(): Promise<unknown> {
   const ratePerAgent = Number(env.SEGFLOW_FAULTS_RATE ?? 100);
   const cpuWindowSeconds = Number(env.SEGFLOW_MULTINODE_CPU_SECONDS ?? 45);
   const steadySeconds = Number(env.SEGFLOW_FAULTS_STEADY_SECONDS ?? 15);
+  const faults = env.SEGFLOW_MULTINODE_FAULTS ? (env.SEGFLOW_MULTINODE_FAULTS.split(',').map((f) => f.trim()) as FaultName[]) : [...CLUSTER_FAULTS];
+  const unknown = faults.filter((f) => !(CLUSTER_FAULTS as readonly string[]).includes(f));
+  if (unknown.length > 0) throw new Error(`SEGFLOW_MULTINODE_FAULTS: unknown fault(s) ${unknown.join(', ')}; known: ${CLUSTER_FAULTS.join(', ')}`);
   const started = new Date().toISOString();
   let cpu: RoleCpu | undefined;
   const rows = await runFaults({
-    faults: [...CLUSTER_FAULTS], layout: MULTINODE_LAYOUT, servicesDir: path.join(here, '..', '.local', 'multinode-services'), enrichers: MULTINODE_ENRICHERS, ratePerAgent, steadySeconds, cpuWindowSeconds,
+    faults, layout: MULTINODE_LAYOUT, servicesDir: path.join(here, '..', '.local', 'multinode-services'), enrichers: MULTINODE_ENRICHERS, ratePerAgent, steadySeconds, cpuWindowSeconds,
     onCpu: (c) => { cpu = c; },
   });
   const result = {

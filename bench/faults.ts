@@ -519,7 +519,7 @@ async function runFault(ctx: FaultContext): Promise<FaultRow> {
     // One replica per flow index: the enricher's template asks for none (a single node could never allocate one).
     await waitFlowDocuments(es, prefix, 60_000);
     await es.indices.putSettings({ index: `${prefix}-*`, settings: { index: { number_of_replicas: 1 } } });
-    await es.cluster.health({ index: `${prefix}-*`, wait_for_status: 'green', timeout: '120s' });
+    if ((await waitHealthGreen(es, 180_000)) === null) throw new Error(`${prefix}-* did not get its replica (health green) within 180 s`);
     assignment = await groupAssignment(kafka, group, enrichers.length);
     log(`${fault}: group assignment ${JSON.stringify(assignment.map((m) => m.partitions))}`);
   }
@@ -886,7 +886,7 @@ async function waitHealthGreen(es: Client, timeoutMs: number): Promise<number | 
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
-      const health = await es.cluster.health({ wait_for_status: 'green', timeout: '2s' });
+      const health = await es.cluster.health({ wait_for_status: 'green', timeout: '2s' }, { requestTimeout: 10_000 });
       if (health.status === 'green' && !health.timed_out) return Date.now();
     } catch {
       // not yet
@@ -1009,7 +1009,17 @@ export async function runFaults(options: FaultsOptions = {}): Promise<FaultRow[]
   try {
     const inventoryTopic = 'faults-inventory';
     const { documents } = await readResourceDocuments([path.join(root, 'examples', 'shop')]);
-    await publishInventory(kafka, inventoryTopic, documents);
+    // A cluster just formed may not know a topic created a moment ago on every broker yet.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await publishInventory(kafka, inventoryTopic, documents);
+        break;
+      } catch (err) {
+        if (attempt >= 5) throw err;
+        log(`publishing the inventory failed (${(err as Error).message}); again in 2 s`);
+        await sleep(2000);
+      }
+    }
     for (const [i, fault] of faults.entries()) {
       log(`fault ${i + 1}/${faults.length}: ${fault} (${DESCRIPTIONS[fault]})`);
       try {
