@@ -179,6 +179,10 @@ describe('web UI in headless Chromium (real API, Elasticsearch, Kafka, enricher)
     assert.match(await sides.nth(0).locator('li[data-deciding=true]').textContent() ?? '', /default → np:shop\/default\.frontend → end of tier\s*deny/);
     assert.match(await sides.nth(1).textContent() ?? '', /not evaluated: the source side denied first/);
     assert.match(await postgres.locator('.deciding-rule').textContent() ?? '', /source \(egress\) side by np:shop\/default\.frontend/);
+    // The group's deciding step in words, as segflow explain says it, not as a rule id ending in :-1.
+    const policyLine = await postgres.locator('summary .policy').textContent() ?? '';
+    assert.match(policyLine, /end of tier default on egress: np:shop\/default\.frontend selected the endpoint, no rule matched/);
+    assert.doesNotMatch(policyLine, /:-1/);
     await screenshot('denied');
   });
 
