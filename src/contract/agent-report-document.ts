@@ -10,6 +10,7 @@
  * so a batch delivered twice is one document, and counting documents counts distinct sequences.
  */
 import { LOSS_CAUSES, type LossCause, type LossCounts } from './wire/loss-report.ts';
+import type { SpanLossCause } from './loss-causes.ts';
 
 /**
  * Who reports: a node agent (the collector, one per node), an aggregator such as Calico's
@@ -44,6 +45,11 @@ export interface BatchReportDocument {
     predecessor?: { boot: string; last_sequence: number };
   };
   loss: Partial<Record<LossCause, LossFieldCounts>>;
+  /**
+   * A span whose flows the reporter may have missed (a Goldmane source away longer than Goldmane
+   * keeps flows): seconds of possibly lost flows, not records — how many is unknowable.
+   */
+  possible_loss?: { cause: SpanLossCause; from: string; to: string; seconds: number; retention_seconds: number };
   event: { ingested: string };
 }
 
@@ -70,6 +76,8 @@ export const REPORT_FIELDS = {
   predecessorBoot: 'batch.predecessor.boot',
   predecessorLastSequence: 'batch.predecessor.last_sequence',
   lagMessages: 'lag.messages',
+  possibleLossFrom: 'possible_loss.from',
+  possibleLossTo: 'possible_loss.to',
   lagPartitions: 'lag.partitions',
 } as const;
 
@@ -117,6 +125,7 @@ export function agentReportMappings(): Record<string, unknown> {
       },
       loss: { properties: Object.fromEntries(LOSS_CAUSES.map((c) => [c, lossCounter])) },
       lag: { properties: { messages: count, partitions: count } },
+      possible_loss: { properties: { cause: { type: 'keyword' }, from: { type: 'date' }, to: { type: 'date' }, seconds: count, retention_seconds: count } },
       event: { properties: { ingested: { type: 'date' } } },
     },
   };

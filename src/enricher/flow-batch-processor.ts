@@ -22,6 +22,7 @@ import { DEFAULT_MAX_TUPLES_PER_DOCUMENT } from './transform/flow-tuple-set.ts';
 import { enrichRecord } from './transform/record-enrichment.ts';
 import type { SequenceObservation, SequenceTracker } from './sequence-tracker.ts';
 import { buildBatchReport, type BatchReport } from './agent-reports/batch-report.ts';
+import { isSourceReportMessage, prepareSourceReport } from './goldmane/source-report-message.ts';
 import { parsePreviousBootHeader } from '../contract/wire/previous-boot-header.ts';
 import { WrittenFlowDocuments, type VersionedFlowDocument } from './written-flow-documents.ts';
 
@@ -182,6 +183,20 @@ export class FlowBatchProcessor {
       const envelope = checkMessageEnvelope(message.key, message.headers);
       if (envelope.some((p) => p.code === 'unknown_schema')) {
         rejectMessage('validate', envelope); // not decoded: its bytes are another schema's
+        continue;
+      }
+      if (isSourceReportMessage(message.headers)) {
+        // A flow source's report about itself (the Goldmane source): one report document.
+        const prepared = prepareSourceReport(message.value, message.headers, nowMs, bounds.maxClockSkewMs);
+        if ('problems' in prepared) {
+          rejectMessage(prepared.problems.some((p) => p.code === 'undecodable') ? 'decode' : 'validate', [...envelope, ...prepared.problems]);
+          continue;
+        }
+        if (envelope.length > 0) {
+          rejectMessage('validate', envelope);
+          continue;
+        }
+        reports.push(prepared.report);
         continue;
       }
       if (isGoldmaneMessage(message.headers)) {

@@ -6,6 +6,7 @@
 import { hash } from 'node:crypto';
 import { CompressionTypes, type Kafka, type Message, type Producer } from 'kafkajs';
 import { FLOW_BATCH_SCHEMA_HEADER } from '../contract/wire/flow-batch-headers.ts';
+import { encodeSourceReport, SOURCE_REPORT_SCHEMA, type SourceReportData } from '../contract/wire/source-report-codec.ts';
 import { encodeGoldmaneFlow, GOLDMANE_FLOW_SCHEMA, GOLDMANE_SOURCE_HEADER, goldmaneFlowIdentity, type GoldmaneFlow } from '../contract/goldmane/goldmane-flow.ts';
 
 /** Where flows go; the source waits for `publish` before it reads on (back-pressure). */
@@ -23,6 +24,16 @@ export function goldmaneFlowMessage(flow: GoldmaneFlow, sourceName: string): Mes
   };
 }
 
+/** The Kafka message of a source report (keyed by the source: its reports stay in order). */
+export function sourceReportMessage(report: SourceReportData): Message {
+  const bytes = encodeSourceReport(report);
+  return {
+    key: report.sourceName,
+    value: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    headers: { [FLOW_BATCH_SCHEMA_HEADER]: SOURCE_REPORT_SCHEMA, [GOLDMANE_SOURCE_HEADER]: report.sourceName },
+  };
+}
+
 export class GoldmaneKafkaPublisher implements GoldmaneFlowSink {
   private producer: Producer | undefined;
 
@@ -37,6 +48,11 @@ export class GoldmaneKafkaPublisher implements GoldmaneFlowSink {
     if (!this.producer) throw new Error('the Goldmane publisher is not connected');
     if (flows.length === 0) return;
     await this.producer.send({ topic: this.topic, acks: -1, compression: CompressionTypes.GZIP, messages: flows.map((f) => goldmaneFlowMessage(f, this.sourceName)) });
+  }
+
+  async publishReport(report: SourceReportData): Promise<void> {
+    if (!this.producer) throw new Error('the Goldmane publisher is not connected');
+    await this.producer.send({ topic: this.topic, acks: -1, messages: [sourceReportMessage(report)] });
   }
 
   async disconnect(): Promise<void> {

@@ -10,6 +10,7 @@ export class GoldmaneMetrics {
   readonly lag: Gauge;
   readonly possibleLoss: Counter;
   readonly lastPossibleLoss: Gauge;
+  readonly reports: Counter<'result'>;
   /** Newest flow end seen (Unix s), for the lag gauge; undefined until the first flow. */
   newestEnd: number | undefined;
 
@@ -28,6 +29,7 @@ export class GoldmaneMetrics {
       },
     });
     this.possibleLoss = new Counter({ name: 'segflow_goldmane_possible_loss_seconds_total', help: 'Seconds of flows Goldmane may have dropped while the source was away longer than Goldmane\'s retention.', registers: [registry] });
+    this.reports = new Counter({ name: 'segflow_goldmane_source_reports_total', help: 'Source reports sent to the raw topic (flows published, spans possibly lost), by result (published, failed).', labelNames: ['result'], registers: [registry] });
     this.lastPossibleLoss = new Gauge({ name: 'segflow_goldmane_possible_loss_last_end_seconds', help: 'Unix time up to which flows may be missing (end of the latest possible-loss span); 0 when none.', registers: [registry] });
   }
 }

@@ -2,6 +2,7 @@
  * The running Goldmane source role: Kafka producer, the stream loop, the progress file and the
  * health/metrics endpoint (/healthz, /readyz, /status, /metrics on the shared role server).
  */
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createSecureKafka } from '../shared/kafka-client.ts';
@@ -15,6 +16,7 @@ import { GoldmaneMetrics } from './goldmane-metrics.ts';
 import { readProgress, writeProgress } from './goldmane-progress-file.ts';
 import { DEFAULT_GOLDMANE_RETENTION_SECONDS } from './goldmane-resume.ts';
 import { GoldmaneSource } from './goldmane-source.ts';
+import { DEFAULT_SOURCE_REPORT_INTERVAL_MS, GoldmaneReportState } from './goldmane-source-report.ts';
 
 export const DEFAULT_GOLDMANE_HTTP_PORT = 9467;
 
@@ -32,6 +34,8 @@ export interface GoldmaneRoleConfig {
   readonly maxBackoffMs?: number;
   /** See GoldmaneSourceOptions.catchUpAfterMs. */
   readonly catchUpAfterMs?: number;
+  /** Milliseconds between source reports (default 30 000). */
+  readonly reportIntervalMs?: number;
   /** null: no HTTP endpoint. */
   readonly http: { readonly host: string; readonly port: number } | null;
 }
@@ -44,6 +48,10 @@ export class GoldmaneRole {
   private publisher: GoldmaneKafkaPublisher | undefined;
   private source: GoldmaneSource | undefined;
   private http: RoleHttpServer | undefined;
+  private reports: GoldmaneReportState | undefined;
+  private reportTimer: NodeJS.Timeout | undefined;
+  /** Reports go out one at a time (the timer and a reconnect may ask at once). */
+  private reporting: Promise<void> = Promise.resolve();
   private resolveFatal: (failure: KafkaFailure) => void = () => undefined;
   /** Settles with a Kafka failure retrying cannot fix (TLS, SASL, ACL): the command exits 1. */
   readonly fatalKafkaFailure = new Promise<KafkaFailure>((resolve) => {
@@ -78,12 +86,16 @@ export class GoldmaneRole {
     await this.publisher.connect();
     this.client = new GoldmaneClient({ address: config.address, ...(tls ? { tls } : {}) });
     const stateFile = config.stateFile;
+    const reportIntervalMs = config.reportIntervalMs ?? DEFAULT_SOURCE_REPORT_INTERVAL_MS;
+    const reports = new GoldmaneReportState(config.sourceName, randomUUID(), reportIntervalMs);
+    this.reports = reports;
     this.source = new GoldmaneSource(this.client, this.publisher, this.metrics, this.log, {
       retentionSeconds: config.retentionSeconds ?? DEFAULT_GOLDMANE_RETENTION_SECONDS,
       initialBackoffMs: config.initialBackoffMs ?? 500, maxBackoffMs: config.maxBackoffMs ?? 30_000,
       ...(config.catchUpAfterMs !== undefined ? { catchUpAfterMs: config.catchUpAfterMs } : {}),
       ...(progress ? { progress } : {}),
       ...(stateFile ? { saveProgress: (state) => writeProgress(stateFile, state) } : {}),
+      reports: { flowsPublished: (n) => reports.flowsPublished(n), possibleLoss: (span) => reports.possibleLoss(span), resumed: () => void this.sendReport() },
     });
     if (config.http) {
       this.http = await startRoleHttpServer(config.http.host, config.http.port, {
@@ -93,11 +105,33 @@ export class GoldmaneRole {
       }, this.registry);
     }
     this.source.start();
+    this.reportTimer = setInterval(() => void this.sendReport(), reportIntervalMs);
+    void this.sendReport();
     this.log.info({ address: config.address, tls: tls !== undefined, topic: config.topic, source: config.sourceName }, 'reading flows from Goldmane');
   }
 
+  /** Publishes the next source report; a failure is logged and its content goes into the next one. */
+  sendReport(): Promise<void> {
+    this.reporting = this.reporting.then(async () => {
+      const publisher = this.publisher;
+      if (!this.reports || !publisher) return;
+      const report = this.reports.build(Date.now(), this.connected);
+      try {
+        await publisher.publishReport(report);
+        this.reports.confirm(report);
+        this.metrics.reports.inc({ result: 'published' });
+      } catch (error) {
+        this.metrics.reports.inc({ result: 'failed' });
+        this.log.warn({ error: (error as Error).message }, 'could not publish the source report; its counts go into the next one');
+      }
+    });
+    return this.reporting;
+  }
+
   async stop(): Promise<void> {
+    clearInterval(this.reportTimer);
     await this.source?.stop();
+    await this.sendReport(); // the last flows published are reported before the producer closes
     this.client?.close();
     await this.publisher?.disconnect();
     await this.http?.close();

@@ -9,6 +9,7 @@ import type { GoldmaneFlow } from '../contract/goldmane/goldmane-flow.ts';
 import type { GoldmaneResult } from './goldmane-client.ts';
 import type { GoldmaneFlowSink } from './goldmane-kafka-publisher.ts';
 import type { GoldmaneMetrics } from './goldmane-metrics.ts';
+import type { PossibleLossSpan } from '../contract/wire/source-report-codec.ts';
 import { GoldmaneReplayFilter } from './goldmane-replay-filter.ts';
 import { HISTORY_MARGIN_SECONDS, possibleLossSeconds, reconnectDelayMs, resumeStartTime, type ResumeState } from './goldmane-resume.ts';
 
@@ -35,6 +36,13 @@ export interface GoldmaneSourceOptions {
   readonly progress?: ResumeState;
   /** Called with the progress after each publish (the state file writer); failures are logged. */
   readonly saveProgress?: (state: ResumeState) => Promise<void>;
+  /** What the source reports (goldmane-source-report.ts): flows published, spans possibly lost, a resumed stream. */
+  readonly reports?: {
+    flowsPublished(n: number): void;
+    possibleLoss(span: PossibleLossSpan): void;
+    /** A stream opened again after a failure (the role sends a report at once). */
+    resumed(): void;
+  };
   readonly now?: () => number;
 }
 
@@ -45,6 +53,8 @@ export class GoldmaneSource {
   private running: Promise<void> | undefined;
   private failures = 0;
   private connectedOnce = false;
+  /** The possible-loss span already counted in the metric (a span still growing counts only its growth). */
+  private lossCounted: { from: number; to: number } | undefined;
   /** True while a stream is open and has answered (for /readyz). */
   connected = false;
 
@@ -91,9 +101,15 @@ export class GoldmaneSource {
         reopenFrom = Math.floor(this.nowS() + startTimeGte);
       }
       const loss = possibleLossSeconds(this.state, this.nowS(), this.options.retentionSeconds);
+      if (loss.seconds > 0 && loss.from !== undefined && loss.to !== undefined) {
+        const counted = this.lossCounted;
+        const grown = counted && counted.from === loss.from ? Math.max(0, loss.to - counted.to) : loss.seconds;
+        this.lossCounted = { from: loss.from, to: Math.max(loss.to, counted?.from === loss.from ? counted.to : 0) };
+        this.metrics.possibleLoss.inc(grown);
+        this.metrics.lastPossibleLoss.set(loss.to);
+        this.options.reports?.possibleLoss({ cause: 'goldmane_retention', fromMs: Math.round(loss.from * 1000), toMs: Math.round(loss.to * 1000), retentionSeconds: this.options.retentionSeconds });
+      }
       if (loss.seconds > 0) {
-        this.metrics.possibleLoss.inc(loss.seconds);
-        this.metrics.lastPossibleLoss.set(loss.to ?? 0);
         this.log.warn({ lostFrom: new Date((loss.from ?? 0) * 1000).toISOString(), lostTo: new Date((loss.to ?? 0) * 1000).toISOString(), seconds: loss.seconds },
           `the source was away longer than Goldmane's retention (${this.options.retentionSeconds} s): flows of up to ${loss.seconds} s may be lost`);
       }
@@ -151,6 +167,7 @@ export class GoldmaneSource {
       }
       this.state = { newestStart, newestEnd };
       this.metrics.published.inc(flows.length);
+      this.options.reports?.flowsPublished(flows.length);
       if (this.options.saveProgress) await this.options.saveProgress(this.state).catch((error: Error) => this.log.warn({ error: error.message }, 'could not save the source progress'));
     };
     // A stream is quiet between buckets: a timer flushes what lingers.
@@ -186,7 +203,10 @@ export class GoldmaneSource {
         if (!this.connected) {
           this.connected = true;
           this.metrics.connected.set(1);
-          if (this.failures > 0 || this.connectedOnce) this.log.info({ startTimeGte }, 'Goldmane stream resumed');
+          if (this.failures > 0 || this.connectedOnce) {
+            this.log.info({ startTimeGte }, 'Goldmane stream resumed');
+            if (this.failures > 0) this.options.reports?.resumed();
+          }
           else this.log.info({ startTimeGte }, 'Goldmane stream open');
           this.connectedOnce = true;
           this.failures = 0;

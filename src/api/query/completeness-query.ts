@@ -2,12 +2,15 @@
  * The Elasticsearch requests behind the completeness figure, and the reading of their answers
  * into completeness.ts's input (pure: no I/O here). One search over the batch reports in and
  * around the range (per reporter: before / in / after, per boot in the range: sequences,
- * records, loss counters), one over the enrichers' recent lag reports.
+ * records, loss counters), one over the enrichers' recent lag reports, and one over the spans
+ * possibly lost that overlap the range (whenever they were reported: a span is reported when the
+ * source comes back, which may be long after the range).
  */
 import type { estypes } from '@elastic/elasticsearch';
 import { FLOW_REPORTER_KINDS, lossField, REPORT_FIELDS as F } from '../../contract/agent-report-document.ts';
 import { LOSS_CAUSES } from '../../contract/wire/loss-report.ts';
-import { LAG_PERSISTENCE_MS, type BootInRange, type EnricherLag, type ReporterInWindow } from './completeness.ts';
+import { SPAN_LOSS_CAUSES, type SpanLossCause } from '../../contract/loss-causes.ts';
+import { LAG_PERSISTENCE_MS, type BootInRange, type EnricherLag, type ReportedLossSpan, type ReporterInWindow } from './completeness.ts';
 
 /** How far around the range reporters are looked for: the range's length, within [10 min, 24 h]. */
 export function lookaroundMs(range: { fromMs: number; toMs: number }): number {
@@ -86,6 +89,40 @@ export function buildLagRequest(nowMs: number): estypes.SearchRequest {
       },
     },
   };
+}
+
+/** Most span reports read per figure (a growing span is reported every 30 s; the longest of a start counts). */
+export const MAX_LOSS_SPAN_REPORTS = 1_000;
+
+/** The search for report documents whose possibly-lost span overlaps the range. */
+export function buildPossibleLossRequest(range: { fromMs: number; toMs: number }): estypes.SearchRequest {
+  return {
+    size: MAX_LOSS_SPAN_REPORTS,
+    track_total_hits: false,
+    _source: { includes: [F.reporterKind, F.reporterId, 'possible_loss'] },
+    sort: [{ [F.possibleLossTo]: { order: 'desc' } }],
+    query: {
+      bool: {
+        filter: [
+          { term: { [F.reportKind]: 'batch' } },
+          { range: { [F.possibleLossFrom]: { lt: range.toMs, format: 'epoch_millis' } } },
+          { range: { [F.possibleLossTo]: { gt: range.fromMs, format: 'epoch_millis' } } },
+        ],
+      },
+    },
+  };
+}
+
+/** Reads the span search's answer (documents with a cause this reader does not know are left out). */
+export function readPossibleLoss(answer: estypes.SearchResponse): ReportedLossSpan[] {
+  return answer.hits.hits.flatMap((hit): ReportedLossSpan[] => {
+    const doc = hit._source as { reporter?: { kind?: string; id?: string }; possible_loss?: { cause?: string; from?: string; to?: string; retention_seconds?: number } } | undefined;
+    const loss = doc?.possible_loss;
+    const fromMs = Date.parse(loss?.from ?? '');
+    const toMs = Date.parse(loss?.to ?? '');
+    if (!loss || !SPAN_LOSS_CAUSES.includes(loss.cause as SpanLossCause) || !Number.isFinite(fromMs) || !Number.isFinite(toMs)) return [];
+    return [{ kind: doc.reporter?.kind ?? 'goldmane', id: doc.reporter?.id ?? '', cause: loss.cause as SpanLossCause, fromMs, toMs, retentionSeconds: loss.retention_seconds ?? 0 }];
+  });
 }
 
 type Bucket = Record<string, unknown> & { key: unknown; doc_count: number };

@@ -8,7 +8,7 @@ import type { Completeness } from '../../contract/api/completeness.ts';
 import type { ApiContext } from '../context.ts';
 import type { AccessScope } from './access-scope.ts';
 import { computeCompleteness, unknownCompleteness } from './completeness.ts';
-import { buildLagRequest, buildReporterRequest, readLags, readReporters } from './completeness-query.ts';
+import { buildLagRequest, buildPossibleLossRequest, buildReporterRequest, readLags, readPossibleLoss, readReporters } from './completeness-query.ts';
 import type { TimeRange } from './time-range.ts';
 
 /** Most reporters read per figure (one terms bucket each). */
@@ -24,12 +24,13 @@ export async function readCompleteness(ctx: ApiContext, range: TimeRange, scope:
   const transport = { requestTimeout: ctx.config.timeouts.queryMs, maxRetries: 0 };
   const nowMs = ctx.now();
   try {
-    const [reporterAnswer, lagAnswer] = await Promise.all([
+    const [reporterAnswer, lagAnswer, lossAnswer] = await Promise.all([
       ctx.store.client.search({ index, ignore_unavailable: true, allow_no_indices: true, ...buildReporterRequest(range, MAX_REPORTERS) }, transport),
       ctx.store.client.search({ index, ignore_unavailable: true, allow_no_indices: true, ...buildLagRequest(nowMs) }, transport),
+      ctx.store.client.search({ index, ignore_unavailable: true, allow_no_indices: true, ...buildPossibleLossRequest(range) }, transport),
     ]);
     const { reporters, truncated } = readReporters(reporterAnswer);
-    return computeCompleteness({ range, nowMs, reporters, lags: readLags(lagAnswer), includeNames: scope.namespaces === null, truncated });
+    return computeCompleteness({ range, nowMs, reporters, lags: readLags(lagAnswer), includeNames: scope.namespaces === null, truncated, possibleLoss: readPossibleLoss(lossAnswer) });
   } catch (error) {
     return unknownCompleteness(error instanceof Error ? error.message : String(error));
   }

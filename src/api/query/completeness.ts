@@ -17,6 +17,11 @@
  *   range (0 when it has no report before: it started in the range, or its earlier reports are
  *   gone, and everything since its start counts). Batches lost on the way, even the very
  *   batches that carried a count, lose no count.
+ * - **Spans possibly lost**: a source that reported a span whose flows it may have missed (a
+ *   Goldmane source away longer than Goldmane keeps flows) makes every range overlapping the
+ *   span incomplete. The span is in seconds, not records: how many flows fell into it cannot be
+ *   known, so it changes no count and no ratio. A span still growing is reported again with the
+ *   same start: the longest one of a start stands.
  * - **Enricher lag**: the latest lag report of each enricher; when the range reaches the
  *   present (older data is not waiting in Kafka any more) and an enricher stayed behind for
  *   LAG_PERSISTENCE_MS (messages in flight come and go; a backlog stays), the newest data is
@@ -24,6 +29,7 @@
  */
 import type { Completeness, CompletenessStatus } from '../../contract/api/completeness.ts';
 import { LOSS_CAUSES, type LossCause } from '../../contract/wire/loss-report.ts';
+import type { SpanLossCause } from '../../contract/loss-causes.ts';
 
 /** What one agent boot reported in the range (from the report aggregation). */
 export interface BootInRange {
@@ -63,6 +69,17 @@ export interface EnricherLag {
   readonly persistentMessages: number;
 }
 
+/** A span a source reported its flows may be missing from (a report document's `possible_loss`). */
+export interface ReportedLossSpan {
+  readonly kind: string;
+  readonly id: string;
+  readonly cause: SpanLossCause;
+  readonly fromMs: number;
+  readonly toMs: number;
+  /** How long the upstream keeps flows, seconds (0: not said). */
+  readonly retentionSeconds: number;
+}
+
 export interface CompletenessInput {
   readonly range: { readonly fromMs: number; readonly toMs: number };
   readonly nowMs: number;
@@ -72,6 +89,8 @@ export interface CompletenessInput {
   readonly includeNames: boolean;
   /** More reporters exist than were read: the figure covers only those read. */
   readonly truncated?: boolean;
+  /** Spans possibly lost that the sources reported (any that overlap the range count). */
+  readonly possibleLoss?: readonly ReportedLossSpan[];
 }
 
 /** Extra time past twice the heartbeat before a report counts as overdue (indexing, refresh). */
@@ -100,6 +119,42 @@ export function isSilent(r: ReporterInWindow, range: CompletenessInput['range'],
   if (r.lastBeforeMs === null) return false;
   if (overdue === null) return true;
   return end - Math.max(range.fromMs, r.lastBeforeMs ?? range.fromMs) > overdue;
+}
+
+/** `1 h 12 min`, `45 min`, `30 s`: a duration in words. */
+export function durationWords(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  const h = Math.floor(s / 3600);
+  const min = Math.floor((s % 3600) / 60);
+  if (h === 0) return `${min} min`;
+  return min === 0 ? `${h} h` : `${h} h ${min} min`;
+}
+
+const isoSeconds = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** The spans that overlap the range, one per source and start (the longest), oldest first. */
+export function spansInRange(spans: readonly ReportedLossSpan[], range: CompletenessInput['range']): ReportedLossSpan[] {
+  const longest = new Map<string, ReportedLossSpan>();
+  for (const span of spans) {
+    if (span.fromMs >= range.toMs || span.toMs <= range.fromMs) continue;
+    const key = `${span.kind}/${span.id}/${span.fromMs}`;
+    const held = longest.get(key);
+    if (!held || span.toMs > held.toMs) longest.set(key, span);
+  }
+  return [...longest.values()].sort((a, b) => a.fromMs - b.fromMs || a.id.localeCompare(b.id));
+}
+
+/** The reason of one span, in words. */
+export function spanReason(span: ReportedLossSpan, includeNames: boolean): string {
+  const who = span.kind === 'goldmane' ? `Goldmane source ${includeNames ? `${span.id} ` : ''}` : `source ${includeNames ? `${span.id} ` : ''}`;
+  const between = `flows between ${isoSeconds(span.fromMs)} and ${isoSeconds(span.toMs)} may be missing (${durationWords((span.toMs - span.fromMs) / 1000)} of flows; how many, if any, is unknown)`;
+  if (span.cause === 'goldmane_retention' && span.retentionSeconds > 0) {
+    // The source had flows up to `from` and came back when Goldmane's oldest flow was `to`.
+    const away = (span.toMs - span.fromMs) / 1000 + span.retentionSeconds;
+    return `${who}was disconnected for ${durationWords(away)}, longer than Goldmane keeps flows (${durationWords(span.retentionSeconds)}): ${between}`;
+  }
+  return `${who}was away longer than its upstream keeps flows: ${between}`;
 }
 
 /** Sequences missing in one boot's reports (see the module comment). */
@@ -161,14 +216,17 @@ export function computeCompleteness(input: CompletenessInput): Completeness {
   }
   if (recent && backlog > 0) reasons.push(`the newest data is still arriving: the enricher has been behind for ${LAG_PERSISTENCE_MS / 1000} s (${plural(lagMessages ?? backlog, 'message')} not yet processed)`);
   if (recent && lagMessages === null && input.reporters.length > 0) reasons.push('no enricher reported its lag in the last minute: the newest data may not be indexed yet');
+  const spans = spansInRange(input.possibleLoss ?? [], range);
+  for (const span of spans.slice(0, 5)) reasons.push(spanReason(span, input.includeNames));
+  if (spans.length > 5) reasons.push(`${spans.length - 5} more spans whose flows may be missing`);
   if (input.truncated) reasons.push('more reporters than the server reads: the figure covers only part of them');
 
   let status: CompletenessStatus;
-  if (input.reporters.length === 0) {
+  if (input.reporters.length === 0 && spans.length === 0) {
     status = 'unknown';
     reasons.unshift('no agent reports in or around the range: completeness cannot be told');
   } else {
-    const lossy = silent.length > 0 || missing > 0 || droppedTotal > 0 || (recent && backlog > 0) || input.truncated === true;
+    const lossy = silent.length > 0 || missing > 0 || droppedTotal > 0 || spans.length > 0 || (recent && backlog > 0) || input.truncated === true;
     status = lossy ? 'incomplete' : 'complete';
   }
 
@@ -184,6 +242,12 @@ export function computeCompleteness(input: CompletenessInput): Completeness {
     nodes: { reporting, silent: silent.length, ...(input.includeNames ? { silent_nodes: silent } : {}) },
     batches: { received: batches, missing },
     records: { received: records, dropped: droppedTotal, dropped_by_cause: Object.fromEntries(LOSS_CAUSES.filter((c) => dropped[c]).map((c) => [c, dropped[c]!])) },
+    ...(spans.length > 0 ? {
+      possible_loss: spans.map((span) => ({
+        source: input.includeNames ? span.id : null, kind: span.kind, cause: span.cause,
+        from: new Date(span.fromMs).toISOString(), to: new Date(span.toMs).toISOString(), seconds: Math.round((span.toMs - span.fromMs) / 1000),
+      })),
+    } : {}),
     enricher_lag: { messages: lagMessages, enrichers: input.lags.length, reported_at: lagAt === null ? null : new Date(lagAt).toISOString() },
   };
 }

@@ -5,7 +5,7 @@
  * Self-contained (no import of schema-parts.ts, which re-exports it as CompletenessOut).
  */
 import { Type, type Static } from 'typebox';
-import { LOSS_CAUSES, type LossCause } from '../loss-causes.ts';
+import { LOSS_CAUSES, SPAN_LOSS_CAUSES, type LossCause, type SpanLossCause } from '../loss-causes.ts';
 
 const nullableInteger = (description: string) => Type.Unsafe<number | null>({ type: 'integer', nullable: true, description });
 const nullableNumber = (description: string) => Type.Unsafe<number | null>({ type: 'number', nullable: true, description });
@@ -18,6 +18,15 @@ export const SilentReporter = Type.Object({
   node: Type.String({ description: 'Node name (or reporter id when the reporter has no node).' }),
   kind: Type.String({ description: 'node-agent, or another source such as goldmane.' }),
   last_report: nullableString('Its last report before the end of the range, ISO 8601; null when it only reported after the range.'),
+}, { additionalProperties: false });
+
+export const PossibleLossSpanOut = Type.Object({
+  source: nullableString('The source that may have missed flows (e.g. a Goldmane source\'s name); null for namespace-scoped callers.'),
+  kind: Type.String({ description: 'Its kind, e.g. goldmane.' }),
+  cause: Type.Unsafe<SpanLossCause>({ type: 'string', enum: [...SPAN_LOSS_CAUSES], description: 'goldmane_retention: the source was away longer than Goldmane keeps flows.' }),
+  from: Type.String({ description: 'Start of the span, ISO 8601.' }),
+  to: Type.String({ description: 'End of the span, ISO 8601.' }),
+  seconds: Type.Integer({ description: 'Length of the span in seconds: seconds of possibly lost flows, not a count of records (how many flows fell into it is unknowable; maybe none).' }),
 }, { additionalProperties: false });
 
 export const Completeness = Type.Object({
@@ -41,6 +50,7 @@ export const Completeness = Type.Object({
       properties: Object.fromEntries(LOSS_CAUSES.map((c) => [c, { type: 'integer' }])),
     }),
   }, { additionalProperties: false }),
+  possible_loss: Type.Optional(Type.Array(PossibleLossSpanOut, { description: 'Spans overlapping the range whose flows may be missing, with no count known (left out when there are none).' })),
   enricher_lag: Type.Object({
     messages: nullableInteger('Raw-topic messages not yet processed (sum over the enrichers\' latest reports); null when no enricher reported lately.'),
     enrichers: Type.Integer({ description: 'Enrichers that reported their lag lately.' }),

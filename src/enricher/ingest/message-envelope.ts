@@ -10,10 +10,15 @@
 import type { IHeaders } from 'kafkajs';
 import { FLOW_BATCH_SCHEMA, FLOW_BATCH_SCHEMA_HEADER } from '../../contract/wire/flow-batch-headers.ts';
 import { GOLDMANE_FLOW_SCHEMA } from '../../contract/goldmane/goldmane-flow.ts';
+import { SOURCE_REPORT_SCHEMA } from '../../contract/wire/source-report-codec.ts';
 import type { IngestProblem } from './ingest-problem.ts';
 
-/** Schemas of the raw topic this enricher decodes: agent batches, and flows Calico reported through Goldmane (goldmane/goldmane-message.ts). */
-export const KNOWN_FLOW_SCHEMAS: readonly string[] = [FLOW_BATCH_SCHEMA, GOLDMANE_FLOW_SCHEMA];
+/**
+ * Schemas of the raw topic this enricher decodes: agent batches, flows Calico reported through
+ * Goldmane (goldmane/goldmane-message.ts), and the Goldmane source's reports about itself
+ * (goldmane/source-report-message.ts).
+ */
+export const KNOWN_FLOW_SCHEMAS: readonly string[] = [FLOW_BATCH_SCHEMA, GOLDMANE_FLOW_SCHEMA, SOURCE_REPORT_SCHEMA];
 
 /** Every problem of the key and headers of a message; empty when it may be decoded as v1. */
 export function checkMessageEnvelope(key: Buffer | null, headers: IHeaders | undefined): IngestProblem[] {

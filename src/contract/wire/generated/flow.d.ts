@@ -985,5 +985,351 @@ export namespace segflow {
             /** Shape of a LossReport. */
             type $Shape = segflow.v1.LossReport.$Properties;
         }
+
+        /**
+         * Properties of a SourceReport.
+         * @deprecated Use segflow.v1.SourceReport.$Properties instead.
+         */
+        interface ISourceReport extends segflow.v1.SourceReport.$Properties {
+        }
+
+        /**
+         * What a flow source that has no batches of its own reports about itself (the Goldmane source:
+         * one message per flow, no sequence numbers), on the raw topic with `segflow-schema:
+         * segflow.v1.SourceReport`: how many flows it published, and any span of time whose flows it may
+         * have missed. Sent every report_interval_ms and at once after the source reconnects. The
+         * enricher turns each into a report document, the completeness figure's input.
+         */
+        class SourceReport {
+
+            /**
+             * Constructs a new SourceReport.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: segflow.v1.SourceReport.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** The source's name (the `segflow-goldmane-source` header of its flows), e.g. calico-1. */
+            sourceName: string;
+
+            /** What kind of source: "goldmane". */
+            sourceKind: string;
+
+            /** Random id chosen at each start of the source process. */
+            runId: string;
+
+            /**
+             * Numbers the reports of a run (1, 2, ...): only to give each report one identity, so a report
+             * delivered twice is one document. A missing number loses no flows: it is not a gap count.
+             */
+            reportNumber: (number|Long);
+
+            /** When the source built the report, Unix time in nanoseconds. */
+            sentTimeUnixNano: (number|Long);
+
+            /** Flows published to the raw topic since the previous report of the run, and since the run began. */
+            flowsSincePrevious: (number|Long);
+
+            /** SourceReport flowsTotal. */
+            flowsTotal: (number|Long);
+
+            /** Milliseconds between two reports (a reader tells "silent" from "idle" by it). */
+            reportIntervalMs: number;
+
+            /** Whether the source's stream from Goldmane was open when it built the report. */
+            upstreamConnected: boolean;
+
+            /**
+             * A span whose flows may be lost (unset: none known). Sent until published; a span still
+             * growing (the source is still away) is sent again with the same start and a later end.
+             */
+            possibleLoss?: (segflow.v1.PossibleLoss.$Properties|null);
+
+            /**
+             * Creates a new SourceReport instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns SourceReport instance
+             */
+            static create(properties: segflow.v1.SourceReport.$Shape): segflow.v1.SourceReport & segflow.v1.SourceReport.$Shape;
+            static create(properties?: segflow.v1.SourceReport.$Properties): segflow.v1.SourceReport;
+
+            /**
+             * Encodes the specified SourceReport message. Does not implicitly {@link segflow.v1.SourceReport.verify|verify} messages.
+             * @param message SourceReport message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: segflow.v1.SourceReport.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Encodes the specified SourceReport message, length delimited. Does not implicitly {@link segflow.v1.SourceReport.verify|verify} messages.
+             * @param message SourceReport message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encodeDelimited(message: segflow.v1.SourceReport.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a SourceReport message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {segflow.v1.SourceReport & segflow.v1.SourceReport.$Shape} SourceReport
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): segflow.v1.SourceReport & segflow.v1.SourceReport.$Shape;
+
+            /**
+             * Decodes a SourceReport message from the specified reader or buffer, length delimited.
+             * @param reader Reader or buffer to decode from
+             * @returns {segflow.v1.SourceReport & segflow.v1.SourceReport.$Shape} SourceReport
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): segflow.v1.SourceReport & segflow.v1.SourceReport.$Shape;
+
+            /**
+             * Verifies a SourceReport message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a SourceReport message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns SourceReport
+             */
+            static fromObject(object: { [k: string]: any }): segflow.v1.SourceReport;
+
+            /**
+             * Creates a plain object from a SourceReport message. Also converts values to other types if specified.
+             * @param message SourceReport
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: segflow.v1.SourceReport, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this SourceReport to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+
+            /**
+             * Gets the type url for SourceReport
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace SourceReport {
+
+            /** Properties of a SourceReport. */
+            interface $Properties {
+
+                /** The source's name (the `segflow-goldmane-source` header of its flows), e.g. calico-1. */
+                sourceName?: (string|null);
+
+                /** What kind of source: "goldmane". */
+                sourceKind?: (string|null);
+
+                /** Random id chosen at each start of the source process. */
+                runId?: (string|null);
+
+                /**
+                 * Numbers the reports of a run (1, 2, ...): only to give each report one identity, so a report
+                 * delivered twice is one document. A missing number loses no flows: it is not a gap count.
+                 */
+                reportNumber?: (number|Long|null);
+
+                /** When the source built the report, Unix time in nanoseconds. */
+                sentTimeUnixNano?: (number|Long|null);
+
+                /** Flows published to the raw topic since the previous report of the run, and since the run began. */
+                flowsSincePrevious?: (number|Long|null);
+
+                /** SourceReport flowsTotal */
+                flowsTotal?: (number|Long|null);
+
+                /** Milliseconds between two reports (a reader tells "silent" from "idle" by it). */
+                reportIntervalMs?: (number|null);
+
+                /** Whether the source's stream from Goldmane was open when it built the report. */
+                upstreamConnected?: (boolean|null);
+
+                /**
+                 * A span whose flows may be lost (unset: none known). Sent until published; a span still
+                 * growing (the source is still away) is sent again with the same start and a later end.
+                 */
+                possibleLoss?: (segflow.v1.PossibleLoss.$Properties|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a SourceReport. */
+            type $Shape = segflow.v1.SourceReport.$Properties;
+        }
+
+        /**
+         * Why flows may be missing over a span of time (not a count of records: how many flows fell into
+         * the span is unknowable).
+         */
+        enum SpanLossCause {
+
+            /** SPAN_LOSS_CAUSE_UNSPECIFIED value */
+            SPAN_LOSS_CAUSE_UNSPECIFIED = 0,
+
+            /**
+             * The source was away longer than Goldmane keeps flows: Goldmane dropped them before the
+             * source could read them.
+             */
+            SPAN_LOSS_CAUSE_GOLDMANE_RETENTION = 1
+        }
+
+        /**
+         * Properties of a PossibleLoss.
+         * @deprecated Use segflow.v1.PossibleLoss.$Properties instead.
+         */
+        interface IPossibleLoss extends segflow.v1.PossibleLoss.$Properties {
+        }
+
+        /** Represents a PossibleLoss. */
+        class PossibleLoss {
+
+            /**
+             * Constructs a new PossibleLoss.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: segflow.v1.PossibleLoss.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** PossibleLoss cause. */
+            cause: segflow.v1.SpanLossCause;
+
+            /**
+             * The span, Unix ms: from the newest flow end the source had published to the oldest time
+             * Goldmane still held when the source came back.
+             */
+            fromUnixMs: (number|Long);
+
+            /** PossibleLoss toUnixMs. */
+            toUnixMs: (number|Long);
+
+            /** How long Goldmane keeps flows, as the source was configured (for the words of the reason). */
+            retentionSeconds: number;
+
+            /**
+             * Creates a new PossibleLoss instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns PossibleLoss instance
+             */
+            static create(properties: segflow.v1.PossibleLoss.$Shape): segflow.v1.PossibleLoss & segflow.v1.PossibleLoss.$Shape;
+            static create(properties?: segflow.v1.PossibleLoss.$Properties): segflow.v1.PossibleLoss;
+
+            /**
+             * Encodes the specified PossibleLoss message. Does not implicitly {@link segflow.v1.PossibleLoss.verify|verify} messages.
+             * @param message PossibleLoss message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: segflow.v1.PossibleLoss.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Encodes the specified PossibleLoss message, length delimited. Does not implicitly {@link segflow.v1.PossibleLoss.verify|verify} messages.
+             * @param message PossibleLoss message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encodeDelimited(message: segflow.v1.PossibleLoss.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a PossibleLoss message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {segflow.v1.PossibleLoss & segflow.v1.PossibleLoss.$Shape} PossibleLoss
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): segflow.v1.PossibleLoss & segflow.v1.PossibleLoss.$Shape;
+
+            /**
+             * Decodes a PossibleLoss message from the specified reader or buffer, length delimited.
+             * @param reader Reader or buffer to decode from
+             * @returns {segflow.v1.PossibleLoss & segflow.v1.PossibleLoss.$Shape} PossibleLoss
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): segflow.v1.PossibleLoss & segflow.v1.PossibleLoss.$Shape;
+
+            /**
+             * Verifies a PossibleLoss message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a PossibleLoss message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns PossibleLoss
+             */
+            static fromObject(object: { [k: string]: any }): segflow.v1.PossibleLoss;
+
+            /**
+             * Creates a plain object from a PossibleLoss message. Also converts values to other types if specified.
+             * @param message PossibleLoss
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: segflow.v1.PossibleLoss, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this PossibleLoss to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+
+            /**
+             * Gets the type url for PossibleLoss
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace PossibleLoss {
+
+            /** Properties of a PossibleLoss. */
+            interface $Properties {
+
+                /** PossibleLoss cause */
+                cause?: (segflow.v1.SpanLossCause|null);
+
+                /**
+                 * The span, Unix ms: from the newest flow end the source had published to the oldest time
+                 * Goldmane still held when the source came back.
+                 */
+                fromUnixMs?: (number|Long|null);
+
+                /** PossibleLoss toUnixMs */
+                toUnixMs?: (number|Long|null);
+
+                /** How long Goldmane keeps flows, as the source was configured (for the words of the reason). */
+                retentionSeconds?: (number|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a PossibleLoss. */
+            type $Shape = segflow.v1.PossibleLoss.$Properties;
+        }
     }
 }

@@ -2947,6 +2947,1040 @@ export const segflow = $root.segflow = (() => {
             return LossReport;
         })();
 
+        v1.SourceReport = (function() {
+
+            /**
+             * Properties of a SourceReport.
+             * @typedef {Object} segflow.v1.SourceReport.$Properties
+             * @property {string|null} [sourceName] The source's name (the `segflow-goldmane-source` header of its flows), e.g. calico-1.
+             * @property {string|null} [sourceKind] What kind of source: "goldmane".
+             * @property {string|null} [runId] Random id chosen at each start of the source process.
+             * @property {number|Long|null} [reportNumber] Numbers the reports of a run (1, 2, ...): only to give each report one identity, so a report
+             * delivered twice is one document. A missing number loses no flows: it is not a gap count.
+             * @property {number|Long|null} [sentTimeUnixNano] When the source built the report, Unix time in nanoseconds.
+             * @property {number|Long|null} [flowsSincePrevious] Flows published to the raw topic since the previous report of the run, and since the run began.
+             * @property {number|Long|null} [flowsTotal] SourceReport flowsTotal
+             * @property {number|null} [reportIntervalMs] Milliseconds between two reports (a reader tells "silent" from "idle" by it).
+             * @property {boolean|null} [upstreamConnected] Whether the source's stream from Goldmane was open when it built the report.
+             * @property {segflow.v1.PossibleLoss.$Properties|null} [possibleLoss] A span whose flows may be lost (unset: none known). Sent until published; a span still
+             * growing (the source is still away) is sent again with the same start and a later end.
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a SourceReport.
+             * @memberof segflow.v1
+             * @interface ISourceReport
+             * @augments segflow.v1.SourceReport.$Properties
+             * @deprecated Use segflow.v1.SourceReport.$Properties instead.
+             */
+
+            /**
+             * Shape of a SourceReport.
+             * @typedef {segflow.v1.SourceReport.$Properties} segflow.v1.SourceReport.$Shape
+             */
+
+            /**
+             * Constructs a new SourceReport.
+             * @memberof segflow.v1
+             * @classdesc What a flow source that has no batches of its own reports about itself (the Goldmane source:
+             * one message per flow, no sequence numbers), on the raw topic with `segflow-schema:
+             * segflow.v1.SourceReport`: how many flows it published, and any span of time whose flows it may
+             * have missed. Sent every report_interval_ms and at once after the source reconnects. The
+             * enricher turns each into a report document, the completeness figure's input.
+             * @constructor
+             * @param {segflow.v1.SourceReport.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const SourceReport = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * The source's name (the `segflow-goldmane-source` header of its flows), e.g. calico-1.
+             * @member {string} sourceName
+             * @memberof segflow.v1.SourceReport
+             * @instance
+             */
+            SourceReport.prototype.sourceName = "";
+
+            /**
+             * What kind of source: "goldmane".
+             * @member {string} sourceKind
+             * @memberof segflow.v1.SourceReport
+             * @instance
+             */
+            SourceReport.prototype.sourceKind = "";
+
+            /**
+             * Random id chosen at each start of the source process.
+             * @member {string} runId
+             * @memberof segflow.v1.SourceReport
+             * @instance
+             */
+            SourceReport.prototype.runId = "";
+
+            /**
+             * Numbers the reports of a run (1, 2, ...): only to give each report one identity, so a report
+             * delivered twice is one document. A missing number loses no flows: it is not a gap count.
+             * @member {number|Long} reportNumber
+             * @memberof segflow.v1.SourceReport
+             * @instance
+             */
+            SourceReport.prototype.reportNumber = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * When the source built the report, Unix time in nanoseconds.
+             * @member {number|Long} sentTimeUnixNano
+             * @memberof segflow.v1.SourceReport
+             * @instance
+             */
+            SourceReport.prototype.sentTimeUnixNano = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * Flows published to the raw topic since the previous report of the run, and since the run began.
+             * @member {number|Long} flowsSincePrevious
+             * @memberof segflow.v1.SourceReport
+             * @instance
+             */
+            SourceReport.prototype.flowsSincePrevious = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * SourceReport flowsTotal.
+             * @member {number|Long} flowsTotal
+             * @memberof segflow.v1.SourceReport
+             * @instance
+             */
+            SourceReport.prototype.flowsTotal = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * Milliseconds between two reports (a reader tells "silent" from "idle" by it).
+             * @member {number} reportIntervalMs
+             * @memberof segflow.v1.SourceReport
+             * @instance
+             */
+            SourceReport.prototype.reportIntervalMs = 0;
+
+            /**
+             * Whether the source's stream from Goldmane was open when it built the report.
+             * @member {boolean} upstreamConnected
+             * @memberof segflow.v1.SourceReport
+             * @instance
+             */
+            SourceReport.prototype.upstreamConnected = false;
+
+            /**
+             * A span whose flows may be lost (unset: none known). Sent until published; a span still
+             * growing (the source is still away) is sent again with the same start and a later end.
+             * @member {segflow.v1.PossibleLoss.$Properties|null|undefined} possibleLoss
+             * @memberof segflow.v1.SourceReport
+             * @instance
+             */
+            SourceReport.prototype.possibleLoss = null;
+
+            /**
+             * Creates a new SourceReport instance using the specified properties.
+             * @function create
+             * @memberof segflow.v1.SourceReport
+             * @static
+             * @param {segflow.v1.SourceReport.$Properties=} [properties] Properties to set
+             * @returns {segflow.v1.SourceReport} SourceReport instance
+             * @type {{
+             *   (properties: segflow.v1.SourceReport.$Shape): segflow.v1.SourceReport & segflow.v1.SourceReport.$Shape;
+             *   (properties?: segflow.v1.SourceReport.$Properties): segflow.v1.SourceReport;
+             * }}
+             */
+            SourceReport.create = function(properties) {
+                return new SourceReport(properties);
+            };
+
+            /**
+             * Encodes the specified SourceReport message. Does not implicitly {@link segflow.v1.SourceReport.verify|verify} messages.
+             * @function encode
+             * @memberof segflow.v1.SourceReport
+             * @static
+             * @param {segflow.v1.SourceReport.$Properties} message SourceReport message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            SourceReport.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.sourceName != null && $Object.hasOwnProperty.call(message, "sourceName") && message.sourceName !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.sourceName);
+                if (message.sourceKind != null && $Object.hasOwnProperty.call(message, "sourceKind") && message.sourceKind !== "")
+                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.sourceKind);
+                if (message.runId != null && $Object.hasOwnProperty.call(message, "runId") && message.runId !== "")
+                    writer.uint32(/* id 3, wireType 2 =*/26).string(message.runId);
+                if (message.reportNumber != null && $Object.hasOwnProperty.call(message, "reportNumber") && (typeof message.reportNumber === "object" ? message.reportNumber.low || message.reportNumber.high : message.reportNumber !== 0))
+                    writer.uint32(/* id 4, wireType 0 =*/32).uint64(message.reportNumber);
+                if (message.sentTimeUnixNano != null && $Object.hasOwnProperty.call(message, "sentTimeUnixNano") && (typeof message.sentTimeUnixNano === "object" ? message.sentTimeUnixNano.low || message.sentTimeUnixNano.high : message.sentTimeUnixNano !== 0))
+                    writer.uint32(/* id 5, wireType 1 =*/41).fixed64(message.sentTimeUnixNano);
+                if (message.flowsSincePrevious != null && $Object.hasOwnProperty.call(message, "flowsSincePrevious") && (typeof message.flowsSincePrevious === "object" ? message.flowsSincePrevious.low || message.flowsSincePrevious.high : message.flowsSincePrevious !== 0))
+                    writer.uint32(/* id 6, wireType 0 =*/48).uint64(message.flowsSincePrevious);
+                if (message.flowsTotal != null && $Object.hasOwnProperty.call(message, "flowsTotal") && (typeof message.flowsTotal === "object" ? message.flowsTotal.low || message.flowsTotal.high : message.flowsTotal !== 0))
+                    writer.uint32(/* id 7, wireType 0 =*/56).uint64(message.flowsTotal);
+                if (message.reportIntervalMs != null && $Object.hasOwnProperty.call(message, "reportIntervalMs") && message.reportIntervalMs !== 0)
+                    writer.uint32(/* id 8, wireType 0 =*/64).uint32(message.reportIntervalMs);
+                if (message.upstreamConnected != null && $Object.hasOwnProperty.call(message, "upstreamConnected") && message.upstreamConnected !== false)
+                    writer.uint32(/* id 9, wireType 0 =*/72).bool(message.upstreamConnected);
+                if (message.possibleLoss != null && $Object.hasOwnProperty.call(message, "possibleLoss"))
+                    $root.segflow.v1.PossibleLoss.encode(message.possibleLoss, writer.uint32(/* id 10, wireType 2 =*/82).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Encodes the specified SourceReport message, length delimited. Does not implicitly {@link segflow.v1.SourceReport.verify|verify} messages.
+             * @function encodeDelimited
+             * @memberof segflow.v1.SourceReport
+             * @static
+             * @param {segflow.v1.SourceReport.$Properties} message SourceReport message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            SourceReport.encodeDelimited = function(message, writer) {
+                return this.encode(message, (writer || $Writer.create()).fork()).ldelim();
+            };
+
+            /**
+             * Decodes a SourceReport message from the specified reader or buffer.
+             * @function decode
+             * @memberof segflow.v1.SourceReport
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {segflow.v1.SourceReport & segflow.v1.SourceReport.$Shape} SourceReport
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            SourceReport.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.segflow.v1.SourceReport();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.sourceName = value;
+                            else
+                                delete message.sourceName;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.sourceKind = value;
+                            else
+                                delete message.sourceKind;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.runId = value;
+                            else
+                                delete message.runId;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.reportNumber = value;
+                            else
+                                delete message.reportNumber;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 1)
+                                break;
+                            if (typeof (value = reader.fixed64()) === "object" ? value.low || value.high : value !== 0)
+                                message.sentTimeUnixNano = value;
+                            else
+                                delete message.sentTimeUnixNano;
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.flowsSincePrevious = value;
+                            else
+                                delete message.flowsSincePrevious;
+                            continue;
+                        }
+                    case 7: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                message.flowsTotal = value;
+                            else
+                                delete message.flowsTotal;
+                            continue;
+                        }
+                    case 8: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.reportIntervalMs = value;
+                            else
+                                delete message.reportIntervalMs;
+                            continue;
+                        }
+                    case 9: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.upstreamConnected = value;
+                            else
+                                delete message.upstreamConnected;
+                            continue;
+                        }
+                    case 10: {
+                            if (wireType !== 2)
+                                break;
+                            message.possibleLoss = $root.segflow.v1.PossibleLoss.decode(reader, reader.size(), $undefined, _depth + 1, message.possibleLoss);
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Decodes a SourceReport message from the specified reader or buffer, length delimited.
+             * @function decodeDelimited
+             * @memberof segflow.v1.SourceReport
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @returns {segflow.v1.SourceReport & segflow.v1.SourceReport.$Shape} SourceReport
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            SourceReport.decodeDelimited = function(reader) {
+                if (!(reader instanceof $Reader))
+                    reader = new $Reader(reader);
+                return this.decode(reader, reader.size());
+            };
+
+            /**
+             * Verifies a SourceReport message.
+             * @function verify
+             * @memberof segflow.v1.SourceReport
+             * @static
+             * @param {Object.<string,*>} message Plain object to verify
+             * @returns {string|null} `null` if valid, otherwise the reason why it is not
+             */
+            SourceReport.verify = function (message, _depth) {
+                if (typeof message !== "object" || message === null)
+                    return "object expected";
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    return "max depth exceeded";
+                if (message.sourceName != null && $Object.hasOwnProperty.call(message, "sourceName"))
+                    if (!$util.isString(message.sourceName))
+                        return "sourceName: string expected";
+                if (message.sourceKind != null && $Object.hasOwnProperty.call(message, "sourceKind"))
+                    if (!$util.isString(message.sourceKind))
+                        return "sourceKind: string expected";
+                if (message.runId != null && $Object.hasOwnProperty.call(message, "runId"))
+                    if (!$util.isString(message.runId))
+                        return "runId: string expected";
+                if (message.reportNumber != null && $Object.hasOwnProperty.call(message, "reportNumber"))
+                    if (!$util.isInteger(message.reportNumber) && !(message.reportNumber && $util.isInteger(message.reportNumber.low) && $util.isInteger(message.reportNumber.high)))
+                        return "reportNumber: integer|Long expected";
+                if (message.sentTimeUnixNano != null && $Object.hasOwnProperty.call(message, "sentTimeUnixNano"))
+                    if (!$util.isInteger(message.sentTimeUnixNano) && !(message.sentTimeUnixNano && $util.isInteger(message.sentTimeUnixNano.low) && $util.isInteger(message.sentTimeUnixNano.high)))
+                        return "sentTimeUnixNano: integer|Long expected";
+                if (message.flowsSincePrevious != null && $Object.hasOwnProperty.call(message, "flowsSincePrevious"))
+                    if (!$util.isInteger(message.flowsSincePrevious) && !(message.flowsSincePrevious && $util.isInteger(message.flowsSincePrevious.low) && $util.isInteger(message.flowsSincePrevious.high)))
+                        return "flowsSincePrevious: integer|Long expected";
+                if (message.flowsTotal != null && $Object.hasOwnProperty.call(message, "flowsTotal"))
+                    if (!$util.isInteger(message.flowsTotal) && !(message.flowsTotal && $util.isInteger(message.flowsTotal.low) && $util.isInteger(message.flowsTotal.high)))
+                        return "flowsTotal: integer|Long expected";
+                if (message.reportIntervalMs != null && $Object.hasOwnProperty.call(message, "reportIntervalMs"))
+                    if (!$util.isInteger(message.reportIntervalMs))
+                        return "reportIntervalMs: integer expected";
+                if (message.upstreamConnected != null && $Object.hasOwnProperty.call(message, "upstreamConnected"))
+                    if (typeof message.upstreamConnected !== "boolean")
+                        return "upstreamConnected: boolean expected";
+                if (message.possibleLoss != null && $Object.hasOwnProperty.call(message, "possibleLoss")) {
+                    let error = $root.segflow.v1.PossibleLoss.verify(message.possibleLoss, _depth + 1);
+                    if (error)
+                        return "possibleLoss." + error;
+                }
+                return null;
+            };
+
+            /**
+             * Creates a SourceReport message from a plain object. Also converts values to their respective internal types.
+             * @function fromObject
+             * @memberof segflow.v1.SourceReport
+             * @static
+             * @param {Object.<string,*>} object Plain object
+             * @returns {segflow.v1.SourceReport} SourceReport
+             */
+            SourceReport.fromObject = function (object, _depth) {
+                if (object instanceof $root.segflow.v1.SourceReport)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".segflow.v1.SourceReport: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.segflow.v1.SourceReport();
+                if (object.sourceName != null)
+                    if (typeof object.sourceName !== "string" || object.sourceName.length)
+                        message.sourceName = $String(object.sourceName);
+                if (object.sourceKind != null)
+                    if (typeof object.sourceKind !== "string" || object.sourceKind.length)
+                        message.sourceKind = $String(object.sourceKind);
+                if (object.runId != null)
+                    if (typeof object.runId !== "string" || object.runId.length)
+                        message.runId = $String(object.runId);
+                if (object.reportNumber != null)
+                    if (typeof object.reportNumber === "object" ? object.reportNumber.low || object.reportNumber.high : $Number(object.reportNumber) !== 0)
+                        if ($util.Long)
+                            message.reportNumber = $util.Long.fromValue(object.reportNumber, true);
+                        else if (typeof object.reportNumber === "string")
+                            message.reportNumber = $parseInt(object.reportNumber, 10);
+                        else if (typeof object.reportNumber === "number")
+                            message.reportNumber = object.reportNumber;
+                        else if (typeof object.reportNumber === "object")
+                            message.reportNumber = new $util.LongBits(object.reportNumber.low >>> 0, object.reportNumber.high >>> 0).toNumber(true);
+                if (object.sentTimeUnixNano != null)
+                    if (typeof object.sentTimeUnixNano === "object" ? object.sentTimeUnixNano.low || object.sentTimeUnixNano.high : $Number(object.sentTimeUnixNano) !== 0)
+                        if ($util.Long)
+                            message.sentTimeUnixNano = $util.Long.fromValue(object.sentTimeUnixNano, true);
+                        else if (typeof object.sentTimeUnixNano === "string")
+                            message.sentTimeUnixNano = $parseInt(object.sentTimeUnixNano, 10);
+                        else if (typeof object.sentTimeUnixNano === "number")
+                            message.sentTimeUnixNano = object.sentTimeUnixNano;
+                        else if (typeof object.sentTimeUnixNano === "object")
+                            message.sentTimeUnixNano = new $util.LongBits(object.sentTimeUnixNano.low >>> 0, object.sentTimeUnixNano.high >>> 0).toNumber(true);
+                if (object.flowsSincePrevious != null)
+                    if (typeof object.flowsSincePrevious === "object" ? object.flowsSincePrevious.low || object.flowsSincePrevious.high : $Number(object.flowsSincePrevious) !== 0)
+                        if ($util.Long)
+                            message.flowsSincePrevious = $util.Long.fromValue(object.flowsSincePrevious, true);
+                        else if (typeof object.flowsSincePrevious === "string")
+                            message.flowsSincePrevious = $parseInt(object.flowsSincePrevious, 10);
+                        else if (typeof object.flowsSincePrevious === "number")
+                            message.flowsSincePrevious = object.flowsSincePrevious;
+                        else if (typeof object.flowsSincePrevious === "object")
+                            message.flowsSincePrevious = new $util.LongBits(object.flowsSincePrevious.low >>> 0, object.flowsSincePrevious.high >>> 0).toNumber(true);
+                if (object.flowsTotal != null)
+                    if (typeof object.flowsTotal === "object" ? object.flowsTotal.low || object.flowsTotal.high : $Number(object.flowsTotal) !== 0)
+                        if ($util.Long)
+                            message.flowsTotal = $util.Long.fromValue(object.flowsTotal, true);
+                        else if (typeof object.flowsTotal === "string")
+                            message.flowsTotal = $parseInt(object.flowsTotal, 10);
+                        else if (typeof object.flowsTotal === "number")
+                            message.flowsTotal = object.flowsTotal;
+                        else if (typeof object.flowsTotal === "object")
+                            message.flowsTotal = new $util.LongBits(object.flowsTotal.low >>> 0, object.flowsTotal.high >>> 0).toNumber(true);
+                if (object.reportIntervalMs != null)
+                    if ($Number(object.reportIntervalMs) !== 0)
+                        message.reportIntervalMs = object.reportIntervalMs >>> 0;
+                if (object.upstreamConnected != null)
+                    if (object.upstreamConnected)
+                        message.upstreamConnected = $Boolean(object.upstreamConnected);
+                if (object.possibleLoss != null) {
+                    if (!$util.isObject(object.possibleLoss))
+                        throw $TypeError(".segflow.v1.SourceReport.possibleLoss: object expected");
+                    message.possibleLoss = $root.segflow.v1.PossibleLoss.fromObject(object.possibleLoss, _depth + 1);
+                }
+                return message;
+            };
+
+            /**
+             * Creates a plain object from a SourceReport message. Also converts values to other types if specified.
+             * @function toObject
+             * @memberof segflow.v1.SourceReport
+             * @static
+             * @param {segflow.v1.SourceReport} message SourceReport
+             * @param {$protobuf.IConversionOptions} [options] Conversion options
+             * @returns {Object.<string,*>} Plain object
+             */
+            SourceReport.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.sourceName = "";
+                    object.sourceKind = "";
+                    object.runId = "";
+                    if ($util.Long) {
+                        let long = new $util.Long(0, 0, true);
+                        object.reportNumber = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                    } else
+                        object.reportNumber = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                    if ($util.Long) {
+                        let long = new $util.Long(0, 0, true);
+                        object.sentTimeUnixNano = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                    } else
+                        object.sentTimeUnixNano = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                    if ($util.Long) {
+                        let long = new $util.Long(0, 0, true);
+                        object.flowsSincePrevious = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                    } else
+                        object.flowsSincePrevious = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                    if ($util.Long) {
+                        let long = new $util.Long(0, 0, true);
+                        object.flowsTotal = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                    } else
+                        object.flowsTotal = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                    object.reportIntervalMs = 0;
+                    object.upstreamConnected = false;
+                    object.possibleLoss = null;
+                }
+                if (message.sourceName != null && $Object.hasOwnProperty.call(message, "sourceName"))
+                    object.sourceName = message.sourceName;
+                if (message.sourceKind != null && $Object.hasOwnProperty.call(message, "sourceKind"))
+                    object.sourceKind = message.sourceKind;
+                if (message.runId != null && $Object.hasOwnProperty.call(message, "runId"))
+                    object.runId = message.runId;
+                if (message.reportNumber != null && $Object.hasOwnProperty.call(message, "reportNumber"))
+                    if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                        object.reportNumber = typeof message.reportNumber === "number" ? $BigInt(message.reportNumber) : $util.Long.fromBits(message.reportNumber.low >>> 0, message.reportNumber.high >>> 0, true).toBigInt();
+                    else if (typeof message.reportNumber === "number")
+                        object.reportNumber = options.longs === $String ? $String(message.reportNumber) : message.reportNumber;
+                    else
+                        object.reportNumber = options.longs === $String ? $util.Long.prototype.toString.call(message.reportNumber) : options.longs === $Number ? new $util.LongBits(message.reportNumber.low >>> 0, message.reportNumber.high >>> 0).toNumber(true) : message.reportNumber;
+                if (message.sentTimeUnixNano != null && $Object.hasOwnProperty.call(message, "sentTimeUnixNano"))
+                    if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                        object.sentTimeUnixNano = typeof message.sentTimeUnixNano === "number" ? $BigInt(message.sentTimeUnixNano) : $util.Long.fromBits(message.sentTimeUnixNano.low >>> 0, message.sentTimeUnixNano.high >>> 0, true).toBigInt();
+                    else if (typeof message.sentTimeUnixNano === "number")
+                        object.sentTimeUnixNano = options.longs === $String ? $String(message.sentTimeUnixNano) : message.sentTimeUnixNano;
+                    else
+                        object.sentTimeUnixNano = options.longs === $String ? $util.Long.prototype.toString.call(message.sentTimeUnixNano) : options.longs === $Number ? new $util.LongBits(message.sentTimeUnixNano.low >>> 0, message.sentTimeUnixNano.high >>> 0).toNumber(true) : message.sentTimeUnixNano;
+                if (message.flowsSincePrevious != null && $Object.hasOwnProperty.call(message, "flowsSincePrevious"))
+                    if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                        object.flowsSincePrevious = typeof message.flowsSincePrevious === "number" ? $BigInt(message.flowsSincePrevious) : $util.Long.fromBits(message.flowsSincePrevious.low >>> 0, message.flowsSincePrevious.high >>> 0, true).toBigInt();
+                    else if (typeof message.flowsSincePrevious === "number")
+                        object.flowsSincePrevious = options.longs === $String ? $String(message.flowsSincePrevious) : message.flowsSincePrevious;
+                    else
+                        object.flowsSincePrevious = options.longs === $String ? $util.Long.prototype.toString.call(message.flowsSincePrevious) : options.longs === $Number ? new $util.LongBits(message.flowsSincePrevious.low >>> 0, message.flowsSincePrevious.high >>> 0).toNumber(true) : message.flowsSincePrevious;
+                if (message.flowsTotal != null && $Object.hasOwnProperty.call(message, "flowsTotal"))
+                    if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                        object.flowsTotal = typeof message.flowsTotal === "number" ? $BigInt(message.flowsTotal) : $util.Long.fromBits(message.flowsTotal.low >>> 0, message.flowsTotal.high >>> 0, true).toBigInt();
+                    else if (typeof message.flowsTotal === "number")
+                        object.flowsTotal = options.longs === $String ? $String(message.flowsTotal) : message.flowsTotal;
+                    else
+                        object.flowsTotal = options.longs === $String ? $util.Long.prototype.toString.call(message.flowsTotal) : options.longs === $Number ? new $util.LongBits(message.flowsTotal.low >>> 0, message.flowsTotal.high >>> 0).toNumber(true) : message.flowsTotal;
+                if (message.reportIntervalMs != null && $Object.hasOwnProperty.call(message, "reportIntervalMs"))
+                    object.reportIntervalMs = message.reportIntervalMs;
+                if (message.upstreamConnected != null && $Object.hasOwnProperty.call(message, "upstreamConnected"))
+                    object.upstreamConnected = message.upstreamConnected;
+                if (message.possibleLoss != null && $Object.hasOwnProperty.call(message, "possibleLoss"))
+                    object.possibleLoss = $root.segflow.v1.PossibleLoss.toObject(message.possibleLoss, options, _depth + 1);
+                return object;
+            };
+
+            /**
+             * Converts this SourceReport to JSON.
+             * @function toJSON
+             * @memberof segflow.v1.SourceReport
+             * @instance
+             * @returns {Object.<string,*>} JSON object
+             */
+            SourceReport.prototype.toJSON = function() {
+                return SourceReport.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            /**
+             * Gets the type url for SourceReport
+             * @function getTypeUrl
+             * @memberof segflow.v1.SourceReport
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            SourceReport.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/segflow.v1.SourceReport";
+            };
+
+            return SourceReport;
+        })();
+
+        /**
+         * Why flows may be missing over a span of time (not a count of records: how many flows fell into
+         * the span is unknowable).
+         * @name segflow.v1.SpanLossCause
+         * @enum {number}
+         * @property {number} SPAN_LOSS_CAUSE_UNSPECIFIED=0 SPAN_LOSS_CAUSE_UNSPECIFIED value
+         * @property {number} SPAN_LOSS_CAUSE_GOLDMANE_RETENTION=1 The source was away longer than Goldmane keeps flows: Goldmane dropped them before the
+         * source could read them.
+         */
+        v1.SpanLossCause = (function() {
+            const valuesById = $Object.create(null), values = $Object.create(valuesById);
+            values[valuesById[0] = "SPAN_LOSS_CAUSE_UNSPECIFIED"] = 0;
+            values[valuesById[1] = "SPAN_LOSS_CAUSE_GOLDMANE_RETENTION"] = 1;
+            return values;
+        })();
+
+        v1.PossibleLoss = (function() {
+
+            /**
+             * Properties of a PossibleLoss.
+             * @typedef {Object} segflow.v1.PossibleLoss.$Properties
+             * @property {segflow.v1.SpanLossCause|null} [cause] PossibleLoss cause
+             * @property {number|Long|null} [fromUnixMs] The span, Unix ms: from the newest flow end the source had published to the oldest time
+             * Goldmane still held when the source came back.
+             * @property {number|Long|null} [toUnixMs] PossibleLoss toUnixMs
+             * @property {number|null} [retentionSeconds] How long Goldmane keeps flows, as the source was configured (for the words of the reason).
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a PossibleLoss.
+             * @memberof segflow.v1
+             * @interface IPossibleLoss
+             * @augments segflow.v1.PossibleLoss.$Properties
+             * @deprecated Use segflow.v1.PossibleLoss.$Properties instead.
+             */
+
+            /**
+             * Shape of a PossibleLoss.
+             * @typedef {segflow.v1.PossibleLoss.$Properties} segflow.v1.PossibleLoss.$Shape
+             */
+
+            /**
+             * Constructs a new PossibleLoss.
+             * @memberof segflow.v1
+             * @classdesc Represents a PossibleLoss.
+             * @constructor
+             * @param {segflow.v1.PossibleLoss.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const PossibleLoss = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * PossibleLoss cause.
+             * @member {segflow.v1.SpanLossCause} cause
+             * @memberof segflow.v1.PossibleLoss
+             * @instance
+             */
+            PossibleLoss.prototype.cause = 0;
+
+            /**
+             * The span, Unix ms: from the newest flow end the source had published to the oldest time
+             * Goldmane still held when the source came back.
+             * @member {number|Long} fromUnixMs
+             * @memberof segflow.v1.PossibleLoss
+             * @instance
+             */
+            PossibleLoss.prototype.fromUnixMs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * PossibleLoss toUnixMs.
+             * @member {number|Long} toUnixMs
+             * @memberof segflow.v1.PossibleLoss
+             * @instance
+             */
+            PossibleLoss.prototype.toUnixMs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * How long Goldmane keeps flows, as the source was configured (for the words of the reason).
+             * @member {number} retentionSeconds
+             * @memberof segflow.v1.PossibleLoss
+             * @instance
+             */
+            PossibleLoss.prototype.retentionSeconds = 0;
+
+            /**
+             * Creates a new PossibleLoss instance using the specified properties.
+             * @function create
+             * @memberof segflow.v1.PossibleLoss
+             * @static
+             * @param {segflow.v1.PossibleLoss.$Properties=} [properties] Properties to set
+             * @returns {segflow.v1.PossibleLoss} PossibleLoss instance
+             * @type {{
+             *   (properties: segflow.v1.PossibleLoss.$Shape): segflow.v1.PossibleLoss & segflow.v1.PossibleLoss.$Shape;
+             *   (properties?: segflow.v1.PossibleLoss.$Properties): segflow.v1.PossibleLoss;
+             * }}
+             */
+            PossibleLoss.create = function(properties) {
+                return new PossibleLoss(properties);
+            };
+
+            /**
+             * Encodes the specified PossibleLoss message. Does not implicitly {@link segflow.v1.PossibleLoss.verify|verify} messages.
+             * @function encode
+             * @memberof segflow.v1.PossibleLoss
+             * @static
+             * @param {segflow.v1.PossibleLoss.$Properties} message PossibleLoss message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            PossibleLoss.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.cause != null && $Object.hasOwnProperty.call(message, "cause") && message.cause !== 0)
+                    writer.uint32(/* id 1, wireType 0 =*/8).int32(message.cause);
+                if (message.fromUnixMs != null && $Object.hasOwnProperty.call(message, "fromUnixMs") && (typeof message.fromUnixMs === "object" ? message.fromUnixMs.low || message.fromUnixMs.high : message.fromUnixMs !== 0))
+                    writer.uint32(/* id 2, wireType 1 =*/17).fixed64(message.fromUnixMs);
+                if (message.toUnixMs != null && $Object.hasOwnProperty.call(message, "toUnixMs") && (typeof message.toUnixMs === "object" ? message.toUnixMs.low || message.toUnixMs.high : message.toUnixMs !== 0))
+                    writer.uint32(/* id 3, wireType 1 =*/25).fixed64(message.toUnixMs);
+                if (message.retentionSeconds != null && $Object.hasOwnProperty.call(message, "retentionSeconds") && message.retentionSeconds !== 0)
+                    writer.uint32(/* id 4, wireType 0 =*/32).uint32(message.retentionSeconds);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Encodes the specified PossibleLoss message, length delimited. Does not implicitly {@link segflow.v1.PossibleLoss.verify|verify} messages.
+             * @function encodeDelimited
+             * @memberof segflow.v1.PossibleLoss
+             * @static
+             * @param {segflow.v1.PossibleLoss.$Properties} message PossibleLoss message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            PossibleLoss.encodeDelimited = function(message, writer) {
+                return this.encode(message, (writer || $Writer.create()).fork()).ldelim();
+            };
+
+            /**
+             * Decodes a PossibleLoss message from the specified reader or buffer.
+             * @function decode
+             * @memberof segflow.v1.PossibleLoss
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {segflow.v1.PossibleLoss & segflow.v1.PossibleLoss.$Shape} PossibleLoss
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            PossibleLoss.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.segflow.v1.PossibleLoss();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.cause = value;
+                            else
+                                delete message.cause;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 1)
+                                break;
+                            if (typeof (value = reader.fixed64()) === "object" ? value.low || value.high : value !== 0)
+                                message.fromUnixMs = value;
+                            else
+                                delete message.fromUnixMs;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 1)
+                                break;
+                            if (typeof (value = reader.fixed64()) === "object" ? value.low || value.high : value !== 0)
+                                message.toUnixMs = value;
+                            else
+                                delete message.toUnixMs;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.retentionSeconds = value;
+                            else
+                                delete message.retentionSeconds;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Decodes a PossibleLoss message from the specified reader or buffer, length delimited.
+             * @function decodeDelimited
+             * @memberof segflow.v1.PossibleLoss
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @returns {segflow.v1.PossibleLoss & segflow.v1.PossibleLoss.$Shape} PossibleLoss
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            PossibleLoss.decodeDelimited = function(reader) {
+                if (!(reader instanceof $Reader))
+                    reader = new $Reader(reader);
+                return this.decode(reader, reader.size());
+            };
+
+            /**
+             * Verifies a PossibleLoss message.
+             * @function verify
+             * @memberof segflow.v1.PossibleLoss
+             * @static
+             * @param {Object.<string,*>} message Plain object to verify
+             * @returns {string|null} `null` if valid, otherwise the reason why it is not
+             */
+            PossibleLoss.verify = function (message, _depth) {
+                if (typeof message !== "object" || message === null)
+                    return "object expected";
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    return "max depth exceeded";
+                if (message.cause != null && $Object.hasOwnProperty.call(message, "cause"))
+                    if (typeof message.cause !== "number" || (message.cause | 0) !== message.cause)
+                        return "cause: enum value expected";
+                if (message.fromUnixMs != null && $Object.hasOwnProperty.call(message, "fromUnixMs"))
+                    if (!$util.isInteger(message.fromUnixMs) && !(message.fromUnixMs && $util.isInteger(message.fromUnixMs.low) && $util.isInteger(message.fromUnixMs.high)))
+                        return "fromUnixMs: integer|Long expected";
+                if (message.toUnixMs != null && $Object.hasOwnProperty.call(message, "toUnixMs"))
+                    if (!$util.isInteger(message.toUnixMs) && !(message.toUnixMs && $util.isInteger(message.toUnixMs.low) && $util.isInteger(message.toUnixMs.high)))
+                        return "toUnixMs: integer|Long expected";
+                if (message.retentionSeconds != null && $Object.hasOwnProperty.call(message, "retentionSeconds"))
+                    if (!$util.isInteger(message.retentionSeconds))
+                        return "retentionSeconds: integer expected";
+                return null;
+            };
+
+            /**
+             * Creates a PossibleLoss message from a plain object. Also converts values to their respective internal types.
+             * @function fromObject
+             * @memberof segflow.v1.PossibleLoss
+             * @static
+             * @param {Object.<string,*>} object Plain object
+             * @returns {segflow.v1.PossibleLoss} PossibleLoss
+             */
+            PossibleLoss.fromObject = function (object, _depth) {
+                if (object instanceof $root.segflow.v1.PossibleLoss)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".segflow.v1.PossibleLoss: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let message = new $root.segflow.v1.PossibleLoss();
+                if (object.cause !== 0 && (typeof object.cause !== "string" || $root.segflow.v1.SpanLossCause[object.cause] !== 0))
+                    switch (object.cause) {
+                    case "SPAN_LOSS_CAUSE_UNSPECIFIED":
+                    case 0:
+                        message.cause = 0;
+                        break;
+                    case "SPAN_LOSS_CAUSE_GOLDMANE_RETENTION":
+                    case 1:
+                        message.cause = 1;
+                        break;
+                    default:
+                        if (typeof object.cause === "number" && (object.cause | 0) === object.cause)
+                            message.cause = object.cause;
+                    }
+                if (object.fromUnixMs != null)
+                    if (typeof object.fromUnixMs === "object" ? object.fromUnixMs.low || object.fromUnixMs.high : $Number(object.fromUnixMs) !== 0)
+                        if ($util.Long)
+                            message.fromUnixMs = $util.Long.fromValue(object.fromUnixMs, true);
+                        else if (typeof object.fromUnixMs === "string")
+                            message.fromUnixMs = $parseInt(object.fromUnixMs, 10);
+                        else if (typeof object.fromUnixMs === "number")
+                            message.fromUnixMs = object.fromUnixMs;
+                        else if (typeof object.fromUnixMs === "object")
+                            message.fromUnixMs = new $util.LongBits(object.fromUnixMs.low >>> 0, object.fromUnixMs.high >>> 0).toNumber(true);
+                if (object.toUnixMs != null)
+                    if (typeof object.toUnixMs === "object" ? object.toUnixMs.low || object.toUnixMs.high : $Number(object.toUnixMs) !== 0)
+                        if ($util.Long)
+                            message.toUnixMs = $util.Long.fromValue(object.toUnixMs, true);
+                        else if (typeof object.toUnixMs === "string")
+                            message.toUnixMs = $parseInt(object.toUnixMs, 10);
+                        else if (typeof object.toUnixMs === "number")
+                            message.toUnixMs = object.toUnixMs;
+                        else if (typeof object.toUnixMs === "object")
+                            message.toUnixMs = new $util.LongBits(object.toUnixMs.low >>> 0, object.toUnixMs.high >>> 0).toNumber(true);
+                if (object.retentionSeconds != null)
+                    if ($Number(object.retentionSeconds) !== 0)
+                        message.retentionSeconds = object.retentionSeconds >>> 0;
+                return message;
+            };
+
+            /**
+             * Creates a plain object from a PossibleLoss message. Also converts values to other types if specified.
+             * @function toObject
+             * @memberof segflow.v1.PossibleLoss
+             * @static
+             * @param {segflow.v1.PossibleLoss} message PossibleLoss
+             * @param {$protobuf.IConversionOptions} [options] Conversion options
+             * @returns {Object.<string,*>} Plain object
+             */
+            PossibleLoss.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.cause = options.enums === $String ? "SPAN_LOSS_CAUSE_UNSPECIFIED" : 0;
+                    if ($util.Long) {
+                        let long = new $util.Long(0, 0, true);
+                        object.fromUnixMs = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                    } else
+                        object.fromUnixMs = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                    if ($util.Long) {
+                        let long = new $util.Long(0, 0, true);
+                        object.toUnixMs = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                    } else
+                        object.toUnixMs = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                    object.retentionSeconds = 0;
+                }
+                if (message.cause != null && $Object.hasOwnProperty.call(message, "cause"))
+                    object.cause = options.enums === $String ? $root.segflow.v1.SpanLossCause[message.cause] === $undefined ? message.cause : $root.segflow.v1.SpanLossCause[message.cause] : message.cause;
+                if (message.fromUnixMs != null && $Object.hasOwnProperty.call(message, "fromUnixMs"))
+                    if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                        object.fromUnixMs = typeof message.fromUnixMs === "number" ? $BigInt(message.fromUnixMs) : $util.Long.fromBits(message.fromUnixMs.low >>> 0, message.fromUnixMs.high >>> 0, true).toBigInt();
+                    else if (typeof message.fromUnixMs === "number")
+                        object.fromUnixMs = options.longs === $String ? $String(message.fromUnixMs) : message.fromUnixMs;
+                    else
+                        object.fromUnixMs = options.longs === $String ? $util.Long.prototype.toString.call(message.fromUnixMs) : options.longs === $Number ? new $util.LongBits(message.fromUnixMs.low >>> 0, message.fromUnixMs.high >>> 0).toNumber(true) : message.fromUnixMs;
+                if (message.toUnixMs != null && $Object.hasOwnProperty.call(message, "toUnixMs"))
+                    if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                        object.toUnixMs = typeof message.toUnixMs === "number" ? $BigInt(message.toUnixMs) : $util.Long.fromBits(message.toUnixMs.low >>> 0, message.toUnixMs.high >>> 0, true).toBigInt();
+                    else if (typeof message.toUnixMs === "number")
+                        object.toUnixMs = options.longs === $String ? $String(message.toUnixMs) : message.toUnixMs;
+                    else
+                        object.toUnixMs = options.longs === $String ? $util.Long.prototype.toString.call(message.toUnixMs) : options.longs === $Number ? new $util.LongBits(message.toUnixMs.low >>> 0, message.toUnixMs.high >>> 0).toNumber(true) : message.toUnixMs;
+                if (message.retentionSeconds != null && $Object.hasOwnProperty.call(message, "retentionSeconds"))
+                    object.retentionSeconds = message.retentionSeconds;
+                return object;
+            };
+
+            /**
+             * Converts this PossibleLoss to JSON.
+             * @function toJSON
+             * @memberof segflow.v1.PossibleLoss
+             * @instance
+             * @returns {Object.<string,*>} JSON object
+             */
+            PossibleLoss.prototype.toJSON = function() {
+                return PossibleLoss.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            /**
+             * Gets the type url for PossibleLoss
+             * @function getTypeUrl
+             * @memberof segflow.v1.PossibleLoss
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            PossibleLoss.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/segflow.v1.PossibleLoss";
+            };
+
+            return PossibleLoss;
+        })();
+
         return v1;
     })();
 
