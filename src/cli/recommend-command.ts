@@ -79,7 +79,7 @@ export function recommendationSummary(a: RecommendationAnswer): string {
     ...a.warnings.map((w) => `warning: ${w}`),
     `replay (enforced): ${a.replay.evaluated} flow(s) evaluated, ${a.replay.allowed_kept} allowed flow(s) stay allowed, ${a.replay.allow_to_deny} allowed → denied, ${a.replay.deny_to_allow} denied → allowed${a.replay.truncated ? ' (truncated)' : ''}`,
     ...a.replay.changed_groups.map((g) => `  changed: ${g.key} (${g.flows})`),
-    ...(a.replay.allowed_not_replayed > 0 ? [`  ${a.replay.allowed_not_replayed} allowed report(s) could not be replayed: stored without addresses (enricher --allowed-level 2); store allowed flows at level 1 to verify them`] : []),
+    ...(a.replay.allowed_not_replayed > 0 ? [`  ${a.replay.allowed_not_replayed} allowed report(s) could not be replayed: an end had neither a stored address nor a representative endpoint (public/private networks, workloads gone)`] : []),
     a.replay.verified ? 'verified: every observed allowed flow stays allowed' : 'NOT verified: see above',
   ];
   return `${lines.join('\n')}\n`;

@@ -1,8 +1,20 @@
 /**
  * Replay of a candidate inventory over stored flow history: every stored flow (one report per
- * connection, both addresses known) in the range and the caller's scope is re-evaluated with the
- * current and the candidate inventory, and the verdict changes are counted, grouped and sampled.
- * One implementation for `/preview`, `/fixes` and `/recommendations`.
+ * connection) in the range and the caller's scope is re-evaluated with the current and the
+ * candidate inventory, and the verdict changes are counted, grouped and sampled. One
+ * implementation for `/preview`, `/fixes` and `/recommendations`.
+ *
+ * Documents with both addresses replay by address, at their own time. Documents aggregated at
+ * level 2 or 3 (the enricher's default for allowed flows) keep no addresses, only each end's
+ * identity (kind, namespace, owner prefix or name, shared labels): each address-less end is
+ * resolved to a representative endpoint of the current inventory (representative-endpoints.ts;
+ * a candidate only changes policies, so the endpoints are the same in both) and the flow is
+ * evaluated with those addresses, the stored destination port and protocol, as of now (the
+ * representative is a current endpoint). Ends without a representative (`pub`/`pvt`, a workload
+ * gone from the inventory, labels no endpoint carries any more) are counted in
+ * `skipped_unresolved` with the most frequent reasons; `by_address` + `by_identity` = `evaluated`.
+ * Group samples and examples carry the addresses evaluated, with `by`/`address` saying whether
+ * they were stored or representative.
  *
  *   const candidate = candidateInventory(view.resources, [modifiedPolicy]);
  *   const r = await replayPolicyChange({
@@ -23,21 +35,27 @@ import type { FlowStore } from '../flow-store.ts';
 import type { AccessScope } from './access-scope.ts';
 import type { SortValue } from './cursor.ts';
 import { buildFlowQuery, TIME_FIELD } from './flow-search.ts';
+import { RepresentativeEndpoints, type Representative } from '../../inventory/endpoints/representative-endpoints.ts';
 
 /** Stored fields a replay reads per flow. */
 const REPLAY_FIELDS = [
   TIME_FIELD, 'source.ip', 'source.port', 'destination.ip', 'destination.port', 'network.iana_number', 'network.transport',
-  'segflow.verdict', 'segflow.source.namespace', 'segflow.source.name', 'segflow.source.aggregated_name',
-  'segflow.destination.namespace', 'segflow.destination.name', 'segflow.destination.aggregated_name',
+  'segflow.verdict', 'segflow.source.kind', 'segflow.source.namespace', 'segflow.source.name', 'segflow.source.aggregated_name', 'segflow.source.labels',
+  'segflow.destination.kind', 'segflow.destination.namespace', 'segflow.destination.name', 'segflow.destination.aggregated_name', 'segflow.destination.labels',
 ];
+
+interface ReplayEndDoc { kind?: string; namespace?: string; name?: string; aggregated_name?: string; labels?: Record<string, unknown> }
 
 interface ReplayDoc {
   '@timestamp'?: string;
   source?: { ip?: string; port?: number };
   destination?: { ip?: string; port?: number };
   network?: { iana_number?: string; transport?: string };
-  segflow?: { verdict?: string; source?: { namespace?: string; name?: string; aggregated_name?: string }; destination?: { namespace?: string; name?: string; aggregated_name?: string } };
+  segflow?: { verdict?: string; source?: ReplayEndDoc; destination?: ReplayEndDoc };
 }
+
+/** What a replay's counts count (the `counting` line of the answers). */
+export const REPLAY_COUNTING = 'one report per connection (see /flows/stats); reports stored without addresses are replayed by identity (a representative endpoint per end), those whose ends cannot be resolved are counted in skipped_unresolved';
 
 /** The inventory with `candidates` replacing (by kind/namespace/name) or adding to `resources`. */
 export function candidateInventory(resources: readonly Resource[], candidates: readonly Resource[]): Inventory {
@@ -69,7 +87,19 @@ export interface ReplayCounts {
   allow_to_deny: number;
   deny_to_allow: number;
   skipped_unknown_protocol: number;
+  /** Documents with an end that has neither a stored address nor a representative (see `unresolved`). */
+  skipped_unresolved: number;
   skipped_error: number;
+  /** Evaluated with their stored addresses. */
+  by_address: number;
+  /** Evaluated with representative addresses resolved from the ends' identities. */
+  by_identity: number;
+}
+
+/** Why documents could not be resolved by identity, most frequent first (at most 5). */
+export interface UnresolvedReason {
+  readonly reason: string;
+  flows: number;
 }
 
 /** One end of a group: namespace and aggregated name (as `/denied` groups them). */
@@ -90,7 +120,7 @@ export interface ReplayGroup {
   readonly candidate: 'allow' | 'deny';
   flows: number;
   /** The group's newest-scanned flow (the scan runs newest first): what a caller re-explains. */
-  readonly sample: { readonly src_ip: string; readonly dst_ip: string; readonly time: string | null };
+  readonly sample: { readonly src_ip: string; readonly dst_ip: string; readonly time: string | null; readonly by: 'address' | 'identity' };
   first_seen: string | null;
   last_seen: string | null;
 }
@@ -99,8 +129,9 @@ export interface ReplayExample {
   /** The stored document's id ('' when Elasticsearch gave none). */
   readonly id: string;
   readonly time: string | null;
-  readonly source: { ip: string; port: number | null; namespace: string | null; name: string | null };
-  readonly destination: { ip: string; port: number | null; namespace: string | null; name: string | null };
+  /** `address`: `stored`, or `representative` (resolved by identity: the document kept no address). */
+  readonly source: { ip: string; address: 'stored' | 'representative'; port: number | null; namespace: string | null; name: string | null };
+  readonly destination: { ip: string; address: 'stored' | 'representative'; port: number | null; namespace: string | null; name: string | null };
   readonly protocol: number;
   readonly stored_verdict: string | null;
   readonly current_verdict: 'allow' | 'deny';
@@ -115,6 +146,9 @@ export interface ReplayResult {
   readonly groups: ReplayGroup[];
   readonly truncated: boolean;
   readonly examples: ReplayExample[];
+  readonly unresolved: UnresolvedReason[];
+  /** Reports stored as allowed that were not evaluated (unresolved ends or an evaluation error). */
+  readonly allowedNotReplayed: number;
 }
 
 /** The group key of a flow with these ends and verdicts. */
@@ -123,16 +157,46 @@ export function replayGroupKey(src: ReplayPeer, dst: ReplayPeer, protocol: strin
   return `${end(src)} → ${end(dst)} ${protocol}/${port ?? '-'} ${current}→${candidate}`;
 }
 
-/** The flow a stored document describes; null when it cannot be replayed. */
-function flowOf(d: ReplayDoc): FlowInput | null {
+/** One end's address: stored, or a representative resolved from its identity (memoised per replay). */
+type EndAddress = { readonly ip: string; readonly stored: boolean } | { readonly ip: null; readonly reason: string };
+
+function labelPairs(labels: Record<string, unknown> | undefined): [string, string][] {
+  const out: [string, string][] = [];
+  for (const [k, v] of Object.entries(labels ?? {})) if (typeof v === 'string') out.push([k, v]);
+  return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
+function endAddress(ip: string | undefined, end: ReplayEndDoc | undefined, resolve: (e: ReplayEndDoc) => Representative): EndAddress {
+  if (ip) return { ip, stored: true };
+  if (end?.kind === undefined || (end.aggregated_name ?? end.name) === undefined) return { ip: null, reason: 'stored without an address or an identity' };
+  const r = resolve(end);
+  return r.ip === null ? { ip: null, reason: r.reason } : { ip: r.ip, stored: false };
+}
+
+/** The flow a stored document describes (protocol read), or why it cannot be replayed. */
+function flowOf(d: ReplayDoc, resolve: (e: ReplayEndDoc) => Representative):
+  | { flow: FlowInput; byIdentity: boolean; src: 'stored' | 'representative'; dst: 'stored' | 'representative' }
+  | { skip: 'protocol' } | { skip: 'unresolved'; reason: string } {
   const protocol = parseProtocol(d.network?.iana_number ?? d.network?.transport);
-  if (protocol === null || !d.source?.ip || !d.destination?.ip) return null;
+  if (protocol === null) return { skip: 'protocol' };
+  const src = endAddress(d.source?.ip, d.segflow?.source, resolve);
+  const dst = endAddress(d.destination?.ip, d.segflow?.destination, resolve);
+  if (src.ip === null || dst.ip === null) {
+    return { skip: 'unresolved', reason: src.ip === null ? `source: ${src.reason}` : `destination: ${(dst as { reason: string }).reason}` };
+  }
+  const byIdentity = !src.stored || !dst.stored;
   const hasPorts = protocol === 6 || protocol === 17 || protocol === 132;
+  const dstPort = d.destination?.port;
+  const srcPort = d.source?.port;
   return {
-    srcIp: d.source.ip, dstIp: d.destination.ip, protocol,
-    ...(hasPorts && d.destination.port !== undefined ? { dstPort: d.destination.port } : {}),
-    ...(hasPorts && d.source.port !== undefined ? { srcPort: d.source.port } : {}),
-    ...(d['@timestamp'] ? { time: Date.parse(d['@timestamp']) } : {}),
+    flow: {
+      srcIp: src.ip, dstIp: dst.ip, protocol,
+      ...(hasPorts && dstPort !== undefined ? { dstPort } : {}),
+      ...(hasPorts && srcPort !== undefined ? { srcPort } : {}),
+      // A representative is a current endpoint: evaluate it as of now, not at the document's time.
+      ...(d['@timestamp'] && !byIdentity ? { time: Date.parse(d['@timestamp']) } : {}),
+    },
+    byIdentity, src: src.stored ? 'stored' : 'representative', dst: dst.stored ? 'stored' : 'representative',
   };
 }
 
@@ -140,11 +204,30 @@ function flowOf(d: ReplayDoc): FlowInput | null {
 export async function replayPolicyChange(req: ReplayRequest): Promise<ReplayResult> {
   const query = buildFlowQuery({
     range: req.range, scope: req.scope, dedupReporters: true,
-    filters: [{ exists: { field: 'source.ip' } }, { exists: { field: 'destination.ip' } }, ...(req.filters ?? [])],
+    filters: [...(req.filters ?? [])],
   });
+  const ends = new RepresentativeEndpoints({
+    endpoints: () => req.current.endpoints.allEndpoints(), networkSets: () => req.current.endpoints.allNetworkSets(), revision: () => req.current.revision,
+  });
+  const resolved = new Map<string, Representative>();
+  const resolve = (e: ReplayEndDoc): Representative => {
+    const identity = { kind: e.kind ?? '', namespace: e.namespace ?? null, name: e.aggregated_name ?? e.name ?? '', labels: labelPairs(e.labels) };
+    const key = JSON.stringify(identity);
+    let r = resolved.get(key);
+    if (r === undefined) {
+      r = ends.resolve(identity);
+      resolved.set(key, r);
+    }
+    return r;
+  };
+  const reasons = new Map<string, UnresolvedReason>();
+  let allowedNotReplayed = 0;
   const opts = { timeoutMs: req.timeoutMs };
   const pit = await req.store.openPit('1m', opts);
-  const counts: ReplayCounts = { scanned: 0, evaluated: 0, unchanged: 0, allow_to_deny: 0, deny_to_allow: 0, skipped_unknown_protocol: 0, skipped_error: 0 };
+  const counts: ReplayCounts = {
+    scanned: 0, evaluated: 0, unchanged: 0, allow_to_deny: 0, deny_to_allow: 0,
+    skipped_unknown_protocol: 0, skipped_unresolved: 0, skipped_error: 0, by_address: 0, by_identity: 0,
+  };
   const examples: ReplayExample[] = [];
   const groups = new Map<string, ReplayGroup>();
   let after: SortValue[] | undefined;
@@ -161,8 +244,19 @@ export async function replayPolicyChange(req: ReplayRequest): Promise<ReplayResu
       for (const hit of r.hits.hits) {
         counts.scanned++;
         const d = hit._source ?? {};
-        const flow = flowOf(d);
-        if (flow === null) { counts.skipped_unknown_protocol++; continue; }
+        const read = flowOf(d, resolve);
+        if ('skip' in read) {
+          if (read.skip === 'protocol') counts.skipped_unknown_protocol++;
+          else {
+            counts.skipped_unresolved++;
+            if (d.segflow?.verdict === 'allow') allowedNotReplayed++;
+            const seen = reasons.get(read.reason);
+            if (seen) seen.flows++;
+            else reasons.set(read.reason, { reason: read.reason, flows: 1 });
+          }
+          continue;
+        }
+        const flow = read.flow;
         let current: Verdict;
         let candidate: Verdict;
         try {
@@ -170,9 +264,12 @@ export async function replayPolicyChange(req: ReplayRequest): Promise<ReplayResu
           candidate = req.candidate.explain(flow);
         } catch {
           counts.skipped_error++;
+          if (d.segflow?.verdict === 'allow') allowedNotReplayed++;
           continue;
         }
         counts.evaluated++;
+        if (read.byIdentity) counts.by_identity++;
+        else counts.by_address++;
         const changed = current.verdict !== candidate.verdict;
         if (!changed) counts.unchanged++;
         else if (candidate.verdict === 'deny') counts.allow_to_deny++;
@@ -187,7 +284,7 @@ export async function replayPolicyChange(req: ReplayRequest): Promise<ReplayResu
           if (g === undefined) {
             g = {
               key, source: src, destination: dst, protocol: proto, port, current: current.verdict, candidate: candidate.verdict, flows: 0,
-              sample: { src_ip: flow.srcIp, dst_ip: flow.dstIp, time: d['@timestamp'] ?? null }, first_seen: null, last_seen: null,
+              sample: { src_ip: flow.srcIp, dst_ip: flow.dstIp, time: d['@timestamp'] ?? null, by: read.byIdentity ? 'identity' : 'address' }, first_seen: null, last_seen: null,
             };
             groups.set(key, g);
           }
@@ -201,8 +298,8 @@ export async function replayPolicyChange(req: ReplayRequest): Promise<ReplayResu
         if (changed && examples.length < req.examples) {
           examples.push({
             id: hit._id ?? '', time: d['@timestamp'] ?? null,
-            source: { ip: flow.srcIp, port: d.source?.port ?? null, namespace: d.segflow?.source?.namespace ?? null, name: d.segflow?.source?.name ?? d.segflow?.source?.aggregated_name ?? null },
-            destination: { ip: flow.dstIp, port: d.destination?.port ?? null, namespace: d.segflow?.destination?.namespace ?? null, name: d.segflow?.destination?.name ?? d.segflow?.destination?.aggregated_name ?? null },
+            source: { ip: flow.srcIp, address: read.src, port: d.source?.port ?? null, namespace: d.segflow?.source?.namespace ?? null, name: d.segflow?.source?.name ?? d.segflow?.source?.aggregated_name ?? null },
+            destination: { ip: flow.dstIp, address: read.dst, port: d.destination?.port ?? null, namespace: d.segflow?.destination?.namespace ?? null, name: d.segflow?.destination?.name ?? d.segflow?.destination?.aggregated_name ?? null },
             protocol: flow.protocol, stored_verdict: d.segflow?.verdict ?? null, current_verdict: current.verdict, candidate_verdict: candidate.verdict,
             candidate: { decided_by: candidate.decidedBy, egress: [...candidate.egress.trace], ingress: [...candidate.ingress.trace] },
           });
@@ -222,5 +319,7 @@ export async function replayPolicyChange(req: ReplayRequest): Promise<ReplayResu
     groups: [...groups.values()].sort((a, b) => b.flows - a.flows || (a.key < b.key ? -1 : 1)),
     truncated,
     examples,
+    allowedNotReplayed,
+    unresolved: [...reasons.values()].sort((a, b) => b.flows - a.flows || (a.reason < b.reason ? -1 : 1)).slice(0, 5),
   };
 }

@@ -14,7 +14,7 @@ import { requireInventory, type ApiContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { flowFromExplainBody } from '../query/explain-body.ts';
 import { scopeAllowsNamespace } from '../query/access-scope.ts';
-import { candidateInventory, replayPolicyChange } from '../query/policy-replay.ts';
+import { candidateInventory, REPLAY_COUNTING, replayPolicyChange } from '../query/policy-replay.ts';
 
 /** A flow from an explain-shaped body (also used by `/fixes`, whose body extends it). */
 export const flowFromBody = flowFromExplainBody;
@@ -100,16 +100,17 @@ export async function explainRoutes(fastify: FastifyInstance, ctx: ApiContext): 
       store: ctx.store, current: view.inventory, candidate: candidateInventory(view.resources, candidates), range, scope: principal.scope,
       maxFlows: ctx.config.limits.previewMaxFlows, timeoutMs: ctx.config.timeouts.queryMs, examples: body.examples,
     });
-    const { counts, truncated, examples } = replay;
+    const { counts, truncated, examples, unresolved } = replay;
     return {
       range: { from: new Date(range.fromMs).toISOString(), to: new Date(range.toMs).toISOString() },
       inventory_revision: view.inventory.revision,
       candidate: candidates.map((r) => ({ kind: r.kind, namespace: (r as { namespace?: string | null }).namespace ?? null, name: r.name })),
-      counting: 'one report per connection (see /flows/stats); flows without both addresses cannot be replayed',
+      counting: REPLAY_COUNTING,
       ...counts,
       changed: counts.allow_to_deny + counts.deny_to_allow,
       truncated,
       examples,
+      unresolved,
     };
   });
 }

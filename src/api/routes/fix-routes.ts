@@ -19,7 +19,7 @@ import { protocolName, type EndpointRef, type FlowInput, type Inventory, type Ve
 import { requireInventory, type ApiContext } from '../context.ts';
 import { ApiError, errorResponseSchema } from '../errors.ts';
 import { scopeAllowsNamespace } from '../query/access-scope.ts';
-import { candidateInventory, replayPolicyChange, type ReplayGroup } from '../query/policy-replay.ts';
+import { candidateInventory, REPLAY_COUNTING, replayPolicyChange, type ReplayGroup } from '../query/policy-replay.ts';
 import { flowFromBody } from './explain-routes.ts';
 
 const Port = Type.Integer({ minimum: 0, maximum: 65535 });
@@ -58,7 +58,8 @@ function endpointJson(e: EndpointRef): Record<string, unknown> {
 /** True when the replay group is the target group: both ends the same workloads, same protocol and port. */
 function isTarget(inv: Inventory, g: ReplayGroup, target: Verdict, flow: FlowInput): boolean {
   if (g.protocol !== protocolName(flow.protocol) || g.port !== (flow.dstPort ?? null)) return false;
-  const time = g.sample.time === null ? undefined : Date.parse(g.sample.time);
+  // A sample resolved by identity holds current representative addresses: resolve them as of now.
+  const time = g.sample.time === null || g.sample.by === 'identity' ? undefined : Date.parse(g.sample.time);
   return sameIdentity(inv.resolve(g.sample.src_ip, time), target.source) && sameIdentity(inv.resolve(g.sample.dst_ip, time), target.destination);
 }
 
@@ -130,7 +131,7 @@ export async function fixRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
       ...(staged ? { staged_trial: { enforced_verdict: staged.verdict, ...traces(staged) } } : {}),
       replay: replay === null ? null : {
         range: replay.range,
-        counting: 'one report per connection (see /flows/stats); flows without both addresses cannot be replayed',
+        counting: REPLAY_COUNTING,
         ...replay.counts,
         changed: replay.counts.allow_to_deny + replay.counts.deny_to_allow,
         truncated: replay.truncated,
@@ -140,6 +141,7 @@ export async function fixRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
         other_changes: others,
         other_changed_flows: others.reduce((n, g) => n + g.flows, 0),
         examples: replay.examples,
+        unresolved: replay.unresolved,
       },
       notes: plan.notes,
     };

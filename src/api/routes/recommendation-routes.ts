@@ -20,7 +20,7 @@ import { requireInventory, type ApiContext } from '../context.ts';
 import { ApiError, errorResponseSchema } from '../errors.ts';
 import { scopeAllowsNamespace } from '../query/access-scope.ts';
 import { collectObservedFlows } from '../query/observed-flows.ts';
-import { candidateInventory, replayPolicyChange } from '../query/policy-replay.ts';
+import { candidateInventory, REPLAY_COUNTING, replayPolicyChange } from '../query/policy-replay.ts';
 import { resolveTimeRange } from '../query/time-range.ts';
 
 const NAME = { minLength: 1, maxLength: 63, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' };
@@ -120,8 +120,8 @@ export async function recommendationRoutes(app: FastifyInstance, ctx: ApiContext
     const sum = (current: string, candidate: string): number => replay.groups.filter((g) => g.current === current && g.candidate === candidate).reduce((n, g) => n + g.flows, 0);
     const changedGroups = replay.groups.filter((g) => g.current !== g.candidate);
     const allowedKept = sum('allow', 'allow');
-    // Allowed reports the replay could not evaluate (stored without addresses, at aggregation level 2).
-    const allowedUnreplayed = Math.max(0, observed.allowed - allowedKept - sum('allow', 'deny'));
+    // Allowed reports the replay could not evaluate: ends with neither an address nor a representative.
+    const allowedUnreplayed = replay.allowedNotReplayed;
 
     return {
       namespace: body.namespace,
@@ -138,7 +138,7 @@ export async function recommendationRoutes(app: FastifyInstance, ctx: ApiContext
       documents: recommendation.documents,
       yaml: yamlOf(recommendation.documents),
       replay: {
-        counting: 'one report per connection; the recommendation evaluated as enforced; flows without both addresses cannot be replayed',
+        counting: `${REPLAY_COUNTING}; the recommendation evaluated as enforced`,
         ...replay.counts,
         allowed_kept: allowedKept,
         denied_kept: sum('deny', 'deny'),
@@ -148,6 +148,7 @@ export async function recommendationRoutes(app: FastifyInstance, ctx: ApiContext
         changed_groups: changedGroups,
         truncated: replay.truncated,
         examples: replay.examples,
+        unresolved: replay.unresolved,
       },
     };
   });

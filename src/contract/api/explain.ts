@@ -82,7 +82,15 @@ export function previewBody(maxHours: number) {
 }
 export type PreviewBody = Static<ReturnType<typeof previewBody>>;
 
-const FlowEnd = Type.Object({ ip: Type.String(), port: Nullable(Type.Integer()), namespace: Nullable(Type.String()), name: Nullable(Type.String()) });
+const FlowEnd = Type.Object({
+  ip: Type.String(),
+  /** `representative`: the document kept no address; `ip` is the endpoint its identity resolved to. */
+  address: Type.Union([Type.Literal('stored'), Type.Literal('representative')]),
+  port: Nullable(Type.Integer()), namespace: Nullable(Type.String()), name: Nullable(Type.String()),
+});
+
+/** Why stored reports could not be resolved by identity, most frequent first. */
+export const ReplayUnresolved = Type.Array(Type.Object({ reason: Type.String(), flows: Type.Integer() }), { maxItems: 5 });
 
 /** A flow whose verdict the candidate changes. */
 export const PreviewExample = Type.Object({
@@ -99,9 +107,11 @@ export const PreviewAnswer = Type.Object({
   counting: Type.String(),
   scanned: Type.Integer(), evaluated: Type.Integer(), unchanged: Type.Integer(),
   allow_to_deny: Type.Integer(), deny_to_allow: Type.Integer(),
-  skipped_unknown_protocol: Type.Integer(), skipped_error: Type.Integer(),
+  skipped_unknown_protocol: Type.Integer(), skipped_unresolved: Type.Integer(), skipped_error: Type.Integer(),
+  by_address: Type.Integer(), by_identity: Type.Integer(),
   changed: Type.Integer(),
   truncated: Type.Boolean(),
   examples: Type.Array(PreviewExample),
+  unresolved: ReplayUnresolved,
 }, { additionalProperties: true });
 export type PreviewAnswer = Static<typeof PreviewAnswer>;

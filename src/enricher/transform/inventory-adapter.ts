@@ -1,6 +1,6 @@
 /** The live `Inventory` seen through the narrow port the enrichment needs. */
 import type { Inventory } from '../../inventory/inventory.ts';
-import { aggregatedPodName } from './aggregated-name.ts';
+import { aggregatedPodName } from '../../inventory/endpoints/aggregated-name.ts';
 import type { EnrichmentInventory } from './enrichment-inventory.ts';
 
 export function enrichmentInventoryOf(inventory: Inventory): EnrichmentInventory {

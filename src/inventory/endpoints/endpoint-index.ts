@@ -478,6 +478,10 @@ export class EndpointIndex {
     return [...all].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))[0] ?? null;
   }
 
+  allNetworkSets(): IterableIterator<NetworkSetEntry> {
+    return this.netsets.values();
+  }
+
   get networkSetCount(): number {
     return this.netsets.size;
   }

@@ -55,7 +55,7 @@ export const recommendView: ViewFactory = (root, ctx) => {
         el('div', { class: 'recommend-replay', 'data-testid': 'recommend-replay', 'data-verified': String(r.verified) },
           el('p', {}, `Replay with the policies enforced: ${r.evaluated} flow(s) evaluated, ${r.allowed_kept} allowed stay allowed, ${r.allow_to_deny} allowed → denied, ${r.deny_to_allow} denied → allowed${r.truncated ? ' (truncated)' : ''}.`),
           r.changed_groups.length > 0 ? el('ul', {}, ...r.changed_groups.map((g) => el('li', {}, `${g.key} (${g.flows})`))) : null,
-          r.allowed_not_replayed > 0 ? el('p', { class: 'warning' }, `${r.allowed_not_replayed} allowed report(s) could not be replayed: they were stored without addresses (enricher --allowed-level 2); store allowed flows at level 1 to verify them.`) : null,
+          r.allowed_not_replayed > 0 ? el('p', { class: 'warning' }, `${r.allowed_not_replayed} allowed report(s) could not be replayed: an end had neither a stored address nor a representative endpoint in the inventory (public/private networks, workloads gone).`) : null,
           el('p', {}, el('strong', {}, r.verified ? 'Verified: every observed allowed flow stays allowed.' : 'Not verified: see above.'))),
         el('details', { open: true }, el('summary', {}, 'YAML (calicoctl / kubectl / segflow inventory apply)'), el('pre', { class: 'recommend-yaml', 'data-testid': 'recommend-yaml' }, a.yaml)),
       );

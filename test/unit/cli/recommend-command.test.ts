@@ -37,7 +37,7 @@ describe('segflow recommend', () => {
     assert.match(text, /warning: w1/);
     assert.match(text, /9 allowed flow\(s\) stay allowed, 1 allowed → denied/);
     assert.match(text, /changed: shop\/checkout-\* → data\/postgres-\* tcp\/5432 allow→deny \(1\)/);
-    assert.match(text, /2 allowed report\(s\) could not be replayed: stored without addresses/);
+    assert.match(text, /2 allowed report\(s\) could not be replayed: an end had neither a stored address nor a representative/);
     assert.match(text, /NOT verified/);
   });
 });
