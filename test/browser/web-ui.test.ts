@@ -255,6 +255,15 @@ describe('web UI in headless Chromium (real API, Elasticsearch, Kafka, enricher)
     await page.locator('select[name=graph-mode]').selectOption('workloads');
     await graph.locator('path.edge-deny[data-from="shop/catalog-5f8b7c-*"][data-to="shop/payments-84b6f7-*"]').waitFor();
     assert.equal(await graph.locator('g.node').count() >= 5, true);
+    // Readable at this size: every node labelled with its name, every edge with its weight.
+    for (const node of await graph.locator('g.node').all()) {
+      const name = await node.getAttribute('data-node') ?? '';
+      assert.equal(await node.locator('text.node-label').textContent(), name.length > 28 ? `${name.slice(0, 27)}…` : name);
+    }
+    const deniedWeight = graph.locator('text.edge-weight-deny[data-from="shop/catalog-5f8b7c-*"][data-to="shop/payments-84b6f7-*"]');
+    const deniedTitle = await graph.locator('path.edge-deny[data-from="shop/catalog-5f8b7c-*"][data-to="shop/payments-84b6f7-*"] title').textContent() ?? '';
+    assert.equal(`: ${await deniedWeight.textContent()} denied`, /: \d+ denied/.exec(deniedTitle)?.[0], 'the weight is the edge\'s count');
+    assert.equal(await graph.locator('text.edge-weight').count(), await graph.locator('path.edge').count() - await graph.locator('path.edge[data-from]').evaluateAll((ps) => ps.filter((p) => p.getAttribute('data-from') === p.getAttribute('data-to')).length));
     await screenshot('graph-workloads');
   });
 

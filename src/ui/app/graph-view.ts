@@ -21,7 +21,8 @@ const OUTSIDE = '(outside)';
 function circleLayout(nodes: string[], width: number, height: number): Map<string, { x: number; y: number }> {
   const cx = width / 2;
   const cy = height / 2;
-  const r = Math.min(width, height) / 2 - 90;
+  // Room outside the circle for the labels, which run outward from each node.
+  const r = Math.min(width, height) / 2 - 70;
   return new Map(nodes.map((n, i) => {
     const angle = (2 * Math.PI * i) / Math.max(1, nodes.length) - Math.PI / 2;
     return [n, { x: cx + r * Math.cos(angle), y: cy + r * Math.sin(angle) }];
@@ -39,9 +40,26 @@ function selfLoop(p: { x: number; y: number }, cx: number, cy: number, size: num
   return `M ${p.x + px * 12} ${p.y + py * 12} C ${c1} ${c2} ${p.x - px * 12} ${p.y - py * 12}`;
 }
 
+/** Where a node's label goes: outside the circle, anchored away from the centre so labels never cross it. */
+function labelPlacement(p: { x: number; y: number }, cx: number, cy: number): { x: number; y: number; anchor: 'start' | 'middle' | 'end' } {
+  const d = Math.hypot(p.x - cx, p.y - cy) || 1;
+  const ux = (p.x - cx) / d;
+  const uy = (p.y - cy) / d;
+  return { x: p.x + ux * 22, y: p.y + uy * 22 + 4, anchor: ux > 0.25 ? 'start' : ux < -0.25 ? 'end' : 'middle' };
+}
+
+/** The point halfway along a quadratic curve A → (control C) → B, where its weight label goes. */
+function curveMiddle(a: { x: number; y: number }, c: { x: number; y: number }, b: { x: number; y: number }): { x: number; y: number } {
+  return { x: 0.25 * a.x + 0.5 * c.x + 0.25 * b.x, y: 0.25 * a.y + 0.5 * c.y + 0.25 * b.y };
+}
+
+/** Longest node label drawn; the full name is in the node's tooltip. */
+const LABEL_MAX = 28;
+
 function draw(edges: Edge[]): SVGElement {
-  const width = 900;
-  const height = 640;
+  // Wide enough for workload labels (namespace/name) left and right of the circle.
+  const width = 1200;
+  const height = 720;
   const nodes = [...new Set(edges.flatMap((e) => [e.from, e.to]))].sort();
   const at = circleLayout(nodes, width, height);
   // Arrowheads in user-space units stay one size whatever the edge width; refX puts the tip on the node's rim.
@@ -49,6 +67,7 @@ function draw(edges: Edge[]): SVGElement {
   const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, class: 'graph', role: 'img', 'aria-label': 'service graph' },
     svg('defs', {}, marker('arrow-allow', '#2e7d32'), marker('arrow-deny', '#c62828')));
   const maxCount = Math.max(1, ...edges.map((e) => e.allowed + e.denied));
+  const weights: SVGElement[] = [];
   for (const e of edges) {
     const a = at.get(e.from);
     const b = at.get(e.to);
@@ -63,20 +82,30 @@ function draw(edges: Edge[]): SVGElement {
       const dx = b.x - a.x;
       const dy = b.y - a.y;
       const len = Math.hypot(dx, dy) || 1;
-      const path = e.from === e.to ? selfLoop(a, width / 2, height / 2, kind === 'allow' ? 60 : 95) : `M ${a.x} ${a.y} Q ${mx - (dy / len) * bend} ${my + (dx / len) * bend} ${b.x} ${b.y}`;
+      const control = { x: mx - (dy / len) * bend, y: my + (dx / len) * bend };
+      const path = e.from === e.to ? selfLoop(a, width / 2, height / 2, kind === 'allow' ? 60 : 95) : `M ${a.x} ${a.y} Q ${control.x} ${control.y} ${b.x} ${b.y}`;
       root.append(svg('path', {
         d: path, class: `edge edge-${kind}`, 'marker-end': `url(#arrow-${kind})`, 'stroke-width': 1.5 + 4 * (count / maxCount),
         'data-from': e.from, 'data-to': e.to,
       }, svg('title', {}, `${e.from} → ${e.to}: ${count} ${kind === 'allow' ? 'allowed' : 'denied'} flow records${kind === 'allow' ? `, ${formatBytes(e.bytes)}` : ''}`)));
+      // The weight in numbers on the edge (line width alone does not say how many).
+      if (e.from !== e.to) {
+        const at = curveMiddle(a, control, b);
+        weights.push(svg('text', { x: at.x, y: at.y + 4, 'text-anchor': 'middle', class: `edge-weight edge-weight-${kind}`, 'data-from': e.from, 'data-to': e.to }, String(count)));
+      }
     }
   }
+  // Weights above every edge, nodes above everything.
+  root.append(...weights);
   for (const n of nodes) {
     const p = at.get(n);
     if (!p) continue;
     const denies = edges.some((e) => (e.to === n || e.from === n) && e.denied > 0);
+    const label = labelPlacement(p, width / 2, height / 2);
     root.append(svg('g', { class: `node${denies ? ' node-denied' : ''}`, 'data-node': n },
+      svg('title', {}, n),
       svg('circle', { cx: p.x, cy: p.y, r: 14 }),
-      svg('text', { x: p.x, y: p.y + (p.y < height / 2 ? -22 : 32), 'text-anchor': 'middle' }, n)));
+      svg('text', { x: label.x, y: label.y, 'text-anchor': label.anchor, class: 'node-label' }, n.length > LABEL_MAX ? `${n.slice(0, LABEL_MAX - 1)}…` : n)));
   }
   return root;
 }
