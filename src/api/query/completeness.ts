@@ -207,7 +207,9 @@ export function computeCompleteness(input: CompletenessInput): Completeness {
 
   if (silent.length > 0) {
     const names = input.includeNames ? `: ${silent.slice(0, 5).map((s) => s.node).join(', ')}${silent.length > 5 ? ', …' : ''}` : '';
-    reasons.push(`${plural(silent.length, 'node')} silent in the range${names} (their flows are missing)`);
+    // A Goldmane source is no node: say "reporter" when one is among them.
+    const noun = silent.every((s) => s.kind === 'node-agent') ? 'node' : 'reporter';
+    reasons.push(`${plural(silent.length, noun)} silent in the range${names} (their flows are missing)`);
   }
   if (missing > 0) reasons.push(`${plural(missing, 'agent batch', 'agent batches')} never arrived (sequence gaps)`);
   if (droppedTotal > 0) {
