@@ -78,7 +78,7 @@ export async function explainRoutes(fastify: FastifyInstance, ctx: ApiContext): 
     config: { minRole: 'admin' },
     schema: {
       summary: 'Preview a candidate policy against stored flows',
-      description: 'Replays the last N hours of flows (one report per connection, those with both addresses) against the current inventory with the candidate applied, and reports which flows change verdict.',
+      description: 'Replays the last N hours of flows (one report per connection; reports stored without addresses by a representative endpoint per end, see by_identity and skipped_unresolved) against the current inventory with the candidate applied, and reports which flows change verdict.',
       tags: ['policy'],
       body: previewBody(ctx.config.limits.previewMaxHours),
       response: { 200: PreviewAnswer, ...errorResponses },
