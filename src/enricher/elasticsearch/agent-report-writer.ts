@@ -30,6 +30,12 @@ export class AgentReportWriter {
     const current = existing.index_templates?.find((t) => t.name === name);
     if (current && (current.index_template._meta as Record<string, unknown> | undefined)?.digest === digest) return 'unchanged';
     await this.client.indices.putIndexTemplate({ name, ...body, _meta: { managed_by: 'segflow', description: 'segflow agent reports (completeness of the flow data)', digest } } as never);
+    // The day's index already exists under the old template, and its mapping is strict: fields
+    // added since (the Goldmane source's possible_loss) are put on it too, or its reports fail.
+    if (current) {
+      const { properties } = agentReportMappings() as { properties: Record<string, never> };
+      await this.client.indices.putMapping({ index: agentReportIndexPattern(this.flowPrefix), allow_no_indices: true, ignore_unavailable: true, properties });
+    }
     return current ? 'updated' : 'created';
   }
 
