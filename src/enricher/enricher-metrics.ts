@@ -14,6 +14,7 @@ export class EnricherMetrics {
   readonly inventoryRevision: Gauge;
   readonly lag: Gauge<'partition'>;
   readonly goldmaneFlows: Counter<'evaluation'>;
+  readonly kafkaRejoins: Counter;
 
   constructor(readonly registry: Registry) {
     this.messages = new Counter({ name: 'segflow_enricher_messages_total', help: 'Raw messages consumed, by result (ok, dead_letter).', labelNames: ['result'], registers: [registry] });
@@ -23,6 +24,7 @@ export class EnricherMetrics {
     this.rejectedRecords = new Counter({ name: 'segflow_enricher_rejected_records_total', help: 'Records rejected (dead-lettered one by one) while the rest of their message was used, by reason; a record with several reasons counts under each.', labelNames: ['reason'], registers: [registry] });
     this.rejectedMessages = new Counter({ name: 'segflow_enricher_rejected_messages_total', help: 'Messages rejected whole, by reason (message-level and those of their records); a message with several reasons counts under each.', labelNames: ['reason'], registers: [registry] });
     this.sequence = new Counter({ name: 'segflow_enricher_batch_sequence_total', help: 'Agent batches by what their sequence number showed (next, gap, duplicate, restart, first).', labelNames: ['kind'], registers: [registry] });
+    this.kafkaRejoins = new Counter({ name: 'segflow_enricher_kafka_group_rejoins_total', help: 'Times the consumer rejoined its group because the group coordinator left the cluster.', registers: [registry] });
     this.missingBatches = new Counter({ name: 'segflow_enricher_missing_batches_total', help: 'Agent batches never received (sum of sequence gaps).', registers: [registry] });
     this.inventoryRevision = new Gauge({ name: 'segflow_enricher_inventory_revision', help: 'Revision of the inventory used for enrichment.', registers: [registry] });
     this.goldmaneFlows = new Counter({ name: 'segflow_enricher_goldmane_flows_total', help: 'Flows Calico reported through Goldmane, by how segflow\'s evaluation compared (agrees, disagrees, unresolved); disagrees = Calico\'s action or enforced trace contradicts segflow\'s.', labelNames: ['evaluation'], registers: [registry] });

@@ -113,6 +113,8 @@ export class Enricher {
   });
   /** Per partition: the settle (write + commit) of its last batch handed to the writer. */
   private readonly settling = new Map<number, Promise<void>>();
+  /** Set while the consumer is stopped and run again to find a new group coordinator. */
+  private rejoining: Promise<void> | undefined;
   /** Batches that failed in a row for reasons other than Elasticsearch: sets the backoff and keeps a persistent failure to one log line. */
   private consecutiveFailures = 0;
   private lastFailureLogged: string | undefined;
@@ -253,7 +255,7 @@ export class Enricher {
       }
       this.kafkaAnswers();
     });
-    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: config.partitionsConcurrently, eachBatch: (payload) => this.handleBatch(payload) });
+    await this.runConsumer();
 
     this.lagAdmin = this.kafka.admin();
     await this.lagAdmin.connect();
@@ -267,6 +269,34 @@ export class Enricher {
     }
     this.ready = true;
     this.log.info({ rawTopic: config.rawTopic, group: config.groupId, inventoryRevision: this.inventory.revision }, 'enricher consuming');
+  }
+
+  private async runConsumer(): Promise<void> {
+    await this.consumer!.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: this.config.partitionsConcurrently, eachBatch: (payload) => this.handleBatch(payload) });
+  }
+
+  /**
+   * kafkajs finds the group's coordinator when the consumer joins and keeps it: when that
+   * broker leaves a multi-broker cluster, every commit fails ("Broker N not found in the cached
+   * metadata") and nothing makes kafkajs look again, so the enricher would retry the same batch
+   * until that broker returns. Stopping and running the consumer again joins the group through
+   * the coordinator the remaining brokers name (the uncommitted batches come again, skipped
+   * where stored). Started off the batch's own promise: stop() waits for eachBatch, which waits
+   * for that promise.
+   */
+  private rejoinGroup(error: unknown): void {
+    if (this.rejoining !== undefined || this.stopping || !this.consumer) return;
+    const consumer = this.consumer;
+    this.log.warn({ error: error instanceof Error ? error.message : String(error) }, 'Kafka: the consumer group\'s coordinator left the cluster; rejoining the group through the brokers that remain');
+    this.metrics.kafkaRejoins.inc();
+    this.rejoining = (async () => {
+      await consumer.stop();
+      if (!this.stopping) await this.runConsumer();
+    })().catch((rejoinError: unknown) => {
+      this.log.error({ error: rejoinError instanceof Error ? rejoinError.message : String(rejoinError) }, 'could not rejoin the consumer group; restart the enricher');
+    }).finally(() => {
+      this.rejoining = undefined;
+    });
   }
 
   /**
@@ -332,6 +362,10 @@ export class Enricher {
         }
         // A commit refused because the group moved on (a rebalance: a member joined or died) is
         // routine: the batch comes again to whoever holds the partition now, skipped where stored.
+        if (isCoordinatorGone(error)) {
+          setImmediate(() => this.rejoinGroup(error));
+          throw error;
+        }
         if (isRebalanceRefusal(error)) {
           this.log.debug({ error: error instanceof Error ? error.message : String(error), partition: batch.partition }, 'commit refused by a rebalance; the batch is consumed again');
           throw error;
@@ -587,6 +621,15 @@ export class Enricher {
 /** A settle failure that is Elasticsearch's: a write or read it did not take (down, refusing, timing out). */
 function isElasticsearchFailure(error: unknown): boolean {
   return error instanceof FlowBulkIncompleteError || error instanceof elasticsearchErrors.ElasticsearchClientError;
+}
+
+/** The group's coordinator is gone: its broker left the cluster's metadata, or it says it is no longer the coordinator. */
+function isCoordinatorGone(error: unknown): boolean {
+  for (let e = error as { name?: unknown; type?: unknown; cause?: unknown } | null | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (e.name === 'KafkaJSBrokerNotFound') return true;
+    if (typeof e.type === 'string' && ['NOT_COORDINATOR', 'COORDINATOR_NOT_AVAILABLE'].includes(e.type)) return true;
+  }
+  return false;
 }
 
 /** A commit the coordinator refused because the group's generation moved on. */
