@@ -9,8 +9,8 @@
  * `segflow inventory apply -f`); the summary and the replay result go to stderr, so a pipe gets
  * only the manifests. The token is read from SEGFLOW_API_TOKEN or --token-file, never from argv.
  */
-import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
+import { apiToken, postApi } from './api-request.ts';
 
 export interface RecommendOptions {
   apiUrl: string;
@@ -85,45 +85,9 @@ export function recommendationSummary(a: RecommendationAnswer): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The API's token: SEGFLOW_API_TOKEN or the first line of --token-file. */
-async function apiToken(tokenFile: string | undefined): Promise<string | undefined> {
-  if (tokenFile !== undefined) {
-    const text = await readFile(tokenFile, 'utf8').catch((e: NodeJS.ErrnoException) => { throw new Error(`--token-file ${tokenFile}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`); });
-    const token = text.split(/\r?\n/)[0]?.trim();
-    if (!token) throw new Error(`--token-file ${tokenFile}: empty`);
-    return token;
-  }
-  const env = process.env.SEGFLOW_API_TOKEN?.trim();
-  return env ? env : undefined;
-}
-
 /** Calls the API; resolves with the answer or throws with the API's error message. */
 export async function requestRecommendation(o: RecommendOptions): Promise<RecommendationAnswer & Record<string, unknown>> {
-  const body = recommendationBody(o);
-  const token = await apiToken(o.tokenFile);
-  const url = `${o.apiUrl.replace(/\/+$/, '')}/api/v1/recommendations`;
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(body),
-    });
-  } catch (err) {
-    throw new Error(`${url}: ${(err as Error & { cause?: Error }).cause?.message ?? (err as Error).message}`, { cause: err });
-  }
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new Error(`${url}: HTTP ${response.status}, not JSON: ${text.slice(0, 200)}`);
-  }
-  if (!response.ok) {
-    const e = (json as { error?: { message?: string; code?: string } }).error;
-    throw new Error(`${url}: HTTP ${response.status} ${e?.code ?? ''}: ${e?.message ?? text.slice(0, 200)}`);
-  }
-  return json as RecommendationAnswer & Record<string, unknown>;
+  return await postApi<RecommendationAnswer & Record<string, unknown>>(o.apiUrl, '/api/v1/recommendations', recommendationBody(o), await apiToken(o.tokenFile));
 }
 
 const DESCRIPTION = 'recommend policies for a namespace from its observed traffic (through the API), verified by replay over the stored flows';

@@ -11,10 +11,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { ISocketFactory, Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { pino } from 'pino';
 import { Collector } from '../../src/collector/collector.ts';
 import type { FlowRecordHandler, FlowSource } from '../../src/collector/sources/flow-source.ts';
@@ -23,55 +22,7 @@ import { ipToBytes } from '../../src/contract/wire/ip-address-bytes.ts';
 import { createKafka, parseBrokerList } from '../../src/shared/kafka-client.ts';
 import { requireKafkaBrokers, uniqueName } from '../harness/service-env.ts';
 import { waitForGroupAtTopicEnd } from '../harness/consumer-group-offsets.ts';
-
-/** A TCP proxy to one broker that can refuse and cut connections, then serve again on the same port. */
-class CuttableProxy {
-  private server: net.Server | null = null;
-  private readonly sockets = new Set<net.Socket>();
-  port = 0;
-  constructor(
-    private readonly targetHost: string,
-    private readonly targetPort: number,
-  ) {}
-
-  async open(): Promise<void> {
-    if (this.server) return;
-    const server = net.createServer((client) => {
-      const upstream = net.connect(this.targetPort, this.targetHost);
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on('close', () => this.sockets.delete(s));
-        s.on('error', () => undefined);
-      }
-      client.pipe(upstream).pipe(client);
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => resolve());
-    });
-    this.port = (server.address() as net.AddressInfo).port;
-    this.server = server;
-  }
-
-  /** Closes the listener and every open connection: the broker is unreachable. */
-  async cut(): Promise<void> {
-    const server = this.server;
-    this.server = null;
-    for (const s of this.sockets) s.destroy();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-
-  /** The collector's Kafka client dials the proxy instead of whatever address metadata names. */
-  socketFactory(): ISocketFactory {
-    return ({ onConnect }) => {
-      const socket = net.connect({ host: '127.0.0.1', port: this.port }, onConnect);
-      socket.setKeepAlive(true, 60_000);
-      return socket;
-    };
-  }
-}
+import { CuttableKafkaProxy as CuttableProxy } from '../harness/cuttable-kafka-proxy.ts';
 
 /** An in-process source the test drives: each call emits records with ids from..to. */
 class ScriptedSource implements FlowSource {
