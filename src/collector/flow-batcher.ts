@@ -57,6 +57,10 @@ const defaultNow = (): bigint => BigInt(Date.now()) * 1_000_000n;
 
 /** Size- and time-bounded batching with per-boot sequence numbers; see the module comment. */
 export class FlowBatcher {
+  /** Encode drops are logged once a minute at most (a source bug can reject every record): when the last line went out, and how many drops it did not name. */
+  private encodeLogAt = -Infinity;
+  private encodeDropsUnlogged = 0;
+
   /** The boot id stamped on every batch of this run. */
   readonly bootId: string;
   private pending: FlowRecordData[] = [];
@@ -187,7 +191,7 @@ export class FlowBatcher {
         // A source produced an invalid record (a bug): drop it, count it, keep the others.
         const index = /^records\[(\d+)\]/.exec(err.field)?.[1];
         this.options.metrics?.errors.inc({ component: 'batcher' });
-        this.options.logger?.error({ err: err.message }, 'dropping a flow record the wire schema rejects');
+        this.logEncodeDrop(err.message);
         const bad = index === undefined ? records.length : 1;
         this.options.metrics?.recordsDropped.inc({ reason: 'encode' }, bad);
         this.options.lossTally?.count('encode', bad);
@@ -203,5 +207,17 @@ export class FlowBatcher {
     this.armHeartbeat();
     this.options.metrics?.batchesBuilt.inc();
     this.onBatch({ sequence, records: records.length, payload });
+  }
+
+  private logEncodeDrop(reason: string): void {
+    const now = Date.now();
+    if (now - this.encodeLogAt < 60_000) {
+      this.encodeDropsUnlogged++;
+      return;
+    }
+    const unlogged = this.encodeDropsUnlogged;
+    this.encodeLogAt = now;
+    this.encodeDropsUnlogged = 0;
+    this.options.logger?.error({ err: reason, ...(unlogged > 0 ? { droppedSinceLastLine: unlogged } : {}) }, 'dropping a flow record the wire schema rejects (logged once a minute at most; every drop is counted in segflow_collector_records_dropped_total{reason="encode"})');
   }
 }

@@ -5,6 +5,7 @@ import { CollectorMetrics } from '../../../src/collector/collector-metrics.ts';
 import { decodeFlowBatch, type FlowRecordData } from '../../../src/contract/wire/flow-batch-codec.ts';
 import { ipToBytes } from '../../../src/contract/wire/ip-address-bytes.ts';
 import { waitFor } from '../../harness/wait-for.ts';
+import type { Logger } from '../../../src/shared/logger.ts';
 
 const record = (id: number, ruleHint = ''): FlowRecordData => ({
   source: 'conntrack',
@@ -79,5 +80,19 @@ describe('FlowBatcher', () => {
     batcher.stop();
     assert.deepEqual(out.flatMap((b) => decodeFlowBatch(b.payload).records.map((r) => r.conntrackId)), [1, 3]);
     assert.equal(await metrics.valueOf(metrics.recordsDropped, { reason: 'encode' }), 1);
+  });
+
+  it('logs rejected records once a minute at most while counting every one', async () => {
+    const metrics = new CollectorMetrics();
+    const lines: Array<{ fields: Record<string, unknown>; msg: string }> = [];
+    const logger = { error: (fields: Record<string, unknown>, msg: string) => lines.push({ fields, msg }) } as unknown as Logger;
+    const out: EncodedFlowBatch[] = [];
+    const batcher = new FlowBatcher({ agentId: 'a', nodeName: 'n', maxRecords: 100, maxDelayMs: 60_000, metrics, logger }, (b) => out.push(b));
+    batcher.add(Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? { ...record(i + 1), protocol: 300 } : record(i + 1))));
+    batcher.stop();
+    assert.equal(await metrics.valueOf(metrics.recordsDropped, { reason: 'encode' }), 10, 'every rejected record counted');
+    assert.equal(out.flatMap((b) => decodeFlowBatch(b.payload).records).length, 10, 'the valid ones sent');
+    assert.equal(lines.length, 1, `one line, not one per record: ${JSON.stringify(lines)}`);
+    assert.match(lines[0]!.msg, /logged once a minute at most/);
   });
 });
