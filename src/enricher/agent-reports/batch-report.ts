@@ -45,25 +45,3 @@ export function buildBatchReport(batch: Omit<FlowBatchData, 'records'>, records:
     },
   };
 }
-
-/**
- * The report of what a source without sequence numbers delivered (Calico's Goldmane: one
- * message per flow, no boots): `batch.sequence` 0 (unnumbered: it adds to "reporting" and
- * "silent", never to gaps), the source's name as its boot, and an id unique per Kafka message
- * (`<partition>-<offset>`), so a redelivery is still one report.
- */
-export function buildUnnumberedSourceReport(
-  kind: Exclude<BatchReportDocument['reporter']['kind'], 'node-agent'>, sourceName: string, records: number, message: { partition: number; offset: string }, atMs: number, ingestedAtMs: number,
-): BatchReport {
-  return {
-    id: `${kind}/${sourceName}/${message.partition}-${message.offset}`,
-    document: {
-      '@timestamp': new Date(atMs).toISOString(),
-      report: { kind: 'batch' },
-      reporter: { kind, id: sourceName, node: null },
-      batch: { boot: sourceName, sequence: 0, records, heartbeat_interval_ms: 0 },
-      loss: {},
-      event: { ingested: new Date(ingestedAtMs).toISOString() },
-    },
-  };
-}

@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { FlowBatcher, type EncodedFlowBatch } from '../../../src/collector/flow-batcher.ts';
 import { LossTally } from '../../../src/collector/loss-tally.ts';
 import { decodeFlowBatch, encodeFlowBatch } from '../../../src/contract/wire/flow-batch-codec.ts';
-import { buildBatchReport, buildUnnumberedSourceReport } from '../../../src/enricher/agent-reports/batch-report.ts';
+import { buildBatchReport } from '../../../src/enricher/agent-reports/batch-report.ts';
 import { computeCompleteness } from '../../../src/api/query/completeness.ts';
 import { decodeRawFlowBatch } from '../../../src/enricher/ingest/raw-flow-batch-decoder.ts';
 import { tcpRecord } from '../../harness/flow-records.ts';
@@ -108,11 +108,7 @@ describe('agent report document of a batch', () => {
       },
       event: { ingested: '2025-12-01T10:00:05.000Z' },
     });
-    // A source without sequence numbers (Goldmane) reports under its own kind, unnumbered.
-    const goldmane = buildUnnumberedSourceReport('goldmane', 'goldmane-eu1', 12, { partition: 3, offset: '41' }, Date.parse('2025-12-01T10:00:00Z'), 0);
-    assert.equal(goldmane.id, 'goldmane/goldmane-eu1/3-41');
-    assert.deepEqual(goldmane.document.reporter, { kind: 'goldmane', id: 'goldmane-eu1', node: null });
-    assert.equal(goldmane.document.batch.sequence, 0);
+    // A source without sequence numbers (Goldmane, source-report-message.ts) reports unnumbered.
     const t = Date.parse('2025-12-01T10:00:00Z');
     const figure = computeCompleteness({ range: { fromMs: t - 60_000, toMs: t + 60_000 }, nowMs: t + 3_600_000, includeNames: true, lags: [], reporters: [{
       kind: 'goldmane', id: 'goldmane-eu1', node: null, heartbeatMs: 0, lastBeforeMs: null, firstAfterMs: null, lastInMs: t,
