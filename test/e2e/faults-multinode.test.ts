@@ -37,8 +37,10 @@ describe('faults: a Kafka broker and an Elasticsearch node of 3 SIGKILLed, throu
       assert.equal(row.lostCounted, 0, `${what}: no agent had to drop anything`);
       assert.equal(row.duplicated, 0, `${what}: nothing indexed twice`);
       assert.equal(row.manualActionNeeded, false, what);
-      // Not a timing goal (that lives in the bench): a bound that a stalled partition or a group waiting out a dead session would break.
-      assert.ok(row.recoverySeconds !== null && row.recoverySeconds <= 60, `${what}: every partition committed past its end at the kill, on the remaining members`);
+      // Not a timing goal (recovery times live in the bench): the victim stays down until every raw partition has
+      // committed past its end at the kill, or the bench's stall limit passed (then recoverySeconds is null and a
+      // manual action is reported). Non-null means the stream moved on the remaining members, without the victim.
+      assert.ok(row.recoverySeconds !== null, `${what}: every partition committed past its end at the kill, on the remaining members, while the killed member was still down`);
       assert.ok(row.rejoinSeconds !== null && row.rejoinSeconds !== undefined, `${what}: the killed member rejoined once started again`);
       const assignment = row.assignment ?? [];
       assert.equal(assignment.length, MULTINODE_ENRICHERS, `${what}: three enrichers in the group`);
