@@ -18,6 +18,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Consumer } from 'kafkajs';
 import { decodeGoldmaneFlow, GOLDMANE_SOURCE_HEADER, type GoldmaneFlow } from '../../src/contract/goldmane/goldmane-flow.ts';
 import { FLOW_BATCH_SCHEMA_HEADER } from '../../src/contract/wire/flow-batch-headers.ts';
+import { SOURCE_REPORT_SCHEMA } from '../../src/contract/wire/source-report-codec.ts';
 import { GoldmaneClient } from '../../src/goldmane/goldmane-client.ts';
 import { createKafka } from '../../src/shared/kafka-client.ts';
 import { freePort } from '../harness/free-port.ts';
@@ -53,6 +54,8 @@ describe('segflow goldmane over mutual TLS', { timeout: 180_000 }, () => {
   let httpPort = 0;
   let keyFile = '';
   const received: Array<{ flow: GoldmaneFlow; schema: string; source: string; key: string }> = [];
+  /** The source-name header of each source report seen on the topic. */
+  const sourceReports: string[] = [];
   const now = Math.floor(Date.now() / 1000);
   const start = now - (now % 15) - 90;
   const flows = [flowAt(start, 'catalog-5f8b7c-*', 100), flowAt(start - 15, 'catalog-5f8b7c-*', 200)];
@@ -80,6 +83,11 @@ describe('segflow goldmane over mutual TLS', { timeout: 180_000 }, () => {
     await consumer.run({
       eachMessage: async ({ message }) => {
         const header = (name: string): string => String(message.headers?.[name] ?? '');
+        // The source also reports itself on the same topic (completeness); those are counted apart.
+        if (header(FLOW_BATCH_SCHEMA_HEADER) === SOURCE_REPORT_SCHEMA) {
+          sourceReports.push(header(GOLDMANE_SOURCE_HEADER));
+          return;
+        }
         received.push({ flow: decodeGoldmaneFlow(message.value!), schema: header(FLOW_BATCH_SCHEMA_HEADER), source: header(GOLDMANE_SOURCE_HEADER), key: String(message.key) });
       },
     });
@@ -117,6 +125,8 @@ describe('segflow goldmane over mutual TLS', { timeout: 180_000 }, () => {
   it('publishes what Goldmane holds as Calico\'s protobuf Flow with the schema and source headers', async () => {
     await waitFor('the two flows on the raw topic', async () => (received.length >= 2 ? true : undefined), 60_000);
     assert.equal(received.length, 2, stderr.slice(-2000));
+    await waitFor('a source report', async () => (sourceReports.length > 0 ? true : undefined), 60_000);
+    assert.ok(sourceReports.every((s) => s === 'tls-cluster'), `source reports name the source: ${sourceReports.join(', ')}`);
     for (const r of received) {
       assert.equal(r.schema, 'goldmane.Flow');
       assert.equal(r.source, 'tls-cluster');
