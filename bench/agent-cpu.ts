@@ -31,7 +31,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { createKafka } from '../src/shared/kafka-client.ts';
+import { createKafka } from '../src/runtime/kafka-client.ts';
 import { freePort } from '../test/harness/free-port.ts';
 import { NetnsTopology } from '../test/harness/netns-topology.ts';
 import { deleteTopics } from '../test/harness/pipeline-resources.ts';

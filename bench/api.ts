@@ -44,7 +44,7 @@ import { bulkRequestFromClient, FlowBulkWriter, type FlowBulkItem } from '../src
 import { installFlowIndexTemplate } from '../src/enricher/elasticsearch/flow-index-template.ts';
 import { dailyFlowIndexName, flowIndexPattern } from '../src/contract/flow-index-names.ts';
 import { SeededRandom } from '../src/collector/sources/synthetic/seeded-random.ts';
-import { createElasticsearchClient } from '../src/shared/elasticsearch-client.ts';
+import { createElasticsearchClient } from '../src/runtime/elasticsearch-client.ts';
 import { UNRESTRICTED } from '../src/api/query/access-scope.ts';
 import { compileFilter, flowFilterDefinitions, parseFilter } from '../src/api/query/flow-filters.ts';
 import { buildFlowQuery, buildFlowSearchRequest, parseSort } from '../src/api/query/flow-search.ts';

@@ -17,7 +17,7 @@ import { Collector } from '../src/collector/collector.ts';
 import type { FlowRecordHandler, FlowSource } from '../src/collector/sources/flow-source.ts';
 import type { FlowRecordData } from '../src/contract/wire/flow-batch-codec.ts';
 import { ipToBytes } from '../src/contract/wire/ip-address-bytes.ts';
-import { createLogger } from '../src/shared/logger.ts';
+import { createLogger } from '../src/runtime/logger.ts';
 
 export interface FaultAgentOptions {
   readonly brokers: string;

@@ -26,10 +26,10 @@ import { Enricher } from '../src/enricher/enricher.ts';
 import { bulkRequestFromClient } from '../src/enricher/elasticsearch/flow-bulk-writer.ts';
 import { installFlowIndexTemplate } from '../src/enricher/elasticsearch/flow-index-template.ts';
 import { GoldmaneRole } from '../src/goldmane/goldmane-role.ts';
-import { createElasticsearchClient } from '../src/shared/elasticsearch-client.ts';
-import { createKafka } from '../src/shared/kafka-client.ts';
-import { createLogger } from '../src/shared/logger.ts';
-import { PLAINTEXT_KAFKA } from '../src/shared/role-config/kafka-security-contract.ts';
+import { createElasticsearchClient } from '../src/runtime/elasticsearch-client.ts';
+import { createKafka } from '../src/runtime/kafka-client.ts';
+import { createLogger } from '../src/runtime/logger.ts';
+import { PLAINTEXT_KAFKA } from '../src/runtime/role-config/kafka-security-contract.ts';
 import { FelixLikePusher, requireGoldmaneBinary, startGoldmane } from '../test/harness/goldmane.ts';
 import { createPipelineTopics, deleteFlowIndices, deleteTopics } from '../test/harness/pipeline-resources.ts';
 

@@ -36,7 +36,7 @@ import { promisify } from 'node:util';
 import { renderKustomization } from '../src/install/render-kustomization.ts';
 import type { KubeObject } from '../src/install/kustomize-transforms.ts';
 import { projectRoot } from '../src/services/services-config.ts';
-import { createKafka } from '../src/shared/kafka-client.ts';
+import { createKafka } from '../src/runtime/kafka-client.ts';
 import { freePort, startKubeCluster, type KubeCluster } from '../test/harness/kube-cluster.ts';
 import { waitFor } from '../test/harness/wait-for.ts';
 

@@ -27,8 +27,8 @@ import { Inventory } from '../src/inventory/inventory.ts';
 import type { FlowInput } from '../src/inventory/policy/verdict-engine.ts';
 import { InventoryTopicFollower } from '../src/inventory/topic/inventory-follower.ts';
 import { readInventorySnapshot } from '../src/inventory/topic/inventory-snapshot.ts';
-import { createKafka } from '../src/shared/kafka-client.ts';
-import { createLogger } from '../src/shared/logger.ts';
+import { createKafka } from '../src/runtime/kafka-client.ts';
+import { createLogger } from '../src/runtime/logger.ts';
 import { freePort, startKubeCluster, type KubeCluster } from '../test/harness/kube-cluster.ts';
 import { processCpuMs } from './cpu-time.ts';
 

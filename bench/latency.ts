@@ -34,8 +34,8 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { createElasticsearchClient } from '../src/shared/elasticsearch-client.ts';
-import { createKafka } from '../src/shared/kafka-client.ts';
+import { createElasticsearchClient } from '../src/runtime/elasticsearch-client.ts';
+import { createKafka } from '../src/runtime/kafka-client.ts';
 import { NetnsTopology } from '../test/harness/netns-topology.ts';
 import { deleteFlowIndices, deleteTopics } from '../test/harness/pipeline-resources.ts';
 

@@ -52,8 +52,8 @@ import type { Resource } from '../src/inventory/model/resources.ts';
 import { publishInventory } from '../src/inventory/topic/inventory-publisher.ts';
 import { readResourceDocuments } from '../src/inventory/topic/resource-documents.ts';
 import { decodeFlowBatch, encodeFlowBatch, type FlowRecordData } from '../src/contract/wire/flow-batch-codec.ts';
-import { createElasticsearchClient } from '../src/shared/elasticsearch-client.ts';
-import { createKafka } from '../src/shared/kafka-client.ts';
+import { createElasticsearchClient } from '../src/runtime/elasticsearch-client.ts';
+import { createKafka } from '../src/runtime/kafka-client.ts';
 import { fullGc } from './gc.ts';
 import { elasticsearchCpuMs } from './cpu-time.ts';
 

@@ -1,7 +1,7 @@
 /**
  * The import rules of src/ (README "Layout"): no import circle, and no import from one role's
  * folder into another's. Roles are the deployable parts; src/cli is the composition root and
- * may import any of them; every other folder (src/inventory, src/contract, src/shared, ...) is a
+ * may import any of them; every other folder (src/inventory, src/contract, src/runtime, ...) is a
  * library and imports no role. Type-only imports count: a circle through types is still one
  * module graph to read.
  *

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { assertValidFlowIndexPrefix, DEFAULT_FLOW_INDEX_PREFIX } from '../contract/flow-index-names.ts';
-import type { ElasticsearchConnection } from '../shared/elasticsearch-security.ts';
+import type { ElasticsearchConnection } from '../runtime/elasticsearch-security.ts';
 
 /** How clients' certificates are treated: not asked for, required of every client, or optional (then verified when sent). */
 export type ClientCertificateMode = 'none' | 'require' | 'optional';

@@ -142,7 +142,7 @@ export const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 async function readAnswer(body: Readable, headers: Record<string, unknown> | undefined): Promise<Buffer> {
   const encoding = headers?.['content-encoding'];
   if (encoding !== undefined && encoding !== 'identity') {
-    // Elasticsearch compresses only when asked; segflow's clients never ask (shared/elasticsearch-client.ts).
+    // Elasticsearch compresses only when asked; segflow's clients never ask (runtime/elasticsearch-client.ts).
     body.destroy();
     throw new ApiError(502, 'elasticsearch_error', `Elasticsearch answered with content-encoding ${String(encoding)}, which the API does not request`);
   }

@@ -1,8 +1,8 @@
 /** `segflow inventory apply|delete|list`: manage the inventory topic from resource files. */
 import { Option, type Command } from 'commander';
-import { createSecureKafka } from '../shared/kafka-client.ts';
-import { addKafkaConnectionOptions } from '../shared/role-config/kafka-connection-options.ts';
-import { addRoleConfigOptions, roleAction, type PreparedRole } from '../shared/role-config/role-command.ts';
+import { createSecureKafka } from '../runtime/kafka-client.ts';
+import { addKafkaConnectionOptions } from '../runtime/role-config/kafka-connection-options.ts';
+import { addRoleConfigOptions, roleAction, type PreparedRole } from '../runtime/role-config/role-command.ts';
 import { deleteInventoryKeys, publishInventory } from '../inventory/topic/inventory-publisher.ts';
 import { readInventorySnapshot } from '../inventory/topic/inventory-snapshot.ts';
 import { DEFAULT_INVENTORY_TOPIC } from '../inventory/topic/inventory-topic.ts';

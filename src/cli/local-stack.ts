@@ -19,10 +19,10 @@ import { DEFAULT_INVENTORY_TOPIC } from '../inventory/topic/inventory-topic.ts';
 import { readResourceDocuments } from '../inventory/topic/resource-documents.ts';
 import { LocalServices, type ServiceProgress } from '../services/local-services.ts';
 import { projectRoot } from '../services/services-config.ts';
-import { createSecureKafka, parseBrokerList } from '../shared/kafka-client.ts';
-import { PLAINTEXT } from '../shared/kafka-security.ts';
+import { createSecureKafka, parseBrokerList } from '../runtime/kafka-client.ts';
+import { PLAINTEXT } from '../runtime/kafka-security.ts';
 import { uiPlugin } from '../ui/ui-plugin.ts';
-import { createLogger } from '../shared/logger.ts';
+import { createLogger } from '../runtime/logger.ts';
 
 /** The demo inventory loaded when no resources are given: a small shop in two namespaces. */
 export const DEMO_INVENTORY = path.join(projectRoot, 'examples', 'shop');

@@ -6,11 +6,11 @@
  *   segflow collect --config collector.yaml   (TLS/SASL to Kafka: --kafka-ca-file, --kafka-sasl-*, see --help)
  */
 import { Option, type Command } from 'commander';
-import { parseBrokerList } from '../shared/kafka-client.ts';
-import { createLogger } from '../shared/logger.ts';
-import { addKafkaConnectionOptions } from '../shared/role-config/kafka-connection-options.ts';
-import { addRoleConfigOptions, roleAction } from '../shared/role-config/role-command.ts';
-import { exitCodeFor, untilStopped } from '../shared/role-config/run-until-stopped.ts';
+import { parseBrokerList } from '../runtime/kafka-client.ts';
+import { createLogger } from '../runtime/logger.ts';
+import { addKafkaConnectionOptions } from '../runtime/role-config/kafka-connection-options.ts';
+import { addRoleConfigOptions, roleAction } from '../runtime/role-config/role-command.ts';
+import { exitCodeFor, untilStopped } from '../runtime/role-config/run-until-stopped.ts';
 import { Collector } from './collector.ts';
 import { DEFAULT_COLLECTOR_HTTP_PORT, minimumSpoolBytes, type CollectorConfigInput, type CollectorSourceName } from './collector-config.ts';
 

@@ -5,7 +5,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { KafkaConfig } from 'kafkajs';
-import { PLAINTEXT, type KafkaSecurity } from '../shared/kafka-security.ts';
+import { PLAINTEXT, type KafkaSecurity } from '../runtime/kafka-security.ts';
 import { DEFAULT_SPOOL_LOCK_STALE_MS } from './sinks/spool-lock.ts';
 
 /**

@@ -4,7 +4,7 @@
  * (Prometheus text format).
  */
 import type { Registry } from 'prom-client';
-import { startRoleHttpServer, type RoleHttpServer } from '../shared/role-http-server.ts';
+import { startRoleHttpServer, type RoleHttpServer } from '../runtime/role-http-server.ts';
 
 /** What the server asks the collector for on each request. */
 export interface CollectorHttpHandlers {

@@ -10,9 +10,9 @@
  * ```
  */
 import { randomUUID } from 'node:crypto';
-import type { KafkaFailure } from '../shared/kafka-errors.ts';
-import type { Logger } from '../shared/logger.ts';
-import { createLogger } from '../shared/logger.ts';
+import type { KafkaFailure } from '../runtime/kafka-errors.ts';
+import type { Logger } from '../runtime/logger.ts';
+import { createLogger } from '../runtime/logger.ts';
 import { startCollectorHttpServer, type CollectorHttpServer } from './collector-http-server.ts';
 import { CollectorMetrics } from './collector-metrics.ts';
 import { resolveCollectorConfig, type CollectorConfig, type CollectorConfigInput } from './collector-config.ts';

@@ -9,7 +9,7 @@
  * a loss no batch has reported yet, when no records follow it.
  */
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '../shared/logger.ts';
+import type { Logger } from '../runtime/logger.ts';
 import {
   encodeFlowBatch,
   FlowBatchEncodeError,

@@ -7,11 +7,11 @@
  *     --elasticsearch https://es:9200 --elasticsearch-ca-file es-ca.pem --elasticsearch-api-key-file /run/secrets/es-key
  */
 import { Option, type Command } from 'commander';
-import { openElasticsearchConnection } from '../shared/elasticsearch-security.ts';
-import { addElasticsearchConnectionOptions } from '../shared/role-config/elasticsearch-connection-options.ts';
-import { addKafkaConnectionOptions } from '../shared/role-config/kafka-connection-options.ts';
-import { addRoleConfigOptions, roleAction } from '../shared/role-config/role-command.ts';
-import { exitCodeFor, untilStopped } from '../shared/role-config/run-until-stopped.ts';
+import { openElasticsearchConnection } from '../runtime/elasticsearch-security.ts';
+import { addElasticsearchConnectionOptions } from '../runtime/role-config/elasticsearch-connection-options.ts';
+import { addKafkaConnectionOptions } from '../runtime/role-config/kafka-connection-options.ts';
+import { addRoleConfigOptions, roleAction } from '../runtime/role-config/role-command.ts';
+import { exitCodeFor, untilStopped } from '../runtime/role-config/run-until-stopped.ts';
 import { DEFAULT_ENRICHER_CONFIG } from './enricher-config.ts';
 import { Enricher } from './enricher.ts';
 import type { AggregationLevel } from './transform/flow-aggregation.ts';

@@ -3,8 +3,8 @@
  * on one machine with `segflow services up`; flags and environment variables override them.
  */
 import { DEFAULT_INVENTORY_TOPIC } from '../inventory/topic/inventory-topic.ts';
-import type { ElasticsearchConnection } from '../shared/elasticsearch-security.ts';
-import { PLAINTEXT, type KafkaSecurity } from '../shared/kafka-security.ts';
+import type { ElasticsearchConnection } from '../runtime/elasticsearch-security.ts';
+import { PLAINTEXT, type KafkaSecurity } from '../runtime/kafka-security.ts';
 import { DEFAULT_FLOW_INDEX_PREFIX } from '../contract/flow-index-names.ts';
 import { DEFAULT_MAX_CLOCK_SKEW_MS, DEFAULT_MAX_LINK_BITS_PER_SECOND } from './ingest/record-bounds.ts';
 import { DEFAULT_AGGREGATION, type AggregationConfig } from './transform/flow-aggregation.ts';

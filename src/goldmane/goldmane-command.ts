@@ -1,10 +1,10 @@
 /** `segflow goldmane`: read Calico's own flows from Goldmane into the pipeline until SIGINT/SIGTERM. */
 import { Option, type Command } from 'commander';
-import { createLogger } from '../shared/logger.ts';
-import { addKafkaConnectionOptions } from '../shared/role-config/kafka-connection-options.ts';
-import { addRoleConfigOptions, roleAction } from '../shared/role-config/role-command.ts';
-import { exitCodeFor, untilStopped } from '../shared/role-config/run-until-stopped.ts';
-import { addSecretFileOption, type SecretOptionSpec } from '../shared/role-config/secret-options.ts';
+import { createLogger } from '../runtime/logger.ts';
+import { addKafkaConnectionOptions } from '../runtime/role-config/kafka-connection-options.ts';
+import { addRoleConfigOptions, roleAction } from '../runtime/role-config/role-command.ts';
+import { exitCodeFor, untilStopped } from '../runtime/role-config/run-until-stopped.ts';
+import { addSecretFileOption, type SecretOptionSpec } from '../runtime/role-config/secret-options.ts';
 import { DEFAULT_GOLDMANE_HTTP_PORT, GoldmaneRole } from './goldmane-role.ts';
 import { DEFAULT_GOLDMANE_RETENTION_SECONDS } from './goldmane-resume.ts';
 

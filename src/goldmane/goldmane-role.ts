@@ -5,11 +5,11 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { createSecureKafka } from '../shared/kafka-client.ts';
-import type { KafkaSecurity } from '../shared/role-config/kafka-security-contract.ts';
-import { createLogger, type Logger } from '../shared/logger.ts';
-import { startRoleHttpServer, type RoleHttpServer } from '../shared/role-http-server.ts';
-import type { KafkaFailure } from '../shared/kafka-errors.ts';
+import { createSecureKafka } from '../runtime/kafka-client.ts';
+import type { KafkaSecurity } from '../runtime/role-config/kafka-security-contract.ts';
+import { createLogger, type Logger } from '../runtime/logger.ts';
+import { startRoleHttpServer, type RoleHttpServer } from '../runtime/role-http-server.ts';
+import type { KafkaFailure } from '../runtime/kafka-errors.ts';
 import { GoldmaneClient, type GoldmaneTls } from './goldmane-client.ts';
 import { GoldmaneKafkaPublisher } from './goldmane-kafka-publisher.ts';
 import { GoldmaneMetrics } from './goldmane-metrics.ts';

@@ -4,7 +4,7 @@
  * where it got to (goldmane-resume.ts) without publishing a flow twice (goldmane-replay-filter.ts).
  * A flow is counted as got only once the sink has it, so a failed publish is asked for again.
  */
-import type { Logger } from '../shared/logger.ts';
+import type { Logger } from '../runtime/logger.ts';
 import type { GoldmaneFlow } from '../contract/goldmane/goldmane-flow.ts';
 import type { GoldmaneResult } from './goldmane-client.ts';
 import type { GoldmaneFlowSink } from './goldmane-kafka-publisher.ts';

@@ -14,11 +14,11 @@
  * stamped with the time the sync observed the change.
  */
 import { CompressionTypes, type Kafka, type Producer, type Transaction } from 'kafkajs';
-import type { Logger } from '../shared/logger.ts';
+import type { Logger } from '../runtime/logger.ts';
 import { readInventorySnapshot } from '../inventory/topic/inventory-snapshot.ts';
 import type { ClusterInventoryState, PendingMessage } from './cluster-inventory-state.ts';
 import { Backoff, sleep } from './retry-backoff.ts';
-import { CONCURRENT_TRANSACTIONS } from '../shared/kafka-log.ts';
+import { CONCURRENT_TRANSACTIONS } from '../runtime/kafka-log.ts';
 
 export interface TopicWriterHooks {
   published?(batch: readonly PendingMessage[], ackedAt: number): void;

@@ -8,7 +8,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { readFile } from 'node:fs/promises';
 import type { KubeConnection } from './kube-config.ts';
-import { registerSecret } from '../shared/role-config/secret-redaction.ts';
+import { registerSecret } from '../runtime/role-config/secret-redaction.ts';
 
 /** The `Status` object the API server answers errors with. */
 export interface KubeStatus {

@@ -6,7 +6,7 @@
  * becomes served as projectcalico.org/v3 switches from the backend CRDs to v3. Each change of a
  * kind's state is logged once.
  */
-import type { Logger } from '../shared/logger.ts';
+import type { Logger } from '../runtime/logger.ts';
 import { discoverGroupVersions } from './api-discovery.ts';
 import type { ClusterInventoryState } from './cluster-inventory-state.ts';
 import type { KubeApi } from './kube-client.ts';

@@ -1,9 +1,9 @@
 /** `segflow inventory sync`: run the Kubernetes → inventory topic sync until SIGINT/SIGTERM. */
 import { Option, type Command } from 'commander';
 import { DEFAULT_INVENTORY_TOPIC } from '../inventory/topic/inventory-topic.ts';
-import { addKafkaConnectionOptions } from '../shared/role-config/kafka-connection-options.ts';
-import { addRoleConfigOptions, roleAction } from '../shared/role-config/role-command.ts';
-import { exitCodeFor, untilStopped } from '../shared/role-config/run-until-stopped.ts';
+import { addKafkaConnectionOptions } from '../runtime/role-config/kafka-connection-options.ts';
+import { addRoleConfigOptions, roleAction } from '../runtime/role-config/role-command.ts';
+import { exitCodeFor, untilStopped } from '../runtime/role-config/run-until-stopped.ts';
 import { DEFAULT_LEASE_NAME, DEFAULT_SYNC_HEALTH_PORT, InventorySync } from './inventory-sync.ts';
 
 function nonNegativeInt(name: string) {

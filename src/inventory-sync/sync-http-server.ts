@@ -4,7 +4,7 @@
  * this replica leads) and `GET /metrics`.
  */
 import type { Registry } from 'prom-client';
-import { startRoleHttpServer, type RoleHttpServer } from '../shared/role-http-server.ts';
+import { startRoleHttpServer, type RoleHttpServer } from '../runtime/role-http-server.ts';
 
 export interface SyncHttpHandlers {
   health(): { healthy: boolean; reasons: string[] };

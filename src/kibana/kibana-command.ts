@@ -13,8 +13,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { addSecretFileOption, type SecretOptionSpec } from '../shared/role-config/secret-options.ts';
-import { addRoleConfigOptions, roleAction } from '../shared/role-config/role-command.ts';
+import { addSecretFileOption, type SecretOptionSpec } from '../runtime/role-config/secret-options.ts';
+import { addRoleConfigOptions, roleAction } from '../runtime/role-config/role-command.ts';
 import { KIBANA_OBJECTS_DIR } from './generate-kibana-objects.ts';
 import { KibanaImportFailure, importSavedObjects, readSavedObjectFiles } from './kibana-import.ts';
 

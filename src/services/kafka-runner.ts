@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { logLevel } from 'kafkajs';
-import { createKafka } from '../shared/kafka-client.ts';
+import { createKafka } from '../runtime/kafka-client.ts';
 import { selectJava } from './java-runtime.ts';
 import type { LocalService, ServiceStatus, StartResult } from './local-service.ts';
 import { ServiceStartError } from './local-service.ts';

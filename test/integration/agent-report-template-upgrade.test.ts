@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { agentReportMappings } from '../../src/contract/agent-report-document.ts';
 import { AgentReportWriter } from '../../src/enricher/elasticsearch/agent-report-writer.ts';
-import { createElasticsearchClient } from '../../src/shared/elasticsearch-client.ts';
+import { createElasticsearchClient } from '../../src/runtime/elasticsearch-client.ts';
 import { deleteFlowIndices } from '../harness/pipeline-resources.ts';
 import { requireElasticsearchUrl, uniqueName } from '../harness/service-env.ts';
 

@@ -14,7 +14,7 @@ import { installFlowIndexTemplate } from '../../src/enricher/elasticsearch/flow-
 import { ApiServer } from '../../src/api/server.ts';
 import { StaticInventorySource } from '../../src/api/inventory/inventory-source.ts';
 import { loadResourceText } from '../../src/inventory/index.ts';
-import { createElasticsearchClient } from '../../src/shared/elasticsearch-client.ts';
+import { createElasticsearchClient } from '../../src/runtime/elasticsearch-client.ts';
 import { deleteFlowIndices } from '../harness/pipeline-resources.ts';
 import { requireElasticsearchUrl, uniqueName } from '../harness/service-env.ts';
 import { FIXTURE_RESOURCES_YAML, fixtureItems } from '../unit/api/flow-fixtures.ts';

@@ -12,9 +12,9 @@ import { TopicInventorySource } from '../../src/api/inventory/topic-inventory-so
 import { ApiServer } from '../../src/api/server.ts';
 import { Enricher } from '../../src/enricher/enricher.ts';
 import { encodeFlowBatch } from '../../src/contract/wire/flow-batch-codec.ts';
-import { createElasticsearchClient } from '../../src/shared/elasticsearch-client.ts';
-import { createKafka } from '../../src/shared/kafka-client.ts';
-import { createLogger } from '../../src/shared/logger.ts';
+import { createElasticsearchClient } from '../../src/runtime/elasticsearch-client.ts';
+import { createKafka } from '../../src/runtime/kafka-client.ts';
+import { createLogger } from '../../src/runtime/logger.ts';
 import { msToNanos, tcpRecord } from '../harness/flow-records.ts';
 import { requireElasticsearchUrl, requireKafkaBrokers, uniqueName } from '../harness/service-env.ts';
 import { waitFor } from '../harness/wait-for.ts';

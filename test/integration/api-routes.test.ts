@@ -15,7 +15,7 @@ import { loadResourceText, verdictJson } from '../../src/inventory/index.ts';
 import { parseTokenConfig } from '../../src/api/auth/tokens.ts';
 import { StaticInventorySource } from '../../src/api/inventory/inventory-source.ts';
 import { ApiServer } from '../../src/api/server.ts';
-import { createElasticsearchClient } from '../../src/shared/elasticsearch-client.ts';
+import { createElasticsearchClient } from '../../src/runtime/elasticsearch-client.ts';
 import { requireElasticsearchUrl, uniqueName } from '../harness/service-env.ts';
 import { CONNECTIONS, FIXTURE_CANDIDATE_YAML, FIXTURE_RESOURCES_YAML, fixtureItems } from '../unit/api/flow-fixtures.ts';
 import { deleteFlowIndices } from '../harness/pipeline-resources.ts';

@@ -20,7 +20,7 @@ import { parseConntrackLine, type ConntrackEntry } from '../../src/collector/sou
 import { readConntrackSysctls } from '../../src/collector/sources/conntrack/conntrack-sysctl.ts';
 import { decodeFlowBatch, type FlowBatchData, type FlowRecordData } from '../../src/contract/wire/flow-batch-codec.ts';
 import { bytesToIp } from '../../src/contract/wire/ip-address-bytes.ts';
-import { createKafka, parseBrokerList } from '../../src/shared/kafka-client.ts';
+import { createKafka, parseBrokerList } from '../../src/runtime/kafka-client.ts';
 import { requireKafkaBrokers, uniqueName } from '../harness/service-env.ts';
 
 const run = promisify(execFile);

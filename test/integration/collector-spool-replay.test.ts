@@ -19,7 +19,7 @@ import { Collector } from '../../src/collector/collector.ts';
 import type { FlowRecordHandler, FlowSource } from '../../src/collector/sources/flow-source.ts';
 import { decodeFlowBatch, type FlowBatchData, type FlowRecordData } from '../../src/contract/wire/flow-batch-codec.ts';
 import { ipToBytes } from '../../src/contract/wire/ip-address-bytes.ts';
-import { createKafka, parseBrokerList } from '../../src/shared/kafka-client.ts';
+import { createKafka, parseBrokerList } from '../../src/runtime/kafka-client.ts';
 import { requireKafkaBrokers, uniqueName } from '../harness/service-env.ts';
 import { waitForGroupAtTopicEnd } from '../harness/consumer-group-offsets.ts';
 import { CuttableKafkaProxy as CuttableProxy } from '../harness/cuttable-kafka-proxy.ts';

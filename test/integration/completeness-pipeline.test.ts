@@ -20,9 +20,9 @@ import type { FlowRecordHandler, FlowSource } from '../../src/collector/sources/
 import type { Completeness } from '../../src/contract/api/completeness.ts';
 import { encodeFlowBatch, type FlowRecordData } from '../../src/contract/wire/flow-batch-codec.ts';
 import { Enricher } from '../../src/enricher/enricher.ts';
-import { createElasticsearchClient } from '../../src/shared/elasticsearch-client.ts';
-import { createKafka, parseBrokerList } from '../../src/shared/kafka-client.ts';
-import { createLogger } from '../../src/shared/logger.ts';
+import { createElasticsearchClient } from '../../src/runtime/elasticsearch-client.ts';
+import { createKafka, parseBrokerList } from '../../src/runtime/kafka-client.ts';
+import { createLogger } from '../../src/runtime/logger.ts';
 import { CuttableKafkaProxy } from '../harness/cuttable-kafka-proxy.ts';
 import { msToNanos, tcpRecord } from '../harness/flow-records.ts';
 import { createPipelineTopics, deleteFlowIndices, deleteTopics } from '../harness/pipeline-resources.ts';

@@ -15,7 +15,7 @@ import { UNRESTRICTED } from '../../src/api/query/access-scope.ts';
 import { newestGroups, readDeniedGroups } from '../../src/api/query/denied-groups.ts';
 import { buildFlowQuery } from '../../src/api/query/flow-search.ts';
 import { buildDeniedGroupsRequest } from '../../src/api/query/flow-stats.ts';
-import { createElasticsearchClient } from '../../src/shared/elasticsearch-client.ts';
+import { createElasticsearchClient } from '../../src/runtime/elasticsearch-client.ts';
 import { benchDocument } from '../../bench/api.ts';
 import { deleteFlowIndices } from '../harness/pipeline-resources.ts';
 import { requireElasticsearchUrl, uniqueName } from '../harness/service-env.ts';

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createElasticsearchClient } from '../../src/shared/elasticsearch-client.ts';
+import { createElasticsearchClient } from '../../src/runtime/elasticsearch-client.ts';
 import { requireElasticsearchUrl, uniqueName } from '../harness/service-env.ts';
 
 const DOCS = 10_000;

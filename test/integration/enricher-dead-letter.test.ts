@@ -17,8 +17,8 @@ import { parseDeadLetterHeaders, type DeadLetterInfo } from '../../src/enricher/
 import type { FlowDocument } from '../../src/contract/flow-fields.ts';
 import { encodeFlowBatch, type FlowRecordData } from '../../src/contract/wire/flow-batch-codec.ts';
 import { segflow } from '../../src/contract/wire/generated/flow.js';
-import { createElasticsearchClient } from '../../src/shared/elasticsearch-client.ts';
-import { createKafka } from '../../src/shared/kafka-client.ts';
+import { createElasticsearchClient } from '../../src/runtime/elasticsearch-client.ts';
+import { createKafka } from '../../src/runtime/kafka-client.ts';
 import { msToNanos, tcpRecord } from '../harness/flow-records.ts';
 import { requireElasticsearchUrl, requireKafkaBrokers, uniqueName } from '../harness/service-env.ts';
 import { waitForGroupAtTopicEnd } from '../harness/consumer-group-offsets.ts';

@@ -16,7 +16,7 @@ import { FlowBulkWriter, bulkRequestFromClient, type FlowBulkItem } from '../../
 import { dailyFlowIndexName } from '../../src/contract/flow-index-names.ts';
 import { FlowIndexRetention } from '../../src/enricher/elasticsearch/flow-index-retention.ts';
 import { buildFlowIndexTemplate, installFlowIndexTemplate } from '../../src/enricher/elasticsearch/flow-index-template.ts';
-import { createElasticsearchClient } from '../../src/shared/elasticsearch-client.ts';
+import { createElasticsearchClient } from '../../src/runtime/elasticsearch-client.ts';
 import { requireElasticsearchUrl, uniqueName } from '../harness/service-env.ts';
 import { sampleFlowDocument } from '../unit/enricher/flow-document-sample.ts';
 import { deleteFlowIndices } from '../harness/pipeline-resources.ts';

@@ -25,10 +25,10 @@ import type { GoldmaneFlow } from '../../src/contract/goldmane/goldmane-flow.ts'
 import { Enricher } from '../../src/enricher/enricher.ts';
 import { writeProgress } from '../../src/goldmane/goldmane-progress-file.ts';
 import { GoldmaneRole } from '../../src/goldmane/goldmane-role.ts';
-import { createElasticsearchClient } from '../../src/shared/elasticsearch-client.ts';
-import { createKafka } from '../../src/shared/kafka-client.ts';
-import { createLogger } from '../../src/shared/logger.ts';
-import { PLAINTEXT_KAFKA } from '../../src/shared/role-config/kafka-security-contract.ts';
+import { createElasticsearchClient } from '../../src/runtime/elasticsearch-client.ts';
+import { createKafka } from '../../src/runtime/kafka-client.ts';
+import { createLogger } from '../../src/runtime/logger.ts';
+import { PLAINTEXT_KAFKA } from '../../src/runtime/role-config/kafka-security-contract.ts';
 import { FelixLikePusher, requireGoldmaneBinary, startGoldmane, type RunningGoldmane } from '../harness/goldmane.ts';
 import { createPipelineTopics, deleteFlowIndices, deleteTopics } from '../harness/pipeline-resources.ts';
 import { requireElasticsearchUrl, requireKafkaBrokers, uniqueName } from '../harness/service-env.ts';

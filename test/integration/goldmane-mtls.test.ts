@@ -20,7 +20,7 @@ import { decodeGoldmaneFlow, GOLDMANE_SOURCE_HEADER, type GoldmaneFlow } from '.
 import { FLOW_BATCH_SCHEMA_HEADER } from '../../src/contract/wire/flow-batch-headers.ts';
 import { SOURCE_REPORT_SCHEMA } from '../../src/contract/wire/source-report-codec.ts';
 import { GoldmaneClient } from '../../src/goldmane/goldmane-client.ts';
-import { createKafka } from '../../src/shared/kafka-client.ts';
+import { createKafka } from '../../src/runtime/kafka-client.ts';
 import { freePort } from '../harness/free-port.ts';
 import { FelixLikePusher, requireGoldmaneBinary, startGoldmane, type RunningGoldmane } from '../harness/goldmane.ts';
 import { requireKafkaBrokers, uniqueName } from '../harness/service-env.ts';

@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Consumer } from 'kafkajs';
 import { InventorySync } from '../../src/inventory-sync/inventory-sync.ts';
 import { resourceDocumentsFromText } from '../../src/inventory/topic/resource-documents.ts';
-import { createKafka } from '../../src/shared/kafka-client.ts';
+import { createKafka } from '../../src/runtime/kafka-client.ts';
 import { startKubeCluster, type KubeCluster } from '../harness/kube-cluster.ts';
 import { requireKafkaBrokers, uniqueName } from '../harness/service-env.ts';
 import { waitFor } from '../harness/wait-for.ts';

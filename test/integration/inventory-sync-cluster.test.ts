@@ -19,7 +19,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Consumer } from 'kafkajs';
 import { InventorySync } from '../../src/inventory-sync/inventory-sync.ts';
-import { createKafka } from '../../src/shared/kafka-client.ts';
+import { createKafka } from '../../src/runtime/kafka-client.ts';
 import { startKubeCluster, type KubeCluster } from '../harness/kube-cluster.ts';
 import { requireKafkaBrokers, uniqueName } from '../harness/service-env.ts';
 import { waitFor } from '../harness/wait-for.ts';

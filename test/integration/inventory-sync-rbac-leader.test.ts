@@ -14,7 +14,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import type { Consumer } from 'kafkajs';
 import { ensureInventoryTopic } from '../../src/inventory/topic/inventory-topic.ts';
-import { createKafka } from '../../src/shared/kafka-client.ts';
+import { createKafka } from '../../src/runtime/kafka-client.ts';
 import { freePort, startKubeCluster, type KubeCluster } from '../harness/kube-cluster.ts';
 import { requireKafkaBrokers, uniqueName } from '../harness/service-env.ts';
 import { waitFor } from '../harness/wait-for.ts';

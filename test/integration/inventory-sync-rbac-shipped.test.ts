@@ -15,7 +15,7 @@ import { renderKustomization } from '../../src/install/render-kustomization.ts';
 import { readInventorySnapshot } from '../../src/inventory/topic/inventory-snapshot.ts';
 import { ensureInventoryTopic } from '../../src/inventory/topic/inventory-topic.ts';
 import { projectRoot } from '../../src/services/services-config.ts';
-import { createKafka } from '../../src/shared/kafka-client.ts';
+import { createKafka } from '../../src/runtime/kafka-client.ts';
 import { freePort, startKubeCluster, type KubeCluster } from '../harness/kube-cluster.ts';
 import { requireKafkaBrokers, uniqueName } from '../harness/service-env.ts';
 import { waitFor } from '../harness/wait-for.ts';

@@ -18,7 +18,7 @@ import { ClusterInventoryState } from '../../src/inventory-sync/cluster-inventor
 import { InventoryTopicWriter, transactionalIdOf } from '../../src/inventory-sync/inventory-topic-writer.ts';
 import type { ApiObject } from '../../src/inventory-sync/kind-reflector.ts';
 import type { ServedKind } from '../../src/inventory-sync/synced-kinds.ts';
-import { createKafka } from '../../src/shared/kafka-client.ts';
+import { createKafka } from '../../src/runtime/kafka-client.ts';
 import { requireKafkaBrokers, uniqueName } from '../harness/service-env.ts';
 import { waitFor } from '../harness/wait-for.ts';
 

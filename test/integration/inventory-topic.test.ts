@@ -14,8 +14,8 @@ import { Inventory } from '../../src/inventory/inventory.ts';
 import { keyOf, type Resource } from '../../src/inventory/model/resources.ts';
 import { InventoryTopicFollower } from '../../src/inventory/topic/inventory-follower.ts';
 import { ensureInventoryTopic } from '../../src/inventory/topic/inventory-topic.ts';
-import { createKafka } from '../../src/shared/kafka-client.ts';
-import { createLogger } from '../../src/shared/logger.ts';
+import { createKafka } from '../../src/runtime/kafka-client.ts';
+import { createLogger } from '../../src/runtime/logger.ts';
 import { requireKafkaBrokers, uniqueName } from '../harness/service-env.ts';
 
 const run = promisify(execFile);

@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import { requireKafkaBrokers } from '../harness/service-env.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const clientModule = pathToFileURL(path.join(root, 'src/shared/kafka-client.ts')).href;
+const clientModule = pathToFileURL(path.join(root, 'src/runtime/kafka-client.ts')).href;
 
 /** Runs `body` as an ES module in a fresh Node (this one) and returns its stderr. */
 function stderrOf(body: string): string {

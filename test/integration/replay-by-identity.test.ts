@@ -22,9 +22,9 @@ import { encodeFlowBatch, type FlowRecordData } from '../../src/contract/wire/fl
 import { Enricher } from '../../src/enricher/enricher.ts';
 import { DEFAULT_AGGREGATION } from '../../src/enricher/transform/flow-aggregation.ts';
 import { loadResourcePaths } from '../../src/inventory/index.ts';
-import { createElasticsearchClient } from '../../src/shared/elasticsearch-client.ts';
-import { createKafka } from '../../src/shared/kafka-client.ts';
-import { createLogger } from '../../src/shared/logger.ts';
+import { createElasticsearchClient } from '../../src/runtime/elasticsearch-client.ts';
+import { createKafka } from '../../src/runtime/kafka-client.ts';
+import { createLogger } from '../../src/runtime/logger.ts';
 import { msToNanos, tcpRecord } from '../harness/flow-records.ts';
 import { createPipelineTopics, deleteFlowIndices, deleteTopics } from '../harness/pipeline-resources.ts';
 import { requireElasticsearchUrl, requireKafkaBrokers, uniqueName } from '../harness/service-env.ts';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { LocalServices } from '../../src/services/local-services.ts';
 import { loadServicesConfig, projectRoot } from '../../src/services/services-config.ts';
-import { createKafka } from '../../src/shared/kafka-client.ts';
+import { createKafka } from '../../src/runtime/kafka-client.ts';
 import { freePort } from '../harness/free-port.ts';
 
 const dir = path.join(projectRoot, '.local', `runner-test-${process.pid}`);

@@ -7,7 +7,7 @@ import type { Kafka } from 'kafkajs';
 import { Inventory } from '../../inventory/inventory.ts';
 import { keyOf, type Resource } from '../../inventory/model/resources.ts';
 import { InventoryTopicFollower } from '../../inventory/topic/inventory-follower.ts';
-import type { Logger } from '../../shared/logger.ts';
+import type { Logger } from '../../runtime/logger.ts';
 import type { InventorySource, InventoryView } from './inventory-source.ts';
 
 export class TopicInventorySource implements InventorySource {

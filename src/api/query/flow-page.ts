@@ -1,11 +1,11 @@
 /**
  * A `/flows` page made from Elasticsearch's answer bytes: each hit's `_id` and `_source` are
  * copied as Elasticsearch wrote them, not parsed and serialised again (see
- * shared/json/json-extent.ts for why). Only the small parts a page needs as values (point in
+ * runtime/json/json-extent.ts for why). Only the small parts a page needs as values (point in
  * time id, total, the last hit's sort values) are parsed.
  */
 import type { estypes } from '@elastic/elasticsearch';
-import { forEachArrayElement, forEachObjectEntry, isEmptyObject, JsonExtentError, parseExtent, skipWhitespace, valueEnd } from '../../shared/json/json-extent.ts';
+import { forEachArrayElement, forEachObjectEntry, isEmptyObject, JsonExtentError, parseExtent, skipWhitespace, valueEnd } from '../../runtime/json/json-extent.ts';
 import type { SortValue } from './cursor.ts';
 
 /** One hit: its `_id` as a JSON string token and its `_source` as a JSON object, both raw bytes. */

@@ -13,7 +13,7 @@
  * at-least-once: a send that timed out may still have reached Kafka before it was spooled and
  * replayed; the batch's sequence number lets the enricher recognize the duplicate.
  */
-import type { Logger } from '../../shared/logger.ts';
+import type { Logger } from '../../runtime/logger.ts';
 import type { CollectorMetrics } from '../collector-metrics.ts';
 import type { EncodedFlowBatch } from '../flow-batcher.ts';
 import type { DiskSpool, SpoolDropReport } from './disk-spool.ts';

@@ -8,10 +8,10 @@
  * SASL, ACL: retrying cannot help) are also reported to `onFatal`, so the collector can stop.
  */
 import { CompressionTypes, logLevel, type Kafka, type KafkaConfig, type Message, type Producer } from 'kafkajs';
-import { createSecureKafka } from '../../shared/kafka-client.ts';
-import { describeKafkaFailure, isKafkaClientError, type KafkaFailure, type KafkaFailureContext } from '../../shared/kafka-errors.ts';
-import { PLAINTEXT, type KafkaSecurity } from '../../shared/kafka-security.ts';
-import type { Logger } from '../../shared/logger.ts';
+import { createSecureKafka } from '../../runtime/kafka-client.ts';
+import { describeKafkaFailure, isKafkaClientError, type KafkaFailure, type KafkaFailureContext } from '../../runtime/kafka-errors.ts';
+import { PLAINTEXT, type KafkaSecurity } from '../../runtime/kafka-security.ts';
+import type { Logger } from '../../runtime/logger.ts';
 import { FLOW_BATCH_SCHEMA, FLOW_BATCH_SCHEMA_HEADER } from '../../contract/wire/flow-batch-headers.ts';
 
 

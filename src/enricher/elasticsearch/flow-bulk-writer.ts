@@ -14,7 +14,7 @@
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { Client, estypes } from '@elastic/elasticsearch';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { Logger } from '../../shared/logger.ts';
+import type { Logger } from '../../runtime/logger.ts';
 import type { FlowDocument } from '../../contract/flow-fields.ts';
 
 /**

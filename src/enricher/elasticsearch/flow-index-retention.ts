@@ -6,7 +6,7 @@
  * index, someone else's data) can never be caught.
  */
 import type { Client } from '@elastic/elasticsearch';
-import type { Logger } from '../../shared/logger.ts';
+import type { Logger } from '../../runtime/logger.ts';
 import { DEFAULT_FLOW_INDEX_PREFIX, flowIndexPattern, parseDailyFlowIndexName } from '../../contract/flow-index-names.ts';
 
 const DAY_MS = 86_400_000;

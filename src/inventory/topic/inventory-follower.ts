@@ -4,7 +4,7 @@
  * writes into the sink. Used by the enricher and the API.
  */
 import type { Kafka } from 'kafkajs';
-import type { Logger } from '../../shared/logger.ts';
+import type { Logger } from '../../runtime/logger.ts';
 import { InventoryChangeApplier, type InventoryFollowerStats, type ResourceSink } from './inventory-change-applier.ts';
 import { followInventoryTopic, type TopicReader } from './inventory-snapshot.ts';
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { readFlowSearchAnswer, writeFlowPage } from '../../../src/api/query/flow-page.ts';
 import { SeededRandom } from '../../../src/collector/sources/synthetic/seeded-random.ts';
-import { JsonExtentError } from '../../../src/shared/json/json-extent.ts';
+import { JsonExtentError } from '../../../src/runtime/json/json-extent.ts';
 
 interface Hit { _id: string; _index?: string; _score?: number | null; _source?: Record<string, unknown>; sort?: unknown[] }
 

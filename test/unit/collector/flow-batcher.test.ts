@@ -5,7 +5,7 @@ import { CollectorMetrics } from '../../../src/collector/collector-metrics.ts';
 import { decodeFlowBatch, type FlowRecordData } from '../../../src/contract/wire/flow-batch-codec.ts';
 import { ipToBytes } from '../../../src/contract/wire/ip-address-bytes.ts';
 import { waitFor } from '../../harness/wait-for.ts';
-import type { Logger } from '../../../src/shared/logger.ts';
+import type { Logger } from '../../../src/runtime/logger.ts';
 
 const record = (id: number, ruleHint = ''): FlowRecordData => ({
   source: 'conntrack',

@@ -15,7 +15,7 @@ import { sourceReportMessage } from '../../../src/goldmane/goldmane-kafka-publis
 import { GoldmaneMetrics } from '../../../src/goldmane/goldmane-metrics.ts';
 import { GoldmaneSource, type GoldmaneStreamer } from '../../../src/goldmane/goldmane-source.ts';
 import { GoldmaneReportState } from '../../../src/goldmane/goldmane-source-report.ts';
-import { createLogger } from '../../../src/shared/logger.ts';
+import { createLogger } from '../../../src/runtime/logger.ts';
 
 const T = Date.parse('2026-12-02T01:00:00Z');
 const span = (fromMs: number, toMs: number): PossibleLossSpan => ({ cause: 'goldmane_retention', fromMs, toMs, retentionSeconds: 3600 });

@@ -10,7 +10,7 @@ import type { GoldmaneFlow } from '../../../src/contract/goldmane/goldmane-flow.
 import type { GoldmaneResult } from '../../../src/goldmane/goldmane-client.ts';
 import { GoldmaneMetrics } from '../../../src/goldmane/goldmane-metrics.ts';
 import { GoldmaneSource, type GoldmaneStreamer } from '../../../src/goldmane/goldmane-source.ts';
-import { createLogger } from '../../../src/shared/logger.ts';
+import { createLogger } from '../../../src/runtime/logger.ts';
 
 function flow(start: number, bytes = 10): GoldmaneFlow {
   return {

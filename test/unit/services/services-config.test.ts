@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadServicesConfig } from '../../../src/services/services-config.ts';
-import { parseBrokerList } from '../../../src/shared/kafka-client.ts';
+import { parseBrokerList } from '../../../src/runtime/kafka-client.ts';
 
 describe('services configuration', () => {
   it('defaults to ports 9092 and 9200', () => {

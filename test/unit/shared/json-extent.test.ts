@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { forEachArrayElement, forEachObjectEntry, isEmptyObject, JsonExtentError, skipWhitespace, valueEnd } from '../../../src/shared/json/json-extent.ts';
+import { forEachArrayElement, forEachObjectEntry, isEmptyObject, JsonExtentError, skipWhitespace, valueEnd } from '../../../src/runtime/json/json-extent.ts';
 
 const bytes = (s: string): Buffer => Buffer.from(s, 'utf8');
 

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import kafkajs from 'kafkajs';
-import { consumerRestartPolicy, createSecureKafka, isTransientKafkaLog } from '../../../src/shared/kafka-client.ts';
-import { KafkaSecurityError } from '../../../src/shared/kafka-security.ts';
+import { consumerRestartPolicy, createSecureKafka, isTransientKafkaLog } from '../../../src/runtime/kafka-client.ts';
+import { KafkaSecurityError } from '../../../src/runtime/kafka-security.ts';
 
 type ErrorClass = new (...args: unknown[]) => Error;
 const { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded } = kafkajs as unknown as Record<'KafkaJSConnectionError' | 'KafkaJSNumberOfRetriesExceeded', ErrorClass>;

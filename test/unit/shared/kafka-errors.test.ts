@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import kafkajs from 'kafkajs';
-import { describeKafkaFailure, type KafkaFailureContext } from '../../../src/shared/kafka-errors.ts';
-import { KafkaSecurityError, type KafkaSecurity } from '../../../src/shared/kafka-security.ts';
+import { describeKafkaFailure, type KafkaFailureContext } from '../../../src/runtime/kafka-errors.ts';
+import { KafkaSecurityError, type KafkaSecurity } from '../../../src/runtime/kafka-security.ts';
 
 // kafkajs' type declarations omit some of the error classes it exports (and some constructor arguments).
 type ErrorClass = new (...args: unknown[]) => Error;

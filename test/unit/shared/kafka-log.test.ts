@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { logLevel, type LogEntry } from 'kafkajs';
-import { REDACTED, kafkaLogCreator, redactKafkaLogValue, type KafkaLogLevel } from '../../../src/shared/kafka-log.ts';
+import { REDACTED, kafkaLogCreator, redactKafkaLogValue, type KafkaLogLevel } from '../../../src/runtime/kafka-log.ts';
 
 const PASSWORD = 'Sup3r-S3cret-pw';
 const KEY_PASSWORD = 'key-pass-77';

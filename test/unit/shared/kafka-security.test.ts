@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { KafkaSecurityError, PLAINTEXT, describeKafkaSecurity, kafkaConnectionConfig, principalOf, secretsOf, type KafkaSecurity } from '../../../src/shared/kafka-security.ts';
+import { KafkaSecurityError, PLAINTEXT, describeKafkaSecurity, kafkaConnectionConfig, principalOf, secretsOf, type KafkaSecurity } from '../../../src/runtime/kafka-security.ts';
 import { TestCertificateAuthority, type IssuedCertificate } from '../../harness/test-certificates.ts';
 
 async function problemsOf(security: KafkaSecurity): Promise<readonly string[]> {

@@ -13,14 +13,14 @@ import { Writable } from 'node:stream';
 import { inspect } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { Command, Option } from 'commander';
-import { checkConfigDocument, parseConfigText, RoleConfigError } from '../../../src/shared/role-config/config-file.ts';
-import { closestName } from '../../../src/shared/role-config/did-you-mean.ts';
-import { addElasticsearchConnectionOptions } from '../../../src/shared/role-config/elasticsearch-connection-options.ts';
-import { addKafkaConnectionOptions } from '../../../src/shared/role-config/kafka-connection-options.ts';
-import { addRoleConfigOptions, prepareRole, type PreparedRole, type RoleSpec } from '../../../src/shared/role-config/role-command.ts';
-import { redactSecrets, registerSecret } from '../../../src/shared/role-config/secret-redaction.ts';
-import { Secret } from '../../../src/shared/role-config/secret-value.ts';
-import { addSecretFileOption, type SecretOptionSpec } from '../../../src/shared/role-config/secret-options.ts';
+import { checkConfigDocument, parseConfigText, RoleConfigError } from '../../../src/runtime/role-config/config-file.ts';
+import { closestName } from '../../../src/runtime/role-config/did-you-mean.ts';
+import { addElasticsearchConnectionOptions } from '../../../src/runtime/role-config/elasticsearch-connection-options.ts';
+import { addKafkaConnectionOptions } from '../../../src/runtime/role-config/kafka-connection-options.ts';
+import { addRoleConfigOptions, prepareRole, type PreparedRole, type RoleSpec } from '../../../src/runtime/role-config/role-command.ts';
+import { redactSecrets, registerSecret } from '../../../src/runtime/role-config/secret-redaction.ts';
+import { Secret } from '../../../src/runtime/role-config/secret-value.ts';
+import { addSecretFileOption, type SecretOptionSpec } from '../../../src/runtime/role-config/secret-options.ts';
 
 const int = (value: string): number => {
   if (!/^\d+$/.test(value)) throw new Error(`expected an integer, got '${value}'`);

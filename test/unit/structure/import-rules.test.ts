@@ -32,9 +32,9 @@ describe('import rules of src/', () => {
       ['inventory/b.ts', ['inventory/c.ts']],
       ['inventory/c.ts', ['inventory/a.ts']],
       ['inventory/d.ts', ['inventory/a.ts']],
-      ['shared/self.ts', ['shared/self.ts']],
+      ['runtime/self.ts', ['runtime/self.ts']],
     ]);
-    assert.deepEqual(importCircles(graph), [['inventory/a.ts', 'inventory/b.ts', 'inventory/c.ts'], ['shared/self.ts']]);
+    assert.deepEqual(importCircles(graph), [['inventory/a.ts', 'inventory/b.ts', 'inventory/c.ts'], ['runtime/self.ts']]);
   });
 
   it('flags role → other role and library → role; allows src/cli and libraries', () => {
@@ -42,7 +42,7 @@ describe('import rules of src/', () => {
       ['api/server.ts', ['ui/ui-plugin.ts', 'inventory/inventory.ts', 'api/config.ts']],
       ['inventory/inventory.ts', ['enricher/enricher.ts']],
       ['cli/main.ts', ['api/server.ts', 'ui/ui-plugin.ts']],
-      ['goldmane/source.ts', ['contract/flow-fields.ts', 'shared/logger.ts']],
+      ['goldmane/source.ts', ['contract/flow-fields.ts', 'runtime/logger.ts']],
     ]);
     const problems = boundaryProblems(graph);
     assert.equal(problems.length, 2, problems.join('\n'));

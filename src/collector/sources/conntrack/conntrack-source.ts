@@ -16,7 +16,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import type { Logger } from '../../../shared/logger.ts';
+import type { Logger } from '../../../runtime/logger.ts';
 import type { FlowRecordData } from '../../../contract/wire/flow-batch-codec.ts';
 import type { CollectorMetrics } from '../../collector-metrics.ts';
 import type { FlowRecordHandler, FlowSource } from '../flow-source.ts';

@@ -12,7 +12,7 @@
  *   untracked flows);
  * - no conntrack source → the eBPF source is added on its own.
  */
-import type { Logger } from '../../../shared/logger.ts';
+import type { Logger } from '../../../runtime/logger.ts';
 import type { CollectorMetrics } from '../../collector-metrics.ts';
 import type { FlowSource } from '../flow-source.ts';
 import { EbpfFlowSource } from './ebpf-source.ts';

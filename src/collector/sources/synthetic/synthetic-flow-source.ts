@@ -14,7 +14,7 @@ import { randomInt } from 'node:crypto';
 import { loadResourcePaths } from '../../../inventory/loader/load-files.ts';
 import type { Resource } from '../../../inventory/model/resources.ts';
 import type { FlowRecordData } from '../../../contract/wire/flow-batch-codec.ts';
-import type { Logger } from '../../../shared/logger.ts';
+import type { Logger } from '../../../runtime/logger.ts';
 import type { CollectorMetrics } from '../../collector-metrics.ts';
 import type { FlowRecordHandler, FlowSource } from '../flow-source.ts';
 import { deriveTrafficPlan, type SyntheticTrafficPlan } from './synthetic-traffic-plan.ts';

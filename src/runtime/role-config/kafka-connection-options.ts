@@ -12,7 +12,7 @@
  *   --kafka-sasl-username NAME
  *   --kafka-sasl-password-file PATH  (or env SEGFLOW_KAFKA_SASL_PASSWORD)
  *
- * The names are those src/shared/kafka-security.ts names in its messages (KAFKA_SECURITY_OPTIONS).
+ * The names are those src/runtime/kafka-security.ts names in its messages (KAFKA_SECURITY_OPTIONS).
  */
 import { access, constants } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
