@@ -7,12 +7,14 @@
  *     --elasticsearch https://es:9200 --elasticsearch-ca-file es-ca.pem --elasticsearch-api-key-file /run/secrets/es-key
  */
 import { Option, type Command } from 'commander';
-import { openElasticsearchConnection } from '../runtime/elasticsearch-security.ts';
+import { openElasticsearchConnection, type ElasticsearchConnection } from '../runtime/elasticsearch-security.ts';
+import type { KafkaSecurity } from '../runtime/kafka-security.ts';
+import { createLogger } from '../runtime/logger.ts';
 import { addElasticsearchConnectionOptions } from '../runtime/role-config/elasticsearch-connection-options.ts';
 import { addKafkaConnectionOptions } from '../runtime/role-config/kafka-connection-options.ts';
 import { addRoleConfigOptions, roleAction } from '../runtime/role-config/role-command.ts';
 import { exitCodeFor, untilStopped } from '../runtime/role-config/run-until-stopped.ts';
-import { DEFAULT_ENRICHER_CONFIG } from './enricher-config.ts';
+import { DEFAULT_ENRICHER_CONFIG, type EnricherConfigInput } from './enricher-config.ts';
 import { Enricher } from './enricher.ts';
 import type { AggregationLevel } from './transform/flow-aggregation.ts';
 import { DEFAULT_MAX_TUPLES_PER_DOCUMENT } from './transform/flow-tuple-set.ts';
@@ -38,10 +40,23 @@ function level(value: string): AggregationLevel {
   return Number(value) as AggregationLevel;
 }
 
-interface EnrichOptions {
+export interface EnrichOptions {
   brokers: string; elasticsearch: string; rawTopic: string; deadLetterTopic: string; inventoryTopic: string; group: string; indexPrefix: string;
   window: number; allowedLevel: AggregationLevel; deniedLevel: AggregationLevel; retentionDays: number; metricsPort: number; metricsHost: string; bulkConcurrency: number;
   maxClockSkew: number; maxRecordAge?: number; maxLinkGbps: number; maxFlowTuples: number;
+}
+
+/** The enricher's configuration from the command's merged options and resolved connections. */
+export function enrichOptionsToConfig(opts: EnrichOptions, connections: { elasticsearch: ElasticsearchConnection; kafkaSecurity: KafkaSecurity }): EnricherConfigInput {
+  return {
+    brokers: opts.brokers, elasticsearchUrl: connections.elasticsearch.url, elasticsearch: connections.elasticsearch, rawTopic: opts.rawTopic, deadLetterTopic: opts.deadLetterTopic,
+    inventoryTopic: opts.inventoryTopic, groupId: opts.group, indexPrefix: opts.indexPrefix, retentionDays: opts.retentionDays,
+    metricsPort: opts.metricsPort, metricsHost: opts.metricsHost, bulkConcurrency: opts.bulkConcurrency,
+    maxClockSkewMs: opts.maxClockSkew * 1000, maxLinkBitsPerSecond: opts.maxLinkGbps * 1e9,
+    ...(opts.maxRecordAge !== undefined ? { maxRecordAgeMs: opts.maxRecordAge * 86_400_000 } : {}),
+    aggregation: { windowMs: opts.window * 1000, allowedLevel: opts.allowedLevel, deniedLevel: opts.deniedLevel, maxTuplesPerDocument: opts.maxFlowTuples },
+    kafkaSecurity: connections.kafkaSecurity,
+  };
 }
 
 export function registerEnrichCommand(program: Command): void {
@@ -73,15 +88,8 @@ export function registerEnrichCommand(program: Command): void {
       if (opts.bulkConcurrency < 1) throw new Error('--bulk-concurrency must be at least 1');
       if (opts.maxFlowTuples < 1) throw new Error('--max-flow-tuples must be at least 1');
       const elasticsearch = await openElasticsearchConnection(prepared.elasticsearch!);
-      const enricher = new Enricher({
-        brokers: opts.brokers, elasticsearchUrl: elasticsearch.url, elasticsearch, rawTopic: opts.rawTopic, deadLetterTopic: opts.deadLetterTopic,
-        inventoryTopic: opts.inventoryTopic, groupId: opts.group, indexPrefix: opts.indexPrefix, retentionDays: opts.retentionDays,
-        metricsPort: opts.metricsPort, metricsHost: opts.metricsHost, bulkConcurrency: opts.bulkConcurrency,
-        maxClockSkewMs: opts.maxClockSkew * 1000, maxLinkBitsPerSecond: opts.maxLinkGbps * 1e9,
-        ...(opts.maxRecordAge !== undefined ? { maxRecordAgeMs: opts.maxRecordAge * 86_400_000 } : {}),
-        aggregation: { windowMs: opts.window * 1000, allowedLevel: opts.allowedLevel, deniedLevel: opts.deniedLevel, maxTuplesPerDocument: opts.maxFlowTuples },
-        kafkaSecurity: prepared.kafkaSecurity,
-      });
+      const logger = createLogger('enricher');
+      const enricher = new Enricher(enrichOptionsToConfig(opts, { elasticsearch, kafkaSecurity: prepared.kafkaSecurity }), { logger });
       try {
         await enricher.start();
       } catch (error) {

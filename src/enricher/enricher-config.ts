@@ -101,3 +101,43 @@ export const DEFAULT_ENRICHER_CONFIG: EnricherConfig = {
   maxClockSkewMs: DEFAULT_MAX_CLOCK_SKEW_MS,
   maxLinkBitsPerSecond: DEFAULT_MAX_LINK_BITS_PER_SECOND,
 };
+
+/** A configuration where anything may be left out (tests, `segflow up`, the command). */
+export type EnricherConfigInput = Partial<Omit<EnricherConfig, 'aggregation'>> & { readonly aggregation?: Partial<AggregationConfig> };
+
+/**
+ * Merges `input` over the defaults (fields given as undefined keep theirs) and checks the
+ * values; throws one error naming every bad option.
+ */
+export function resolveEnricherConfig(input: EnricherConfigInput = {}): EnricherConfig {
+  const d = DEFAULT_ENRICHER_CONFIG;
+  const given = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as Partial<EnricherConfig>;
+  const config: EnricherConfig = { ...d, ...given, aggregation: { ...d.aggregation, ...input.aggregation } };
+  const problems: string[] = [];
+  const integer = (name: string, value: number, min: number, max?: number): void => {
+    if (Number.isInteger(value) && value >= min && (max === undefined || value <= max)) return;
+    problems.push(`${name} must be an integer ${max === undefined ? `of at least ${min}` : `within ${min}..${max}`}, got ${value}`);
+  };
+  const positive = (name: string, value: number): void => {
+    if (!Number.isFinite(value) || value <= 0) problems.push(`${name} must be a positive number, got ${value}`);
+  };
+  if (config.brokers.trim() === '') problems.push('brokers is empty');
+  for (const [name, topic] of [['rawTopic', config.rawTopic], ['deadLetterTopic', config.deadLetterTopic], ['inventoryTopic', config.inventoryTopic], ['groupId', config.groupId], ['indexPrefix', config.indexPrefix]] as const) {
+    if (topic.trim() === '') problems.push(`${name} is empty`);
+  }
+  integer('rawTopicPartitions', config.rawTopicPartitions, 1);
+  integer('retentionDays', config.retentionDays, 0);
+  integer('aggregation.windowMs', config.aggregation.windowMs, 1);
+  integer('maxMessageBytes', config.maxMessageBytes, 1);
+  integer('maxFetchBytesPerPartition', config.maxFetchBytesPerPartition, 1);
+  integer('partitionsConcurrently', config.partitionsConcurrently, 1);
+  integer('maxBulkDocuments', config.maxBulkDocuments, 1);
+  integer('bulkConcurrency', config.bulkConcurrency, 1);
+  integer('writtenDocuments', config.writtenDocuments, 0);
+  integer('metricsPort', config.metricsPort, 0, 65535);
+  integer('maxClockSkewMs', config.maxClockSkewMs, 0);
+  positive('maxLinkBitsPerSecond', config.maxLinkBitsPerSecond);
+  if (config.maxRecordAgeMs !== undefined) positive('maxRecordAgeMs', config.maxRecordAgeMs);
+  if (problems.length > 0) throw new Error(`enricher config: ${problems.join('; ')}`);
+  return config;
+}

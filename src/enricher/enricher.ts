@@ -1,7 +1,16 @@
 /**
  * The enricher role: a consumer group on the raw topic that turns FlowBatch messages into
- * enriched flow documents in Elasticsearch. Lifecycle: `new Enricher(config)`, `start()`
- * (inventory loaded, template installed, consuming), `stop()`.
+ * enriched flow documents in Elasticsearch. Lifecycle, the same as every role's: the config is
+ * resolved (`new Enricher(config, dependencies)`, see enricher-config.ts), the clients and the
+ * processing pieces are built (`build()`, see enricher-build.ts; clients may be handed in), then
+ * `start()` (inventory loaded, template installed, consuming) and `stop()`.
+ *
+ * ```ts
+ * const enricher = new Enricher({ brokers: '127.0.0.1:9092', metricsPort: 0 }, { elasticsearch: client });
+ * await enricher.start();
+ * ...
+ * await enricher.stop();
+ * ```
  *
  * Delivery: at-least-once in, exactly-once out. Offsets are committed only after every
  * document of a fetched batch is settled in Elasticsearch and every dead letter is acknowledged
@@ -11,36 +20,31 @@
  * enriched (each at most `maxBytesPerPartition` fetched); a third is not fetched before the
  * first has settled.
  */
-import { errors as elasticsearchErrors, type Client } from '@elastic/elasticsearch';
-import type { Admin, Consumer, EachBatchPayload, Kafka, Producer, RetryOptions } from 'kafkajs';
+import { errors as elasticsearchErrors } from '@elastic/elasticsearch';
+import type { Admin, Consumer, EachBatchPayload, Producer, RetryOptions } from 'kafkajs';
 import { CompressionTypes } from 'kafkajs';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { Inventory } from '../inventory/inventory.ts';
 import { InventoryTopicFollower } from '../inventory/topic/inventory-follower.ts';
 import { ensureInventoryTopic } from '../inventory/topic/inventory-topic.ts';
 import { setTimeout as sleepFor } from 'node:timers/promises';
-import { createElasticsearchClient } from '../runtime/elasticsearch-client.ts';
-import { createSecureKafka } from '../runtime/kafka-client.ts';
 import { describeKafkaFailure, isKafkaClientError, type KafkaFailure } from '../runtime/kafka-errors.ts';
 import { createLogger, type Logger } from '../runtime/logger.ts';
-import { startRoleHttpServer, type RoleHttpServer } from '../runtime/role-http-server.ts';
 import { parsePreviousBootHeader } from '../contract/wire/previous-boot-header.ts';
 import { readPartitionLags } from './consumer-lag.ts';
 import { DEAD_LETTER_HEADERS } from './dead-letter.ts';
-import type { FlowDocument } from '../contract/flow-fields.ts';
 import { ElasticsearchOutage } from './elasticsearch-outage.ts';
-import { bulkRequestFromClient, FlowBulkIncompleteError, FlowBulkWriter } from './elasticsearch/flow-bulk-writer.ts';
+import { FlowBulkIncompleteError } from './elasticsearch/flow-bulk-writer.ts';
 import { FlowIndexRetention } from './elasticsearch/flow-index-retention.ts';
 import { installFlowIndexTemplate } from './elasticsearch/flow-index-template.ts';
-import { DEFAULT_ENRICHER_CONFIG, type EnricherConfig } from './enricher-config.ts';
+import { buildEnricherParts, type EnricherDependencies, type EnricherParts } from './enricher-build.ts';
+import { resolveEnricherConfig, type EnricherConfig, type EnricherConfigInput } from './enricher-config.ts';
+import { startEnricherHttpServer, type EnricherHttpServer } from './enricher-http-server.ts';
 import { EnricherMetrics } from './enricher-metrics.ts';
-import { FlowBatchProcessor, type ProcessResult } from './flow-batch-processor.ts';
+import type { ProcessResult } from './flow-batch-processor.ts';
+import { isCoordinatorGone, isRebalanceRefusal } from './kafka-group-errors.ts';
 import { SequenceTracker } from './sequence-tracker.ts';
-import { effectiveMaxRecordAgeMs } from './ingest/record-bounds.ts';
-import type { VersionedFlowDocument } from './written-flow-documents.ts';
 import { randomUUID } from 'node:crypto';
-import { enrichmentInventoryOf } from './transform/inventory-adapter.ts';
-import { AgentReportWriter } from './elasticsearch/agent-report-writer.ts';
 import { agentReportIndexPrefix } from '../contract/flow-index-names.ts';
 import { buildLagReport } from './agent-reports/lag-report.ts';
 
@@ -67,8 +71,6 @@ export const ENRICHER_REBALANCE_TIMEOUT_MS = 3000;
  * keeps the member (no rejoin), for up to ~1 min.
  */
 const CONSUMER_RETRY: RetryOptions = { initialRetryTime: 300, maxRetryTime: 2000, retries: 30 };
-/** Connection attempts: short waits, so a broker that is back is found within a second. */
-const CLIENT_RETRY: RetryOptions = { initialRetryTime: 200, maxRetryTime: 1000 };
 /** How long `stop()` lets batches being written settle and commit before leaving the group anyway. */
 const STOP_SETTLE_MS = 1500;
 /** Kafka answering this long without new trouble ends an outage (one line each way, not one per flap). */
@@ -82,8 +84,9 @@ export class Enricher {
   readonly registry = new Registry();
   readonly metrics: EnricherMetrics;
   private readonly log: Logger;
-  private kafka: Kafka | undefined;
-  private readonly es: Client;
+  /** The built clients and processing pieces (see build()). */
+  private parts: EnricherParts | undefined;
+  private building: Promise<EnricherParts> | undefined;
   private follower: InventoryTopicFollower | undefined;
   private consumer: Consumer | undefined;
   private lagAdmin: Admin | undefined;
@@ -92,9 +95,7 @@ export class Enricher {
   private retention: FlowIndexRetention | undefined;
   /** The agent report indices (`<prefix>.reports-*`) expire with the flows they describe. */
   private reportRetention: FlowIndexRetention | undefined;
-  private server: RoleHttpServer | undefined;
-  private processor: FlowBatchProcessor | undefined;
-  private reports: AgentReportWriter | undefined;
+  private server: EnricherHttpServer | undefined;
   /** This process in the agent reports' `reporter.id` (one group has several enrichers). */
   private readonly instanceId = `${randomUUID()}`;
   private readonly sequences = new SequenceTracker();
@@ -140,12 +141,26 @@ export class Enricher {
     this.resolveFatal = resolve;
   });
 
-  constructor(config: Partial<EnricherConfig> = {}) {
-    this.config = { ...DEFAULT_ENRICHER_CONFIG, ...config };
-    this.log = createLogger('enricher');
-    this.es = createElasticsearchClient(this.config.elasticsearch ?? this.config.elasticsearchUrl);
+  constructor(
+    config: EnricherConfigInput = {},
+    private readonly dependencies: EnricherDependencies = {},
+  ) {
+    this.config = resolveEnricherConfig(config);
+    this.log = dependencies.logger ?? createLogger('enricher');
     this.metrics = new EnricherMetrics(this.registry);
     collectDefaultMetrics({ register: this.registry, prefix: 'segflow_enricher_' });
+  }
+
+  /**
+   * Creates the Kafka and Elasticsearch clients (unless handed in) and the processing pieces,
+   * connecting nothing; idempotent. `start()` calls it.
+   */
+  build(): Promise<EnricherParts> {
+    this.building ??= buildEnricherParts(this.config, this.dependencies, { inventory: this.inventory, sequences: this.sequences, registry: this.registry, log: this.log }, {
+      onFatal: (failure) => this.failFatally(failure),
+      onTransient: (message) => this.kafkaTrouble(message),
+    }).then((parts) => (this.parts = parts));
+    return this.building;
   }
 
   /**
@@ -178,11 +193,8 @@ export class Enricher {
   private async startConsuming(): Promise<void> {
     const { config } = this;
     if (config.metricsPort > 0) await this.startHttp();
-    this.kafka = await createSecureKafka(config.brokers, 'segflow-enricher', config.kafkaSecurity, { retry: CLIENT_RETRY }, {
-      onFatal: (failure) => this.failFatally(failure),
-      onTransient: (message) => this.kafkaTrouble(message),
-    });
-    const admin = this.kafka.admin();
+    const { kafka, elasticsearch, reports } = await this.build();
+    const admin = kafka.admin();
     await admin.connect();
     try {
       const topics = await admin.listTopics();
@@ -196,7 +208,7 @@ export class Enricher {
       await admin.disconnect();
     }
 
-    this.follower = new InventoryTopicFollower(this.kafka, config.inventoryTopic, {
+    this.follower = new InventoryTopicFollower(kafka, config.inventoryTopic, {
       upsert: (resource, at) => {
         this.inventory.apply(resource, { at });
         this.metrics.inventoryRevision.set(this.inventory.revision);
@@ -208,27 +220,14 @@ export class Enricher {
     }, this.log);
     await this.follower.start();
 
-    const template = await installFlowIndexTemplate(this.es, { prefix: config.indexPrefix });
+    const template = await installFlowIndexTemplate(elasticsearch, { prefix: config.indexPrefix });
     this.log.info({ template, prefix: config.indexPrefix }, 'flow index template installed');
-    const reports = new AgentReportWriter(this.es, config.indexPrefix);
-    this.reports = reports;
     await reports.installTemplate();
 
-    // Few, short retries inside a batch: a longer outage is the enricher's to handle (pause,
-    // probe, resume), and it reports it once instead of the writer reporting every retry.
-    const writer = new FlowBulkWriter({ bulk: bulkRequestFromClient(this.es), registry: this.registry, logger: demoted(this.log), maxAttempts: 4, maxBackoffMs: 2000 });
-    this.processor = new FlowBatchProcessor(
-      { topic: config.rawTopic, indexPrefix: config.indexPrefix, aggregation: config.aggregation, maxMessageBytes: config.maxMessageBytes, maxBulkDocuments: config.maxBulkDocuments, bulkConcurrency: config.bulkConcurrency, writtenDocuments: config.writtenDocuments,
-        bounds: { maxRecordAgeMs: effectiveMaxRecordAgeMs(config.retentionDays, config.maxRecordAgeMs), maxClockSkewMs: config.maxClockSkewMs, maxLinkBitsPerSecond: config.maxLinkBitsPerSecond } },
-      enrichmentInventoryOf(this.inventory),
-      this.sequences,
-      { fetchStored: (refs) => this.fetchStored(refs), write: (items) => writer.write(items), writeReports: (r) => reports.writeBatchReports(r) },
-    );
-
-    this.deadLetterProducer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.deadLetterProducer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await this.deadLetterProducer.connect();
 
-    this.consumer = this.kafka.consumer({
+    this.consumer = kafka.consumer({
       groupId: config.groupId, maxBytesPerPartition: config.maxFetchBytesPerPartition,
       sessionTimeout: ENRICHER_SESSION_TIMEOUT_MS, heartbeatInterval: HEARTBEAT_INTERVAL_MS, rebalanceTimeout: ENRICHER_REBALANCE_TIMEOUT_MS,
       // Stopping waits for the fetch under way: a short long-poll keeps `stop()` short.
@@ -239,7 +238,7 @@ export class Enricher {
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
       // Partitions may have moved: documents remembered as written may have changed since, and
       // whatever was fetched but not committed comes again.
-      this.processor?.forgetWrittenDocuments();
+      this.parts?.processor.forgetWrittenDocuments();
       this.sequences.rewindAll();
       this.assigned = new Set(payload.memberAssignment[config.rawTopic] ?? []);
       this.metrics.lag.reset();
@@ -257,14 +256,14 @@ export class Enricher {
     });
     await this.runConsumer();
 
-    this.lagAdmin = this.kafka.admin();
+    this.lagAdmin = kafka.admin();
     await this.lagAdmin.connect();
     this.lagLoop = this.followLag(this.lagAdmin);
 
     if (config.retentionDays > 0) {
-      this.retention = new FlowIndexRetention({ client: this.es, prefix: config.indexPrefix, retentionDays: config.retentionDays, logger: this.log });
+      this.retention = new FlowIndexRetention({ client: elasticsearch, prefix: config.indexPrefix, retentionDays: config.retentionDays, logger: this.log });
       this.retention.start();
-      this.reportRetention = new FlowIndexRetention({ client: this.es, prefix: agentReportIndexPrefix(config.indexPrefix), retentionDays: config.retentionDays, logger: this.log });
+      this.reportRetention = new FlowIndexRetention({ client: elasticsearch, prefix: agentReportIndexPrefix(config.indexPrefix), retentionDays: config.retentionDays, logger: this.log });
       this.reportRetention.start();
     }
     this.ready = true;
@@ -307,7 +306,7 @@ export class Enricher {
    * enricher's CPU work at the same time. At most two batches per partition are in memory.
    */
   private async handleBatch({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload): Promise<void> {
-    if (this.stopping || !isRunning() || isStale() || batch.messages.length === 0 || !this.processor) return;
+    if (this.stopping || !isRunning() || isStale() || batch.messages.length === 0 || !this.parts) return;
     const first = batch.messages[0]!.offset;
     const last = batch.messages[batch.messages.length - 1]!.offset;
     if (this.paused) {
@@ -316,7 +315,7 @@ export class Enricher {
       this.seekBack(batch.topic, batch.partition, first);
       return;
     }
-    const processor = this.processor;
+    const processor = this.parts.processor;
     for (const m of batch.messages) {
       const note = parsePreviousBootHeader(m.headers);
       if (note) this.sequences.notePredecessor(note);
@@ -430,7 +429,7 @@ export class Enricher {
       await sleepFor(this.outage.nextProbeDelayMs(), undefined, { signal: this.stopped.signal }).catch(() => undefined);
       if (this.stopping) return;
       try {
-        await this.es.ping(undefined, { requestTimeout: 2000, maxRetries: 0 });
+        await this.parts!.elasticsearch.ping(undefined, { requestTimeout: 2000, maxRetries: 0 });
         break;
       } catch {
         // still down
@@ -514,7 +513,7 @@ export class Enricher {
           this.metrics.lag.set({ partition: String(partition) }, lag);
         }
         // The completeness figure's "enricher lag" (agent-report-document.ts); best effort.
-        await this.reports?.writeLag(buildLagReport(this.config.groupId, this.instanceId, lags, Date.now()))
+        await this.parts?.reports.writeLag(buildLagReport(this.config.groupId, this.instanceId, lags, Date.now()))
           .catch((error: unknown) => this.log.debug({ error: error instanceof Error ? error.message : String(error) }, 'lag report not written (Elasticsearch unavailable?)'));
       } catch (error) {
         this.log.debug({ error: error instanceof Error ? error.message : String(error) }, 'consumer lag not read (Kafka unavailable?)');
@@ -552,28 +551,12 @@ export class Enricher {
     m.lag.set({ partition: String(partition) }, Number(lag));
   }
 
-  private async fetchStored(refs: ReadonlyArray<{ index: string; id: string }>): Promise<Map<string, VersionedFlowDocument>> {
-    const out = new Map<string, VersionedFlowDocument>();
-    const response = await this.es.mget<FlowDocument>({ docs: refs.map((r) => ({ _index: r.index, _id: r.id })) });
-    for (const doc of response.docs) {
-      if ('found' in doc && doc.found && doc._source) {
-        if (doc._seq_no === undefined || doc._primary_term === undefined) throw new Error(`mget ${doc._id}: no _seq_no/_primary_term in the answer`);
-        out.set(doc._id, { document: doc._source, version: { seqNo: doc._seq_no, primaryTerm: doc._primary_term } });
-      }
-      // A missing index answers per doc with an error of type index_not_found: nothing stored yet.
-      else if ('error' in doc && doc.error.type !== 'index_not_found_exception') throw new Error(`mget ${doc._id}: ${doc.error.type}: ${doc.error.reason}`);
-    }
-    return out;
-  }
-
   /** `/healthz` and `/metrics`, the same endpoint shape as the collector and the inventory sync. */
   private async startHttp(): Promise<void> {
-    this.server = await startRoleHttpServer(this.config.metricsHost, this.config.metricsPort, {
-      '/healthz': () => ({
-        code: this.ready ? 200 : 503,
-        body: { ready: this.ready, inventoryRevision: this.inventory.revision, inventory: this.follower?.stats, elasticsearchUnavailableSince: this.outage.since === undefined ? null : new Date(this.outage.since).toISOString() },
-      }),
-    }, this.registry);
+    this.server = await startEnricherHttpServer(this.config.metricsHost, this.config.metricsPort, {
+      registry: this.registry,
+      health: () => ({ ready: this.ready, inventoryRevision: this.inventory.revision, inventory: this.follower?.stats, elasticsearchUnavailableSince: this.outage.since === undefined ? null : new Date(this.outage.since).toISOString() }),
+    });
   }
 
   /**
@@ -612,7 +595,7 @@ export class Enricher {
       this.reportRetention?.stop(),
     ]);
     await this.lagLoop;
-    await this.es.close();
+    if (this.parts?.ownsElasticsearch) await this.parts.elasticsearch.close();
     await this.server?.close();
     this.log.info({ tookMs: Math.round(performance.now() - began), unsettledBatches: settledInTime ? 0 : pending.length }, 'enricher stopped');
   }
@@ -621,35 +604,4 @@ export class Enricher {
 /** A settle failure that is Elasticsearch's: a write or read it did not take (down, refusing, timing out). */
 function isElasticsearchFailure(error: unknown): boolean {
   return error instanceof FlowBulkIncompleteError || error instanceof elasticsearchErrors.ElasticsearchClientError;
-}
-
-/** The group's coordinator is gone: its broker left the cluster's metadata, or it says it is no longer the coordinator. */
-function isCoordinatorGone(error: unknown): boolean {
-  for (let e = error as { name?: unknown; type?: unknown; cause?: unknown } | null | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
-    if (e.name === 'KafkaJSBrokerNotFound') return true;
-    if (typeof e.type === 'string' && ['NOT_COORDINATOR', 'COORDINATOR_NOT_AVAILABLE'].includes(e.type)) return true;
-  }
-  return false;
-}
-
-/** A commit the coordinator refused because the group's generation moved on. */
-function isRebalanceRefusal(error: unknown): boolean {
-  for (let e = error as { type?: unknown; cause?: unknown } | null | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
-    if (typeof e.type === 'string' && ['ILLEGAL_GENERATION', 'REBALANCE_IN_PROGRESS', 'UNKNOWN_MEMBER_ID', 'FENCED_INSTANCE_ID'].includes(e.type)) return true;
-  }
-  return false;
-}
-
-/**
- * The bulk writer's log with its retry and give-up lines at debug level: the enricher reports
- * their consequence itself (one line per Elasticsearch outage, one per other persistent failure).
- */
-function demoted(log: Logger): Logger {
-  const child = log.child({ component: 'bulk-writer' });
-  return new Proxy(child, {
-    get(target, property, receiver) {
-      if (property === 'warn' || property === 'error') return target.debug.bind(target);
-      return Reflect.get(target, property, receiver) as unknown;
-    },
-  });
 }
