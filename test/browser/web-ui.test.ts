@@ -206,6 +206,16 @@ describe('web UI in headless Chromium (real API, Elasticsearch, Kafka, enricher)
     assert.match(await replay.textContent() ?? '', /Other flows that change verdict: none/);
     assert.match(await replay.locator('.fix-groups li[data-target=true]').textContent() ?? '', /shop\/frontend-7d9c5b-\* → data\/postgres-\*:5432\/tcp deny → allow, 1 flow/);
     assert.match(await replay.textContent() ?? '', /Verified: the target group \(1 flow\) is allowed and nothing else changes/);
+    // The replayed traces in words (tier → policy → step), the deciding step marked, no raw hit strings.
+    const after = panel.locator('[data-testid=fix-after]');
+    assert.match(await after.locator('h4').first().textContent() ?? '', /After the change: allow/);
+    const egressAfter = after.locator('.trace-side').nth(0);
+    const ingressAfter = after.locator('.trace-side').nth(1);
+    assert.match(await egressAfter.locator('li').nth(0).textContent() ?? '', /platform → gnp:platform\.allow-dns → end of tier\s*pass/);
+    assert.match(await egressAfter.locator('li[data-deciding=true]').textContent() ?? '', /default → np:shop\/default\.frontend → rule 2\s*allow\s*deciding/);
+    assert.match(await ingressAfter.locator('li').nth(0).textContent() ?? '', /security → gnp:security\.data-access → rule 1\s*pass/);
+    assert.match(await ingressAfter.locator('li[data-deciding=true]').textContent() ?? '', /default → np:data\/default\.postgres → rule 1\s*allow/);
+    assert.doesNotMatch(await after.textContent() ?? '', /\|/, 'no raw policy-hit strings');
     await screenshot('denied-fix');
   });
 

@@ -15,6 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import { parseTokenConfig } from '../../src/api/auth/tokens.ts';
 import { TopicInventorySource } from '../../src/api/inventory/topic-inventory-source.ts';
 import { ApiServer } from '../../src/api/server.ts';
+import { FixAnswer } from '../../src/contract/api/fix.ts';
 import { encodeFlowBatch } from '../../src/contract/wire/flow-batch-codec.ts';
 import { Enricher } from '../../src/enricher/enricher.ts';
 import { readResourceDocuments } from '../../src/inventory/topic/resource-documents.ts';
@@ -25,6 +26,7 @@ import { demoRecords, demoRoutes } from '../harness/demo-shop-traffic.ts';
 import { msToNanos } from '../harness/flow-records.ts';
 import { freePort } from '../harness/free-port.ts';
 import { createPipelineTopics, deleteFlowIndices, deleteTopics } from '../harness/pipeline-resources.ts';
+import { schemaProblems } from '../harness/schema-check.ts';
 import { requireElasticsearchUrl, requireKafkaBrokers, uniqueName } from '../harness/service-env.ts';
 import { waitFor } from '../harness/wait-for.ts';
 
@@ -148,6 +150,7 @@ describe('a fix applied through the inventory topic, on the real pipeline', { ti
     assert.equal(answer.replay.target_found, true);
     assert.deepEqual(answer.replay.other_changes, []);
     assert.equal(answer.replay.allow_to_deny, 0);
+    assert.deepEqual(schemaProblems(FixAnswer, answer), [], 'the HTTP answer is exactly the schema\'s');
     const figures = { evaluated: answer.replay.evaluated, deny_to_allow: answer.replay.deny_to_allow, allow_to_deny: answer.replay.allow_to_deny, target_flows: answer.replay.target_flows, other_changed_flows: answer.replay.other_changed_flows, edits: (answer.edits as unknown[]).length };
     process.stdout.write(`# fix e2e replay figures: ${JSON.stringify(figures)}\n`);
 

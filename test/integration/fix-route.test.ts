@@ -12,6 +12,7 @@ import { parse } from 'yaml';
 import { parseTokenConfig } from '../../src/api/auth/tokens.ts';
 import { TopicInventorySource } from '../../src/api/inventory/topic-inventory-source.ts';
 import { ApiServer } from '../../src/api/server.ts';
+import { FixAnswer } from '../../src/contract/api/fix.ts';
 import { encodeFlowBatch } from '../../src/contract/wire/flow-batch-codec.ts';
 import { Enricher } from '../../src/enricher/enricher.ts';
 import { loadResourceText } from '../../src/inventory/index.ts';
@@ -22,6 +23,7 @@ import { createLogger } from '../../src/runtime/logger.ts';
 import { demoRecords, demoRoutes } from '../harness/demo-shop-traffic.ts';
 import { msToNanos } from '../harness/flow-records.ts';
 import { createPipelineTopics, deleteFlowIndices, deleteTopics } from '../harness/pipeline-resources.ts';
+import { schemaProblems } from '../harness/schema-check.ts';
 import { requireElasticsearchUrl, requireKafkaBrokers, uniqueName } from '../harness/service-env.ts';
 import { waitFor } from '../harness/wait-for.ts';
 
@@ -107,6 +109,15 @@ describe('POST /api/v1/fixes over real Kafka and Elasticsearch', { timeout: 180_
     assert.deepEqual(body.after.egress.trace, ['0|platform|gnp:platform.allow-dns|pass|-1', '1|default|np:shop/default.frontend|allow|2']);
     assert.deepEqual(body.after.ingress.trace, ['0|security|gnp:security.data-access|pass|1', '1|default|np:data/default.postgres|allow|1']);
     assert.deepEqual(body.after.ingress.pending.trace, ['0|security|gnp:security.data-access|pass|1', '1|default|snp:data/default.postgres-lockdown|allow|1']);
+    // Exactly the schema's answer over HTTP (every field the UI and CLI read), the steps in parts too.
+    assert.deepEqual(schemaProblems(FixAnswer, r.body), []);
+    const typed = r.body as FixAnswer;
+    assert.deepEqual(typed.after.egress.hits.map((h) => [h.tier, h.kind, h.namespace, h.name, h.action, h.ruleIndex, h.endOfTier]),
+      [['platform', 'gnp', null, 'platform.allow-dns', 'pass', -1, true], ['default', 'np', 'shop', 'default.frontend', 'allow', 2, false]]);
+    assert.equal(typed.after.egress.deciding_hit, 1);
+    assert.equal(typed.after.ingress.reached, true);
+    assert.equal(typed.before.ingress.reached, false, 'before the fix the source side denies first');
+    assert.ok(typed.replay !== null && typed.replay.allowed_groups.every((g) => typeof g.key === 'string' && g.sample.src_ip !== ''), 'the CLI prints the group keys');
 
     // Whole documents, as written plus one rule: they load, and the diff adds only lines.
     for (const c of body.changes) {
@@ -166,6 +177,7 @@ describe('POST /api/v1/fixes over real Kafka and Elasticsearch', { timeout: 180_
     assert.equal(allowed.status, 200);
     assert.deepEqual(allowed.body.edits, []);
     assert.equal(allowed.body.replay, null);
+    assert.deepEqual(schemaProblems(FixAnswer, allowed.body), []);
     assert.match((allowed.body.notes as string[]).join(), /allowed already/);
   });
 });

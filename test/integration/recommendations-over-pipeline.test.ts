@@ -17,6 +17,7 @@ import type { FastifyInstance } from 'fastify';
 import { parseTokenConfig } from '../../src/api/auth/tokens.ts';
 import { TopicInventorySource } from '../../src/api/inventory/topic-inventory-source.ts';
 import { ApiServer } from '../../src/api/server.ts';
+import { RecommendationAnswer } from '../../src/contract/api/recommendations.ts';
 import { deriveTrafficPlan, type SyntheticRoute } from '../../src/collector/sources/synthetic/synthetic-traffic-plan.ts';
 import { encodeFlowBatch, type FlowRecordData } from '../../src/contract/wire/flow-batch-codec.ts';
 import { Enricher } from '../../src/enricher/enricher.ts';
@@ -26,6 +27,7 @@ import { createKafka } from '../../src/runtime/kafka-client.ts';
 import { createLogger } from '../../src/runtime/logger.ts';
 import { msToNanos, tcpRecord } from '../harness/flow-records.ts';
 import { createPipelineTopics, deleteFlowIndices, deleteTopics } from '../harness/pipeline-resources.ts';
+import { schemaProblems } from '../harness/schema-check.ts';
 import { requireElasticsearchUrl, requireKafkaBrokers, uniqueName } from '../harness/service-env.ts';
 import { waitFor } from '../harness/wait-for.ts';
 
@@ -136,6 +138,9 @@ describe('recommendations over the real pipeline', { timeout: 300_000 }, () => {
     assert.equal(body.replay.allowed_kept, allowed);
     assert.equal(body.replay.allowed_not_replayed, 0, 'level 0 keeps every address');
     assert.equal(body.replay.verified, true);
+    // Exactly the schema's answer over HTTP: nothing the UI or the CLI reads went missing.
+    assert.deepEqual(schemaProblems(RecommendationAnswer, r.body), []);
+    assert.match((r.body as RecommendationAnswer).yaml, /kind: StagedNetworkPolicy/);
     const rp = body.replay as { evaluated: number; allowed_kept: number; denied_kept: number; allow_to_deny: number; deny_to_allow: number };
     t.diagnostic(`replay: ${routes.length} routes, ${rp.evaluated} flows evaluated, ${rp.allowed_kept} allowed kept, ${rp.denied_kept} denied kept, ${rp.allow_to_deny} allow→deny, ${rp.deny_to_allow} deny→allow`);
   });

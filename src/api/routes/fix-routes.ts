@@ -11,48 +11,41 @@
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import Type, { type Static } from 'typebox';
+import { FixAnswer, fixBody, type FixSide, type FixVerdict } from '../../contract/api/fix.ts';
+import { errorResponses } from '../../contract/api/schema-parts.ts';
 import { planYaml, renderChanges, stagedTrialVerdict } from '../../inventory/advice/fix-output.ts';
 import { planFix, type FixPlan } from '../../inventory/advice/fix-planner.ts';
 import { sameIdentity } from '../../inventory/advice/stable-labels.ts';
-import { protocolName, type EndpointRef, type FlowInput, type Inventory, type Verdict } from '../../inventory/index.ts';
+import {
+  protocolName, type EndpointRef, type FlowInput, type Inventory, type ScopeResult, type SideResult, type Verdict,
+} from '../../inventory/index.ts';
 import { requireInventory, type ApiContext } from '../context.ts';
-import { ApiError, errorResponseSchema } from '../errors.ts';
+import { ApiError } from '../errors.ts';
 import { scopeAllowsNamespace } from '../query/access-scope.ts';
-import { candidateInventory, REPLAY_COUNTING, replayPolicyChange, type ReplayGroup } from '../query/policy-replay.ts';
+import { candidateInventory, REPLAY_COUNTING, replayPolicyChange, type ReplayGroup, type ReplayResult } from '../query/policy-replay.ts';
 import { flowFromBody } from './explain-routes.ts';
 
-const Port = Type.Integer({ minimum: 0, maximum: 65535 });
-const Byte = Type.Integer({ minimum: 0, maximum: 255 });
-
-/** The fix request: one flow of the denied group (as /explain takes it), the replay window, options. */
-export function fixBody(maxHours: number) {
-  return Type.Object({
-    src: Type.String({ maxLength: 64, description: 'Source IP of a flow of the denied group (e.g. the example of a /denied group).' }),
-    dst: Type.String({ maxLength: 64, description: 'Destination IP (same IP version).' }),
-    protocol: Type.Union([Type.String({ maxLength: 16 }), Type.Integer({ minimum: 1, maximum: 255 })], { description: 'tcp, udp, icmp, icmpv6, sctp or a number 1-255.' }),
-    dst_port: Type.Optional(Port),
-    src_port: Type.Optional(Port),
-    icmp_type: Type.Optional(Byte),
-    icmp_code: Type.Optional(Byte),
-    time: Type.Optional(Type.String({ maxLength: 64, description: 'Resolve addresses as of this ISO 8601 time (the flow\'s time).' })),
-    hours: Type.Integer({ minimum: 1, maximum: maxHours, default: 24, description: 'Replay the stored flows of the last N hours.' }),
-    staged: Type.Boolean({ default: false, description: 'Also return each changed policy as a staged policy, for a staged trial.' }),
-    examples: Type.Integer({ minimum: 0, maximum: 100, default: 10, description: 'Changed flows returned as examples.' }),
-  }, { additionalProperties: false });
-}
-export type FixBody = Static<ReturnType<typeof fixBody>>;
+export { fixBody, type FixBody } from '../../contract/api/fix.ts';
 
 const describeRef = (k: { kind: string; namespace: string | null; name: string }): string => `${k.kind} ${k.namespace ? `${k.namespace}/` : ''}${k.name}`;
 
-/** The side results of a verdict, compactly: action, trace and pending trace per side. */
-function traces(v: Verdict): Record<string, unknown> {
-  const side = (s: Verdict['egress']): Record<string, unknown> => ({ action: s.action, trace: s.trace, pending: { action: s.pending.action, trace: s.pending.trace } });
+function scopeJson(s: ScopeResult): Omit<FixSide, 'pending' | 'reached'> {
+  return {
+    action: s.action, trace: [...s.trace],
+    // Field by field: the engine shares hit objects between verdicts, and the schema names each field.
+    hits: s.hits.map((h) => ({ index: h.index, tier: h.tier, kind: h.kind, namespace: h.namespace, name: h.name, action: h.action, ruleIndex: h.ruleIndex, endOfTier: h.endOfTier, l7Unevaluated: h.l7Unevaluated })),
+    deciding_hit: s.decidingHit?.index ?? null,
+  };
+}
+
+/** The side results of a verdict, compactly: action, trace (as strings and in parts) and pending scope per side. */
+function traces(v: Verdict): FixVerdict {
+  const side = (s: SideResult): FixSide => ({ ...scopeJson(s), reached: s.reached, pending: scopeJson(s.pending) });
   return { verdict: v.verdict, decided_by: v.decidedBy, egress: side(v.egress), ingress: side(v.ingress) };
 }
 
-function endpointJson(e: EndpointRef): Record<string, unknown> {
-  return { kind: e.kind, namespace: e.namespace, name: e.name, ip: e.ip, labels: e.labels };
+function endpointJson(e: EndpointRef): FixAnswer['target']['source'] {
+  return { kind: e.kind, namespace: e.namespace, name: e.name, ip: e.ip, labels: { ...e.labels } };
 }
 
 /** True when the replay group is the target group: both ends the same workloads, same protocol and port. */
@@ -73,6 +66,59 @@ function checkScope(plan: FixPlan, principal: { name: string; scope: { namespace
   }
 }
 
+/** What the answer is made of: the plan, the replay (null when nothing changed) and the staged trial. */
+export interface FixAnswerInput {
+  readonly inventory: Inventory;
+  readonly flow: FlowInput;
+  readonly plan: FixPlan;
+  readonly replay: ReplayResult | null;
+  /** The staged variants were asked for. */
+  readonly staged: boolean;
+  /** The target flow's verdict with the staged variants beside the current policies (when asked for). */
+  readonly stagedTrial: Verdict | null;
+}
+
+/** The /fixes answer (pure: the route's I/O is done before). */
+export function fixAnswer(input: FixAnswerInput): FixAnswer {
+  const { inventory, flow, plan, replay, stagedTrial } = input;
+  const v = plan.before;
+  const groups = (replay?.groups ?? []).map((g) => ({ ...g, sample: { ...g.sample }, target: isTarget(inventory, g, v, flow) }));
+  const allowedGroups = groups.filter((g) => g.current === 'deny' && g.candidate === 'allow');
+  const others = groups.filter((g) => !g.target);
+  return {
+    inventory_revision: inventory.revision,
+    flow: { src: flow.srcIp, dst: flow.dstIp, protocol: protocolName(flow.protocol), dst_port: flow.dstPort ?? null },
+    target: {
+      source: endpointJson(v.source), destination: endpointJson(v.destination), protocol: protocolName(flow.protocol), port: flow.dstPort ?? null,
+    },
+    before: traces(v),
+    allowed: plan.allowed,
+    edits: plan.edits.map((e) => ({
+      policy: { ...e.policy }, side: e.side, scope: e.scope, action: e.action, index: e.index, created: e.created, rule: e.rule, reason: e.reason,
+    })),
+    changes: renderChanges(plan, input.staged),
+    yaml: planYaml(plan, false),
+    ...(input.staged ? { staged_yaml: planYaml(plan, true) } : {}),
+    after: traces(plan.after),
+    ...(stagedTrial ? { staged_trial: { enforced_verdict: stagedTrial.verdict, ...traces(stagedTrial) } } : {}),
+    replay: replay === null ? null : {
+      range: replay.range,
+      counting: REPLAY_COUNTING,
+      ...replay.counts,
+      changed: replay.counts.allow_to_deny + replay.counts.deny_to_allow,
+      truncated: replay.truncated,
+      target_found: groups.some((g) => g.target),
+      target_flows: groups.filter((g) => g.target).reduce((n, g) => n + g.flows, 0),
+      allowed_groups: allowedGroups,
+      other_changes: others,
+      other_changed_flows: others.reduce((n, g) => n + g.flows, 0),
+      examples: replay.examples,
+      unresolved: replay.unresolved,
+    },
+    notes: [...plan.notes],
+  };
+}
+
 /** Registers the fix route. */
 export async function fixRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   app.withTypeProvider<TypeBoxTypeProvider>().post('/fixes', {
@@ -82,7 +128,7 @@ export async function fixRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
       description: 'Finds the decisive step of each denying side in the verdict trace and proposes the smallest edit allowing exactly that group (a rule before the deny that would shadow it, or an allow at the end of the denying tier, or a Pass out of a tier that passes approved traffic on), peers by namespace and stable labels, named ports where the destination declares them. Returns the whole edited policies (apply-ready YAML and a diff; staged variants on request) and replays the stored flows of the last N hours with the change applied.',
       tags: ['policy'],
       body: fixBody(ctx.config.limits.previewMaxHours),
-      response: { 200: { type: 'object', additionalProperties: true }, '4xx': errorResponseSchema, '5xx': errorResponseSchema },
+      response: { 200: FixAnswer, ...errorResponses },
     },
   }, async (request) => {
     const body = request.body;
@@ -108,42 +154,7 @@ export async function fixRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
       store: ctx.store, current: view.inventory, candidate, range, scope: principal.scope,
       maxFlows: ctx.config.limits.previewMaxFlows, timeoutMs: ctx.config.timeouts.queryMs, examples: body.examples,
     });
-    const groups = (replay?.groups ?? []).map((g) => ({ ...g, target: isTarget(view.inventory, g, v, flow) }));
-    const allowedGroups = groups.filter((g) => g.current === 'deny' && g.candidate === 'allow');
-    const others = groups.filter((g) => !g.target);
-    const staged = body.staged ? stagedTrialVerdict(view.resources, plan, flow) : null;
-
-    return {
-      inventory_revision: view.inventory.revision,
-      flow: { src: flow.srcIp, dst: flow.dstIp, protocol: protocolName(flow.protocol), dst_port: flow.dstPort ?? null },
-      target: {
-        source: endpointJson(v.source), destination: endpointJson(v.destination), protocol: protocolName(flow.protocol), port: flow.dstPort ?? null,
-      },
-      before: traces(v),
-      allowed: plan.allowed,
-      edits: plan.edits.map((e) => ({
-        policy: e.policy, side: e.side, scope: e.scope, action: e.action, index: e.index, created: e.created, rule: e.rule, reason: e.reason,
-      })),
-      changes: renderChanges(plan, body.staged),
-      yaml: planYaml(plan, false),
-      ...(body.staged ? { staged_yaml: planYaml(plan, true) } : {}),
-      after: traces(plan.after),
-      ...(staged ? { staged_trial: { enforced_verdict: staged.verdict, ...traces(staged) } } : {}),
-      replay: replay === null ? null : {
-        range: replay.range,
-        counting: REPLAY_COUNTING,
-        ...replay.counts,
-        changed: replay.counts.allow_to_deny + replay.counts.deny_to_allow,
-        truncated: replay.truncated,
-        target_found: groups.some((g) => g.target),
-        target_flows: groups.filter((g) => g.target).reduce((n, g) => n + g.flows, 0),
-        allowed_groups: allowedGroups,
-        other_changes: others,
-        other_changed_flows: others.reduce((n, g) => n + g.flows, 0),
-        examples: replay.examples,
-        unresolved: replay.unresolved,
-      },
-      notes: plan.notes,
-    };
+    const stagedTrial = body.staged ? stagedTrialVerdict(view.resources, plan, flow) : null;
+    return fixAnswer({ inventory: view.inventory, flow, plan, replay, staged: body.staged, stagedTrial });
   });
 }

@@ -10,37 +10,21 @@
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import Type, { type Static } from 'typebox';
 import { stringify } from 'yaml';
+import { RecommendationAnswer, RecommendationBody, type RecommendedDocument } from '../../contract/api/recommendations.ts';
+import { errorResponses } from '../../contract/api/schema-parts.ts';
 import {
-  CLUSTER_DNS, enforcedDocuments, recommendPolicies, RecommendationError, type DnsTarget,
+  CLUSTER_DNS, enforcedDocuments, recommendPolicies, RecommendationError, type DnsTarget, type Recommendation, type RecommendationOutput,
 } from '../../inventory/advice/policy-recommender.ts';
 import { ADMIN_TIERS, parseDocument, PROTOCOL_NUMBERS, type Resource } from '../../inventory/index.ts';
 import { requireInventory, type ApiContext } from '../context.ts';
-import { ApiError, errorResponseSchema } from '../errors.ts';
+import { ApiError } from '../errors.ts';
 import { scopeAllowsNamespace } from '../query/access-scope.ts';
-import { collectObservedFlows } from '../query/observed-flows.ts';
-import { candidateInventory, REPLAY_COUNTING, replayPolicyChange } from '../query/policy-replay.ts';
+import { collectObservedFlows, type ObservedTraffic } from '../query/observed-flows.ts';
+import { candidateInventory, REPLAY_COUNTING, replayPolicyChange, type ReplayResult } from '../query/policy-replay.ts';
 import { resolveTimeRange } from '../query/time-range.ts';
 
-const NAME = { minLength: 1, maxLength: 63, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' };
-
-export const RecommendationBody = Type.Object({
-  namespace: Type.String({ ...NAME, description: 'Namespace whose workloads get policies.' }),
-  workload: Type.Optional(Type.String({ ...NAME, description: 'Only this workload (a name from a previous answer\'s workloads[].name).' })),
-  from: Type.Optional(Type.String({ maxLength: 64, description: 'Start of the observed range: ISO 8601 with a zone or now-<n><s|m|h|d|w>. Default: to minus 24 hours.' })),
-  to: Type.Optional(Type.String({ maxLength: 64, description: 'End of the observed range (default now).' })),
-  output: Type.Optional(Type.Union([Type.Literal('staged'), Type.Literal('calico'), Type.Literal('kubernetes')], { description: 'staged: Calico StagedNetworkPolicy (default); calico: enforced Calico NetworkPolicy; kubernetes: networking.k8s.io/v1 NetworkPolicy.' })),
-  tier: Type.Optional(Type.String({ ...NAME, description: 'Calico tier of the policies (default: default). Must exist.' })),
-  order: Type.Optional(Type.Number({ minimum: 0, maximum: 1e9, description: 'Calico order within the tier (default 1000).' })),
-  dns: Type.Optional(Type.Boolean({ description: 'Keep DNS to the cluster DNS working (default true).' })),
-  dns_namespace: Type.Optional(Type.String({ ...NAME, description: 'Namespace of the cluster DNS (default kube-system).' })),
-  dns_labels: Type.Optional(Type.Record(Type.String({ maxLength: 253 }), Type.String({ maxLength: 63 }), { description: 'Labels of the cluster DNS pods (default k8s-app: kube-dns).' })),
-  network_sets: Type.Optional(Type.Union([Type.Literal('namespaced'), Type.Literal('global')], { description: 'External addresses as NetworkSets of the namespace (default) or GlobalNetworkSets (unrestricted tokens only).' })),
-  examples: Type.Optional(Type.Integer({ minimum: 0, maximum: 100, description: 'Changed flows to return as examples (default 20).' })),
-}, { additionalProperties: false });
-
-export type RecommendationRequestBody = Static<typeof RecommendationBody>;
+export { RecommendationBody, type RecommendationBody as RecommendationRequestBody } from '../../contract/api/recommendations.ts';
 
 /** Documents as one multi-document YAML text (`kubectl apply -f` / `calicoctl apply -f` ready). */
 function yamlOf(documents: readonly unknown[]): string {
@@ -54,6 +38,59 @@ function knownTiers(resources: readonly Resource[]): string[] {
   return [...tiers].sort();
 }
 
+/** What the answer is made of: the request's choices, the observed traffic, the recommendation and its replay. */
+export interface RecommendationAnswerInput {
+  readonly namespace: string;
+  readonly workload: string | null;
+  readonly range: { readonly fromMs: number; readonly toMs: number };
+  readonly revision: number;
+  readonly output: RecommendationOutput;
+  readonly tier: string;
+  readonly observed: ObservedTraffic;
+  readonly recommendation: Recommendation;
+  readonly replay: ReplayResult;
+}
+
+/** The /recommendations answer (pure: the route's I/O is done before). */
+export function recommendationAnswer(input: RecommendationAnswerInput): RecommendationAnswer {
+  const { observed, recommendation, replay } = input;
+  const sum = (current: string, candidate: string): number => replay.groups.filter((g) => g.current === current && g.candidate === candidate).reduce((n, g) => n + g.flows, 0);
+  const changedGroups = replay.groups.filter((g) => g.current !== g.candidate);
+  const allowedKept = sum('allow', 'allow');
+  // Allowed reports the replay could not evaluate: ends with neither an address nor a representative.
+  const allowedUnreplayed = replay.allowedNotReplayed;
+  // Manifests are spec-and-metadata objects; the schema (and its unit test) holds them to that.
+  const documents = recommendation.documents as readonly RecommendedDocument[];
+  return {
+    namespace: input.namespace,
+    workload: input.workload,
+    range: { from: new Date(input.range.fromMs).toISOString(), to: new Date(input.range.toMs).toISOString() },
+    inventory_revision: input.revision,
+    output: input.output, tier: input.tier,
+    observed: { scanned: observed.scanned, allowed: observed.allowed, denied_not_recommended: observed.denied, unreadable: observed.unreadable, shapes: observed.flows.length, truncated: observed.truncated },
+    workloads: recommendation.workloads.map((w) => ({ name: w.name, policy: w.policy, selector: w.selector, labels: { ...w.labels }, ingress_rules: w.ingressRules, egress_rules: w.egressRules, flows: w.flows })),
+    network_sets: recommendation.networkSets.map((n) => ({ name: n.name, namespace: n.namespace, nets: [...n.nets] })),
+    dns: { kept: recommendation.dns.kept, observed_flows: recommendation.dns.observedFlows, target: recommendation.dns.target, note: recommendation.dns.note },
+    excluded: { out_of_scope: recommendation.excluded.outOfScope, no_address: recommendation.excluded.noAddress },
+    warnings: [...recommendation.warnings],
+    documents: [...documents],
+    yaml: yamlOf(recommendation.documents),
+    replay: {
+      counting: `${REPLAY_COUNTING}; the recommendation evaluated as enforced`,
+      ...replay.counts,
+      allowed_kept: allowedKept,
+      denied_kept: sum('deny', 'deny'),
+      allowed_not_replayed: allowedUnreplayed,
+      // The promise: every observed allowed flow was replayed and none turns to deny.
+      verified: replay.counts.allow_to_deny === 0 && !replay.truncated && !observed.truncated && allowedUnreplayed === 0,
+      changed_groups: changedGroups,
+      truncated: replay.truncated,
+      examples: replay.examples,
+      unresolved: replay.unresolved,
+    },
+  };
+}
+
 /** Registers the recommendation route. */
 export async function recommendationRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   app.withTypeProvider<TypeBoxTypeProvider>().post('/recommendations', {
@@ -62,7 +99,7 @@ export async function recommendationRoutes(app: FastifyInstance, ctx: ApiContext
       description: 'Builds policies that allow exactly the allowed flows seen in the range with an end in the namespace (per workload, ingress and egress; peers by namespace and stable labels; external addresses in suggested network sets; DNS to the cluster DNS kept; ports as seen), then replays the stored flows of the range with the recommendation enforced and reports every verdict it would change.',
       tags: ['policy'],
       body: RecommendationBody,
-      response: { 200: { type: 'object', additionalProperties: true }, '4xx': errorResponseSchema, '5xx': errorResponseSchema },
+      response: { 200: RecommendationAnswer, ...errorResponses },
     },
   }, async (request) => {
     const body = request.body;
@@ -117,39 +154,9 @@ export async function recommendationRoutes(app: FastifyInstance, ctx: ApiContext
       examples: body.examples ?? 20, groupUnchanged: true, ...limits,
       filters: [{ bool: { should: [{ term: { 'segflow.source.namespace': body.namespace } }, { term: { 'segflow.destination.namespace': body.namespace } }], minimum_should_match: 1 } }],
     });
-    const sum = (current: string, candidate: string): number => replay.groups.filter((g) => g.current === current && g.candidate === candidate).reduce((n, g) => n + g.flows, 0);
-    const changedGroups = replay.groups.filter((g) => g.current !== g.candidate);
-    const allowedKept = sum('allow', 'allow');
-    // Allowed reports the replay could not evaluate: ends with neither an address nor a representative.
-    const allowedUnreplayed = replay.allowedNotReplayed;
-
-    return {
-      namespace: body.namespace,
-      workload: body.workload ?? null,
-      range: { from: new Date(range.fromMs).toISOString(), to: new Date(range.toMs).toISOString() },
-      inventory_revision: view.inventory.revision,
-      output, tier: output === 'kubernetes' ? 'default' : tier,
-      observed: { scanned: observed.scanned, allowed: observed.allowed, denied_not_recommended: observed.denied, unreadable: observed.unreadable, shapes: observed.flows.length, truncated: observed.truncated },
-      workloads: recommendation.workloads.map((w) => ({ name: w.name, policy: w.policy, selector: w.selector, labels: w.labels, ingress_rules: w.ingressRules, egress_rules: w.egressRules, flows: w.flows })),
-      network_sets: recommendation.networkSets,
-      dns: { kept: recommendation.dns.kept, observed_flows: recommendation.dns.observedFlows, target: recommendation.dns.target, note: recommendation.dns.note },
-      excluded: { out_of_scope: recommendation.excluded.outOfScope, no_address: recommendation.excluded.noAddress },
-      warnings: recommendation.warnings,
-      documents: recommendation.documents,
-      yaml: yamlOf(recommendation.documents),
-      replay: {
-        counting: `${REPLAY_COUNTING}; the recommendation evaluated as enforced`,
-        ...replay.counts,
-        allowed_kept: allowedKept,
-        denied_kept: sum('deny', 'deny'),
-        allowed_not_replayed: allowedUnreplayed,
-        // The promise: every observed allowed flow was replayed and none turns to deny.
-        verified: replay.counts.allow_to_deny === 0 && !replay.truncated && !observed.truncated && allowedUnreplayed === 0,
-        changed_groups: changedGroups,
-        truncated: replay.truncated,
-        examples: replay.examples,
-        unresolved: replay.unresolved,
-      },
-    };
+    return recommendationAnswer({
+      namespace: body.namespace, workload: body.workload ?? null, range, revision: view.inventory.revision,
+      output, tier: output === 'kubernetes' ? 'default' : tier, observed, recommendation, replay,
+    });
   });
 }

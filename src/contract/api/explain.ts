@@ -28,7 +28,8 @@ export const ExplainHit = Type.Object({
 });
 export type ExplainHit = Static<typeof ExplainHit>;
 
-const SideAction = StringEnum(['allow', 'deny', 'end-of-tier-deny', 'profile-allow', 'profile-deny', 'no-endpoint'] as const);
+/** A side's outcome. */
+export const SideAction = StringEnum(['allow', 'deny', 'end-of-tier-deny', 'profile-allow', 'profile-deny', 'no-endpoint'] as const);
 
 const ExplainScope = {
   action: SideAction,

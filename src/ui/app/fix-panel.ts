@@ -8,35 +8,12 @@
  */
 import { apiPost } from './api-client.ts';
 import { el, endpointLabel } from './dom.ts';
-import type { FlowDocument } from './flow-types.ts';
-
-interface ReplayGroup {
-  source: { namespace: string | null; name: string | null };
-  destination: { namespace: string | null; name: string | null };
-  protocol: string;
-  port: number | null;
-  current: string;
-  candidate: string;
-  flows: number;
-  target: boolean;
-}
-
-/** The parts of the /fixes answer the panel shows. */
-interface FixAnswer {
-  allowed: boolean;
-  edits: { policy: { kind: string; namespace: string | null; name: string; tier: string }; side: string; scope: string; action: string; index: number; reason: string }[];
-  changes: { kind: string; namespace: string | null; name: string; apply_with: string; created: boolean; yaml: string; diff: string; staged_yaml?: string }[];
-  after: { verdict: string; egress: { trace: string[] }; ingress: { trace: string[] } };
-  replay: null | {
-    range: { from: string; to: string }; evaluated: number; deny_to_allow: number; allow_to_deny: number; truncated: boolean;
-    target_found: boolean; target_flows: number; allowed_groups: ReplayGroup[]; other_changes: ReplayGroup[]; other_changed_flows: number;
-  };
-  notes: string[];
-}
+import type { FixAnswer, FixReplayGroup, FixSide, FlowDocument } from './flow-types.ts';
+import { explainSide, renderTraceSide } from './policy-trace.ts';
 
 const FIX_HOURS = 24;
 
-function groupLine(g: ReplayGroup): HTMLElement {
+function groupLine(g: FixReplayGroup): HTMLElement {
   return el('li', { 'data-target': String(g.target) },
     endpointLabel(g.source.namespace, g.source.name), ' → ', endpointLabel(g.destination.namespace, g.destination.name),
     g.port !== null ? `:${g.port}` : '', `/${g.protocol} `, el('span', { class: 'muted' }, `${g.current} → ${g.candidate}, ${g.flows} flow${g.flows === 1 ? '' : 's'}`),
@@ -85,9 +62,12 @@ function renderAnswer(a: FixAnswer): HTMLElement[] {
       c.staged_yaml ? el('details', {}, el('summary', {}, 'As a staged policy (staged trial)'), el('pre', { class: 'fix-yaml staged' }, c.staged_yaml)) : null,
     ));
   }
-  out.push(el('div', { class: 'trace-side' }, el('h4', {}, `After the change: ${a.after.verdict}`),
-    el('p', { class: 'small' }, 'egress: ', a.after.egress.trace.join(' → ') || '—'),
-    el('p', { class: 'small' }, 'ingress: ', a.after.ingress.trace.join(' → ') || '—')));
+  // The replayed traces in words, step by step, as the denied view and the explain view show them.
+  const side = (s: FixSide) => explainSide({ action: s.action, hits: s.hits, decidingHit: s.deciding_hit });
+  out.push(el('div', { class: 'fix-after', 'data-testid': 'fix-after' }, el('h4', {}, `After the change: ${a.after.verdict}`),
+    el('div', { class: 'trace-sides' },
+      renderTraceSide('Egress — source side', side(a.after.egress)),
+      renderTraceSide('Ingress — destination side', side(a.after.ingress), a.after.ingress.reached ? undefined : 'not evaluated: the source side still denies'))));
   out.push(renderReplay(a));
   if (a.notes.length > 0) out.push(el('ul', { class: 'fix-notes muted small' }, ...a.notes.map((n) => el('li', {}, n))));
   return out;

@@ -8,3 +8,5 @@ export type { ExplainAnswer, ExplainEndpoint, ExplainHit, ExplainSide } from '..
 export type { FlowPage, StoredFlow as FlowDocument, StoredPolicyHit, StoredPolicySide } from '../../contract/api/flows.ts';
 export type { MatrixCell, StatsAnswer } from '../../contract/api/stats.ts';
 export type { Completeness } from '../../contract/api/completeness.ts';
+export type { FixAnswer, FixReplayGroup, FixSide } from '../../contract/api/fix.ts';
+export type { RecommendationAnswer } from '../../contract/api/recommendations.ts';

@@ -48,8 +48,11 @@ export function storedSide(side: StoredPolicySide | undefined): TraceSide {
   return { verdict: side?.verdict, hits, deciding: last >= 0 && hits[last]?.action !== 'pass' ? last : undefined };
 }
 
-/** An explain side (the verdict engine says which hit decided). */
-export function explainSide(side: ExplainSide): TraceSide {
+/**
+ * An explain side (the verdict engine says which hit decided). `/fixes` answers carry the same
+ * parts of a side (its action, hits and deciding hit), so they render through here too.
+ */
+export function explainSide(side: Pick<ExplainSide, 'action' | 'hits' | 'decidingHit'>): TraceSide {
   const hits = side.hits.map((h): TraceHit => ({ index: h.index, tier: h.tier, policy: policyName(h.kind, h.namespace, h.name), action: h.action, rule: h.ruleIndex, endOfTier: h.endOfTier }));
   const deciding = side.decidingHit === null ? undefined : hits.findIndex((h) => h.index === side.decidingHit);
   return { verdict: side.action, hits, deciding: deciding === undefined || deciding < 0 ? undefined : deciding };

@@ -6,18 +6,8 @@
  */
 import { apiPost } from './api-client.ts';
 import { el, replaceChildren } from './dom.ts';
+import type { RecommendationAnswer } from './flow-types.ts';
 import type { ViewFactory } from './view.ts';
-
-interface RecommendationAnswer {
-  range: { from: string; to: string };
-  observed: { allowed: number; denied_not_recommended: number; truncated: boolean };
-  workloads: { name: string; policy: string; selector: string; ingress_rules: number; egress_rules: number; flows: number }[];
-  network_sets: { name: string; nets: string[] }[];
-  dns: { note: string };
-  warnings: string[];
-  yaml: string;
-  replay: { evaluated: number; allowed_kept: number; allowed_not_replayed: number; allow_to_deny: number; deny_to_allow: number; verified: boolean; truncated: boolean; changed_groups: { key: string; flows: number }[] };
-}
 
 const RANGES = ['15m', '1h', '6h', '24h', '7d'];
 
