@@ -36,6 +36,7 @@ RUN --mount=type=secret,id=ca-bundle \
 COPY bin ./bin
 COPY src ./src
 COPY ebpf ./ebpf
+COPY conntrack-reader ./conntrack-reader
 COPY examples ./examples
 COPY kibana ./kibana
 COPY scripts/build-cli.js ./scripts/
@@ -53,10 +54,16 @@ RUN npm run build:ebpf -- BTF=${BTF} \
  && find .local/ebpf -mindepth 1 ! -name segflow-ebpf -delete \
  && test -x .local/ebpf/segflow-ebpf
 
+# The netlink conntrack reader (the collector's default way to read conntrack): gcc and the
+# Linux uapi headers only; found in .local/conntrack-reader/ like the eBPF loader.
+RUN npm run build:conntrack-reader \
+ && find .local/conntrack-reader -mindepth 1 ! -name segflow-conntrack-reader -delete \
+ && test -x .local/conntrack-reader/segflow-conntrack-reader
+
 # ---- runtime: slim Debian, Node.js, the app ------------------------------------------------
 FROM ${RUNTIME_IMAGE} AS runtime
 
-# conntrack: the collector's flow source; iproute2: `ip netns exec` for --netns;
+# conntrack: the collector's conntrack reader with --conntrack-reader cli; iproute2: `ip netns exec` for --netns;
 # libbpf1/libelf1/zlib1g: the eBPF loader's shared libraries.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends conntrack iproute2 libbpf1 libelf1 zlib1g \

@@ -3,6 +3,7 @@
  *
  *   segflow collect --brokers 127.0.0.1:9092 --node-name node1 --source conntrack
  *   segflow collect --brokers kafka:9092 --netns node1 --enable-conntrack-sysctls --http-port 9465
+ *   segflow collect --brokers kafka:9092 --conntrack-reader cli   (the conntrack tool instead of the netlink reader)
  *   segflow collect --config collector.yaml   (TLS/SASL to Kafka: --kafka-ca-file, --kafka-sasl-*, see --help)
  */
 import { Option, type Command } from 'commander';
@@ -13,6 +14,7 @@ import { addRoleConfigOptions, roleAction } from '../runtime/role-config/role-co
 import { exitCodeFor, untilStopped } from '../runtime/role-config/run-until-stopped.ts';
 import { Collector } from './collector.ts';
 import { DEFAULT_COLLECTOR_HTTP_PORT, minimumSpoolBytes, type CollectorConfigInput, type CollectorSourceName } from './collector-config.ts';
+import { CONNTRACK_READER_KINDS, type ConntrackReaderKind } from './sources/conntrack/conntrack-reader-kind.ts';
 
 interface CollectOptions {
   brokers?: string;
@@ -23,6 +25,8 @@ interface CollectOptions {
   snapshotInterval: string;
   netns?: string;
   conntrackPath: string;
+  conntrackReader: ConntrackReaderKind;
+  conntrackReaderPath?: string;
   enableConntrackSysctls?: boolean;
   batchMaxRecords: string;
   batchMaxDelay: string;
@@ -55,6 +59,8 @@ export function collectOptionsToConfig(options: CollectOptions): CollectorConfig
     conntrack: {
       snapshotIntervalMs: integer('snapshot-interval', options.snapshotInterval) * 1000,
       conntrackPath: options.conntrackPath,
+      reader: options.conntrackReader,
+      ...(options.conntrackReaderPath ? { readerPath: options.conntrackReaderPath } : {}),
       commandPrefix: options.netns ? ['ip', 'netns', 'exec', options.netns] : [],
       enableSysctls: options.enableConntrackSysctls ?? false,
     },
@@ -93,7 +99,14 @@ export function registerCollectCommand(program: Command): void {
     .option('--topic <name>', 'Kafka topic for raw flow batches', 'flows.raw')
     .option('--snapshot-interval <seconds>', 'conntrack table snapshot interval (report interval of long-lived flows)', '10')
     .option('--netns <name>', 'watch the conntrack table of this named network namespace (runs conntrack through ip netns exec)')
-    .option('--conntrack-path <path>', 'the conntrack executable', 'conntrack')
+    .addOption(
+      new Option('--conntrack-reader <kind>', 'how conntrack is read: netlink (segflow-conntrack-reader: binary records straight from the kernel, built on demand; counts events the kernel dropped) or cli (the conntrack tool, text; several times the CPU)')
+        .choices([...CONNTRACK_READER_KINDS])
+        .default('netlink')
+        .env('SEGFLOW_CONNTRACK_READER'),
+    )
+    .addOption(new Option('--conntrack-reader-path <path>', 'a prebuilt segflow-conntrack-reader (default: built into .local/conntrack-reader)').env('SEGFLOW_CONNTRACK_READER_PATH'))
+    .option('--conntrack-path <path>', 'the conntrack executable (--conntrack-reader cli)', 'conntrack')
     .option('--enable-conntrack-sysctls', 'turn on net.netfilter.nf_conntrack_acct and nf_conntrack_timestamp if they are off')
     .option('--batch-max-records <n>', 'records per batch at most', '2000')
     .option('--batch-max-delay <ms>', 'longest a record waits for its batch, ms', '1000')

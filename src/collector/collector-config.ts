@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { KafkaConfig } from 'kafkajs';
 import { PLAINTEXT, type KafkaSecurity } from '../runtime/kafka-security.ts';
 import { DEFAULT_SPOOL_LOCK_STALE_MS } from './sinks/spool-lock.ts';
+import { CONNTRACK_READER_KINDS, type ConntrackReaderKind } from './sources/conntrack/conntrack-reader-kind.ts';
 
 /**
  * Flow sources the agent can run: the node's conntrack table, the eBPF probe (flow accounting on
@@ -26,7 +27,14 @@ export interface CollectorConfig {
   conntrack: {
     /** Table snapshot interval, ms: how often long-lived flows report their deltas. Default 10 000. */
     snapshotIntervalMs: number;
-    /** The `conntrack` executable. Default `conntrack` (from PATH). */
+    /**
+     * How conntrack is read: `netlink` (segflow-conntrack-reader, binary records from ctnetlink;
+     * counts events the kernel dropped) or `cli` (the `conntrack` tool's text). Default `netlink`.
+     */
+    reader: ConntrackReaderKind;
+    /** A prebuilt segflow-conntrack-reader (`netlink`). Default: built on demand into `.local/conntrack-reader`. */
+    readerPath?: string;
+    /** The `conntrack` executable (`cli`). Default `conntrack` (from PATH). */
     conntrackPath: string;
     /** Command prefix to reach another network namespace, e.g. `['ip','netns','exec','node1']`. Default none. */
     commandPrefix: string[];
@@ -141,6 +149,7 @@ export function resolveCollectorConfig(input: CollectorConfigInput): CollectorCo
     sources: input.sources ?? ['conntrack'],
     conntrack: {
       snapshotIntervalMs: 10_000,
+      reader: 'netlink',
       conntrackPath: 'conntrack',
       commandPrefix: [],
       enableSysctls: false,
@@ -187,6 +196,7 @@ export function resolveCollectorConfig(input: CollectorConfigInput): CollectorCo
   }
   if (!Number.isSafeInteger(config.batch.heartbeatMs) || config.batch.heartbeatMs < 0) throw new Error(`collector option batch.heartbeatMs must be an integer >= 0 (0 = no heartbeats), got ${config.batch.heartbeatMs}`);
   if (!config.nodeName) throw new Error('collector option nodeName is empty');
+  if (!CONNTRACK_READER_KINDS.includes(config.conntrack.reader)) throw new Error(`collector option conntrack.reader must be one of ${CONNTRACK_READER_KINDS.join(', ')}, got ${JSON.stringify(config.conntrack.reader)}`);
   if (config.sources.includes('synthetic') && config.synthetic.resourcePaths.length === 0) {
     throw new Error('the synthetic source needs inventory resources to derive traffic from (--resources PATH...)');
   }

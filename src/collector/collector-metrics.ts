@@ -40,6 +40,8 @@ export class CollectorMetrics {
   readonly conntrackTimestamps: Gauge;
   /** conntrack event-socket overflows reported by the tool (events lost; the next snapshot repairs). */
   readonly conntrackEventOverflows: Counter;
+  /** conntrack events the kernel dropped on the event socket (netlink reader; its sk_drops). */
+  readonly conntrackEventsDropped: Counter;
   /** Lines of conntrack output that could not be parsed. */
   readonly conntrackParseErrors: Counter;
   /** conntrack entries currently tracked. */
@@ -68,6 +70,7 @@ export class CollectorMetrics {
     this.conntrackAccounting = gauge('conntrack_accounting_enabled', 'net.netfilter.nf_conntrack_acct: 1 on, 0 off, -1 unknown');
     this.conntrackTimestamps = gauge('conntrack_timestamps_enabled', 'net.netfilter.nf_conntrack_timestamp: 1 on, 0 off, -1 unknown');
     this.conntrackEventOverflows = counter('conntrack_event_overflows_total', 'conntrack event socket overflows (ENOBUFS): events were lost');
+    this.conntrackEventsDropped = counter('conntrack_events_dropped_total', 'conntrack events the kernel dropped because the event socket was full (netlink reader)');
     this.conntrackParseErrors = counter('conntrack_parse_errors_total', 'conntrack output lines that could not be parsed');
     this.conntrackTrackedFlows = gauge('conntrack_tracked_flows', 'conntrack entries currently tracked');
     this.conntrackAccounting.set(-1);

@@ -204,7 +204,9 @@ export class Collector {
 
   /**
    * Losses the sources count themselves since they started: events the kernel's eBPF ring
-   * buffer dropped (`ringbufFull`), events discarded when the eBPF loader restarted.
+   * buffer dropped (`ringbufFull`), events discarded when the eBPF loader restarted, and
+   * conntrack events the kernel dropped on the netlink reader's full socket
+   * (`kernelDroppedEvents`) — a kernel buffer that overflowed, too, so also `ring_buffer`.
    */
   private sourceLossTotals(): { ring_buffer?: { records: number; batches: number }; other?: { records: number; batches: number } } {
     let ring = 0;
@@ -212,10 +214,11 @@ export class Collector {
     for (const source of this.sources) {
       const status = source.status();
       // eBPF alone reports them at the top; merged with conntrack, under `ebpf`.
-      for (const s of [status, status.ebpf]) {
+      for (const s of [status, status.ebpf, status.conntrack]) {
         if (typeof s !== 'object' || s === null) continue;
-        const { ringbufFull, lostOnRestart } = s as { ringbufFull?: unknown; lostOnRestart?: unknown };
+        const { ringbufFull, lostOnRestart, kernelDroppedEvents } = s as { ringbufFull?: unknown; lostOnRestart?: unknown; kernelDroppedEvents?: unknown };
         if (typeof ringbufFull === 'number') ring += ringbufFull;
+        if (typeof kernelDroppedEvents === 'number') ring += kernelDroppedEvents;
         if (typeof lostOnRestart === 'number') other += lostOnRestart;
       }
     }

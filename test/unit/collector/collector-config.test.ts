@@ -59,13 +59,40 @@ describe('collector configuration', () => {
     assert.equal(config.conntrack.enableSysctls, true);
     assert.equal(config.conntrack.snapshotIntervalMs, 5000);
     assert.equal(config.http, null);
+    assert.equal(config.conntrack.reader, 'netlink', 'the netlink reader by default');
+  });
+
+  it('maps --conntrack-reader and --conntrack-reader-path, and SEGFLOW_CONNTRACK_READER, and refuses other readers', async () => {
+    const parse = async (args: string[]): Promise<ReturnType<typeof resolveCollectorConfig>> => {
+      const program = new Command().exitOverride();
+      registerCollectCommand(program);
+      const collect = program.commands.find((c) => c.name() === 'collect')!;
+      let captured: Record<string, unknown> | undefined;
+      collect.action((options: Record<string, unknown>) => {
+        captured = options;
+      });
+      await program.parseAsync(['collect', '--brokers', 'a:9092', ...args], { from: 'user' });
+      const { collectOptionsToConfig } = await import('../../../src/collector/collect-command.ts');
+      return resolveCollectorConfig(collectOptionsToConfig(captured as never));
+    };
+    const cli = await parse(['--conntrack-reader', 'cli']);
+    assert.equal(cli.conntrack.reader, 'cli');
+    const prebuilt = await parse(['--conntrack-reader-path', '/opt/segflow-conntrack-reader']);
+    assert.deepEqual([prebuilt.conntrack.reader, prebuilt.conntrack.readerPath], ['netlink', '/opt/segflow-conntrack-reader']);
+    process.env.SEGFLOW_CONNTRACK_READER = 'cli';
+    try {
+      assert.equal((await parse([])).conntrack.reader, 'cli');
+    } finally {
+      delete process.env.SEGFLOW_CONNTRACK_READER;
+    }
+    await assert.rejects(parse(['--conntrack-reader', 'xml']), /Allowed choices are netlink, cli/);
   });
 
   it('fails to start, and says why, when the conntrack tool is missing', async () => {
     const collector = new Collector({
       nodeName: 'n',
       kafka: { brokers: ['127.0.0.1:1'] },
-      conntrack: { conntrackPath: '/nonexistent/conntrack' },
+      conntrack: { reader: 'cli', conntrackPath: '/nonexistent/conntrack' },
       spool: { directory: `/tmp/segflow-test-spool-${process.pid}` },
       http: null,
     });
@@ -75,5 +102,26 @@ describe('collector configuration', () => {
     } finally {
       await rm(collector.config.spool.directory, { recursive: true, force: true });
     }
+  });
+
+  it('fails to start, naming the reader, when the netlink conntrack reader cannot run (no silent fallback to the tool)', async () => {
+    const collector = new Collector({
+      nodeName: 'n',
+      kafka: { brokers: ['127.0.0.1:1'] },
+      conntrack: { readerPath: '/nonexistent/segflow-conntrack-reader' },
+      spool: { directory: `/tmp/segflow-test-spool-nl-${process.pid}` },
+      http: null,
+    });
+    assert.equal(collector.config.conntrack.reader, 'netlink', 'netlink is the default reader');
+    try {
+      await assert.rejects(collector.start(), /cannot run the netlink conntrack reader \(\/nonexistent\/segflow-conntrack-reader events --buffer-size 8388608\): spawn \/nonexistent\/segflow-conntrack-reader ENOENT/);
+      assert.equal(collector.status().state, 'stopped');
+    } finally {
+      await rm(collector.config.spool.directory, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses an unknown conntrack reader, naming the choices', () => {
+    assert.throws(() => resolveCollectorConfig({ kafka: { brokers: ['k:9092'] }, conntrack: { reader: 'xml' as 'cli' } }), /conntrack\.reader must be one of netlink, cli, got "xml"/);
   });
 });

@@ -41,6 +41,9 @@ export interface ConntrackTuple {
   /** Present only when `nf_conntrack_acct` is on (and, for events, only on DESTROY). */
   packets?: number;
   bytes?: number;
+  /** The addresses as network-order bytes, when the reader had them (the netlink reader); saves parsing the text again. */
+  srcBytes?: Uint8Array;
+  dstBytes?: Uint8Array;
 }
 
 /** Event kind as printed in brackets; null for `conntrack -L` lines. */

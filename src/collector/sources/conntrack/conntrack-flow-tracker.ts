@@ -24,7 +24,7 @@
  * Pure and synchronous: time comes in with the calls, records go out as return values.
  */
 import type { FlowRecordData, FlowTupleData, TcpState } from '../../../contract/wire/flow-batch-codec.ts';
-import { ipToBytes } from '../../../contract/wire/ip-address-bytes.ts';
+import { addressTextToBytes } from './address-text-bytes.ts';
 import type { ConntrackEntry, ConntrackTuple } from './conntrack-event-parser.ts';
 
 /** Options of {@link ConntrackFlowTracker}. */
@@ -80,7 +80,7 @@ function tcpStateOf(entry: ConntrackEntry): TcpState {
 }
 
 function tupleOf(t: ConntrackTuple): FlowTupleData {
-  return { srcIp: ipToBytes(t.src), dstIp: ipToBytes(t.dst), srcPort: t.sport ?? 0, dstPort: t.dport ?? 0 };
+  return { srcIp: t.srcBytes ?? addressTextToBytes(t.src), dstIp: t.dstBytes ?? addressTextToBytes(t.dst), srcPort: t.sport ?? 0, dstPort: t.dport ?? 0 };
 }
 
 /** Identity of a live conntrack entry: its id plus its original tuple (ids can be reused after destroy). */

@@ -1,12 +1,20 @@
 /**
- * Flow source reading the kernel connection tracking table of one network namespace through
- * Debian's `conntrack` tool (package `conntrack`):
+ * Flow source reading the kernel connection tracking table of one network namespace, through
+ * one of two readers (`reader`):
  *
- * - `conntrack -E -e NEW,DESTROY -o extended,id,timestamp` runs for the source's lifetime
- *   (restarted if it dies) and yields NEW and DESTROY events;
- * - every `snapshotIntervalMs`, `conntrack -L -f ipv4` and `-f ipv6` (`-o extended,id`) list the
- *   table, which gives long-lived flows their periodic `update` with counter deltas and repairs
- *   what lost events (ENOBUFS) missed;
+ * - `netlink` (default): segflow-conntrack-reader (conntrack-reader/), which speaks ctnetlink
+ *   itself and writes fixed-size binary records (conntrack-record-decoder.ts).
+ *   `segflow-conntrack-reader events` runs for the source's lifetime (restarted if it dies) and
+ *   yields NEW and DESTROY events, plus a LOSS record whenever the kernel dropped events
+ *   (ENOBUFS), counted as lost records in every batch's loss report; `... dump` lists the table.
+ * - `cli`: Debian's `conntrack` tool (package `conntrack`), whose text is parsed:
+ *   `conntrack -E -e NEW,DESTROY -o extended,id,timestamp` for events, `conntrack -L -f ipv4`
+ *   and `-f ipv6` (`-o extended,id`) for the table. Costs ~10x the CPU (the tool formats every
+ *   event as text, the agent parses it again).
+ *
+ * Either way:
+ * - every `snapshotIntervalMs` the table is listed, which gives long-lived flows their periodic
+ *   `update` with counter deltas and repairs what lost events (ENOBUFS) missed;
  * - at start it checks `nf_conntrack_acct` / `nf_conntrack_timestamp`, logs a warning and
  *   reports them in {@link ConntrackSource.status} and the metrics when they are off, and turns
  *   them on when `enableSysctls` is set.
@@ -22,15 +30,22 @@ import type { CollectorMetrics } from '../../collector-metrics.ts';
 import type { FlowRecordHandler, FlowSource } from '../flow-source.ts';
 import { isConntrackNoiseLine, parseConntrackLine, type ConntrackEntry } from './conntrack-event-parser.ts';
 import { ConntrackFlowTracker } from './conntrack-flow-tracker.ts';
+import { ensureConntrackReader } from './conntrack-reader-build.ts';
+import type { ConntrackReaderKind } from './conntrack-reader-kind.ts';
+import { CONNTRACK_RECORD_VERSION, ConntrackRecordStream, type ConntrackReaderMessage } from './conntrack-record-decoder.ts';
 import { enableConntrackSysctls, readConntrackSysctls, type ConntrackSysctlStatus } from './conntrack-sysctl.ts';
 
 /** Options of {@link ConntrackSource}. */
 export interface ConntrackSourceOptions {
+  /** Which reader (see the module comment). Default `netlink`. */
+  reader?: ConntrackReaderKind;
+  /** The netlink reader executable (`reader: 'netlink'`). Default: built on demand into `.local/conntrack-reader`. */
+  readerPath?: string;
   /** Node name written into every record. */
   nodeName: string;
   /** Interval between table snapshots, ms: the report interval of long-lived flows. */
   snapshotIntervalMs: number;
-  /** Path or name of the `conntrack` executable. */
+  /** Path or name of the `conntrack` executable (`reader: 'cli'`). */
   conntrackPath: string;
   /** Prefix for every command (e.g. `ip netns exec NAME`); empty for the agent's own namespace. */
   commandPrefix: readonly string[];
@@ -52,6 +67,11 @@ export interface ConntrackSourceStatus extends Record<string, unknown> {
   snapshots: number;
   lastSnapshotAt: string | null;
   eventProcessRestarts: number;
+  reader: ConntrackReaderKind;
+  /** Events the kernel dropped because the event socket's buffer was full (netlink reader; the `cli` one cannot count them). */
+  kernelDroppedEvents: number;
+  /** Times the event socket overflowed (ENOBUFS). */
+  eventOverflows: number;
 }
 
 const EVENT_RESTART_DELAY_MS = 1000;
@@ -71,9 +91,19 @@ export class ConntrackSource implements FlowSource {
   private snapshots = 0;
   private lastSnapshotAt: Date | null = null;
   private eventProcessRestarts = 0;
+  private readonly reader: ConntrackReaderKind;
+  /** The netlink reader executable, once resolved (built) at start. */
+  private readerPath: string | null = null;
+  /** Drops of reader processes that ended, plus the running one's last report. */
+  private droppedBefore = 0;
+  private droppedNow = 0;
+  private overflows = 0;
+  /** Settles when the running reader subscribed to the events (READY) or died before it. */
+  private readerReady: Promise<void> | null = null;
 
   constructor(private readonly options: ConntrackSourceOptions) {
     this.tracker = new ConntrackFlowTracker({ nodeName: options.nodeName });
+    this.reader = options.reader ?? 'netlink';
   }
 
   /**
@@ -82,9 +112,24 @@ export class ConntrackSource implements FlowSource {
    */
   async start(onRecords: FlowRecordHandler): Promise<void> {
     this.onRecords = onRecords;
+    if (this.reader === 'netlink') {
+      try {
+        this.readerPath = this.options.readerPath ?? (await ensureConntrackReader());
+      } catch (err) {
+        throw new Error(`the netlink conntrack reader is not available: ${(err as Error).message}\n(--conntrack-reader cli reads through the conntrack tool instead, at several times the CPU)`, { cause: err });
+      }
+    }
     await this.checkSysctls();
     this.running = true;
     this.startEventProcess();
+    if (this.readerReady) {
+      try {
+        await this.readerReady;
+      } catch (err) {
+        await this.stopEvents();
+        throw err;
+      }
+    }
     // The first snapshot reports every flow already in the table; it also proves the tool works.
     await this.snapshot(true);
     this.snapshotTimer = setInterval(() => void this.snapshot(false), this.options.snapshotIntervalMs);
@@ -97,14 +142,19 @@ export class ConntrackSource implements FlowSource {
     if (this.restartTimer) clearTimeout(this.restartTimer);
     await this.snapshotRunning;
     await this.snapshot(false).catch(() => undefined);
+    await this.stopEvents();
+    // Entries still waiting for a DESTROY will not get one through us any more: close them.
+    this.emit(this.tracker.closeVanished(Date.now()));
+  }
+
+  private async stopEvents(): Promise<void> {
     this.running = false;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
     const events = this.events;
-    if (events && events.exitCode === null) {
+    if (events && events.exitCode === null && events.signalCode === null) {
       events.kill('SIGTERM');
       await this.eventsClosed;
     }
-    // Entries still waiting for a DESTROY will not get one through us any more: close them.
-    this.emit(this.tracker.closeVanished(Date.now()));
   }
 
   status(): ConntrackSourceStatus {
@@ -117,6 +167,9 @@ export class ConntrackSource implements FlowSource {
       snapshots: this.snapshots,
       lastSnapshotAt: this.lastSnapshotAt?.toISOString() ?? null,
       eventProcessRestarts: this.eventProcessRestarts,
+      reader: this.reader,
+      kernelDroppedEvents: this.droppedBefore + this.droppedNow,
+      eventOverflows: this.overflows,
     };
   }
 
@@ -164,6 +217,10 @@ export class ConntrackSource implements FlowSource {
   }
 
   private startEventProcess(): void {
+    if (this.reader === 'netlink') {
+      this.startReaderEvents();
+      return;
+    }
     const { file, args } = this.command([
       '-E',
       '-e',
@@ -219,6 +276,124 @@ export class ConntrackSource implements FlowSource {
     });
   }
 
+  /** The netlink reader's event process: binary records on stdout, diagnostics on stderr. */
+  private startReaderEvents(): void {
+    const { logger, metrics } = this.options;
+    const file = this.readerPath!;
+    const argv = [...this.options.commandPrefix, file, 'events', '--buffer-size', String(this.options.eventBufferBytes)];
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], detached: true }) as unknown as ChildProcessWithoutNullStreams;
+    this.events = child;
+    this.droppedBefore += this.droppedNow;
+    this.droppedNow = 0;
+    let stderrTail = '';
+    let settleReady: ((err?: Error) => void) | null = null;
+    this.readerReady = new Promise<void>((resolve, reject) => {
+      settleReady = (err) => {
+        settleReady = null;
+        if (err) reject(err);
+        else resolve();
+      };
+    });
+    this.readerReady.catch(() => undefined); // awaited by start() only; a restart's failure is logged below
+    const onMessage = (message: ConntrackReaderMessage): void => {
+      switch (message.kind) {
+        case 'entry':
+          this.emit(this.tracker.handleEvent(message.entry, Date.now()));
+          return;
+        case 'loss': {
+          const newOverflows = Math.max(0, message.overruns - this.overflowsOfThisProcess);
+          this.overflowsOfThisProcess = message.overruns;
+          this.overflows += newOverflows;
+          metrics.conntrackEventOverflows.inc(newOverflows);
+          const grew = message.droppedEvents - this.droppedNow;
+          this.droppedNow = message.droppedEvents;
+          if (grew > 0) metrics.conntrackEventsDropped.inc(grew);
+          logger.warn({ droppedEvents: this.droppedBefore + this.droppedNow, overflows: this.overflows }, 'conntrack event socket overflowed (ENOBUFS): the kernel dropped events; they are counted as lost records, and the next snapshot repairs the flows still open');
+          return;
+        }
+        case 'ready':
+          if (message.version !== CONNTRACK_RECORD_VERSION) {
+            settleReady?.(new Error(`${file} writes record version ${message.version}, this agent reads version ${CONNTRACK_RECORD_VERSION}: rebuild it (npm run build:conntrack-reader)`));
+            child.kill('SIGTERM');
+            return;
+          }
+          logger.debug({ receiveBufferBytes: message.receiveBufferBytes }, 'conntrack netlink reader subscribed');
+          settleReady?.();
+          return;
+        default:
+          return;
+      }
+    };
+    this.overflowsOfThisProcess = 0;
+    const records = new ConntrackRecordStream(onMessage, (err) => {
+      metrics.conntrackParseErrors.inc();
+      logger.warn({ err: err.message }, 'invalid conntrack reader record');
+    });
+    child.stdout.on('data', (chunk: Buffer) => records.push(chunk));
+    const errors = createInterface({ input: child.stderr });
+    errors.on('line', (line) => {
+      stderrTail = `${stderrTail}${line}\n`.slice(-2000);
+      metrics.errors.inc({ component: 'conntrack' });
+      logger.error({ line }, 'conntrack netlink reader');
+    });
+    this.eventsClosed = new Promise((resolve) => {
+      child.on('error', (err) => {
+        metrics.errors.inc({ component: 'conntrack' });
+        logger.error({ err: err.message, command: argv.join(' ') }, 'cannot run the conntrack netlink reader');
+        settleReady?.(new Error(`cannot run the netlink conntrack reader (${argv.join(' ')}): ${err.message}`));
+      });
+      child.on('close', (code, signal) => {
+        records.end();
+        errors.close();
+        settleReady?.(new Error(`the netlink conntrack reader (${argv.join(' ')}) exited with ${code ?? signal} before subscribing to conntrack events: ${stderrTail.trim() || 'no message'}`));
+        resolve();
+        if (!this.running) return;
+        metrics.errors.inc({ component: 'conntrack' });
+        logger.error({ code, signal }, `the conntrack netlink reader exited; restarting in ${EVENT_RESTART_DELAY_MS} ms`);
+        this.restartTimer = setTimeout(() => {
+          this.restartTimer = null;
+          if (!this.running) return;
+          this.eventProcessRestarts++;
+          this.startEventProcess();
+        }, EVENT_RESTART_DELAY_MS);
+      });
+    });
+  }
+
+  private overflowsOfThisProcess = 0;
+
+  /** Lists the table with the netlink reader (`dump`: both families, then a DUMP_END record). */
+  private listWithReader(into: ConntrackEntry[]): Promise<void> {
+    const argv = [...this.options.commandPrefix, this.readerPath!, 'dump'];
+    return new Promise((resolve, reject) => {
+      const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      let stderr = '';
+      let ended = false;
+      const problems: string[] = [];
+      child.stderr.on('data', (chunk: Buffer) => {
+        if (stderr.length < 4096) stderr += chunk.toString();
+      });
+      const records = new ConntrackRecordStream(
+        (message) => {
+          if (message.kind === 'entry') into.push(message.entry);
+          else if (message.kind === 'dump-end') ended = true;
+        },
+        (err) => {
+          this.options.metrics.conntrackParseErrors.inc();
+          if (problems.length < 5) problems.push(err.message);
+        },
+      );
+      child.stdout.on('data', (chunk: Buffer) => records.push(chunk));
+      child.on('error', (err) => reject(new Error(`cannot run ${argv.join(' ')}: ${err.message}`, { cause: err })));
+      child.on('close', (code) => {
+        records.end();
+        if (problems.length > 0) this.options.logger.warn({ problems }, 'invalid conntrack reader records in a table dump');
+        if (code === 0 && ended) resolve();
+        else reject(new Error(`${argv.join(' ')} exited with ${code}${ended ? '' : ' before the end of the dump'}: ${stderr.trim()}`));
+      });
+    });
+  }
+
   /** Lists the table (both families) and hands the tracker's records over. */
   private snapshot(throwOnFailure: boolean): Promise<void> {
     if (this.snapshotRunning) return this.snapshotRunning;
@@ -226,7 +401,8 @@ export class ConntrackSource implements FlowSource {
       const startedAt = Date.now();
       const entries: ConntrackEntry[] = [];
       try {
-        for (const family of ['ipv4', 'ipv6']) await this.listFamily(family, entries);
+        if (this.reader === 'netlink') await this.listWithReader(entries);
+        else for (const family of ['ipv4', 'ipv6']) await this.listFamily(family, entries);
       } catch (err) {
         this.options.metrics.errors.inc({ component: 'conntrack' });
         this.options.logger.error({ err: (err as Error).message }, 'conntrack snapshot failed');

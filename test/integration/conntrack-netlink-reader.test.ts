@@ -1,0 +1,325 @@
+/**
+ * segflow-conntrack-reader on the real kernel: two network namespaces (a client whose conntrack
+ * table is watched, a server), real TCP and UDP connections with known payloads.
+ *
+ * - The reader's events and table dump agree with what the `conntrack` tool prints for the same
+ *   entries (tuples, ids, counters, state, flags) and carry the kernel's counters.
+ * - An event socket too small for a burst, with the reader stopped meanwhile, reports the
+ *   kernel's drops in a LOSS record: received + dropped = events the burst caused.
+ * - The collector run with `--conntrack-reader netlink` and with `cli` on the same traffic
+ *   publishes the same records to real Kafka.
+ *
+ * Needs root (network namespaces, iptables), gcc/make (the reader is built on demand) and the
+ * `conntrack` tool; fails with the reason when they are missing.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
+import { Collector } from '../../src/collector/collector.ts';
+import { parseConntrackLine, type ConntrackEntry } from '../../src/collector/sources/conntrack/conntrack-event-parser.ts';
+import { ensureConntrackReader } from '../../src/collector/sources/conntrack/conntrack-reader-build.ts';
+import { ConntrackRecordStream, type ConntrackReaderMessage } from '../../src/collector/sources/conntrack/conntrack-record-decoder.ts';
+import { decodeFlowBatch, type FlowRecordData } from '../../src/contract/wire/flow-batch-codec.ts';
+import { createKafka, parseBrokerList } from '../../src/runtime/kafka-client.ts';
+import { requireKafkaBrokers, uniqueName } from '../harness/service-env.ts';
+
+const run = promisify(execFile);
+
+async function sh(...args: string[]): Promise<string> {
+  try {
+    return (await run(args[0]!, args.slice(1), { timeout: 60_000 })).stdout;
+  } catch (err) {
+    const e = err as { stderr?: string; message: string };
+    throw new Error(`${args.join(' ')}: ${e.stderr?.trim() || e.message}`, { cause: err });
+  }
+}
+
+const tag = `sfn${process.pid % 100000}`;
+const NS_CLIENT = `${tag}-cli`;
+const NS_SERVER = `${tag}-srv`;
+const CLIENT_IP = '10.233.0.1';
+const SERVER_IP = '10.233.0.2';
+const REQUEST_BYTES = 20_000;
+const RESPONSE_BYTES = 3_000;
+const inClient = (...args: string[]): string[] => ['ip', 'netns', 'exec', NS_CLIENT, ...args];
+
+const SERVER_SCRIPT = `
+const net = require('node:net');
+const dgram = require('node:dgram');
+net.createServer((s) => {
+  let got = 0;
+  s.on('data', (d) => { got += d.length; if (got >= ${REQUEST_BYTES}) s.end(Buffer.alloc(${RESPONSE_BYTES}, 1)); });
+  s.on('error', () => {});
+}).listen(8080, '${SERVER_IP}', () => {
+  const u = dgram.createSocket('udp4');
+  u.on('message', (m, r) => u.send(Buffer.alloc(100, 3), r.port, r.address));
+  u.bind(5353, '${SERVER_IP}', () => console.log('listening'));
+});
+`;
+/** `n` TCP connections (request/response) and `n` UDP exchanges to the server. */
+const trafficScript = (n: number): string => `
+const net = require('node:net');
+const dgram = require('node:dgram');
+const tcp = () => new Promise((resolve, reject) => {
+  const s = net.connect(8080, '${SERVER_IP}', () => s.write(Buffer.alloc(${REQUEST_BYTES}, 2)));
+  let got = 0;
+  s.on('data', (d) => { got += d.length; });
+  s.on('end', () => { s.end(); resolve(got); });
+  s.on('error', reject);
+});
+const udp = () => new Promise((resolve, reject) => {
+  const u = dgram.createSocket('udp4');
+  u.on('message', (m) => { u.close(); resolve(m.length); });
+  u.on('error', reject);
+  u.send(Buffer.alloc(200, 4), 5353, '${SERVER_IP}');
+});
+(async () => { for (let i = 0; i < ${n}; i++) { await tcp(); await udp(); } console.log('ok'); })().catch((e) => { console.error(e.message); process.exit(1); });
+`;
+/** A burst of `n` UDP datagrams from distinct source ports, no replies awaited: n NEW events. */
+const burstScript = (n: number): string => `
+const dgram = require('node:dgram');
+let left = ${n};
+for (let i = 0; i < ${n}; i++) {
+  const u = dgram.createSocket('udp4');
+  u.send(Buffer.alloc(10), 9999, '${SERVER_IP}', () => { u.close(); if (--left === 0) console.log('sent'); });
+}
+`;
+
+async function waitFor(what: string, timeoutMs: number, check: () => boolean | Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Runs the reader in the client namespace and collects what it writes. */
+function startReader(reader: string, args: string[]): { child: ChildProcess; messages: ConntrackReaderMessage[]; problems: string[]; stderr: () => string } {
+  const child = spawn('ip', ['netns', 'exec', NS_CLIENT, reader, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const messages: ConntrackReaderMessage[] = [];
+  const problems: string[] = [];
+  let stderr = '';
+  const stream = new ConntrackRecordStream((m) => messages.push(m), (e) => problems.push(e.message));
+  child.stdout!.on('data', (c: Buffer) => stream.push(c));
+  child.stdout!.on('end', () => stream.end());
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  return { child, messages, problems, stderr: () => stderr };
+}
+
+const entries = (messages: ConntrackReaderMessage[]): ConntrackEntry[] => messages.flatMap((m) => (m.kind === 'entry' ? [m.entry] : []));
+
+/** The fields both readers must agree on. */
+function comparable(e: ConntrackEntry): unknown {
+  const t = (x: ConntrackEntry['original']) => ({ src: x.src, dst: x.dst, sport: x.sport, dport: x.dport, packets: x.packets, bytes: x.bytes, icmpType: x.icmpType });
+  return { eventType: e.eventType, ipVersion: e.ipVersion, protocol: e.protocol, protocolName: e.protocolName, state: e.state, original: t(e.original), reply: t(e.reply), assured: e.assured, unreplied: e.unreplied, id: e.id, mark: e.mark ?? 0, zone: e.zone };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('close', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+describe('segflow-conntrack-reader on a real kernel', () => {
+  let reader = '';
+  let server: ChildProcess | null = null;
+
+  before(async () => {
+    if (process.getuid?.() !== 0) throw new Error('this test needs root (it creates network namespaces and iptables rules)');
+    await sh('conntrack', '--version').catch((err: Error) => {
+      throw new Error(`the conntrack tool is missing (Debian package "conntrack"): ${err.message}`);
+    });
+    reader = await ensureConntrackReader();
+    for (const ns of [NS_CLIENT, NS_SERVER]) await sh('ip', 'netns', 'del', ns).catch(() => undefined);
+    await sh('ip', 'netns', 'add', NS_CLIENT);
+    await sh('ip', 'netns', 'add', NS_SERVER);
+    await sh('ip', 'link', 'add', `${tag}a`, 'type', 'veth', 'peer', 'name', `${tag}b`);
+    await sh('ip', 'link', 'set', `${tag}a`, 'netns', NS_CLIENT);
+    await sh('ip', 'link', 'set', `${tag}b`, 'netns', NS_SERVER);
+    await sh('ip', '-n', NS_CLIENT, 'addr', 'add', `${CLIENT_IP}/24`, 'dev', `${tag}a`);
+    await sh('ip', '-n', NS_SERVER, 'addr', 'add', `${SERVER_IP}/24`, 'dev', `${tag}b`);
+    for (const [ns, dev] of [[NS_CLIENT, `${tag}a`], [NS_SERVER, `${tag}b`]] as const) {
+      await sh('ip', '-n', ns, 'link', 'set', 'lo', 'up');
+      await sh('ip', '-n', ns, 'link', 'set', dev, 'up');
+    }
+    // A rule that uses conntrack makes the kernel track this namespace's connections.
+    await sh(...inClient('iptables', '-A', 'OUTPUT', '-m', 'conntrack', '--ctstate', 'NEW,ESTABLISHED', '-j', 'ACCEPT'));
+    await sh(...inClient('sysctl', '-qw', 'net.netfilter.nf_conntrack_acct=1'));
+    await sh(...inClient('sysctl', '-qw', 'net.netfilter.nf_conntrack_timestamp=1'));
+    server = spawn('ip', ['netns', 'exec', NS_SERVER, process.execPath, '-e', SERVER_SCRIPT], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve, reject) => {
+      server!.stdout!.once('data', () => resolve());
+      server!.once('exit', (code) => reject(new Error(`test server exited with ${code}`)));
+    });
+  });
+
+  after(async () => {
+    server?.kill('SIGKILL');
+    for (const ns of [NS_CLIENT, NS_SERVER]) await sh('ip', 'netns', 'del', ns).catch(() => undefined);
+  });
+
+  it('reports the same NEW/DESTROY events and table as the conntrack tool, with the kernel counters', async () => {
+    await sh(...inClient('conntrack', '-F')).catch(() => undefined);
+    const events = startReader(reader, ['events', '--buffer-size', '4194304']);
+    const cliLines: string[] = [];
+    const cli = spawn('ip', ['netns', 'exec', NS_CLIENT, 'conntrack', '-E', '-e', 'NEW,DESTROY', '-o', 'extended,id,timestamp'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    createInterface({ input: cli.stdout! }).on('line', (l) => cliLines.push(l));
+    try {
+      await waitFor('the READY record', 10_000, () => events.messages.some((m) => m.kind === 'ready'));
+      const ready = events.messages.find((m) => m.kind === 'ready') as Extract<ConntrackReaderMessage, { kind: 'ready' }>;
+      assert.equal(ready.version, 1);
+      assert.ok(ready.receiveBufferBytes >= 4_194_304, `receive buffer granted: ${ready.receiveBufferBytes}`);
+      await new Promise((r) => setTimeout(r, 500)); // the tool subscribes in its own time
+      assert.equal((await sh(...inClient(process.execPath, '-e', trafficScript(3)))).trim(), 'ok');
+
+      // The table while the connections sit in TIME_WAIT / UDP's timeout: dump vs `conntrack -L`.
+      const dump = startReader(reader, ['dump']);
+      const dumpCode = await new Promise((r) => dump.child.once('close', r));
+      assert.equal(dumpCode, 0, `dump exit: ${dump.stderr()}`);
+      assert.deepEqual(dump.problems, []);
+      const listed = (await sh(...inClient('conntrack', '-L', '-o', 'extended,id'))).split('\n').filter((l) => l.trim()).map(parseConntrackLine);
+      const dumped = entries(dump.messages);
+      assert.equal(dumped.length, 6, 'three TCP and three UDP entries in the table');
+      assert.equal(dump.messages.at(-1)?.kind, 'dump-end');
+      const byId = (list: ConntrackEntry[]) => new Map(list.map((e) => [e.id, comparable(e)]));
+      assert.deepEqual(byId(dumped), byId(listed), 'the dump lists what conntrack -L lists');
+      for (const e of dumped.filter((x) => x.protocol === 6)) {
+        assert.equal(e.original.src, CLIENT_IP);
+        assert.equal(e.original.dport, 8080);
+        assert.ok(e.original.bytes! >= REQUEST_BYTES && e.reply.bytes! >= RESPONSE_BYTES, 'the kernel counters of a finished request/response');
+        assert.equal(e.state, 'TIME_WAIT');
+        assert.ok(e.deltaTimeSeconds !== null && e.deltaTimeSeconds >= 0 && e.deltaTimeSeconds < 60);
+      }
+      for (const e of dumped.filter((x) => x.protocol === 17)) {
+        assert.deepEqual([e.original.packets, e.original.bytes, e.reply.packets, e.reply.bytes], [1, 228, 1, 128], 'one 200-byte datagram each way (plus 28 bytes of IP+UDP)');
+      }
+
+      await sh(...inClient('conntrack', '-F')); // DESTROY events with the final counters
+      await waitFor('12 events from the reader and the tool', 15_000, () => entries(events.messages).length >= 12 && cliLines.length >= 12);
+      await new Promise((r) => setTimeout(r, 300));
+      const binary = entries(events.messages);
+      const text = cliLines.map(parseConntrackLine);
+      assert.equal(binary.length, 12);
+      assert.deepEqual(events.problems, []);
+      const key = (e: ConntrackEntry) => `${e.id}|${e.eventType}`;
+      assert.deepEqual(new Map(binary.map((e) => [key(e), comparable(e)])), new Map(text.map((e) => [key(e), comparable(e)])), 'the same events as conntrack -E');
+      for (const e of binary) {
+        const twin = text.find((t) => key(t) === key(e))!;
+        assert.ok(Math.abs(e.timestamp! - twin.timestamp!) < 1, 'receive times within a second of the tool');
+        if (e.eventType === 'destroy') assert.equal(e.deltaTimeSeconds, twin.deltaTimeSeconds);
+      }
+      assert.equal(events.messages.filter((m) => m.kind === 'loss').length, 0, 'no loss at this rate');
+    } finally {
+      cli.kill('SIGTERM');
+      await stopChild(events.child);
+    }
+    assert.equal(events.child.exitCode, 0, `the reader ends cleanly on SIGTERM: ${events.stderr()}`);
+  });
+
+  it('counts the events the kernel dropped on a full socket (ENOBUFS) in a LOSS record', async () => {
+    await sh(...inClient('conntrack', '-F')).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 300));
+    const events = startReader(reader, ['events', '--buffer-size', '4096']);
+    try {
+      await waitFor('the READY record', 10_000, () => events.messages.some((m) => m.kind === 'ready'));
+      events.child.kill('SIGSTOP'); // its socket fills while it sleeps
+      const burst = 400;
+      assert.equal((await sh(...inClient(process.execPath, '-e', burstScript(burst)))).trim(), 'sent');
+      events.child.kill('SIGCONT');
+      await waitFor('a LOSS record', 10_000, () => events.messages.some((m) => m.kind === 'loss'));
+      await new Promise((r) => setTimeout(r, 500));
+      const losses = events.messages.filter((m) => m.kind === 'loss') as Array<Extract<ConntrackReaderMessage, { kind: 'loss' }>>;
+      const last = losses.at(-1)!;
+      const received = entries(events.messages).filter((e) => e.eventType === 'new' && e.original.dport === 9999).length;
+      assert.ok(last.overruns >= 1);
+      assert.ok(last.droppedEvents > 0, 'the kernel dropped events');
+      assert.equal(received + last.droppedEvents, burst, `every NEW event either arrived or is counted as dropped (received ${received}, dropped ${last.droppedEvents})`);
+    } finally {
+      await stopChild(events.child);
+    }
+  });
+
+  it('fails with a precise message outside CAP_NET_ADMIN', async () => {
+    const r = await run('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all', reader, 'events']).then(
+      () => ({ code: 0, stderr: '' }),
+      (err: { code: number; stderr: string }) => ({ code: err.code, stderr: err.stderr }),
+    );
+    assert.equal(r.code, 3);
+    assert.match(r.stderr, /^unavailable: subscribing to the conntrack NEW\/DESTROY event groups \(needs CAP_NET_ADMIN and nf_conntrack_netlink\): Operation not permitted/);
+  });
+
+  it('the collector publishes the same records with --conntrack-reader netlink as with cli', async () => {
+    const brokers = parseBrokerList(requireKafkaBrokers());
+    const kafka = createKafka(brokers, 'conntrack-reader-test');
+    await sh(...inClient('conntrack', '-F')).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 300));
+    const spool = await mkdtemp(path.join(os.tmpdir(), 'segflow-ct-reader-'));
+    const topics = { netlink: uniqueName('flows-raw-ct-netlink'), cli: uniqueName('flows-raw-ct-cli') };
+    const collectors = (['netlink', 'cli'] as const).map(
+      (reader) =>
+        new Collector({
+          nodeName: 'ct-reader-node',
+          conntrack: { reader, commandPrefix: ['ip', 'netns', 'exec', NS_CLIENT], snapshotIntervalMs: 600_000 },
+          kafka: { brokers, topic: topics[reader], topicPartitions: 1 },
+          batch: { maxDelayMs: 100 },
+          spool: { directory: path.join(spool, reader) },
+          http: null,
+        }),
+    );
+    try {
+      for (const c of collectors) await c.start();
+      await new Promise((r) => setTimeout(r, 500)); // `conntrack -E` subscribes in its own time
+      assert.equal((await sh(...inClient(process.execPath, '-e', trafficScript(4)))).trim(), 'ok');
+      await sh(...inClient('conntrack', '-F'));
+      const tracked = (c: Collector) => (c.status().sources.conntrack as { trackedFlows: number }).trackedFlows;
+      await waitFor('both collectors saw every DESTROY', 15_000, () => collectors.every((c) => tracked(c) === 0));
+      for (const c of collectors) await c.drained(30_000);
+    } finally {
+      for (const c of collectors) await c.stop();
+      await rm(spool, { recursive: true, force: true });
+    }
+
+    const read = async (topic: string): Promise<FlowRecordData[]> => {
+      const admin = kafka.admin();
+      await admin.connect();
+      const high = Number((await admin.fetchTopicOffsets(topic))[0]!.high);
+      await admin.disconnect();
+      const records: FlowRecordData[] = [];
+      let seen = 0;
+      const consumer = kafka.consumer({ groupId: uniqueName('ct-reader-test') });
+      await consumer.connect();
+      try {
+        await consumer.subscribe({ topic, fromBeginning: true });
+        await consumer.run({
+          eachMessage: async ({ message }) => {
+            records.push(...decodeFlowBatch(message.value ?? new Uint8Array(0)).records);
+            seen = Number(message.offset) + 1;
+          },
+        });
+        await waitFor(`every batch of ${topic}`, 30_000, () => seen >= high);
+      } finally {
+        await consumer.disconnect();
+      }
+      return records;
+    };
+    const netlink = await read(topics.netlink);
+    const cli = await read(topics.cli);
+    // Times come from each reader's own receive clock: compared apart, within a second.
+    const strip = (r: FlowRecordData) => ({ ...r, startTimeUnixNano: 0n, endTimeUnixNano: 0n });
+    const sort = (rs: FlowRecordData[]) => [...rs].sort((a, b) => a.conntrackId - b.conntrackId || a.eventKind.localeCompare(b.eventKind));
+    assert.equal(netlink.length, 16, 'a new and a destroy record for each of 4 TCP and 4 UDP connections');
+    assert.deepEqual(sort(netlink).map(strip), sort(cli).map(strip), 'identical records from both readers');
+    const [n, c] = [sort(netlink), sort(cli)];
+    n.forEach((r, i) => {
+      assert.ok(Math.abs(Number(r.endTimeUnixNano - c[i]!.endTimeUnixNano)) < 1e9, `end times within a second (${r.conntrackId} ${r.eventKind})`);
+      assert.ok(Math.abs(Number(r.startTimeUnixNano - c[i]!.startTimeUnixNano)) < 1e9);
+    });
+    assert.ok(netlink.filter((r) => r.eventKind === 'destroy' && r.protocol === 6).every((r) => r.originalBytes >= REQUEST_BYTES && r.replyBytes >= RESPONSE_BYTES));
+  });
+});
