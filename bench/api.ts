@@ -13,9 +13,13 @@
  * Queries (each through the API on loopback HTTP, and the identical Elasticsearch requests
  * straight to Elasticsearch, alternating in rounds so both see the same machine state):
  *  - troubleshooting: GET /api/v1/denied for one destination namespace over the whole 24 h
- *    (direct: the same two requests, query/denied-groups.ts; baseline: the one-request
- *    aggregation /denied used before, a top_hits in every group, straight to Elasticsearch:
- *    `p95VsBaseline` and `requestsPerSecVsBaseline` compare the API with it in the same run),
+ *    (direct: the same two requests in the keyed form, query/denied-groups.ts — the data is
+ *    written with the query keys; compared in the same run with `baseline`, the one-request
+ *    aggregation /denied used first, a top_hits in every group, and `fieldsForm`, the two-step
+ *    read on the nine fields that indices written before the keys still get, both straight to
+ *    Elasticsearch: `p95VsThis` and `requestsPerSecVsThis` in each),
+ *  - stats: GET /api/v1/flows/stats as the web UI's stats view asks by default (the last hour,
+ *    every view), on the newest hour of the data (direct: the route's five requests at once),
  *  - search: GET /api/v1/flows, 15 minutes, source namespace + verdict + protocol, 100 rows
  *    (direct: the same search without the point in time the API opens for paging).
  *
@@ -48,8 +52,8 @@ import { createElasticsearchClient } from '../src/runtime/elasticsearch-client.t
 import { UNRESTRICTED } from '../src/api/query/access-scope.ts';
 import { compileFilter, flowFilterDefinitions, parseFilter } from '../src/api/query/flow-filters.ts';
 import { buildFlowQuery, buildFlowSearchRequest, parseSort } from '../src/api/query/flow-search.ts';
-import { buildDeniedGroupsRequest } from '../src/api/query/flow-stats.ts';
-import { buildDeniedExamplesRequest, buildDeniedGroupKeysRequest, newestGroups } from '../src/api/query/denied-groups.ts';
+import { buildDeniedGroupsRequest, buildDeniedPairsRequest, buildMatrixRequest, buildPolicyHitsRequest, buildStatsRequest, parseViews, timelineIntervalMs } from '../src/api/query/flow-stats.ts';
+import { buildDeniedExamplesRequest, buildDeniedGroupKeysRequest, buildKeyedExamplesRequest, DENIED_KEYS_PAGE, newestGroups, type DeniedGroupsForm } from '../src/api/query/denied-groups.ts';
 import { elasticsearchCpuMs, ownCpuMs, processCpuMs } from './cpu-time.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -153,7 +157,7 @@ async function fetchJson(url: string, init?: RequestInit): Promise<unknown> {
 }
 
 /** Loads (or tops up) the dataset; returns the stored document count and the data's time span. */
-async function ensureDataset(esUrl: string, target: number): Promise<{ docs: number; fromMs: number; toMs: number; loadedNow: number }> {
+export async function ensureDataset(esUrl: string, target: number): Promise<{ docs: number; fromMs: number; toMs: number; loadedNow: number }> {
   const client = createElasticsearchClient(esUrl);
   const prefix = benchPrefix();
   const pattern = flowIndexPattern(prefix);
@@ -237,7 +241,7 @@ export async function runApiBench(): Promise<unknown> {
   if (!Number.isInteger(target) || target < 1) throw new Error(`SEGFLOW_BENCH_API_DOCS must be a positive integer, got ${process.env.SEGFLOW_BENCH_API_DOCS}`);
   // Requests per scenario and side: the search is ~10x quicker, so it gets a larger sample for a steadier p95.
   const requestsEnv = process.env.SEGFLOW_BENCH_API_REQUESTS;
-  const requestsOf = { troubleshooting: Number(requestsEnv ?? 200), search: Number(requestsEnv ?? 1_000) };
+  const requestsOf = { troubleshooting: Number(requestsEnv ?? 400), stats: Number(requestsEnv ?? 200), search: Number(requestsEnv ?? 1_000) };
   const concurrency = Number(process.env.SEGFLOW_BENCH_API_CONCURRENCY ?? 4);
   const dataset = await ensureDataset(esUrl, target);
   const pattern = flowIndexPattern(benchPrefix());
@@ -254,21 +258,28 @@ export async function runApiBench(): Promise<unknown> {
     const deniedParams = { dest_namespace: 'ns-7' };
     const deniedUrl = `${base}/api/v1/denied?from=${iso(range.fromMs)}&to=${iso(range.toMs)}&dest_namespace=ns-7&limit=50`;
     const deniedQuery = buildFlowQuery({ range, filters: filterQuery(deniedParams), scope: UNRESTRICTED, dedupReporters: true });
+    // The data was written with the query keys (FlowBulkWriter stamps them): the API reads the keyed form.
+    const keyedDeniedQuery = buildFlowQuery({ range, filters: filterQuery(deniedParams), scope: UNRESTRICTED, dedupReporters: 'stored' });
     const esSearch = async (target: string, body: estypes.SearchRequest): Promise<estypes.SearchResponse> =>
       await fetchJson(`${target}/${pattern}/_search?ignore_unavailable=true&allow_no_indices=true`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) as estypes.SearchResponse;
-    // Direct: the API's two requests (query/denied-groups.ts): every group's keys and counts, then the newest 50 groups' examples.
-    const deniedDirect = (target: string) => async (): Promise<void> => {
+    const allBuckets = async (target: string, build: (after: Record<string, estypes.FieldValue> | undefined) => estypes.SearchRequest, pick: (aggs: Record<string, estypes.AggregationsAggregate>) => estypes.AggregationsCompositeAggregate | undefined): Promise<estypes.AggregationsCompositeBucket[]> => {
       const buckets: estypes.AggregationsCompositeBucket[] = [];
       let after: Record<string, estypes.FieldValue> | undefined;
       for (;;) {
-        const g = (await esSearch(target, buildDeniedGroupKeysRequest(deniedQuery, after))).aggregations?.groups as estypes.AggregationsCompositeAggregate | undefined;
-        if (!g) break;
+        const g = pick((await esSearch(target, build(after))).aggregations ?? {});
+        if (!g) return buckets;
         buckets.push(...(g.buckets as estypes.AggregationsCompositeBucket[]));
-        if ((g.buckets as unknown[]).length === 0 || g.after_key === undefined) break;
+        if ((g.buckets as unknown[]).length === 0 || g.after_key === undefined) return buckets;
         after = g.after_key as Record<string, estypes.FieldValue>;
       }
+    };
+    // Direct: the API's two requests (query/denied-groups.ts) in a form: every group's key and counts, then the newest 50 groups' examples.
+    const deniedDirect = (target: string, form: DeniedGroupsForm = 'keyed') => async (): Promise<void> => {
+      const query = form === 'keyed' ? keyedDeniedQuery : deniedQuery;
+      const buckets = await allBuckets(target, (after) => buildDeniedGroupKeysRequest(query, after, DENIED_KEYS_PAGE, form), (a) => a.groups as estypes.AggregationsCompositeAggregate | undefined);
       const newest = newestGroups(buckets, 50);
-      if (newest.length > 0) await esSearch(target, buildDeniedExamplesRequest(deniedQuery, newest));
+      if (newest.length === 0) return;
+      await esSearch(target, form === 'keyed' ? buildKeyedExamplesRequest(query, newest.map((b) => b.key.group as string)) : buildDeniedExamplesRequest(query, newest));
     };
     // Baseline: the one-request form /denied used before (a top_hits in every composite bucket, pages of 1,000), straight to Elasticsearch.
     const deniedBaseline = (target: string) => async (): Promise<void> => {
@@ -296,25 +307,49 @@ export async function runApiBench(): Promise<unknown> {
     };
     const viaApi = (url: string) => async (): Promise<void> => { await fetchJson(url); };
 
+    // Stats: what the web UI's stats view asks by default (the last hour, every view), on the newest hour of the data.
+    const statsRange = { fromMs: range.toMs - 3_600_000, toMs: range.toMs };
+    const statsUrl = `${base}/api/v1/flows/stats?from=${iso(statsRange.fromMs)}&to=${iso(statsRange.toMs)}`;
+    const statsQuery = buildFlowQuery({ range: statsRange, filters: [], scope: UNRESTRICTED, dedupReporters: 'stored' });
+    const statsViews = parseViews(undefined);
+    const statsDirect = (target: string) => async (): Promise<void> => {
+      const pick = (name: string) => (a: Record<string, estypes.AggregationsAggregate>) => a[name] as estypes.AggregationsCompositeAggregate | undefined;
+      const hits = (a: Record<string, estypes.AggregationsAggregate>) => (a.trace as unknown as { hits: estypes.AggregationsCompositeAggregate } | undefined)?.hits;
+      // The same requests the route sends, at once as it does (routes/stats-routes.ts).
+      await Promise.all([
+        esSearch(target, buildStatsRequest(statsQuery, statsViews, 10, statsRange, timelineIntervalMs(undefined, statsRange))),
+        allBuckets(target, (after) => buildDeniedPairsRequest(statsQuery, after), pick('pairs')),
+        allBuckets(target, (after) => buildMatrixRequest(statsQuery, after), pick('matrix')),
+        allBuckets(target, (after) => buildPolicyHitsRequest(statsQuery, 'egress', after), hits),
+        allBuckets(target, (after) => buildPolicyHitsRequest(statsQuery, 'ingress', after), hits),
+      ]);
+    };
+
     const scenarios: Record<string, unknown> = {};
-    const scenarioCalls: [keyof typeof requestsOf, () => Promise<void>, () => Promise<void>, () => Promise<void>, (() => Promise<void>) | undefined][] = [
-      ['troubleshooting', viaApi(deniedUrl), deniedDirect(esUrl), deniedDirect(proxy.base), deniedBaseline(esUrl)],
-      ['search', viaApi(searchUrl), searchDirect(esUrl), searchDirect(proxy.base), undefined],
+    type Baseline = { readonly name: string; readonly query: string; readonly call: () => Promise<void> };
+    const deniedBaselines: Baseline[] = [
+      { name: 'baseline', query: 'the first one-request /denied aggregation (top_hits per group), straight to Elasticsearch', call: deniedBaseline(esUrl) },
+      { name: 'fieldsForm', query: 'the two-step read on the nine group fields (the form for indices written before the query keys), straight to Elasticsearch', call: deniedDirect(esUrl, 'fields') },
     ];
-    for (const [name, api, direct, floor, baseline] of scenarioCalls) {
-      for (const call of [api, direct, floor, ...(baseline ? [baseline] : [])]) await load(call, 20, concurrency); // warm-up: caches, JIT, connections
+    const scenarioCalls: [keyof typeof requestsOf, () => Promise<void>, () => Promise<void>, () => Promise<void>, readonly Baseline[]][] = [
+      ['troubleshooting', viaApi(deniedUrl), deniedDirect(esUrl), deniedDirect(proxy.base), deniedBaselines],
+      ['stats', viaApi(statsUrl), statsDirect(esUrl), statsDirect(proxy.base), []],
+      ['search', viaApi(searchUrl), searchDirect(esUrl), searchDirect(proxy.base), []],
+    ];
+    for (const [name, api, direct, floor, baselines] of scenarioCalls) {
+      for (const call of [api, direct, floor, ...baselines.map((b) => b.call)]) await load(call, 20, concurrency); // warm-up: caches, JIT, connections
       const apiRuns = [];
       const directRuns = [];
       const floorRuns = [];
-      const baselineRuns = [];
+      const baselineRuns = baselines.map(() => [] as Awaited<ReturnType<typeof load>>[]);
       const cpu = {
         direct: new SeriesCpuMeter(es), floor: new SeriesCpuMeter(es, { name: 'proxy', pid: proxy.pid }), api: new SeriesCpuMeter(es, { name: 'api', pid: apiProcess.pid }),
-        baseline: new SeriesCpuMeter(es),
       };
+      const baselineCpu = baselines.map(() => new SeriesCpuMeter(es));
       const rounds = 8;
       const perRound = Math.ceil(requestsOf[name] / rounds);
       for (let round = 0; round < rounds; round++) {
-        if (baseline) baselineRuns.push(await cpu.baseline.round(() => load(baseline, perRound, concurrency)));
+        for (const [i, b] of baselines.entries()) baselineRuns[i]!.push(await baselineCpu[i]!.round(() => load(b.call, perRound, concurrency)));
         directRuns.push(await cpu.direct.round(() => load(direct, perRound, concurrency)));
         floorRuns.push(await cpu.floor.round(() => load(floor, perRound, concurrency)));
         apiRuns.push(await cpu.api.round(() => load(api, perRound, concurrency)));
@@ -323,22 +358,26 @@ export async function runApiBench(): Promise<unknown> {
       const d = summarise(directRuns);
       const f = summarise(floorRuns);
       const ratio = (x: number, y: number): number => Math.round((x / y) * 100) / 100;
-      const b = baseline ? summarise(baselineRuns) : undefined;
+      const compared = Object.fromEntries(baselines.map((b, i) => {
+        const series = summarise(baselineRuns[i]!);
+        return [b.name, { query: b.query, ...series, p95VsThis: ratio(a.p95Ms, series.p95Ms), requestsPerSecVsThis: ratio(a.requestsPerSec, series.requestsPerSec), cpuMsPerRequest: baselineCpu[i]!.perRequest() }];
+      }));
       scenarios[name] = {
         ...a, directP50Ms: d.p50Ms, directP95Ms: d.p95Ms, directP99Ms: d.p99Ms, directRequestsPerSec: d.requestsPerSec, p95VsDirect: ratio(a.p95Ms, d.p95Ms),
         floorP50Ms: f.p50Ms, floorP95Ms: f.p95Ms, floorP99Ms: f.p99Ms, floorRequestsPerSec: f.requestsPerSec, floorErrors: f.errors, floorP95VsDirect: ratio(f.p95Ms, d.p95Ms), p95VsFloor: ratio(a.p95Ms, f.p95Ms),
-        ...(b ? {
-          baseline: { query: 'the previous one-request /denied aggregation (top_hits per group), straight to Elasticsearch', ...b },
-          p95VsBaseline: ratio(a.p95Ms, b.p95Ms), requestsPerSecVsBaseline: ratio(a.requestsPerSec, b.requestsPerSec),
-        } : {}),
-        cpuMsPerRequest: { direct: cpu.direct.perRequest(), floor: cpu.floor.perRequest(), api: cpu.api.perRequest(), ...(b ? { baseline: cpu.baseline.perRequest() } : {}) },
+        ...compared,
+        cpuMsPerRequest: { direct: cpu.direct.perRequest(), floor: cpu.floor.perRequest(), api: cpu.api.perRequest() },
       };
       process.stderr.write(`api bench: ${name} ${JSON.stringify(scenarios[name])}\n`);
     }
-    const t = scenarios.troubleshooting as Series & { directP95Ms: number; p95VsDirect: number; p95VsBaseline: number; requestsPerSecVsBaseline: number; baseline: Series };
+    type Compared = Series & { p95VsThis: number; requestsPerSecVsThis: number };
+    const t = scenarios.troubleshooting as Series & { directP95Ms: number; p95VsDirect: number; baseline: Compared; fieldsForm: Compared };
+    const st = scenarios.stats as Series;
     const result = {
       docs: dataset.docs, p50Ms: t.p50Ms, p95Ms: t.p95Ms, p99Ms: t.p99Ms, requestsPerSec: t.requestsPerSec, directP95Ms: t.directP95Ms, p95VsDirect: t.p95VsDirect,
-      baselineP95Ms: t.baseline.p95Ms, p95VsBaseline: t.p95VsBaseline, requestsPerSecVsBaseline: t.requestsPerSecVsBaseline,
+      baselineP95Ms: t.baseline.p95Ms, p95VsBaseline: t.baseline.p95VsThis, requestsPerSecVsBaseline: t.baseline.requestsPerSecVsThis,
+      fieldsFormP95Ms: t.fieldsForm.p95Ms, p95VsFieldsForm: t.fieldsForm.p95VsThis,
+      statsP95Ms: st.p95Ms,
       target: { p95Ms: 100, p95VsDirect: 1.2 }, concurrency, loadedThisRun: dataset.loadedNow,
       machineLoadAverage: loadavg().map((x) => Math.round(x * 10) / 10),
       dataRange: { from: iso(range.fromMs), to: iso(range.toMs) }, scenarios,

@@ -86,6 +86,11 @@ export interface ApiConfig {
     readonly previewMaxHours: number;
     /** Largest request body (explain/preview), bytes. Default 1 MiB. */
     readonly bodyLimitBytes: number;
+    /**
+     * Event-loop delay above which requests get 503 overloaded rather than queueing behind a
+     * stalled process. Default 2 s, or SEGFLOW_API_MAX_EVENT_LOOP_DELAY_MS; 0 turns the guard off.
+     */
+    readonly maxEventLoopDelayMs: number;
   };
   /**
    * Secret signing pagination cursors. Give every replica behind one load balancer the same
@@ -126,6 +131,7 @@ export function defaultApiConfig(): ApiConfig {
     limits: {
       maxRangeMs: 31 * DAY, defaultRangeMs: 15 * 60_000, maxPageSize: 1_000, defaultPageSize: 100, maxGroups: 10_000,
       maxLabelValues: 10_000, previewMaxFlows: 20_000, previewMaxHours: 168, bodyLimitBytes: 1_048_576,
+      maxEventLoopDelayMs: Number(process.env.SEGFLOW_API_MAX_EVENT_LOOP_DELAY_MS ?? 2_000),
     },
     cursorSecret: randomBytes(32),
     corsOrigins: [],
@@ -169,7 +175,7 @@ export function resolveApiConfig(input: ApiConfigInput = {}): ApiConfig {
   positiveInt('rateLimit.max', c.rateLimit.max);
   positiveInt('rateLimit.windowMs', c.rateLimit.windowMs);
   for (const [k, v] of Object.entries(c.timeouts)) positiveInt(`timeouts.${k}`, v, k === 'sharedPitMaxAgeMs' ? 0 : 1);
-  for (const [k, v] of Object.entries(c.limits)) positiveInt(`limits.${k}`, v);
+  for (const [k, v] of Object.entries(c.limits)) positiveInt(`limits.${k}`, v, k === 'maxEventLoopDelayMs' ? 0 : 1);
   if (c.limits.defaultPageSize > c.limits.maxPageSize) throw new Error('api config: limits.defaultPageSize exceeds limits.maxPageSize');
   if (c.limits.defaultRangeMs > c.limits.maxRangeMs) throw new Error('api config: limits.defaultRangeMs exceeds limits.maxRangeMs');
   if (c.cursorSecret.length < 16) throw new Error('api config: cursorSecret must be at least 16 bytes');

@@ -5,7 +5,8 @@
  */
 import type { Readable } from 'node:stream';
 import { errors, type Client, type estypes } from '@elastic/elasticsearch';
-import { flowIndexPattern } from '../contract/flow-index-names.ts';
+import { flowIndexPattern, parseDailyFlowIndexName } from '../contract/flow-index-names.ts';
+import { FLOW_QUERY_KEYS_META, FLOW_QUERY_KEYS_VERSION } from '../contract/flow-query-keys.ts';
 import { ApiError } from './errors.ts';
 
 /** Per-call settings: the client-side time budget, and an abort signal from the request. */
@@ -23,10 +24,45 @@ export class FlowStore {
   readonly indexPattern: string;
   private readonly observe: StoreObserver;
 
+  private readonly indexPrefix: string;
+  private keyedIndices: { readonly atMs: number; readonly indices: Promise<ReadonlyMap<string, boolean>> } | undefined;
+
   constructor(client: Client, indexPrefix: string, observe: StoreObserver = () => undefined) {
     this.client = client;
+    this.indexPrefix = indexPrefix;
     this.indexPattern = flowIndexPattern(indexPrefix);
     this.observe = observe;
+  }
+
+  /**
+   * Whether every flow index that may hold documents of [fromMs, toMs) was created with the
+   * query keys (contract/flow-query-keys.ts), so a view may filter and group on them. A daily
+   * index holds its day's windows, give or take a day of lateness and skew; an index of the
+   * pattern that is not a daily index of this prefix counts as overlapping. The index list is
+   * re-read every KEYED_INDICES_TTL_MS (new daily indices are created with the keys anyway).
+   */
+  async queryKeysCover(range: { readonly fromMs: number; readonly toMs: number }, options: StoreCallOptions): Promise<boolean> {
+    const now = Date.now();
+    if (this.keyedIndices === undefined || now - this.keyedIndices.atMs > KEYED_INDICES_TTL_MS) {
+      const indices = this.timed('index_meta', async () => {
+        // provided_name is there so that indices without any _meta are listed too.
+        const r = await this.client.indices.get({ index: this.indexPattern, allow_no_indices: true, ignore_unavailable: true, filter_path: '*.settings.index.provided_name,*.mappings._meta' }, transportOptions(options));
+        const keyed = new Map<string, boolean>();
+        for (const [name, index] of Object.entries(r as Record<string, { mappings?: { _meta?: Record<string, unknown> } }>)) {
+          keyed.set(name, (index.mappings?._meta?.[FLOW_QUERY_KEYS_META] as number | undefined ?? 0) >= FLOW_QUERY_KEYS_VERSION);
+        }
+        return keyed;
+      });
+      this.keyedIndices = { atMs: now, indices };
+      // A failed read is not remembered.
+      indices.catch(() => { if (this.keyedIndices?.indices === indices) this.keyedIndices = undefined; });
+    }
+    for (const [name, keyed] of await this.keyedIndices.indices) {
+      if (keyed) continue;
+      const day = parseDailyFlowIndexName(name, this.indexPrefix);
+      if (day === undefined || (day.dayStartMs - DAY_MS < range.toMs && range.fromMs < day.dayEndMs + DAY_MS)) return false;
+    }
+    return true;
   }
 
   private async timed<T>(operation: string, call: () => Promise<T>): Promise<T> {
@@ -126,6 +162,10 @@ export class FlowStore {
     }
   }
 }
+
+const DAY_MS = 86_400_000;
+/** How long the list of indices with and without query keys is trusted. */
+export const KEYED_INDICES_TTL_MS = 30_000;
 
 /** Client options of a store call: its time budget, no retries (the caller decides), its abort signal. */
 function transportOptions(options: StoreCallOptions): { requestTimeout: number; maxRetries: number; signal?: AbortSignal } {

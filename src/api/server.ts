@@ -190,7 +190,7 @@ export async function buildApiApp(ctx: ApiContext, tokens: TokenTable | undefine
   });
 
   await app.register(underPressure, {
-    maxEventLoopDelay: 2_000,
+    maxEventLoopDelay: config.limits.maxEventLoopDelayMs,
     exposeStatusRoute: false,
     pressureHandler: (_req, reply, type, value) => {
       ctx.metrics.rejected.inc({ code: 'overloaded' });

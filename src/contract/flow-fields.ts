@@ -146,6 +146,9 @@ export const FLOW_FIELDS = [
   { name: 'segflow.reporter', type: 'keyword', group: 'segflow', required: true, values: ['src', 'dst'], filterable: true, aggregatable: true, api: 'reporter', description: 'Which end\'s node reported the flow (Calico\'s reporter); both halves of one connection may exist.' },
   { name: 'segflow.capture_source', type: 'keyword', group: 'segflow', values: ['conntrack', 'ebpf', 'synthetic', 'goldmane'], filterable: true, aggregatable: true, api: 'capture_source', description: 'What produced the raw records; `goldmane` = a flow Calico itself reported through Goldmane (no IPs, no source port: see docs/goldmane.md).' },
 
+  { name: 'segflow.primary_report', type: 'boolean', group: 'segflow', description: 'True on the one report of a connection that totals count: the `src` half, or the `dst` half when the source is no endpoint with a reporting node; set on every document since the query keys (src/contract/flow-query-keys.ts).' },
+  { name: 'segflow.denied_group', type: 'keyword', group: 'segflow', description: 'On denied flows: hash of the values `/denied` groups by (both ends\' namespace and name, port, protocol, policy, tier, rule), so the view groups on one field (query key: src/contract/flow-query-keys.ts).' },
+
   // ---- segflow: what Calico reported (flows read from Goldmane; absent on agent flows) ------
   { name: 'segflow.calico.source', type: 'keyword', group: 'segflow', filterable: true, aggregatable: true, api: 'goldmane_source', description: 'Name of the Goldmane instance (cluster) the flow was read from (`segflow goldmane --source-name`).' },
   { name: 'segflow.calico.action', type: 'keyword', group: 'segflow', values: ['allow', 'deny'], filterable: true, aggregatable: true, api: 'calico_action', description: 'The action Calico\'s dataplane reported for the flow (Goldmane FlowKey.action), as Calico reported it.' },

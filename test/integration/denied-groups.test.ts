@@ -1,8 +1,10 @@
 /**
  * /denied's two-step read (query/denied-groups.ts: group keys and counts, then one example per
- * shown group) against the one-request aggregation it replaced (a top_hits in every composite
- * bucket), on the same documents in a real Elasticsearch: the same groups in the same order,
- * the same counts, bytes, first/last seen, and the same newest document per group.
+ * shown group), in both its forms — on the stored query keys (`keyed`) and on the nine fields
+ * (`fields`, for indices written before the keys) — against the one-request aggregation it
+ * replaced (a top_hits in every composite bucket), on the same documents in a real
+ * Elasticsearch: the same groups in the same order, the same counts, bytes, first/last seen,
+ * and the same newest document per group. Also: which form a range gets.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -68,8 +70,10 @@ describe('/denied groups: two-step read equals the one-request aggregation', () 
     ['the fixture world', [{ terms: { 'segflow.source.namespace': ['shop', 'infra'] } }]],
   ];
   for (const [name, filters] of cases) {
-    it(`reads the same groups, counts and examples: ${name}`, async () => {
-      const query = buildFlowQuery({ range: { fromMs: nowMs - 86_400_000, toMs: nowMs + 60_000 }, filters, scope: UNRESTRICTED, dedupReporters: true });
+    for (const form of ['keyed', 'fields'] as const) it(`reads the same groups, counts and examples (${form}): ${name}`, async () => {
+      const range = { fromMs: nowMs - 86_400_000, toMs: nowMs + 60_000 };
+      const query = buildFlowQuery({ range, filters, scope: UNRESTRICTED, dedupReporters: true });
+      const formQuery = buildFlowQuery({ range, filters, scope: UNRESTRICTED, dedupReporters: form === 'keyed' ? 'stored' : true });
       const reference = await store.collectComposite(
         (a) => buildDeniedGroupsRequest(query, a), (aggs) => aggs.groups as estypes.AggregationsCompositeAggregate, 100_000, options, 'reference',
       );
@@ -77,15 +81,41 @@ describe('/denied groups: two-step read equals the one-request aggregation', () 
       assert.ok(all > 0, 'the case has denied groups');
       const limit = Math.min(all, 50);
       const expected = newestGroups(reference.buckets, limit).map((b) => groupFacts(b, (b.example as { hits: { hits: Hit[] } }).hits.hits[0]));
-      const read = await readDeniedGroups<{ '@timestamp'?: string }>(store, query, limit, 100_000, options);
+      const read = await readDeniedGroups<{ '@timestamp'?: string }>(store, formQuery, limit, 100_000, options, form);
       assert.equal(read.total, all, 'total_groups');
       assert.equal(read.truncated, false);
       assert.deepEqual(read.newest.map((g) => groupFacts(g.bucket, g.example)), expected);
       // Every group (not only the newest 50) keeps its counts.
-      const everyGroup = await readDeniedGroups<{ '@timestamp'?: string }>(store, query, all, 100_000, options);
+      const everyGroup = await readDeniedGroups<{ '@timestamp'?: string }>(store, formQuery, all, 100_000, options, form);
       assert.deepEqual(everyGroup.newest.map((g) => groupFacts(g.bucket, g.example)), newestGroups(reference.buckets, all).map((b) => groupFacts(b, (b.example as { hits: { hits: Hit[] } }).hits.hits[0])));
     });
   }
+
+  it('uses the keys only where every index of the range has them', async () => {
+    const day = (ms: number): { fromMs: number; toMs: number } => ({ fromMs: ms, toMs: ms + 3_600_000 });
+    assert.equal(await new FlowStore(client, prefix).queryKeysCover(day(nowMs - 3_600_000), options), true, 'indices made from the template carry the keys');
+    // An index written before the keys: its mapping has no mark (as after an upgrade).
+    const oldDayMs = Math.floor(nowMs / 86_400_000) * 86_400_000 - 10 * 86_400_000;
+    const oldIndex = dailyFlowIndexName(oldDayMs, prefix);
+    await client.indices.create({ index: oldIndex });
+    await client.indices.putMapping({ index: oldIndex, _meta: {} });
+    const fresh = new FlowStore(client, prefix);
+    assert.equal(await fresh.queryKeysCover(day(oldDayMs + 3_600_000), options), false, 'a range in the old index');
+    assert.equal(await fresh.queryKeysCover(day(oldDayMs + 86_400_000 + 3_600_000), options), false, 'the next day may hold its late windows');
+    assert.equal(await fresh.queryKeysCover(day(nowMs - 3_600_000), options), true, 'a range days away from it');
+    assert.equal(await fresh.queryKeysCover({ fromMs: oldDayMs - 86_400_000 * 5, toMs: nowMs }, options), false, 'a range spanning it');
+    await client.indices.delete({ index: oldIndex });
+  });
+
+  it('stores the keys on every document written', async () => {
+    const r = await client.search<{ segflow: { verdict: string; primary_report?: boolean; denied_group?: string } }>({ index: `${prefix}-*`, size: 200, query: { match_all: {} } });
+    assert.equal(r.hits.hits.length, 200);
+    for (const hit of r.hits.hits) {
+      const s = hit._source!.segflow;
+      assert.equal(typeof s.primary_report, 'boolean', hit._id);
+      assert.equal(s.denied_group !== undefined, s.verdict === 'deny', hit._id);
+    }
+  });
 
   it('counts the generated data as the documents say (one report per connection)', async () => {
     const query = buildFlowQuery({ range: { fromMs: nowMs - 86_400_000, toMs: nowMs + 60_000 }, filters: [{ term: { 'segflow.destination.namespace': 'ns-7' } }], scope: UNRESTRICTED, dedupReporters: true });

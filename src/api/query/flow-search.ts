@@ -7,7 +7,7 @@ import { flowFieldByApiName, resolveFlowFields } from '../../contract/flow-field
 import { invalidParameter, quoteInput } from '../errors.ts';
 import { scopeQuery, type AccessScope } from './access-scope.ts';
 import type { SortValue } from './cursor.ts';
-import { canonicalReporterQuery } from './reporter-dedup.ts';
+import { canonicalReporterQuery, primaryReportQuery } from './reporter-dedup.ts';
 import type { TimeRange } from './time-range.ts';
 
 type Query = estypes.QueryDslQueryContainer;
@@ -21,8 +21,11 @@ export interface FlowQueryParts {
   /** Compiled filters (ANDed). */
   readonly filters: readonly Query[];
   readonly scope: AccessScope;
-  /** Keep one document per connection (see reporter-dedup.ts); for totals, not for search. */
-  readonly dedupReporters?: boolean;
+  /**
+   * Keep one document per connection (see reporter-dedup.ts); for totals, not for search.
+   * `stored`: by the stored `segflow.primary_report`, when every index in range has it.
+   */
+  readonly dedupReporters?: boolean | 'stored';
   /** Extra clauses a route adds (e.g. verdict = deny). */
   readonly extra?: readonly Query[];
 }
@@ -35,6 +38,7 @@ export function buildFlowQuery(parts: FlowQueryParts): Query {
     ...(parts.extra ?? []),
   ];
   if (parts.dedupReporters === true) filter.push(canonicalReporterQuery());
+  else if (parts.dedupReporters === 'stored') filter.push(primaryReportQuery());
   const scoped = scopeQuery(parts.scope);
   if (scoped !== undefined) filter.push(scoped);
   return { bool: { filter } };

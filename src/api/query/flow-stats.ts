@@ -154,14 +154,17 @@ export function buildDeniedGroupsRequest(query: Query, after: Record<string, est
           ...sums,
           first_seen: { min: { field: TIME_FIELD } },
           last_seen: { max: { field: TIME_FIELD } },
-          example: { top_hits: { size: 1, sort: [{ [TIME_FIELD]: { order: 'desc' } }], _source: { includes: EXAMPLE_FIELDS } } },
+          example: { top_hits: { size: 1, sort: EXAMPLE_SORT, _source: { includes: EXAMPLE_FIELDS } } },
         },
       },
     },
   };
 }
 
-/** Fields of the newest document kept per denied group (enough to explain it). */
+/** The newest document of a group; of documents with the same time, the smallest id (any order must pick the same). */
+export const EXAMPLE_SORT: estypes.SortCombinations[] = [{ [TIME_FIELD]: { order: 'desc' } }, { 'event.id': { order: 'asc' } }];
+
+/** Fields of the newest document kept per denied group (enough to explain it and name its group). */
 export const EXAMPLE_FIELDS = [
   TIME_FIELD, 'source.ip', 'source.port', 'destination.ip', 'destination.port', 'network.transport',
   'segflow.reporter', 'segflow.verdict', 'segflow.source', 'segflow.destination', 'segflow.policy', 'rule',

@@ -20,9 +20,7 @@
  * half, which this rule does not count; the flow search (`/flows`) always returns both halves.
  */
 import type { estypes } from '@elastic/elasticsearch';
-
-/** Source kinds whose node reports the `src` half. */
-export const REPORTING_SOURCE_KINDS = ['workload', 'host'] as const;
+import { isPrimaryReport, REPORTING_SOURCE_KINDS } from '../../contract/flow-query-keys.ts';
 
 /** The clause keeping exactly one document per reported connection half pair. */
 export function canonicalReporterQuery(): estypes.QueryDslQueryContainer {
@@ -42,8 +40,15 @@ export function canonicalReporterQuery(): estypes.QueryDslQueryContainer {
   };
 }
 
+/**
+ * The same rule as one term: documents carry it as `segflow.primary_report` (a query key, see
+ * contract/flow-query-keys.ts); only for indices whose every document has it.
+ */
+export function primaryReportQuery(): estypes.QueryDslQueryContainer {
+  return { term: { 'segflow.primary_report': true } };
+}
+
 /** The same predicate over a document (for in-process checks and tests). */
 export function isCanonicalReport(doc: { segflow: { reporter: string; source: { kind: string } } }): boolean {
-  if (doc.segflow.reporter === 'src') return true;
-  return !(REPORTING_SOURCE_KINDS as readonly string[]).includes(doc.segflow.source.kind);
+  return isPrimaryReport(doc.segflow.reporter, doc.segflow.source.kind);
 }

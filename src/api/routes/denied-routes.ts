@@ -33,8 +33,11 @@ export async function deniedRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     // Read alongside the answer's own queries; never fails the answer (query/completeness-reader.ts).
     const completeness = readCompleteness(ctx, range, principal.scope);
     const filters = await compileRequestFilters(ctx, principal, q, range);
-    const query = buildFlowQuery({ range, filters, scope: principal.scope, dedupReporters: true });
-    const read = await readDeniedGroups<Omit<StoredFlow, 'id'>>(ctx.store, query, q.limit, ctx.config.limits.maxGroups, { timeoutMs: ctx.config.timeouts.queryMs });
+    const options = { timeoutMs: ctx.config.timeouts.queryMs };
+    // The stored query keys when every index of the range has them (contract/flow-query-keys.ts).
+    const keyed = await ctx.store.queryKeysCover(range, options);
+    const query = buildFlowQuery({ range, filters, scope: principal.scope, dedupReporters: keyed ? 'stored' : true });
+    const read = await readDeniedGroups<Omit<StoredFlow, 'id'>>(ctx.store, query, q.limit, ctx.config.limits.maxGroups, options, keyed ? 'keyed' : 'fields');
     const groups = read.newest.map(({ bucket: b, example: hit }): DeniedGroup => {
       const doc = hit?._source ?? {};
       const k = b.key;

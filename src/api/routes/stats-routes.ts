@@ -44,8 +44,10 @@ export async function statsRoutes(app: FastifyInstance, ctx: ApiContext): Promis
     const limit = q.limit;
     const intervalMs = timelineIntervalMs(q.interval, range);
     const filters = await compileRequestFilters(ctx, principal, q, range);
-    const query = buildFlowQuery({ range, filters, scope: principal.scope, dedupReporters: true });
     const opts = { timeoutMs: ctx.config.timeouts.queryMs };
+    // One stored term instead of the reporter disjunction where every index has it (contract/flow-query-keys.ts).
+    const keyed = await ctx.store.queryKeysCover(range, opts);
+    const query = buildFlowQuery({ range, filters, scope: principal.scope, dedupReporters: keyed ? 'stored' : true });
     const max = ctx.config.limits.maxGroups;
 
     const [main, pairs, matrix, egress, ingress] = await Promise.all([

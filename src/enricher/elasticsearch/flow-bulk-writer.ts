@@ -16,6 +16,7 @@ import type { Client, estypes } from '@elastic/elasticsearch';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Logger } from '../../runtime/logger.ts';
 import type { FlowDocument } from '../../contract/flow-fields.ts';
+import { withFlowQueryKeys } from '../../contract/flow-query-keys.ts';
 
 /**
  * Optimistic concurrency for one write: `create` only if no document has the id yet, or
@@ -24,6 +25,17 @@ import type { FlowDocument } from '../../contract/flow-fields.ts';
  * re-read and merge, instead of losing one of the two updates.
  */
 export type FlowWriteCondition = { readonly create: true } | { readonly ifSeqNo: number; readonly ifPrimaryTerm: number };
+
+/**
+ * Every flow document gets its query keys here, the one door to the flow indices, so no writer
+ * can put a document without them into an index whose mapping promises them
+ * (contract/flow-query-keys.ts). In place: the caller's document is the one written.
+ */
+function withQueryKeysIfFlow<D>(document: D): D {
+  const segflow = (document as { segflow?: { verdict?: unknown; reporter?: unknown } } | null)?.segflow;
+  if (typeof segflow?.verdict === 'string' && typeof segflow.reporter === 'string') withFlowQueryKeys(document as unknown as FlowDocument);
+  return document;
+}
 
 /** One document to write: where, under which (deterministic) id, and what. */
 export interface FlowBulkItem<D = FlowDocument> {
@@ -298,7 +310,7 @@ export class FlowBulkWriter<D = FlowDocument> {
       const action = JSON.stringify(c === undefined ? { index: { _index: item.index, _id: item.id } }
         : 'create' in c ? { create: { _index: item.index, _id: item.id } }
         : { index: { _index: item.index, _id: item.id, if_seq_no: c.ifSeqNo, if_primary_term: c.ifPrimaryTerm } });
-      const source = JSON.stringify(item.document);
+      const source = JSON.stringify(withQueryKeysIfFlow(item.document));
       return { item, action, source, bytes: Buffer.byteLength(action) + Buffer.byteLength(source) + 2, attempts: 0, lastStatus: undefined, lastError: '' };
     });
     let held = pending.reduce((sum, p) => sum + p.bytes, 0);

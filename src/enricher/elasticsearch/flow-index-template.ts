@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import type { Client, estypes } from '@elastic/elasticsearch';
 import { FLOW_FIELDS, type FlowFieldSpec } from '../../contract/flow-fields.ts';
 import { DEFAULT_FLOW_INDEX_PREFIX, flowIndexPattern, parseDailyFlowIndexName } from '../../contract/flow-index-names.ts';
+import { FLOW_QUERY_KEYS_META, FLOW_QUERY_KEYS_VERSION } from '../../contract/flow-query-keys.ts';
 
 type MappingProperty = estypes.MappingProperty;
 type MappingTypeMapping = estypes.MappingTypeMapping;
@@ -77,6 +78,9 @@ export function flowMappingProperties(fields: readonly FlowFieldSpec[] = FLOW_FI
 /** The complete mapping of a daily flow index. */
 export function buildFlowMappings(fields: readonly FlowFieldSpec[] = FLOW_FIELDS): MappingTypeMapping {
   return {
+    // Every document of an index made from this mapping carries the query keys; indices made
+    // before them lack this mark (and get only the keys' mapping), so the API reads them without.
+    _meta: { [FLOW_QUERY_KEYS_META]: FLOW_QUERY_KEYS_VERSION },
     dynamic: 'strict',
     // Strings that look like dates must not become dates (and with strict nothing is guessed anyway).
     date_detection: false,
