@@ -2,7 +2,7 @@
  * The import rules of src/ (README "Layout"): no import circle, and no import from one role's
  * folder into another's. Roles are the deployable parts; src/cli is the composition root and
  * may import any of them; every other folder (src/inventory, src/contract, src/runtime, ...) is a
- * library and imports no role. Type-only imports count: a circle through types is still one
+ * library and imports no role; nothing imports src/cli. Type-only imports count: a circle through types is still one
  * module graph to read.
  *
  *   node --import tsx scripts/import-rules.ts     # prints every problem, exit 1 when any
@@ -63,6 +63,10 @@ export function boundaryProblems(graph: ReadonlyMap<string, readonly string[]>):
     if (own === COMPOSITION_ROOT) continue;
     for (const to of targets) {
       const other = folderOf(to);
+      if (other === COMPOSITION_ROOT) {
+        problems.push(`src/${from} → src/${to}: imports the composition root src/${COMPOSITION_ROOT}/ (nothing may; move what it needs into a library)`);
+        continue;
+      }
       if (other === own || !roles.has(other)) continue;
       problems.push(roles.has(own)
         ? `src/${from} → src/${to}: the ${own} role imports the ${other} role's folder (share it through a library, or compose in src/cli)`

@@ -16,7 +16,8 @@ import { Inventory } from '../inventory/inventory.ts';
 import { loadResourcePaths } from '../inventory/loader/load-files.ts';
 import { parseIp } from '../inventory/model/ip.ts';
 import { parseProtocol, protocolName } from '../inventory/model/resources.ts';
-import type { EndpointRef, FlowInput, ScopeResult, SideResult, Verdict } from '../inventory/policy/verdict-engine.ts';
+import type { EndpointRef, FlowInput, ScopeResult, Verdict } from '../inventory/policy/verdict-engine.ts';
+import { verdictJson } from '../inventory/policy/verdict-json.ts';
 import type { LoadIssue } from '../inventory/loader/errors.ts';
 
 interface ExplainOptions {
@@ -66,30 +67,6 @@ export function flowFromOptions(o: Omit<ExplainOptions, 'resources' | 'output'>)
     if (!/^\d{4}-\d{2}-\d{2}/.test(o.time) || Number.isNaN(time)) throw new UsageError(`--time must be an ISO 8601 timestamp, got ${JSON.stringify(o.time)}`);
   }
   return { srcIp: src.text, dstIp: dst.text, protocol, dstPort, srcPort, icmpType, icmpCode, time };
-}
-
-function scopeJson(s: ScopeResult): object {
-  return { action: s.action, trace: s.trace, hits: s.hits, decidingHit: s.decidingHit?.index ?? null };
-}
-
-function sideJson(s: SideResult): object {
-  return { ...scopeJson(s), reached: s.reached, stage: s.stage, stages: s.stages, pending: scopeJson(s.pending) };
-}
-
-function endpointJson(e: EndpointRef): object {
-  return { kind: e.kind, name: e.name, namespace: e.namespace, labels: e.labels, ip: e.ip, node: e.node, serviceAccount: e.serviceAccount };
-}
-
-/**
- * The JSON document `--output json` prints. `warnings`: the load's warnings; `skippedCaveats`:
- * caveats every verdict of this load carries (policy documents that were skipped).
- */
-export function verdictJson(v: Verdict, warnings: readonly string[] = [], skippedCaveats: readonly string[] = []): object {
-  return {
-    verdict: v.verdict, source: endpointJson(v.source), destination: endpointJson(v.destination),
-    egress: sideJson(v.egress), ingress: sideJson(v.ingress), decidedBy: v.decidedBy, l7Unevaluated: v.l7Unevaluated,
-    caveats: [...v.caveats, ...skippedCaveats], warnings, revision: v.revision,
-  };
 }
 
 /**

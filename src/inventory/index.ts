@@ -42,4 +42,4 @@ export {
 export type { SideAction, Scope, StageKind, StageResult, StageOutcome } from './policy/evaluate.ts';
 export { HostTopology, DEFAULT_FAILSAFE_INBOUND, DEFAULT_FAILSAFE_OUTBOUND } from './policy/host-topology.ts';
 export { hitString, parseHitString, PROFILE_TIER, NO_MATCH, type PolicyHit, type HitAction, type HitKind } from './policy/trace.ts';
-export { verdictJson } from '../cli/explain-command.ts';
+export { verdictJson } from './policy/verdict-json.ts';

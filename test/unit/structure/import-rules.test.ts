@@ -1,6 +1,7 @@
 /**
  * The import rules of src/ (scripts/import-rules.ts): no import circle, no import from one
- * role's folder into another's, no library importing a role. A new violation fails here.
+ * role's folder into another's, no library importing a role, nothing importing src/cli. A new
+ * violation fails here.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -37,16 +38,19 @@ describe('import rules of src/', () => {
     assert.deepEqual(importCircles(graph), [['inventory/a.ts', 'inventory/b.ts', 'inventory/c.ts'], ['runtime/self.ts']]);
   });
 
-  it('flags role → other role and library → role; allows src/cli and libraries', () => {
+  it('flags role → other role, library → role and anything → src/cli; allows src/cli and libraries', () => {
     const graph = new Map<string, string[]>([
       ['api/server.ts', ['ui/ui-plugin.ts', 'inventory/inventory.ts', 'api/config.ts']],
       ['inventory/inventory.ts', ['enricher/enricher.ts']],
       ['cli/main.ts', ['api/server.ts', 'ui/ui-plugin.ts']],
       ['goldmane/source.ts', ['contract/flow-fields.ts', 'runtime/logger.ts']],
+      ['cli/explain-command.ts', ['inventory/index.ts']],
+      ['inventory/index.ts', ['cli/explain-command.ts']],
     ]);
     const problems = boundaryProblems(graph);
-    assert.equal(problems.length, 2, problems.join('\n'));
+    assert.equal(problems.length, 3, problems.join('\n'));
     assert.match(problems[0]!, /^src\/api\/server\.ts → src\/ui\/ui-plugin\.ts: the api role imports the ui role's folder/);
     assert.match(problems[1]!, /^src\/inventory\/inventory\.ts → src\/enricher\/enricher\.ts: the library src\/inventory\/ imports the enricher role's folder/);
+    assert.match(problems[2]!, /^src\/inventory\/index\.ts → src\/cli\/explain-command\.ts: imports the composition root src\/cli\//);
   });
 });
