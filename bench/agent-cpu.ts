@@ -6,24 +6,29 @@
  *
  * 1. Recorded (real): short TCP connections between two pod namespaces through a node namespace
  *    (test/harness/netns-topology.ts), as fast as the client manages; the node's conntrack
- *    events are read with exactly the command line the agent runs
- *    (`conntrack -E -e NEW,DESTROY -o extended,id,timestamp`). That tool's own CPU for these
- *    real events is reported too.
+ *    events are read at the same time by both of the agent's readers with exactly the command
+ *    lines it runs: segflow-conntrack-reader (`events`, binary records; the default, `netlink`)
+ *    and the conntrack tool (`conntrack -E -e NEW,DESTROY -o extended,id,timestamp`, `cli`).
+ *    Each reader process's own CPU for these real events is reported (per 1000 events).
  * 2. Replayed: the agent (`segflow collect --source conntrack`, defaults, sending to real Kafka)
- *    is given a `--conntrack-path` that replays the recording (bench/fixtures/conntrack-replay.mjs)
- *    at 10,000 connections/s (= 20,000 events/s: a NEW and a DESTROY each), looping with
- *    renumbered entry ids. Its CPU time (its process and its children except the replayer) over
- *    a steady window, and the records its source produced meanwhile (its metrics), are measured.
- * 3. Baseline, same replay, same window: a process that runs the same command and reads and
- *    parses every line with the agent's parser and drops it (bench/agent-cpu-baseline.ts) —
- *    the least any conntrack agent in Node.js must spend. Both are reported as CPU ms per 1000
- *    flows handled (a flow = a connection: a NEW and a DESTROY record) — the agent's from its
- *    records_read_total, since on a loaded machine it may not keep the offered pace — and
- *    `agentVsBaseline` is their ratio: what tracking, batching, encoding and sending add.
- *    `agentCoresAt10kFlowsPerSecond` projects the agent's figure to the goal's rate.
- * Agent and baseline alternate for SEGFLOW_BENCH_AGENT_CPU_ROUNDS rounds (default 2) of
+ *    runs once per reader, given a stand-in that replays that reader's recording at 10,000
+ *    connections/s (= 20,000 events/s: a NEW and a DESTROY each), looping with renumbered entry
+ *    ids: `--conntrack-reader netlink --conntrack-reader-path` → bench/fixtures/conntrack-reader-replay.mjs,
+ *    `--conntrack-reader cli --conntrack-path` → bench/fixtures/conntrack-replay.mjs. Its CPU time
+ *    (its process and its children except the replayer) over a steady window, and the records its
+ *    source produced meanwhile (its metrics), are measured.
+ * 3. Baselines, same replays, same window: a process that runs the same reader command line and
+ *    decodes every record (netlink) or parses every line (cli) with the agent's code and drops it
+ *    (bench/agent-cpu-baseline.ts) — the least a conntrack agent in Node.js spends on that reader.
+ *    All are reported as CPU ms per 1000 flows handled (a flow = a connection: a NEW and a DESTROY
+ *    record) — the agent's from its records_read_total, since on a loaded machine it may not keep
+ *    the offered pace. `agentVsBaseline` is agent ÷ the cli baseline (the figure this bench always
+ *    reported), `netlinkVsCli` the agent's netlink figure ÷ its cli figure.
+ *    `agentCoresAt10kFlowsPerSecond` projects the agent's figure (netlink, the default) to the
+ *    goal's rate; `agentWithReaderCoresAt10kFlowsPerSecond` adds the reader process's own cost.
+ * Agents and baselines alternate for SEGFLOW_BENCH_AGENT_CPU_ROUNDS rounds (default 2) of
  * SEGFLOW_BENCH_AGENT_CPU_SECONDS (default 15) after a 5 s warm-up; medians reported.
- * Needs root and conntrack. Writes bench/results/agent-cpu.json.
+ * Needs root, conntrack, gcc/make (the reader). Writes bench/results/agent-cpu.json.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,6 +36,8 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { ensureConntrackReader } from '../src/collector/sources/conntrack/conntrack-reader-build.ts';
+import { CONNTRACK_RECORD_SIZE, decodeConntrackRecord } from '../src/collector/sources/conntrack/conntrack-record-decoder.ts';
 import { createKafka } from '../src/runtime/kafka-client.ts';
 import { freePort } from '../test/harness/free-port.ts';
 import { NetnsTopology } from '../test/harness/netns-topology.ts';
@@ -89,7 +96,33 @@ function replayWritten(report: string): number {
   return last ? (JSON.parse(last) as { written: number }).written : 0;
 }
 
-async function recordRealStream(connections: number, perSecond: number): Promise<{ file: string; events: number; conntrackCpuMsPer1000Events: number; recordedPerSecond: number }> {
+interface Recording {
+  file: string;
+  events: number;
+  conntrackCpuMsPer1000Events: number;
+  recordedPerSecond: number;
+  readerFile: string;
+  readerEvents: number;
+  readerCpuMsPer1000Events: number;
+}
+
+/** The reader's records of whole connections to `port` (NEW and DESTROY both seen), and how many entries it wrote in all. */
+function wholeReaderConnections(output: Buffer, port: number): { records: Buffer[]; entries: number } {
+  const kept: Array<{ id: number | null; bytes: Buffer }> = [];
+  let entries = 0;
+  for (let o = 0; o + CONNTRACK_RECORD_SIZE <= output.length; o += CONNTRACK_RECORD_SIZE) {
+    const message = decodeConntrackRecord(output, o);
+    if (message.kind !== 'entry') continue;
+    entries++;
+    if (message.entry.original.dport === port) kept.push({ id: message.entry.id, bytes: output.subarray(o, o + CONNTRACK_RECORD_SIZE) });
+  }
+  const seen = new Map<number | null, number>();
+  for (const k of kept) seen.set(k.id, (seen.get(k.id) ?? 0) + 1);
+  return { records: kept.filter((k) => seen.get(k.id) === 2).map((k) => k.bytes), entries };
+}
+
+async function recordRealStream(connections: number, perSecond: number): Promise<Recording> {
+  const readerPath = await ensureConntrackReader();
   const topology = await NetnsTopology.create('sfcpu');
   try {
     await topology.addPod({ name: 'catalg', ip: '10.244.1.20' });
@@ -109,6 +142,10 @@ async function recordRealStream(connections: number, perSecond: number): Promise
       lines.push(line);
       if (line.includes('[DESTROY]')) destroys++;
     });
+    // The agent's default reader, on the same real events.
+    const reader = topology.spawnIn(topology.nodeNs, readerPath, ['events', '--buffer-size', '8388608']);
+    const readerChunks: Buffer[] = [];
+    reader.stdout!.on('data', (chunk: Buffer) => readerChunks.push(chunk));
     await sleep(500);
     const began = Date.now();
     const client = topology.spawnIn(topology.namespaceOf('catalg'), process.execPath, [join(here, 'fixtures/latency-client.mjs'), '10.244.2.10', '5432', String(connections), String(perSecond), '100', '20000']);
@@ -126,7 +163,12 @@ async function recordRealStream(connections: number, perSecond: number): Promise
       if (destroys !== last) [last, quietSince] = [destroys, Date.now()];
     }
     const conntrackCpu = processCpuMs(watcher.pid!);
+    const readerCpu = processCpuMs(reader.pid!);
     watcher.kill('SIGTERM');
+    const readerClosed = new Promise((r) => reader.once('close', r));
+    reader.kill('SIGTERM');
+    await readerClosed;
+    const binary = wholeReaderConnections(Buffer.concat(readerChunks), 5432);
     // Only connections whose NEW and DESTROY were both seen: a pass of the replay is whole connections.
     const idOf = (line: string): string | undefined => / id=(\d+)/.exec(line)?.[1];
     const seen = new Map<string, number>();
@@ -136,7 +178,13 @@ async function recordRealStream(connections: number, perSecond: number): Promise
     mkdirSync(work, { recursive: true });
     const file = join(work, 'recording.txt');
     writeFileSync(file, `${whole.join('\n')}\n`);
-    return { file, events: whole.length, conntrackCpuMsPer1000Events: Math.round((conntrackCpu / lines.length) * 1000 * 100) / 100, recordedPerSecond: Math.round(whole.length / 2 / clientSeconds) };
+    if (binary.records.length < 2000) throw new Error(`recording: the netlink reader saw only ${binary.records.length / 2} complete connections (${binary.entries} entries)`);
+    const readerFile = join(work, 'recording.bin');
+    writeFileSync(readerFile, Buffer.concat(binary.records));
+    return {
+      file, events: whole.length, conntrackCpuMsPer1000Events: Math.round((conntrackCpu / lines.length) * 1000 * 100) / 100, recordedPerSecond: Math.round(whole.length / 2 / clientSeconds),
+      readerFile, readerEvents: binary.records.length, readerCpuMsPer1000Events: Math.round((readerCpu / binary.entries) * 1000 * 100) / 100,
+    };
   } finally {
     await topology.destroy();
   }
@@ -150,9 +198,9 @@ interface Round { cpuMs: number; seconds: number; cores: number; flowsPerSecond:
  */
 async function measure(child: ChildProcess, seconds: number, flows: () => Promise<number>): Promise<Round> {
   await sleep(WARMUP_MS);
-  const [cpu0, flows0, t0] = [treeCpuMs(processTree(child.pid!, 'conntrack-replay')), await flows(), Date.now()];
+  const [cpu0, flows0, t0] = [treeCpuMs(processTree(child.pid!, '-replay.mjs')), await flows(), Date.now()];
   await sleep(seconds * 1000);
-  const [cpu1, flows1, t1] = [treeCpuMs(processTree(child.pid!, 'conntrack-replay')), await flows(), Date.now()];
+  const [cpu1, flows1, t1] = [treeCpuMs(processTree(child.pid!, '-replay.mjs')), await flows(), Date.now()];
   const wall = (t1 - t0) / 1000;
   const cpuMs = cpu1 - cpu0;
   return {
@@ -168,15 +216,20 @@ async function stop(child: ChildProcess): Promise<void> {
   await exited;
 }
 
+type ReaderKind = 'netlink' | 'cli';
+
 export async function runAgentCpuBench(): Promise<unknown> {
   const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
   const rounds = Number(process.env.SEGFLOW_BENCH_AGENT_CPU_ROUNDS ?? 2);
   const seconds = Number(process.env.SEGFLOW_BENCH_AGENT_CPU_SECONDS ?? 15);
   rmSync(work, { recursive: true, force: true });
   const recording = await recordRealStream(3000, 300);
-  const wrapper = join(work, 'conntrack');
-  writeFileSync(wrapper, `#!/bin/sh\nexec "${process.execPath}" "${join(here, 'fixtures/conntrack-replay.mjs')}" "$@"\n`);
-  chmodSync(wrapper, 0o755);
+  // Stand-ins for the two readers, each replaying its own recording.
+  const wrappers: Record<ReaderKind, string> = { cli: join(work, 'conntrack'), netlink: join(work, 'segflow-conntrack-reader') };
+  writeFileSync(wrappers.cli, `#!/bin/sh\nexec "${process.execPath}" "${join(here, 'fixtures/conntrack-replay.mjs')}" "$@"\n`);
+  writeFileSync(wrappers.netlink, `#!/bin/sh\nexec "${process.execPath}" "${join(here, 'fixtures/conntrack-reader-replay.mjs')}" "$@"\n`);
+  for (const w of Object.values(wrappers)) chmodSync(w, 0o755);
+  const replayFile: Record<ReaderKind, string> = { cli: recording.file, netlink: recording.readerFile };
 
   const run = `bench-agent-cpu-${Date.now().toString(36)}`;
   const topic = `${run}-raw`;
@@ -186,55 +239,92 @@ export async function runAgentCpuBench(): Promise<unknown> {
   await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 2 }] });
   await admin.disconnect();
 
-  const agent: Round[] = [];
-  const baseline: Round[] = [];
-  try {
-    for (let round = 0; round < rounds; round++) {
-      const report = join(work, `replay-${round}.jsonl`);
-      const env = { ...process.env, SEGFLOW_LOG_LEVEL: 'warn', SEGFLOW_REPLAY_FILE: recording.file, SEGFLOW_REPLAY_CONNECTIONS_PER_S: String(RATE), SEGFLOW_REPLAY_REPORT: report };
-      const port = await freePort();
-      const collector = spawn(process.execPath, [join(root, 'bin/segflow.js'), 'collect', '--brokers', brokers, '--source', 'conntrack', '--conntrack-path', wrapper, '--node-name', 'node-1', '--topic', topic, '--http-host', '127.0.0.1', '--http-port', String(port), '--spool-dir', join(work, `spool-${round}`)], { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
-      let stderr = '';
-      collector.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
-      // Flows the agent handled: the records its source produced (a `new` and a `destroy` each).
-      const agentFlows = async (): Promise<number> => {
-        const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-        return [...text.matchAll(/^\S*records_read_total(?:\{[^}]*\})?\s+(\S+)$/gm)].reduce((n, m) => n + Number(m[1]), 0) / 2;
-      };
+  const agent: Record<ReaderKind, Round[]> = { netlink: [], cli: [] };
+  const baseline: Record<ReaderKind, Round[]> = { netlink: [], cli: [] };
+  const replayEnv = (reader: ReaderKind, report: string): NodeJS.ProcessEnv => ({
+    ...process.env, SEGFLOW_LOG_LEVEL: 'warn', SEGFLOW_REPLAY_FILE: replayFile[reader], SEGFLOW_REPLAY_CONNECTIONS_PER_S: String(RATE), SEGFLOW_REPLAY_REPORT: report,
+  });
+
+  const measureAgent = async (reader: ReaderKind, round: number): Promise<Round> => {
+    const port = await freePort();
+    const readerArgs = reader === 'netlink' ? ['--conntrack-reader', 'netlink', '--conntrack-reader-path', wrappers.netlink] : ['--conntrack-reader', 'cli', '--conntrack-path', wrappers.cli];
+    const collector = spawn(
+      process.execPath,
+      [join(root, 'bin/segflow.js'), 'collect', '--brokers', brokers, '--source', 'conntrack', ...readerArgs, '--node-name', 'node-1', '--topic', topic, '--http-host', '127.0.0.1', '--http-port', String(port), '--spool-dir', join(work, `spool-${reader}-${round}`)],
+      { cwd: root, env: replayEnv(reader, join(work, `replay-${reader}-${round}.jsonl`)), stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    collector.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
+    // Flows the agent handled: the records its source produced (a `new` and a `destroy` each).
+    const agentFlows = async (): Promise<number> => {
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      return [...text.matchAll(/^\S*records_read_total(?:\{[^}]*\})?\s+(\S+)$/gm)].reduce((n, m) => n + Number(m[1]), 0) / 2;
+    };
+    try {
       for (let waited = 0; ; waited += 250) {
         if (await agentFlows().then(() => true, () => false)) break;
-        if (collector.exitCode !== null || waited > 60_000) throw new Error(`collector did not start: ${stderr}`);
+        if (collector.exitCode !== null || waited > 60_000) throw new Error(`collector (${reader}) did not start: ${stderr}`);
         await sleep(250);
       }
-      agent.push(await measure(collector, seconds, agentFlows));
+      return await measure(collector, seconds, agentFlows);
+    } finally {
       await stop(collector);
+    }
+  };
 
-      const baselineReport = join(work, `replay-baseline-${round}.jsonl`);
-      const reader = spawn(process.execPath, ['--import', 'tsx', join(here, 'agent-cpu-baseline.ts'), wrapper], { cwd: root, env: { ...env, SEGFLOW_REPLAY_REPORT: baselineReport }, stdio: ['ignore', 'pipe', 'inherit'] });
-      await new Promise<void>((resolve) => reader.stdout!.once('data', () => resolve()));
-      // The reader keeps pace (its pipe never stays full): what the replayer wrote, it parsed.
-      baseline.push(await measure(reader, seconds, async () => replayWritten(baselineReport) / 2));
-      await stop(reader);
+  const measureBaseline = async (reader: ReaderKind, round: number): Promise<Round> => {
+    const report = join(work, `replay-baseline-${reader}-${round}.jsonl`);
+    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'agent-cpu-baseline.ts'), reader, wrappers[reader]], { cwd: root, env: replayEnv(reader, report), stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+    try {
+      // The reader keeps pace (its pipe never stays full): what the replayer wrote, it decoded.
+      return await measure(child, seconds, async () => replayWritten(report) / 2);
+    } finally {
+      await stop(child);
+    }
+  };
+
+  try {
+    for (let round = 0; round < rounds; round++) {
+      for (const reader of ['netlink', 'cli'] as const) agent[reader].push(await measureAgent(reader, round));
+      for (const reader of ['netlink', 'cli'] as const) baseline[reader].push(await measureBaseline(reader, round));
     }
   } finally {
     await deleteTopics(kafka, [topic]).catch(() => undefined);
   }
 
-  const agentPer1000 = median(agent.map((r) => r.cpuMsPer1000Flows));
-  const baselinePer1000 = median(baseline.map((r) => r.cpuMsPer1000Flows));
+  const per1000 = (rs: Round[]): number => median(rs.map((r) => r.cpuMsPer1000Flows));
+  const cores = (msPer1000: number): number => Math.round(((msPer1000 * RATE) / 1000 / 1000) * 1000) / 1000;
+  const ratio = (a: number, b: number): number => Math.round((a / b) * 100) / 100;
+  const agentNetlink = per1000(agent.netlink);
+  const agentCli = per1000(agent.cli);
+  const baselineNetlink = per1000(baseline.netlink);
+  const baselineCli = per1000(baseline.cli);
+  // A flow is two events (NEW, DESTROY) for the reader process.
+  const readerPer1000Flows = recording.readerCpuMsPer1000Events * 2;
+  const toolPer1000Flows = recording.conntrackCpuMsPer1000Events * 2;
   const result = {
     date: new Date().toISOString(),
     machine: { cpus: os.cpus().length, loadAverage1m: Math.round(os.loadavg()[0]! * 10) / 10 },
-    real: `${recording.events} conntrack events (NEW + DESTROY) of ${recording.events / 2} real TCP connections through a node namespace, recorded at ${recording.recordedPerSecond} connections/s with the agent's own conntrack command line`,
-    replayed: `that stream offered at ${RATE} connections/s (${RATE * 2} events/s), entry ids renumbered per pass; the agent sends to real Kafka. Where the agent cannot keep pace the replayer waits on the pipe, so CPU is reported per 1000 flows handled and projected to ${RATE}/s`,
-    baselineIs: "the same command read line by line and parsed with the agent's parser, then dropped (no tracking, batching, encoding, spooling, sending)",
+    real: `${recording.readerEvents} netlink-reader records and ${recording.events} conntrack-tool lines (NEW + DESTROY) of the same ~${recording.events / 2} real TCP connections through a node namespace, recorded at ${recording.recordedPerSecond} connections/s by both of the agent's readers at once, each with the agent's own command line`,
+    replayed: `each recording offered at ${RATE} connections/s (${RATE * 2} events/s) through a stand-in for its reader, entry ids renumbered per pass; the agent sends to real Kafka. Where the agent cannot keep pace the replayer waits on the pipe, so CPU is reported per 1000 flows handled and projected to ${RATE}/s`,
+    baselineIs: "the same reader command line read and decoded (netlink: the agent's record decoder; cli: line by line with the agent's text parser), then dropped (no tracking, batching, encoding, spooling, sending)",
+    readerCpuMsPer1000RealEvents: { netlink: recording.readerCpuMsPer1000Events, cli: recording.conntrackCpuMsPer1000Events },
     conntrackToolCpuMsPer1000RealEvents: recording.conntrackCpuMsPer1000Events,
-    agent, baseline,
-    agentKeptPace: agent.every((r) => r.flowsPerSecond >= RATE * 0.95),
-    agentCpuMsPer1000Flows: agentPer1000,
-    baselineCpuMsPer1000Flows: baselinePer1000,
-    agentVsBaseline: Math.round((agentPer1000 / baselinePer1000) * 100) / 100,
-    agentCoresAt10kFlowsPerSecond: Math.round((agentPer1000 * RATE) / 1000 / 1000 * 1000) / 1000,
+    agent,
+    baseline,
+    agentKeptPace: { netlink: agent.netlink.every((r) => r.flowsPerSecond >= RATE * 0.95), cli: agent.cli.every((r) => r.flowsPerSecond >= RATE * 0.95) },
+    agentCpuMsPer1000Flows: agentNetlink,
+    agentCliCpuMsPer1000Flows: agentCli,
+    baselineCpuMsPer1000Flows: baselineCli,
+    baselineNetlinkCpuMsPer1000Flows: baselineNetlink,
+    agentVsBaseline: ratio(agentNetlink, baselineCli),
+    agentVsNetlinkBaseline: ratio(agentNetlink, baselineNetlink),
+    agentCliVsBaseline: ratio(agentCli, baselineCli),
+    netlinkVsCli: ratio(agentNetlink, agentCli),
+    agentCoresAt10kFlowsPerSecond: cores(agentNetlink),
+    agentCliCoresAt10kFlowsPerSecond: cores(agentCli),
+    agentWithReaderCoresAt10kFlowsPerSecond: { netlink: cores(agentNetlink + readerPer1000Flows), cli: cores(agentCli + toolPer1000Flows) },
     goal: 'agent ≤ 0.1 core at 10,000 flows/s (= 10 ms CPU per 1000 flows)',
   };
   mkdirSync(join(here, 'results'), { recursive: true });

@@ -131,6 +131,42 @@ describe('conntrack flow tracker edge cases', () => {
     assert.equal(tracker.size, 0);
   });
 
+  it('with listings reported (snapshotStarted), ignores a line that raced with a DESTROY handled during that listing', () => {
+    const tracker = new ConntrackFlowTracker({ nodeName: 'n' });
+    const id = 2016324409;
+    const destroy = events.find((e) => e.eventType === 'destroy' && e.id === id)!;
+    const destroyAt = destroy.timestamp! * 1000;
+    tracker.snapshotStarted(destroyAt - 500);
+    tracker.handleEvent(events.find((e) => e.eventType === 'new' && e.id === id)!, 0);
+    assert.equal(tracker.handleEvent(destroy, 0).length, 1, 'the DESTROY arrives while the listing runs');
+    // Many later events: pruning must keep the key while its listing is pending.
+    for (let i = 0; i < 50; i++) {
+      const n = { ...events.find((e) => e.eventType === 'new')!, id: 10_000 + i, timestamp: destroy.timestamp! + 2 + i };
+      tracker.handleEvent(n, 0);
+      tracker.handleEvent({ ...n, eventType: 'destroy' }, 0);
+    }
+    assert.deepEqual(tracker.handleSnapshot([snapshot2.find((e) => e.id === id)!], destroyAt - 500, destroyAt + 60_000), [], 'the stale line is ignored');
+    assert.equal(tracker.size, 0);
+  });
+
+  it('with listings reported, still ignores a late DESTROY of an entry closed as vanished, after many events', () => {
+    const tracker = new ConntrackFlowTracker({ nodeName: 'n', vanishedGraceMs: 1000 });
+    const entry = snapshot2.find((e) => e.id === 2016324409)!;
+    tracker.snapshotStarted(0);
+    tracker.handleSnapshot([entry], 0, 10);
+    tracker.snapshotStarted(20);
+    tracker.handleSnapshot([], 20, 30);
+    tracker.snapshotStarted(5000);
+    const closed = tracker.handleSnapshot([], 5000, 5010);
+    assert.deepEqual(closed.map((r) => [r.conntrackId, r.eventKind]), [[2016324409, 'destroy']]);
+    for (let i = 0; i < 50; i++) {
+      const n = { ...events.find((e) => e.eventType === 'new')!, id: 10_000 + i, timestamp: 6 + i };
+      tracker.handleEvent(n, 0);
+      tracker.handleEvent({ ...n, eventType: 'destroy' }, 0);
+    }
+    assert.deepEqual(tracker.handleEvent({ ...entry, eventType: 'destroy', timestamp: 58 }, 0), [], 'no second destroy record');
+  });
+
   it('waits for the DESTROY of entries missing from a snapshot and takes the final counters from it', () => {
     const tracker = new ConntrackFlowTracker({ nodeName: 'n', vanishedGraceMs: 60_000 });
     tracker.handleSnapshot(snapshot1, S1, S1 + 10);

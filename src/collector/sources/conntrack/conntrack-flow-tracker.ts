@@ -12,7 +12,10 @@
  *   counters, start time from `delta-time` when timestamps are on;
  * - DESTROY event → a `destroy` record with the remaining growth; the entry is forgotten and
  *   remembered as destroyed for a while, so a snapshot that raced with the event does not
- *   resurrect it;
+ *   resurrect it (only a listing that started before the DESTROY can still hold the entry: when
+ *   the source says when its listings start, {@link ConntrackFlowTracker.snapshotStarted}, keys
+ *   are kept only as long as such a listing may be pending — at 10,000 flows/s, 60 s of keys
+ *   would be 600,000 strings for the garbage collector to walk);
  * - an entry missing from a complete snapshot that started after its last sighting is set
  *   aside, not closed: the listing hides *expired* entries (a closed TCP connection past
  *   TIME_WAIT) that the kernel's garbage collector has not reaped yet, and the DESTROY event
@@ -33,6 +36,13 @@ export interface ConntrackFlowTrackerOptions {
   nodeName: string;
   /** How long a destroyed entry's key is remembered to ignore stale snapshot lines (ms; default 60 000). */
   destroyedKeyRetentionMs?: number;
+  /**
+   * Once the source reports when its listings start ({@link ConntrackFlowTracker.snapshotStarted}),
+   * how long a key is kept past the start of the pending listing, or past now with none pending
+   * (ms; default 1000): a margin for the reader's clock and the agent's (both CLOCK_REALTIME) —
+   * a listing that starts after the kernel destroyed an entry cannot list it.
+   */
+  destroyedKeyMarginMs?: number;
   /**
    * Whether the kernel keeps counters (`nf_conntrack_acct` on; default true). NEW events never
    * carry counters; with accounting on, their zero deltas are real (the traffic is reported by
@@ -89,16 +99,31 @@ export function conntrackFlowKey(entry: ConntrackEntry): string {
   return `${entry.id ?? 'noid'}|${entry.protocol}|${o.src}|${o.sport ?? o.icmpId ?? ''}|${o.dst}|${o.dport ?? o.icmpType ?? ''}`;
 }
 
+/**
+ * Growth of a cumulative counter since `before`. A counter below what was reported means the
+ * entry's counters were zeroed (conntrack -Z): everything it shows now is new.
+ */
+function delta(now: number | undefined, before: number): number {
+  return now === undefined ? 0 : now >= before ? now - before : now;
+}
+
 const msToNano = (ms: number): bigint => BigInt(Math.round(ms * 1000)) * 1000n;
 
 /** Keeps per-connection reported counters and emits delta records; see the module comment. */
 export class ConntrackFlowTracker {
   private readonly flows = new Map<string, TrackedFlow>();
   private readonly destroyed = new Map<string, number>();
+  /** Destroyed keys of entries closed without their DESTROY event (kept the full retention). */
+  private readonly closedVanished = new Set<string>();
   /** Entries missing from snapshots, waiting for their DESTROY event (key → since when). */
   private readonly vanished = new Map<string, { flow: TrackedFlow; sinceMs: number }>();
   private readonly nodeName: string;
   private readonly destroyedKeyRetentionMs: number;
+  private readonly destroyedKeyMarginMs: number;
+  /** Start of the listing in progress; undefined until the source reports listings, null between them. */
+  private listingSinceMs: number | null | undefined = undefined;
+  /** Event time after which destroyed keys are pruned next (once a second). */
+  private pruneAfterMs = 0;
   private readonly vanishedGraceMs: number;
   /** See {@link ConntrackFlowTrackerOptions.accountingEnabled}; the source sets it after reading the sysctl. */
   accountingEnabled: boolean;
@@ -106,6 +131,7 @@ export class ConntrackFlowTracker {
   constructor(options: ConntrackFlowTrackerOptions) {
     this.nodeName = options.nodeName;
     this.destroyedKeyRetentionMs = options.destroyedKeyRetentionMs ?? 60_000;
+    this.destroyedKeyMarginMs = options.destroyedKeyMarginMs ?? 1000;
     this.vanishedGraceMs = options.vanishedGraceMs ?? 120_000;
     this.accountingEnabled = options.accountingEnabled ?? true;
   }
@@ -125,7 +151,8 @@ export class ConntrackFlowTracker {
     switch (entry.eventType) {
       case 'new': {
         if (this.flows.has(key)) return []; // already known (a snapshot got there first)
-        this.destroyed.delete(key);
+        if (this.destroyed.size > 0) this.destroyed.delete(key);
+        if (this.closedVanished.size > 0) this.closedVanished.delete(key);
         const flow = this.track(key, entry, msToNano(atMs), atMs);
         return [this.record(entry, flow, 'new', atMs)];
       }
@@ -133,8 +160,11 @@ export class ConntrackFlowTracker {
         return this.observe(entry, atMs, key);
       }
       case 'destroy': {
-        let flow = this.flows.get(key) ?? this.vanished.get(key)?.flow;
-        this.vanished.delete(key);
+        let flow = this.flows.get(key);
+        if (this.vanished.size > 0) {
+          flow ??= this.vanished.get(key)?.flow;
+          this.vanished.delete(key);
+        }
         if (!flow) {
           if (this.destroyed.has(key)) return [];
           // Never seen (agent started after it was created and no snapshot caught it).
@@ -142,11 +172,37 @@ export class ConntrackFlowTracker {
           flow = this.track(key, entry, start, atMs);
         }
         this.flows.delete(key);
-        this.destroyed.set(key, atMs);
+        // With no listing pending, the next one starts after the kernel destroyed this entry
+        // and cannot list it: nothing to remember.
+        if (this.listingSinceMs !== null) this.destroyed.set(key, atMs);
+        if (this.listingSinceMs !== undefined && atMs >= this.pruneAfterMs) this.pruneDestroyed(atMs);
         return [this.record(entry, flow, 'destroy', atMs)];
       }
       default:
         return [];
+    }
+  }
+
+  /**
+   * The source started listing the table at `atMs` (its {@link handleSnapshot} follows). From
+   * the first call on, destroyed keys are kept only while a listing may still hold them.
+   */
+  snapshotStarted(atMs: number): void {
+    this.listingSinceMs = atMs;
+  }
+
+  /**
+   * Forgets destroyed keys no listing can hold any more: older than the pending listing's
+   * start (or than now, with none pending), less the margin. Keys that closed a vanished entry
+   * stay the full retention (its late DESTROY event may still come). Runs about once a second.
+   */
+  private pruneDestroyed(nowMs: number): void {
+    this.pruneAfterMs = nowMs + 1000;
+    const horizon = Math.min(this.listingSinceMs ?? nowMs, nowMs) - this.destroyedKeyMarginMs;
+    for (const [key, atMs] of this.destroyed) {
+      if (atMs >= horizon) break; // insertion order ≈ time order
+      if (this.closedVanished.has(key)) continue;
+      this.destroyed.delete(key);
     }
   }
 
@@ -156,6 +212,7 @@ export class ConntrackFlowTracker {
    * changed and `destroy` records for entries that vanished without a DESTROY event.
    */
   handleSnapshot(entries: readonly ConntrackEntry[], startedAtMs: number, finishedAtMs: number): FlowRecordData[] {
+    if (this.listingSinceMs !== undefined) this.listingSinceMs = null;
     const records: FlowRecordData[] = [];
     const seen = new Set<string>();
     for (const entry of entries) {
@@ -172,10 +229,14 @@ export class ConntrackFlowTracker {
       if (finishedAtMs - sinceMs < this.vanishedGraceMs) continue;
       this.vanished.delete(key);
       this.destroyed.set(key, finishedAtMs);
+      this.closedVanished.add(key);
       records.push(this.vanishedRecord(flow, finishedAtMs));
     }
     for (const [key, atMs] of this.destroyed) {
-      if (finishedAtMs - atMs > this.destroyedKeyRetentionMs) this.destroyed.delete(key);
+      if (finishedAtMs - atMs > this.destroyedKeyRetentionMs) {
+        this.destroyed.delete(key);
+        this.closedVanished.delete(key);
+      }
     }
     return records;
   }
@@ -185,6 +246,7 @@ export class ConntrackFlowTracker {
     const records: FlowRecordData[] = [];
     for (const [key, { flow }] of this.vanished) {
       this.destroyed.set(key, atMs);
+      this.closedVanished.add(key);
       records.push(this.vanishedRecord(flow, atMs));
     }
     this.vanished.clear();
@@ -240,9 +302,6 @@ export class ConntrackFlowTracker {
     const r = entry.reply;
     const hasCounters = o.packets !== undefined && r.packets !== undefined;
     const countersValid = hasCounters || (entry.eventType === 'new' && this.accountingEnabled);
-    // A counter below what was reported means the entry's counters were zeroed (conntrack -Z):
-    // everything it shows now is new.
-    const delta = (now: number | undefined, before: number): number => (now === undefined ? 0 : now >= before ? now - before : now);
     const rec: FlowRecordData = {
       source: 'conntrack',
       nodeName: this.nodeName,
@@ -271,12 +330,12 @@ export class ConntrackFlowTracker {
     };
     if (rec.startTimeUnixNano > rec.endTimeUnixNano) rec.startTimeUnixNano = rec.endTimeUnixNano;
     if (hasCounters) {
-      flow.reported = {
-        originalPackets: o.packets ?? 0,
-        originalBytes: o.bytes ?? 0,
-        replyPackets: r.packets ?? 0,
-        replyBytes: r.bytes ?? 0,
-      };
+      // Updated in place: a record's deltas above are computed already.
+      const reported = flow.reported;
+      reported.originalPackets = o.packets ?? 0;
+      reported.originalBytes = o.bytes ?? 0;
+      reported.replyPackets = r.packets ?? 0;
+      reported.replyBytes = r.bytes ?? 0;
     }
     flow.tcpState = rec.tcpState;
     flow.assured = entry.assured;

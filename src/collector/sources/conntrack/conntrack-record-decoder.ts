@@ -89,8 +89,28 @@ const NO_ATTRIBUTES: Record<string, string> = Object.freeze({}) as Record<string
 
 const u64 = (b: Buffer, o: number): number => b.readUInt32LE(o + 4) * 4294967296 + b.readUInt32LE(o);
 
-function ipv4Text(b: Buffer, o: number): string {
-  return `${b[o]}.${b[o + 1]}.${b[o + 2]}.${b[o + 3]}`;
+/**
+ * IPv4 addresses repeat (a node's pods talk to a few services): each one's text and bytes are
+ * made once and shared by every record that carries it — read-only from here on. Bounded: a
+ * full cache starts over.
+ */
+const IPV4_CACHE_LIMIT = 65_536;
+const ipv4Cache = new Map<number, { text: string; bytes: Uint8Array }>();
+
+function ipv4At(b: Buffer, o: number): { text: string; bytes: Uint8Array } {
+  const n = b.readUInt32BE(o);
+  let hit = ipv4Cache.get(n);
+  if (hit === undefined) {
+    if (ipv4Cache.size >= IPV4_CACHE_LIMIT) ipv4Cache.clear();
+    hit = { text: `${b[o]}.${b[o + 1]}.${b[o + 2]}.${b[o + 3]}`, bytes: Uint8Array.of(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!) };
+    ipv4Cache.set(n, hit);
+  }
+  return hit;
+}
+
+function ipv6At(b: Buffer, o: number): { text: string; bytes: Uint8Array } {
+  // A copy, not a view: a record outlives the chunk it came in (it waits in a batch).
+  return { text: ipv6Text(b, o), bytes: Uint8Array.prototype.slice.call(b, o, o + 16) };
 }
 
 /** RFC 5952 text of 16 address bytes (what inet_ntop prints: `::` for the longest zero run, IPv4-mapped as `::ffff:a.b.c.d`). */
@@ -118,20 +138,9 @@ export function ipv6Text(b: Uint8Array, o = 0): string {
 }
 
 function readTuple(b: Buffer, o: number, ipVersion: 4 | 6, presence: number, original: boolean, counterOffset: number): DecodedConntrackEntry['original'] {
-  const width = ipVersion === 4 ? 4 : 16;
-  // Copies, not views: a record outlives the chunk it came in (it waits in a batch).
-  const srcBytes = new Uint8Array(width);
-  const dstBytes = new Uint8Array(width);
-  for (let i = 0; i < width; i++) {
-    srcBytes[i] = b[o + i]!;
-    dstBytes[i] = b[o + 16 + i]!;
-  }
-  const tuple: DecodedConntrackEntry['original'] = {
-    src: ipVersion === 4 ? ipv4Text(b, o) : ipv6Text(b, o),
-    dst: ipVersion === 4 ? ipv4Text(b, o + 16) : ipv6Text(b, o + 16),
-    srcBytes,
-    dstBytes,
-  };
+  const src = ipVersion === 4 ? ipv4At(b, o) : ipv6At(b, o);
+  const dst = ipVersion === 4 ? ipv4At(b, o + 16) : ipv6At(b, o + 16);
+  const tuple: DecodedConntrackEntry['original'] = { src: src.text, dst: dst.text, srcBytes: src.bytes, dstBytes: dst.bytes };
   if (presence & ConntrackRecordPresence.ports) {
     tuple.sport = b.readUInt16LE(o + 32);
     tuple.dport = b.readUInt16LE(o + 34);

@@ -399,6 +399,7 @@ export class ConntrackSource implements FlowSource {
     if (this.snapshotRunning) return this.snapshotRunning;
     const run = async (): Promise<void> => {
       const startedAt = Date.now();
+      this.tracker.snapshotStarted(startedAt);
       const entries: ConntrackEntry[] = [];
       try {
         if (this.reader === 'netlink') await this.listWithReader(entries);
