@@ -49,6 +49,8 @@ export function buildDeniedGroupKeysRequest(query: Query, after: Record<string, 
     : DENIED_GROUP_KEYS.map(([name, field]) => ({ [name]: { terms: { field, missing_bucket: true } } }));
   return {
     size: 0, query: { bool: { filter: [query, DENY] } },
+    // Only what the groups need: a page may hold thousands, and parsing the answer is the API's largest cost here.
+    filter_path: ['aggregations.groups.after_key', 'aggregations.groups.buckets.key', 'aggregations.groups.buckets.doc_count', 'aggregations.groups.buckets.*.value'],
     aggs: {
       groups: {
         composite: { size: pageSize, ...(after ? { after } : {}), sources },

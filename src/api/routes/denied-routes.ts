@@ -16,6 +16,11 @@ import { compileRequestFilters, flowQuerySchema, requestRange } from './flow-req
 import { DEDUP_NOTE } from './stats-routes.ts';
 
 const orNull = (v: unknown): string | null => (v === null || v === undefined || v === '' ? null : String(v));
+/** A min/max of the time field as ISO 8601 (the key step leaves Elasticsearch's own string out). */
+const isoTime = (agg: unknown): string | null => {
+  const ms = (agg as { value?: number | null } | undefined)?.value;
+  return typeof ms === 'number' ? new Date(ms).toISOString() : null;
+};
 
 /** Registers the denied-flows route. */
 export async function deniedRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
@@ -47,8 +52,7 @@ export async function deniedRoutes(app: FastifyInstance, ctx: ApiContext): Promi
         policy: { name: orNull(k.policy), tier: orNull(k.tier), rule: orNull(k.rule), side: denyingSide(doc) ?? null },
         flows: b.doc_count,
         bytes: Math.round((b.bytes as { value?: number }).value ?? 0),
-        first_seen: (b.first_seen as { value_as_string?: string }).value_as_string ?? null,
-        last_seen: (b.last_seen as { value_as_string?: string }).value_as_string ?? null,
+        first_seen: isoTime(b.first_seen), last_seen: isoTime(b.last_seen),
         explanation: explainDenied(doc),
         example: hit ? { ...doc, id: hit._id ?? '' } : null,
       };
