@@ -23,6 +23,9 @@
  *  - search: GET /api/v1/flows, 15 minutes, source namespace + verdict + protocol, 100 rows
  *    (direct: the same search without the point in time the API opens for paging).
  *
+ * Every request's range lies a millisecond after the previous one's, as ranges relative to
+ * "now" do, so no series is answered from Elasticsearch's request cache.
+ *
  * A third series sends the direct requests through a bare Node.js pass-through proxy
  * (bench/passthrough-proxy.ts): the floor of any Node.js hop on this machine, so a run shows
  * how much of the API's added latency is the hop itself and how much the API's own work.
@@ -254,12 +257,25 @@ export async function runApiBench(): Promise<unknown> {
     const range = { fromMs: dataset.fromMs, toMs: dataset.toMs };
     const iso = (ms: number): string => new Date(ms).toISOString();
 
+    // Every request's range is a millisecond later than the one before, as a range relative to
+    // "now" is: Elasticsearch's request cache would otherwise answer repeats of an aggregation
+    // over an index that no longer changes without running it. One shift per call, shared by
+    // all series.
+    let shiftMs = 0;
+    const shifted = (r: { fromMs: number; toMs: number }): { fromMs: number; toMs: number } => {
+      shiftMs++;
+      return { fromMs: r.fromMs + shiftMs, toMs: r.toMs + shiftMs };
+    };
+
     // Troubleshooting: denied groups for one destination namespace over the full day.
     const deniedParams = { dest_namespace: 'ns-7' };
-    const deniedUrl = `${base}/api/v1/denied?from=${iso(range.fromMs)}&to=${iso(range.toMs)}&dest_namespace=ns-7&limit=50`;
-    const deniedQuery = buildFlowQuery({ range, filters: filterQuery(deniedParams), scope: UNRESTRICTED, dedupReporters: true });
+    const deniedUrl = (): string => {
+      const r = shifted(range);
+      return `${base}/api/v1/denied?from=${iso(r.fromMs)}&to=${iso(r.toMs)}&dest_namespace=ns-7&limit=50`;
+    };
     // The data was written with the query keys (FlowBulkWriter stamps them): the API reads the keyed form.
-    const keyedDeniedQuery = buildFlowQuery({ range, filters: filterQuery(deniedParams), scope: UNRESTRICTED, dedupReporters: 'stored' });
+    const deniedQuery = (form: DeniedGroupsForm): estypes.QueryDslQueryContainer =>
+      buildFlowQuery({ range: shifted(range), filters: filterQuery(deniedParams), scope: UNRESTRICTED, dedupReporters: form === 'keyed' ? 'stored' : true });
     const esSearch = async (target: string, body: estypes.SearchRequest): Promise<estypes.SearchResponse> =>
       await fetchJson(`${target}/${pattern}/_search?ignore_unavailable=true&allow_no_indices=true`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) as estypes.SearchResponse;
     const allBuckets = async (target: string, build: (after: Record<string, estypes.FieldValue> | undefined) => estypes.SearchRequest, pick: (aggs: Record<string, estypes.AggregationsAggregate>) => estypes.AggregationsCompositeAggregate | undefined): Promise<estypes.AggregationsCompositeBucket[]> => {
@@ -275,7 +291,7 @@ export async function runApiBench(): Promise<unknown> {
     };
     // Direct: the API's two requests (query/denied-groups.ts) in a form: every group's key and counts, then the newest 50 groups' examples.
     const deniedDirect = (target: string, form: DeniedGroupsForm = 'keyed') => async (): Promise<void> => {
-      const query = form === 'keyed' ? keyedDeniedQuery : deniedQuery;
+      const query = deniedQuery(form);
       const buckets = await allBuckets(target, (after) => buildDeniedGroupKeysRequest(query, after, DENIED_KEYS_PAGE, form), (a) => a.groups as estypes.AggregationsCompositeAggregate | undefined);
       const newest = newestGroups(buckets, 50);
       if (newest.length === 0) return;
@@ -283,9 +299,10 @@ export async function runApiBench(): Promise<unknown> {
     };
     // Baseline: the one-request form /denied used before (a top_hits in every composite bucket, pages of 1,000), straight to Elasticsearch.
     const deniedBaseline = (target: string) => async (): Promise<void> => {
+      const query = deniedQuery('fields');
       let after: Record<string, estypes.FieldValue> | undefined;
       for (;;) {
-        const g = (await esSearch(target, buildDeniedGroupsRequest(deniedQuery, after))).aggregations?.groups as estypes.AggregationsCompositeAggregate | undefined;
+        const g = (await esSearch(target, buildDeniedGroupsRequest(query, after))).aggregations?.groups as estypes.AggregationsCompositeAggregate | undefined;
         if (!g || (g.buckets as unknown[]).length === 0 || g.after_key === undefined) return;
         after = g.after_key as Record<string, estypes.FieldValue>;
       }
@@ -305,14 +322,18 @@ export async function runApiBench(): Promise<unknown> {
     const searchDirect = (target: string) => async (): Promise<void> => {
       await fetchJson(`${target}/${pattern}/_search?ignore_unavailable=true&allow_no_indices=true`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(directSearchBody) });
     };
-    const viaApi = (url: string) => async (): Promise<void> => { await fetchJson(url); };
+    const viaApi = (url: string | (() => string)) => async (): Promise<void> => { await fetchJson(typeof url === 'string' ? url : url()); };
 
     // Stats: what the web UI's stats view asks by default (the last hour, every view), on the newest hour of the data.
-    const statsRange = { fromMs: range.toMs - 3_600_000, toMs: range.toMs };
-    const statsUrl = `${base}/api/v1/flows/stats?from=${iso(statsRange.fromMs)}&to=${iso(statsRange.toMs)}`;
-    const statsQuery = buildFlowQuery({ range: statsRange, filters: [], scope: UNRESTRICTED, dedupReporters: 'stored' });
+    const lastHour = { fromMs: range.toMs - 3_600_000, toMs: range.toMs };
+    const statsUrl = (): string => {
+      const r = shifted(lastHour);
+      return `${base}/api/v1/flows/stats?from=${iso(r.fromMs)}&to=${iso(r.toMs)}`;
+    };
     const statsViews = parseViews(undefined);
     const statsDirect = (target: string) => async (): Promise<void> => {
+      const statsRange = shifted(lastHour);
+      const statsQuery = buildFlowQuery({ range: statsRange, filters: [], scope: UNRESTRICTED, dedupReporters: 'stored' });
       const pick = (name: string) => (a: Record<string, estypes.AggregationsAggregate>) => a[name] as estypes.AggregationsCompositeAggregate | undefined;
       const hits = (a: Record<string, estypes.AggregationsAggregate>) => (a.trace as unknown as { hits: estypes.AggregationsCompositeAggregate } | undefined)?.hits;
       // The same requests the route sends, at once as it does (routes/stats-routes.ts).
