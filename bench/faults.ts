@@ -29,7 +29,8 @@
  * and the enricher's warn/error log lines during the fault. Results: bench/results/faults.json.
  *
  * Environment: SEGFLOW_FAULTS (comma list, default all), SEGFLOW_FAULTS_OUTAGE_SECONDS
- * (default 60), SEGFLOW_FAULTS_RATE (records/s per agent, default 50).
+ * (default 60), SEGFLOW_FAULTS_RATE (records/s per agent, default 50), SEGFLOW_FAULTS_LOG_LEVEL
+ * (the roles' log level, default info; their logs are kept next to the truth files).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -203,7 +204,8 @@ class RoleProcess {
   private buffer = '';
 
   constructor(readonly name: string, command: string[], readonly logFile: string) {
-    this.child = spawn(process.execPath, command, { cwd: root, env: { ...process.env, SEGFLOW_LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // SEGFLOW_FAULTS_LOG_LEVEL=debug (with KAFKAJS_LOG_LEVEL=info for kafkajs' own lines) profiles a fault from the roles' logs.
+    this.child = spawn(process.execPath, command, { cwd: root, env: { ...process.env, SEGFLOW_LOG_LEVEL: process.env.SEGFLOW_FAULTS_LOG_LEVEL ?? 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
     const onData = (chunk: Buffer): void => {
       writeFileSync(logFile, chunk, { flag: 'a' });
       this.buffer += chunk.toString();
@@ -606,7 +608,7 @@ async function runFault(ctx: FaultContext): Promise<FaultRow> {
       enrichers[0]!.kill();
       await enrichers[0]!.exited;
       answeringAt = faultAt;
-      const advancedAt = await waitAllPartitionsAdvance(kafka, group, raw, before, 120_000);
+      const advancedAt = await waitAllPartitionsAdvance(progressProbe(services.brokers), group, raw, before, 120_000);
       (ctx as { enricherKillRecovery?: number }).enricherKillRecovery = advancedAt === null ? undefined : (advancedAt - faultAt) / 1000;
       break;
     }
@@ -622,7 +624,7 @@ async function runFault(ctx: FaultContext): Promise<FaultRow> {
       const ends = await topicEnds(kafka, raw);
       log(`${fault}: SIGKILL ${victim.name} (group coordinator: ${coordinator.name})`);
       process.kill(await services.memberPid(victim), 'SIGKILL');
-      const advancedAt = await waitAllPartitionsAdvance(kafka, group, raw, ends, options.clusterRecoveryLimitMs);
+      const advancedAt = await waitAllPartitionsAdvance(progressProbe(services.brokers), group, raw, ends, options.clusterRecoveryLimitMs);
       (ctx as { clusterRecovery?: number }).clusterRecovery = advancedAt === null ? undefined : (advancedAt - faultAt) / 1000;
       if (advancedAt === null) log(`${fault}: the stream did not move on the remaining members within ${options.clusterRecoveryLimitMs / 1000} s`);
       // The stream runs on the remaining members for the steady period; then the member's supervisor would start it again.
@@ -630,7 +632,7 @@ async function runFault(ctx: FaultContext): Promise<FaultRow> {
       const restartAt = Date.now();
       await services.restart(fault === 'es-node-kill' ? 'elasticsearch' : 'kafka', victim);
       if (advancedAt === null) {
-        const movedAt = await waitAllPartitionsAdvance(kafka, group, raw, ends, 180_000);
+        const movedAt = await waitAllPartitionsAdvance(progressProbe(services.brokers), group, raw, ends, 180_000);
         (ctx as { recoveryAfterRestart?: number | null }).recoveryAfterRestart = movedAt === null ? null : Math.round((movedAt - restartAt) / 100) / 10;
       }
       const whole = fault === 'es-node-kill' ? await waitHealthGreen(es, 180_000) : await waitIsrFull(kafka, raw, 180_000);
@@ -948,6 +950,15 @@ async function committedOffsets(kafka: Kafka, group: string, topic: string): Pro
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * A client for polling the group's progress while a member of the cluster is down: it fails
+ * fast and is asked again 200 ms later. The suite's own client backs off up to seconds per
+ * attempt on a dead seed broker or coordinator, which would count as recovery time.
+ */
+function progressProbe(brokers: string): Kafka {
+  return createKafka(brokers, 'segflow-faults-progress', { logLevel: 0, retry: { retries: 1, initialRetryTime: 100, maxRetryTime: 300 }, connectionTimeout: 1000, requestTimeout: 5000 });
 }
 
 async function waitAllPartitionsAdvance(kafka: Kafka, group: string, topic: string, before: Map<number, bigint>, timeoutMs: number): Promise<number | null> {
