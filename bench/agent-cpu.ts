@@ -9,7 +9,9 @@
  *    events are read at the same time by both of the agent's readers with exactly the command
  *    lines it runs: segflow-conntrack-reader (`events`, binary records; the default, `netlink`)
  *    and the conntrack tool (`conntrack -E -e NEW,DESTROY -o extended,id,timestamp`, `cli`).
- *    Each reader process's own CPU for these real events is reported (per 1000 events).
+ *    Each reader process's own CPU for these real events is reported (per 1000 events), and again
+ *    for a burst of 20,000 real UDP flows and a table flush (a high event rate, where a reader
+ *    reads many events per wake-up, as at 10,000 flows/s).
  * 2. Replayed: the agent (`segflow collect --source conntrack`, defaults, sending to real Kafka)
  *    runs once per reader, given a stand-in that replays that reader's recording at 10,000
  *    connections/s (= 20,000 events/s: a NEW and a DESTROY each), looping with renumbered entry
@@ -25,7 +27,8 @@
  *    the offered pace. `agentVsBaseline` is agent ÷ the cli baseline (the figure this bench always
  *    reported), `netlinkVsCli` the agent's netlink figure ÷ its cli figure.
  *    `agentCoresAt10kFlowsPerSecond` projects the agent's figure (netlink, the default) to the
- *    goal's rate; `agentWithReaderCoresAt10kFlowsPerSecond` adds the reader process's own cost.
+ *    goal's rate; `agentWithReaderCoresAt10kFlowsPerSecond` adds the reader process's own cost
+ *    (its burst figure).
  * Agents and baselines alternate for SEGFLOW_BENCH_AGENT_CPU_ROUNDS rounds (default 2) of
  * SEGFLOW_BENCH_AGENT_CPU_SECONDS (default 15) after a 5 s warm-up; medians reported.
  * Needs root, conntrack, gcc/make (the reader). Writes bench/results/agent-cpu.json.
@@ -49,6 +52,8 @@ const root = join(here, '..');
 const work = join(root, '.local', 'bench-agent-cpu');
 const RATE = 10_000;
 const WARMUP_MS = 5000;
+/** UDP flows of the burst that costs the readers at a high event rate. */
+const BURST = 20_000;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -104,6 +109,7 @@ interface Recording {
   readerFile: string;
   readerEvents: number;
   readerCpuMsPer1000Events: number;
+  burst: { events: number; newEventsPerSecond: number; seenByReader: number; seenByTool: number; readerCpuMsPer1000Events: number; toolCpuMsPer1000Events: number };
 }
 
 /** The reader's records of whole connections to `port` (NEW and DESTROY both seen), and how many entries it wrote in all. */
@@ -137,7 +143,9 @@ async function recordRealStream(connections: number, perSecond: number): Promise
     const lines: string[] = [];
     let destroys = 0;
     const watcher = topology.spawnIn(topology.nodeNs, 'conntrack', ['-E', '-e', 'NEW,DESTROY', '-o', 'extended,id,timestamp', '--buffer-size', '8388608']);
+    let toolLines = 0;
     createInterface({ input: watcher.stdout! }).on('line', (line) => {
+      toolLines++;
       if (!line.includes('dport=5432')) return;
       lines.push(line);
       if (line.includes('[DESTROY]')) destroys++;
@@ -145,7 +153,11 @@ async function recordRealStream(connections: number, perSecond: number): Promise
     // The agent's default reader, on the same real events.
     const reader = topology.spawnIn(topology.nodeNs, readerPath, ['events', '--buffer-size', '8388608']);
     const readerChunks: Buffer[] = [];
-    reader.stdout!.on('data', (chunk: Buffer) => readerChunks.push(chunk));
+    let readerBytes = 0;
+    reader.stdout!.on('data', (chunk: Buffer) => {
+      readerChunks.push(chunk);
+      readerBytes += chunk.length;
+    });
     await sleep(500);
     const began = Date.now();
     const client = topology.spawnIn(topology.namespaceOf('catalg'), process.execPath, [join(here, 'fixtures/latency-client.mjs'), '10.244.2.10', '5432', String(connections), String(perSecond), '100', '20000']);
@@ -164,6 +176,30 @@ async function recordRealStream(connections: number, perSecond: number): Promise
     }
     const conntrackCpu = processCpuMs(watcher.pid!);
     const readerCpu = processCpuMs(reader.pid!);
+
+    // A burst of real events faster than the TCP client can make them (the readers' cost per
+    // event depends on the rate: at a few hundred a second each one is a wake-up of its own):
+    // BURST UDP flows through the node as fast as one socket sends them (NEW events), then the
+    // node's table flushed (as many DESTROY events, at once).
+    const readerEvents = (): number => readerBytes / CONNTRACK_RECORD_SIZE;
+    const [toolCpu0, readerCpu0, toolLines0, readerEvents0] = [processCpuMs(watcher.pid!), processCpuMs(reader.pid!), toolLines, readerEvents()];
+    const burstScript = `const u = require('node:dgram').createSocket('udp4'); let left = ${BURST}; for (let i = 0; i < ${BURST}; i++) u.send(Buffer.alloc(8), 20000 + (i % 40000), '10.244.2.10', () => { if (--left === 0) { console.log('sent'); u.close(); } });`;
+    const burstBegan = Date.now();
+    const sender = topology.spawnIn(topology.namespaceOf('catalg'), process.execPath, ['-e', burstScript]);
+    await new Promise((r) => sender.once('exit', r));
+    for (const until = Date.now() + 20_000; readerEvents() - readerEvents0 < BURST && Date.now() < until; ) await sleep(200);
+    const burstSendSeconds = (Date.now() - burstBegan) / 1000;
+    await topology.inNode(['conntrack', '-F']).catch(() => undefined);
+    for (const until = Date.now() + 20_000; readerEvents() - readerEvents0 < 2 * BURST && Date.now() < until; ) await sleep(200);
+    await sleep(1000);
+    const burst = {
+      events: BURST * 2,
+      newEventsPerSecond: Math.round(BURST / burstSendSeconds),
+      seenByReader: Math.round(readerEvents() - readerEvents0),
+      seenByTool: toolLines - toolLines0,
+      readerCpuMsPer1000Events: Math.round(((processCpuMs(reader.pid!) - readerCpu0) / Math.max(1, readerEvents() - readerEvents0)) * 1000 * 100) / 100,
+      toolCpuMsPer1000Events: Math.round(((processCpuMs(watcher.pid!) - toolCpu0) / Math.max(1, toolLines - toolLines0)) * 1000 * 100) / 100,
+    };
     watcher.kill('SIGTERM');
     const readerClosed = new Promise((r) => reader.once('close', r));
     reader.kill('SIGTERM');
@@ -183,7 +219,7 @@ async function recordRealStream(connections: number, perSecond: number): Promise
     writeFileSync(readerFile, Buffer.concat(binary.records));
     return {
       file, events: whole.length, conntrackCpuMsPer1000Events: Math.round((conntrackCpu / lines.length) * 1000 * 100) / 100, recordedPerSecond: Math.round(whole.length / 2 / clientSeconds),
-      readerFile, readerEvents: binary.records.length, readerCpuMsPer1000Events: Math.round((readerCpu / binary.entries) * 1000 * 100) / 100,
+      readerFile, readerEvents: binary.records.length, readerCpuMsPer1000Events: Math.round((readerCpu / binary.entries) * 1000 * 100) / 100, burst,
     };
   } finally {
     await topology.destroy();
@@ -300,9 +336,10 @@ export async function runAgentCpuBench(): Promise<unknown> {
   const agentCli = per1000(agent.cli);
   const baselineNetlink = per1000(baseline.netlink);
   const baselineCli = per1000(baseline.cli);
-  // A flow is two events (NEW, DESTROY) for the reader process.
-  const readerPer1000Flows = recording.readerCpuMsPer1000Events * 2;
-  const toolPer1000Flows = recording.conntrackCpuMsPer1000Events * 2;
+  // A flow is two events (NEW, DESTROY) for the reader process; its cost per event at a high
+  // rate (the burst) is the one that holds at 10,000 flows/s.
+  const readerPer1000Flows = recording.burst.readerCpuMsPer1000Events * 2;
+  const toolPer1000Flows = recording.burst.toolCpuMsPer1000Events * 2;
   const result = {
     date: new Date().toISOString(),
     machine: { cpus: os.cpus().length, loadAverage1m: Math.round(os.loadavg()[0]! * 10) / 10 },
@@ -310,6 +347,8 @@ export async function runAgentCpuBench(): Promise<unknown> {
     replayed: `each recording offered at ${RATE} connections/s (${RATE * 2} events/s) through a stand-in for its reader, entry ids renumbered per pass; the agent sends to real Kafka. Where the agent cannot keep pace the replayer waits on the pipe, so CPU is reported per 1000 flows handled and projected to ${RATE}/s`,
     baselineIs: "the same reader command line read and decoded (netlink: the agent's record decoder; cli: line by line with the agent's text parser), then dropped (no tracking, batching, encoding, spooling, sending)",
     readerCpuMsPer1000RealEvents: { netlink: recording.readerCpuMsPer1000Events, cli: recording.conntrackCpuMsPer1000Events },
+    readerBurstIs: `${BURST} real UDP flows through the node as fast as one socket sends them (NEW events), then the node's table flushed (${BURST} DESTROY events at once), read by both readers at the same time: their cost per event at a high rate, where the TCP recording (a few hundred events/s) pays a wake-up per event`,
+    readerBurst: recording.burst,
     conntrackToolCpuMsPer1000RealEvents: recording.conntrackCpuMsPer1000Events,
     agent,
     baseline,

@@ -364,17 +364,28 @@ static int run_events(long buffer_bytes)
 	ready->status = (uint32_t)granted;
 	flush_out();
 
-	/* Several datagrams per system call: at 20,000 events/s that is most of the saving. */
-	enum { BATCH = 64 };
+	/*
+	 * Several datagrams per system call, and after a wake-up a pause of COALESCE_US before
+	 * draining the socket: at 20,000 events/s that turns ~20,000 wake-ups (and as many writes,
+	 * and as many reads for the agent) a second into ~200, at the price of ≤ 5 ms of delay in a
+	 * pipeline that batches for a second anyway. The socket buffer absorbs the pause.
+	 */
+	enum { BATCH = 64, COALESCE_US = 5000 };
 	static char bufs[BATCH][8192];
 	struct mmsghdr msgs[BATCH];
 	struct iovec iov[BATCH];
+	bool drained = true;
 	while (!stopping) {
 		for (int i = 0; i < BATCH; i++) {
 			iov[i] = (struct iovec){ .iov_base = bufs[i], .iov_len = sizeof(bufs[i]) };
 			msgs[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &iov[i], .msg_iovlen = 1 } };
 		}
-		int n = recvmmsg(fd, msgs, BATCH, MSG_WAITFORONE, NULL);
+		int n = recvmmsg(fd, msgs, BATCH, drained ? MSG_WAITFORONE : MSG_DONTWAIT, NULL);
+		if (n < 0 && errno == EAGAIN) {
+			drained = true; /* nothing more: flush what we have, then block */
+			flush_out();
+			continue;
+		}
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -397,8 +408,14 @@ static int run_events(long buffer_bytes)
 					handle_message(nlh, (nlh->nlmsg_flags & (NLM_F_CREATE | NLM_F_EXCL)) ? CT_KIND_NEW : CT_KIND_UPDATE, t);
 			}
 		}
-		flush_out();
+		if (drained) {
+			/* Woken by the first event after a quiet spell: let more arrive, then drain. */
+			drained = false;
+			struct timespec pause = { .tv_sec = 0, .tv_nsec = COALESCE_US * 1000L };
+			nanosleep(&pause, NULL);
+		}
 	}
+	flush_out();
 	return 0;
 }
 

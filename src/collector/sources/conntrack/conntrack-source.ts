@@ -298,7 +298,7 @@ export class ConntrackSource implements FlowSource {
     const onMessage = (message: ConntrackReaderMessage): void => {
       switch (message.kind) {
         case 'entry':
-          this.emit(this.tracker.handleEvent(message.entry, Date.now()));
+          for (const record of this.tracker.handleEvent(message.entry, chunkAtMs)) pending.push(record);
           return;
         case 'loss': {
           const newOverflows = Math.max(0, message.overruns - this.overflowsOfThisProcess);
@@ -329,7 +329,18 @@ export class ConntrackSource implements FlowSource {
       metrics.conntrackParseErrors.inc();
       logger.warn({ err: err.message }, 'invalid conntrack reader record');
     });
-    child.stdout.on('data', (chunk: Buffer) => records.push(chunk));
+    // The records of a whole chunk (up to a few hundred events) go on together: one hand-over,
+    // one metrics update and one clock read per chunk instead of per event.
+    let pending: FlowRecordData[] = [];
+    let chunkAtMs = Date.now();
+    child.stdout.on('data', (chunk: Buffer) => {
+      chunkAtMs = Date.now();
+      records.push(chunk);
+      if (pending.length === 0) return;
+      const out = pending;
+      pending = [];
+      this.emit(out);
+    });
     const errors = createInterface({ input: child.stderr });
     errors.on('line', (line) => {
       stderrTail = `${stderrTail}${line}\n`.slice(-2000);
