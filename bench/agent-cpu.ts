@@ -343,7 +343,7 @@ export async function runAgentCpuBench(): Promise<unknown> {
   const result = {
     date: new Date().toISOString(),
     machine: { cpus: os.cpus().length, loadAverage1m: Math.round(os.loadavg()[0]! * 10) / 10 },
-    real: `${recording.readerEvents} netlink-reader records and ${recording.events} conntrack-tool lines (NEW + DESTROY) of the same ~${recording.events / 2} real TCP connections through a node namespace, recorded at ${recording.recordedPerSecond} connections/s by both of the agent's readers at once, each with the agent's own command line`,
+    real: `real TCP connections through a node namespace, their events read by both of the agent's readers at once, each with the agent's own command line: the netlink reader saw ${recording.readerEvents / 2} of them whole (NEW and DESTROY), the conntrack tool ${recording.events / 2} (it lost the others' events; ${recording.recordedPerSecond} connections/s by its count)`,
     replayed: `each recording offered at ${RATE} connections/s (${RATE * 2} events/s) through a stand-in for its reader, entry ids renumbered per pass; the agent sends to real Kafka. Where the agent cannot keep pace the replayer waits on the pipe, so CPU is reported per 1000 flows handled and projected to ${RATE}/s`,
     baselineIs: "the same reader command line read and decoded (netlink: the agent's record decoder; cli: line by line with the agent's text parser), then dropped (no tracking, batching, encoding, spooling, sending)",
     readerCpuMsPer1000RealEvents: { netlink: recording.readerCpuMsPer1000Events, cli: recording.conntrackCpuMsPer1000Events },

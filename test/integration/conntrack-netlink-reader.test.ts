@@ -8,6 +8,8 @@
  *   kernel's drops in a LOSS record: received + dropped = events the burst caused.
  * - The collector run with `--conntrack-reader netlink` and with `cli` on the same traffic
  *   publishes the same records to real Kafka.
+ * - The collector with a tiny event socket, under a burst, reports the events the kernel dropped
+ *   in its batches' loss report (`ring_buffer`): records published + dropped = the burst.
  *
  * Needs root (network namespaces, iptables), gcc/make (the reader is built on demand) and the
  * `conntrack` tool; fails with the reason when they are missing.
@@ -24,7 +26,7 @@ import { Collector } from '../../src/collector/collector.ts';
 import { parseConntrackLine, type ConntrackEntry } from '../../src/collector/sources/conntrack/conntrack-event-parser.ts';
 import { ensureConntrackReader } from '../../src/collector/sources/conntrack/conntrack-reader-build.ts';
 import { ConntrackRecordStream, type ConntrackReaderMessage } from '../../src/collector/sources/conntrack/conntrack-record-decoder.ts';
-import { decodeFlowBatch, type FlowRecordData } from '../../src/contract/wire/flow-batch-codec.ts';
+import { decodeFlowBatch, type FlowBatchData, type FlowRecordData } from '../../src/contract/wire/flow-batch-codec.ts';
 import { createKafka, parseBrokerList } from '../../src/runtime/kafka-client.ts';
 import { requireKafkaBrokers, uniqueName } from '../harness/service-env.ts';
 
@@ -117,6 +119,32 @@ const entries = (messages: ConntrackReaderMessage[]): ConntrackEntry[] => messag
 function comparable(e: ConntrackEntry): unknown {
   const t = (x: ConntrackEntry['original']) => ({ src: x.src, dst: x.dst, sport: x.sport, dport: x.dport, packets: x.packets, bytes: x.bytes, icmpType: x.icmpType });
   return { eventType: e.eventType, ipVersion: e.ipVersion, protocol: e.protocol, protocolName: e.protocolName, state: e.state, original: t(e.original), reply: t(e.reply), assured: e.assured, unreplied: e.unreplied, id: e.id, mark: e.mark ?? 0, zone: e.zone };
+}
+
+/** Every batch of `topic` (its producer has stopped: the topic is final). */
+async function readTopic(brokers: string[], topic: string): Promise<FlowBatchData[]> {
+  const kafka = createKafka(brokers, 'conntrack-reader-test');
+  const admin = kafka.admin();
+  await admin.connect();
+  const high = Number((await admin.fetchTopicOffsets(topic))[0]!.high);
+  await admin.disconnect();
+  const batches: FlowBatchData[] = [];
+  let seen = 0;
+  const consumer = kafka.consumer({ groupId: uniqueName('ct-reader-test') });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        batches.push(decodeFlowBatch(message.value ?? new Uint8Array(0)));
+        seen = Number(message.offset) + 1;
+      },
+    });
+    await waitFor(`every batch of ${topic}`, 30_000, () => seen >= high);
+  } finally {
+    await consumer.disconnect();
+  }
+  return batches;
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
@@ -256,7 +284,6 @@ describe('segflow-conntrack-reader on a real kernel', () => {
 
   it('the collector publishes the same records with --conntrack-reader netlink as with cli', async () => {
     const brokers = parseBrokerList(requireKafkaBrokers());
-    const kafka = createKafka(brokers, 'conntrack-reader-test');
     await sh(...inClient('conntrack', '-F')).catch(() => undefined);
     await new Promise((r) => setTimeout(r, 300));
     const spool = await mkdtemp(path.join(os.tmpdir(), 'segflow-ct-reader-'));
@@ -285,29 +312,7 @@ describe('segflow-conntrack-reader on a real kernel', () => {
       await rm(spool, { recursive: true, force: true });
     }
 
-    const read = async (topic: string): Promise<FlowRecordData[]> => {
-      const admin = kafka.admin();
-      await admin.connect();
-      const high = Number((await admin.fetchTopicOffsets(topic))[0]!.high);
-      await admin.disconnect();
-      const records: FlowRecordData[] = [];
-      let seen = 0;
-      const consumer = kafka.consumer({ groupId: uniqueName('ct-reader-test') });
-      await consumer.connect();
-      try {
-        await consumer.subscribe({ topic, fromBeginning: true });
-        await consumer.run({
-          eachMessage: async ({ message }) => {
-            records.push(...decodeFlowBatch(message.value ?? new Uint8Array(0)).records);
-            seen = Number(message.offset) + 1;
-          },
-        });
-        await waitFor(`every batch of ${topic}`, 30_000, () => seen >= high);
-      } finally {
-        await consumer.disconnect();
-      }
-      return records;
-    };
+    const read = async (topic: string): Promise<FlowRecordData[]> => (await readTopic(brokers, topic)).flatMap((b) => b.records);
     const netlink = await read(topics.netlink);
     const cli = await read(topics.cli);
     // Times come from each reader's own receive clock: compared apart, within a second.
@@ -321,5 +326,45 @@ describe('segflow-conntrack-reader on a real kernel', () => {
       assert.ok(Math.abs(Number(r.startTimeUnixNano - c[i]!.startTimeUnixNano)) < 1e9);
     });
     assert.ok(netlink.filter((r) => r.eventKind === 'destroy' && r.protocol === 6).every((r) => r.originalBytes >= REQUEST_BYTES && r.replyBytes >= RESPONSE_BYTES));
+  });
+
+  it('the collector counts the events the kernel dropped in its batches\' loss report', async () => {
+    const brokers = parseBrokerList(requireKafkaBrokers());
+    await sh(...inClient('conntrack', '-F')).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 300));
+    const spool = await mkdtemp(path.join(os.tmpdir(), 'segflow-ct-loss-'));
+    const topic = uniqueName('flows-raw-ct-loss');
+    const burst = 2000;
+    // A socket of a few events: the reader's 5 ms pause after a wake-up alone overflows it.
+    const collector = new Collector({
+      nodeName: 'ct-loss-node',
+      conntrack: { reader: 'netlink', commandPrefix: ['ip', 'netns', 'exec', NS_CLIENT], snapshotIntervalMs: 600_000, eventBufferBytes: 4096 },
+      kafka: { brokers, topic, topicPartitions: 1 },
+      batch: { maxDelayMs: 100 },
+      spool: { directory: spool },
+      http: null,
+    });
+    type Status = { kernelDroppedEvents: number; eventOverflows: number };
+    try {
+      await collector.start();
+      assert.equal((await sh(...inClient(process.execPath, '-e', burstScript(burst)))).trim(), 'sent');
+      await waitFor('a reported overflow', 10_000, () => (collector.status().sources.conntrack as Status).eventOverflows > 0);
+      await new Promise((r) => setTimeout(r, 1000));
+      await collector.drained(30_000);
+    } finally {
+      await collector.stop();
+      await rm(spool, { recursive: true, force: true });
+    }
+    const status = collector.status().sources.conntrack as Status;
+    const batches = await readTopic(brokers, topic);
+    const news = batches.flatMap((b) => b.records).filter((r) => r.eventKind === 'new' && r.original.dstPort === 9999 && r.protocol === 17);
+    // A NEW event's record starts and ends at the event; the stop's last snapshot finds the
+    // entries whose NEW was dropped and reports them too, with the start the kernel kept.
+    const fromEvents = news.filter((r) => r.startTimeUnixNano === r.endTimeUnixNano).length;
+    const lastLoss = batches.filter((b) => b.loss).at(-1)?.loss;
+    assert.ok(status.kernelDroppedEvents > 0, 'the kernel dropped events');
+    assert.equal(lastLoss?.sinceBoot.ring_buffer?.records, status.kernelDroppedEvents, 'the loss report carries every dropped event');
+    assert.equal(fromEvents + status.kernelDroppedEvents, burst, `NEW events published ${fromEvents} + dropped ${status.kernelDroppedEvents} = the burst`);
+    assert.equal(news.length, burst, 'the last snapshot repaired the flows whose NEW was dropped');
   });
 });
