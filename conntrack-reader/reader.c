@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <time.h>
@@ -489,6 +490,11 @@ int main(int argc, char **argv)
 {
 	if (argc < 2)
 		usage();
+	/* A killed agent (SIGKILL, OOM) must not leave its reader behind: in a quiet namespace no
+	 * write would ever fail to tell it. */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() == 1)
+		return 0;
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);

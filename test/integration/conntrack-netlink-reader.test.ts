@@ -282,6 +282,23 @@ describe('segflow-conntrack-reader on a real kernel', () => {
     assert.match(r.stderr, /^unavailable: subscribing to the conntrack NEW\/DESTROY event groups \(needs CAP_NET_ADMIN and nf_conntrack_netlink\): Operation not permitted/);
   });
 
+  it('ends when the process that started it is killed (no reader left behind by a SIGKILLed agent)', async () => {
+    const parent = spawn('sh', ['-c', `ip netns exec ${NS_CLIENT} ${reader} events >/dev/null & echo $!; sleep 60`], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const pid = Number(await new Promise<string>((resolve) => parent.stdout!.once('data', (c: Buffer) => resolve(c.toString().trim()))));
+    const alive = (): boolean => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await new Promise((r) => setTimeout(r, 300));
+    assert.ok(alive(), 'the reader runs while its parent does');
+    parent.kill('SIGKILL');
+    await waitFor('the reader to end after its parent was killed', 5000, () => !alive());
+  });
+
   it('the collector publishes the same records with --conntrack-reader netlink as with cli', async () => {
     const brokers = parseBrokerList(requireKafkaBrokers());
     await sh(...inClient('conntrack', '-F')).catch(() => undefined);
