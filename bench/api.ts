@@ -133,8 +133,10 @@ async function load(call: () => Promise<void>, requests: number, concurrency: nu
       const s = performance.now();
       try {
         await call();
-      } catch {
+      } catch (err) {
+        // A failing request measures nothing: the run stops and says why.
         errors++;
+        throw new Error(`api bench: a request failed: ${(err as Error).message}`, { cause: err });
       }
       latencies.push(performance.now() - s);
     }
@@ -276,8 +278,12 @@ export async function runApiBench(): Promise<unknown> {
     // The data was written with the query keys (FlowBulkWriter stamps them): the API reads the keyed form.
     const deniedQuery = (form: DeniedGroupsForm): estypes.QueryDslQueryContainer =>
       buildFlowQuery({ range: shifted(range), filters: filterQuery(deniedParams), scope: UNRESTRICTED, dedupReporters: form === 'keyed' ? 'stored' : true });
-    const esSearch = async (target: string, body: estypes.SearchRequest): Promise<estypes.SearchResponse> =>
-      await fetchJson(`${target}/${pattern}/_search?ignore_unavailable=true&allow_no_indices=true`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) as estypes.SearchResponse;
+    const esSearch = async (target: string, request: estypes.SearchRequest): Promise<estypes.SearchResponse> => {
+      // filter_path is a URL parameter (the API's client moves it there itself).
+      const { filter_path: filterPath, ...body } = request;
+      const filter = filterPath === undefined ? '' : `&filter_path=${encodeURIComponent([filterPath].flat().join(','))}`;
+      return await fetchJson(`${target}/${pattern}/_search?ignore_unavailable=true&allow_no_indices=true${filter}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) as estypes.SearchResponse;
+    };
     const allBuckets = async (target: string, build: (after: Record<string, estypes.FieldValue> | undefined) => estypes.SearchRequest, pick: (aggs: Record<string, estypes.AggregationsAggregate>) => estypes.AggregationsCompositeAggregate | undefined): Promise<estypes.AggregationsCompositeBucket[]> => {
       const buckets: estypes.AggregationsCompositeBucket[] = [];
       let after: Record<string, estypes.FieldValue> | undefined;
