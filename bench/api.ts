@@ -13,7 +13,7 @@
  * Queries (each through the API on loopback HTTP, and the identical Elasticsearch requests
  * straight to Elasticsearch, alternating in rounds so both see the same machine state):
  *  - troubleshooting: GET /api/v1/denied for one destination namespace over the whole 24 h
- *    (direct: the same two requests in the keyed form, query/denied-groups.ts — the data is
+ *    (direct: the same requests in the keyed form, query/denied-groups.ts — the data is
  *    written with the query keys; compared in the same run with `baseline`, the one-request
  *    aggregation /denied used first, a top_hits in every group, and `fieldsForm`, the two-step
  *    read on the nine fields that indices written before the keys still get, both straight to
@@ -56,7 +56,7 @@ import { UNRESTRICTED } from '../src/api/query/access-scope.ts';
 import { compileFilter, flowFilterDefinitions, parseFilter } from '../src/api/query/flow-filters.ts';
 import { buildFlowQuery, buildFlowSearchRequest, parseSort } from '../src/api/query/flow-search.ts';
 import { buildDeniedGroupsRequest, buildDeniedPairsRequest, buildMatrixRequest, buildPolicyHitsRequest, buildStatsRequest, parseViews, timelineIntervalMs } from '../src/api/query/flow-stats.ts';
-import { buildDeniedExamplesRequest, buildDeniedGroupKeysRequest, buildKeyedExamplesRequest, DENIED_KEYS_PAGE, newestGroups, type DeniedGroupsForm } from '../src/api/query/denied-groups.ts';
+import { buildDeniedExamplesRequest, buildDeniedGroupKeysRequest, buildKeyedFiguresRequest, buildKeyedNewestRequest, DENIED_KEYS_PAGE, newestGroups, type DeniedGroupsForm } from '../src/api/query/denied-groups.ts';
 import { elasticsearchCpuMs, ownCpuMs, processCpuMs } from './cpu-time.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -295,13 +295,19 @@ export async function runApiBench(): Promise<unknown> {
         after = g.after_key as Record<string, estypes.FieldValue>;
       }
     };
-    // Direct: the API's two requests (query/denied-groups.ts) in a form: every group's key and counts, then the newest 50 groups' examples.
+    // Direct: the API's requests (query/denied-groups.ts) in a form, for the newest 50 groups.
     const deniedDirect = (target: string, form: DeniedGroupsForm = 'keyed') => async (): Promise<void> => {
       const query = deniedQuery(form);
-      const buckets = await allBuckets(target, (after) => buildDeniedGroupKeysRequest(query, after, DENIED_KEYS_PAGE, form), (a) => a.groups as estypes.AggregationsCompositeAggregate | undefined);
-      const newest = newestGroups(buckets, 50);
-      if (newest.length === 0) return;
-      await esSearch(target, form === 'keyed' ? buildKeyedExamplesRequest(query, newest.map((b) => b.key.group as string)) : buildDeniedExamplesRequest(query, newest));
+      const everyGroup = (): Promise<estypes.AggregationsCompositeBucket[]> =>
+        allBuckets(target, (after) => buildDeniedGroupKeysRequest(query, after, DENIED_KEYS_PAGE, form), (a) => a.groups as estypes.AggregationsCompositeAggregate | undefined);
+      if (form === 'keyed') {
+        const [, newest] = await Promise.all([everyGroup(), esSearch(target, buildKeyedNewestRequest(query, 50))]);
+        const ids = newest.hits.hits.map((h) => (h._source as { segflow: { denied_group: string } }).segflow.denied_group);
+        if (ids.length > 0) await esSearch(target, buildKeyedFiguresRequest(query, ids));
+        return;
+      }
+      const newest = newestGroups(await everyGroup(), 50);
+      if (newest.length > 0) await esSearch(target, buildDeniedExamplesRequest(query, newest));
     };
     // Baseline: the one-request form /denied used before (a top_hits in every composite bucket, pages of 1,000), straight to Elasticsearch.
     const deniedBaseline = (target: string) => async (): Promise<void> => {

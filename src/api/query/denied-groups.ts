@@ -1,21 +1,24 @@
 /**
- * Reading the groups of `/denied` in two steps, so the cost follows the groups shown rather than
- * the denied documents in the range:
+ * Reading the groups of `/denied` so that the cost follows the groups shown rather than the
+ * denied documents in the range. Two forms, the same answer (test/integration/denied-groups.test.ts
+ * compares both with the one-request aggregation `/denied` used first):
  *
- *  1. one composite aggregation over the group with counts, bytes and first/last seen only
- *     (large pages: usually one round trip), giving every group and `total_groups`;
- *  2. the newest document of each of the `limit` newest groups.
+ * `keyed`, for ranges whose indices all carry the query keys (contract/flow-query-keys.ts):
+ *  1. at once: a search collapsing on `segflow.denied_group`, newest first, gives the `limit`
+ *     newest groups with each one's newest document (the group's values come from it); and a
+ *     composite aggregation over the group key alone, without sub-aggregations, gives every
+ *     group with its count, so `total_groups` (large pages: usually one round trip);
+ *  2. one terms aggregation over the shown groups only gives their bytes and first/last seen.
+ *     Per-group sums and times for every group were what cost most when computed in step 1.
  *
- * Two forms, the same answer (test/integration/denied-groups.test.ts compares both with the
- * one-request aggregation `/denied` used first):
- *  - `keyed`, for ranges whose indices all carry the query keys (contract/flow-query-keys.ts):
- *    step 1 groups on the one field `segflow.denied_group`, step 2 is one search collapsing on
- *    it. The group's values come from its newest document.
- *  - `fields`, for ranges touching indices written before the keys: step 1 groups on the nine
- *    fields, step 2 is a `filters` aggregation with one nine-term filter and a `top_hits` of one
- *    per group — which Elasticsearch runs as one query per group: the costly part.
- * Groups of equal last-seen time are ordered by their `segflow.denied_group` in both forms, so
- * both pick the same newest groups.
+ * `fields`, for ranges touching indices written before the keys:
+ *  1. a composite aggregation over the nine fields with counts, bytes and first/last seen;
+ *  2. the newest document of each of the `limit` newest groups through a `filters` aggregation
+ *     with one nine-term filter and a `top_hits` of one per group — which Elasticsearch runs as
+ *     one query per group.
+ *
+ * Groups of equal last-seen time are ordered by their `segflow.denied_group` in both forms (the
+ * fields form hashes its keys the same way), so both pick the same newest groups.
  */
 import type { estypes } from '@elastic/elasticsearch';
 import { DENIED_GROUP_KEYS, deniedGroupId, deniedGroupValuesOf } from '../../contract/flow-query-keys.ts';
@@ -42,9 +45,20 @@ export const DENIED_KEYS_PAGE = 10_000;
 
 const DENY: Query = { term: { 'segflow.verdict': 'deny' } };
 
-/** Step 1: every denied group with its counts, no documents. */
+/** The per-group figures besides the count. */
+const GROUP_FIGURES = {
+  bytes: { sum: { field: 'network.bytes' } },
+  first_seen: { min: { field: TIME_FIELD } },
+  last_seen: { max: { field: TIME_FIELD } },
+} as const;
+
+/**
+ * Step 1: every denied group with its count; in the fields form also its bytes and first/last
+ * seen (the keyed form reads those for the shown groups only, buildKeyedFiguresRequest).
+ */
 export function buildDeniedGroupKeysRequest(query: Query, after: Record<string, estypes.FieldValue> | undefined, pageSize = DENIED_KEYS_PAGE, form: DeniedGroupsForm = 'fields'): estypes.SearchRequest {
-  const sources = form === 'keyed'
+  const keyed = form === 'keyed';
+  const sources = keyed
     ? [{ group: { terms: { field: DENIED_GROUP_FIELD } } }]
     : DENIED_GROUP_KEYS.map(([name, field]) => ({ [name]: { terms: { field, missing_bucket: true } } }));
   return {
@@ -54,11 +68,7 @@ export function buildDeniedGroupKeysRequest(query: Query, after: Record<string, 
     aggs: {
       groups: {
         composite: { size: pageSize, ...(after ? { after } : {}), sources },
-        aggs: {
-          bytes: { sum: { field: 'network.bytes' } },
-          first_seen: { min: { field: TIME_FIELD } },
-          last_seen: { max: { field: TIME_FIELD } },
-        },
+        ...(keyed ? {} : { aggs: GROUP_FIGURES }),
       },
     },
   };
@@ -113,14 +123,28 @@ export function buildDeniedExamplesRequest(query: Query, groups: readonly Bucket
   };
 }
 
-/** Step 2, keyed form: one search collapsing on the group key gives each group's newest document. */
-export function buildKeyedExamplesRequest(query: Query, groupIds: readonly string[]): estypes.SearchRequest {
+/**
+ * Step 1, keyed form: the `limit` newest groups, each as its newest document. Collapsing keeps
+ * each group's first hit in sort order: newest, then smallest id (EXAMPLE_SORT); groups come in
+ * the order of those hits, ties between groups broken by group id as newestGroups does.
+ */
+export function buildKeyedNewestRequest(query: Query, limit: number): estypes.SearchRequest {
+  const [time, ...rest] = EXAMPLE_SORT;
   return {
-    size: groupIds.length, track_total_hits: false,
-    query: { bool: { filter: [query, DENY, { terms: { [DENIED_GROUP_FIELD]: [...groupIds] } }] } },
+    size: limit, track_total_hits: false,
+    query: { bool: { filter: [query, DENY] } },
     collapse: { field: DENIED_GROUP_FIELD },
-    sort: EXAMPLE_SORT,
+    sort: [time!, { [DENIED_GROUP_FIELD]: { order: 'asc' } }, ...rest],
     _source: { includes: [...EXAMPLE_FIELDS, DENIED_GROUP_FIELD] },
+  };
+}
+
+/** Step 2, keyed form: count, bytes and first/last seen of the given groups only. */
+export function buildKeyedFiguresRequest(query: Query, groupIds: readonly string[]): estypes.SearchRequest {
+  return {
+    size: 0,
+    query: { bool: { filter: [query, DENY, { terms: { [DENIED_GROUP_FIELD]: [...groupIds] } }] } },
+    aggs: { groups: { terms: { field: DENIED_GROUP_FIELD, size: Math.max(1, groupIds.length) }, aggs: GROUP_FIGURES } },
   };
 }
 
@@ -137,34 +161,39 @@ export interface DeniedGroupsRead<T> {
   readonly newest: readonly { bucket: Bucket; example: estypes.SearchHit<T> | undefined }[];
 }
 
-/** Reads the denied groups of `query` (which holds the reporter rule the form needs) in the two steps above. */
+/** Reads the denied groups of `query` (which holds the reporter rule the form needs) as described above. */
 export async function readDeniedGroups<T>(
   store: Pick<FlowStore, 'collectComposite' | 'search'>, query: Query, limit: number, maxGroups: number, options: StoreCallOptions,
   form: DeniedGroupsForm = 'fields',
 ): Promise<DeniedGroupsRead<T>> {
-  const { buckets, truncated } = await store.collectComposite(
+  const collectGroups = (): Promise<{ buckets: Bucket[]; truncated: boolean }> => store.collectComposite(
     (after) => buildDeniedGroupKeysRequest(query, after, DENIED_KEYS_PAGE, form), (a) => a.groups as estypes.AggregationsCompositeAggregate,
     maxGroups, options, 'denied_groups',
   );
-  const newest = newestGroups(buckets, limit);
-  if (newest.length === 0) return { total: buckets.length, truncated, newest: [] };
   if (form === 'fields') {
+    const { buckets, truncated } = await collectGroups();
+    const newest = newestGroups(buckets, limit);
+    if (newest.length === 0) return { total: buckets.length, truncated, newest: [] };
     const r = await store.search(buildDeniedExamplesRequest(query, newest), options, 'denied_examples');
     const examples = readDeniedExamples<T>(r, newest.length);
     return { total: buckets.length, truncated, newest: newest.map((bucket, i) => ({ bucket, example: examples[i] })) };
   }
-  const ids = newest.map((b) => b.key.group as string);
-  const r = await store.search<T>(buildKeyedExamplesRequest(query, ids), options, 'denied_examples');
-  const byGroup = new Map<unknown, estypes.SearchHit<T>>();
-  for (const hit of r.hits.hits) byGroup.set(groupFieldOf(hit._source), hit);
+  const [{ buckets, truncated }, newestHits] = await Promise.all([
+    collectGroups(),
+    limit > 0 ? store.search<T>(buildKeyedNewestRequest(query, limit), options, 'denied_examples').then((r) => r.hits.hits) : Promise.resolve([]),
+  ]);
+  const shownIds = newestHits.map((hit) => groupFieldOf(hit._source)).filter((id): id is string => typeof id === 'string');
+  if (shownIds.length === 0) return { total: buckets.length, truncated, newest: [] };
+  const figures = await store.search(buildKeyedFiguresRequest(query, shownIds), options, 'denied_figures');
+  const figuresOf = new Map(((figures.aggregations?.groups as { buckets?: estypes.AggregationsStringTermsBucket[] } | undefined)?.buckets ?? []).map((b) => [b.key, b]));
   const shown: { bucket: Bucket; example: estypes.SearchHit<T> | undefined }[] = [];
-  for (const b of newest) {
-    const example = byGroup.get(b.key.group);
+  for (const example of newestHits) {
+    const f = figuresOf.get(groupFieldOf(example._source) as string);
     // Only when retention deleted the group's documents between the two steps.
-    if (example === undefined) continue;
+    if (f === undefined) continue;
     const values = deniedGroupValuesOf(example._source);
     const key = Object.fromEntries(DENIED_GROUP_KEYS.map(([name], i) => [name, values[i] ?? null])) as Record<string, estypes.FieldValue>;
-    shown.push({ bucket: { ...b, key }, example });
+    shown.push({ bucket: { key, doc_count: f.doc_count, bytes: f.bytes!, first_seen: f.first_seen!, last_seen: f.last_seen! }, example });
   }
   return { total: buckets.length, truncated, newest: shown };
 }
