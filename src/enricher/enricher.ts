@@ -354,6 +354,7 @@ export class Enricher {
     const prepared = this.sequences.observing(batch.partition, last, () =>
       processor.prepare(batch.messages.map((m) => ({ partition: batch.partition, offset: m.offset, key: m.key, value: m.value, headers: m.headers }))));
     const generation = this.generation;
+    const fetchedAt = performance.now();
     const previous = this.settling.get(batch.partition);
     if (previous) {
       try {
@@ -387,6 +388,7 @@ export class Enricher {
         // the partition's next batches waited. The connection to it is already retried for ~3 s.
         await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(last) + 1n).toString() }] }] });
         this.record(result, batch.partition, batch.offsetLag());
+        this.log.debug({ partition: batch.partition, from: first, to: last, generation, current: this.generation, settleMs: Math.round(performance.now() - fetchedAt) }, 'batch settled and committed');
         this.noteSettled();
       } catch (error) {
         // The dead-letter topic or the group denied, a certificate no longer trusted: stop, do not retry.
