@@ -42,7 +42,7 @@ import { resolveEnricherConfig, type EnricherConfig, type EnricherConfigInput } 
 import { startEnricherHttpServer, type EnricherHttpServer } from './enricher-http-server.ts';
 import { EnricherMetrics } from './enricher-metrics.ts';
 import type { ProcessResult } from './flow-batch-processor.ts';
-import { isCoordinatorGone, isCoordinatorUnreachable, isRebalanceRefusal } from './kafka-group-errors.ts';
+import { isCoordinatorGone, isRebalanceRefusal } from './kafka-group-errors.ts';
 import { SequenceTracker } from './sequence-tracker.ts';
 import { randomUUID } from 'node:crypto';
 import { agentReportIndexPrefix } from '../contract/flow-index-names.ts';
@@ -116,15 +116,6 @@ export class Enricher {
   private readonly settling = new Map<number, Promise<void>>();
   /** Set while the consumer is stopped and run again to find a new group coordinator. */
   private rejoining: Promise<void> | undefined;
-  /** Group joins so far: a batch fetched in an earlier generation does not make this member rejoin again. */
-  private generation = 0;
-  /**
-   * Settles when a heartbeat learns that the group is rebalancing (or its coordinator is gone):
-   * a batch waiting for its partition's previous one stops waiting, so kafkajs rejoins within
-   * the rebalance timeout instead of this member being dropped from the generation.
-   */
-  private groupMoving: Promise<void> = new Promise(() => undefined);
-  private signalGroupMoving: (() => void) | undefined;
   /** Batches that failed in a row for reasons other than Elasticsearch: sets the backoff and keeps a persistent failure to one log line. */
   private consecutiveFailures = 0;
   private lastFailureLogged: string | undefined;
@@ -250,9 +241,6 @@ export class Enricher {
       this.parts?.processor.forgetWrittenDocuments();
       this.sequences.rewindAll();
       this.assigned = new Set(payload.memberAssignment[config.rawTopic] ?? []);
-      this.generation++;
-      this.armGroupMoving();
-      this.log.debug({ generation: this.generation, partitions: [...this.assigned], joinMs: payload.duration }, 'joined the consumer group');
       this.metrics.lag.reset();
       this.kafkaAnswers();
       this.resolveJoined(performance.now());
@@ -266,7 +254,6 @@ export class Enricher {
       }
       this.kafkaAnswers();
     });
-    this.armGroupMoving();
     await this.runConsumer();
 
     this.lagAdmin = kafka.admin();
@@ -283,22 +270,6 @@ export class Enricher {
     this.log.info({ rawTopic: config.rawTopic, group: config.groupId, inventoryRevision: this.inventory.revision }, 'enricher consuming');
   }
 
-  /** A fresh `groupMoving` for the generation just joined. */
-  private armGroupMoving(): void {
-    this.groupMoving = new Promise<void>((resolve) => (this.signalGroupMoving = resolve));
-  }
-
-  /**
-   * A heartbeat of generation `generation` failed. A rebalance: kafkajs' own heartbeat fails the
-   * same way and it rejoins (the join rewinds every partition), once no batch holds it up. The
-   * coordinator gone or not answering: kafkajs would retry it for about a minute; rejoin now.
-   */
-  private heartbeatFailed(error: unknown, generation: number): void {
-    if (generation !== this.generation) return;
-    if (isRebalanceRefusal(error)) this.signalGroupMoving?.();
-    else if (isCoordinatorGone(error) || isCoordinatorUnreachable(error)) this.rejoinGroup(error, generation);
-  }
-
   private async runConsumer(): Promise<void> {
     await this.consumer!.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: this.config.partitionsConcurrently, eachBatch: (payload) => this.handleBatch(payload) });
   }
@@ -312,12 +283,10 @@ export class Enricher {
    * where stored). Started off the batch's own promise: stop() waits for eachBatch, which waits
    * for that promise.
    */
-  private rejoinGroup(error: unknown, generation: number): void {
-    if (this.rejoining !== undefined || this.stopping || !this.consumer || generation !== this.generation) return;
+  private rejoinGroup(error: unknown): void {
+    if (this.rejoining !== undefined || this.stopping || !this.consumer) return;
     const consumer = this.consumer;
-    this.signalGroupMoving?.();
-    const why = isCoordinatorGone(error) ? 'left the cluster' : 'does not answer';
-    this.log.warn({ error: error instanceof Error ? error.message : String(error) }, `Kafka: the consumer group's coordinator ${why}; rejoining the group through the brokers that remain`);
+    this.log.warn({ error: error instanceof Error ? error.message : String(error) }, 'Kafka: the consumer group\'s coordinator left the cluster; rejoining the group through the brokers that remain');
     this.metrics.kafkaRejoins.inc();
     this.rejoining = (async () => {
       await consumer.stop();
@@ -336,7 +305,7 @@ export class Enricher {
    * as soon as this one is handed to the writer (resolveOffset), so Elasticsearch and the
    * enricher's CPU work at the same time. At most two batches per partition are in memory.
    */
-  private async handleBatch({ batch, heartbeat, isRunning, isStale, resolveOffset, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
+  private async handleBatch({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload): Promise<void> {
     if (this.stopping || !isRunning() || isStale() || batch.messages.length === 0 || !this.parts) return;
     const first = batch.messages[0]!.offset;
     const last = batch.messages[batch.messages.length - 1]!.offset;
@@ -353,25 +322,20 @@ export class Enricher {
     }
     const prepared = this.sequences.observing(batch.partition, last, () =>
       processor.prepare(batch.messages.map((m) => ({ partition: batch.partition, offset: m.offset, key: m.key, value: m.value, headers: m.headers }))));
-    const generation = this.generation;
-    const fetchedAt = performance.now();
     const previous = this.settling.get(batch.partition);
     if (previous) {
       try {
-        // Stopping does not wait for a write that may be stuck in an outage, nor does a
-        // rebalance: kafkajs rejoins only once every batch handed out has returned.
-        const waited = await Promise.race([previous.then(() => 'settled' as const), this.stoppedSignal.then(() => 'stopping' as const), this.groupMoving.then(() => 'moving' as const)]);
-        // Not resolved: after the rejoin (which rewinds every partition) it is fetched again by whoever holds the partition.
-        if (waited === 'moving') return;
+        // Stopping does not wait for a write that may be stuck in an outage.
+        await Promise.race([previous, this.stoppedSignal]);
       } catch {
         // The previous batch failed and the partition was sought back to it: this batch comes again.
         return;
       }
     }
-    if (this.stopping || !isRunning() || isStale() || generation !== this.generation) return;
+    if (this.stopping || !isRunning() || isStale()) return;
     const settle: Promise<void> = (async (): Promise<void> => {
       // Heartbeats keep the group membership while a slow Elasticsearch holds the batch.
-      const beat = setInterval(() => void heartbeat().catch((error: unknown) => this.heartbeatFailed(error, generation)), HEARTBEAT_INTERVAL_MS);
+      const beat = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_INTERVAL_MS);
       try {
         let result: ProcessResult;
         try {
@@ -383,12 +347,8 @@ export class Enricher {
         if (result.deadLetters.length > 0) {
           await this.deadLetterProducer!.send({ topic: this.config.deadLetterTopic, acks: -1, compression: CompressionTypes.GZIP, messages: result.deadLetters });
         }
-        // Through the group member that fetched the batch, once: kafkajs' consumer-wide commit
-        // retries (30, up to 2 s apart) kept asking a killed coordinator for about a minute while
-        // the partition's next batches waited. The connection to it is already retried for ~3 s.
-        await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(last) + 1n).toString() }] }] });
+        await this.consumer!.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
         this.record(result, batch.partition, batch.offsetLag());
-        this.log.debug({ partition: batch.partition, from: first, to: last, generation, current: this.generation, settleMs: Math.round(performance.now() - fetchedAt) }, 'batch settled and committed');
         this.noteSettled();
       } catch (error) {
         // The dead-letter topic or the group denied, a certificate no longer trusted: stop, do not retry.
@@ -401,8 +361,8 @@ export class Enricher {
         }
         // A commit refused because the group moved on (a rebalance: a member joined or died) is
         // routine: the batch comes again to whoever holds the partition now, skipped where stored.
-        if (isCoordinatorGone(error) || isCoordinatorUnreachable(error)) {
-          setImmediate(() => this.rejoinGroup(error, generation));
+        if (isCoordinatorGone(error)) {
+          setImmediate(() => this.rejoinGroup(error));
           throw error;
         }
         if (isRebalanceRefusal(error)) {
