@@ -263,15 +263,7 @@ export class ConntrackSource implements FlowSource {
         lines.close();
         errors.close();
         resolve();
-        if (!this.running) return;
-        this.options.metrics.errors.inc({ component: 'conntrack' });
-        this.options.logger.error({ code, signal }, `conntrack -E exited; restarting in ${EVENT_RESTART_DELAY_MS} ms`);
-        this.restartTimer = setTimeout(() => {
-          this.restartTimer = null;
-          if (!this.running) return;
-          this.eventProcessRestarts++;
-          this.startEventProcess();
-        }, EVENT_RESTART_DELAY_MS);
+        this.restartEventsLater('conntrack -E', code, signal);
       });
     });
   }
@@ -358,20 +350,25 @@ export class ConntrackSource implements FlowSource {
         errors.close();
         settleReady?.(new Error(`the netlink conntrack reader (${argv.join(' ')}) exited with ${code ?? signal} before subscribing to conntrack events: ${stderrTail.trim() || 'no message'}`));
         resolve();
-        if (!this.running) return;
-        metrics.errors.inc({ component: 'conntrack' });
-        logger.error({ code, signal }, `the conntrack netlink reader exited; restarting in ${EVENT_RESTART_DELAY_MS} ms`);
-        this.restartTimer = setTimeout(() => {
-          this.restartTimer = null;
-          if (!this.running) return;
-          this.eventProcessRestarts++;
-          this.startEventProcess();
-        }, EVENT_RESTART_DELAY_MS);
+        this.restartEventsLater('the conntrack netlink reader', code, signal);
       });
     });
   }
 
   private overflowsOfThisProcess = 0;
+
+  /** After the event process (`what`) died while the source runs: count it, log it, start a new one after a pause. */
+  private restartEventsLater(what: string, code: number | null, signal: NodeJS.Signals | null): void {
+    if (!this.running) return;
+    this.options.metrics.errors.inc({ component: 'conntrack' });
+    this.options.logger.error({ code, signal }, `${what} exited; restarting in ${EVENT_RESTART_DELAY_MS} ms`);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      if (!this.running) return;
+      this.eventProcessRestarts++;
+      this.startEventProcess();
+    }, EVENT_RESTART_DELAY_MS);
+  }
 
   /** Lists the table with the netlink reader (`dump`: both families, then a DUMP_END record). */
   private listWithReader(into: ConntrackEntry[]): Promise<void> {
