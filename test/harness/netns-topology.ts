@@ -10,6 +10,7 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
+import { sh as runCommand } from './shell.ts';
 
 const run = promisify(execFile);
 
@@ -19,14 +20,7 @@ export interface PodSpec {
   readonly ip: string;
 }
 
-async function sh(args: string[]): Promise<string> {
-  try {
-    return (await run(args[0] as string, args.slice(1), { timeout: 30_000 })).stdout;
-  } catch (err) {
-    const e = err as { stderr?: string; message: string };
-    throw new Error(`${args.join(' ')}: ${e.stderr?.trim() || e.message}`, { cause: err });
-  }
-}
+const sh = (args: string[]): Promise<string> => runCommand(...args);
 
 export class NetnsTopology {
   readonly nodeNs: string;

@@ -10,33 +10,20 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { Collector } from '../../src/collector/collector.ts';
 import { parseConntrackLine, type ConntrackEntry } from '../../src/collector/sources/conntrack/conntrack-event-parser.ts';
 import { readConntrackSysctls } from '../../src/collector/sources/conntrack/conntrack-sysctl.ts';
 import { decodeFlowBatch, type FlowBatchData, type FlowRecordData } from '../../src/contract/wire/flow-batch-codec.ts';
 import { bytesToIp } from '../../src/contract/wire/ip-address-bytes.ts';
 import { createKafka, parseBrokerList } from '../../src/runtime/kafka-client.ts';
+import { NetnsPair, requireConntrackTool } from '../harness/netns-pair.ts';
 import { requireKafkaBrokers, uniqueName } from '../harness/service-env.ts';
+import { sh } from '../harness/shell.ts';
+import { waitUntil } from '../harness/wait-for.ts';
 
-const run = promisify(execFile);
-
-async function sh(...args: string[]): Promise<string> {
-  try {
-    return (await run(args[0]!, args.slice(1), { timeout: 30_000 })).stdout;
-  } catch (err) {
-    const e = err as { stderr?: string; message: string };
-    throw new Error(`${args.join(' ')}: ${e.stderr?.trim() || e.message}`, { cause: err });
-  }
-}
-
-const tag = `sfc${process.pid % 100000}`;
-const NS_CLIENT = `${tag}-cli`;
-const NS_SERVER = `${tag}-srv`;
 const CLIENT_IP = '10.232.0.1';
 const SERVER_IP = '10.232.0.2';
 const SERVICE_IP = '10.232.1.10';
@@ -60,58 +47,34 @@ s.on('end', () => { s.end(); console.log(got); });
 s.on('error', (e) => { console.error(e.message); process.exit(1); });
 `;
 
-async function waitFor(what: string, timeoutMs: number, check: () => boolean): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe('collector on a real conntrack table (network namespaces, real Kafka)', () => {
   const brokers = parseBrokerList(requireKafkaBrokers());
   const topic = uniqueName('flows-raw-conntrack');
   const kafka = createKafka(brokers, 'collector-conntrack-test');
-  let server: ChildProcess | null = null;
+  let pair: NetnsPair | null = null;
   let spoolDir = '';
+  const inClient = (...args: string[]): string[] => {
+    if (!pair) throw new Error('the network namespaces were not created (see the before hook\'s error)');
+    return pair.inClient(...args);
+  };
 
   before(async () => {
     if (process.getuid?.() !== 0) throw new Error('this test needs root (it creates network namespaces and iptables rules)');
-    await sh('conntrack', '--version').catch((err: Error) => {
-      throw new Error(`the conntrack tool is missing (Debian package "conntrack"): ${err.message}`);
-    });
+    await requireConntrackTool();
     spoolDir = await mkdtemp(path.join(os.tmpdir(), 'segflow-collector-ct-'));
-    for (const ns of [NS_CLIENT, NS_SERVER]) await sh('ip', 'netns', 'del', ns).catch(() => undefined);
-    await sh('ip', 'netns', 'add', NS_CLIENT);
-    await sh('ip', 'netns', 'add', NS_SERVER);
-    await sh('ip', 'link', 'add', `${tag}a`, 'type', 'veth', 'peer', 'name', `${tag}b`);
-    await sh('ip', 'link', 'set', `${tag}a`, 'netns', NS_CLIENT);
-    await sh('ip', 'link', 'set', `${tag}b`, 'netns', NS_SERVER);
-    await sh('ip', '-n', NS_CLIENT, 'addr', 'add', `${CLIENT_IP}/24`, 'dev', `${tag}a`);
-    await sh('ip', '-n', NS_SERVER, 'addr', 'add', `${SERVER_IP}/24`, 'dev', `${tag}b`);
-    for (const [ns, dev] of [[NS_CLIENT, `${tag}a`], [NS_SERVER, `${tag}b`]] as const) {
-      await sh('ip', '-n', ns, 'link', 'set', 'lo', 'up');
-      await sh('ip', '-n', ns, 'link', 'set', dev, 'up');
-    }
-    await sh('ip', '-n', NS_CLIENT, 'route', 'add', '10.232.1.0/24', 'via', SERVER_IP);
-    // A rule that uses conntrack makes the kernel track this namespace's connections.
-    await sh('ip', 'netns', 'exec', NS_CLIENT, 'iptables', '-A', 'OUTPUT', '-m', 'conntrack', '--ctstate', 'NEW,ESTABLISHED', '-j', 'ACCEPT');
-    await sh('ip', 'netns', 'exec', NS_CLIENT, 'iptables', '-t', 'nat', '-A', 'OUTPUT', '-d', `${SERVICE_IP}/32`, '-p', 'tcp', '--dport', '80', '-j', 'DNAT', '--to-destination', `${SERVER_IP}:8080`);
-    server = spawn('ip', ['netns', 'exec', NS_SERVER, process.execPath, '-e', SERVER_SCRIPT], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise<void>((resolve, reject) => {
-      server!.stdout!.once('data', () => resolve());
-      server!.once('exit', (code) => reject(new Error(`test server exited with ${code}`)));
-    });
+    pair = await NetnsPair.create({ tag: `sfc${process.pid % 100000}`, clientIp: CLIENT_IP, serverIp: SERVER_IP });
+    await sh('ip', '-n', pair.clientNs, 'route', 'add', '10.232.1.0/24', 'via', SERVER_IP);
+    await sh(...inClient('iptables', '-t', 'nat', '-A', 'OUTPUT', '-d', `${SERVICE_IP}/32`, '-p', 'tcp', '--dport', '80', '-j', 'DNAT', '--to-destination', `${SERVER_IP}:8080`));
+    await pair.startServer(SERVER_SCRIPT);
   });
 
   after(async () => {
-    server?.kill('SIGKILL');
-    for (const ns of [NS_CLIENT, NS_SERVER]) await sh('ip', 'netns', 'del', ns).catch(() => undefined);
+    await pair?.destroy();
     if (spoolDir) await rm(spoolDir, { recursive: true, force: true });
   });
 
   it('reports accounting and timestamps of a fresh namespace as off, with the reason', async () => {
-    const prefix = ['ip', 'netns', 'exec', NS_CLIENT];
+    const prefix = inClient();
     const before = await readConntrackSysctls(prefix);
     assert.equal(before.accounting, 'off', 'accounting is off by default in a new namespace');
     assert.equal(before.problems.length, 2);
@@ -121,7 +84,7 @@ describe('collector on a real conntrack table (network namespaces, real Kafka)',
   it('publishes the DNATed TCP flow with counter deltas that add up to the kernel counters, in numbered batches', async () => {
     const collector = new Collector({
       nodeName: 'ct-test-node',
-      conntrack: { commandPrefix: ['ip', 'netns', 'exec', NS_CLIENT], enableSysctls: true, snapshotIntervalMs: 500 },
+      conntrack: { commandPrefix: inClient(), enableSysctls: true, snapshotIntervalMs: 500 },
       kafka: { brokers, topic, topicPartitions: 1 },
       batch: { maxDelayMs: 100 },
       spool: { directory: spoolDir },
@@ -134,20 +97,20 @@ describe('collector on a real conntrack table (network namespaces, real Kafka)',
       assert.deepEqual([status.accounting, status.timestamps, status.problems], ['on', 'on', []], 'the collector enabled both sysctls');
 
       const conntrackStatus = () => collector.status().sources.conntrack as { snapshots: number; trackedFlows: number };
-      const client = await sh('ip', 'netns', 'exec', NS_CLIENT, process.execPath, '-e', CLIENT_SCRIPT);
+      const client = await sh(...inClient(process.execPath, '-e', CLIENT_SCRIPT));
       assert.equal(client.trim(), String(RESPONSE_BYTES));
       // At least two snapshots while the entry sits in TIME_WAIT.
       const snapshotsAtClose = conntrackStatus().snapshots;
-      await waitFor('two snapshots after the connection closed', 30_000, () => conntrackStatus().snapshots >= snapshotsAtClose + 2);
-      const listed = (await sh('ip', 'netns', 'exec', NS_CLIENT, 'conntrack', '-L', '-p', 'tcp', '--orig-dst', SERVICE_IP, '-o', 'extended,id'))
+      await waitUntil('two snapshots after the connection closed', 30_000, () => conntrackStatus().snapshots >= snapshotsAtClose + 2);
+      const listed = (await sh(...inClient('conntrack', '-L', '-p', 'tcp', '--orig-dst', SERVICE_IP, '-o', 'extended,id')))
         .split('\n')
         .filter((l) => l.trim())
         .map(parseConntrackLine);
       assert.equal(listed.length, 1, 'exactly one conntrack entry for the service connection');
       kernel = listed[0]!;
       assert.equal(conntrackStatus().trackedFlows, 1, 'the collector tracks the one connection');
-      await sh('ip', 'netns', 'exec', NS_CLIENT, 'conntrack', '-F'); // DESTROY event with the final counters
-      await waitFor('the DESTROY event handled (the entry no longer tracked)', 30_000, () => conntrackStatus().trackedFlows === 0);
+      await sh(...inClient('conntrack', '-F')); // DESTROY event with the final counters
+      await waitUntil('the DESTROY event handled (the entry no longer tracked)', 30_000, () => conntrackStatus().trackedFlows === 0);
       await collector.drained(30_000);
     } finally {
       await collector.stop();
@@ -174,7 +137,7 @@ describe('collector on a real conntrack table (network namespaces, real Kafka)',
           consumedTo.set(partition, Number(message.offset) + 1);
         },
       });
-      await waitFor('every batch on the topic read', 30_000, () => [...topicEnd].every(([p, high]) => (consumedTo.get(p) ?? 0) >= high));
+      await waitUntil('every batch on the topic read', 30_000, () => [...topicEnd].every(([p, high]) => (consumedTo.get(p) ?? 0) >= high));
       assert.ok(flowRecords().some((r) => r.eventKind === 'destroy'), 'the destroy record of the service connection');
     } finally {
       await consumer.disconnect();

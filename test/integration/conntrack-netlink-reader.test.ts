@@ -28,27 +28,22 @@ import { ensureConntrackReader } from '../../src/collector/sources/conntrack/con
 import { ConntrackRecordStream, type ConntrackReaderMessage } from '../../src/collector/sources/conntrack/conntrack-record-decoder.ts';
 import { decodeFlowBatch, type FlowBatchData, type FlowRecordData } from '../../src/contract/wire/flow-batch-codec.ts';
 import { createKafka, parseBrokerList } from '../../src/runtime/kafka-client.ts';
+import { NetnsPair, requireConntrackTool } from '../harness/netns-pair.ts';
 import { requireKafkaBrokers, uniqueName } from '../harness/service-env.ts';
+import { sh } from '../harness/shell.ts';
+import { waitUntil } from '../harness/wait-for.ts';
 
 const run = promisify(execFile);
-
-async function sh(...args: string[]): Promise<string> {
-  try {
-    return (await run(args[0]!, args.slice(1), { timeout: 60_000 })).stdout;
-  } catch (err) {
-    const e = err as { stderr?: string; message: string };
-    throw new Error(`${args.join(' ')}: ${e.stderr?.trim() || e.message}`, { cause: err });
-  }
-}
-
-const tag = `sfn${process.pid % 100000}`;
-const NS_CLIENT = `${tag}-cli`;
-const NS_SERVER = `${tag}-srv`;
 const CLIENT_IP = '10.233.0.1';
 const SERVER_IP = '10.233.0.2';
 const REQUEST_BYTES = 20_000;
 const RESPONSE_BYTES = 3_000;
-const inClient = (...args: string[]): string[] => ['ip', 'netns', 'exec', NS_CLIENT, ...args];
+let pair: NetnsPair | null = null;
+const netns = (): NetnsPair => {
+  if (!pair) throw new Error('the network namespaces were not created (see the before hook\'s error)');
+  return pair;
+};
+const inClient = (...args: string[]): string[] => netns().inClient(...args);
 
 const SERVER_SCRIPT = `
 const net = require('node:net');
@@ -92,17 +87,9 @@ for (let i = 0; i < ${n}; i++) {
 }
 `;
 
-async function waitFor(what: string, timeoutMs: number, check: () => boolean | Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 /** Runs the reader in the client namespace and collects what it writes. */
 function startReader(reader: string, args: string[]): { child: ChildProcess; messages: ConntrackReaderMessage[]; problems: string[]; stderr: () => string } {
-  const child = spawn('ip', ['netns', 'exec', NS_CLIENT, reader, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('ip', ['netns', 'exec', netns().clientNs, reader, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const messages: ConntrackReaderMessage[] = [];
   const problems: string[] = [];
   let stderr = '';
@@ -140,7 +127,7 @@ async function readTopic(brokers: string[], topic: string): Promise<FlowBatchDat
         seen = Number(message.offset) + 1;
       },
     });
-    await waitFor(`every batch of ${topic}`, 30_000, () => seen >= high);
+    await waitUntil(`every batch of ${topic}`, 30_000, () => seen >= high);
   } finally {
     await consumer.disconnect();
   }
@@ -156,50 +143,28 @@ async function stopChild(child: ChildProcess): Promise<void> {
 
 describe('segflow-conntrack-reader on a real kernel', () => {
   let reader = '';
-  let server: ChildProcess | null = null;
-
   before(async () => {
     if (process.getuid?.() !== 0) throw new Error('this test needs root (it creates network namespaces and iptables rules)');
-    await sh('conntrack', '--version').catch((err: Error) => {
-      throw new Error(`the conntrack tool is missing (Debian package "conntrack"): ${err.message}`);
-    });
+    await requireConntrackTool();
     reader = await ensureConntrackReader();
-    for (const ns of [NS_CLIENT, NS_SERVER]) await sh('ip', 'netns', 'del', ns).catch(() => undefined);
-    await sh('ip', 'netns', 'add', NS_CLIENT);
-    await sh('ip', 'netns', 'add', NS_SERVER);
-    await sh('ip', 'link', 'add', `${tag}a`, 'type', 'veth', 'peer', 'name', `${tag}b`);
-    await sh('ip', 'link', 'set', `${tag}a`, 'netns', NS_CLIENT);
-    await sh('ip', 'link', 'set', `${tag}b`, 'netns', NS_SERVER);
-    await sh('ip', '-n', NS_CLIENT, 'addr', 'add', `${CLIENT_IP}/24`, 'dev', `${tag}a`);
-    await sh('ip', '-n', NS_SERVER, 'addr', 'add', `${SERVER_IP}/24`, 'dev', `${tag}b`);
-    for (const [ns, dev] of [[NS_CLIENT, `${tag}a`], [NS_SERVER, `${tag}b`]] as const) {
-      await sh('ip', '-n', ns, 'link', 'set', 'lo', 'up');
-      await sh('ip', '-n', ns, 'link', 'set', dev, 'up');
-    }
-    // A rule that uses conntrack makes the kernel track this namespace's connections.
-    await sh(...inClient('iptables', '-A', 'OUTPUT', '-m', 'conntrack', '--ctstate', 'NEW,ESTABLISHED', '-j', 'ACCEPT'));
+    pair = await NetnsPair.create({ tag: `sfn${process.pid % 100000}`, clientIp: CLIENT_IP, serverIp: SERVER_IP });
     await sh(...inClient('sysctl', '-qw', 'net.netfilter.nf_conntrack_acct=1'));
     await sh(...inClient('sysctl', '-qw', 'net.netfilter.nf_conntrack_timestamp=1'));
-    server = spawn('ip', ['netns', 'exec', NS_SERVER, process.execPath, '-e', SERVER_SCRIPT], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise<void>((resolve, reject) => {
-      server!.stdout!.once('data', () => resolve());
-      server!.once('exit', (code) => reject(new Error(`test server exited with ${code}`)));
-    });
+    await pair.startServer(SERVER_SCRIPT);
   });
 
   after(async () => {
-    server?.kill('SIGKILL');
-    for (const ns of [NS_CLIENT, NS_SERVER]) await sh('ip', 'netns', 'del', ns).catch(() => undefined);
+    await pair?.destroy();
   });
 
   it('reports the same NEW/DESTROY events and table as the conntrack tool, with the kernel counters', async () => {
     await sh(...inClient('conntrack', '-F')).catch(() => undefined);
     const events = startReader(reader, ['events', '--buffer-size', '4194304']);
     const cliLines: string[] = [];
-    const cli = spawn('ip', ['netns', 'exec', NS_CLIENT, 'conntrack', '-E', '-e', 'NEW,DESTROY', '-o', 'extended,id,timestamp'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const cli = spawn('ip', ['netns', 'exec', netns().clientNs, 'conntrack', '-E', '-e', 'NEW,DESTROY', '-o', 'extended,id,timestamp'], { stdio: ['ignore', 'pipe', 'ignore'] });
     createInterface({ input: cli.stdout! }).on('line', (l) => cliLines.push(l));
     try {
-      await waitFor('the READY record', 10_000, () => events.messages.some((m) => m.kind === 'ready'));
+      await waitUntil('the READY record', 10_000, () => events.messages.some((m) => m.kind === 'ready'));
       const ready = events.messages.find((m) => m.kind === 'ready') as Extract<ConntrackReaderMessage, { kind: 'ready' }>;
       assert.equal(ready.version, 1);
       assert.ok(ready.receiveBufferBytes >= 4_194_304, `receive buffer granted: ${ready.receiveBufferBytes}`);
@@ -229,7 +194,7 @@ describe('segflow-conntrack-reader on a real kernel', () => {
       }
 
       await sh(...inClient('conntrack', '-F')); // DESTROY events with the final counters
-      await waitFor('12 events from the reader and the tool', 15_000, () => entries(events.messages).length >= 12 && cliLines.length >= 12);
+      await waitUntil('12 events from the reader and the tool', 15_000, () => entries(events.messages).length >= 12 && cliLines.length >= 12);
       await new Promise((r) => setTimeout(r, 300));
       const binary = entries(events.messages);
       const text = cliLines.map(parseConntrackLine);
@@ -255,12 +220,12 @@ describe('segflow-conntrack-reader on a real kernel', () => {
     await new Promise((r) => setTimeout(r, 300));
     const events = startReader(reader, ['events', '--buffer-size', '4096']);
     try {
-      await waitFor('the READY record', 10_000, () => events.messages.some((m) => m.kind === 'ready'));
+      await waitUntil('the READY record', 10_000, () => events.messages.some((m) => m.kind === 'ready'));
       events.child.kill('SIGSTOP'); // its socket fills while it sleeps
       const burst = 400;
       assert.equal((await sh(...inClient(process.execPath, '-e', burstScript(burst)))).trim(), 'sent');
       events.child.kill('SIGCONT');
-      await waitFor('a LOSS record', 10_000, () => events.messages.some((m) => m.kind === 'loss'));
+      await waitUntil('a LOSS record', 10_000, () => events.messages.some((m) => m.kind === 'loss'));
       await new Promise((r) => setTimeout(r, 500));
       const losses = events.messages.filter((m) => m.kind === 'loss') as Array<Extract<ConntrackReaderMessage, { kind: 'loss' }>>;
       const last = losses.at(-1)!;
@@ -283,7 +248,7 @@ describe('segflow-conntrack-reader on a real kernel', () => {
   });
 
   it('ends when the process that started it is killed (no reader left behind by a SIGKILLed agent)', async () => {
-    const parent = spawn('sh', ['-c', `ip netns exec ${NS_CLIENT} ${reader} events >/dev/null & echo $!; sleep 60`], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const parent = spawn('sh', ['-c', `ip netns exec ${netns().clientNs} ${reader} events >/dev/null & echo $!; sleep 60`], { stdio: ['ignore', 'pipe', 'ignore'] });
     const pid = Number(await new Promise<string>((resolve) => parent.stdout!.once('data', (c: Buffer) => resolve(c.toString().trim()))));
     const alive = (): boolean => {
       try {
@@ -296,7 +261,7 @@ describe('segflow-conntrack-reader on a real kernel', () => {
     await new Promise((r) => setTimeout(r, 300));
     assert.ok(alive(), 'the reader runs while its parent does');
     parent.kill('SIGKILL');
-    await waitFor('the reader to end after its parent was killed', 5000, () => !alive());
+    await waitUntil('the reader to end after its parent was killed', 5000, () => !alive());
   });
 
   it('the collector publishes the same records with --conntrack-reader netlink as with cli', async () => {
@@ -309,7 +274,7 @@ describe('segflow-conntrack-reader on a real kernel', () => {
       (reader) =>
         new Collector({
           nodeName: 'ct-reader-node',
-          conntrack: { reader, commandPrefix: ['ip', 'netns', 'exec', NS_CLIENT], snapshotIntervalMs: 600_000 },
+          conntrack: { reader, commandPrefix: ['ip', 'netns', 'exec', netns().clientNs], snapshotIntervalMs: 600_000 },
           kafka: { brokers, topic: topics[reader], topicPartitions: 1 },
           batch: { maxDelayMs: 100 },
           spool: { directory: path.join(spool, reader) },
@@ -322,7 +287,7 @@ describe('segflow-conntrack-reader on a real kernel', () => {
       assert.equal((await sh(...inClient(process.execPath, '-e', trafficScript(4)))).trim(), 'ok');
       await sh(...inClient('conntrack', '-F'));
       const tracked = (c: Collector) => (c.status().sources.conntrack as { trackedFlows: number }).trackedFlows;
-      await waitFor('both collectors saw every DESTROY', 15_000, () => collectors.every((c) => tracked(c) === 0));
+      await waitUntil('both collectors saw every DESTROY', 15_000, () => collectors.every((c) => tracked(c) === 0));
       for (const c of collectors) await c.drained(30_000);
     } finally {
       for (const c of collectors) await c.stop();
@@ -355,7 +320,7 @@ describe('segflow-conntrack-reader on a real kernel', () => {
     // A socket of a few events: the reader's 5 ms pause after a wake-up alone overflows it.
     const collector = new Collector({
       nodeName: 'ct-loss-node',
-      conntrack: { reader: 'netlink', commandPrefix: ['ip', 'netns', 'exec', NS_CLIENT], snapshotIntervalMs: 600_000, eventBufferBytes: 4096 },
+      conntrack: { reader: 'netlink', commandPrefix: ['ip', 'netns', 'exec', netns().clientNs], snapshotIntervalMs: 600_000, eventBufferBytes: 4096 },
       kafka: { brokers, topic, topicPartitions: 1 },
       batch: { maxDelayMs: 100 },
       spool: { directory: spool },
@@ -365,7 +330,7 @@ describe('segflow-conntrack-reader on a real kernel', () => {
     try {
       await collector.start();
       assert.equal((await sh(...inClient(process.execPath, '-e', burstScript(burst)))).trim(), 'sent');
-      await waitFor('a reported overflow', 10_000, () => (collector.status().sources.conntrack as Status).eventOverflows > 0);
+      await waitUntil('a reported overflow', 10_000, () => (collector.status().sources.conntrack as Status).eventOverflows > 0);
       await new Promise((r) => setTimeout(r, 1000));
       await collector.drained(30_000);
     } finally {
