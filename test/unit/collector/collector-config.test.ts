@@ -2,9 +2,40 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { Command } from 'commander';
-import { registerCollectCommand } from '../../../src/collector/collect-command.ts';
-import { minimumSpoolBytes, resolveCollectorConfig } from '../../../src/collector/collector-config.ts';
+import { collectOptionsToConfig, registerCollectCommand } from '../../../src/collector/collect-command.ts';
+import { minimumSpoolBytes, resolveCollectorConfig, type CollectorConfigInput } from '../../../src/collector/collector-config.ts';
 import { Collector } from '../../../src/collector/collector.ts';
+
+/** The configuration `segflow collect <args>` resolves to (the command's action is replaced: nothing starts). */
+async function configFromFlags(args: string[]): Promise<ReturnType<typeof resolveCollectorConfig>> {
+  const program = new Command().exitOverride();
+  registerCollectCommand(program);
+  const collect = program.commands.find((c) => c.name() === 'collect')!;
+  let captured: Record<string, unknown> | undefined;
+  collect.action((options: Record<string, unknown>) => {
+    captured = options;
+  });
+  await program.parseAsync(['collect', ...args], { from: 'user' });
+  return resolveCollectorConfig(collectOptionsToConfig(captured as never));
+}
+
+/** Starts a collector with `conntrack` options that cannot work; asserts it rejects with `expected` and ends stopped. */
+async function assertStartFails(conntrack: CollectorConfigInput['conntrack'], expected: RegExp): Promise<Collector> {
+  const collector = new Collector({
+    nodeName: 'n',
+    kafka: { brokers: ['127.0.0.1:1'] },
+    conntrack,
+    spool: { directory: `/tmp/segflow-test-spool-${process.pid}-${Math.random().toString(36).slice(2, 8)}` },
+    http: null,
+  });
+  try {
+    await assert.rejects(collector.start(), expected);
+    assert.equal(collector.status().state, 'stopped');
+  } finally {
+    await rm(collector.config.spool.directory, { recursive: true, force: true });
+  }
+  return collector;
+}
 
 describe('collector configuration', () => {
   it('fills in the documented defaults', () => {
@@ -40,19 +71,7 @@ describe('collector configuration', () => {
   });
 
   it('maps the segflow collect flags onto the configuration', async () => {
-    const program = new Command().exitOverride();
-    registerCollectCommand(program);
-    const collect = program.commands.find((c) => c.name() === 'collect')!;
-    let captured: Record<string, unknown> | undefined;
-    collect.action((options: Record<string, unknown>) => {
-      captured = options;
-    });
-    await program.parseAsync(
-      ['collect', '--brokers', 'a:9092,b:9092', '--node-name', 'n1', '--netns', 'node1', '--enable-conntrack-sysctls', '--snapshot-interval', '5', '--no-http'],
-      { from: 'user' },
-    );
-    const { collectOptionsToConfig } = await import('../../../src/collector/collect-command.ts');
-    const config = resolveCollectorConfig(collectOptionsToConfig(captured as never));
+    const config = await configFromFlags(['--brokers', 'a:9092,b:9092', '--node-name', 'n1', '--netns', 'node1', '--enable-conntrack-sysctls', '--snapshot-interval', '5', '--no-http']);
     assert.deepEqual(config.kafka.brokers, ['a:9092', 'b:9092']);
     assert.equal(config.nodeName, 'n1');
     assert.deepEqual(config.conntrack.commandPrefix, ['ip', 'netns', 'exec', 'node1']);
@@ -63,18 +82,7 @@ describe('collector configuration', () => {
   });
 
   it('maps --conntrack-reader and --conntrack-reader-path, and SEGFLOW_CONNTRACK_READER, and refuses other readers', async () => {
-    const parse = async (args: string[]): Promise<ReturnType<typeof resolveCollectorConfig>> => {
-      const program = new Command().exitOverride();
-      registerCollectCommand(program);
-      const collect = program.commands.find((c) => c.name() === 'collect')!;
-      let captured: Record<string, unknown> | undefined;
-      collect.action((options: Record<string, unknown>) => {
-        captured = options;
-      });
-      await program.parseAsync(['collect', '--brokers', 'a:9092', ...args], { from: 'user' });
-      const { collectOptionsToConfig } = await import('../../../src/collector/collect-command.ts');
-      return resolveCollectorConfig(collectOptionsToConfig(captured as never));
-    };
+    const parse = (args: string[]) => configFromFlags(['--brokers', 'a:9092', ...args]);
     const cli = await parse(['--conntrack-reader', 'cli']);
     assert.equal(cli.conntrack.reader, 'cli');
     const prebuilt = await parse(['--conntrack-reader-path', '/opt/segflow-conntrack-reader']);
@@ -89,36 +97,15 @@ describe('collector configuration', () => {
   });
 
   it('fails to start, and says why, when the conntrack tool is missing', async () => {
-    const collector = new Collector({
-      nodeName: 'n',
-      kafka: { brokers: ['127.0.0.1:1'] },
-      conntrack: { reader: 'cli', conntrackPath: '/nonexistent/conntrack' },
-      spool: { directory: `/tmp/segflow-test-spool-${process.pid}` },
-      http: null,
-    });
-    try {
-      await assert.rejects(collector.start(), /\/nonexistent\/conntrack/);
-      assert.equal(collector.status().state, 'stopped');
-    } finally {
-      await rm(collector.config.spool.directory, { recursive: true, force: true });
-    }
+    await assertStartFails({ reader: 'cli', conntrackPath: '/nonexistent/conntrack' }, /\/nonexistent\/conntrack/);
   });
 
   it('fails to start, naming the reader, when the netlink conntrack reader cannot run (no silent fallback to the tool)', async () => {
-    const collector = new Collector({
-      nodeName: 'n',
-      kafka: { brokers: ['127.0.0.1:1'] },
-      conntrack: { readerPath: '/nonexistent/segflow-conntrack-reader' },
-      spool: { directory: `/tmp/segflow-test-spool-nl-${process.pid}` },
-      http: null,
-    });
+    const collector = await assertStartFails(
+      { readerPath: '/nonexistent/segflow-conntrack-reader' },
+      /cannot run the netlink conntrack reader \(\/nonexistent\/segflow-conntrack-reader events --buffer-size 8388608\): spawn \/nonexistent\/segflow-conntrack-reader ENOENT/,
+    );
     assert.equal(collector.config.conntrack.reader, 'netlink', 'netlink is the default reader');
-    try {
-      await assert.rejects(collector.start(), /cannot run the netlink conntrack reader \(\/nonexistent\/segflow-conntrack-reader events --buffer-size 8388608\): spawn \/nonexistent\/segflow-conntrack-reader ENOENT/);
-      assert.equal(collector.status().state, 'stopped');
-    } finally {
-      await rm(collector.config.spool.directory, { recursive: true, force: true });
-    }
   });
 
   it('refuses an unknown conntrack reader, naming the choices', () => {
