@@ -1,21 +1,14 @@
 /** `POST /api/v1/explain` and `POST /api/v1/preview`. */
 import { Type, type Static } from 'typebox';
-import { Nullable, StringEnum, TimeRangeOut } from './schema-parts.ts';
-
-const Port = Type.Integer({ minimum: 0, maximum: 65535 });
-const Byte = Type.Integer({ minimum: 0, maximum: 255 });
+import { ReplayCountsOut } from './replay.ts';
+import { DecidedBy, flowRequestFields, Nullable, StringEnum, TimeRangeOut, Verdict } from './schema-parts.ts';
 
 /** A flow to explain (it need not have happened). */
-export const ExplainBody = Type.Object({
-  src: Type.String({ maxLength: 64, description: 'Source IP address.' }),
-  dst: Type.String({ maxLength: 64, description: 'Destination IP address (same IP version).' }),
-  protocol: Type.Union([Type.String({ maxLength: 16 }), Type.Integer({ minimum: 1, maximum: 255 })], { description: 'tcp, udp, icmp, icmpv6, sctp or a number 1-255.' }),
-  dst_port: Type.Optional(Port),
-  src_port: Type.Optional(Port),
-  icmp_type: Type.Optional(Byte),
-  icmp_code: Type.Optional(Byte),
-  time: Type.Optional(Type.String({ maxLength: 64, description: 'Resolve addresses as of this ISO 8601 time.' })),
-}, { additionalProperties: false });
+export const ExplainBody = Type.Object(flowRequestFields({
+  src: 'Source IP address.',
+  dst: 'Destination IP address (same IP version).',
+  time: 'Resolve addresses as of this ISO 8601 time.',
+}), { additionalProperties: false });
 export type ExplainBody = Static<typeof ExplainBody>;
 
 /** A policy hit of an explain trace. */
@@ -56,12 +49,12 @@ export type ExplainEndpoint = Static<typeof ExplainEndpoint>;
 
 /** The verdict: exactly the JSON of `segflow explain --output json`. */
 export const ExplainAnswer = Type.Object({
-  verdict: StringEnum(['allow', 'deny'] as const),
+  verdict: Verdict,
   source: ExplainEndpoint,
   destination: ExplainEndpoint,
   egress: ExplainSide,
   ingress: ExplainSide,
-  decidedBy: StringEnum(['egress', 'ingress', 'both', 'none'] as const),
+  decidedBy: DecidedBy,
   l7Unevaluated: Type.Boolean(),
   caveats: Type.Array(Type.String()),
   warnings: Type.Array(Type.String()),
@@ -106,10 +99,7 @@ export const PreviewAnswer = Type.Object({
   inventory_revision: Type.Integer(),
   candidate: Type.Array(Type.Object({ kind: Type.String(), namespace: Nullable(Type.String()), name: Type.String() })),
   counting: Type.String(),
-  scanned: Type.Integer(), evaluated: Type.Integer(), unchanged: Type.Integer(),
-  allow_to_deny: Type.Integer(), deny_to_allow: Type.Integer(),
-  skipped_unknown_protocol: Type.Integer(), skipped_unresolved: Type.Integer(), skipped_error: Type.Integer(),
-  by_address: Type.Integer(), by_identity: Type.Integer(),
+  ...ReplayCountsOut,
   changed: Type.Integer(),
   truncated: Type.Boolean(),
   examples: Type.Array(PreviewExample),

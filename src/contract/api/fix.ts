@@ -2,31 +2,22 @@
 import { Type, type Static } from 'typebox';
 import { ExplainHit, PreviewExample, ReplayUnresolved, SideAction } from './explain.ts';
 import { ReplayCountsOut, ReplayGroupOut } from './replay.ts';
-import { Nullable, StringEnum, TimeRangeOut } from './schema-parts.ts';
-
-const Port = Type.Integer({ minimum: 0, maximum: 65535 });
-const Byte = Type.Integer({ minimum: 0, maximum: 255 });
+import { DecidedBy, flowRequestFields, Nullable, StringEnum, TimeRangeOut, Verdict } from './schema-parts.ts';
 
 /** The fix request: one flow of the denied group (as /explain takes it), the replay window, options. */
 export function fixBody(maxHours: number) {
   return Type.Object({
-    src: Type.String({ maxLength: 64, description: 'Source IP of a flow of the denied group (e.g. the example of a /denied group).' }),
-    dst: Type.String({ maxLength: 64, description: 'Destination IP (same IP version).' }),
-    protocol: Type.Union([Type.String({ maxLength: 16 }), Type.Integer({ minimum: 1, maximum: 255 })], { description: 'tcp, udp, icmp, icmpv6, sctp or a number 1-255.' }),
-    dst_port: Type.Optional(Port),
-    src_port: Type.Optional(Port),
-    icmp_type: Type.Optional(Byte),
-    icmp_code: Type.Optional(Byte),
-    time: Type.Optional(Type.String({ maxLength: 64, description: 'Resolve addresses as of this ISO 8601 time (the flow\'s time).' })),
+    ...flowRequestFields({
+      src: 'Source IP of a flow of the denied group (e.g. the example of a /denied group).',
+      dst: 'Destination IP (same IP version).',
+      time: 'Resolve addresses as of this ISO 8601 time (the flow\'s time).',
+    }),
     hours: Type.Integer({ minimum: 1, maximum: maxHours, default: 24, description: 'Replay the stored flows of the last N hours.' }),
     staged: Type.Boolean({ default: false, description: 'Also return each changed policy as a staged policy, for a staged trial.' }),
     examples: Type.Integer({ minimum: 0, maximum: 100, default: 10, description: 'Changed flows returned as examples.' }),
   }, { additionalProperties: false });
 }
 export type FixBody = Static<ReturnType<typeof fixBody>>;
-
-const Verdict = StringEnum(['allow', 'deny'] as const);
-const DecidedBy = StringEnum(['egress', 'ingress', 'both', 'none'] as const);
 
 const FixScopeParts = {
   action: SideAction,

@@ -3,9 +3,7 @@
  * `/recommendations`): the verdict-change counts and the groups of flows by ends and verdicts.
  */
 import { Type, type Static } from 'typebox';
-import { Nullable, StringEnum } from './schema-parts.ts';
-
-const Verdict = StringEnum(['allow', 'deny'] as const);
+import { Nullable, StringEnum, Verdict } from './schema-parts.ts';
 
 /** The counts every replay reports (spread into the answers' `replay` objects). */
 export const ReplayCountsOut = {

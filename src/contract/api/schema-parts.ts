@@ -24,6 +24,33 @@ export const TimeRangeOut = Type.Object({
   to: Type.String({ description: 'End (exclusive), ISO 8601.' }),
 }, { additionalProperties: false });
 
+/** A flow's verdict. */
+export const Verdict = StringEnum(['allow', 'deny'] as const);
+
+/** Which side decided a verdict: the source's egress, the destination's ingress, both or neither. */
+export const DecidedBy = StringEnum(['egress', 'ingress', 'both', 'none'] as const);
+
+const Port = Type.Integer({ minimum: 0, maximum: 65535 });
+const IcmpByte = Type.Integer({ minimum: 0, maximum: 255 });
+
+/**
+ * The fields of a request body that names one flow (`/explain`, `/fixes`): its addresses,
+ * protocol, ports or ICMP type/code, and the time to resolve the addresses at. `describe`
+ * words the fields whose meaning depends on the route.
+ */
+export function flowRequestFields(describe: { src: string; dst: string; time: string }) {
+  return {
+    src: Type.String({ maxLength: 64, description: describe.src }),
+    dst: Type.String({ maxLength: 64, description: describe.dst }),
+    protocol: Type.Union([Type.String({ maxLength: 16 }), Type.Integer({ minimum: 1, maximum: 255 })], { description: 'tcp, udp, icmp, icmpv6, sctp or a number 1-255.' }),
+    dst_port: Type.Optional(Port),
+    src_port: Type.Optional(Port),
+    icmp_type: Type.Optional(IcmpByte),
+    icmp_code: Type.Optional(IcmpByte),
+    time: Type.Optional(Type.String({ maxLength: 64, description: describe.time })),
+  };
+}
+
 /** How complete the stored data behind an answer is (/flows, /flows/stats, /denied). */
 export { Completeness as CompletenessOut } from './completeness.ts';
 
