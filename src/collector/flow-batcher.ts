@@ -11,8 +11,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../runtime/logger.ts';
 import {
-  encodeFlowBatch,
+  encodeValidFlowRecords,
   FlowBatchEncodeError,
+  type FlowBatchEncoding,
+  type RejectedFlowRecord,
   FlowBatchTooLargeError,
   type FlowRecordData,
 } from '../contract/wire/flow-batch-codec.ts';
@@ -51,6 +53,16 @@ export interface FlowBatcherOptions {
   nowUnixNano?: () => bigint;
   metrics?: CollectorMetrics;
   logger?: Logger;
+}
+
+/** Records named in a drop's log line at most (the count covers all). */
+const REJECTED_NAMED = 10;
+
+/** Each rejected record with all its problems (the first {@link REJECTED_NAMED}), e.g. `records[3]: protocol: 300 is not ...`. */
+function describeRejected(rejected: readonly RejectedFlowRecord[]): string {
+  const named = rejected.slice(0, REJECTED_NAMED).map((r) => `records[${r.index}]: ${r.problems.map((p) => `${p.field}: ${p.reason}`).join('; ')}`);
+  if (rejected.length > REJECTED_NAMED) named.push(`and ${rejected.length - REJECTED_NAMED} more`);
+  return named.join(' | ');
 }
 
 const defaultNow = (): bigint => BigInt(Date.now()) * 1_000_000n;
@@ -168,11 +180,12 @@ export class FlowBatcher {
 
   private emit(records: FlowRecordData[]): void {
     const sequence = this.nextSequence;
-    let payload: Uint8Array;
+    let encoded: FlowBatchEncoding;
     // Taken before encoding; given back (counted again) if this batch is not built after all.
     const loss = this.options.lossTally?.take();
     try {
-      payload = encodeFlowBatch(
+      // Invalid records (a source bug) are left out and named in one pass, however many there are.
+      encoded = encodeValidFlowRecords(
         {
           agentId: this.options.agentId, bootId: this.bootId, sequence, records, sentTimeUnixNano: this.now(), nodeName: this.options.nodeName,
           ...(loss ? { loss } : {}), ...(this.heartbeatMs > 0 ? { heartbeatIntervalMs: this.heartbeatMs } : {}),
@@ -188,25 +201,35 @@ export class FlowBatcher {
         return;
       }
       if (err instanceof FlowBatchEncodeError) {
-        // A source produced an invalid record (a bug): drop it, count it, keep the others.
-        const index = /^records\[(\d+)\]/.exec(err.field)?.[1];
-        this.options.metrics?.errors.inc({ component: 'batcher' });
-        this.logEncodeDrop(err.message);
-        const bad = index === undefined ? records.length : 1;
-        this.options.metrics?.recordsDropped.inc({ reason: 'encode' }, bad);
-        this.options.lossTally?.count('encode', bad);
-        if (index !== undefined) {
-          const rest = records.filter((_, i) => i !== Number(index));
-          if (rest.length > 0) this.emit(rest);
-        }
+        // The batch's own fields are invalid (a configuration bug): none of its records can go.
+        this.dropUnencodable(records.length, err.message);
         return;
       }
       throw err;
     }
+    const rejected = encoded.rejected;
+    if (rejected.length > 0) {
+      if (loss) this.options.lossTally?.untake(loss);
+      this.dropUnencodable(rejected.length, describeRejected(rejected));
+      // Nothing valid left: no batch (the loss goes out with the next one). Otherwise the valid
+      // ones are encoded once more, so this batch's loss report counts the drops just made.
+      if (rejected.length === records.length) return;
+      const bad = new Set(rejected.map((r) => r.index));
+      this.emit(records.filter((_, i) => !bad.has(i)));
+      return;
+    }
     this.nextSequence++;
     this.armHeartbeat();
     this.options.metrics?.batchesBuilt.inc();
-    this.onBatch({ sequence, records: records.length, payload });
+    this.onBatch({ sequence, records: records.length, payload: encoded.payload });
+  }
+
+  /** Counts (and logs, rate-limited) `count` records no batch can carry; `reason` names them and what is wrong. */
+  private dropUnencodable(count: number, reason: string): void {
+    this.options.metrics?.errors.inc({ component: 'batcher' });
+    this.logEncodeDrop(reason);
+    this.options.metrics?.recordsDropped.inc({ reason: 'encode' }, count);
+    this.options.lossTally?.count('encode', count);
   }
 
   private logEncodeDrop(reason: string): void {

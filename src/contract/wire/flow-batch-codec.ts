@@ -8,9 +8,10 @@
  * gets one precise error (a {@link FlowBatchDecodeError} naming the offending field) for a
  * message it must dead-letter.
  */
-import Long from 'long';
+import type Long from 'long';
 import { segflow } from './generated/flow.js';
 import { lossReportFromWire, lossReportToWire, type LossReportData } from './loss-report.ts';
+import { ProtobufWriter, Utf8Memo } from './protobuf-writer.ts';
 
 const pb = segflow.v1;
 
@@ -177,10 +178,6 @@ const TCP_STATE_FROM_WIRE = invert(TCP_STATE_TO_WIRE);
 
 const MAX_U64 = (1n << 64n) - 1n;
 
-function bigintToLong(value: bigint): Long {
-  return Long.fromBits(Number(value & 0xffffffffn) | 0, Number((value >> 32n) & 0xffffffffn) | 0, true);
-}
-
 function longToBigint(value: number | Long | null | undefined): bigint {
   if (value === null || value === undefined) return 0n;
   if (typeof value === 'number') return BigInt(value);
@@ -200,110 +197,314 @@ function longToSafeNumber(value: number | Long | null | undefined, field: string
 
 /** Checks everything a consumer relies on; `fail` builds the error for the direction (encode/decode). */
 function validateBatch(batch: FlowBatchData, fail: (field: string, reason: string) => Error): void {
+  validateBatchHeader(batch, fail);
+  for (let i = 0; i < batch.records.length; i++) {
+    const problems = recordProblems(batch.records[i]!);
+    if (problems) throw fail(`records[${i}].${problems[0]!.field}`, problems[0]!.reason);
+  }
+}
+
+function validateBatchHeader(batch: FlowBatchData, fail: (field: string, reason: string) => Error): void {
   if (!batch.agentId) throw fail('agent_id', 'is empty');
   if (!batch.bootId) throw fail('boot_id', 'is empty');
   if (!Number.isSafeInteger(batch.sequence) || batch.sequence < 1) {
     throw fail('sequence', `must be an integer >= 1, got ${batch.sequence}`);
   }
   if (batch.sentTimeUnixNano < 0n || batch.sentTimeUnixNano > MAX_U64) throw fail('sent_time_unix_nano', 'out of range');
-  for (let i = 0; i < batch.records.length; i++) {
-    validateRecord(batch.records[i]!, `records[${i}]`, fail);
-  }
 }
 
-function validateTuple(tuple: FlowTupleData | undefined, path: string, ipVersion: number, fail: (f: string, r: string) => Error): void {
-  if (!tuple) throw fail(path, 'is missing');
+/** One thing wrong with a record: the field (relative to the record, wire name) and why. */
+export interface FlowRecordProblem {
+  field: string;
+  reason: string;
+}
+
+/** Receives each problem found; null = only say whether there is one. */
+type ProblemSink = ((field: string, reason: string) => void) | null;
+
+const isIpOf = (ip: unknown, want: number): boolean => ip instanceof Uint8Array && ip.length === want;
+const isPort = (port: number): boolean => Number.isInteger(port) && port >= 0 && port <= 65535;
+const isUintUpTo = (v: number, max: number): boolean => Number.isInteger(v) && v >= 0 && v <= max;
+const isCounter = (v: number): boolean => Number.isSafeInteger(v) && v >= 0;
+const isU64 = (v: bigint): boolean => typeof v === 'bigint' && v >= 0n && v <= MAX_U64;
+
+function checkTuple(tuple: FlowTupleData | undefined, name: string, ipVersion: number, report: ProblemSink): boolean {
+  if (!tuple) {
+    report?.(name, 'is missing');
+    return false;
+  }
   const want = ipVersion === 4 ? 4 : 16;
-  for (const [name, ip] of [
-    ['src_ip', tuple.srcIp],
-    ['dst_ip', tuple.dstIp],
-  ] as const) {
-    if (!(ip instanceof Uint8Array) || ip.length !== want) {
-      throw fail(`${path}.${name}`, `has ${ip instanceof Uint8Array ? ip.length : 'no'} bytes, IPv${ipVersion} needs ${want}`);
-    }
+  let ok = true;
+  if (!isIpOf(tuple.srcIp, want)) {
+    ok = false;
+    report?.(`${name}.src_ip`, `has ${tuple.srcIp instanceof Uint8Array ? tuple.srcIp.length : 'no'} bytes, IPv${ipVersion} needs ${want}`);
   }
-  for (const [name, port] of [
-    ['src_port', tuple.srcPort],
-    ['dst_port', tuple.dstPort],
-  ] as const) {
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw fail(`${path}.${name}`, `${port} is not a port number`);
+  if (!isIpOf(tuple.dstIp, want)) {
+    ok = false;
+    report?.(`${name}.dst_ip`, `has ${tuple.dstIp instanceof Uint8Array ? tuple.dstIp.length : 'no'} bytes, IPv${ipVersion} needs ${want}`);
   }
+  if (!isPort(tuple.srcPort)) {
+    ok = false;
+    report?.(`${name}.src_port`, `${tuple.srcPort} is not a port number`);
+  }
+  if (!isPort(tuple.dstPort)) {
+    ok = false;
+    report?.(`${name}.dst_port`, `${tuple.dstPort} is not a port number`);
+  }
+  return ok;
 }
 
-function validateRecord(r: FlowRecordData, path: string, fail: (field: string, reason: string) => Error): void {
-  if (!(r.source in SOURCE_TO_WIRE)) throw fail(`${path}.source`, `unknown source ${JSON.stringify(r.source)}`);
-  if (!(r.eventKind in EVENT_TO_WIRE)) throw fail(`${path}.event_kind`, `unknown event kind ${JSON.stringify(r.eventKind)}`);
-  if (!(r.tcpState in TCP_STATE_TO_WIRE)) throw fail(`${path}.tcp_state`, `unknown TCP state ${JSON.stringify(r.tcpState)}`);
-  if (!(r.dataplaneVerdict in VERDICT_TO_WIRE)) {
-    throw fail(`${path}.dataplane_verdict`, `unknown verdict ${JSON.stringify(r.dataplaneVerdict)}`);
-  }
-  if (!r.nodeName) throw fail(`${path}.node_name`, 'is empty');
-  if (r.ipVersion !== 4 && r.ipVersion !== 6) throw fail(`${path}.ip_version`, `must be 4 or 6, got ${r.ipVersion}`);
-  if (!Number.isInteger(r.protocol) || r.protocol < 0 || r.protocol > 255) {
-    throw fail(`${path}.protocol`, `${r.protocol} is not an IP protocol number (0-255)`);
-  }
-  validateTuple(r.original, `${path}.original`, r.ipVersion, fail);
-  validateTuple(r.reply, `${path}.reply`, r.ipVersion, fail);
-  for (const [name, v] of [
-    ['original_packets', r.originalPackets],
-    ['original_bytes', r.originalBytes],
-    ['reply_packets', r.replyPackets],
-    ['reply_bytes', r.replyBytes],
-  ] as const) {
-    if (!Number.isSafeInteger(v) || v < 0) throw fail(`${path}.${name}`, `must be a non-negative integer, got ${v}`);
-  }
-  for (const [name, v] of [
-    ['start_time_unix_nano', r.startTimeUnixNano],
-    ['end_time_unix_nano', r.endTimeUnixNano],
-  ] as const) {
-    if (typeof v !== 'bigint' || v < 0n || v > MAX_U64) throw fail(`${path}.${name}`, `must be a uint64 bigint, got ${String(v)}`);
-  }
-  if (r.endTimeUnixNano === 0n) throw fail(`${path}.end_time_unix_nano`, 'is 0 (every record must say when it was observed)');
-  if (r.startTimeUnixNano > r.endTimeUnixNano) {
-    throw fail(`${path}.start_time_unix_nano`, `${r.startTimeUnixNano} is after end_time_unix_nano ${r.endTimeUnixNano}`);
-  }
-  for (const [name, v, max] of [
-    ['conntrack_id', r.conntrackId, 0xffffffff],
-    ['conntrack_mark', r.conntrackMark, 0xffffffff],
-    ['icmp_type', r.icmpType, 255],
-    ['icmp_code', r.icmpCode, 255],
-    ['icmp_id', r.icmpId, 65535],
-  ] as const) {
-    if (!Number.isInteger(v) || v < 0 || v > max) throw fail(`${path}.${name}`, `must be an integer in 0..${max}, got ${v}`);
-  }
+/** Reports one problem (its reason built only when someone listens); counts 1. */
+function problem(report: ProblemSink, field: string, reason: () => string): number {
+  report?.(field, reason());
+  return 1;
 }
 
-function tupleToWire(t: FlowTupleData): segflow.v1.FlowTuple.$Properties {
-  return { srcIp: t.srcIp, dstIp: t.dstIp, srcPort: t.srcPort, dstPort: t.dstPort };
+/**
+ * Whether `r` is valid, reporting every problem to `report` (in field order). Allocates nothing
+ * for a valid record: it runs for every record of every batch, on both sides.
+ */
+function checkRecord(r: FlowRecordData, report: ProblemSink): boolean {
+  let problems = 0;
+  if (!(r.source in SOURCE_TO_WIRE)) problems += problem(report, 'source', () => `unknown source ${JSON.stringify(r.source)}`);
+  if (!(r.eventKind in EVENT_TO_WIRE)) problems += problem(report, 'event_kind', () => `unknown event kind ${JSON.stringify(r.eventKind)}`);
+  if (!(r.tcpState in TCP_STATE_TO_WIRE)) problems += problem(report, 'tcp_state', () => `unknown TCP state ${JSON.stringify(r.tcpState)}`);
+  if (!(r.dataplaneVerdict in VERDICT_TO_WIRE)) problems += problem(report, 'dataplane_verdict', () => `unknown verdict ${JSON.stringify(r.dataplaneVerdict)}`);
+  if (!r.nodeName) problems += problem(report, 'node_name', () => 'is empty');
+  if (r.ipVersion !== 4 && r.ipVersion !== 6) problems += problem(report, 'ip_version', () => `must be 4 or 6, got ${r.ipVersion}`);
+  if (!isUintUpTo(r.protocol, 255)) problems += problem(report, 'protocol', () => `${r.protocol} is not an IP protocol number (0-255)`);
+  // An unknown IP version is reported once, above, not again for every address.
+  if (r.ipVersion === 4 || r.ipVersion === 6) {
+    if (!checkTuple(r.original, 'original', r.ipVersion, report)) problems++;
+    if (!checkTuple(r.reply, 'reply', r.ipVersion, report)) problems++;
+  }
+  if (!isCounter(r.originalPackets)) problems += problem(report, 'original_packets', () => `must be a non-negative integer, got ${r.originalPackets}`);
+  if (!isCounter(r.originalBytes)) problems += problem(report, 'original_bytes', () => `must be a non-negative integer, got ${r.originalBytes}`);
+  if (!isCounter(r.replyPackets)) problems += problem(report, 'reply_packets', () => `must be a non-negative integer, got ${r.replyPackets}`);
+  if (!isCounter(r.replyBytes)) problems += problem(report, 'reply_bytes', () => `must be a non-negative integer, got ${r.replyBytes}`);
+  const startOk = isU64(r.startTimeUnixNano);
+  const endOk = isU64(r.endTimeUnixNano);
+  if (!startOk) problems += problem(report, 'start_time_unix_nano', () => `must be a uint64 bigint, got ${String(r.startTimeUnixNano)}`);
+  if (!endOk) problems += problem(report, 'end_time_unix_nano', () => `must be a uint64 bigint, got ${String(r.endTimeUnixNano)}`);
+  if (endOk && r.endTimeUnixNano === 0n) problems += problem(report, 'end_time_unix_nano', () => 'is 0 (every record must say when it was observed)');
+  if (startOk && endOk && r.startTimeUnixNano > r.endTimeUnixNano) {
+    problems += problem(report, 'start_time_unix_nano', () => `${r.startTimeUnixNano} is after end_time_unix_nano ${r.endTimeUnixNano}`);
+  }
+  if (!isUintUpTo(r.conntrackId, 0xffffffff)) problems += problem(report, 'conntrack_id', () => `must be an integer in 0..${0xffffffff}, got ${r.conntrackId}`);
+  if (!isUintUpTo(r.conntrackMark, 0xffffffff)) problems += problem(report, 'conntrack_mark', () => `must be an integer in 0..${0xffffffff}, got ${r.conntrackMark}`);
+  if (!isUintUpTo(r.icmpType, 255)) problems += problem(report, 'icmp_type', () => `must be an integer in 0..255, got ${r.icmpType}`);
+  if (!isUintUpTo(r.icmpCode, 255)) problems += problem(report, 'icmp_code', () => `must be an integer in 0..255, got ${r.icmpCode}`);
+  if (!isUintUpTo(r.icmpId, 65535)) problems += problem(report, 'icmp_id', () => `must be an integer in 0..65535, got ${r.icmpId}`);
+  return problems === 0;
 }
 
-function recordToWire(r: FlowRecordData): segflow.v1.FlowRecord.$Properties {
-  return {
-    source: SOURCE_TO_WIRE[r.source],
-    nodeName: r.nodeName,
-    startTimeUnixNano: bigintToLong(r.startTimeUnixNano),
-    endTimeUnixNano: bigintToLong(r.endTimeUnixNano),
-    ipVersion: r.ipVersion,
-    protocol: r.protocol,
-    original: tupleToWire(r.original),
-    reply: tupleToWire(r.reply),
-    originalPackets: r.originalPackets,
-    originalBytes: r.originalBytes,
-    replyPackets: r.replyPackets,
-    replyBytes: r.replyBytes,
-    eventKind: EVENT_TO_WIRE[r.eventKind],
-    tcpState: TCP_STATE_TO_WIRE[r.tcpState],
-    assured: r.assured,
-    unreplied: r.unreplied,
-    conntrackId: r.conntrackId,
-    conntrackMark: r.conntrackMark,
-    dataplaneVerdict: VERDICT_TO_WIRE[r.dataplaneVerdict],
-    ruleHint: r.ruleHint,
-    icmpType: r.icmpType,
-    icmpCode: r.icmpCode,
-    icmpId: r.icmpId,
-    countersValid: r.countersValid,
-  };
+/** Every problem of a record (fields relative to it, e.g. `original.src_ip`), or null when it is valid. */
+export function recordProblems(r: FlowRecordData): FlowRecordProblem[] | null {
+  if (checkRecord(r, null)) return null;
+  const problems: FlowRecordProblem[] = [];
+  checkRecord(r, (field, reason) => problems.push({ field, reason }));
+  return problems;
+}
+
+/** A record the encoder left out, with everything wrong with it. */
+export interface RejectedFlowRecord {
+  /** Its index in the batch's `records`. */
+  index: number;
+  problems: FlowRecordProblem[];
+}
+
+/** What {@link encodeValidFlowRecords} made of a batch. */
+export interface FlowBatchEncoding {
+  /** The serialized `segflow.v1.FlowBatch` holding the valid records, in order. */
+  payload: Uint8Array;
+  /** Records left out because a consumer would reject them (empty when all were valid). */
+  rejected: RejectedFlowRecord[];
+}
+
+/** One writer for every batch this process encodes: its memory is reused, the payload copied out. */
+const writer = new ProtobufWriter();
+const nodeNameBytes = new Utf8Memo();
+
+// Field tags (field number << 3 | wire type) of flow.proto.
+const TAG_BATCH_AGENT_ID = 10;
+const TAG_BATCH_BOOT_ID = 18;
+const TAG_BATCH_SEQUENCE = 24;
+const TAG_BATCH_RECORD = 34;
+const TAG_BATCH_SENT_TIME = 41;
+const TAG_BATCH_NODE_NAME = 50;
+const TAG_BATCH_LOSS = 58;
+const TAG_BATCH_HEARTBEAT = 64;
+
+/** A tuple's fields, defaults left out as protobufjs does (proto3). */
+function writeTuple(w: ProtobufWriter, tag: number, t: FlowTupleData): void {
+  // Tag, length, two 16-byte addresses with theirs, two ports with theirs: at most 46 bytes.
+  w.ensure(64);
+  w.varint(tag);
+  const start = w.openDelimited();
+  if (t.srcIp.length > 0) {
+    w.varint(10);
+    w.bytes(t.srcIp);
+  }
+  if (t.dstIp.length > 0) {
+    w.varint(18);
+    w.bytes(t.dstIp);
+  }
+  if (t.srcPort !== 0) {
+    w.varint(24);
+    w.varint(t.srcPort);
+  }
+  if (t.dstPort !== 0) {
+    w.varint(32);
+    w.varint(t.dstPort);
+  }
+  w.closeDelimited(start);
+}
+
+function writeString(w: ProtobufWriter, tag: number, text: string): void {
+  if (text === '') return;
+  w.ensure(5);
+  w.varint(tag);
+  w.bytes(Buffer.from(text, 'utf8'));
+}
+
+/** One valid record as `FlowBatch.records` (field 4), fields in number order, defaults left out. */
+function writeRecord(w: ProtobufWriter, r: FlowRecordData): void {
+  // Room for everything but the strings and the tuples, which make their own.
+  w.ensure(160);
+  w.varint(TAG_BATCH_RECORD);
+  const start = w.openDelimited();
+  w.varint(8);
+  w.varint(SOURCE_TO_WIRE[r.source]);
+  const node = nodeNameBytes.bytesOf(r.nodeName);
+  w.varint(18);
+  w.bytes(node);
+  w.ensure(160);
+  if (r.startTimeUnixNano !== 0n) {
+    w.varint(25);
+    w.fixed64(r.startTimeUnixNano);
+  }
+  w.varint(33);
+  w.fixed64(r.endTimeUnixNano);
+  w.varint(40);
+  w.varint(r.ipVersion);
+  if (r.protocol !== 0) {
+    w.varint(48);
+    w.varint(r.protocol);
+  }
+  writeTuple(w, 58, r.original);
+  writeTuple(w, 66, r.reply);
+  w.ensure(160);
+  if (r.originalPackets !== 0) {
+    w.varint(72);
+    w.varint(r.originalPackets);
+  }
+  if (r.originalBytes !== 0) {
+    w.varint(80);
+    w.varint(r.originalBytes);
+  }
+  if (r.replyPackets !== 0) {
+    w.varint(88);
+    w.varint(r.replyPackets);
+  }
+  if (r.replyBytes !== 0) {
+    w.varint(96);
+    w.varint(r.replyBytes);
+  }
+  w.varint(104);
+  w.varint(EVENT_TO_WIRE[r.eventKind]);
+  const tcpState = TCP_STATE_TO_WIRE[r.tcpState];
+  if (tcpState !== 0) {
+    w.varint(112);
+    w.varint(tcpState);
+  }
+  if (r.assured) {
+    w.varint(120);
+    w.varint(1);
+  }
+  if (r.unreplied) {
+    w.varint(128);
+    w.varint(1);
+  }
+  if (r.conntrackId !== 0) {
+    w.varint(136);
+    w.varint(r.conntrackId);
+  }
+  if (r.conntrackMark !== 0) {
+    w.varint(144);
+    w.varint(r.conntrackMark);
+  }
+  const verdict = VERDICT_TO_WIRE[r.dataplaneVerdict];
+  if (verdict !== 0) {
+    w.varint(152);
+    w.varint(verdict);
+  }
+  writeString(w, 162, r.ruleHint);
+  w.ensure(40);
+  if (r.icmpType !== 0) {
+    w.varint(168);
+    w.varint(r.icmpType);
+  }
+  if (r.icmpCode !== 0) {
+    w.varint(176);
+    w.varint(r.icmpCode);
+  }
+  if (r.icmpId !== 0) {
+    w.varint(184);
+    w.varint(r.icmpId);
+  }
+  if (r.countersValid) {
+    w.varint(192);
+    w.varint(1);
+  }
+  w.closeDelimited(start);
+}
+
+/**
+ * Encodes a batch's header and its valid records, straight into one buffer (the bytes
+ * protobufjs would write for the same message), and names every problem of each record it left
+ * out: one pass, however many records are bad. Throws {@link FlowBatchEncodeError} when the
+ * batch's own fields are invalid, {@link FlowBatchTooLargeError} when the result exceeds
+ * `options.maxBytes`.
+ */
+export function encodeValidFlowRecords(batch: FlowBatchData, options: FlowBatchCodecOptions = {}): FlowBatchEncoding {
+  validateBatchHeader(batch, (field, reason) => new FlowBatchEncodeError(field, reason));
+  const w = writer;
+  w.reset();
+  writeString(w, TAG_BATCH_AGENT_ID, batch.agentId);
+  writeString(w, TAG_BATCH_BOOT_ID, batch.bootId);
+  w.ensure(12);
+  w.varint(TAG_BATCH_SEQUENCE);
+  w.varint(batch.sequence);
+  const rejected: RejectedFlowRecord[] = [];
+  const records = batch.records;
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    const problems = recordProblems(r);
+    if (problems) rejected.push({ index: i, problems });
+    else writeRecord(w, r);
+  }
+  w.ensure(12);
+  if (batch.sentTimeUnixNano !== 0n) {
+    w.varint(TAG_BATCH_SENT_TIME);
+    w.fixed64(batch.sentTimeUnixNano);
+  }
+  writeString(w, TAG_BATCH_NODE_NAME, batch.nodeName);
+  const loss = lossReportToWire(batch.loss);
+  if (loss) {
+    // Rare (only after a loss) and small: protobufjs writes it.
+    w.ensure(5);
+    w.varint(TAG_BATCH_LOSS);
+    w.bytes(pb.LossReport.encode(loss).finish());
+  }
+  const heartbeat = (batch.heartbeatIntervalMs ?? 0) >>> 0;
+  if (heartbeat !== 0) {
+    w.ensure(6);
+    w.varint(TAG_BATCH_HEARTBEAT);
+    w.varint(heartbeat);
+  }
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_FLOW_BATCH_BYTES;
+  if (w.pos > maxBytes) throw new FlowBatchTooLargeError(w.pos, maxBytes);
+  return { payload: w.finish(), rejected };
 }
 
 /**
@@ -311,20 +512,10 @@ function recordToWire(r: FlowRecordData): segflow.v1.FlowRecord.$Properties {
  * field, or {@link FlowBatchTooLargeError} when the result exceeds `options.maxBytes`.
  */
 export function encodeFlowBatch(batch: FlowBatchData, options: FlowBatchCodecOptions = {}): Uint8Array {
-  validateBatch(batch, (field, reason) => new FlowBatchEncodeError(field, reason));
-  const bytes = pb.FlowBatch.encode({
-    agentId: batch.agentId,
-    bootId: batch.bootId,
-    sequence: batch.sequence,
-    records: batch.records.map(recordToWire),
-    sentTimeUnixNano: bigintToLong(batch.sentTimeUnixNano),
-    nodeName: batch.nodeName,
-    loss: lossReportToWire(batch.loss) ?? null,
-    heartbeatIntervalMs: batch.heartbeatIntervalMs ?? 0,
-  }).finish();
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_FLOW_BATCH_BYTES;
-  if (bytes.length > maxBytes) throw new FlowBatchTooLargeError(bytes.length, maxBytes);
-  return bytes;
+  const { payload, rejected } = encodeValidFlowRecords(batch, options);
+  const first = rejected[0];
+  if (first) throw new FlowBatchEncodeError(`records[${first.index}].${first.problems[0]!.field}`, first.problems[0]!.reason);
+  return payload;
 }
 
 function enumFromWire<K extends string>(table: Map<number, K>, value: number | null | undefined, field: string, what: string): K {

@@ -82,6 +82,23 @@ describe('FlowBatcher', () => {
     assert.equal(await metrics.valueOf(metrics.recordsDropped, { reason: 'encode' }), 1);
   });
 
+  it('drops many rejected records in one pass over the batch, not one re-encode per bad record', async () => {
+    const metrics = new CollectorMetrics();
+    const out: EncodedFlowBatch[] = [];
+    const batcher = new FlowBatcher({ agentId: 'a', nodeName: 'n', maxRecords: 1000, maxDelayMs: 60_000, metrics }, (b) => out.push(b));
+    // Every look at a record's source is counted: re-encoding the batch once per bad record would look ~250,000 times.
+    let looks = 0;
+    const watched = (r: FlowRecordData): FlowRecordData => {
+      const { source, ...rest } = r;
+      return Object.defineProperty(rest, 'source', { enumerable: true, get: () => (looks++, source) }) as FlowRecordData;
+    };
+    batcher.add(Array.from({ length: 1000 }, (_, i) => watched(i % 2 === 0 ? { ...record(i + 1), protocol: 300 } : record(i + 1))));
+    batcher.stop();
+    assert.deepEqual(out.flatMap((b) => decodeFlowBatch(b.payload).records.map((r) => r.conntrackId)), Array.from({ length: 500 }, (_, i) => 2 * i + 2));
+    assert.equal(await metrics.valueOf(metrics.recordsDropped, { reason: 'encode' }), 500);
+    assert.ok(looks <= 4 * 1000, `records looked at ${looks} times for 1000 records`);
+  });
+
   it('logs rejected records once a minute at most while counting every one', async () => {
     const metrics = new CollectorMetrics();
     const lines: Array<{ fields: Record<string, unknown>; msg: string }> = [];
