@@ -12,17 +12,11 @@
  * await enricher.stop();
  * ```
  *
- * Delivery: at-least-once in, exactly-once out. Offsets are committed only after every
- * document of a fetched batch is settled in Elasticsearch and every dead letter is acknowledged
- * by Kafka; document ids are deterministic and stored documents remember which agent batches
- * they contain, so a replay after a crash overwrites nothing twice and duplicates nothing.
- * Memory is bounded by design: per partition, one batch being written and the next one being
- * enriched (each at most `maxBytesPerPartition` fetched); a third is not fetched before the
- * first has settled.
+ * The batch half (the group member: fetched batches enriched, written, committed; Kafka and
+ * Elasticsearch outages; rejoining through a moved coordinator) is flow-batch-consumer.ts; this
+ * class is the role's lifecycle around it (topics, inventory, template, lag, retention, HTTP).
  */
-import { errors as elasticsearchErrors } from '@elastic/elasticsearch';
-import type { Admin, Consumer, EachBatchPayload, Producer, RetryOptions } from 'kafkajs';
-import { CompressionTypes } from 'kafkajs';
+import type { Admin, Producer } from 'kafkajs';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { Inventory } from '../inventory/inventory.ts';
 import { InventoryTopicFollower } from '../inventory/topic/inventory-follower.ts';
@@ -30,51 +24,25 @@ import { ensureInventoryTopic } from '../inventory/topic/inventory-topic.ts';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { describeKafkaFailure, isKafkaClientError, type KafkaFailure } from '../runtime/kafka-errors.ts';
 import { createLogger, type Logger } from '../runtime/logger.ts';
-import { parsePreviousBootHeader } from '../contract/wire/previous-boot-header.ts';
 import { readPartitionLags } from './consumer-lag.ts';
+import { ConsumerKafkaOutage } from './consumer-kafka-outage.ts';
 import { DEAD_LETTER_HEADERS } from './dead-letter.ts';
-import { ElasticsearchOutage } from './elasticsearch-outage.ts';
-import { FlowBulkIncompleteError } from './elasticsearch/flow-bulk-writer.ts';
 import { FlowIndexRetention } from './elasticsearch/flow-index-retention.ts';
 import { installFlowIndexTemplate } from './elasticsearch/flow-index-template.ts';
 import { buildEnricherParts, type EnricherDependencies, type EnricherParts } from './enricher-build.ts';
 import { resolveEnricherConfig, type EnricherConfig, type EnricherConfigInput } from './enricher-config.ts';
 import { startEnricherHttpServer, type EnricherHttpServer } from './enricher-http-server.ts';
 import { EnricherMetrics } from './enricher-metrics.ts';
-import type { ProcessResult } from './flow-batch-processor.ts';
-import { isCoordinatorGone, isRebalanceRefusal } from './kafka-group-errors.ts';
+import { FlowBatchConsumer, type SettledBatch } from './flow-batch-consumer.ts';
 import { SequenceTracker } from './sequence-tracker.ts';
 import { randomUUID } from 'node:crypto';
 import { agentReportIndexPrefix } from '../contract/flow-index-names.ts';
 import { buildLagReport } from './agent-reports/lag-report.ts';
 
-/**
- * Group membership: a member that stops heartbeating (killed, frozen) loses its partitions
- * after this long. Shorter moves a killed enricher's partitions sooner; too short and a busy
- * machine's pauses (GC, a slow event loop) would cost the partitions of a live one. 6 s with a
- * heartbeat every second (five missed heartbeats), the floor brokers allow by default
- * (group.min.session.timeout.ms).
- */
-export const ENRICHER_SESSION_TIMEOUT_MS = 6000;
-const HEARTBEAT_INTERVAL_MS = 1000;
-/**
- * How long a rebalance waits for the group's members to join again. After a broker restart
- * kafkajs (with a single broker) drops the consumer and starts it again as a new member, and the
- * restarted coordinator still lists the old one: the rebalance waits for it until this timeout
- * (or its session timeout) — 60 s by default, 3 s here, so the enricher fetches again within
- * ~5 s of Kafka answering. The cost: a live member that cannot rejoin within 3 s (eachBatch
- * busy that long) is dropped from that generation and joins the next one.
- */
-export const ENRICHER_REBALANCE_TIMEOUT_MS = 3000;
-/**
- * Retries of the consumer's fetch loop while Kafka does not answer: each failure it retries
- * keeps the member (no rejoin), for up to ~1 min.
- */
-const CONSUMER_RETRY: RetryOptions = { initialRetryTime: 300, maxRetryTime: 2000, retries: 30 };
+export { ENRICHER_REBALANCE_TIMEOUT_MS, ENRICHER_SESSION_TIMEOUT_MS } from './flow-batch-consumer.ts';
+
 /** How long `stop()` lets batches being written settle and commit before leaving the group anyway. */
 const STOP_SETTLE_MS = 1500;
-/** Kafka answering this long without new trouble ends an outage (one line each way, not one per flap). */
-const KAFKA_RECOVERED_MS = 5000;
 /** How often the consumer lag is read from Kafka (end offsets vs committed offsets). */
 const LAG_INTERVAL_MS = 5000;
 
@@ -88,7 +56,8 @@ export class Enricher {
   private parts: EnricherParts | undefined;
   private building: Promise<EnricherParts> | undefined;
   private follower: InventoryTopicFollower | undefined;
-  private consumer: Consumer | undefined;
+  /** The batch half: the group member on the raw topic. */
+  private batches: FlowBatchConsumer | undefined;
   private lagAdmin: Admin | undefined;
   private lagLoop: Promise<void> | undefined;
   private deadLetterProducer: Producer | undefined;
@@ -99,8 +68,6 @@ export class Enricher {
   /** This process in the agent reports' `reporter.id` (one group has several enrichers). */
   private readonly instanceId = `${randomUUID()}`;
   private readonly sequences = new SequenceTracker();
-  /** Partitions of the raw topic this member holds (from its last group join). */
-  private assigned = new Set<number>();
   private ready = false;
   private stopping = false;
   private stopCalled: Promise<void> | undefined;
@@ -112,23 +79,9 @@ export class Enricher {
   readonly joined = new Promise<number>((resolve) => {
     this.resolveJoined = resolve;
   });
-  /** Per partition: the settle (write + commit) of its last batch handed to the writer. */
-  private readonly settling = new Map<number, Promise<void>>();
-  /** Set while the consumer is stopped and run again to find a new group coordinator. */
-  private rejoining: Promise<void> | undefined;
-  /** Batches that failed in a row for reasons other than Elasticsearch: sets the backoff and keeps a persistent failure to one log line. */
-  private consecutiveFailures = 0;
-  private lastFailureLogged: string | undefined;
-  /** Elasticsearch down: the raw topic is paused and probed on a backoff (see elasticsearch-outage.ts). */
-  private readonly outage = new ElasticsearchOutage();
-  private paused = false;
-  /** Kafka down (connections refused or closed): when it began, for one line each way. */
-  private kafkaUnavailableSince: number | undefined;
-  /** When Kafka answered again; the outage is declared over once it stays so for KAFKA_RECOVERED_MS. */
-  private kafkaAnsweredAt: number | undefined;
-  private kafkaRecovery: NodeJS.Timeout | undefined;
+  /** Kafka down: one line each way (see consumer-kafka-outage.ts). */
+  private readonly kafkaOutage: ConsumerKafkaOutage;
   private readonly stopped = new AbortController();
-  private readonly stoppedSignal = new Promise<void>((resolve) => this.stopped.signal.addEventListener('abort', () => resolve(), { once: true }));
 
   private fatal: KafkaFailure | undefined;
   private resolveFatal: (failure: KafkaFailure) => void = () => undefined;
@@ -147,6 +100,7 @@ export class Enricher {
   ) {
     this.config = resolveEnricherConfig(config);
     this.log = dependencies.logger ?? createLogger('enricher');
+    this.kafkaOutage = new ConsumerKafkaOutage(this.log);
     this.metrics = new EnricherMetrics(this.registry);
     collectDefaultMetrics({ register: this.registry, prefix: 'segflow_enricher_' });
   }
@@ -158,7 +112,7 @@ export class Enricher {
   build(): Promise<EnricherParts> {
     this.building ??= buildEnricherParts(this.config, this.dependencies, { inventory: this.inventory, sequences: this.sequences, registry: this.registry, log: this.log }, {
       onFatal: (failure) => this.failFatally(failure),
-      onTransient: (message) => this.kafkaTrouble(message),
+      onTransient: (message) => { if (!this.stopping) this.kafkaOutage.trouble(message); },
     }).then((parts) => (this.parts = parts));
     return this.building;
   }
@@ -186,6 +140,7 @@ export class Enricher {
     this.fatal = failure;
     this.ready = false;
     this.stopping = true; // no further batches: each would fail the same way
+    this.batches?.halt();
     this.log.error({ kind: failure.kind }, failure.message);
     this.resolveFatal(failure);
   }
@@ -193,7 +148,7 @@ export class Enricher {
   private async startConsuming(): Promise<void> {
     const { config } = this;
     if (config.metricsPort > 0) await this.startHttp();
-    const { kafka, elasticsearch, reports } = await this.build();
+    const { kafka, elasticsearch, reports, processor } = await this.build();
     const admin = kafka.admin();
     await admin.connect();
     try {
@@ -227,34 +182,17 @@ export class Enricher {
     this.deadLetterProducer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await this.deadLetterProducer.connect();
 
-    this.consumer = kafka.consumer({
-      groupId: config.groupId, maxBytesPerPartition: config.maxFetchBytesPerPartition,
-      sessionTimeout: ENRICHER_SESSION_TIMEOUT_MS, heartbeatInterval: HEARTBEAT_INTERVAL_MS, rebalanceTimeout: ENRICHER_REBALANCE_TIMEOUT_MS,
-      // Stopping waits for the fetch under way: a short long-poll keeps `stop()` short.
-      maxWaitTimeInMs: 1000, retry: CONSUMER_RETRY,
+    this.batches = new FlowBatchConsumer({
+      kafka, config, processor, elasticsearch, sequences: this.sequences, deadLetterProducer: this.deadLetterProducer, kafkaOutage: this.kafkaOutage, log: this.log,
+      onBatchSettled: (settled) => this.batchSettled(settled),
+      onJoined: (at) => {
+        this.metrics.lag.reset();
+        this.resolveJoined(at);
+      },
+      onRejoin: () => this.metrics.kafkaRejoins.inc(),
+      isFatal: (error) => this.isFatalKafkaFailure(error),
     });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topic: config.rawTopic, fromBeginning: true });
-    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
-      // Partitions may have moved: documents remembered as written may have changed since, and
-      // whatever was fetched but not committed comes again.
-      this.parts?.processor.forgetWrittenDocuments();
-      this.sequences.rewindAll();
-      this.assigned = new Set(payload.memberAssignment[config.rawTopic] ?? []);
-      this.metrics.lag.reset();
-      this.kafkaAnswers();
-      this.resolveJoined(performance.now());
-    });
-    // What a commit confirms, only once Kafka took it: kafkajs skips a commit silently when its
-    // consumer is being restarted (a broker restart), and then that fetch comes again.
-    this.consumer.on(this.consumer.events.COMMIT_OFFSETS, ({ payload }) => {
-      for (const t of payload.topics) {
-        if (t.topic !== config.rawTopic) continue;
-        for (const p of t.partitions) this.sequences.committed(p.partition, (BigInt(p.offset) - 1n).toString());
-      }
-      this.kafkaAnswers();
-    });
-    await this.runConsumer();
+    await this.batches.start();
 
     this.lagAdmin = kafka.admin();
     await this.lagAdmin.connect();
@@ -270,245 +208,22 @@ export class Enricher {
     this.log.info({ rawTopic: config.rawTopic, group: config.groupId, inventoryRevision: this.inventory.revision }, 'enricher consuming');
   }
 
-  private async runConsumer(): Promise<void> {
-    await this.consumer!.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: this.config.partitionsConcurrently, eachBatch: (payload) => this.handleBatch(payload) });
-  }
-
   /**
-   * kafkajs finds the group's coordinator when the consumer joins and keeps it: when that
-   * broker leaves a multi-broker cluster, every commit fails ("Broker N not found in the cached
-   * metadata") and nothing makes kafkajs look again, so the enricher would retry the same batch
-   * until that broker returns. Stopping and running the consumer again joins the group through
-   * the coordinator the remaining brokers name (the uncommitted batches come again, skipped
-   * where stored). Started off the batch's own promise: stop() waits for eachBatch, which waits
-   * for that promise.
+   * A Kafka failure of a batch (dead letters, commit) that retrying cannot fix: the
+   * dead-letter topic or the group denied, a certificate no longer trusted. Stops the role.
    */
-  private rejoinGroup(error: unknown): void {
-    if (this.rejoining !== undefined || this.stopping || !this.consumer) return;
-    const consumer = this.consumer;
-    this.log.warn({ error: error instanceof Error ? error.message : String(error) }, 'Kafka: the consumer group\'s coordinator left the cluster; rejoining the group through the brokers that remain');
-    this.metrics.kafkaRejoins.inc();
-    this.rejoining = (async () => {
-      await consumer.stop();
-      if (!this.stopping) await this.runConsumer();
-    })().catch((rejoinError: unknown) => {
-      this.log.error({ error: rejoinError instanceof Error ? rejoinError.message : String(rejoinError) }, 'could not rejoin the consumer group; restart the enricher');
-    }).finally(() => {
-      this.rejoining = undefined;
-    });
-  }
-
-  /**
-   * One fetched batch, pipelined: it is enriched while the partition's previous batch is still
-   * being written, then written once that one has settled and committed. Offsets are committed
-   * in order and only after every document of the batch is settled; the next batch is fetched
-   * as soon as this one is handed to the writer (resolveOffset), so Elasticsearch and the
-   * enricher's CPU work at the same time. At most two batches per partition are in memory.
-   */
-  private async handleBatch({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload): Promise<void> {
-    if (this.stopping || !isRunning() || isStale() || batch.messages.length === 0 || !this.parts) return;
-    const first = batch.messages[0]!.offset;
-    const last = batch.messages[batch.messages.length - 1]!.offset;
-    if (this.paused) {
-      // Fetched before the partitions were paused for an Elasticsearch outage: not enriched now
-      // (that is the work the pause saves); it is fetched again when they resume.
-      this.seekBack(batch.topic, batch.partition, first);
-      return;
-    }
-    const processor = this.parts.processor;
-    for (const m of batch.messages) {
-      const note = parsePreviousBootHeader(m.headers);
-      if (note) this.sequences.notePredecessor(note);
-    }
-    const prepared = this.sequences.observing(batch.partition, last, () =>
-      processor.prepare(batch.messages.map((m) => ({ partition: batch.partition, offset: m.offset, key: m.key, value: m.value, headers: m.headers }))));
-    const previous = this.settling.get(batch.partition);
-    if (previous) {
-      try {
-        // Stopping does not wait for a write that may be stuck in an outage.
-        await Promise.race([previous, this.stoppedSignal]);
-      } catch {
-        // The previous batch failed and the partition was sought back to it: this batch comes again.
-        return;
-      }
-    }
-    if (this.stopping || !isRunning() || isStale()) return;
-    const settle: Promise<void> = (async (): Promise<void> => {
-      // Heartbeats keep the group membership while a slow Elasticsearch holds the batch.
-      const beat = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_INTERVAL_MS);
-      try {
-        let result: ProcessResult;
-        try {
-          result = await processor.settle(prepared);
-        } catch (error) {
-          if (isElasticsearchFailure(error)) this.elasticsearchFailed(error);
-          throw error;
-        }
-        if (result.deadLetters.length > 0) {
-          await this.deadLetterProducer!.send({ topic: this.config.deadLetterTopic, acks: -1, compression: CompressionTypes.GZIP, messages: result.deadLetters });
-        }
-        await this.consumer!.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
-        this.record(result, batch.partition, batch.offsetLag());
-        this.noteSettled();
-      } catch (error) {
-        // The dead-letter topic or the group denied, a certificate no longer trusted: stop, do not retry.
-        if (isKafkaClientError(error)) {
-          const failure = describeKafkaFailure(error, this.kafkaContext([this.config.deadLetterTopic]));
-          if (failure.fatal) {
-            this.failFatally(failure);
-            throw error;
-          }
-        }
-        // A commit refused because the group moved on (a rebalance: a member joined or died) is
-        // routine: the batch comes again to whoever holds the partition now, skipped where stored.
-        if (isCoordinatorGone(error)) {
-          setImmediate(() => this.rejoinGroup(error));
-          throw error;
-        }
-        if (isRebalanceRefusal(error)) {
-          this.log.debug({ error: error instanceof Error ? error.message : String(error), partition: batch.partition }, 'commit refused by a rebalance; the batch is consumed again');
-          throw error;
-        }
-        // Elasticsearch down: the partitions are paused and probed (no wait here). Anything
-        // else waits a backoff; heartbeats continue through it, so the partitions stay ours.
-        if (!this.outage.active) await this.backOffAfterFailure(error, batch.partition, first, last);
-        throw error;
-      } finally {
-        clearInterval(beat);
-      }
-    })().catch((error: unknown) => {
-      // Nothing of the batch is committed: consume it again from its first offset (documents
-      // already written take only the agent batches they do not hold yet). A batch of the
-      // partition fetched meanwhile sees this failure and steps aside; the one sought back to
-      // must not, so the failure is forgotten here. What the sequence checks saw of them is
-      // undone: seeing them again is not a duplicate.
-      this.log.debug({ error: error instanceof Error ? error.message : String(error), partition: batch.partition, from: first, to: last }, 'batch not settled; consuming it again');
-      processor.forgetWrittenDocuments();
-      this.sequences.rewind(batch.partition);
-      if (this.settling.get(batch.partition) === settle) this.settling.delete(batch.partition);
-      this.seekBack(batch.topic, batch.partition, first);
-      throw error;
-    });
-    settle.catch(() => undefined); // observed by the partition's next batch and by stop()
-    this.settling.set(batch.partition, settle);
-    // With auto-resolve off, kafkajs fetches from the last *resolved* offset: without this it
-    // would fetch the same batch again and again (harmless for the documents, fatal for speed).
-    resolveOffset(last);
-  }
-
-  private seekBack(topic: string, partition: number, offset: string): void {
-    if (this.stopping) return;
-    try {
-      this.consumer?.seek({ topic, partition, offset });
-    } catch (seekError) {
-      this.log.error({ error: seekError instanceof Error ? seekError.message : String(seekError), partition }, 'could not seek back; the batch comes again after the next rebalance or restart');
-    }
-  }
-
-  /**
-   * A batch failed because Elasticsearch did not take it: the first failure of an outage logs
-   * one line and pauses the raw topic (nothing more is fetched or enriched); a probe on a
-   * backoff resumes it once Elasticsearch answers. The outage ends when a batch settles.
-   */
-  private elasticsearchFailed(error: unknown): void {
-    if (this.outage.failed(Date.now())) {
-      const since = new Date(this.outage.since!).toISOString();
-      this.log.warn(
-        { error: error instanceof Error ? error.message : String(error), since, retryMaxSeconds: this.outage.maxMs / 1000 },
-        `Elasticsearch unavailable since ${since}, retrying every ${this.outage.maxMs / 1000} s at most; nothing committed`,
-      );
-    }
-    if (this.paused || this.stopping) return;
-    this.paused = true;
-    this.consumer?.pause([{ topic: this.config.rawTopic }]);
-    void this.probeElasticsearch();
-  }
-
-  private async probeElasticsearch(): Promise<void> {
-    while (!this.stopping) {
-      await sleepFor(this.outage.nextProbeDelayMs(), undefined, { signal: this.stopped.signal }).catch(() => undefined);
-      if (this.stopping) return;
-      try {
-        await this.parts!.elasticsearch.ping(undefined, { requestTimeout: 2000, maxRetries: 0 });
-        break;
-      } catch {
-        // still down
-      }
-    }
-    this.paused = false;
-    this.consumer?.resume([{ topic: this.config.rawTopic }]);
-  }
-
-  /**
-   * kafkajs reported a transient failure (its own line went to debug): a connection refused or
-   * closed begins a Kafka outage, said once. kafkajs keeps retrying; nothing is committed
-   * meanwhile, so nothing is lost.
-   */
-  private kafkaTrouble(message: string): void {
-    if (this.stopping || !/ECONNREFUSED|ECONNRESET|Connection error|Closed connection|Connection timeout|NumberOfRetriesExceeded|No broker available/i.test(message)) return;
-    if (this.kafkaUnavailableSince !== undefined) {
-      // Trouble again soon after it answered (a broker shutting down answers for a while): same outage.
-      clearTimeout(this.kafkaRecovery);
-      this.kafkaRecovery = undefined;
-      this.kafkaAnsweredAt = undefined;
-      return;
-    }
-    this.kafkaUnavailableSince = Date.now();
-    const since = new Date(this.kafkaUnavailableSince).toISOString();
-    this.log.warn({ error: message, since }, `Kafka unavailable since ${since}; the client retries (nothing is committed meanwhile, nothing is lost)`);
-  }
-
-  /** The group was joined or a commit went through: a Kafka outage is over once that lasts. */
-  private kafkaAnswers(): void {
-    if (this.kafkaUnavailableSince === undefined || this.kafkaAnsweredAt !== undefined) return;
-    this.kafkaAnsweredAt = Date.now();
-    this.kafkaRecovery = setTimeout(() => {
-      const since = this.kafkaUnavailableSince!;
-      const seconds = Math.round((this.kafkaAnsweredAt! - since) / 100) / 10;
-      this.log.info({ since: new Date(since).toISOString(), outageSeconds: seconds }, `Kafka available again after ${seconds} s; consuming`);
-      this.kafkaUnavailableSince = undefined;
-      this.kafkaAnsweredAt = undefined;
-      this.kafkaRecovery = undefined;
-    }, KAFKA_RECOVERED_MS);
-    this.kafkaRecovery.unref();
-  }
-
-  /**
-   * After a batch failed for another reason than Elasticsearch (a commit Kafka refused while it
-   * restarts, documents that kept changing): log the failure (once while it stays the same) and
-   * wait before the batch is consumed again, doubling from 250 ms up to 10 s.
-   */
-  private async backOffAfterFailure(error: unknown, partition: number, from: string, to: string): Promise<void> {
-    this.consecutiveFailures++;
-    const message = error instanceof Error ? error.message : String(error);
-    // The same failure of different batches differs only in counts and offsets.
-    const kind = message.replace(/\b\d+\b/g, 'N');
-    if (kind !== this.lastFailureLogged) {
-      this.lastFailureLogged = kind;
-      this.log.error({ error: message, partition, from, to }, 'batch not settled: nothing of it committed; it is consumed again until it settles');
-    }
-    const delayMs = Math.min(10_000, 250 * 2 ** Math.min(this.consecutiveFailures - 1, 10));
-    await sleepFor(delayMs, undefined, { signal: this.stopped.signal }).catch(() => undefined);
-  }
-
-  private noteSettled(): void {
-    const outage = this.outage.settled(Date.now());
-    if (outage) {
-      this.log.info(
-        { since: new Date(outage.sinceMs).toISOString(), outageSeconds: Math.round(outage.durationMs / 100) / 10, probes: outage.probes, retries: outage.retries },
-        `Elasticsearch available again after ${Math.round(outage.durationMs / 100) / 10} s; batches settle again`,
-      );
-    }
-    if (this.consecutiveFailures > 0) this.log.info({ failedAttempts: this.consecutiveFailures }, 'batches settle again');
-    this.consecutiveFailures = 0;
-    this.lastFailureLogged = undefined;
+  private isFatalKafkaFailure(error: unknown): boolean {
+    if (!isKafkaClientError(error)) return false;
+    const failure = describeKafkaFailure(error, this.kafkaContext([this.config.deadLetterTopic]));
+    if (failure.fatal) this.failFatally(failure);
+    return failure.fatal;
   }
 
   /** Keeps the lag gauge current from Kafka's offsets, also while nothing settles. */
   private async followLag(admin: Admin): Promise<void> {
     while (!this.stopping) {
       try {
-        const lags = await readPartitionLags(admin, this.config.groupId, this.config.rawTopic, this.assigned);
+        const lags = await readPartitionLags(admin, this.config.groupId, this.config.rawTopic, this.batches?.assigned ?? new Set());
         for (const { partition, lag } of lags) {
           this.metrics.lag.set({ partition: String(partition) }, lag);
         }
@@ -522,7 +237,11 @@ export class Enricher {
     }
   }
 
-  private record(result: ProcessResult, partition: number, lag: string): void {
+  /**
+   * A batch settled and was committed (the seam for what follows a settled batch): its
+   * figures go to the metrics.
+   */
+  private batchSettled({ result, partition, offsetLag: lag }: SettledBatch): void {
     const m = this.metrics;
     const deadByStage = new Map<string, number>();
     for (const dl of result.deadLetters) {
@@ -555,7 +274,7 @@ export class Enricher {
   private async startHttp(): Promise<void> {
     this.server = await startEnricherHttpServer(this.config.metricsHost, this.config.metricsPort, {
       registry: this.registry,
-      health: () => ({ ready: this.ready, inventoryRevision: this.inventory.revision, inventory: this.follower?.stats, elasticsearchUnavailableSince: this.outage.since === undefined ? null : new Date(this.outage.since).toISOString() }),
+      health: () => ({ ready: this.ready, inventoryRevision: this.inventory.revision, inventory: this.follower?.stats, elasticsearchUnavailableSince: this.batches?.elasticsearchUnavailableSince === undefined ? null : new Date(this.batches.elasticsearchUnavailableSince).toISOString() }),
     });
   }
 
@@ -572,36 +291,28 @@ export class Enricher {
 
   private async stopNow(): Promise<void> {
     const began = performance.now();
-    this.log.info({ inFlightBatches: this.settling.size }, 'enricher stopping');
+    const inFlightBatches = this.batches?.inFlightBatches ?? 0;
+    this.log.info({ inFlightBatches }, 'enricher stopping');
     this.ready = false;
     this.stopping = true;
     this.stopped.abort();
-    clearTimeout(this.kafkaRecovery);
+    this.kafkaOutage.halt();
+    this.batches?.halt();
     // The inventory reader waits out its fetch under way: let it do so meanwhile.
     const followerStopped = this.follower?.stop();
-    const pending = [...this.settling.values()];
-    let timer: NodeJS.Timeout | undefined;
-    const settledInTime = await Promise.race([
-      Promise.allSettled(pending).then(() => true),
-      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), STOP_SETTLE_MS))),
-    ]);
-    clearTimeout(timer);
+    const settledInTime = (await this.batches?.settle(STOP_SETTLE_MS)) ?? true;
     await Promise.allSettled([
-      this.consumer?.disconnect(),
+      this.batches?.disconnect(),
       followerStopped,
       this.deadLetterProducer?.disconnect(),
       this.lagAdmin?.disconnect(),
       this.retention?.stop(),
       this.reportRetention?.stop(),
+      this.parts?.summaries.stop(),
     ]);
     await this.lagLoop;
     if (this.parts?.ownsElasticsearch) await this.parts.elasticsearch.close();
     await this.server?.close();
-    this.log.info({ tookMs: Math.round(performance.now() - began), unsettledBatches: settledInTime ? 0 : pending.length }, 'enricher stopped');
+    this.log.info({ tookMs: Math.round(performance.now() - began), unsettledBatches: settledInTime ? 0 : inFlightBatches }, 'enricher stopped');
   }
-}
-
-/** A settle failure that is Elasticsearch's: a write or read it did not take (down, refusing, timing out). */
-function isElasticsearchFailure(error: unknown): boolean {
-  return error instanceof FlowBulkIncompleteError || error instanceof elasticsearchErrors.ElasticsearchClientError;
 }
