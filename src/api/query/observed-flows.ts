@@ -62,11 +62,13 @@ export async function collectObservedFlows(req: {
   readonly maxFlows: number;
   readonly timeoutMs: number;
 }): Promise<ObservedTraffic> {
+  const opts = { timeoutMs: req.timeoutMs };
+  // Count-once by the stored term where every index has it; older indices need the disjunction.
+  const keyed = await req.store.queryKeysCover(req.range, opts);
   const query = buildFlowQuery({
-    range: req.range, scope: req.scope, dedupReporters: true,
+    range: req.range, scope: req.scope, dedupReporters: keyed ? 'stored' : true,
     filters: [{ bool: { should: [{ term: { 'segflow.source.namespace': req.namespace } }, { term: { 'segflow.destination.namespace': req.namespace } }], minimum_should_match: 1 } }],
   });
-  const opts = { timeoutMs: req.timeoutMs };
   const pit = await req.store.openPit('1m', opts);
   const shapes = new Map<string, { flow: ObservedFlow; count: number }>();
   let scanned = 0;

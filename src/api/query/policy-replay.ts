@@ -202,8 +202,11 @@ function flowOf(d: ReplayDoc, resolve: (e: ReplayEndDoc) => Representative):
 
 /** Scans the stored flows and compares the two inventories' verdicts (see the module comment). */
 export async function replayPolicyChange(req: ReplayRequest): Promise<ReplayResult> {
+  const opts = { timeoutMs: req.timeoutMs };
+  // Count-once by the stored term where every index has it; older indices need the disjunction.
+  const keyed = await req.store.queryKeysCover(req.range, opts);
   const query = buildFlowQuery({
-    range: req.range, scope: req.scope, dedupReporters: true,
+    range: req.range, scope: req.scope, dedupReporters: keyed ? 'stored' : true,
     filters: [...(req.filters ?? [])],
   });
   const ends = new RepresentativeEndpoints({
@@ -222,7 +225,6 @@ export async function replayPolicyChange(req: ReplayRequest): Promise<ReplayResu
   };
   const reasons = new Map<string, UnresolvedReason>();
   let allowedNotReplayed = 0;
-  const opts = { timeoutMs: req.timeoutMs };
   const pit = await req.store.openPit('1m', opts);
   const counts: ReplayCounts = {
     scanned: 0, evaluated: 0, unchanged: 0, allow_to_deny: 0, deny_to_allow: 0,
