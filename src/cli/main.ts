@@ -76,6 +76,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('../goldmane/goldmane-command.ts')).registerGoldmaneCommand,
   },
   {
+    name: 'summaries',
+    summary: 'build the stats summaries of stored flows (backfill after an upgrade)',
+    load: async () => (await import('./summaries-command.ts')).registerSummariesCommand,
+  },
+  {
     name: 'kibana',
     summary: 'Kibana data view and dashboards for the flow indices',
     load: async () => (await import('../kibana/kibana-command.ts')).registerKibanaCommand,

@@ -20,6 +20,8 @@ import { effectiveMaxRecordAgeMs } from './ingest/record-bounds.ts';
 import type { SequenceTracker } from './sequence-tracker.ts';
 import { fetchStoredFlowDocuments } from './stored-flow-documents.ts';
 import { enrichmentInventoryOf } from './transform/inventory-adapter.ts';
+import { SummaryRollup } from './summary/summary-rollup.ts';
+import { SummaryScheduler } from './summary/summary-scheduler.ts';
 
 /** Things a test, a bench or an embedding program may substitute. */
 export interface EnricherDependencies {
@@ -58,6 +60,8 @@ export interface EnricherParts {
   readonly ownsElasticsearch: boolean;
   readonly reports: AgentReportWriter;
   readonly processor: FlowBatchProcessor;
+  /** Rolls up the stats summaries of the blocks the processor wrote into (stop it on stop). */
+  readonly summaries: SummaryScheduler;
 }
 
 /** Connection attempts: short waits, so a broker that is back is found within a second. */
@@ -71,14 +75,22 @@ export async function buildEnricherParts(config: EnricherConfig, dependencies: E
   // Few, short retries inside a batch: a longer outage is the enricher's to handle (pause,
   // probe, resume), and it reports it once instead of the writer reporting every retry.
   const writer = new FlowBulkWriter({ bulk: bulkRequestFromClient(elasticsearch), registry: state.registry, logger: demoted(state.log), maxAttempts: 4, maxBackoffMs: 2000 });
+  const rollup = new SummaryRollup({ client: elasticsearch, prefix: config.indexPrefix, logger: state.log.child({ component: 'summary-rollup' }) });
+  const summaries = new SummaryScheduler({ rollUp: (blocks) => rollup.rollUp(blocks), logger: state.log.child({ component: 'summary-rollup' }) });
+  // Settled writes tell the scheduler which summary blocks changed (src/enricher/summary/).
+  const write = async (items: Parameters<FlowBulkWriter['write']>[0]): ReturnType<FlowBulkWriter['write']> => {
+    const result = await writer.write(items);
+    summaries.touched(items.map((item) => Date.parse(item.document['@timestamp'])));
+    return result;
+  };
   const processor = new FlowBatchProcessor(
     { topic: config.rawTopic, indexPrefix: config.indexPrefix, aggregation: config.aggregation, maxMessageBytes: config.maxMessageBytes, maxBulkDocuments: config.maxBulkDocuments, bulkConcurrency: config.bulkConcurrency, writtenDocuments: config.writtenDocuments,
       bounds: { maxRecordAgeMs: effectiveMaxRecordAgeMs(config.retentionDays, config.maxRecordAgeMs), maxClockSkewMs: config.maxClockSkewMs, maxLinkBitsPerSecond: config.maxLinkBitsPerSecond } },
     enrichmentInventoryOf(state.inventory),
     state.sequences,
-    { fetchStored: (refs) => fetchStoredFlowDocuments(elasticsearch, refs), write: (items) => writer.write(items), writeReports: (r) => reports.writeBatchReports(r) },
+    { fetchStored: (refs) => fetchStoredFlowDocuments(elasticsearch, refs), write, writeReports: (r) => reports.writeBatchReports(r) },
   );
-  return { kafka, elasticsearch, ownsElasticsearch: dependencies.elasticsearch === undefined, reports, processor };
+  return { kafka, elasticsearch, ownsElasticsearch: dependencies.elasticsearch === undefined, reports, processor, summaries };
 }
 
 /**

@@ -53,4 +53,8 @@ export async function deleteFlowIndices(es: Client, prefix: string): Promise<voi
   const reports = Object.keys(await es.indices.get({ index: `${prefix}.reports-*`, allow_no_indices: true, ignore_unavailable: true, expand_wildcards: ['open', 'closed'] }));
   if (reports.length > 0) await es.indices.delete({ index: reports, ignore_unavailable: true });
   await es.indices.deleteIndexTemplate({ name: `${prefix}.reports` }).catch(() => undefined);
+  // The stats summaries the enricher's rollup writes (`<prefix>.summaries-*`).
+  const summaries = Object.keys(await es.indices.get({ index: `${prefix}.summaries-*`, allow_no_indices: true, ignore_unavailable: true, expand_wildcards: ['open', 'closed'] }));
+  if (summaries.length > 0) await es.indices.delete({ index: summaries, ignore_unavailable: true });
+  await es.indices.deleteIndexTemplate({ name: `${prefix}.summaries` }).catch(() => undefined);
 }

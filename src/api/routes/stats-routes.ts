@@ -20,6 +20,8 @@ import {
 import { summarisePolicyHits } from '../query/policy-hits.ts';
 import { readCompleteness } from '../query/completeness-reader.ts';
 import { formatDuration } from '../query/time-range.ts';
+import { readStatsFromSummaries, TOTALS_STEP_MS } from '../query/stats-summary-reader.ts';
+import { mergedDeniedPairs, mergedMatrix, mergedRuleHits, mergedTimeline, mergedTopTalkers, mergedTotals, summariesCanAnswer } from '../query/stats-summary.ts';
 import { compileRequestFilters, flowQuerySchema, requestRange } from './flow-request.ts';
 
 /** How totals avoid counting a connection twice, stated in every stats and denied response. */
@@ -47,8 +49,45 @@ export async function statsRoutes(app: FastifyInstance, ctx: ApiContext): Promis
     const opts = { timeoutMs: ctx.config.timeouts.queryMs };
     // One stored term instead of the reporter disjunction where every index has it (contract/flow-query-keys.ts).
     const keyed = await ctx.store.queryKeysCover(range, opts);
-    const query = buildFlowQuery({ range, filters, scope: principal.scope, dedupReporters: keyed ? 'stored' : true });
     const max = ctx.config.limits.maxGroups;
+    const policyList = (hits: ReturnType<typeof shapeRuleHits>, truncated: boolean): NonNullable<StatsAnswer['policy_hits']> => {
+      const view = ctx.inventory.current();
+      // A namespaced caller gets its own namespaces' policies listed; others appear only through hits in its flows.
+      const visible: CompiledPolicy[] = view ? [...view.inventory.policies.allPolicies()].filter((p) => p.policy.namespace !== null ? scopeAllowsNamespace(principal.scope, p.policy.namespace) : principal.scope.namespaces === null) : [];
+      return {
+        inventory_revision: view?.inventory.revision ?? null,
+        note: view ? 'never_matched lists rules of indexed policies without a hit in the range' : 'inventory not loaded: only policies seen in traces are listed and unmatched rules cannot be known',
+        policies: summarisePolicyHits(hits, visible),
+        truncated,
+      };
+    };
+
+    // Closed five-minute blocks whose summary is current come from the summaries, the rest of
+    // the range from the flows; the merged figures are shaped exactly as below (query/stats-summary.ts).
+    if (summariesCanAnswer({ filters, scope: principal.scope, keyed, views, intervalMs })) {
+      const step = views.includes('timeline') ? intervalMs : TOTALS_STEP_MS;
+      const read = await readStatsFromSummaries(ctx.store, ctx.config.indexPrefix, range, views, step, opts);
+      if (read !== undefined) {
+        const e = read.entries;
+        const body: StatsAnswer = {
+          range: { from: new Date(range.fromMs).toISOString(), to: new Date(range.toMs).toISOString() },
+          counting: DEDUP_NOTE,
+          totals: mergedTotals(e),
+          completeness: await completeness,
+        };
+        if (views.includes('top_talkers')) body.top_talkers = mergedTopTalkers(e, limit);
+        if (views.includes('timeline')) body.timeline = { interval: formatDuration(intervalMs), buckets: mergedTimeline(e, range, intervalMs) };
+        if (views.includes('top_denied_pairs')) body.top_denied_pairs = mergedDeniedPairs(e, limit, max);
+        if (views.includes('namespace_matrix')) body.namespace_matrix = mergedMatrix(e, max);
+        if (views.includes('policy_hits')) {
+          const hits = mergedRuleHits(e, max);
+          body.policy_hits = policyList(hits.hits, hits.truncated);
+        }
+        return body;
+      }
+    }
+
+    const query = buildFlowQuery({ range, filters, scope: principal.scope, dedupReporters: keyed ? 'stored' : true });
 
     const [main, pairs, matrix, egress, ingress] = await Promise.all([
       ctx.store.search(buildStatsRequest(query, views, limit, range, intervalMs), opts, 'stats'),
@@ -68,17 +107,7 @@ export async function statsRoutes(app: FastifyInstance, ctx: ApiContext): Promis
     if (views.includes('timeline')) body.timeline = { interval: formatDuration(intervalMs), buckets: shapeTimeline(main) };
     if (pairs) body.top_denied_pairs = { pairs: shapeDeniedPairs(pairs.buckets, limit), truncated: pairs.truncated };
     if (matrix) body.namespace_matrix = { cells: shapeMatrix(matrix.buckets), truncated: matrix.truncated };
-    if (egress && ingress) {
-      const view = ctx.inventory.current();
-      // A namespaced caller gets its own namespaces' policies listed; others appear only through hits in its flows.
-      const visible: CompiledPolicy[] = view ? [...view.inventory.policies.allPolicies()].filter((p) => p.policy.namespace !== null ? scopeAllowsNamespace(principal.scope, p.policy.namespace) : principal.scope.namespaces === null) : [];
-      body.policy_hits = {
-        inventory_revision: view?.inventory.revision ?? null,
-        note: view ? 'never_matched lists rules of indexed policies without a hit in the range' : 'inventory not loaded: only policies seen in traces are listed and unmatched rules cannot be known',
-        policies: summarisePolicyHits([...shapeRuleHits('egress', egress.buckets), ...shapeRuleHits('ingress', ingress.buckets)], visible),
-        truncated: egress.truncated || ingress.truncated,
-      };
-    }
+    if (egress && ingress) body.policy_hits = policyList([...shapeRuleHits('egress', egress.buckets), ...shapeRuleHits('ingress', ingress.buckets)], egress.truncated || ingress.truncated);
     return body;
   });
 }

@@ -8,6 +8,7 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { Logger } from '../../runtime/logger.ts';
 import { DEFAULT_FLOW_INDEX_PREFIX, flowIndexPattern, parseDailyFlowIndexName } from '../../contract/flow-index-names.ts';
+import { summaryIndexPattern, summaryIndexPrefix } from '../../contract/flow-summary.ts';
 
 const DAY_MS = 86_400_000;
 // Keeps the DELETE request line well under HTTP line limits when many days expire at once.
@@ -83,6 +84,14 @@ export class FlowIndexRetention {
       // ignore_unavailable: another enricher replica may have deleted some of them already.
       await this.client.indices.delete({ index: chunk, ignore_unavailable: true });
       for (const index of chunk) this.logger?.info({ index, retentionDays: this.retentionDays }, 'deleted expired flow index');
+    }
+    // A day's stats summaries go with its flows (contract/flow-summary.ts), by exact names as well.
+    const summaryPrefix = summaryIndexPrefix(this.prefix);
+    const summaryRows = await this.client.cat.indices({ index: summaryIndexPattern(this.prefix), format: 'json', h: 'index', expand_wildcards: ['open', 'closed'] });
+    const summaries = summaryRows.map((row) => row.index).filter((name): name is string => typeof name === 'string');
+    const expiredSummaries = selectExpiredFlowIndices(summaries, { prefix: summaryPrefix, retentionDays: this.retentionDays, nowMs: this.now() });
+    for (let i = 0; i < expiredSummaries.length; i += DELETE_CHUNK) {
+      await this.client.indices.delete({ index: expiredSummaries.slice(i, i + DELETE_CHUNK), ignore_unavailable: true });
     }
     const expiredSet = new Set(expired);
     return { deleted: expired, kept: daily.filter((name) => !expiredSet.has(name)) };

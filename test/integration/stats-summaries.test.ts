@@ -1,0 +1,166 @@
+/**
+ * `/flows/stats` from summaries on a real Elasticsearch: flow documents written with the real
+ * FlowBulkWriter, summarised by the real rollup, and every answer compared with the answer the
+ * raw route gives for the same range before any summary exists (or after they are removed):
+ * aligned and unaligned ranges, a range whose recent blocks are not summarised, other views,
+ * limit and interval, a namespaced caller, and a later merge into a flow document of a
+ * summarised block (stale fingerprint → that block from the flows → still exact; after the
+ * next rollup → from the summary again).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Client } from '@elastic/elasticsearch';
+import type { FastifyInstance } from 'fastify';
+import type { FlowDocument } from '../../src/contract/flow-fields.ts';
+import { dailyFlowIndexName } from '../../src/contract/flow-index-names.ts';
+import { blockStartOf, summaryIndexPattern, SUMMARY_BLOCK_MS } from '../../src/contract/flow-summary.ts';
+import { bulkRequestFromClient, FlowBulkWriter, type FlowBulkItem } from '../../src/enricher/elasticsearch/flow-bulk-writer.ts';
+import { installFlowIndexTemplate } from '../../src/enricher/elasticsearch/flow-index-template.ts';
+import { SummaryRollup } from '../../src/enricher/summary/summary-rollup.ts';
+import { loadResourceText } from '../../src/inventory/index.ts';
+import { parseTokenConfig } from '../../src/api/auth/tokens.ts';
+import { FlowStore } from '../../src/api/flow-store.ts';
+import { StaticInventorySource } from '../../src/api/inventory/inventory-source.ts';
+import { parseViews } from '../../src/api/query/flow-stats.ts';
+import { readStatsFromSummaries } from '../../src/api/query/stats-summary-reader.ts';
+import { ApiServer } from '../../src/api/server.ts';
+import { createElasticsearchClient } from '../../src/runtime/elasticsearch-client.ts';
+import { benchDocument } from '../../bench/api.ts';
+import { deleteFlowIndices } from '../harness/pipeline-resources.ts';
+import { requireElasticsearchUrl, uniqueName } from '../harness/service-env.ts';
+import { FIXTURE_RESOURCES_YAML, fixtureItems } from '../unit/api/flow-fixtures.ts';
+
+const MIN = 60_000;
+const ADMIN = 'admin-token-0123456789abcdef';
+const SHOP = 'shop-viewer-token-0123456789';
+
+describe('/flows/stats from summaries equals the raw answer', () => {
+  let client: Client;
+  let prefix: string;
+  let server: ApiServer;
+  let app: FastifyInstance;
+  let store: FlowStore;
+  let rollup: SummaryRollup;
+  let writer: FlowBulkWriter;
+  let items: FlowBulkItem[];
+  // Every document lies in the two hours before the anchor, a block start.
+  const anchor = blockStartOf(Date.now()) - SUMMARY_BLOCK_MS;
+  const iso = (ms: number): string => new Date(ms).toISOString();
+
+  async function stats(fromMs: number, toMs: number, extra = '', token = ADMIN): Promise<Record<string, unknown>> {
+    const r = await app.inject({ method: 'GET', url: `/api/v1/flows/stats?from=${iso(fromMs)}&to=${iso(toMs)}${extra}`, headers: { authorization: `Bearer ${token}` } });
+    assert.equal(r.statusCode, 200, r.body);
+    return r.json() as Record<string, unknown>;
+  }
+  /** Searches of summary blocks the API has made (its Elasticsearch call histogram). */
+  async function summaryReads(): Promise<number> {
+    const r = await app.inject({ url: '/metrics', headers: { authorization: `Bearer ${ADMIN}` } });
+    const line = r.body.split('\n').find((l) => l.startsWith('segflow_api_elasticsearch_duration_seconds_count{') && l.includes('operation="stats_summary_blocks"') && l.includes('outcome="ok"'));
+    return line === undefined ? 0 : Number(line.split(' ').pop());
+  }
+  const dropSummaries = async (): Promise<void> => {
+    const names = Object.keys(await client.indices.get({ index: summaryIndexPattern(prefix), allow_no_indices: true, ignore_unavailable: true }));
+    if (names.length > 0) await client.indices.delete({ index: names });
+  };
+  const summarise = (fromMs: number, toMs: number) => rollup.rollUp(SummaryRollup.blocksIn(fromMs, toMs));
+
+  // The ranges compared: name, from, to, extra parameters, token.
+  const scenarios: [string, number, number, string, string][] = [
+    ['aligned hour', anchor - 90 * MIN, anchor - 30 * MIN, '', ADMIN],
+    ['unaligned edges', anchor - 100 * MIN + 7_003, anchor - 20 * MIN - 11_000, '', ADMIN],
+    ['recent blocks not summarised', anchor - 60 * MIN - 1, anchor + MIN, '', ADMIN],
+    ['two views, limit 3, 1 m timeline', anchor - 100 * MIN + 7_003, anchor - 20 * MIN - 11_000, '&view=top_talkers,timeline&limit=3&interval=1m', ADMIN],
+    ['pairs, matrix and hits, limit 1', anchor - 125 * MIN, anchor - 30 * MIN, '&view=top_denied_pairs,namespace_matrix,policy_hits&limit=1', ADMIN],
+    ['namespaced caller', anchor - 90 * MIN, anchor - 30 * MIN, '', SHOP],
+  ];
+  const reference = new Map<string, Record<string, unknown>>();
+
+  before(async () => {
+    const url = requireElasticsearchUrl();
+    client = createElasticsearchClient(url);
+    prefix = uniqueName('statssummaries');
+    await installFlowIndexTemplate(client, { prefix, refreshInterval: '1s' });
+    // Generated traffic: 480 windows (two hours) with 8 documents each, ~8 % denied, both
+    // reporters; plus the fixture world (public sources, profiles, egress traces, documents
+    // without names: the missing keys).
+    items = [];
+    for (let j = 0; j < 8; j++) {
+      for (let i = 0; i < 480; i++) {
+        const item = benchDocument(j * 5_760 + i, anchor);
+        items.push({ ...item, index: dailyFlowIndexName(Date.parse(item.document.event.start ?? item.document['@timestamp']), prefix) });
+      }
+    }
+    items.push(...fixtureItems(prefix, anchor - 42 * MIN, 6));
+    writer = new FlowBulkWriter({ bulk: bulkRequestFromClient(client, { refresh: 'wait_for' }) });
+    const written = await writer.write(items);
+    assert.equal(written.rejected.length, 0, JSON.stringify(written.rejected[0]));
+    const tokens = parseTokenConfig({ tokens: [{ name: 'admin', token: ADMIN, role: 'admin' }, { name: 'shop', token: SHOP, role: 'viewer', namespaces: ['shop'] }] });
+    const inventory = new StaticInventorySource(loadResourceText(FIXTURE_RESOURCES_YAML, 'fixture').resources);
+    server = new ApiServer({ port: 0, elasticsearchUrl: url, indexPrefix: prefix, logLevel: 'warn' }, { elasticsearch: client, tokens, inventory });
+    app = await server.ready();
+    store = new FlowStore(client, prefix);
+    rollup = new SummaryRollup({ client, prefix });
+    // The raw answers, while no summary exists.
+    for (const [name, from, to, extra, token] of scenarios) reference.set(name, await stats(from, to, extra, token));
+    // Summaries for everything but the newest half hour.
+    await summarise(anchor - 130 * MIN, anchor - 30 * MIN);
+  });
+
+  after(async () => {
+    await server?.stop();
+    await deleteFlowIndices(client, prefix);
+    await client?.close();
+  });
+
+  const options = { timeoutMs: 60_000 };
+  const views = parseViews(undefined);
+
+  for (const [name, from, to, extra, token] of scenarios) {
+    it(`answers exactly as the raw route: ${name}`, async () => {
+      const expected = reference.get(name)!;
+      assert.ok((expected.totals as { flows: number }).flows > 0, 'the range has flows');
+      const readsBefore = await summaryReads();
+      assert.deepEqual(await stats(from, to, extra, token), expected);
+      // The admin's requests were answered from summaries; the namespaced caller's by the raw route.
+      assert.equal(await summaryReads() > readsBefore, token === ADMIN, 'which path answered');
+    });
+  }
+
+  it('reads whole current blocks from the summaries and the rest from the flows', async () => {
+    const aligned = await readStatsFromSummaries(store, prefix, { fromMs: anchor - 90 * MIN, toMs: anchor - 30 * MIN }, views, 30_000, options);
+    assert.equal(aligned?.summaryBlocks, 12);
+    assert.deepEqual(aligned?.rawRanges, []);
+    const recent = await readStatsFromSummaries(store, prefix, { fromMs: anchor - 60 * MIN - 1, toMs: anchor + MIN }, views, 30_000, options);
+    assert.equal(recent?.summaryBlocks, 6);
+    assert.deepEqual(recent?.rawRanges, [{ fromMs: anchor - 60 * MIN - 1, toMs: anchor - 60 * MIN }, { fromMs: anchor - 30 * MIN, toMs: anchor + MIN }]);
+    assert.equal(await readStatsFromSummaries(store, prefix, { fromMs: anchor - 20 * MIN, toMs: anchor }, views, 30_000, options), undefined, 'no current block: the raw route');
+  });
+
+  it('reads a block from the flows after a later merge into it, and from its summary after the next rollup', async () => {
+    const range = { fromMs: anchor - 90 * MIN, toMs: anchor - 30 * MIN };
+    // A count-once document of the block [anchor-80m, anchor-75m) gets a later batch merged in (more records, bytes, a new ingestion time).
+    const block = anchor - 80 * MIN;
+    const target = items.find((i) => i.document.segflow.reporter === 'src' && blockStartOf(Date.parse(i.document['@timestamp'])) === block)!;
+    assert.ok(target, 'a count-once document in the block');
+    const merged = structuredClone(target.document) as FlowDocument;
+    merged.segflow.aggregation = { ...merged.segflow.aggregation!, records: (merged.segflow.aggregation?.records ?? 0) + 1 };
+    merged.network = { ...merged.network, bytes: (merged.network?.bytes ?? 0) + 1_000_000 };
+    merged.event.ingested = new Date().toISOString();
+    assert.equal((await writer.write([{ id: target.id, index: target.index, document: merged }])).indexed, 1);
+
+    const stale = await readStatsFromSummaries(store, prefix, range, views, 30_000, options);
+    assert.equal(stale?.summaryBlocks, 11, 'the merged block is stale');
+    assert.deepEqual(stale?.rawRanges, [{ fromMs: block, toMs: block + SUMMARY_BLOCK_MS }]);
+    const mixed = await stats(range.fromMs, range.toMs);
+    await dropSummaries();
+    const raw = await stats(range.fromMs, range.toMs);
+    assert.notDeepEqual(raw.totals, reference.get('aligned hour')!.totals, 'the merge changed the figures');
+    assert.equal((raw.totals as { bytes: number }).bytes, (reference.get('aligned hour')!.totals as { bytes: number }).bytes + 1_000_000);
+    assert.deepEqual(mixed, raw);
+
+    await summarise(anchor - 130 * MIN, anchor - 30 * MIN);
+    const again = await readStatsFromSummaries(store, prefix, range, views, 30_000, options);
+    assert.equal(again?.summaryBlocks, 12, 'current again after the rollup');
+    assert.deepEqual(await stats(range.fromMs, range.toMs), raw);
+  });
+});

@@ -1,0 +1,147 @@
+/**
+ * The pure parts of the stats view from summaries (query/stats-summary.ts): which requests may
+ * use them, the split of a range into current blocks and raw ranges, the fingerprint
+ * comparison, and the shaping of merged entries into the raw route's exact answer (orders,
+ * ties, truncation). Table-driven.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { emptyFacetEntries, type FacetEntries } from '../../../src/contract/flow-summary-facets.ts';
+import { SUMMARY_BLOCK_MS as B } from '../../../src/contract/flow-summary.ts';
+import { UNRESTRICTED } from '../../../src/api/query/access-scope.ts';
+import {
+  blocksInside, compareKeys, concatEntries, currentBlocks, mergedDeniedPairs, mergedMatrix, mergedRuleHits, mergedTimeline, mergedTopTalkers, mergedTotals,
+  rangesClause, rawRanges, summariesCanAnswer,
+} from '../../../src/api/query/stats-summary.ts';
+
+const T0 = Date.UTC(2026, 11, 2, 6, 0, 0);
+const entries = (part: Partial<FacetEntries>): FacetEntries => ({ ...emptyFacetEntries(), ...part });
+
+describe('stats from summaries: which requests', () => {
+  const base = { filters: [], scope: UNRESTRICTED, keyed: true, views: ['timeline', 'top_talkers'] as const, intervalMs: 30_000 };
+  const cases: [string, Partial<Parameters<typeof summariesCanAnswer>[0]>, boolean][] = [
+    ['no filters, unrestricted, 30 s timeline', {}, true],
+    ['a 5 min timeline', { intervalMs: 300_000 }, true],
+    ['a 10 s timeline (finer than the blocks keep)', { intervalMs: 10_000 }, false],
+    ['a 45 s timeline (not a multiple of 30 s)', { intervalMs: 45_000 }, false],
+    ['a 10 s interval without the timeline view', { intervalMs: 10_000, views: ['top_talkers'] }, true],
+    ['a filter', { filters: [{ term: { x: 1 } }] }, false],
+    ['a namespaced caller', { scope: { namespaces: ['shop'] } }, false],
+    ['an index without the stored count-once key', { keyed: false }, false],
+  ];
+  for (const [name, change, expected] of cases) it(name, () => assert.equal(summariesCanAnswer({ ...base, ...change }), expected));
+});
+
+describe('stats from summaries: blocks and raw ranges', () => {
+  const cases: [string, { fromMs: number; toMs: number }, number[]][] = [
+    ['aligned hour: twelve blocks', { fromMs: T0, toMs: T0 + 12 * B }, Array.from({ length: 12 }, (_, i) => T0 + i * B)],
+    ['unaligned edges: only whole blocks', { fromMs: T0 + 7, toMs: T0 + 3 * B - 1 }, [T0 + B]],
+    ['shorter than a block', { fromMs: T0 + 1_000, toMs: T0 + B }, []],
+    ['exactly one block', { fromMs: T0, toMs: T0 + B }, [T0]],
+  ];
+  for (const [name, range, expected] of cases) it(`blocksInside: ${name}`, () => assert.deepEqual(blocksInside(range), expected));
+
+  const splits: [string, { fromMs: number; toMs: number }, number[], [number, number][]][] = [
+    ['all current', { fromMs: T0, toMs: T0 + 2 * B }, [T0, T0 + B], []],
+    ['edges', { fromMs: T0 - 5, toMs: T0 + 2 * B + 9 }, [T0, T0 + B], [[T0 - 5, T0], [T0 + 2 * B, T0 + 2 * B + 9]]],
+    ['a stale block in the middle', { fromMs: T0, toMs: T0 + 3 * B }, [T0, T0 + 2 * B], [[T0 + B, T0 + 2 * B]]],
+    ['recent blocks not summarised', { fromMs: T0, toMs: T0 + 4 * B + 3 }, [T0], [[T0 + B, T0 + 4 * B + 3]]],
+    ['nothing current', { fromMs: T0, toMs: T0 + B }, [], [[T0, T0 + B]]],
+  ];
+  for (const [name, range, current, expected] of splits) {
+    it(`rawRanges: ${name}`, () => assert.deepEqual(rawRanges(range, current).map((r) => [r.fromMs, r.toMs]), expected));
+  }
+
+  it('rangesClause: none matches nothing, several are ORed half-open ranges', () => {
+    assert.deepEqual(rangesClause([]), { match_none: {} });
+    const c = rangesClause([{ fromMs: 1, toMs: 2 }, { fromMs: 5, toMs: 9 }]) as { bool: { should: unknown[]; minimum_should_match: number } };
+    assert.equal(c.bool.minimum_should_match, 1);
+    assert.deepEqual(c.bool.should[1], { range: { '@timestamp': { gte: 5, lt: 9, format: 'epoch_millis' } } });
+  });
+});
+
+describe('stats from summaries: fingerprints', () => {
+  const fp = (flows: number, records: number, maxIngestedMs: number | null) => ({ flows, records, maxIngestedMs });
+  const cases: [string, ReturnType<typeof fp> | undefined, ReturnType<typeof fp> | undefined, boolean][] = [
+    ['equal', fp(10, 14, 5), fp(10, 14, 5), true],
+    ['a new document', fp(10, 14, 5), fp(11, 15, 9), false],
+    ['a merge into a document (records rise)', fp(10, 14, 5), fp(10, 15, 9), false],
+    ['a document left and another came with equal records (ingestion rises)', fp(10, 14, 5), fp(10, 14, 9), false],
+    ['no summary', undefined, fp(1, 1, null), false],
+    ['an empty block summarised, still empty', fp(0, 0, null), undefined, true],
+    ['an empty block summarised, flows came since', fp(0, 0, null), fp(1, 1, 7), false],
+  ];
+  for (const [name, stored, live, current] of cases) {
+    it(name, () => {
+      const s = new Map(stored ? [[T0, stored]] : []);
+      const l = new Map(live ? [[T0, live]] : []);
+      assert.deepEqual(currentBlocks([T0], s, l), current ? [T0] : []);
+    });
+  }
+});
+
+describe('stats from summaries: merged shaping', () => {
+  it('compareKeys: missing first, then code point order (as Elasticsearch sorts keywords)', () => {
+    const cases: [string | null | undefined, string | null | undefined, number][] = [
+      [null, 'a', -1], ['a', undefined, 1], [null, null, 0], ['a', 'b', -1], ['ab', 'a', 1], ['Z', 'a', -1],
+      ['\u{1F600}', '\uFFFD', 1], // UTF-16 units would put the emoji (a surrogate pair) first
+    ];
+    for (const [a, b, sign] of cases) assert.equal(Math.sign(compareKeys(a, b)), sign, `${a} vs ${b}`);
+  });
+
+  it('totals and timeline add parts and fill empty intervals over the whole range', () => {
+    const a = entries({ timeline: [{ time: new Date(T0).toISOString(), verdict: 'allow', flows: 2, bytes: 10, packets: 3 }, { time: new Date(T0 + 30_000).toISOString(), verdict: 'deny', flows: 1, bytes: 5, packets: 1 }] });
+    const b = entries({ timeline: [{ time: new Date(T0 + 90_000).toISOString(), verdict: 'allow', flows: 4, bytes: 40, packets: 8 }] });
+    const merged = concatEntries(a, b);
+    assert.deepEqual(mergedTotals(merged), { flows: 7, bytes: 55, packets: 12, denied: 1 });
+    const tl = mergedTimeline(merged, { fromMs: T0 + 5, toMs: T0 + 180_000 }, 60_000);
+    assert.deepEqual(tl.map((x) => [x.time.slice(11, 19), x.flows, x.denied, x.bytes]), [['06:00:00', 3, 1, 15], ['06:01:00', 4, 0, 40], ['06:02:00', 0, 0, 0]]);
+  });
+
+  it('top talkers: top namespaces by bytes, top names in each, names-less flows count for the namespace only', () => {
+    const t = (namespace: string | undefined, name: string | undefined, bytes: number) => ({ ...(namespace ? { namespace } : {}), ...(name ? { name } : {}), flows: 1, bytes, packets: 1 });
+    const e = entries({
+      talkers: [
+        t('a', 'x', 50), t('a', undefined, 100), // namespace a: 150 bytes, its only named talker has 50
+        t('b', 'y', 120), t('b', 'z', 10),
+        t('c', 'w', 130), // c (130) has fewer bytes than a (150) and b (131): with limit 2 its talker is not shown
+        t(undefined, 'pub', 5), t('b', 'y', 1),
+      ],
+    });
+    assert.deepEqual(mergedTopTalkers(e, 2).map((x) => [x.namespace, x.name, x.bytes, x.flows]), [['b', 'y', 121, 2], ['a', 'x', 50, 1]]);
+    // Ties on bytes: the smaller key first, as the terms aggregation's tiebreak.
+    const tie = entries({ talkers: [t('n2', 'b', 10), t('n1', 'a', 10), t('n3', 'c', 10)] });
+    assert.deepEqual(mergedTopTalkers(tie, 2).map((x) => x.namespace), ['n1', 'n2']);
+    // No namespace: the '' bucket, shown as null.
+    assert.deepEqual(mergedTopTalkers(entries({ talkers: [t(undefined, 'pub', 5)] }), 5).map((x) => x.namespace), [null]);
+  });
+
+  it('denied pairs: sums and newest time per pair; the first `max` pairs in key order when truncated', () => {
+    const p = (sn: string, dn: string, flows: number, last: number) => ({ source_namespace: sn, source_name: 's', dest_namespace: dn, dest_name: 'd', flows, bytes: flows * 10, last_seen: new Date(T0 + last).toISOString() });
+    const e = entries({ pairs: [p('b', 'x', 2, 5), p('a', 'x', 1, 9), p('b', 'x', 3, 1), { flows: 1, bytes: 1, last_seen: new Date(T0).toISOString() }] });
+    const all = mergedDeniedPairs(e, 10, 100);
+    assert.equal(all.truncated, false);
+    assert.deepEqual(all.pairs.map((x) => [x.source.namespace, x.flows, x.bytes, x.last_seen]), [['b', 5, 50, new Date(T0 + 5).toISOString()], ['a', 1, 10, new Date(T0 + 9).toISOString()], [null, 1, 1, new Date(T0).toISOString()]]);
+    const cut = mergedDeniedPairs(e, 10, 2);
+    assert.equal(cut.truncated, true);
+    // Key order puts the pair without keys first, then a: b is cut although it has the most flows (as the raw pages do).
+    assert.deepEqual(cut.pairs.map((x) => x.source.namespace), ['a', null]);
+  });
+
+  it('matrix and rule hits: summed per key, in composite order', () => {
+    const e = entries({
+      cells: [{ source: 'b', destination: 'a', flows: 1, denied: 1, bytes: 2, packets: 1 }, { destination: 'a', flows: 2, denied: 0, bytes: 3, packets: 1 }, { source: 'b', destination: 'a', flows: 1, denied: 0, bytes: 2, packets: 1 }],
+      hits: [
+        { direction: 'ingress', tier: 'default', kind: 'np', namespace: 'n', name: 'p', rule_index: 10, action: 'allow', count: 2 },
+        { direction: 'ingress', tier: 'default', kind: 'np', namespace: 'n', name: 'p', rule_index: 9, action: 'allow', count: 1 },
+        { direction: 'egress', tier: 'default', kind: 'gnp', name: 'g', rule_index: -1, action: 'deny', count: 4 },
+        { direction: 'ingress', tier: 'default', kind: 'np', namespace: 'n', name: 'p', rule_index: 10, action: 'allow', count: 3 },
+      ],
+    });
+    assert.deepEqual(mergedMatrix(e, 100).cells, [{ source: null, destination: 'a', flows: 2, denied: 0, bytes: 3 }, { source: 'b', destination: 'a', flows: 2, denied: 1, bytes: 4 }]);
+    const hits = mergedRuleHits(e, 100);
+    assert.deepEqual(hits.hits.map((h) => [h.direction, h.namespace, h.ruleIndex, h.hits]), [['egress', null, -1, 4], ['ingress', 'n', 9, 1], ['ingress', 'n', 10, 5]]);
+    assert.equal(hits.truncated, false);
+    assert.equal(mergedRuleHits(e, 1).truncated, true);
+  });
+});
