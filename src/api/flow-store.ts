@@ -84,9 +84,13 @@ export class FlowStore {
     return request.pit === undefined ? { index: this.indexPattern, ignore_unavailable: true, allow_no_indices: true, ...request } : request;
   }
 
-  /** A search over the flow indices (or over a PIT when the request names one). */
+  /**
+   * A search over the flow indices (or over a PIT when the request names one). A partial answer
+   * (failed shards, timed out) is an error, as for /flows: totals and groups with silent gaps
+   * would be wrong without saying so.
+   */
   search<TDoc = unknown>(request: estypes.SearchRequest, options: StoreCallOptions, operation = 'search'): Promise<estypes.SearchResponse<TDoc>> {
-    return this.timed(operation, () => this.client.search<TDoc>(this.targeted(request), transportOptions(options)));
+    return this.timed(operation, async () => wholeAnswer(await this.client.search<TDoc>(this.targeted(withShardReport(request)), transportOptions(options))));
   }
 
   /**
@@ -197,6 +201,21 @@ async function readAnswer(body: Readable, headers: Record<string, unknown> | und
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks, length);
+}
+
+/** The request with `_shards.failed` and `timed_out` kept when it filters the answer (filter_path). */
+function withShardReport(request: estypes.SearchRequest): estypes.SearchRequest {
+  const path = request.filter_path;
+  if (path === undefined) return request;
+  return { ...request, filter_path: [...(Array.isArray(path) ? path : [path]), '_shards.failed', 'timed_out'] };
+}
+
+/** The answer, unless Elasticsearch says it is partial: then the error /flows answers with too. */
+export function wholeAnswer<T extends { timed_out?: boolean; _shards?: { failed?: number } }>(answer: T): T {
+  if (answer.timed_out === true) throw queryTimeoutError();
+  const failed = Number(answer._shards?.failed ?? 0);
+  if (failed > 0) throw new ApiError(502, 'elasticsearch_error', `Elasticsearch failed the query on ${failed} shard(s)`);
+  return answer;
 }
 
 /** Elasticsearch ran out of the query's time budget (client timeout or a timed-out answer). */
