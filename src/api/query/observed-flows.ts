@@ -5,13 +5,12 @@
  * feed the recommender; denied ones are only counted (allowing them is a fix, not a
  * recommendation).
  */
-import type { estypes } from '@elastic/elasticsearch';
 import type { ObservedEndpoint, ObservedFlow } from '../../inventory/advice/policy-recommender.ts';
 import { parseProtocol } from '../../inventory/index.ts';
 import type { FlowStore } from '../flow-store.ts';
 import type { AccessScope } from './access-scope.ts';
-import type { SortValue } from './cursor.ts';
-import { buildFlowQuery, TIME_FIELD } from './flow-search.ts';
+import { scanFlowsNewestFirst } from './flow-scan.ts';
+import { buildFlowQuery } from './flow-search.ts';
 
 const FIELDS = [
   'source.ip', 'destination.ip', 'destination.port', 'network.iana_number', 'network.transport', 'segflow.verdict',
@@ -69,46 +68,25 @@ export async function collectObservedFlows(req: {
     range: req.range, scope: req.scope, dedupReporters: keyed ? 'stored' : true,
     filters: [{ bool: { should: [{ term: { 'segflow.source.namespace': req.namespace } }, { term: { 'segflow.destination.namespace': req.namespace } }], minimum_should_match: 1 } }],
   });
-  const pit = await req.store.openPit('1m', opts);
   const shapes = new Map<string, { flow: ObservedFlow; count: number }>();
-  let scanned = 0;
   let allowed = 0;
   let denied = 0;
   let unreadable = 0;
-  let truncated = false;
-  let after: SortValue[] | undefined;
-  try {
-    for (;;) {
-      const size = Math.min(5_000, req.maxFlows - scanned);
-      if (size <= 0) { truncated = true; break; }
-      const r: estypes.SearchResponse<ObservedDoc> = await req.store.search<ObservedDoc>({
-        pit: { id: pit, keep_alive: '1m' }, query, size, _source: { includes: FIELDS },
-        sort: [{ [TIME_FIELD]: { order: 'desc' } }, { _shard_doc: { order: 'asc' } }] as estypes.SortCombinations[],
-        track_total_hits: false, ...(after ? { search_after: after as estypes.SortResults } : {}),
-      }, opts, 'recommendation_scan');
-      for (const hit of r.hits.hits) {
-        scanned++;
-        const d = hit._source ?? {};
-        if (d.segflow?.verdict !== 'allow') { denied++; continue; }
-        const protocol = parseProtocol(d.network?.iana_number ?? d.network?.transport);
-        if (protocol === null) { unreadable++; continue; }
-        allowed++;
-        const hasPorts = protocol === 6 || protocol === 17 || protocol === 132;
-        const flow: ObservedFlow = {
-          source: endpointOf(d.source?.ip, d.segflow?.source), destination: endpointOf(d.destination?.ip, d.segflow?.destination),
-          protocol, dstPort: hasPorts ? d.destination?.port ?? null : null, count: 1,
-        };
-        const key = shapeKey(flow);
-        const seen = shapes.get(key);
-        if (seen === undefined) shapes.set(key, { flow, count: 1 });
-        else seen.count++;
-      }
-      const last = r.hits.hits[r.hits.hits.length - 1];
-      if (r.hits.hits.length < size || last?.sort === undefined) break;
-      after = last.sort as SortValue[];
-    }
-  } finally {
-    void req.store.closePit(pit);
-  }
+  const { scanned, truncated } = await scanFlowsNewestFirst<ObservedDoc>({ store: req.store, query, fields: FIELDS, maxFlows: req.maxFlows, timeoutMs: req.timeoutMs, operation: 'recommendation_scan' }, (hit) => {
+    const d = hit._source ?? {};
+    if (d.segflow?.verdict !== 'allow') { denied++; return; }
+    const protocol = parseProtocol(d.network?.iana_number ?? d.network?.transport);
+    if (protocol === null) { unreadable++; return; }
+    allowed++;
+    const hasPorts = protocol === 6 || protocol === 17 || protocol === 132;
+    const flow: ObservedFlow = {
+      source: endpointOf(d.source?.ip, d.segflow?.source), destination: endpointOf(d.destination?.ip, d.segflow?.destination),
+      protocol, dstPort: hasPorts ? d.destination?.port ?? null : null, count: 1,
+    };
+    const key = shapeKey(flow);
+    const seen = shapes.get(key);
+    if (seen === undefined) shapes.set(key, { flow, count: 1 });
+    else seen.count++;
+  });
   return { flows: [...shapes.values()].map(({ flow, count }) => ({ ...flow, count })), scanned, allowed, denied, unreadable, truncated };
 }

@@ -33,7 +33,7 @@ import type { estypes } from '@elastic/elasticsearch';
 import { Inventory, keyOf, parseProtocol, protocolName, type FlowInput, type Resource, type Verdict } from '../../inventory/index.ts';
 import type { FlowStore } from '../flow-store.ts';
 import type { AccessScope } from './access-scope.ts';
-import type { SortValue } from './cursor.ts';
+import { scanFlowsNewestFirst } from './flow-scan.ts';
 import { buildFlowQuery, TIME_FIELD } from './flow-search.ts';
 import { RepresentativeEndpoints, type Representative } from '../../inventory/endpoints/representative-endpoints.ts';
 
@@ -225,96 +225,76 @@ export async function replayPolicyChange(req: ReplayRequest): Promise<ReplayResu
   };
   const reasons = new Map<string, UnresolvedReason>();
   let allowedNotReplayed = 0;
-  const pit = await req.store.openPit('1m', opts);
   const counts: ReplayCounts = {
     scanned: 0, evaluated: 0, unchanged: 0, allow_to_deny: 0, deny_to_allow: 0,
     skipped_unknown_protocol: 0, skipped_unresolved: 0, skipped_error: 0, by_address: 0, by_identity: 0,
   };
   const examples: ReplayExample[] = [];
   const groups = new Map<string, ReplayGroup>();
-  let after: SortValue[] | undefined;
-  let truncated = false;
-  try {
-    for (;;) {
-      const size = Math.min(5_000, req.maxFlows - counts.scanned);
-      if (size <= 0) { truncated = true; break; }
-      const r: estypes.SearchResponse<ReplayDoc> = await req.store.search<ReplayDoc>({
-        pit: { id: pit, keep_alive: '1m' }, query, size, _source: { includes: REPLAY_FIELDS },
-        sort: [{ [TIME_FIELD]: { order: 'desc' } }, { _shard_doc: { order: 'asc' } }] as estypes.SortCombinations[],
-        track_total_hits: false, ...(after ? { search_after: after as estypes.SortResults } : {}),
-      }, opts, 'preview_scan');
-      for (const hit of r.hits.hits) {
-        counts.scanned++;
-        const d = hit._source ?? {};
-        const read = flowOf(d, resolve);
-        if ('skip' in read) {
-          if (read.skip === 'protocol') counts.skipped_unknown_protocol++;
-          else {
-            counts.skipped_unresolved++;
-            if (d.segflow?.verdict === 'allow') allowedNotReplayed++;
-            const seen = reasons.get(read.reason);
-            if (seen) seen.flows++;
-            else reasons.set(read.reason, { reason: read.reason, flows: 1 });
-          }
-          continue;
-        }
-        const flow = read.flow;
-        let current: Verdict;
-        let candidate: Verdict;
-        try {
-          current = req.current.explain(flow);
-          candidate = req.candidate.explain(flow);
-        } catch {
-          counts.skipped_error++;
-          if (d.segflow?.verdict === 'allow') allowedNotReplayed++;
-          continue;
-        }
-        counts.evaluated++;
-        if (read.byIdentity) counts.by_identity++;
-        else counts.by_address++;
-        const changed = current.verdict !== candidate.verdict;
-        if (!changed) counts.unchanged++;
-        else if (candidate.verdict === 'deny') counts.allow_to_deny++;
-        else counts.deny_to_allow++;
-        if (changed || req.groupUnchanged === true) {
-          const src: ReplayPeer = { namespace: d.segflow?.source?.namespace ?? null, name: d.segflow?.source?.aggregated_name ?? d.segflow?.source?.name ?? null };
-          const dst: ReplayPeer = { namespace: d.segflow?.destination?.namespace ?? null, name: d.segflow?.destination?.aggregated_name ?? d.segflow?.destination?.name ?? null };
-          const proto = protocolName(flow.protocol);
-          const port = flow.dstPort ?? null;
-          const key = replayGroupKey(src, dst, proto, port, current.verdict, candidate.verdict);
-          let g = groups.get(key);
-          if (g === undefined) {
-            g = {
-              key, source: src, destination: dst, protocol: proto, port, current: current.verdict, candidate: candidate.verdict, flows: 0,
-              sample: { src_ip: flow.srcIp, dst_ip: flow.dstIp, time: d['@timestamp'] ?? null, by: read.byIdentity ? 'identity' : 'address' }, first_seen: null, last_seen: null,
-            };
-            groups.set(key, g);
-          }
-          g.flows++;
-          const t = d['@timestamp'] ?? null;
-          if (t !== null) {
-            if (g.first_seen === null || t < g.first_seen) g.first_seen = t;
-            if (g.last_seen === null || t > g.last_seen) g.last_seen = t;
-          }
-        }
-        if (changed && examples.length < req.examples) {
-          examples.push({
-            id: hit._id ?? '', time: d['@timestamp'] ?? null,
-            source: { ip: flow.srcIp, address: read.src, port: d.source?.port ?? null, namespace: d.segflow?.source?.namespace ?? null, name: d.segflow?.source?.name ?? d.segflow?.source?.aggregated_name ?? null },
-            destination: { ip: flow.dstIp, address: read.dst, port: d.destination?.port ?? null, namespace: d.segflow?.destination?.namespace ?? null, name: d.segflow?.destination?.name ?? d.segflow?.destination?.aggregated_name ?? null },
-            protocol: flow.protocol, stored_verdict: d.segflow?.verdict ?? null, current_verdict: current.verdict, candidate_verdict: candidate.verdict,
-            candidate: { decided_by: candidate.decidedBy, egress: [...candidate.egress.trace], ingress: [...candidate.ingress.trace] },
-          });
-        }
+  const { truncated } = await scanFlowsNewestFirst<ReplayDoc>({ store: req.store, query, fields: REPLAY_FIELDS, maxFlows: req.maxFlows, timeoutMs: req.timeoutMs, operation: 'preview_scan' }, (hit) => {
+    counts.scanned++;
+    const d = hit._source ?? {};
+    const read = flowOf(d, resolve);
+    if ('skip' in read) {
+      if (read.skip === 'protocol') counts.skipped_unknown_protocol++;
+      else {
+        counts.skipped_unresolved++;
+        if (d.segflow?.verdict === 'allow') allowedNotReplayed++;
+        const seen = reasons.get(read.reason);
+        if (seen) seen.flows++;
+        else reasons.set(read.reason, { reason: read.reason, flows: 1 });
       }
-      const last = r.hits.hits[r.hits.hits.length - 1];
-      if (r.hits.hits.length < size || last?.sort === undefined) break;
-      if (counts.scanned >= req.maxFlows) { truncated = true; break; }
-      after = last.sort as SortValue[];
+      return;
     }
-  } finally {
-    void req.store.closePit(pit);
-  }
+    const flow = read.flow;
+    let current: Verdict;
+    let candidate: Verdict;
+    try {
+      current = req.current.explain(flow);
+      candidate = req.candidate.explain(flow);
+    } catch {
+      counts.skipped_error++;
+      if (d.segflow?.verdict === 'allow') allowedNotReplayed++;
+      return;
+    }
+    counts.evaluated++;
+    if (read.byIdentity) counts.by_identity++;
+    else counts.by_address++;
+    const changed = current.verdict !== candidate.verdict;
+    if (!changed) counts.unchanged++;
+    else if (candidate.verdict === 'deny') counts.allow_to_deny++;
+    else counts.deny_to_allow++;
+    if (changed || req.groupUnchanged === true) {
+      const src: ReplayPeer = { namespace: d.segflow?.source?.namespace ?? null, name: d.segflow?.source?.aggregated_name ?? d.segflow?.source?.name ?? null };
+      const dst: ReplayPeer = { namespace: d.segflow?.destination?.namespace ?? null, name: d.segflow?.destination?.aggregated_name ?? d.segflow?.destination?.name ?? null };
+      const proto = protocolName(flow.protocol);
+      const port = flow.dstPort ?? null;
+      const key = replayGroupKey(src, dst, proto, port, current.verdict, candidate.verdict);
+      let g = groups.get(key);
+      if (g === undefined) {
+        g = {
+          key, source: src, destination: dst, protocol: proto, port, current: current.verdict, candidate: candidate.verdict, flows: 0,
+          sample: { src_ip: flow.srcIp, dst_ip: flow.dstIp, time: d['@timestamp'] ?? null, by: read.byIdentity ? 'identity' : 'address' }, first_seen: null, last_seen: null,
+        };
+        groups.set(key, g);
+      }
+      g.flows++;
+      const t = d['@timestamp'] ?? null;
+      if (t !== null) {
+        if (g.first_seen === null || t < g.first_seen) g.first_seen = t;
+        if (g.last_seen === null || t > g.last_seen) g.last_seen = t;
+      }
+    }
+    if (changed && examples.length < req.examples) {
+      examples.push({
+        id: hit._id ?? '', time: d['@timestamp'] ?? null,
+        source: { ip: flow.srcIp, address: read.src, port: d.source?.port ?? null, namespace: d.segflow?.source?.namespace ?? null, name: d.segflow?.source?.name ?? d.segflow?.source?.aggregated_name ?? null },
+        destination: { ip: flow.dstIp, address: read.dst, port: d.destination?.port ?? null, namespace: d.segflow?.destination?.namespace ?? null, name: d.segflow?.destination?.name ?? d.segflow?.destination?.aggregated_name ?? null },
+        protocol: flow.protocol, stored_verdict: d.segflow?.verdict ?? null, current_verdict: current.verdict, candidate_verdict: candidate.verdict,
+        candidate: { decided_by: candidate.decidedBy, egress: [...candidate.egress.trace], ingress: [...candidate.ingress.trace] },
+      });
+    }
+  });
   return {
     range: { from: new Date(req.range.fromMs).toISOString(), to: new Date(req.range.toMs).toISOString() },
     counts,
