@@ -254,9 +254,13 @@ function checkTuple(tuple: FlowTupleData | undefined, name: string, ipVersion: n
   return ok;
 }
 
-/** Reports one problem (its reason built only when someone listens); counts 1. */
-function problem(report: ProblemSink, field: string, reason: () => string): number {
-  report?.(field, reason());
+/**
+ * Reports one problem (its reason built only when someone listens); counts 1. The reason gets
+ * the record as an argument: an arrow that captured it would make every call of checkRecord
+ * allocate a context for it.
+ */
+function problem(report: ProblemSink, field: string, r: FlowRecordData, reason: (r: FlowRecordData) => string): number {
+  report?.(field, reason(r));
   return 1;
 }
 
@@ -266,35 +270,35 @@ function problem(report: ProblemSink, field: string, reason: () => string): numb
  */
 function checkRecord(r: FlowRecordData, report: ProblemSink): boolean {
   let problems = 0;
-  if (!(r.source in SOURCE_TO_WIRE)) problems += problem(report, 'source', () => `unknown source ${JSON.stringify(r.source)}`);
-  if (!(r.eventKind in EVENT_TO_WIRE)) problems += problem(report, 'event_kind', () => `unknown event kind ${JSON.stringify(r.eventKind)}`);
-  if (!(r.tcpState in TCP_STATE_TO_WIRE)) problems += problem(report, 'tcp_state', () => `unknown TCP state ${JSON.stringify(r.tcpState)}`);
-  if (!(r.dataplaneVerdict in VERDICT_TO_WIRE)) problems += problem(report, 'dataplane_verdict', () => `unknown verdict ${JSON.stringify(r.dataplaneVerdict)}`);
-  if (!r.nodeName) problems += problem(report, 'node_name', () => 'is empty');
-  if (r.ipVersion !== 4 && r.ipVersion !== 6) problems += problem(report, 'ip_version', () => `must be 4 or 6, got ${r.ipVersion}`);
-  if (!isUintUpTo(r.protocol, 255)) problems += problem(report, 'protocol', () => `${r.protocol} is not an IP protocol number (0-255)`);
+  if (!(r.source in SOURCE_TO_WIRE)) problems += problem(report, 'source', r, (r) => `unknown source ${JSON.stringify(r.source)}`);
+  if (!(r.eventKind in EVENT_TO_WIRE)) problems += problem(report, 'event_kind', r, (r) => `unknown event kind ${JSON.stringify(r.eventKind)}`);
+  if (!(r.tcpState in TCP_STATE_TO_WIRE)) problems += problem(report, 'tcp_state', r, (r) => `unknown TCP state ${JSON.stringify(r.tcpState)}`);
+  if (!(r.dataplaneVerdict in VERDICT_TO_WIRE)) problems += problem(report, 'dataplane_verdict', r, (r) => `unknown verdict ${JSON.stringify(r.dataplaneVerdict)}`);
+  if (!r.nodeName) problems += problem(report, 'node_name', r, () => 'is empty');
+  if (r.ipVersion !== 4 && r.ipVersion !== 6) problems += problem(report, 'ip_version', r, (r) => `must be 4 or 6, got ${r.ipVersion}`);
+  if (!isUintUpTo(r.protocol, 255)) problems += problem(report, 'protocol', r, (r) => `${r.protocol} is not an IP protocol number (0-255)`);
   // An unknown IP version is reported once, above, not again for every address.
   if (r.ipVersion === 4 || r.ipVersion === 6) {
     if (!checkTuple(r.original, 'original', r.ipVersion, report)) problems++;
     if (!checkTuple(r.reply, 'reply', r.ipVersion, report)) problems++;
   }
-  if (!isCounter(r.originalPackets)) problems += problem(report, 'original_packets', () => `must be a non-negative integer, got ${r.originalPackets}`);
-  if (!isCounter(r.originalBytes)) problems += problem(report, 'original_bytes', () => `must be a non-negative integer, got ${r.originalBytes}`);
-  if (!isCounter(r.replyPackets)) problems += problem(report, 'reply_packets', () => `must be a non-negative integer, got ${r.replyPackets}`);
-  if (!isCounter(r.replyBytes)) problems += problem(report, 'reply_bytes', () => `must be a non-negative integer, got ${r.replyBytes}`);
+  if (!isCounter(r.originalPackets)) problems += problem(report, 'original_packets', r, (r) => `must be a non-negative integer, got ${r.originalPackets}`);
+  if (!isCounter(r.originalBytes)) problems += problem(report, 'original_bytes', r, (r) => `must be a non-negative integer, got ${r.originalBytes}`);
+  if (!isCounter(r.replyPackets)) problems += problem(report, 'reply_packets', r, (r) => `must be a non-negative integer, got ${r.replyPackets}`);
+  if (!isCounter(r.replyBytes)) problems += problem(report, 'reply_bytes', r, (r) => `must be a non-negative integer, got ${r.replyBytes}`);
   const startOk = isU64(r.startTimeUnixNano);
   const endOk = isU64(r.endTimeUnixNano);
-  if (!startOk) problems += problem(report, 'start_time_unix_nano', () => `must be a uint64 bigint, got ${String(r.startTimeUnixNano)}`);
-  if (!endOk) problems += problem(report, 'end_time_unix_nano', () => `must be a uint64 bigint, got ${String(r.endTimeUnixNano)}`);
-  if (endOk && r.endTimeUnixNano === 0n) problems += problem(report, 'end_time_unix_nano', () => 'is 0 (every record must say when it was observed)');
+  if (!startOk) problems += problem(report, 'start_time_unix_nano', r, (r) => `must be a uint64 bigint, got ${String(r.startTimeUnixNano)}`);
+  if (!endOk) problems += problem(report, 'end_time_unix_nano', r, (r) => `must be a uint64 bigint, got ${String(r.endTimeUnixNano)}`);
+  if (endOk && r.endTimeUnixNano === 0n) problems += problem(report, 'end_time_unix_nano', r, () => 'is 0 (every record must say when it was observed)');
   if (startOk && endOk && r.startTimeUnixNano > r.endTimeUnixNano) {
-    problems += problem(report, 'start_time_unix_nano', () => `${r.startTimeUnixNano} is after end_time_unix_nano ${r.endTimeUnixNano}`);
+    problems += problem(report, 'start_time_unix_nano', r, (r) => `${r.startTimeUnixNano} is after end_time_unix_nano ${r.endTimeUnixNano}`);
   }
-  if (!isUintUpTo(r.conntrackId, 0xffffffff)) problems += problem(report, 'conntrack_id', () => `must be an integer in 0..${0xffffffff}, got ${r.conntrackId}`);
-  if (!isUintUpTo(r.conntrackMark, 0xffffffff)) problems += problem(report, 'conntrack_mark', () => `must be an integer in 0..${0xffffffff}, got ${r.conntrackMark}`);
-  if (!isUintUpTo(r.icmpType, 255)) problems += problem(report, 'icmp_type', () => `must be an integer in 0..255, got ${r.icmpType}`);
-  if (!isUintUpTo(r.icmpCode, 255)) problems += problem(report, 'icmp_code', () => `must be an integer in 0..255, got ${r.icmpCode}`);
-  if (!isUintUpTo(r.icmpId, 65535)) problems += problem(report, 'icmp_id', () => `must be an integer in 0..65535, got ${r.icmpId}`);
+  if (!isUintUpTo(r.conntrackId, 0xffffffff)) problems += problem(report, 'conntrack_id', r, (r) => `must be an integer in 0..${0xffffffff}, got ${r.conntrackId}`);
+  if (!isUintUpTo(r.conntrackMark, 0xffffffff)) problems += problem(report, 'conntrack_mark', r, (r) => `must be an integer in 0..${0xffffffff}, got ${r.conntrackMark}`);
+  if (!isUintUpTo(r.icmpType, 255)) problems += problem(report, 'icmp_type', r, (r) => `must be an integer in 0..255, got ${r.icmpType}`);
+  if (!isUintUpTo(r.icmpCode, 255)) problems += problem(report, 'icmp_code', r, (r) => `must be an integer in 0..255, got ${r.icmpCode}`);
+  if (!isUintUpTo(r.icmpId, 65535)) problems += problem(report, 'icmp_id', r, (r) => `must be an integer in 0..65535, got ${r.icmpId}`);
   return problems === 0;
 }
 

@@ -16,6 +16,11 @@ export function varintSize(n: number): number {
   return size;
 }
 
+const scratch64 = new BigUint64Array(1);
+// The platform's byte order: fixed64 is little-endian on the wire.
+const scratchBytes = new Uint8Array(scratch64.buffer);
+if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('ProtobufWriter assumes a little-endian platform');
+
 /** See the module comment. Reusable: {@link reset} starts a new message in the same memory. */
 export class ProtobufWriter {
   private buf: Buffer;
@@ -58,8 +63,13 @@ export class ProtobufWriter {
 
   /** A little-endian 64-bit value (0 ≤ v < 2^64). The caller ensured room (8 bytes). */
   fixed64(v: bigint): void {
-    this.buf.writeBigUInt64LE(v, this.pos);
-    this.pos += 8;
+    // Through a typed array: Buffer.writeBigUInt64LE splits the value with BigInt operations,
+    // allocating two BigInts per call.
+    scratch64[0] = v;
+    const b = this.buf;
+    const p = this.pos;
+    for (let i = 0; i < 8; i++) b[p + i] = scratchBytes[i]!;
+    this.pos = p + 8;
   }
 
   /** Length-prefixed bytes. Ensures room itself. */

@@ -227,6 +227,21 @@ describe('ConntrackRecordStream', () => {
     assert.equal(errors[1]!.offset, 480);
     assert.match(errors[1]!.message, /stream ended inside a record: 30 of 160 bytes/);
   });
+
+  it('decodes the same records however the stream is cut into chunks (every pair of cut points)', () => {
+    const all = Buffer.concat([record(tcpDestroy), record({ ...tcpDestroy, id: 2 }), record({ ...tcpDestroy, kind: 42 }), record({ ...tcpDestroy, id: 4 })]);
+    for (let a = 1; a < all.length; a += 3) {
+      for (let b = a; b < all.length; b += 7) {
+        const ids: Array<number | null> = [];
+        const offsets: number[] = [];
+        const stream = new ConntrackRecordStream((m) => ids.push(entryOf(m).id), (e) => offsets.push(e.offset));
+        for (const [from, to] of [[0, a], [a, b], [b, all.length]] as const) stream.push(all.subarray(from, to));
+        stream.end();
+        assert.deepEqual(ids, [38671004, 2, 4], `cut at ${a} and ${b}`);
+        assert.deepEqual(offsets, [320], `cut at ${a} and ${b}`);
+      }
+    }
+  });
 });
 
 describe('ipv6Text (RFC 5952, as inet_ntop prints)', () => {

@@ -140,20 +140,24 @@ export function ipv6Text(b: Uint8Array, o = 0): string {
 function readTuple(b: Buffer, o: number, ipVersion: 4 | 6, presence: number, original: boolean, counterOffset: number): DecodedConntrackEntry['original'] {
   const src = ipVersion === 4 ? ipv4At(b, o) : ipv6At(b, o);
   const dst = ipVersion === 4 ? ipv4At(b, o + 16) : ipv6At(b, o + 16);
-  const tuple: DecodedConntrackEntry['original'] = { src: src.text, dst: dst.text, srcBytes: src.bytes, dstBytes: dst.bytes };
-  if (presence & ConntrackRecordPresence.ports) {
-    tuple.sport = b.readUInt16LE(o + 32);
-    tuple.dport = b.readUInt16LE(o + 34);
-  }
-  if (presence & ConntrackRecordPresence.icmp) {
-    tuple.icmpType = b[o + 36]!;
-    tuple.icmpCode = b[o + 37]!;
-    tuple.icmpId = b.readUInt16LE(o + 38);
-  }
-  if (presence & (original ? ConntrackRecordPresence.countersOriginal : ConntrackRecordPresence.countersReply)) {
-    tuple.packets = u64(b, counterOffset);
-    tuple.bytes = u64(b, counterOffset + 8);
-  }
+  const ports = (presence & ConntrackRecordPresence.ports) !== 0;
+  const icmp = (presence & ConntrackRecordPresence.icmp) !== 0;
+  const counters = (presence & (original ? ConntrackRecordPresence.countersOriginal : ConntrackRecordPresence.countersReply)) !== 0;
+  // Every field in one literal (absent ones undefined): adding them afterwards would give each
+  // tuple a second allocation for the extra properties.
+  const tuple: DecodedConntrackEntry['original'] = {
+    src: src.text,
+    dst: dst.text,
+    srcBytes: src.bytes,
+    dstBytes: dst.bytes,
+    sport: ports ? b.readUInt16LE(o + 32) : undefined,
+    dport: ports ? b.readUInt16LE(o + 34) : undefined,
+    icmpType: icmp ? b[o + 36]! : undefined,
+    icmpCode: icmp ? b[o + 37]! : undefined,
+    icmpId: icmp ? b.readUInt16LE(o + 38) : undefined,
+    packets: counters ? u64(b, counterOffset) : undefined,
+    bytes: counters ? u64(b, counterOffset + 8) : undefined,
+  };
   return tuple;
 }
 
@@ -162,25 +166,57 @@ function isZero(b: Buffer, from: number, to: number): boolean {
   return true;
 }
 
-/** Every problem of an entry record's fixed fields (empty when it is sound). */
-function entryProblems(b: Buffer, o: number): string[] {
-  const problems: string[] = [];
+/** Offsets of the four addresses in a record, with their names for errors. */
+const ADDRESS_FIELDS: ReadonlyArray<readonly [string, number]> = [['original src', 48], ['original dst', 64], ['reply src', 88], ['reply dst', 104]];
+
+/**
+ * Whether an entry record's fixed fields are sound. With `problems`, every problem is named
+ * there; without, it stops at the first and allocates nothing (it runs for every record).
+ */
+function checkEntry(b: Buffer, o: number, problems: string[] | null): boolean {
+  let sound = true;
   const version = b[o + 1]!;
   const presence = b.readUInt32LE(o + 4);
-  if (version !== 4 && version !== 6) problems.push(`ip version (byte 1) is ${version}, expected 4 or 6`);
-  if (presence & ~KNOWN_PRESENCE) problems.push(`unknown presence bits 0x${(presence & ~KNOWN_PRESENCE).toString(16)} (u32 at 4)`);
-  if (presence & ConntrackRecordPresence.ports && presence & ConntrackRecordPresence.icmp) problems.push('both ports and icmp fields present (presence bits 8 and 9)');
-  if (b.readUInt16LE(o + 34) !== 0 || b.readUInt32LE(o + 44) !== 0) problems.push('reserved bytes (34..35, 44..47) are not zero');
+  if (version !== 4 && version !== 6) {
+    if (!problems) return false;
+    sound = false;
+    problems.push(`ip version (byte 1) is ${version}, expected 4 or 6`);
+  }
+  if (presence & ~KNOWN_PRESENCE) {
+    if (!problems) return false;
+    sound = false;
+    problems.push(`unknown presence bits 0x${(presence & ~KNOWN_PRESENCE).toString(16)} (u32 at 4)`);
+  }
+  if (presence & ConntrackRecordPresence.ports && presence & ConntrackRecordPresence.icmp) {
+    if (!problems) return false;
+    sound = false;
+    problems.push('both ports and icmp fields present (presence bits 8 and 9)');
+  }
+  if (b.readUInt16LE(o + 34) !== 0 || b.readUInt32LE(o + 44) !== 0) {
+    if (!problems) return false;
+    sound = false;
+    problems.push('reserved bytes (34..35, 44..47) are not zero');
+  }
   if (version === 4) {
-    for (const [name, at] of [['original src', 48], ['original dst', 64], ['reply src', 88], ['reply dst', 104]] as const) {
-      if (!isZero(b, o + at + 4, o + at + 16)) problems.push(`${name} address is IPv4 but bytes ${at + 4}..${at + 15} are not zero`);
+    for (let i = 0; i < ADDRESS_FIELDS.length; i++) {
+      const [name, at] = ADDRESS_FIELDS[i]!;
+      if (isZero(b, o + at + 4, o + at + 16)) continue;
+      if (!problems) return false;
+      sound = false;
+      problems.push(`${name} address is IPv4 but bytes ${at + 4}..${at + 15} are not zero`);
     }
   }
-  if (presence & ConntrackRecordPresence.tsStop && !(presence & ConntrackRecordPresence.tsStart)) problems.push('timestamp stop without start');
+  if (presence & ConntrackRecordPresence.tsStop && !(presence & ConntrackRecordPresence.tsStart)) {
+    if (!problems) return false;
+    sound = false;
+    problems.push('timestamp stop without start');
+  }
   if (presence & ConntrackRecordPresence.tsStart && presence & ConntrackRecordPresence.tsStop && b.readUInt32LE(o + 40) < b.readUInt32LE(o + 36)) {
+    if (!problems) return false;
+    sound = false;
     problems.push(`timestamp stop ${b.readUInt32LE(o + 40)} is before start ${b.readUInt32LE(o + 36)}`);
   }
-  return problems;
+  return sound;
 }
 
 /**
@@ -199,8 +235,11 @@ export function decodeConntrackRecord(b: Buffer, offset = 0, streamOffset = offs
     case ConntrackRecordKind.update:
     case ConntrackRecordKind.destroy:
     case ConntrackRecordKind.listed: {
-      const problems = entryProblems(b, o);
-      if (problems.length > 0) throw new ConntrackRecordDecodeError(streamOffset, problems);
+      if (!checkEntry(b, o, null)) {
+        const problems: string[] = [];
+        checkEntry(b, o, problems);
+        throw new ConntrackRecordDecodeError(streamOffset, problems);
+      }
       return { kind: 'entry', entry: decodeEntry(b, o) };
     }
     case ConntrackRecordKind.ready:
@@ -266,27 +305,38 @@ export class ConntrackRecordStream {
   ) {}
 
   push(chunk: Buffer): void {
-    let b = chunk;
+    let start = 0;
     if (this.rest !== null) {
-      b = Buffer.concat([this.rest, chunk]);
-      this.rest = null;
-    }
-    const whole = b.length - (b.length % CONNTRACK_RECORD_SIZE);
-    for (let o = 0; o < whole; o += CONNTRACK_RECORD_SIZE) {
-      let message: ConntrackReaderMessage;
-      try {
-        message = decodeConntrackRecord(b, o, this.consumed + o);
-      } catch (err) {
-        if (err instanceof ConntrackRecordDecodeError) {
-          this.onError(err);
-          continue;
-        }
-        throw err;
+      // Only the record that straddles the two chunks is copied, not the whole chunk.
+      const need = CONNTRACK_RECORD_SIZE - this.rest.length;
+      if (chunk.length < need) {
+        this.rest = Buffer.concat([this.rest, chunk]);
+        return;
       }
-      this.onMessage(message);
+      const straddling = Buffer.concat([this.rest, chunk.subarray(0, need)]);
+      this.rest = null;
+      this.decode(straddling, 0, this.consumed);
+      this.consumed += CONNTRACK_RECORD_SIZE;
+      start = need;
     }
-    this.consumed += whole;
-    if (whole < b.length) this.rest = Buffer.from(b.subarray(whole));
+    const whole = chunk.length - ((chunk.length - start) % CONNTRACK_RECORD_SIZE);
+    for (let o = start; o < whole; o += CONNTRACK_RECORD_SIZE) this.decode(chunk, o, this.consumed + o - start);
+    this.consumed += whole - start;
+    if (whole < chunk.length) this.rest = Buffer.from(chunk.subarray(whole));
+  }
+
+  private decode(b: Buffer, o: number, streamOffset: number): void {
+    let message: ConntrackReaderMessage;
+    try {
+      message = decodeConntrackRecord(b, o, streamOffset);
+    } catch (err) {
+      if (err instanceof ConntrackRecordDecodeError) {
+        this.onError(err);
+        return;
+      }
+      throw err;
+    }
+    this.onMessage(message);
   }
 
   /** The stream ended: a partial record left over is an error. */

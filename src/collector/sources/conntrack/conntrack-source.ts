@@ -290,7 +290,7 @@ export class ConntrackSource implements FlowSource {
     const onMessage = (message: ConntrackReaderMessage): void => {
       switch (message.kind) {
         case 'entry':
-          for (const record of this.tracker.handleEvent(message.entry, chunkAtMs)) pending.push(record);
+          this.tracker.handleEventInto(message.entry, chunkAtMs, pending);
           return;
         case 'loss': {
           const newOverflows = Math.max(0, message.overruns - this.overflowsOfThisProcess);
