@@ -108,7 +108,7 @@ export function registerCollectCommand(program: Command): void {
     .addOption(new Option('--conntrack-reader-path <path>', 'a prebuilt segflow-conntrack-reader (default: built into .local/conntrack-reader)').env('SEGFLOW_CONNTRACK_READER_PATH'))
     .option('--conntrack-path <path>', 'the conntrack executable (--conntrack-reader cli)', 'conntrack')
     .option('--enable-conntrack-sysctls', 'turn on net.netfilter.nf_conntrack_acct and nf_conntrack_timestamp if they are off')
-    .option('--batch-max-records <n>', 'records per batch at most', '2000')
+    .option('--batch-max-records <n>', 'records per batch at most', '5000')
     .option('--batch-max-delay <ms>', 'longest a record waits for its batch, ms', '1000')
     .option('--heartbeat-interval <ms>', 'send an empty batch (heartbeat, carrying the loss report) after this long without one, so an idle node is not taken for a silent one; 0 = never', '30000')
     .option('--spool-dir <path>', 'disk spool directory for when Kafka is unreachable (default: under the temp dir)')

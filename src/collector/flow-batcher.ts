@@ -39,7 +39,7 @@ export interface FlowBatcherOptions {
   nodeName: string;
   /** Boot id of this agent run (default: a random UUID). */
   bootId?: string;
-  /** Close a batch at this many records (default 2000). */
+  /** Close a batch at this many records (default 5000). */
   maxRecords?: number;
   /** Close a batch this long after its first record, ms (default 1000). */
   maxDelayMs?: number;
@@ -92,7 +92,7 @@ export class FlowBatcher {
     private readonly onBatch: (batch: EncodedFlowBatch) => void,
   ) {
     this.bootId = options.bootId ?? randomUUID();
-    this.maxRecords = options.maxRecords ?? 2000;
+    this.maxRecords = options.maxRecords ?? 5000;
     this.maxDelayMs = options.maxDelayMs ?? 1000;
     this.maxBytes = options.maxBytes ?? 900_000;
     this.now = options.nowUnixNano ?? defaultNow;

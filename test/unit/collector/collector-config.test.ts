@@ -47,7 +47,7 @@ describe('collector configuration', () => {
     assert.equal(config.conntrack.snapshotIntervalMs, 10_000);
     assert.deepEqual(config.conntrack.commandPrefix, []);
     assert.equal(config.conntrack.enableSysctls, false);
-    assert.deepEqual(config.batch, { maxRecords: 2000, maxDelayMs: 1000, maxBytes: 900_000, heartbeatMs: 30_000 });
+    assert.deepEqual(config.batch, { maxRecords: 5000, maxDelayMs: 1000, maxBytes: 900_000, heartbeatMs: 30_000 });
     assert.equal(config.spool.maxBytes, 256 * 1024 * 1024);
     assert.equal(config.spool.segmentBytes, 8 * 1024 * 1024);
     assert.match(config.spool.directory, /segflow-collector-spool-node1$/);
