@@ -16,7 +16,9 @@ export async function healthRoutes(fastify: FastifyInstance, ctx: ApiContext): P
   const open = { public: true, rateLimit: false } as const;
 
   app.get('/healthz', {
-    config: open,
+    // Liveness stays answered under the overload guard: a 503 here would make Kubernetes restart
+    // an API that is only busy. /readyz does shed (it takes the pod out of rotation instead).
+    config: { ...open, pressureHandler: () => undefined },
     schema: { summary: 'Liveness', tags: ['operations'], security: [], response: { 200: HealthAnswer } },
   }, async () => ({ status: 'ok' as const }));
 

@@ -1,7 +1,8 @@
 /**
  * The API's overload guard (`limits.maxEventLoopDelayMs`, env SEGFLOW_API_MAX_EVENT_LOOP_DELAY_MS,
  * 0 = off): while the event loop lags beyond the limit, requests get 503 `overloaded` with the
- * JSON error body and a Retry-After header; with 0 the same lag is let through.
+ * JSON error body and a Retry-After header, except the liveness route; with 0 the same lag is let
+ * through.
  *
  * Two servers run in this process and share its event loop, so one lag (a busy loop here, in
  * slices so the loop's delay monitor samples it again and again) reaches both at once.
@@ -71,7 +72,7 @@ describe('API overload guard (limits.maxEventLoopDelayMs)', () => {
   it('answers 503 overloaded with the JSON error and Retry-After while the loop lags, and not when the guard is off', async () => {
     // Each slice is one delay sample of ~300 ms; over two sample intervals the mean is far above the limit.
     await lagEventLoop(2_500, 300);
-    const [g, u] = await Promise.all([guardedApp.inject({ url: '/api/v1/tiers' }), unguardedApp.inject({ url: '/api/v1/tiers' })]);
+    const [g, u, live] = await Promise.all([guardedApp.inject({ url: '/api/v1/tiers' }), unguardedApp.inject({ url: '/api/v1/tiers' }), guardedApp.inject({ url: '/healthz' })]);
     assert.equal(g.statusCode, 503, g.body);
     assert.equal(g.headers['content-type'], 'application/json; charset=utf-8');
     assert.equal(g.headers['retry-after'], '5');
@@ -81,5 +82,8 @@ describe('API overload guard (limits.maxEventLoopDelayMs)', () => {
     assert.match(body.error.message, /^server overloaded \(eventLoopDelay \d+(\.\d+)?\); retry later$/);
     assert.ok(Number(/eventLoopDelay (\d+(?:\.\d+)?)/.exec(body.error.message)![1]) > LIMIT_MS, body.error.message);
     assert.equal(u.statusCode, 200, `guard off (0): the same lag is let through: ${u.body}`);
+    // Liveness is exempt: an overloaded API is busy, not dead, and must not be restarted for it.
+    assert.equal(live.statusCode, 200, `/healthz under the same lag: ${live.body}`);
+    assert.deepEqual(live.json(), { status: 'ok' });
   });
 });
