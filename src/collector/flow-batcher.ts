@@ -1,7 +1,9 @@
 /**
  * Groups flow records into `FlowBatch` messages by size and time: a batch is closed when it
  * holds `maxRecords` records or when `maxDelayMs` has passed since its first record, whichever
- * comes first, and it never encodes to more than `maxBytes` (an oversized batch is split).
+ * comes first, and it never encodes to more than `maxBytes` (it closes before a record would
+ * take it past that). Records are encoded into the open batch as they arrive, so the record
+ * objects die young instead of waiting for the batch (the garbage collector copies what lives).
  * Each batch gets the next sequence number of this agent boot (1, 2, 3, ...), so the enricher
  * can detect gaps and duplicates, and the agent's loss report (loss-tally.ts). When the agent
  * has nothing to send for `heartbeatMs` it sends an empty batch (a heartbeat), so readers can
@@ -11,11 +13,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../runtime/logger.ts';
 import {
-  encodeValidFlowRecords,
+  FlowBatchBuilder,
   FlowBatchEncodeError,
-  type FlowBatchEncoding,
   type RejectedFlowRecord,
-  FlowBatchTooLargeError,
   type FlowRecordData,
 } from '../contract/wire/flow-batch-codec.ts';
 import type { CollectorMetrics } from './collector-metrics.ts';
@@ -55,6 +55,12 @@ export interface FlowBatcherOptions {
   logger?: Logger;
 }
 
+/**
+ * Room kept in a batch for its own fields (ids, node name, times, loss report) next to the
+ * records: they take ~100 bytes, a loss report a few hundred more.
+ */
+const FRAME_RESERVE_BYTES = 4096;
+
 /** Records named in a drop's log line at most (the count covers all). */
 const REJECTED_NAMED = 10;
 
@@ -75,7 +81,10 @@ export class FlowBatcher {
 
   /** The boot id stamped on every batch of this run. */
   readonly bootId: string;
-  private pending: FlowRecordData[] = [];
+  /** The open batch: its valid records, already encoded (the record objects are not kept). */
+  private readonly builder = new FlowBatchBuilder();
+  /** How many bytes of records the open batch may take: the size limit less room for the batch's own fields. */
+  private readonly maxRecordBytes: number;
   private nextSequence = 1;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -95,6 +104,7 @@ export class FlowBatcher {
     this.maxRecords = options.maxRecords ?? 5000;
     this.maxDelayMs = options.maxDelayMs ?? 1000;
     this.maxBytes = options.maxBytes ?? 900_000;
+    this.maxRecordBytes = this.maxBytes - Math.min(FRAME_RESERVE_BYTES, Math.floor(this.maxBytes / 4));
     this.now = options.nowUnixNano ?? defaultNow;
     if (this.maxRecords < 1) throw new Error(`maxRecords must be >= 1, got ${this.maxRecords}`);
     this.heartbeatMs = options.heartbeatMs ?? 30_000;
@@ -108,17 +118,30 @@ export class FlowBatcher {
 
   /** Records waiting for their batch to close. */
   get pendingRecords(): number {
-    return this.pending.length;
+    return this.builder.recordCount;
   }
 
-  /** Adds records; closes as many full batches as they fill and arms the delay timer for the rest. */
+  /**
+   * Adds records, encoding each into the open batch right away; closes the batch when it holds
+   * `maxRecords` or its bytes would pass the size limit, and arms the delay timer for the rest.
+   * Records a consumer would reject are dropped, counted (`encode`) and logged with every problem.
+   */
   add(records: readonly FlowRecordData[]): void {
     if (this.stopped) throw new Error('FlowBatcher is stopped');
-    for (const record of records) {
-      this.pending.push(record);
-      if (this.pending.length >= this.maxRecords) this.flush();
+    let rejected: RejectedFlowRecord[] | null = null;
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i]!;
+      let added = this.builder.add(record, this.maxRecordBytes);
+      if (added === 'full') {
+        this.flush();
+        added = this.builder.add(record, this.maxRecordBytes);
+      }
+      if (added !== null && added !== 'full') (rejected ??= []).push({ index: i, problems: added });
+      else if (this.builder.recordCount >= this.maxRecords) this.flush();
     }
-    if (this.pending.length > 0) this.armDelay();
+    // Counted before the open batch closes, so its loss report carries them.
+    if (rejected) this.dropUnencodable(rejected.length, describeRejected(rejected));
+    if (this.builder.recordCount > 0) this.armDelay();
   }
 
   /**
@@ -148,8 +171,8 @@ export class FlowBatcher {
     this.heartbeat = setTimeout(() => {
       this.heartbeat = null;
       if (this.stopped) return;
-      if (this.pending.length > 0) this.flush();
-      else this.emit([]);
+      if (this.builder.recordCount > 0) this.flush();
+      else this.emit();
     }, this.heartbeatMs);
     this.heartbeat.unref();
   }
@@ -160,14 +183,12 @@ export class FlowBatcher {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    if (this.pending.length === 0) {
+    if (this.builder.recordCount === 0) {
       // Nothing to send but a loss to report: an empty batch carries it.
-      if (this.options.lossTally?.hasUnreported) this.emit([]);
+      if (this.options.lossTally?.hasUnreported) this.emit();
       return;
     }
-    const records = this.pending;
-    this.pending = [];
-    this.emit(records);
+    this.emit();
   }
 
   /** Flushes what is pending and refuses further records. */
@@ -178,50 +199,35 @@ export class FlowBatcher {
     this.heartbeat = null;
   }
 
-  private emit(records: FlowRecordData[]): void {
+  /** Closes the open batch (possibly empty: a heartbeat or a loss report) and hands it over. */
+  private emit(): void {
     const sequence = this.nextSequence;
-    let encoded: FlowBatchEncoding;
+    const records = this.builder.recordCount;
+    let payload: Uint8Array;
     // Taken before encoding; given back (counted again) if this batch is not built after all.
     const loss = this.options.lossTally?.take();
     try {
-      // Invalid records (a source bug) are left out and named in one pass, however many there are.
-      encoded = encodeValidFlowRecords(
+      payload = this.builder.finish(
         {
-          agentId: this.options.agentId, bootId: this.bootId, sequence, records, sentTimeUnixNano: this.now(), nodeName: this.options.nodeName,
+          agentId: this.options.agentId, bootId: this.bootId, sequence, sentTimeUnixNano: this.now(), nodeName: this.options.nodeName,
           ...(loss ? { loss } : {}), ...(this.heartbeatMs > 0 ? { heartbeatIntervalMs: this.heartbeatMs } : {}),
         },
         { maxBytes: this.maxBytes },
       );
     } catch (err) {
       if (loss) this.options.lossTally?.untake(loss);
-      if (err instanceof FlowBatchTooLargeError && records.length > 1) {
-        const half = Math.ceil(records.length / 2);
-        this.emit(records.slice(0, half));
-        this.emit(records.slice(half));
-        return;
-      }
+      // The batch's own fields are invalid, or its frame outgrew the reserve (a configuration
+      // bug): none of its records can go.
       if (err instanceof FlowBatchEncodeError) {
-        // The batch's own fields are invalid (a configuration bug): none of its records can go.
-        this.dropUnencodable(records.length, err.message);
+        this.dropUnencodable(records, err.message);
         return;
       }
       throw err;
     }
-    const rejected = encoded.rejected;
-    if (rejected.length > 0) {
-      if (loss) this.options.lossTally?.untake(loss);
-      this.dropUnencodable(rejected.length, describeRejected(rejected));
-      // Nothing valid left: no batch (the loss goes out with the next one). Otherwise the valid
-      // ones are encoded once more, so this batch's loss report counts the drops just made.
-      if (rejected.length === records.length) return;
-      const bad = new Set(rejected.map((r) => r.index));
-      this.emit(records.filter((_, i) => !bad.has(i)));
-      return;
-    }
     this.nextSequence++;
     this.armHeartbeat();
     this.options.metrics?.batchesBuilt.inc();
-    this.onBatch({ sequence, records: records.length, payload: encoded.payload });
+    this.onBatch({ sequence, records, payload });
   }
 
   /** Counts (and logs, rate-limited) `count` records no batch can carry; `reason` names them and what is wrong. */

@@ -204,7 +204,7 @@ function validateBatch(batch: FlowBatchData, fail: (field: string, reason: strin
   }
 }
 
-function validateBatchHeader(batch: FlowBatchData, fail: (field: string, reason: string) => Error): void {
+function validateBatchHeader(batch: FlowBatchHeader, fail: (field: string, reason: string) => Error): void {
   if (!batch.agentId) throw fail('agent_id', 'is empty');
   if (!batch.bootId) throw fail('boot_id', 'is empty');
   if (!Number.isSafeInteger(batch.sequence) || batch.sequence < 1) {
@@ -325,8 +325,7 @@ export interface FlowBatchEncoding {
   rejected: RejectedFlowRecord[];
 }
 
-/** One writer for every batch this process encodes: its memory is reused, the payload copied out. */
-const writer = new ProtobufWriter();
+/** The node name is the same in every record of an agent: its UTF-8 bytes are made once. */
 const nodeNameBytes = new Utf8Memo();
 
 // Field tags (field number << 3 | wire type) of flow.proto.
@@ -463,52 +462,124 @@ function writeRecord(w: ProtobufWriter, r: FlowRecordData): void {
   w.closeDelimited(start);
 }
 
+/** A batch's own fields: everything but its records. */
+export type FlowBatchHeader = Omit<FlowBatchData, 'records'>;
+
+/** The header and trailer fields of every batch this process finishes: written here, then copied around the records. */
+const frame = new ProtobufWriter(4096);
+
 /**
- * Encodes a batch's header and its valid records, straight into one buffer (the bytes
- * protobufjs would write for the same message), and names every problem of each record it left
- * out: one pass, however many records are bad. Throws {@link FlowBatchEncodeError} when the
- * batch's own fields are invalid, {@link FlowBatchTooLargeError} when the result exceeds
- * `options.maxBytes`.
+ * Builds a FlowBatch record by record: each valid record is encoded into the batch's bytes as
+ * it is added (so record objects need not wait for the batch to close), an invalid one is
+ * refused with all its problems. {@link finish} frames the records with the batch's own fields.
+ * The bytes are those protobufjs writes for the same message (field order, defaults left out).
+ */
+export class FlowBatchBuilder {
+  private readonly records = new ProtobufWriter();
+  private count = 0;
+
+  /** Records added since the last finish. */
+  get recordCount(): number {
+    return this.count;
+  }
+
+  /** Encoded size of those records, bytes. */
+  get recordBytes(): number {
+    return this.records.pos;
+  }
+
+  /**
+   * Adds a record. Returns null when it was added; its problems when it is invalid; `'full'`
+   * when it would take the records past `limitBytes` (never for the first record of a batch).
+   * Nothing is added unless it returns null.
+   */
+  add(record: FlowRecordData, limitBytes = Infinity): FlowRecordProblem[] | null | 'full' {
+    const problems = recordProblems(record);
+    if (problems) return problems;
+    const before = this.records.pos;
+    writeRecord(this.records, record);
+    if (this.records.pos > limitBytes && this.count > 0) {
+      this.records.pos = before;
+      return 'full';
+    }
+    this.count++;
+    return null;
+  }
+
+  /** Drops the records added since the last finish. */
+  clear(): void {
+    this.records.reset();
+    this.count = 0;
+  }
+
+  /**
+   * The batch: `header`'s fields around the records added so far; the builder starts over
+   * (also when it throws). Throws {@link FlowBatchEncodeError} when the header is invalid,
+   * {@link FlowBatchTooLargeError} when the batch exceeds `options.maxBytes`.
+   */
+  finish(header: FlowBatchHeader, options: FlowBatchCodecOptions = {}): Buffer {
+    try {
+      validateBatchHeader(header, (field, reason) => new FlowBatchEncodeError(field, reason));
+      const w = frame;
+      w.reset();
+      // Fields 1-3, then the records (4), then 5-8: flow.proto's order, as protobufjs writes it.
+      writeString(w, TAG_BATCH_AGENT_ID, header.agentId);
+      writeString(w, TAG_BATCH_BOOT_ID, header.bootId);
+      w.ensure(12);
+      w.varint(TAG_BATCH_SEQUENCE);
+      w.varint(header.sequence);
+      const headBytes = w.pos;
+      w.ensure(12);
+      if (header.sentTimeUnixNano !== 0n) {
+        w.varint(TAG_BATCH_SENT_TIME);
+        w.fixed64(header.sentTimeUnixNano);
+      }
+      writeString(w, TAG_BATCH_NODE_NAME, header.nodeName);
+      const loss = lossReportToWire(header.loss);
+      if (loss) {
+        // Rare (only after a loss) and small: protobufjs writes it.
+        w.ensure(5);
+        w.varint(TAG_BATCH_LOSS);
+        w.bytes(pb.LossReport.encode(loss).finish());
+      }
+      const heartbeat = (header.heartbeatIntervalMs ?? 0) >>> 0;
+      if (heartbeat !== 0) {
+        w.ensure(6);
+        w.varint(TAG_BATCH_HEARTBEAT);
+        w.varint(heartbeat);
+      }
+      const recordBytes = this.records.pos;
+      const size = w.pos + recordBytes;
+      const maxBytes = options.maxBytes ?? DEFAULT_MAX_FLOW_BATCH_BYTES;
+      if (size > maxBytes) throw new FlowBatchTooLargeError(size, maxBytes);
+      const out = Buffer.allocUnsafe(size);
+      w.copyTo(out, 0, 0, headBytes);
+      this.records.copyTo(out, headBytes);
+      w.copyTo(out, headBytes + recordBytes, headBytes, w.pos);
+      return out;
+    } finally {
+      this.clear();
+    }
+  }
+}
+
+/** One builder for the whole-batch functions below (they run synchronously, one at a time). */
+const wholeBatch = new FlowBatchBuilder();
+
+/**
+ * Encodes a batch's header and its valid records in one pass, naming every problem of each
+ * record it left out. Throws {@link FlowBatchEncodeError} when the batch's own fields are
+ * invalid, {@link FlowBatchTooLargeError} when the result exceeds `options.maxBytes`.
  */
 export function encodeValidFlowRecords(batch: FlowBatchData, options: FlowBatchCodecOptions = {}): FlowBatchEncoding {
-  validateBatchHeader(batch, (field, reason) => new FlowBatchEncodeError(field, reason));
-  const w = writer;
-  w.reset();
-  writeString(w, TAG_BATCH_AGENT_ID, batch.agentId);
-  writeString(w, TAG_BATCH_BOOT_ID, batch.bootId);
-  w.ensure(12);
-  w.varint(TAG_BATCH_SEQUENCE);
-  w.varint(batch.sequence);
   const rejected: RejectedFlowRecord[] = [];
+  wholeBatch.clear();
   const records = batch.records;
   for (let i = 0; i < records.length; i++) {
-    const r = records[i]!;
-    const problems = recordProblems(r);
-    if (problems) rejected.push({ index: i, problems });
-    else writeRecord(w, r);
+    const problems = wholeBatch.add(records[i]!);
+    if (problems !== null && problems !== 'full') rejected.push({ index: i, problems });
   }
-  w.ensure(12);
-  if (batch.sentTimeUnixNano !== 0n) {
-    w.varint(TAG_BATCH_SENT_TIME);
-    w.fixed64(batch.sentTimeUnixNano);
-  }
-  writeString(w, TAG_BATCH_NODE_NAME, batch.nodeName);
-  const loss = lossReportToWire(batch.loss);
-  if (loss) {
-    // Rare (only after a loss) and small: protobufjs writes it.
-    w.ensure(5);
-    w.varint(TAG_BATCH_LOSS);
-    w.bytes(pb.LossReport.encode(loss).finish());
-  }
-  const heartbeat = (batch.heartbeatIntervalMs ?? 0) >>> 0;
-  if (heartbeat !== 0) {
-    w.ensure(6);
-    w.varint(TAG_BATCH_HEARTBEAT);
-    w.varint(heartbeat);
-  }
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_FLOW_BATCH_BYTES;
-  if (w.pos > maxBytes) throw new FlowBatchTooLargeError(w.pos, maxBytes);
-  return { payload: w.finish(), rejected };
+  return { payload: wholeBatch.finish(batch, options), rejected };
 }
 
 /**

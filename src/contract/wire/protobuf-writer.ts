@@ -119,6 +119,11 @@ export class ProtobufWriter {
     this.pos = start + extra + length;
   }
 
+  /** Copies bytes `from`..`to` of what was written into `target` at `at`. */
+  copyTo(target: Buffer, at: number, from = 0, to = this.pos): void {
+    this.buf.copy(target, at, from, to);
+  }
+
   /** A copy of what was written (the writer's memory is reused for the next message). */
   finish(): Buffer {
     return Buffer.from(this.buf.subarray(0, this.pos));
