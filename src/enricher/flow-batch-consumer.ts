@@ -265,6 +265,7 @@ export class FlowBatchConsumer {
     const { batch, heartbeat, isRunning, isStale, resolveOffset } = payload;
     if (this.stopping || member.retired || !isRunning() || isStale() || batch.messages.length === 0) return;
     const { processor, sequences } = this.options;
+    const fetchedAt = performance.now();
     const first = batch.messages[0]!.offset;
     const last = batch.messages[batch.messages.length - 1]!.offset;
     if (this.paused) {
@@ -306,6 +307,8 @@ export class FlowBatchConsumer {
           await this.options.deadLetterProducer.send({ topic: this.options.config.deadLetterTopic, acks: -1, compression: CompressionTypes.GZIP, messages: result.deadLetters });
         }
         await this.commit(member, payload, last);
+        // Profiles a fault from the logs (SEGFLOW_LOG_LEVEL=debug): when each batch got through.
+        this.options.log.debug({ partition: batch.partition, from: first, to: last, settleMs: Math.round(performance.now() - fetchedAt) }, 'batch settled and committed');
         this.noteSettled();
         this.options.onBatchSettled({ partition: batch.partition, result, offsetLag: batch.offsetLag() });
       } catch (error) {

@@ -9,8 +9,8 @@
  *
  * The broker killed is the one that coordinates the enricher group (it also leads a raw
  * partition): kafkajs keeps committing to the dead coordinator's node id, so the enricher must
- * notice and rejoin the group through the brokers that remain (src/enricher/enricher.ts,
- * rejoinGroup) instead of stalling until the broker returns. The bench also kills a broker that
+ * notice and rejoin the group through the brokers that remain (src/enricher/flow-batch-consumer.ts,
+ * replace) instead of stalling until the broker returns. The bench also kills a broker that
  * only leads partitions (`broker-kill`); CI runs the harder case to stay short.
  */
 import assert from 'node:assert/strict';
