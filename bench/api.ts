@@ -19,7 +19,10 @@
  *    read on the nine fields that indices written before the keys still get, both straight to
  *    Elasticsearch: `p95VsThis` and `requestsPerSecVsThis` in each),
  *  - stats: GET /api/v1/flows/stats as the web UI's stats view asks by default (the last hour,
- *    every view), on the newest hour of the data (direct: the route's five requests at once),
+ *    every view), on the newest hour of the data, answered from the summaries of its whole
+ *    five-minute blocks and the flows of its edges (the run summarises the data's last two
+ *    hours first, timed; direct: the summary path's requests; `rawPath`: the route's five
+ *    aggregations over every flow of the hour, as before summaries, straight to Elasticsearch),
  *  - search: GET /api/v1/flows, 15 minutes, source namespace + verdict + protocol, 100 rows
  *    (direct: the same search without the point in time the API opens for paging).
  *
@@ -57,6 +60,10 @@ import { compileFilter, flowFilterDefinitions, parseFilter } from '../src/api/qu
 import { buildFlowQuery, buildFlowSearchRequest, parseSort } from '../src/api/query/flow-search.ts';
 import { buildDeniedGroupsRequest, buildDeniedPairsRequest, buildMatrixRequest, buildPolicyHitsRequest, buildStatsRequest, parseViews, timelineIntervalMs } from '../src/api/query/flow-stats.ts';
 import { buildDeniedExamplesRequest, buildDeniedGroupKeysRequest, buildKeyedFiguresRequest, buildKeyedNewestRequest, DENIED_KEYS_PAGE, newestGroups, type DeniedGroupsForm } from '../src/api/query/denied-groups.ts';
+import { FlowStore } from '../src/api/flow-store.ts';
+import { readStatsFromSummaries } from '../src/api/query/stats-summary-reader.ts';
+import { SUMMARY_BLOCK_MS } from '../src/contract/flow-summary.ts';
+import { SummaryRollup } from '../src/enricher/summary/summary-rollup.ts';
 import { elasticsearchCpuMs, ownCpuMs, processCpuMs } from './cpu-time.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -203,6 +210,24 @@ export async function ensureDataset(esUrl: string, target: number): Promise<{ do
   }
 }
 
+/**
+ * Summarises the two hours before `toMs` (the stats scenario's range and more) as the enricher
+ * does for closed blocks, timed: the summary path needs them, and the entries per flow are the
+ * summaries' reduction on this data.
+ */
+async function ensureSummaries(esUrl: string, toMs: number): Promise<{ blocks: number; flows: number; entries: number; seconds: number; flowsPerEntry: number }> {
+  const client = createElasticsearchClient(esUrl);
+  try {
+    const started = performance.now();
+    const r = await new SummaryRollup({ client, prefix: benchPrefix() }).rollUp(SummaryRollup.blocksIn(toMs - 2 * 3_600_000 - SUMMARY_BLOCK_MS, toMs));
+    const seconds = Math.round((performance.now() - started) / 100) / 10;
+    process.stderr.write(`api bench: summarised ${r.blocks} blocks (${r.flows} counted flows into ${r.entries} entries) in ${seconds} s\n`);
+    return { ...r, seconds, flowsPerEntry: Math.round((r.flows / r.entries) * 100) / 100 };
+  } finally {
+    await client.close();
+  }
+}
+
 /** CPU time per request of one series, by process (ms): where a series' time went. */
 type SeriesCpu = Record<string, number>;
 
@@ -251,6 +276,7 @@ export async function runApiBench(): Promise<unknown> {
   const dataset = await ensureDataset(esUrl, target);
   const pattern = flowIndexPattern(benchPrefix());
 
+  const summaries = await ensureSummaries(esUrl, dataset.toMs);
   const apiProcess = await startApiProcess(esUrl);
   const base = apiProcess.base;
   const proxy = await startPassthroughProxy(esUrl);
@@ -358,6 +384,20 @@ export async function runApiBench(): Promise<unknown> {
       ]);
     };
 
+    // The summary path's requests (query/stats-summary-reader.ts), straight to Elasticsearch
+    // (or through the proxy): what the API sends for the stats view now.
+    const summaryClients = new Map<string, FlowStore>();
+    const statsSummaryDirect = (target: string) => async (): Promise<void> => {
+      let store = summaryClients.get(target);
+      if (store === undefined) {
+        store = new FlowStore(createElasticsearchClient(target), benchPrefix());
+        summaryClients.set(target, store);
+      }
+      const statsRange = shifted(lastHour);
+      const read = await readStatsFromSummaries(store, benchPrefix(), statsRange, statsViews, timelineIntervalMs(undefined, statsRange), { timeoutMs: 60_000 });
+      if (read === undefined) throw new Error('api bench: no current summary block in the stats range (the rollup above should have written them)');
+    };
+
     const scenarios: Record<string, unknown> = {};
     type Baseline = { readonly name: string; readonly query: string; readonly call: () => Promise<void> };
     const deniedBaselines: Baseline[] = [
@@ -366,7 +406,9 @@ export async function runApiBench(): Promise<unknown> {
     ];
     const scenarioCalls: [keyof typeof requestsOf, () => Promise<void>, () => Promise<void>, () => Promise<void>, readonly Baseline[]][] = [
       ['troubleshooting', viaApi(deniedUrl), deniedDirect(esUrl), deniedDirect(proxy.base), deniedBaselines],
-      ['stats', viaApi(statsUrl), statsDirect(esUrl), statsDirect(proxy.base), []],
+      ['stats', viaApi(statsUrl), statsSummaryDirect(esUrl), statsSummaryDirect(proxy.base), [
+        { name: 'rawPath', query: 'the raw route\'s five aggregations over every flow of the hour (the stats view before summaries), straight to Elasticsearch', call: statsDirect(esUrl) },
+      ]],
       ['search', viaApi(searchUrl), searchDirect(esUrl), searchDirect(proxy.base), []],
     ];
     for (const [name, api, direct, floor, baselines] of scenarioCalls) {
@@ -403,6 +445,7 @@ export async function runApiBench(): Promise<unknown> {
       };
       process.stderr.write(`api bench: ${name} ${JSON.stringify(scenarios[name])}\n`);
     }
+    await Promise.all([...summaryClients.values()].map((store) => store.client.close()));
     type Compared = Series & { p95VsThis: number; requestsPerSecVsThis: number };
     const t = scenarios.troubleshooting as Series & { directP95Ms: number; p95VsDirect: number; baseline: Compared; fieldsForm: Compared };
     const st = scenarios.stats as Series;
@@ -410,7 +453,8 @@ export async function runApiBench(): Promise<unknown> {
       docs: dataset.docs, p50Ms: t.p50Ms, p95Ms: t.p95Ms, p99Ms: t.p99Ms, requestsPerSec: t.requestsPerSec, directP95Ms: t.directP95Ms, p95VsDirect: t.p95VsDirect,
       baselineP95Ms: t.baseline.p95Ms, p95VsBaseline: t.baseline.p95VsThis, requestsPerSecVsBaseline: t.baseline.requestsPerSecVsThis,
       fieldsFormP95Ms: t.fieldsForm.p95Ms, p95VsFieldsForm: t.fieldsForm.p95VsThis,
-      statsP95Ms: st.p95Ms,
+      statsP95Ms: st.p95Ms, statsRawPathP95Ms: (st as Series & { rawPath: Compared }).rawPath.p95Ms, statsP95VsRawPath: (st as Series & { rawPath: Compared }).rawPath.p95VsThis,
+      statsRequestsPerSecVsRawPath: (st as Series & { rawPath: Compared }).rawPath.requestsPerSecVsThis, summaries,
       target: { p95Ms: 100, p95VsDirect: 1.2 }, concurrency, loadedThisRun: dataset.loadedNow,
       machineLoadAverage: loadavg().map((x) => Math.round(x * 10) / 10),
       dataRange: { from: iso(range.fromMs), to: iso(range.toMs) }, scenarios,

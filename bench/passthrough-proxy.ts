@@ -23,13 +23,16 @@ const server = createServer((request, response) => {
   request.on('data', (chunk: Buffer) => chunks.push(chunk));
   request.on('end', () => {
     const contentType = request.headers['content-type'];
+    // Accept too: the Elasticsearch client's compatibility media type must come with both headers.
+    const accept = request.headers.accept;
     pool.request({
       path: request.url ?? '/', method: request.method === 'POST' ? 'POST' : 'GET',
-      headers: contentType === undefined ? {} : { 'content-type': contentType },
+      headers: { ...(contentType === undefined ? {} : { 'content-type': contentType }), ...(accept === undefined ? {} : { accept }) },
       body: chunks.length > 0 ? Buffer.concat(chunks) : undefined,
     }).then(async (answer) => {
       const body = Buffer.from(await answer.body.arrayBuffer());
-      response.writeHead(answer.statusCode, { 'content-type': String(answer.headers['content-type'] ?? 'application/json'), 'content-length': body.length });
+      const product = answer.headers['x-elastic-product'];
+      response.writeHead(answer.statusCode, { 'content-type': String(answer.headers['content-type'] ?? 'application/json'), 'content-length': body.length, ...(product === undefined ? {} : { 'x-elastic-product': String(product) }) });
       response.end(body);
     }).catch((err: unknown) => {
       response.writeHead(502, { 'content-type': 'text/plain' });

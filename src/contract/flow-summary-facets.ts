@@ -22,10 +22,10 @@ export const FLOW_FACETS: readonly FlowFacet[] = ['timeline', 'talkers', 'cells'
 export const SUMMARY_FACETS: readonly SummaryFacet[] = ['timeline', 'talkers', 'cells', 'pairs', 'hits'];
 
 /**
- * Composite page size. Six composites may share one request, and 6 × 5,000 stays below
+ * Composite page size. Six composites may share one request, and 6 × 10,000 stays below
  * Elasticsearch's default search.max_buckets (65,536).
  */
-export const FACET_PAGE = 5_000;
+export const FACET_PAGE = 10_000;
 
 /** Every facet's entries. */
 export interface FacetEntries {
