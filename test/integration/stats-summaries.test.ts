@@ -13,7 +13,8 @@ import type { Client } from '@elastic/elasticsearch';
 import type { FastifyInstance } from 'fastify';
 import type { FlowDocument } from '../../src/contract/flow-fields.ts';
 import { dailyFlowIndexName } from '../../src/contract/flow-index-names.ts';
-import { blockStartOf, summaryIndexPattern, SUMMARY_BLOCK_MS } from '../../src/contract/flow-summary.ts';
+import { blockStartOf, dailySummaryIndexName, summaryIndexPattern, SUMMARY_BLOCK_MS } from '../../src/contract/flow-summary.ts';
+import { FlowIndexRetention } from '../../src/enricher/elasticsearch/flow-index-retention.ts';
 import { bulkRequestFromClient, FlowBulkWriter, type FlowBulkItem } from '../../src/enricher/elasticsearch/flow-bulk-writer.ts';
 import { installFlowIndexTemplate } from '../../src/enricher/elasticsearch/flow-index-template.ts';
 import { SummaryRollup } from '../../src/enricher/summary/summary-rollup.ts';
@@ -134,6 +135,17 @@ describe('/flows/stats from summaries equals the raw answer', () => {
     assert.equal(recent?.summaryBlocks, 6);
     assert.deepEqual(recent?.rawRanges, [{ fromMs: anchor - 60 * MIN - 1, toMs: anchor - 60 * MIN }, { fromMs: anchor - 30 * MIN, toMs: anchor + MIN }]);
     assert.equal(await readStatsFromSummaries(store, prefix, { fromMs: anchor - 20 * MIN, toMs: anchor }, views, 30_000, options), undefined, 'no current block: the raw route');
+  });
+
+  it('retention deletes a day\'s summaries with its flows, by name', async () => {
+    const oldDay = Date.UTC(2020, 0, 1);
+    await client.indices.create({ index: dailySummaryIndexName(oldDay, prefix) });
+    await client.indices.create({ index: dailyFlowIndexName(oldDay, prefix) });
+    const result = await new FlowIndexRetention({ client, prefix, retentionDays: 7 }).runOnce();
+    assert.deepEqual(result.deleted, [dailyFlowIndexName(oldDay, prefix)]);
+    const left = Object.keys(await client.indices.get({ index: summaryIndexPattern(prefix) }));
+    assert.ok(!left.includes(dailySummaryIndexName(oldDay, prefix)), 'the expired summary index is gone');
+    assert.ok(left.includes(dailySummaryIndexName(anchor - 60 * MIN, prefix)), 'current summaries stay');
   });
 
   it('reads a block from the flows after a later merge into it, and from its summary after the next rollup', async () => {

@@ -91,7 +91,9 @@ export class FlowIndexRetention {
     const summaries = summaryRows.map((row) => row.index).filter((name): name is string => typeof name === 'string');
     const expiredSummaries = selectExpiredFlowIndices(summaries, { prefix: summaryPrefix, retentionDays: this.retentionDays, nowMs: this.now() });
     for (let i = 0; i < expiredSummaries.length; i += DELETE_CHUNK) {
-      await this.client.indices.delete({ index: expiredSummaries.slice(i, i + DELETE_CHUNK), ignore_unavailable: true });
+      const chunk = expiredSummaries.slice(i, i + DELETE_CHUNK);
+      await this.client.indices.delete({ index: chunk, ignore_unavailable: true });
+      for (const index of chunk) this.logger?.info({ index, retentionDays: this.retentionDays }, 'deleted expired summary index');
     }
     const expiredSet = new Set(expired);
     return { deleted: expired, kept: daily.filter((name) => !expiredSet.has(name)) };
