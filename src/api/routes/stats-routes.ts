@@ -61,6 +61,13 @@ export async function statsRoutes(app: FastifyInstance, ctx: ApiContext): Promis
         truncated,
       };
     };
+    /** What every answer starts with, whichever path counted the totals. */
+    const answerHead = async (totals: StatsAnswer['totals']): Promise<StatsAnswer> => ({
+      range: { from: new Date(range.fromMs).toISOString(), to: new Date(range.toMs).toISOString() },
+      counting: DEDUP_NOTE,
+      totals,
+      completeness: await completeness,
+    });
 
     // Closed five-minute blocks whose summary is current come from the summaries, the rest of
     // the range from the flows; the merged figures are shaped exactly as below (query/stats-summary.ts).
@@ -69,12 +76,7 @@ export async function statsRoutes(app: FastifyInstance, ctx: ApiContext): Promis
       const read = await readStatsFromSummaries(ctx.store, ctx.config.indexPrefix, range, views, step, opts);
       if (read !== undefined) {
         const e = read.entries;
-        const body: StatsAnswer = {
-          range: { from: new Date(range.fromMs).toISOString(), to: new Date(range.toMs).toISOString() },
-          counting: DEDUP_NOTE,
-          totals: mergedTotals(e),
-          completeness: await completeness,
-        };
+        const body = await answerHead(mergedTotals(e));
         if (views.includes('top_talkers')) body.top_talkers = mergedTopTalkers(e, limit);
         if (views.includes('timeline')) body.timeline = { interval: formatDuration(intervalMs), buckets: mergedTimeline(e, range, intervalMs) };
         if (views.includes('top_denied_pairs')) body.top_denied_pairs = mergedDeniedPairs(e, limit, max);
@@ -97,12 +99,7 @@ export async function statsRoutes(app: FastifyInstance, ctx: ApiContext): Promis
       views.includes('policy_hits') ? ctx.store.collectComposite((after) => buildPolicyHitsRequest(query, 'ingress', after), (a) => (a.trace as unknown as { hits: estypes.AggregationsCompositeAggregate } | undefined)?.hits, max, opts, 'stats_policy_hits') : undefined,
     ]);
 
-    const body: StatsAnswer = {
-      range: { from: new Date(range.fromMs).toISOString(), to: new Date(range.toMs).toISOString() },
-      counting: DEDUP_NOTE,
-      totals: shapeTotals(main),
-      completeness: await completeness,
-    };
+    const body = await answerHead(shapeTotals(main));
     if (views.includes('top_talkers')) body.top_talkers = shapeTopTalkers(main, limit);
     if (views.includes('timeline')) body.timeline = { interval: formatDuration(intervalMs), buckets: shapeTimeline(main) };
     if (pairs) body.top_denied_pairs = { pairs: shapeDeniedPairs(pairs.buckets, limit), truncated: pairs.truncated };
