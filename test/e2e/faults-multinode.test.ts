@@ -26,8 +26,8 @@ describe('faults: a Kafka broker and an Elasticsearch node of 3 SIGKILLed, throu
   it('loses nothing, duplicates nothing, and keeps every partition moving on the remaining members', { timeout: 1_200_000 }, async () => {
     const rows: FaultRow[] = await runFaults({
       faults: ['coordinator-kill', 'es-node-kill'], layout: MULTINODE_LAYOUT, enrichers: MULTINODE_ENRICHERS, steadySeconds: 8, ratePerAgent: 40,
-      // The victim stays down until the stream moved without it (31 s on this 2-core machine since the
-      // enricher's one-shot commits and immediate rejoin, 11–80 s before): a stall keeps it from moving at all.
+      // The victim stays down until the stream moved without it (13–35 s on this 2-core machine with the
+      // enricher's per-attempt commits and consumer replacement, 11–80 s before): a stall keeps it from moving at all.
       clusterRecoveryLimitMs: 240_000,
       servicesDir: path.join(root, '.local', 'faults-multinode-test-services'),
       log: (line) => process.stderr.write(`[faults] ${line}\n`),
