@@ -270,10 +270,10 @@ function problem(report: ProblemSink, field: string, r: FlowRecordData, reason: 
  */
 function checkRecord(r: FlowRecordData, report: ProblemSink): boolean {
   let problems = 0;
-  if (!(r.source in SOURCE_TO_WIRE)) problems += problem(report, 'source', r, (r) => `unknown source ${JSON.stringify(r.source)}`);
-  if (!(r.eventKind in EVENT_TO_WIRE)) problems += problem(report, 'event_kind', r, (r) => `unknown event kind ${JSON.stringify(r.eventKind)}`);
-  if (!(r.tcpState in TCP_STATE_TO_WIRE)) problems += problem(report, 'tcp_state', r, (r) => `unknown TCP state ${JSON.stringify(r.tcpState)}`);
-  if (!(r.dataplaneVerdict in VERDICT_TO_WIRE)) problems += problem(report, 'dataplane_verdict', r, (r) => `unknown verdict ${JSON.stringify(r.dataplaneVerdict)}`);
+  if (!Object.hasOwn(SOURCE_TO_WIRE, r.source)) problems += problem(report, 'source', r, (r) => `unknown source ${JSON.stringify(r.source)}`);
+  if (!Object.hasOwn(EVENT_TO_WIRE, r.eventKind)) problems += problem(report, 'event_kind', r, (r) => `unknown event kind ${JSON.stringify(r.eventKind)}`);
+  if (!Object.hasOwn(TCP_STATE_TO_WIRE, r.tcpState)) problems += problem(report, 'tcp_state', r, (r) => `unknown TCP state ${JSON.stringify(r.tcpState)}`);
+  if (!Object.hasOwn(VERDICT_TO_WIRE, r.dataplaneVerdict)) problems += problem(report, 'dataplane_verdict', r, (r) => `unknown verdict ${JSON.stringify(r.dataplaneVerdict)}`);
   if (!r.nodeName) problems += problem(report, 'node_name', r, () => 'is empty');
   if (r.ipVersion !== 4 && r.ipVersion !== 6) problems += problem(report, 'ip_version', r, (r) => `must be 4 or 6, got ${r.ipVersion}`);
   if (!isUintUpTo(r.protocol, 255)) problems += problem(report, 'protocol', r, (r) => `${r.protocol} is not an IP protocol number (0-255)`);

@@ -178,4 +178,14 @@ describe('flow batch encoding', () => {
     const problems = recordProblems({ ...r, ipVersion: 5 as 4 });
     assert.deepEqual(problems, [{ field: 'ip_version', reason: 'must be 4 or 6, got 5' }]);
   });
+
+  it('takes no inherited property name for an enum value', () => {
+    // Names every object inherits (toString, constructor, __proto__) are not wire enum values.
+    const r = randomRecord(random(11));
+    const problems = recordProblems({
+      ...r, source: 'toString' as FlowRecordData['source'], eventKind: 'constructor' as FlowRecordData['eventKind'],
+      tcpState: '__proto__' as FlowRecordData['tcpState'], dataplaneVerdict: 'hasOwnProperty' as FlowRecordData['dataplaneVerdict'],
+    });
+    assert.deepEqual(problems?.map((p) => p.field), ['source', 'event_kind', 'tcp_state', 'dataplane_verdict']);
+  });
 });
