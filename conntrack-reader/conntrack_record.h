@@ -35,7 +35,8 @@
  *
  * READY (once, after the event socket is subscribed): u32 at 16 = CT_RECORD_VERSION, u32 at 20
  *   = the receive buffer the kernel granted (bytes; SO_RCVBUF reads back double the request).
- * LOSS (after each ENOBUFS on the event socket): u32 at 16 = overruns so far (ENOBUFS errors),
+ * LOSS (after each ENOBUFS on the event socket, and when the socket is drained or the reader
+ *   stops with drops not yet reported): u32 at 16 = overruns so far (ENOBUFS errors),
  *   u64 at 24 = events the kernel dropped so far on this socket (its sk_drops, SO_MEMINFO):
  *   cumulative, so a reader that misses one LOSS record still counts everything.
  * DUMP_END: u32 at 16 = entries listed in this dump.

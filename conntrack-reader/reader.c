@@ -13,7 +13,9 @@
  *
  * Lost events are never silent: when the socket's receive buffer overflows the kernel drops
  * events and reports ENOBUFS once; the reader then writes a LOSS record with the cumulative
- * number of drops (the socket's sk_drops, read through SO_MEMINFO) and goes on.
+ * number of drops (the socket's sk_drops, read through SO_MEMINFO) and goes on. The kernel goes
+ * on dropping until the queue is empty, so a drained socket (and the exit) writes another LOSS
+ * record when the count grew since the last one.
  *
  * Run it in the network namespace to watch (e.g. through `ip netns exec`). Needs
  * CAP_NET_ADMIN (event groups and dumps of ctnetlink). Exit status: 0 after SIGTERM/SIGINT or a
@@ -56,6 +58,8 @@ static volatile sig_atomic_t stopping;
 static struct ct_record out[OUT_RECORDS];
 static unsigned n_out;
 static uint64_t n_overruns;
+/* sk_drops as of the last LOSS record written. */
+static uint64_t drops_reported;
 
 static void on_signal(int sig)
 {
@@ -334,16 +338,27 @@ static uint64_t socket_drops(int fd)
 	return mem[SK_MEMINFO_DROPS];
 }
 
-static void write_loss(int fd)
+static void write_loss(uint64_t drops)
 {
-	n_overruns++;
 	struct ct_record *r = next_record();
 	r->kind = CT_KIND_LOSS;
 	r->time_us = now_us();
 	r->id = (uint32_t)n_overruns;
-	uint64_t drops = socket_drops(fd);
 	memcpy((char *)r + 24, &drops, sizeof(drops));
+	drops_reported = drops;
 	flush_out();
+}
+
+/*
+ * The kernel reports ENOBUFS once per overrun, but keeps dropping (and counting) every event
+ * until we have emptied the queue: drops after the ENOBUFS's count would stay unreported if the
+ * burst ends meanwhile. An empty queue ends the overrun, so the count read then is complete.
+ */
+static void report_late_drops(int fd)
+{
+	uint64_t drops = socket_drops(fd);
+	if (drops > drops_reported)
+		write_loss(drops);
 }
 
 static int run_events(long buffer_bytes)
@@ -384,6 +399,7 @@ static int run_events(long buffer_bytes)
 		int n = recvmmsg(fd, msgs, BATCH, drained ? MSG_WAITFORONE : MSG_DONTWAIT, NULL);
 		if (n < 0 && errno == EAGAIN) {
 			drained = true; /* nothing more: flush what we have, then block */
+			report_late_drops(fd);
 			flush_out();
 			continue;
 		}
@@ -391,7 +407,8 @@ static int run_events(long buffer_bytes)
 			if (errno == EINTR)
 				continue;
 			if (errno == ENOBUFS) {
-				write_loss(fd);
+				n_overruns++;
+				write_loss(socket_drops(fd));
 				continue;
 			}
 			die(1, "receiving conntrack events");
@@ -416,6 +433,7 @@ static int run_events(long buffer_bytes)
 			nanosleep(&pause, NULL);
 		}
 	}
+	report_late_drops(fd);
 	flush_out();
 	return 0;
 }

@@ -100,6 +100,20 @@ function startReader(reader: string, args: string[]): { child: ChildProcess; mes
   return { child, messages, problems, stderr: () => stderr };
 }
 
+/**
+ * The kernel's own count of events dropped on the client namespace's conntrack event sockets
+ * (netlink family 12 with groups subscribed): the `Drops` column of /proc/net/netlink.
+ */
+async function kernelEventSocketDrops(): Promise<number> {
+  const lines = (await sh(...inClient('cat', '/proc/net/netlink'))).split('\n').filter((l) => l.trim());
+  const columns = lines[0]!.trim().split(/\s+/);
+  const [eth, groups, drops] = ['Eth', 'Groups', 'Drops'].map((c) => columns.indexOf(c));
+  if (eth! < 0 || groups! < 0 || drops! < 0) throw new Error(`/proc/net/netlink: unexpected header ${lines[0]}`);
+  const sockets = lines.slice(1).map((l) => l.trim().split(/\s+/)).filter((f) => f[eth!] === '12' && Number.parseInt(f[groups!]!, 16) !== 0);
+  if (sockets.length !== 1) throw new Error(`expected one conntrack event socket in /proc/net/netlink, found ${sockets.length}:\n${lines.join('\n')}`);
+  return Number(sockets[0]![drops!]);
+}
+
 const entries = (messages: ConntrackReaderMessage[]): ConntrackEntry[] => messages.flatMap((m) => (m.kind === 'entry' ? [m.entry] : []));
 
 /** The fields both readers must agree on. */
@@ -227,11 +241,13 @@ describe('segflow-conntrack-reader on a real kernel', () => {
       events.child.kill('SIGCONT');
       await waitUntil('a LOSS record', 10_000, () => events.messages.some((m) => m.kind === 'loss'));
       await new Promise((r) => setTimeout(r, 500));
+      const kernelDrops = await kernelEventSocketDrops();
       const losses = events.messages.filter((m) => m.kind === 'loss') as Array<Extract<ConntrackReaderMessage, { kind: 'loss' }>>;
       const last = losses.at(-1)!;
       const received = entries(events.messages).filter((e) => e.eventType === 'new' && e.original.dport === 9999).length;
       assert.ok(last.overruns >= 1);
       assert.ok(last.droppedEvents > 0, 'the kernel dropped events');
+      assert.equal(last.droppedEvents, kernelDrops, 'the last LOSS record carries every drop the kernel counted on the socket');
       assert.equal(received + last.droppedEvents, burst, `every NEW event either arrived or is counted as dropped (received ${received}, dropped ${last.droppedEvents})`);
     } finally {
       await stopChild(events.child);
@@ -327,17 +343,22 @@ describe('segflow-conntrack-reader on a real kernel', () => {
       http: null,
     });
     type Status = { kernelDroppedEvents: number; eventOverflows: number };
+    let kernelDrops: number | undefined;
     try {
       await collector.start();
       assert.equal((await sh(...inClient(process.execPath, '-e', burstScript(burst)))).trim(), 'sent');
       await waitUntil('a reported overflow', 10_000, () => (collector.status().sources.conntrack as Status).eventOverflows > 0);
       await new Promise((r) => setTimeout(r, 1000));
       await collector.drained(30_000);
+      kernelDrops = await kernelEventSocketDrops(); // the burst is over: no more drops
     } finally {
       await collector.stop();
       await rm(spool, { recursive: true, force: true });
     }
     const status = collector.status().sources.conntrack as Status;
+    // The kernel keeps dropping after its one ENOBUFS until the reader empties the queue: those
+    // late drops must reach the count too (the reader reports them when drained and at exit).
+    assert.equal(status.kernelDroppedEvents, kernelDrops, 'the collector counts every drop the kernel counted on the event socket');
     const batches = await readTopic(brokers, topic);
     const news = batches.flatMap((b) => b.records).filter((r) => r.eventKind === 'new' && r.original.dstPort === 9999 && r.protocol === 17);
     // A NEW event's record starts and ends at the event; the stop's last snapshot finds the
