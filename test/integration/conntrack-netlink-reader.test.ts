@@ -6,18 +6,20 @@
  *   entries (tuples, ids, counters, state, flags) and carry the kernel's counters.
  * - An event socket too small for a burst, with the reader stopped meanwhile, reports the
  *   kernel's drops in a LOSS record: received + dropped = events the burst caused.
+ * - Drops the kernel makes after its one ENOBUFS (until the queue is empty; the reader held
+ *   there by strace) reach a later LOSS record: the count equals the kernel's (/proc/net/netlink).
  * - The collector run with `--conntrack-reader netlink` and with `cli` on the same traffic
  *   publishes the same records to real Kafka.
  * - The collector with a tiny event socket, under a burst, reports the events the kernel dropped
  *   in its batches' loss report (`ring_buffer`): records published + dropped = the burst.
  *
- * Needs root (network namespaces, iptables), gcc/make (the reader is built on demand) and the
- * `conntrack` tool; fails with the reason when they are missing.
+ * Needs root (network namespaces, iptables), gcc/make (the reader is built on demand), the
+ * `conntrack` tool and strace; fails with the reason when they are missing.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -252,6 +254,42 @@ describe('segflow-conntrack-reader on a real kernel', () => {
     } finally {
       await stopChild(events.child);
     }
+  });
+
+  it('also reports the drops the kernel makes after its ENOBUFS, until the queue is empty', async () => {
+    // The kernel reports ENOBUFS once per overrun and then drops every event until the reader
+    // has emptied the queue. strace holds the reader for 200 ms after each getsockopt (the
+    // ENOBUFS's drop count is read by then) while the burst goes on: the window a loaded
+    // machine opens by descheduling the reader there.
+    await run('strace', ['-V']).catch((err: Error) => {
+      throw new Error(`this test needs strace (Debian package strace) to delay the reader: ${err.message}`);
+    });
+    await sh(...inClient('conntrack', '-F')).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 300));
+    const strace = ['-qq', '-o', '/dev/null', '-e', 'trace=getsockopt', '-e', 'inject=getsockopt:delay_exit=200000'];
+    const events = startReader('strace', [...strace, reader, 'events', '--buffer-size', '4096']);
+    // SIGTERM goes to the reader itself (strace's child), which ends strace too.
+    const stopReader = async (): Promise<void> => {
+      const children = await readFile(`/proc/${events.child.pid}/task/${events.child.pid}/children`, 'utf8').catch(() => '');
+      for (const pid of children.trim().split(/\s+/).filter(Boolean)) process.kill(Number(pid), 'SIGTERM');
+      await stopChild(events.child);
+    };
+    try {
+      await waitUntil('the READY record', 10_000, () => events.messages.some((m) => m.kind === 'ready'));
+      const burst = 2000;
+      assert.equal((await sh(...inClient(process.execPath, '-e', burstScript(burst)))).trim(), 'sent');
+      await waitUntil('a LOSS record', 10_000, () => events.messages.some((m) => m.kind === 'loss'));
+      await new Promise((r) => setTimeout(r, 1500));
+      const kernelDrops = await kernelEventSocketDrops();
+      const losses = events.messages.filter((m) => m.kind === 'loss') as Array<Extract<ConntrackReaderMessage, { kind: 'loss' }>>;
+      const received = entries(events.messages).filter((e) => e.eventType === 'new' && e.original.dport === 9999).length;
+      assert.ok(losses[0]!.droppedEvents < kernelDrops, `the kernel went on dropping after the first ENOBUFS (first LOSS ${losses[0]!.droppedEvents}, kernel ${kernelDrops}): otherwise this test tests nothing`);
+      assert.equal(losses.at(-1)!.droppedEvents, kernelDrops, `the last LOSS record carries every drop the kernel counted (LOSS records: ${losses.map((l) => `${l.overruns}/${l.droppedEvents}`).join(', ')})`);
+      assert.equal(received + kernelDrops, burst, `every NEW event either arrived or is counted as dropped (received ${received}, dropped ${kernelDrops})`);
+    } finally {
+      await stopReader();
+    }
+    assert.deepEqual(events.problems, []);
   });
 
   it('fails with a precise message outside CAP_NET_ADMIN', async () => {
