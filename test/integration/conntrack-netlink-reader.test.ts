@@ -80,12 +80,12 @@ const udp = () => new Promise((resolve, reject) => {
 (async () => { for (let i = 0; i < ${n}; i++) { await tcp(); await udp(); } console.log('ok'); })().catch((e) => { console.error(e.message); process.exit(1); });
 `;
 /** A burst of `n` UDP datagrams from distinct source ports, no replies awaited: n NEW events. */
-const burstScript = (n: number): string => `
+const burstScript = (n: number, port = 9999): string => `
 const dgram = require('node:dgram');
 let left = ${n};
 for (let i = 0; i < ${n}; i++) {
   const u = dgram.createSocket('udp4');
-  u.send(Buffer.alloc(10), 9999, '${SERVER_IP}', () => { u.close(); if (--left === 0) console.log('sent'); });
+  u.send(Buffer.alloc(10), ${port}, '${SERVER_IP}', () => { u.close(); if (--left === 0) console.log('sent'); });
 }
 `;
 
@@ -258,34 +258,52 @@ describe('segflow-conntrack-reader on a real kernel', () => {
 
   it('also reports the drops the kernel makes after its ENOBUFS, until the queue is empty', async () => {
     // The kernel reports ENOBUFS once per overrun and then drops every event until the reader
-    // has emptied the queue. strace holds the reader for 200 ms after each getsockopt (the
-    // ENOBUFS's drop count is read by then) while the burst goes on: the window a loaded
-    // machine opens by descheduling the reader there.
+    // has emptied the queue. strace holds the reader for 3 s after each getsockopt (the
+    // ENOBUFS's drop count is read by then) and a second burst comes meanwhile: the window a
+    // loaded machine opens by descheduling the reader there.
     await run('strace', ['-V']).catch((err: Error) => {
       throw new Error(`this test needs strace (Debian package strace) to delay the reader: ${err.message}`);
     });
     await sh(...inClient('conntrack', '-F')).catch(() => undefined);
     await new Promise((r) => setTimeout(r, 300));
-    const strace = ['-qq', '-o', '/dev/null', '-e', 'trace=getsockopt', '-e', 'inject=getsockopt:delay_exit=200000'];
+    const strace = ['-qq', '-o', '/dev/null', '-e', 'trace=getsockopt', '-e', 'inject=getsockopt:delay_exit=3000000'];
     const events = startReader('strace', [...strace, reader, 'events', '--buffer-size', '4096']);
+    const readerPids = async (): Promise<number[]> =>
+      (await readFile(`/proc/${events.child.pid}/task/${events.child.pid}/children`, 'utf8').catch(() => '')).trim().split(/\s+/).filter(Boolean).map(Number);
+    /** Whether the reader sits in a tracing stop (held by strace after a getsockopt). */
+    const readerHeld = async (): Promise<boolean> => {
+      const [pid] = await readerPids();
+      const stat = pid ? await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '') : '';
+      return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 't';
+    };
     // SIGTERM goes to the reader itself (strace's child), which ends strace too.
     const stopReader = async (): Promise<void> => {
-      const children = await readFile(`/proc/${events.child.pid}/task/${events.child.pid}/children`, 'utf8').catch(() => '');
-      for (const pid of children.trim().split(/\s+/).filter(Boolean)) process.kill(Number(pid), 'SIGTERM');
+      for (const pid of await readerPids()) process.kill(pid, 'SIGTERM');
       await stopChild(events.child);
     };
     try {
-      await waitUntil('the READY record', 10_000, () => events.messages.some((m) => m.kind === 'ready'));
-      const burst = 2000;
-      assert.equal((await sh(...inClient(process.execPath, '-e', burstScript(burst)))).trim(), 'sent');
-      await waitUntil('a LOSS record', 10_000, () => events.messages.some((m) => m.kind === 'loss'));
-      await new Promise((r) => setTimeout(r, 1500));
+      await waitUntil('the READY record', 15_000, () => events.messages.some((m) => m.kind === 'ready'));
+      const first = 300;
+      const second = 300; // to another port: a source port reused from the first burst would match its entry, no NEW
+      // NEW events of both bursts that reached the reader.
+      const received = (): number => entries(events.messages).filter((e) => e.eventType === 'new' && (e.original.dport === 9999 || e.original.dport === 9998)).length;
+      const burst = first + second;
+      assert.equal((await sh(...inClient(process.execPath, '-e', burstScript(first)))).trim(), 'sent');
+      // The overrun's ENOBUFS made the reader read the drop count: strace now holds it there.
+      await waitUntil('the reader held after reading the drop count', 10_000, async () => (await kernelEventSocketDrops()) > 0 && (await readerHeld()));
+      assert.equal((await sh(...inClient(process.execPath, '-e', burstScript(second, 9998)))).trim(), 'sent');
+      await waitUntil('a LOSS record', 15_000, () => events.messages.some((m) => m.kind === 'loss'));
+      await waitUntil('every burst event received or reported', 15_000, async () => {
+        const losses = events.messages.filter((m) => m.kind === 'loss') as Array<Extract<ConntrackReaderMessage, { kind: 'loss' }>>;
+        return received() + (losses.at(-1)?.droppedEvents ?? 0) >= burst;
+      }).catch(() => undefined); // the assertions below say what is missing
+      await new Promise((r) => setTimeout(r, 500));
       const kernelDrops = await kernelEventSocketDrops();
       const losses = events.messages.filter((m) => m.kind === 'loss') as Array<Extract<ConntrackReaderMessage, { kind: 'loss' }>>;
-      const received = entries(events.messages).filter((e) => e.eventType === 'new' && e.original.dport === 9999).length;
+      const receivedNow = received();
       assert.ok(losses[0]!.droppedEvents < kernelDrops, `the kernel went on dropping after the first ENOBUFS (first LOSS ${losses[0]!.droppedEvents}, kernel ${kernelDrops}): otherwise this test tests nothing`);
       assert.equal(losses.at(-1)!.droppedEvents, kernelDrops, `the last LOSS record carries every drop the kernel counted (LOSS records: ${losses.map((l) => `${l.overruns}/${l.droppedEvents}`).join(', ')})`);
-      assert.equal(received + kernelDrops, burst, `every NEW event either arrived or is counted as dropped (received ${received}, dropped ${kernelDrops})`);
+      assert.equal(receivedNow + kernelDrops, burst, `every NEW event either arrived or is counted as dropped (received ${receivedNow}, dropped ${kernelDrops})`);
     } finally {
       await stopReader();
     }
