@@ -300,7 +300,11 @@ export class ConntrackSource implements FlowSource {
           const grew = message.droppedEvents - this.droppedNow;
           this.droppedNow = message.droppedEvents;
           if (grew > 0) metrics.conntrackEventsDropped.inc(grew);
-          logger.warn({ droppedEvents: this.droppedBefore + this.droppedNow, overflows: this.overflows }, 'conntrack event socket overflowed (ENOBUFS): the kernel dropped events; they are counted as lost records, and the next snapshot repairs the flows still open');
+          const dropped = { droppedEvents: this.droppedBefore + this.droppedNow, overflows: this.overflows };
+          // A LOSS record without a new overrun is the reader's recount once its socket drained:
+          // the same overflow, with the drops the kernel made after reporting it.
+          if (newOverflows > 0) logger.warn(dropped, 'conntrack event socket overflowed (ENOBUFS): the kernel dropped events; they are counted as lost records, and the next snapshot repairs the flows still open');
+          else if (grew > 0) logger.info(dropped, 'conntrack event socket drained after its overflow: the kernel dropped more events meanwhile; counted as lost records');
           return;
         }
         case 'ready':
