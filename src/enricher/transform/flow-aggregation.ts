@@ -1,6 +1,6 @@
 /**
  * Aggregation of enriched records into flow documents per time window and Calico aggregation
- * level (docs/calico-policy.md §3.3): 0 = one document per 5-tuple, 1 = source port dropped,
+ * level (docs/policy-semantics.md §3.3, "Aggregation levels"): 0 = one document per 5-tuple, 1 = source port dropped,
  * 2 = IPs and pod names replaced by owner prefixes, 3 = destination port dropped too. Verdict,
  * reporter, node and the policy traces are always part of the key. Windows follow the records'
  * own end times, so replaying the same records yields the same documents (and ids).

@@ -21,7 +21,7 @@ const STAGED_KIND: Readonly<Record<string, string>> = {
  * a Kubernetes NetworkPolicy a `StagedKubernetesNetworkPolicy`; staged documents stay as they
  * are. The copy's order is just below the original's so that, in the pending verdict, it is
  * evaluated before the enforced original it copies (staged policies are evaluated beside enforced
- * ones, not instead of them; docs/calico-policy.md §2.9) — the pending verdict then shows the
+ * ones, not instead of them; docs/policy-semantics.md §2.9) — the pending verdict then shows the
  * edited policy's effect.
  */
 export function stagedVariant(doc: PolicyDocument): Record<string, unknown> {

@@ -1,5 +1,5 @@
 /**
- * Effective labels (docs/calico-policy.md §1.9): an endpoint's own labels plus the labels its profiles
+ * Effective labels (docs/policy-semantics.md §1.9): an endpoint's own labels plus the labels its profiles
  * apply. Kubernetes pods inherit from `kns.<ns>` (namespace labels as `pcns.*`) and
  * `ksa.<ns>.<sa>` (service-account labels as `pcsa.*`); the endpoint's own labels win, and an
  * earlier profile wins over a later one.

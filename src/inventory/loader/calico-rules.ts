@@ -1,5 +1,5 @@
 /**
- * Selectors and rules as Calico writes them (docs/calico-policy.md §1.9, §2.2): namespaced
+ * Selectors and rules as Calico writes them (docs/policy-semantics.md §1.9, §2.2): namespaced
  * selectors get their namespace clause, namespaceSelector / serviceAccountSelector /
  * serviceAccounts are prefixed and folded in, ports, ICMP and nets are checked. Shared by every
  * policy family: Kubernetes and admin policies are converted to Calico rules and read here.

@@ -1,7 +1,7 @@
 /**
  * The normalised resource model: what the loader produces from Calico v3 / Kubernetes YAML and
  * what the indexes consume. Selectors are stored already rewritten to their *effective* form
- * (docs/calico-policy.md §1.9), so nothing downstream needs to know about namespaces or prefixes.
+ * (docs/policy-semantics.md §1.9, "Effective labels"), so nothing downstream needs to know about namespaces or prefixes.
  */
 import type { SelectorNode } from '../selector/index.ts';
 import type { Cidr } from './ip.ts';

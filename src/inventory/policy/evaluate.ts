@@ -1,5 +1,5 @@
 /**
- * The reference algorithm (docs/calico-policy.md §2.10): one endpoint, one direction, one scope.
+ * The evaluation order segflow implements (docs/policy-semantics.md §2.10, "Reference algorithm"): one endpoint, one direction, one scope.
  * Tiers in order; within a tier policies in order and their rules in order; Allow/Deny end
  * everything, Pass leaves the tier, Log never decides; a tier with no decision applies its
  * default action attributed to the last enforced policy (enforced scope) or the first policy
@@ -72,7 +72,7 @@ export const PENDING_NO_PROFILE_MATCH_HITS = new PolicyHitMemo(PROFILE_TIER, 'pr
 type TierOutcome = 'allow' | 'deny' | 'end-of-tier-deny' | null;
 
 /**
- * Tiers in order (docs/calico-policy.md §2.10). With `passDefault` every tier behaves as
+ * Tiers in order (docs/policy-semantics.md §2.10). With `passDefault` every tier behaves as
  * defaultAction Pass and adds no end-of-tier hit: the untracked and pre-DNAT stages, whose tiers
  * Felix renders with Pass and without NFLOG (event_sequencer.go tierInfoToProtoTierInfo).
  */

@@ -1,5 +1,5 @@
 /**
- * Which policies apply to which endpoint, maintained incrementally (docs/calico-policy.md §2.3, §2.4).
+ * Which policies apply to which endpoint, maintained incrementally (docs/policy-semantics.md §2.3 "Tiers", §2.4 "Which policies apply").
  *
  * For every live endpoint the index keeps the set of policies whose effective selector matches
  * its effective labels. A policy change re-tests that one policy against every endpoint; an

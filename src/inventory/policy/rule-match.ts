@@ -1,5 +1,5 @@
 /**
- * Rules compiled for evaluation, and matching one against a flow (docs/calico-policy.md §2.6).
+ * Rules compiled for evaluation, and matching one against a flow (docs/policy-semantics.md §2.6, "Rule match fields").
  * Selectors in rules match *addresses*: an address satisfies a selector when a labelled thing
  * that owns or contains it (the endpoint owning the IP at the flow's time, every network set
  * whose CIDR contains it) matches. Named ports resolve against the endpoints that own the address.

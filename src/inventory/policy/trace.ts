@@ -1,6 +1,6 @@
 /**
  * Policy hits and their Calico ≥ 3.32 string form
- * `<index>|<tier>|<kind>:[<namespace>/]<name>|<action>|<rule index>` (docs/calico-policy.md §3.2).
+ * `<index>|<tier>|<kind>:[<namespace>/]<name>|<action>|<rule index>` (docs/policy-semantics.md §3.2).
  */
 import type { PolicyShortKind } from '../model/resources.ts';
 

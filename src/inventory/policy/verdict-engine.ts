@@ -1,5 +1,5 @@
 /**
- * Deciding a flow (docs/calico-policy.md §2.8): the source endpoint's egress and the destination
+ * Deciding a flow (docs/policy-semantics.md §2.8): the source endpoint's egress and the destination
  * endpoint's ingress, each in the enforced scope (the verdict) and the pending scope (staged
  * policies treated as enforced, reported beside it and never changing the verdict).
  *

@@ -8,7 +8,7 @@
 import { NAMESPACE_LABEL, type SelectorNode } from './ast.ts';
 import { internString } from './interned-string.ts';
 
-/** An endpoint's effective labels (docs/calico-policy.md §1.9). */
+/** An endpoint's effective labels (docs/policy-semantics.md §1.9). */
 export type Labels = ReadonlyMap<string, string>;
 
 /** A compiled selector: true if the labels are selected. */

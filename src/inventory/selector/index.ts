@@ -2,7 +2,7 @@
  * Calico label selectors: the public API.
  *
  * Text is tokenized and parsed exactly as libcalico-go's `lib/selector` does (the spec is
- * docs/calico-policy.md §1), yielding an immutable AST. `compileSelector` turns an AST
+ * docs/policy-semantics.md §1), yielding an immutable AST. `compileSelector` turns an AST
  * into a `Selector` whose `matches` is a pre-compiled closure for the hot path and whose
  * `canonical` is Calico's `String()` form. The rewrite helpers implement the AST side of the
  * update processors' selector rewrites (§1.9); which rewrite applies where is the policy

@@ -1,6 +1,6 @@
 /**
  * Recursive-descent parser: tokens → AST, with the grammar and precedence of libcalico-go's
- * parser.go (docs/calico-policy.md §1.3–1.4):
+ * parser.go (docs/policy-semantics.md §1.3–1.4):
  *
  *   selector := <empty> | orExpr EOF
  *   orExpr   := andExpr { "||" andExpr }

@@ -1,6 +1,6 @@
 /**
  * Pure AST transformations for the selector rewrites Calico's update processors perform
- * (docs/calico-policy.md §1.9), plus key extraction for label indexes. All functions return new trees
+ * (docs/policy-semantics.md §1.9), plus key extraction for label indexes. All functions return new trees
  * and share untouched subtrees; inputs are never modified (nodes are frozen).
  */
 import { NAMESPACE_LABEL, isKeyed, nodes, type SelectorNode } from './ast.ts';

@@ -1,6 +1,6 @@
 /**
  * Selector tokenizer, following libcalico-go's tokenizer.go rule for rule (see
- * docs/calico-policy.md §1.2). The lexical grammar is context sensitive: the words
+ * docs/policy-semantics.md §1.2). The lexical grammar is context sensitive: the words
  * `contains`, `starts with`, `ends with`, `not in` and `in` are operators only directly after a
  * label, and label names are otherwise unrestricted, so `in == "x"` and
  * `contains contains "contains"` are valid. Every token records its source offset so parser

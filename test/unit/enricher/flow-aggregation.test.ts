@@ -1,5 +1,5 @@
 /**
- * FlowWindowAggregator keys (docs/calico-policy.md §3.3), table-driven over the aggregation levels:
+ * FlowWindowAggregator keys (docs/policy-semantics.md §3.3), table-driven over the aggregation levels:
  * which records share a document at each level, and how many distinct 5-tuples each holds.
  * Records are enriched against the demo shop inventory plus a second frontend replica.
  */

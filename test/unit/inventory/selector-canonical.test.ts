@@ -1,4 +1,4 @@
-// Canonical strings (docs/calico-policy.md §1.6), taken from parser_test.go's canonicalisation and
+// Canonical strings (docs/policy-semantics.md §1.6), taken from parser_test.go's canonicalisation and
 // visitor tables, plus the rules the section states.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';

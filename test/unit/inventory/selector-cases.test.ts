@@ -1,4 +1,4 @@
-// The match/no-match table of docs/calico-policy.md §1.7 (from libcalico-go parser_test.go plus the
+// The match/no-match table of docs/policy-semantics.md §1.7 (from libcalico-go parser_test.go plus the
 // † cases), and the extra valid spellings from tokenizer_test.go. Every case is evaluated both on
 // the parsed selector and on the re-parse of its canonical string, as Calico's own test does.
 import { describe, it } from 'node:test';

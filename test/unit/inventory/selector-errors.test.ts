@@ -1,4 +1,4 @@
-// Selectors Calico rejects (docs/calico-policy.md §1.8), and the columns/reasons SelectorError reports.
+// Selectors Calico rejects (docs/policy-semantics.md §1.8), and the columns/reasons SelectorError reports.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { MAX_NESTING, SelectorError, parseSelector, parseSelectorAst } from '../../../src/inventory/selector/index.ts';

@@ -1,4 +1,4 @@
-// AST rewrite helpers used for Calico's update-processor rewrites (docs/calico-policy.md §1.9), key
+// AST rewrite helpers used for Calico's update-processor rewrites (docs/policy-semantics.md §1.9), key
 // extraction, and parseSelector's cache.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';

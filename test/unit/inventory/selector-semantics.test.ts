@@ -1,4 +1,4 @@
-// Evaluation semantics (docs/calico-policy.md §1.4–1.5): absent labels, every operator, precedence,
+// Evaluation semantics (docs/policy-semantics.md §1.4–1.5): absent labels, every operator, precedence,
 // parentheses, quoting, all()/global(), and the AST shapes the parser produces.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';

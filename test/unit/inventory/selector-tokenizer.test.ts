@@ -1,4 +1,4 @@
-// Token streams for the lexical rules of docs/calico-policy.md §1.2 (cases modelled on
+// Token streams for the lexical rules of docs/policy-semantics.md §1.2 (cases modelled on
 // libcalico-go tokenizer_test.go), including the source offsets errors are reported from.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
