@@ -25,6 +25,7 @@ import { KustomizationError, renderKustomization } from '../../src/install/rende
 import type { KubeObject } from '../../src/install/kustomize-transforms.ts';
 import { projectRoot } from '../../src/services/services-config.ts';
 import { requireKubeBinaries, startKubeCluster, type KubeCluster } from '../harness/kube-cluster.ts';
+import { waitFor } from '../harness/wait-for.ts';
 
 const run = promisify(execFile);
 const BASE = path.join(projectRoot, 'deploy', 'kustomize', 'base');
@@ -234,15 +235,20 @@ describe('the manifests on a real kube-apiserver (RBAC)', () => {
         const res = await apply(obj, false);
         assert.ok(res.status === 200 || res.status === 201, `${nameOf(obj)}: ${res.status} ${JSON.stringify(res.body)}`);
       }
+      // The RBAC authorizer reads bindings through an informer: a binding just created takes a
+      // moment to count. Wait until one grant of each binding does, then judge them all.
+      await waitFor('the new bindings to reach the authorizer', async () =>
+        (await allowed({ group: '', resource: 'namespaces', verb: 'list' }))
+        && (await allowed({ group: 'coordination.k8s.io', resource: 'leases', verb: 'create', namespace: NAMESPACE })) ? true : undefined, 30_000, 100);
     });
 
-    const allowed = async (attributes: Record<string, string>, user = SYNC_USER): Promise<boolean> => {
+    async function allowed(attributes: Record<string, string>, user = SYNC_USER): Promise<boolean> {
       const review = await cluster.call<{ status: { allowed: boolean } }>('POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', {
         apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview',
         spec: { user, groups: SA_GROUPS, resourceAttributes: attributes },
       });
       return review.status.allowed;
-    };
+    }
 
     it('is sufficient: every read the sync makes, cluster-wide, and its Lease', async () => {
       const denied: string[] = [];

@@ -71,8 +71,13 @@ describe('inventory sync over SASL_SSL with ACLs', { timeout: 600_000 }, () => {
         const res = await fetch(`http://127.0.0.1:${healthPort}/readyz`).catch(() => undefined);
         return res?.status === 200 ? true : undefined;
       }, 90_000, 200);
-      const snapshot = await readInventorySnapshot(await broker.admin(), topic);
-      assert.equal((snapshot.get('Pod/secure/web')?.document as { status?: { podIP?: string } } | undefined)?.status?.podIP, '10.88.0.4');
+      // Ready means the transaction committed; Kafka writes its commit markers to the partition
+      // just after, and only then do read-committed readers see it. So the pod may take a moment.
+      const podIP = await waitFor('the pod on the inventory topic', async () => {
+        const snapshot = await readInventorySnapshot(await broker.admin(), topic);
+        return (snapshot.get('Pod/secure/web')?.document as { status?: { podIP?: string } } | undefined)?.status?.podIP;
+      }, 15_000, 200);
+      assert.equal(podIP, '10.88.0.4');
     } finally {
       child.kill('SIGTERM');
     }
