@@ -5,10 +5,12 @@
 // edited), it runs the TypeScript sources through tsx instead: same behaviour, slower start,
 // and on a terminal one line on stderr says so (scripts and tests reading stderr see only the
 // command's own output).
-import { enableCompileCache } from 'node:module';
+// A default import, not a named one: on a Node.js without enableCompileCache (older than 22.1) a
+// named import fails at link time, before the version check below can say what is wrong.
+import nodeModule from 'node:module';
 // V8 keeps the compiled code of every module it loads in the OS temp folder, so the next start
 // skips parsing them (a read-only file system just leaves it off).
-enableCompileCache();
+nodeModule.enableCompileCache?.();
 const { builtCliIsCurrent } = await import('../scripts/build-cli.js');
 
 let cli = { dir: '../dist/cli', ext: 'js' };
