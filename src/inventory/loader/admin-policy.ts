@@ -239,12 +239,11 @@ export function parseAdminPolicy(kind: AdminPolicyKind, doc: Obj, path: string):
   const notes: string[] = [];
   const ingress = adminRulesAt(kind, s, sp, 'ingress', notes);
   const egress = adminRulesAt(kind, s, sp, 'egress', notes);
-  const legacyName = kind === 'AdminNetworkPolicy' ? `kanp.adminnetworkpolicy.${name}` : kind === 'BaselineAdminNetworkPolicy' ? `kbanp.baselineadminnetworkpolicy.${name}` : name;
   return {
     kind, name, namespace: null, tier, order, staged: false, selector,
     // The admin tiers default to Pass, so a direction only counts when it has rules (calculateANPPolicyTypes).
     types: { ingress: ingress.length > 0, egress: egress.length > 0 },
-    ingress, egress, doNotTrack: false, preDNAT: false, applyOnForward: false, legacyName, notes,
+    ingress, egress, doNotTrack: false, preDNAT: false, applyOnForward: false, notes,
   };
 }
 

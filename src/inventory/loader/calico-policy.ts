@@ -51,9 +51,7 @@ export function parseCalicoPolicy(kind: PolicyKind, doc: Obj, path: string): Pol
   if ((doNotTrack || preDNAT) && !applyOnForward) throw new FieldError(join(sp, 'applyOnForward'), `must be true when ${doNotTrack ? 'doNotTrack' : 'preDNAT'} is set`);
   if (preDNAT && egress.length > 0) throw new FieldError(join(sp, 'egress'), 'preDNAT policies cannot have egress rules');
 
-  const legacyBase = tier === 'default' ? `default.${name}` : name.startsWith(`${tier}.`) ? name : `${tier}.${name}`;
-  const legacyName = `${namespace ? `${namespace}/` : ''}${staged ? 'staged:' : ''}${legacyBase}`;
-  return { kind, name, namespace, tier, order, staged, selector, types, ingress, egress, doNotTrack, preDNAT, applyOnForward, legacyName, notes: [] };
+  return { kind, name, namespace, tier, order, staged, selector, types, ingress, egress, doNotTrack, preDNAT, applyOnForward, notes: [] };
 }
 
 // Kubernetes NetworkPolicy (and StagedKubernetesNetworkPolicy) → Calico (conversion.go)

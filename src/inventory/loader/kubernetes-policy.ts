@@ -171,10 +171,9 @@ export function parseKubernetesPolicy(kind: 'KubernetesNetworkPolicy' | 'StagedK
     }
     if (!types.ingress && !types.egress) types.ingress = true;
   }
-  const legacyName = `${namespace}/${staged ? 'staged:' : ''}knp.default.${name}`;
   return {
     kind, name, namespace, tier: 'default', order: 1000, staged, selector, types, ingress, egress,
-    doNotTrack: false, preDNAT: false, applyOnForward: false, legacyName, notes: [],
+    doNotTrack: false, preDNAT: false, applyOnForward: false, notes: [],
   };
 }
 

@@ -122,8 +122,6 @@ export interface Policy {
   readonly doNotTrack: boolean;
   readonly preDNAT: boolean;
   readonly applyOnForward: boolean;
-  /** Name as Calico ≤ 3.31 wrote it (e.g. `knp.default.<name>`), for reading stored traces. */
-  readonly legacyName: string;
   /**
    * What the conversion could not carry over as written (an admin policy rule Calico replaces by
    * a deny-all, a named port Calico 3.29–3.31 read as every port): a verdict this policy decides

@@ -186,10 +186,10 @@ describe('admin policy conversion', () => {
     assert.deepEqual(r.issues, []);
     const ps = r.resources as Policy[];
     assert.deepEqual(ps.map(keyOf), ['AdminNetworkPolicy//a', 'BaselineAdminNetworkPolicy//default', 'ClusterNetworkPolicy//c']);
-    assert.deepEqual(ps.map((p) => [p.tier, p.order, p.types.ingress, p.types.egress, p.legacyName]), [
-      ['adminnetworkpolicy', 7, false, true, 'kanp.adminnetworkpolicy.a'],
-      ['baselineadminnetworkpolicy', 1000, true, false, 'kbanp.baselineadminnetworkpolicy.default'],
-      ['kube-baseline', 3, true, false, 'c'],
+    assert.deepEqual(ps.map((p) => [p.tier, p.order, p.types.ingress, p.types.egress]), [
+      ['adminnetworkpolicy', 7, false, true],
+      ['baselineadminnetworkpolicy', 1000, true, false],
+      ['kube-baseline', 3, true, false],
     ]);
     assert.equal(documentResourceKey('policy.networking.k8s.io/v1alpha2', 'ClusterNetworkPolicy', 'ns-ignored', 'x'), 'ClusterNetworkPolicy//x');
     assert.equal(documentResourceKey('policy.networking.k8s.io/v1alpha2', 'AdminNetworkPolicy', undefined, 'x'), null, 'other versions stay unknown');

@@ -341,7 +341,6 @@ spec:
     assert.equal(p.kind, 'KubernetesNetworkPolicy');
     assert.equal(p.order, 1000);
     assert.equal(p.tier, 'default');
-    assert.equal(p.legacyName, 'prod/knp.default.k');
     assert.deepEqual(p.types, { ingress: true, egress: true });
     assert.equal(canonicalString(p.selector.ast), '((projectcalico.org/orchestrator == "k8s" && app == "db") && projectcalico.org/namespace == "prod")');
     assert.deepEqual(p.ingress.map((r) => r.protocol), [6, 6, 6, 17, 17, 17]);
