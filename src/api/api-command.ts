@@ -44,6 +44,7 @@ interface ApiOptions {
   tlsClientCaFile?: string;
   tlsClientAuth?: 'require' | 'optional';
   metricsPort?: number;
+  statsCacheMib?: number;
 }
 
 const CURSOR_SECRET: SecretOptionSpec = {
@@ -111,6 +112,7 @@ export function registerApiCommand(program: Command, plugins: readonly FastifyPl
     .addOption(new Option('--inventory-topic <name>', `inventory topic to follow (default ${DEFAULT_INVENTORY_TOPIC})`).env('SEGFLOW_INVENTORY_TOPIC'))
     .option('--rate-limit <n>', 'requests per minute per token (default 600)', integer('--rate-limit', 1, 1_000_000))
     .option('--query-timeout <ms>', 'Elasticsearch query budget in ms (default 15000)', integer('--query-timeout', 100, 600_000))
+    .option('--stats-cache-mib <n>', 'memory for the stats view\'s cache of summary blocks, MiB (default 64; 0: off)', integer('--stats-cache-mib', 0, 65_536))
     .option('--shared-pit-max-age <ms>', 'new searches share a point in time up to this old (default 1000; 0: one per search)', integer('--shared-pit-max-age', 0, 60_000))
     .option('--cors <origins...>', 'allow these browser origins (CORS is off by default)')
     .option('--cursor-secret <secret>', 'deprecated on the command line (visible in ps): use --cursor-secret-file or env SEGFLOW_API_CURSOR_SECRET');
@@ -142,6 +144,7 @@ export function registerApiCommand(program: Command, plugins: readonly FastifyPl
           ...(opts.sharedPitMaxAge !== undefined ? { sharedPitMaxAgeMs: opts.sharedPitMaxAge } : {}),
         },
         corsOrigins: opts.cors ?? [], docs: opts.docs !== false,
+        ...(opts.statsCacheMib !== undefined ? { statsCacheMiB: opts.statsCacheMib } : {}),
         ...(secret !== undefined ? { cursorSecret: secret } : {}),
       }, { ...(inventory ? { inventory } : {}), plugins });
       await server.start();

@@ -103,6 +103,11 @@ export interface ApiConfig {
   readonly docs: boolean;
   /** pino log level. Default info (SEGFLOW_LOG_LEVEL). */
   readonly logLevel: string;
+  /**
+   * Memory budget, in MiB, of the stats view's cache of summary entries (query/summary-block-cache.ts:
+   * closed blocks by start and fingerprint, so answers stay exact). 0 turns it off. Default 64.
+   */
+  readonly statsCacheMiB: number;
 }
 
 /** A configuration where anything may be left out. */
@@ -137,6 +142,7 @@ export function defaultApiConfig(): ApiConfig {
     corsOrigins: [],
     docs: true,
     logLevel: process.env.SEGFLOW_LOG_LEVEL ?? 'info',
+    statsCacheMiB: 64,
   };
 }
 
@@ -176,6 +182,7 @@ export function resolveApiConfig(input: ApiConfigInput = {}): ApiConfig {
   positiveInt('rateLimit.windowMs', c.rateLimit.windowMs);
   for (const [k, v] of Object.entries(c.timeouts)) positiveInt(`timeouts.${k}`, v, k === 'sharedPitMaxAgeMs' ? 0 : 1);
   for (const [k, v] of Object.entries(c.limits)) positiveInt(`limits.${k}`, v, k === 'maxEventLoopDelayMs' ? 0 : 1);
+  positiveInt('statsCacheMiB', c.statsCacheMiB, 0);
   if (c.limits.defaultPageSize > c.limits.maxPageSize) throw new Error('api config: limits.defaultPageSize exceeds limits.maxPageSize');
   if (c.limits.defaultRangeMs > c.limits.maxRangeMs) throw new Error('api config: limits.defaultRangeMs exceeds limits.maxRangeMs');
   if (c.cursorSecret.length < 16) throw new Error('api config: cursorSecret must be at least 16 bytes');

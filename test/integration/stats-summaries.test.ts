@@ -4,8 +4,9 @@
  * raw route gives for the same range before any summary exists (or after they are removed):
  * aligned and unaligned ranges, a range whose recent blocks are not summarised, other views,
  * limit and interval, a namespaced caller, and a later merge into a flow document of a
- * summarised block (stale fingerprint → that block from the flows → still exact; after the
- * next rollup → from the summary again).
+ * summarised block (stale fingerprint → that block from the flows → still exact, though the
+ * API had cached the block; after the next rollup → from the summary again). Every answer is
+ * also asked again (then from the API's summary cache) and of an API with the cache off.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -48,17 +49,21 @@ describe('/flows/stats from summaries equals the raw answer', () => {
   const anchor = blockStartOf(Date.now()) - SUMMARY_BLOCK_MS;
   const iso = (ms: number): string => new Date(ms).toISOString();
 
-  async function stats(fromMs: number, toMs: number, extra = '', token = ADMIN): Promise<Record<string, unknown>> {
-    const r = await app.inject({ method: 'GET', url: `/api/v1/flows/stats?from=${iso(fromMs)}&to=${iso(toMs)}${extra}`, headers: { authorization: `Bearer ${token}` } });
+  let uncachedServer: ApiServer;
+  let uncached: FastifyInstance;
+
+  async function stats(fromMs: number, toMs: number, extra = '', token = ADMIN, on: FastifyInstance = app): Promise<Record<string, unknown>> {
+    const r = await on.inject({ method: 'GET', url: `/api/v1/flows/stats?from=${iso(fromMs)}&to=${iso(toMs)}${extra}`, headers: { authorization: `Bearer ${token}` } });
     assert.equal(r.statusCode, 200, r.body);
     return r.json() as Record<string, unknown>;
   }
-  /** Searches of summary blocks the API has made (its Elasticsearch call histogram). */
-  async function summaryReads(): Promise<number> {
-    const r = await app.inject({ url: '/metrics', headers: { authorization: `Bearer ${ADMIN}` } });
-    const line = r.body.split('\n').find((l) => l.startsWith('segflow_api_elasticsearch_duration_seconds_count{') && l.includes('operation="stats_summary_blocks"') && l.includes('outcome="ok"'));
+  /** Block lookups in the API's summary cache with an outcome (hit or miss): the summary path ran once per candidate block. */
+  async function blockLookups(outcome: 'hit' | 'miss', on: FastifyInstance = app): Promise<number> {
+    const r = await on.inject({ url: '/metrics', headers: { authorization: `Bearer ${ADMIN}` } });
+    const line = r.body.split('\n').find((l) => l.startsWith('segflow_api_stats_cache_lookups_total{') && l.includes('kind="block"') && l.includes(`outcome="${outcome}"`));
     return line === undefined ? 0 : Number(line.split(' ').pop());
   }
+  const allLookups = async (on: FastifyInstance = app): Promise<number> => (await blockLookups('hit', on)) + (await blockLookups('miss', on));
   const dropSummaries = async (): Promise<void> => {
     const names = Object.keys(await client.indices.get({ index: summaryIndexPattern(prefix), allow_no_indices: true, ignore_unavailable: true }));
     if (names.length > 0) await client.indices.delete({ index: names });
@@ -99,6 +104,9 @@ describe('/flows/stats from summaries equals the raw answer', () => {
     const inventory = new StaticInventorySource(loadResourceText(FIXTURE_RESOURCES_YAML, 'fixture').resources);
     server = new ApiServer({ port: 0, elasticsearchUrl: url, indexPrefix: prefix, logLevel: 'warn' }, { elasticsearch: client, tokens, inventory });
     app = await server.ready();
+    // The same API with the summary cache off: every answer must be the same (exactness never rests on the cache).
+    uncachedServer = new ApiServer({ port: 0, elasticsearchUrl: url, indexPrefix: prefix, logLevel: 'warn', statsCacheMiB: 0 }, { elasticsearch: client, tokens, inventory });
+    uncached = await uncachedServer.ready();
     store = new FlowStore(client, prefix);
     rollup = new SummaryRollup({ client, prefix });
     // The raw answers, while no summary exists.
@@ -109,6 +117,7 @@ describe('/flows/stats from summaries equals the raw answer', () => {
 
   after(async () => {
     await server?.stop();
+    await uncachedServer?.stop();
     await deleteFlowIndices(client, prefix);
     await client?.close();
   });
@@ -120,10 +129,19 @@ describe('/flows/stats from summaries equals the raw answer', () => {
     it(`answers exactly as the raw route: ${name}`, async () => {
       const expected = reference.get(name)!;
       assert.ok((expected.totals as { flows: number }).flows > 0, 'the range has flows');
-      const readsBefore = await summaryReads();
+      const lookupsBefore = await allLookups();
       assert.deepEqual(await stats(from, to, extra, token), expected);
       // The admin's requests were answered from summaries; the namespaced caller's by the raw route.
-      assert.equal(await summaryReads() > readsBefore, token === ADMIN, 'which path answered');
+      assert.equal(await allLookups() > lookupsBefore, token === ADMIN, 'which path answered');
+      // Again: the blocks now come from the cache, and the answer is the same.
+      const hitsBefore = await blockLookups('hit');
+      assert.deepEqual(await stats(from, to, extra, token), expected);
+      assert.equal(await blockLookups('hit') > hitsBefore, token === ADMIN, 'the second answer used cached blocks');
+      // And without the cache.
+      const uncachedBefore = await blockLookups('miss', uncached);
+      assert.deepEqual(await stats(from, to, extra, token, uncached), expected);
+      assert.equal(await blockLookups('hit', uncached), 0, 'a cache of 0 MiB holds nothing');
+      assert.equal(await blockLookups('miss', uncached) > uncachedBefore, token === ADMIN);
     });
   }
 
@@ -163,7 +181,13 @@ describe('/flows/stats from summaries equals the raw answer', () => {
     const stale = await readStatsFromSummaries(store, prefix, range, views, 30_000, options);
     assert.equal(stale?.summaryBlocks, 11, 'the merged block is stale');
     assert.deepEqual(stale?.rawRanges, [{ fromMs: block, toMs: block + SUMMARY_BLOCK_MS }]);
+    // The API cached every block of this range before the merge (the scenarios above); the
+    // merged block's live fingerprint now differs, so it is looked up, missed and read from the flows.
+    const [hitsBefore, missesBefore] = [await blockLookups('hit'), await blockLookups('miss')];
     const mixed = await stats(range.fromMs, range.toMs);
+    assert.equal(await blockLookups('hit') - hitsBefore, 11, 'the 11 unchanged blocks from the cache');
+    assert.equal(await blockLookups('miss') - missesBefore, 1, 'the merged block missed');
+    assert.deepEqual(await stats(range.fromMs, range.toMs, '', ADMIN, uncached), mixed, 'the same without the cache');
     await dropSummaries();
     const raw = await stats(range.fromMs, range.toMs);
     assert.notDeepEqual(raw.totals, reference.get('aligned hour')!.totals, 'the merge changed the figures');
@@ -173,6 +197,8 @@ describe('/flows/stats from summaries equals the raw answer', () => {
     await summarise(anchor - 130 * MIN, anchor - 30 * MIN);
     const again = await readStatsFromSummaries(store, prefix, range, views, 30_000, options);
     assert.equal(again?.summaryBlocks, 12, 'current again after the rollup');
+    assert.equal(again?.cachedBlocks, 0, 'no cache given: every block read');
     assert.deepEqual(await stats(range.fromMs, range.toMs), raw);
+    assert.deepEqual(await stats(range.fromMs, range.toMs), raw, 'and again, all from the cache');
   });
 });

@@ -1,64 +1,103 @@
 /**
  * Reads the stats view's figures from summaries where they are current and from the flow
- * documents everywhere else (query/stats-summary.ts has the pure rules): the candidate blocks'
- * stored fingerprints and the flows' live ones at once, then the current blocks' summaries and
- * the rest of the range's flows at once. Answers undefined when no block of the range is
+ * documents everywhere else (query/stats-summary.ts has the pure rules). First, at once: the
+ * flows' live fingerprint of every whole block in the range, and the flows of the range's
+ * unaligned edges. A block whose entries the cache (query/summary-block-cache.ts) holds under
+ * its live fingerprint comes from there; the others' summary documents are read whole, used
+ * where their stored fingerprint equals the live one (and cached), and the blocks left (stale or
+ * not summarised) are read from the flows. Answers undefined when no block of the range is
  * current, so the caller runs the raw route unchanged.
  */
-import type { estypes } from '@elastic/elasticsearch';
-import { collectFacets, FLOW_FACETS, SUMMARY_FACETS, type FacetEntries, type FacetSearch, type FlowFacet, type SummaryFacet } from '../../contract/flow-summary-facets.ts';
-import { summaryDocumentId, summaryIndexPattern, SUMMARY_BLOCK_MS, type FlowSummaryDocument } from '../../contract/flow-summary.ts';
+import { collectFacets, emptyFacetEntries, FLOW_FACETS, type FacetEntries, type FacetSearch, type FlowFacet } from '../../contract/flow-summary-facets.ts';
+import { sameFingerprint, summaryIndexPattern, SUMMARY_BLOCK_MS } from '../../contract/flow-summary.ts';
 import type { FlowStore, StoreCallOptions } from '../flow-store.ts';
-import { UNRESTRICTED } from './access-scope.ts';
-import { buildFlowQuery } from './flow-search.ts';
 import type { StatsView } from './flow-stats.ts';
 import {
-  blocksInside, buildBlockHeadersRequest, buildLiveFingerprintRequest, concatEntries, currentBlocks, liveFingerprints, MAX_SUMMARY_BLOCKS, rangesClause,
-  rawRanges, storedFingerprints,
+  blockRanges, blocksInside, buildLiveFingerprintRequest, buildSummaryDocumentsRequest, concatEntries, joinRanges, liveFingerprintOf, liveFingerprints, MAX_SUMMARY_BLOCKS,
+  mergeSameKeys, rawRanges, rawRangesQuery, summaryDocumentEntries, type SummaryDocumentRead,
 } from './stats-summary.ts';
+import { SummaryBlockCache, type CachedBlockKey } from './summary-block-cache.ts';
 import type { TimeRange } from './time-range.ts';
 
 /** What the summary path read: the merged entries and how the range was split. */
 export interface SummaryRead {
   readonly entries: FacetEntries;
   readonly summaryBlocks: number;
+  /** Parts of the range read from the flows, in order. */
   readonly rawRanges: readonly TimeRange[];
+  /** Blocks whose entries came from the cache (the rest of summaryBlocks from Elasticsearch). */
+  readonly cachedBlocks: number;
 }
 
-/** The facets the views need (totals always come from the timeline). */
-function facetsFor<F extends FlowFacet | SummaryFacet>(all: readonly F[], views: readonly StatsView[]): F[] {
-  return all.filter((f) => f === 'timeline'
+/** The facets the views need from the flows (totals always come from the timeline). */
+function facetsFor(views: readonly StatsView[]): FlowFacet[] {
+  return FLOW_FACETS.filter((f) => f === 'timeline'
     || (f === 'talkers' && views.includes('top_talkers'))
     || (f === 'cells' && views.includes('namespace_matrix'))
     || (f === 'pairs' && views.includes('top_denied_pairs'))
-    || ((f === 'egress' || f === 'ingress' || f === 'hits') && views.includes('policy_hits')));
+    || ((f === 'egress' || f === 'ingress') && views.includes('policy_hits')));
 }
+
+/** A cache that keeps nothing: every block is read (the path measured as "uncached"). */
+const NO_CACHE = new SummaryBlockCache(0);
 
 /**
  * The entries of an unfiltered, unrestricted stats request over `range` (the caller checked
  * summariesCanAnswer), or undefined when summaries cover none of it. `stepMs`: the timeline
  * interval (any multiple of the summaries' timeline step when no timeline is asked for).
  */
-export async function readStatsFromSummaries(store: FlowStore, indexPrefix: string, range: TimeRange, views: readonly StatsView[], stepMs: number, options: StoreCallOptions): Promise<SummaryRead | undefined> {
+export async function readStatsFromSummaries(
+  store: FlowStore, indexPrefix: string, range: TimeRange, views: readonly StatsView[], stepMs: number, options: StoreCallOptions,
+  cache: SummaryBlockCache = NO_CACHE,
+): Promise<SummaryRead | undefined> {
   const candidates = blocksInside(range);
   if (candidates.length === 0 || candidates.length > MAX_SUMMARY_BLOCKS) return undefined;
-  const summaries = summaryIndexPattern(indexPrefix);
-  const [headers, live] = await Promise.all([
-    store.search<Pick<FlowSummaryDocument, 'block_start' | 'fingerprint'>>({ index: summaries, ...buildBlockHeadersRequest(candidates) }, options, 'stats_summary_headers'),
-    store.search(buildLiveFingerprintRequest(candidates), options, 'stats_summary_fingerprints'),
-  ]);
-  const current = currentBlocks(candidates, storedFingerprints(headers), liveFingerprints(live));
-  if (current.length === 0) return undefined;
-  const raw = rawRanges(range, current);
+  const facets = facetsFor(views);
   const fromFlows: FacetSearch = (request) => store.search(request, options, 'stats_summary_flows');
-  const fromSummaries: FacetSearch = (request) => store.search({ index: summaries, ...request }, options, 'stats_summary_blocks');
-  const rawQuery = buildFlowQuery({ range, filters: [], scope: UNRESTRICTED, dedupReporters: 'stored', extra: [rangesClause(raw)] });
-  const blockIds: estypes.QueryDslQueryContainer = { ids: { values: current.map(summaryDocumentId) } };
-  const [flows, blocks] = await Promise.all([
-    raw.length > 0 ? collectFacets(fromFlows, rawQuery, 'flows', facetsFor(FLOW_FACETS, views), stepMs) : undefined,
-    collectFacets(fromSummaries, blockIds, 'summaries', facetsFor(SUMMARY_FACETS, views), stepMs),
+  const flowsOf = async (ranges: readonly TimeRange[]): Promise<FacetEntries> =>
+    ranges.length === 0 ? emptyFacetEntries() : (await collectFacets(fromFlows, rawRangesQuery(ranges), 'flows', facets, stepMs)).entries;
+  const edges = rawRanges(range, candidates);
+  const [live, edgeEntries] = await Promise.all([
+    store.search(buildLiveFingerprintRequest(candidates), options, 'stats_summary_fingerprints').then(liveFingerprints),
+    flowsOf(edges),
   ]);
-  return { entries: flows ? concatEntries(flows.entries, blocks.entries) : blocks.entries, summaryBlocks: current.length, rawRanges: raw };
+
+  const keys: CachedBlockKey[] = candidates.map((start) => ({ start, fingerprint: liveFingerprintOf(live, start) }));
+  const found = new Map<number, FacetEntries>();
+  for (const k of keys) {
+    const e = cache.getBlock(k);
+    if (e !== undefined) found.set(k.start, e);
+  }
+  const cachedBlocks = found.size;
+  const missing = keys.filter((k) => !found.has(k.start));
+  if (missing.length > 0) {
+    const r = await store.search<SummaryDocumentRead>(
+      { index: summaryIndexPattern(indexPrefix), ...buildSummaryDocumentsRequest(missing.map((k) => k.start)) }, options, 'stats_summary_blocks',
+    );
+    for (const hit of r.hits?.hits ?? []) {
+      if (hit._source === undefined) continue;
+      const doc = summaryDocumentEntries(hit._source);
+      const key = keys.find((k) => k.start === doc.start);
+      // A stored fingerprint other than the flows' own: the block was written since its rollup.
+      if (key === undefined || !sameFingerprint(doc.fingerprint, key.fingerprint)) continue;
+      found.set(doc.start, doc.entries);
+      cache.setBlock(key, doc.entries);
+    }
+  }
+  const current = keys.filter((k) => found.has(k.start));
+  if (current.length === 0) return undefined;
+
+  const stale = blockRanges(candidates.filter((b) => !found.has(b)));
+  let blocks = cache.getRun(current);
+  if (blocks === undefined) {
+    blocks = mergeSameKeys(current.map((k) => found.get(k.start) as FacetEntries));
+    cache.setRun(current, blocks);
+  }
+  const staleEntries = await flowsOf(stale);
+  return {
+    entries: concatEntries(blocks, edgeEntries, staleEntries), summaryBlocks: current.length,
+    rawRanges: joinRanges([...edges, ...stale]), cachedBlocks,
+  };
 }
 
 /** The timeline step of a request without a timeline: the block (fewer buckets, same totals). */

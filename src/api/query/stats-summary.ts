@@ -9,11 +9,11 @@ import type { estypes } from '@elastic/elasticsearch';
 import type { FacetEntries } from '../../contract/flow-summary-facets.ts';
 import {
   countedFlowsQuery, FINGERPRINT_AGGS, fingerprintFromAggs, fingerprintOf, FLOW_SUMMARY_VERSION, sameFingerprint, SUMMARY_BLOCK_MS, SUMMARY_TIMELINE_MS,
-  type BlockFingerprint, type FlowSummaryDocument,
+  summaryDocumentId, type BlockFingerprint, type FlowSummaryDocument,
 } from '../../contract/flow-summary.ts';
-import type { AccessScope } from './access-scope.ts';
+import { UNRESTRICTED, type AccessScope } from './access-scope.ts';
 import { shapeDeniedPairs, shapeMatrix, shapeRuleHits, shapeTopTalkers, type DeniedPair, type MatrixCell, type RuleHit, type StatsView, type TimelineBucket, type TopTalker } from './flow-stats.ts';
-import { TIME_FIELD } from './flow-search.ts';
+import { buildFlowQuery, TIME_FIELD } from './flow-search.ts';
 import type { TimeRange } from './time-range.ts';
 
 type Query = estypes.QueryDslQueryContainer;
@@ -41,15 +41,57 @@ export function blocksInside(range: TimeRange): number[] {
 /** Most blocks one request considers (a month); a longer range runs raw. */
 export const MAX_SUMMARY_BLOCKS = 9_000;
 
-/** The summaries of the candidate blocks: their start and fingerprint only. */
-export function buildBlockHeadersRequest(blocks: readonly number[]): estypes.SearchRequest {
-  const first = blocks[0] ?? 0;
-  const last = blocks[blocks.length - 1] ?? 0;
+/** The lists of a summary document, one per facet (what a reader keeps of a block). */
+export const SUMMARY_LISTS = ['timeline', 'talkers', 'cells', 'pairs', 'hits'] as const;
+
+/**
+ * The whole summary documents of `blocks` (their fingerprint and every list, so a cached block
+ * serves any later choice of views), in this layout version. filter_path keeps only the
+ * sources: the answer of a block is its ~4,000 entries, nothing more.
+ */
+export function buildSummaryDocumentsRequest(blocks: readonly number[]): estypes.SearchRequest {
   return {
     size: blocks.length, track_total_hits: false,
-    query: { bool: { filter: [{ range: { block_start: { gte: first, lte: last, format: 'epoch_millis' } } }, { term: { version: FLOW_SUMMARY_VERSION } }] } },
-    _source: { includes: ['block_start', 'fingerprint'] },
+    query: { bool: { filter: [{ ids: { values: blocks.map(summaryDocumentId) } }, { term: { version: FLOW_SUMMARY_VERSION } }] } },
+    _source: { includes: ['block_start', 'fingerprint', ...SUMMARY_LISTS] },
+    filter_path: ['hits.hits._source'],
   };
+}
+
+/** A summary document as read by buildSummaryDocumentsRequest. */
+export type SummaryDocumentRead = Pick<FlowSummaryDocument, 'block_start' | 'fingerprint' | typeof SUMMARY_LISTS[number]>;
+
+/** A read summary document's start, stored fingerprint and entries (lists a document lacks are empty). */
+export function summaryDocumentEntries(doc: SummaryDocumentRead): { start: number; fingerprint: BlockFingerprint; entries: FacetEntries } {
+  return {
+    start: Date.parse(doc.block_start), fingerprint: fingerprintOf(doc),
+    entries: { timeline: [...(doc.timeline ?? [])], talkers: [...(doc.talkers ?? [])], cells: [...(doc.cells ?? [])], pairs: [...(doc.pairs ?? [])], hits: [...(doc.hits ?? [])] },
+  };
+}
+
+/** The flows' query for the raw parts of a range: count-once documents in any of `ranges` (each range its own clause, no hull). */
+export function rawRangesQuery(ranges: readonly TimeRange[]): Query {
+  // Each range alone narrows the time filter to that range; a filter on the hull of both edges
+  // of an hour would make Elasticsearch intersect the whole hour's documents first.
+  const one = (range: TimeRange): Query => buildFlowQuery({ range, filters: [], scope: UNRESTRICTED, dedupReporters: 'stored' });
+  if (ranges.length === 1) return one(ranges[0] as TimeRange);
+  return { bool: { filter: [{ bool: { should: ranges.map(one), minimum_should_match: 1 } }] } };
+}
+
+/** Disjoint ranges in order, adjacent ones joined. */
+export function joinRanges(ranges: readonly TimeRange[]): TimeRange[] {
+  const out: TimeRange[] = [];
+  for (const r of [...ranges].sort((a, b) => a.fromMs - b.fromMs)) {
+    const last = out[out.length - 1];
+    if (last !== undefined && last.toMs === r.fromMs) out[out.length - 1] = { fromMs: last.fromMs, toMs: r.toMs };
+    else out.push(r);
+  }
+  return out;
+}
+
+/** Block starts as [from, to) ranges, adjacent blocks joined. */
+export function blockRanges(blocks: readonly number[]): TimeRange[] {
+  return joinRanges(blocks.map((b) => ({ fromMs: b, toMs: b + SUMMARY_BLOCK_MS })));
 }
 
 /** The flows' own fingerprint of every candidate block: one histogram bucket per block holding flows. */
@@ -62,26 +104,25 @@ export function buildLiveFingerprintRequest(blocks: readonly number[]): estypes.
   };
 }
 
-/** Stored fingerprints by block start, from the headers answer. */
-export function storedFingerprints(r: estypes.SearchResponse<Pick<FlowSummaryDocument, 'block_start' | 'fingerprint'>>): Map<number, BlockFingerprint> {
-  const out = new Map<number, BlockFingerprint>();
-  for (const hit of r.hits.hits) if (hit._source) out.set(Date.parse(hit._source.block_start), fingerprintOf(hit._source));
-  return out;
-}
-
 /** Live fingerprints by block start, from the histogram answer (blocks without flows are absent). */
 export function liveFingerprints(r: estypes.SearchResponse): Map<number, BlockFingerprint> {
   const buckets = ((r.aggregations?.blocks as estypes.AggregationsDateHistogramAggregate | undefined)?.buckets ?? []) as estypes.AggregationsDateHistogramBucket[];
   return new Map(buckets.map((b) => [Number(b.key), fingerprintFromAggs(b.doc_count, b as unknown as Record<string, unknown>)]));
 }
 
-const NO_FLOWS: BlockFingerprint = { flows: 0, records: 0, maxIngestedMs: null };
+/** The fingerprint of a block without flows. */
+export const NO_FLOWS: BlockFingerprint = { flows: 0, records: 0, maxIngestedMs: null };
+
+/** The live fingerprint of a block (a block without flows has 0, 0, none). */
+export function liveFingerprintOf(live: ReadonlyMap<number, BlockFingerprint>, block: number): BlockFingerprint {
+  return live.get(block) ?? NO_FLOWS;
+}
 
 /** The candidate blocks whose stored fingerprint equals the live one (a block without flows has 0, 0, none). */
 export function currentBlocks(candidates: readonly number[], stored: ReadonlyMap<number, BlockFingerprint>, live: ReadonlyMap<number, BlockFingerprint>): number[] {
   return candidates.filter((b) => {
     const s = stored.get(b);
-    return s !== undefined && sameFingerprint(s, live.get(b) ?? NO_FLOWS);
+    return s !== undefined && sameFingerprint(s, liveFingerprintOf(live, b));
   });
 }
 
@@ -112,6 +153,64 @@ export function concatEntries(...parts: readonly FacetEntries[]): FacetEntries {
   return {
     timeline: parts.flatMap((p) => p.timeline), talkers: parts.flatMap((p) => p.talkers), cells: parts.flatMap((p) => p.cells),
     pairs: parts.flatMap((p) => p.pairs), hits: parts.flatMap((p) => p.hits),
+  };
+}
+
+// A key part for entry identity: absent and '' stay apart (the shaping below may join them later).
+const part = (v: string | undefined): string => (v === undefined ? '\u0001' : v);
+const SEP = '\u0000';
+
+/**
+ * The entries of all parts with entries of the same keys added up (pairs keep the newest
+ * last_seen): what the shaping below makes of them is unchanged, as it groups by these keys or
+ * coarser ones and only adds and takes maxima, while it then has fewer entries to go through.
+ */
+export function mergeSameKeys(parts: readonly FacetEntries[]): FacetEntries {
+  const timeline = new Map<string, { time: string; verdict: string | null; flows: number; bytes: number; packets: number }>();
+  const talkers = new Map<string, { namespace?: string; name?: string; flows: number; bytes: number; packets: number }>();
+  const cells = new Map<string, { source?: string; destination?: string; flows: number; denied: number; bytes: number; packets: number }>();
+  const pairs = new Map<string, { source_namespace?: string; source_name?: string; dest_namespace?: string; dest_name?: string; flows: number; bytes: number; last_seen: string; lastMs: number }>();
+  const hits = new Map<string, { direction: 'egress' | 'ingress'; tier: string; kind: string; namespace?: string; name: string; rule_index: number; action: string; count: number }>();
+  for (const p of parts) {
+    for (const x of p.timeline) {
+      const k = `${x.time}${SEP}${x.verdict === null ? '\u0001' : x.verdict}`;
+      const v = timeline.get(k);
+      if (v === undefined) timeline.set(k, { ...x });
+      else { v.flows += x.flows; v.bytes += x.bytes; v.packets += x.packets; }
+    }
+    for (const x of p.talkers) {
+      const k = part(x.namespace) + SEP + part(x.name);
+      const v = talkers.get(k);
+      if (v === undefined) talkers.set(k, { ...x });
+      else { v.flows += x.flows; v.bytes += x.bytes; v.packets += x.packets; }
+    }
+    for (const x of p.cells) {
+      const k = part(x.source) + SEP + part(x.destination);
+      const v = cells.get(k);
+      if (v === undefined) cells.set(k, { ...x });
+      else { v.flows += x.flows; v.denied += x.denied; v.bytes += x.bytes; v.packets += x.packets; }
+    }
+    for (const x of p.pairs) {
+      const k = part(x.source_namespace) + SEP + part(x.source_name) + SEP + part(x.dest_namespace) + SEP + part(x.dest_name);
+      const ms = Date.parse(x.last_seen);
+      const v = pairs.get(k);
+      if (v === undefined) pairs.set(k, { ...x, lastMs: ms });
+      else {
+        v.flows += x.flows;
+        v.bytes += x.bytes;
+        if (ms > v.lastMs) { v.lastMs = ms; v.last_seen = x.last_seen; }
+      }
+    }
+    for (const x of p.hits) {
+      const k = [x.direction, x.tier, x.kind, part(x.namespace), x.name, x.rule_index, x.action].join(SEP);
+      const v = hits.get(k);
+      if (v === undefined) hits.set(k, { ...x });
+      else v.count += x.count;
+    }
+  }
+  return {
+    timeline: [...timeline.values()], talkers: [...talkers.values()], cells: [...cells.values()],
+    pairs: [...pairs.values()].map(({ lastMs: _ms, ...x }) => x), hits: [...hits.values()],
   };
 }
 

@@ -6,6 +6,7 @@
  */
 import type { estypes } from '@elastic/elasticsearch';
 import type { FastifyInstance } from 'fastify';
+import { Counter, Gauge } from 'prom-client';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { errorResponses } from '../../contract/api/schema-parts.ts';
 import { StatsAnswer, statsParams } from '../../contract/api/stats.ts';
@@ -22,13 +23,29 @@ import { readCompleteness } from '../query/completeness-reader.ts';
 import { formatDuration } from '../query/time-range.ts';
 import { readStatsFromSummaries, TOTALS_STEP_MS } from '../query/stats-summary-reader.ts';
 import { mergedDeniedPairs, mergedMatrix, mergedRuleHits, mergedTimeline, mergedTopTalkers, mergedTotals, summariesCanAnswer } from '../query/stats-summary.ts';
+import { SummaryBlockCache } from '../query/summary-block-cache.ts';
 import { compileRequestFilters, flowQuerySchema, requestRange } from './flow-request.ts';
 
 /** How totals avoid counting a connection twice, stated in every stats and denied response. */
 export const DEDUP_NOTE = 'one report per connection: the src-reported half, or the dst half when the source is not a segflow endpoint';
 
+/** The server's cache of summary entries, with its metrics in the server's registry. */
+function createSummaryCache(ctx: ApiContext): SummaryBlockCache {
+  const registers = [ctx.metrics.registry];
+  const lookups = new Counter({
+    name: 'segflow_api_stats_cache_lookups_total', help: 'Lookups in the stats view\'s cache of summary entries: kind block (one block) or run (the merged blocks of a range), outcome hit or miss.',
+    labelNames: ['kind', 'outcome'], registers,
+  });
+  const cache = new SummaryBlockCache(ctx.config.statsCacheMiB * 1_048_576, (kind, hit) => lookups.inc({ kind, outcome: hit ? 'hit' : 'miss' }));
+  new Gauge({ name: 'segflow_api_stats_cache_bytes', help: 'Estimated memory held by the stats view\'s cache of summary entries.', registers, collect() { this.set(cache.size().bytes); } });
+  new Gauge({ name: 'segflow_api_stats_cache_items', help: 'Items (blocks and merged runs) in the stats view\'s cache of summary entries.', registers, collect() { this.set(cache.size().items); } });
+  new Gauge({ name: 'segflow_api_stats_cache_max_bytes', help: 'Memory budget of the stats view\'s cache of summary entries (0: off).', registers, collect() { this.set(cache.maxBytes); } });
+  return cache;
+}
+
 /** Registers the stats route. */
 export async function statsRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+  const summaryCache = createSummaryCache(ctx);
   app.withTypeProvider<TypeBoxTypeProvider>().get('/flows/stats', {
     schema: {
       summary: 'Flow statistics',
@@ -73,7 +90,7 @@ export async function statsRoutes(app: FastifyInstance, ctx: ApiContext): Promis
     // the range from the flows; the merged figures are shaped exactly as below (query/stats-summary.ts).
     if (summariesCanAnswer({ filters, scope: principal.scope, keyed, views, intervalMs })) {
       const step = views.includes('timeline') ? intervalMs : TOTALS_STEP_MS;
-      const read = await readStatsFromSummaries(ctx.store, ctx.config.indexPrefix, range, views, step, opts);
+      const read = await readStatsFromSummaries(ctx.store, ctx.config.indexPrefix, range, views, step, opts, summaryCache);
       if (read !== undefined) {
         const e = read.entries;
         const body = await answerHead(mergedTotals(e));
