@@ -10,8 +10,8 @@ import { emptyFacetEntries, type FacetEntries } from '../../../src/contract/flow
 import { SUMMARY_BLOCK_MS as B } from '../../../src/contract/flow-summary.ts';
 import { UNRESTRICTED } from '../../../src/api/query/access-scope.ts';
 import {
-  blocksInside, compareKeys, concatEntries, currentBlocks, mergedDeniedPairs, mergedMatrix, mergedRuleHits, mergedTimeline, mergedTopTalkers, mergedTotals,
-  rangesClause, rawRanges, summariesCanAnswer,
+  blockRanges, blocksInside, buildSummaryDocumentsRequest, compareKeys, concatEntries, currentBlocks, joinRanges, mergedDeniedPairs, mergedMatrix, mergedRuleHits,
+  mergedTimeline, mergedTopTalkers, mergedTotals, mergeSameKeys, rangesClause, rawRanges, rawRangesQuery, summariesCanAnswer, summaryDocumentEntries,
 } from '../../../src/api/query/stats-summary.ts';
 
 const T0 = Date.UTC(2026, 11, 2, 6, 0, 0);
@@ -143,5 +143,95 @@ describe('stats from summaries: merged shaping', () => {
     assert.deepEqual(hits.hits.map((h) => [h.direction, h.namespace, h.ruleIndex, h.hits]), [['egress', null, -1, 4], ['ingress', 'n', 9, 1], ['ingress', 'n', 10, 5]]);
     assert.equal(hits.truncated, false);
     assert.equal(mergedRuleHits(e, 1).truncated, true);
+  });
+});
+
+describe('stats from summaries: reading blocks', () => {
+  it('joins adjacent ranges and blocks, keeps gaps', () => {
+    assert.deepEqual(blockRanges([T0, T0 + B, T0 + 3 * B]), [{ fromMs: T0, toMs: T0 + 2 * B }, { fromMs: T0 + 3 * B, toMs: T0 + 4 * B }]);
+    assert.deepEqual(joinRanges([{ fromMs: T0 + B, toMs: T0 + B + 7 }, { fromMs: T0 - 5, toMs: T0 }, { fromMs: T0, toMs: T0 + B }]), [{ fromMs: T0 - 5, toMs: T0 + B + 7 }]);
+    assert.deepEqual(joinRanges([]), []);
+  });
+
+  it('the flows of the raw parts: each range its own time filter, no hull', () => {
+    const one = JSON.stringify(rawRangesQuery([{ fromMs: T0 - 5, toMs: T0 }]));
+    assert.ok(one.includes(`"gte":${T0 - 5},"lt":${T0}`) && one.includes('segflow.primary_report'), one);
+    const two = JSON.stringify(rawRangesQuery([{ fromMs: T0 - 5, toMs: T0 }, { fromMs: T0 + 12 * B, toMs: T0 + 12 * B + 9 }]));
+    assert.ok(!two.includes(`"gte":${T0 - 5},"lt":${T0 + 12 * B + 9}`), 'no filter over the hull of both edges');
+    assert.equal(two.split('segflow.primary_report').length - 1, 2, 'the count-once term in each range');
+  });
+
+  it('reads whole summary documents of the asked blocks in this layout version, sources only', () => {
+    const r = buildSummaryDocumentsRequest([T0, T0 + B]);
+    assert.equal(r.size, 2);
+    assert.deepEqual(r.filter_path, ['hits.hits._source']);
+    const q = JSON.stringify(r.query);
+    assert.ok(q.includes(`"values":["${T0}","${T0 + B}"]`) && q.includes('"version"'), q);
+    assert.deepEqual((r._source as { includes: string[] }).includes, ['block_start', 'fingerprint', 'timeline', 'talkers', 'cells', 'pairs', 'hits']);
+  });
+
+  it('a read document gives its start, stored fingerprint and entries (missing lists empty)', () => {
+    const talker = { namespace: 'a', name: 'x', flows: 1, bytes: 2, packets: 3 };
+    const doc = summaryDocumentEntries({
+      block_start: new Date(T0).toISOString(), fingerprint: { flows: 4, records: 5, max_ingested: new Date(T0 + 9).toISOString() },
+      talkers: [talker],
+    } as Parameters<typeof summaryDocumentEntries>[0]);
+    assert.equal(doc.start, T0);
+    assert.deepEqual(doc.fingerprint, { flows: 4, records: 5, maxIngestedMs: T0 + 9 });
+    assert.deepEqual(doc.entries, { ...emptyFacetEntries(), talkers: [talker] });
+    const empty = summaryDocumentEntries({ block_start: new Date(T0).toISOString(), fingerprint: { flows: 0, records: 0 } } as Parameters<typeof summaryDocumentEntries>[0]);
+    assert.deepEqual(empty.fingerprint, { flows: 0, records: 0, maxIngestedMs: null });
+  });
+});
+
+describe('stats from summaries: merging same keys first changes no answer', () => {
+  // Seeded, so a failure repeats.
+  let seed = 7;
+  const rnd = (n: number): number => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return seed % n;
+  };
+  // Few key values, some absent and some '': keys repeat within and across parts.
+  const key = (): string | undefined => [undefined, '', 'a', 'b', '\u{1F600}'][rnd(5)];
+  const opt = <K extends string>(k: K): Partial<Record<K, string>> => {
+    const v = key();
+    return v === undefined ? {} : ({ [k]: v } as Partial<Record<K, string>>);
+  };
+  const part = (): FacetEntries => entries({
+    timeline: Array.from({ length: 20 }, () => ({ time: new Date(T0 + rnd(10) * 30_000).toISOString(), verdict: [null, 'allow', 'deny'][rnd(3)] as string | null, flows: 1 + rnd(5), bytes: rnd(1000), packets: rnd(9) })),
+    talkers: Array.from({ length: 20 }, () => ({ ...opt('namespace'), ...opt('name'), flows: 1 + rnd(5), bytes: rnd(1000), packets: rnd(9) })),
+    cells: Array.from({ length: 20 }, () => ({ ...opt('source'), ...opt('destination'), flows: 1 + rnd(5), denied: rnd(2), bytes: rnd(1000), packets: rnd(9) })),
+    pairs: Array.from({ length: 20 }, () => ({
+      ...opt('source_namespace'), ...opt('source_name'), ...opt('dest_namespace'), ...opt('dest_name'), flows: 1 + rnd(5), bytes: rnd(1000), last_seen: new Date(T0 + rnd(300_000)).toISOString(),
+    })),
+    hits: Array.from({ length: 20 }, () => ({
+      direction: rnd(2) === 0 ? 'egress' as const : 'ingress' as const, tier: 'default', kind: ['np', 'gnp'][rnd(2)] as string, ...opt('namespace'), name: ['p', 'q'][rnd(2)] as string,
+      rule_index: rnd(3) - 1, action: ['allow', 'deny'][rnd(2)] as string, count: 1 + rnd(4),
+    })),
+  });
+  const answer = (e: FacetEntries, max: number) => ({
+    totals: mergedTotals(e), timeline: mergedTimeline(e, { fromMs: T0, toMs: T0 + B }, 60_000), talkers: mergedTopTalkers(e, 3),
+    pairs: mergedDeniedPairs(e, 3, max), matrix: mergedMatrix(e, max), hits: mergedRuleHits(e, max),
+  });
+
+  for (let trial = 0; trial < 5; trial++) {
+    it(`random parts, trial ${trial}: the same answer, fewer entries`, () => {
+      const parts = [part(), part(), part()];
+      const merged = mergeSameKeys(parts);
+      const all = concatEntries(...parts);
+      // As the reader does: cached merged blocks, then the edges' entries.
+      const edges = part();
+      for (const max of [100, 4]) assert.deepEqual(answer(concatEntries(merged, edges), max), answer(concatEntries(all, edges), max), `max ${max}`);
+      assert.ok(merged.pairs.length < all.pairs.length && merged.hits.length < all.hits.length, 'keys repeated, so entries were joined');
+      assert.equal(mergedTotals(merged).flows, mergedTotals(all).flows);
+    });
+  }
+
+  it('keeps the newest last_seen of a pair and does not change its inputs', () => {
+    const p = (last: number) => ({ source_namespace: 'a', flows: 1, bytes: 1, last_seen: new Date(T0 + last).toISOString() });
+    const a = entries({ pairs: [p(5)] });
+    const b = entries({ pairs: [p(9), p(2)] });
+    assert.deepEqual(mergeSameKeys([a, b]).pairs, [{ source_namespace: 'a', flows: 3, bytes: 3, last_seen: new Date(T0 + 9).toISOString() }]);
+    assert.deepEqual(a.pairs, [p(5)], 'inputs (cached entries) unchanged');
   });
 });
