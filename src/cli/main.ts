@@ -81,6 +81,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./summaries-command.ts')).registerSummariesCommand,
   },
   {
+    name: 'install',
+    summary: 'install what segflow needs in the services it uses (Elasticsearch roles)',
+    load: async () => (await import('./install-command.ts')).registerInstallCommand,
+  },
+  {
     name: 'kibana',
     summary: 'Kibana data view and dashboards for the flow indices',
     load: async () => (await import('../kibana/kibana-command.ts')).registerKibanaCommand,

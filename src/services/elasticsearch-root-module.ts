@@ -28,13 +28,24 @@ const DESCRIPTOR = 'plugin-descriptor.properties';
  * place are left untouched, so a running node's jar is never rewritten under it.
  */
 export async function installRootModule(esHome: string, esVersion: string, mavenRepo: string | undefined): Promise<void> {
-  const built = await buildRootModule(path.join(path.dirname(esHome), ROOT_MODULE_NAME), esVersion, mavenRepo);
-  await syncFolder(built, path.join(esHome, 'modules', ROOT_MODULE_NAME));
+  await installElasticsearchModule({ name: ROOT_MODULE_NAME, sourceDir: rootModuleSourceDir }, esHome, esVersion, mavenRepo);
+}
+
+/** A module of segflow's own: its name (its folder under `modules/`) and its Maven project. */
+export interface ElasticsearchModuleSource {
+  readonly name: string;
+  readonly sourceDir: string;
+}
+
+/** Builds (or reuses the cached build of) one of segflow's modules and installs it, as installRootModule does. */
+export async function installElasticsearchModule(module: ElasticsearchModuleSource, esHome: string, esVersion: string, mavenRepo: string | undefined): Promise<void> {
+  const built = await buildModule(module, path.join(path.dirname(esHome), module.name), esVersion, mavenRepo);
+  await syncFolder(built, path.join(esHome, 'modules', module.name));
 }
 
 /** Returns the folder holding the module's jar and descriptor, building it when not cached. */
-async function buildRootModule(cacheDir: string, esVersion: string, mavenRepo: string | undefined): Promise<string> {
-  const key = await buildKey(esVersion);
+async function buildModule({ name, sourceDir }: ElasticsearchModuleSource, cacheDir: string, esVersion: string, mavenRepo: string | undefined): Promise<string> {
+  const key = await buildKey(sourceDir, esVersion);
   const done = path.join(cacheDir, key);
   if ((await listFiles(done)) !== undefined) return done;
 
@@ -46,11 +57,11 @@ async function buildRootModule(cacheDir: string, esVersion: string, mavenRepo: s
     await runCommand('mvn', [
       '-B', '-q',
       ...(mavenRepo ? [`-Dmaven.repo.local=${mavenRepo}`] : []),
-      '-f', path.join(rootModuleSourceDir, 'pom.xml'),
+      '-f', path.join(sourceDir, 'pom.xml'),
       `-Des.version=${esVersion}`,
       `-Dsegflow.buildDir=${buildDir}`,
       'package',
-    ], { cwd: rootModuleSourceDir });
+    ], { cwd: sourceDir });
     const output = path.join(buildDir, 'module');
     await checkBuild(output, esVersion);
     try {
@@ -60,7 +71,7 @@ async function buildRootModule(cacheDir: string, esVersion: string, mavenRepo: s
       if ((await listFiles(done)) === undefined) throw err;
     }
   } catch (err) {
-    throw new Error(`${ROOT_MODULE_NAME}: could not build the Elasticsearch module from ${rootModuleSourceDir}: ${(err as Error).message}`, { cause: err });
+    throw new Error(`${name}: could not build the Elasticsearch module from ${sourceDir}: ${(err as Error).message}`, { cause: err });
   } finally {
     await rm(buildDir, { recursive: true, force: true });
   }
@@ -85,15 +96,15 @@ async function checkBuild(dir: string, esVersion: string): Promise<void> {
 }
 
 /** Hash of the Elasticsearch version and every file of the module's source (pom.xml, src/). */
-async function buildKey(esVersion: string): Promise<string> {
+async function buildKey(sourceDir: string, esVersion: string): Promise<string> {
   const hash = createHash('sha256').update(`elasticsearch ${esVersion}\n`);
-  const files = [path.join(rootModuleSourceDir, 'pom.xml')];
-  const src = path.join(rootModuleSourceDir, 'src');
+  const files = [path.join(sourceDir, 'pom.xml')];
+  const src = path.join(sourceDir, 'src');
   for (const entry of await readdir(src, { recursive: true, withFileTypes: true })) {
     if (entry.isFile()) files.push(path.join(entry.parentPath, entry.name));
   }
   for (const file of files.sort()) {
-    hash.update(`${path.relative(rootModuleSourceDir, file)}\n`).update(await readFile(file)).update('\n');
+    hash.update(`${path.relative(sourceDir, file)}\n`).update(await readFile(file)).update('\n');
   }
   return `${esVersion}-${hash.digest('hex').slice(0, 16)}`;
 }

@@ -1,17 +1,30 @@
 /**
- * Elasticsearch from the Maven Central `integ-test-zip` distribution, security off, loopback
- * only: a single node, or node `index` of a cluster whose members discover each other over
+ * Elasticsearch from the Maven Central `integ-test-zip` distribution, loopback only, security
+ * off unless `elasticsearch.security` asks for it (then users and roles over plain HTTP, for
+ * tests of least-privilege roles): a single node, or node `index` of a cluster whose members discover each other over
  * their transport ports (every member master-eligible, so 3 keep a quorum with one lost). Elasticsearch refuses to run as root, so when segflow runs as root it
  * starts the server as an unprivileged user (created when missing) that owns the data folder.
  */
-import { access, chmod, copyFile, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { access, chmod, copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { selectJava } from './java-runtime.ts';
 import type { LocalService, ServiceStatus, StartResult } from './local-service.ts';
 import { ServiceStartError } from './local-service.ts';
+import { installElasticsearchModule, type ElasticsearchModuleSource } from './elasticsearch-root-module.ts';
 import { resolveElasticsearchDistribution } from './maven-artifacts.ts';
 import { isOwnedProcess, isPortListening, readPidFile, runCommand, sleep, stopProcess, tailFile } from './process-control.ts';
-import type { ServicesConfig } from './services-config.ts';
+import { projectRoot, type ServicesConfig } from './services-config.ts';
+
+/**
+ * The analysis components the security index is created with (services/elasticsearch-security-
+ * analysis-module): the integ-test-zip has no analysis-common, so without them no user, role or
+ * API key could be stored.
+ */
+const SECURITY_ANALYSIS_MODULE: ElasticsearchModuleSource = {
+  name: 'segflow-security-analysis',
+  sourceDir: path.join(projectRoot, 'services', 'elasticsearch-security-analysis-module'),
+};
 
 export class LocalElasticsearch implements LocalService {
   readonly name: string;
@@ -82,7 +95,11 @@ export class LocalElasticsearch implements LocalService {
     }
     // Elasticsearch 8.19 runs on Java 17+; the newest JDK present is preferred (its bundled JDK is 24).
     const java = await selectJava('elasticsearch', this.config.elasticsearch.javaHome, 17, 'newest');
-    const home = await resolveElasticsearchDistribution(path.join(this.config.artifactsDir, `elasticsearch-${version}`), version, this.config.mavenRepo);
+    const security = this.config.elasticsearch.security;
+    // A secured node gets a copy of the distribution of its own, with the module its security
+    // index needs: the shared copy's module set, which running nodes load, stays as it is.
+    const home = await resolveElasticsearchDistribution(path.join(this.config.artifactsDir, `elasticsearch-${version}${security ? '-secured' : ''}`), version, this.config.mavenRepo);
+    if (security) await installElasticsearchModule(SECURITY_ANALYSIS_MODULE, home, version, this.config.mavenRepo);
     for (const sub of ['data', 'logs', 'run', 'config']) await mkdir(path.join(this.dir, sub), { recursive: true });
     await mkdir(path.dirname(this.consoleLog), { recursive: true });
     await this.writeConfig(home);
@@ -93,6 +110,7 @@ export class LocalElasticsearch implements LocalService {
       ES_PATH_CONF: this.configDir,
       ES_JAVA_OPTS: `-Xms${heap} -Xmx${heap} ${this.instanceMarker}`,
     };
+    if (security) await this.writeBootstrapPassword(home, env, security.elasticPasswordFile);
     const launcher = [path.join(home, 'bin', 'elasticsearch'), '-d', '-p', this.pidFile];
     let command = launcher[0] as string;
     let args = launcher.slice(1);
@@ -117,6 +135,36 @@ export class LocalElasticsearch implements LocalService {
     return { pid, alreadyRunning: false };
   }
 
+  /**
+   * Puts the `elastic` user's bootstrap password into the node's keystore, piped to
+   * `elasticsearch-keystore add --stdin` so it never appears on a command line or in a file of ours.
+   */
+  private async writeBootstrapPassword(home: string, env: NodeJS.ProcessEnv, passwordFile: string): Promise<void> {
+    let password: string;
+    try {
+      password = (await readFile(passwordFile, 'utf8')).replace(/\r?\n$/, '');
+    } catch (err) {
+      throw new Error(`${this.name}: cannot read the elastic user's password file ${passwordFile} (SEGFLOW_ES_ELASTIC_PASSWORD_FILE): ${(err as Error).message}`, { cause: err });
+    }
+    // Elasticsearch refuses bootstrap passwords shorter than 6 characters only when used; say it now.
+    if (password.length < 6) throw new Error(`${this.name}: the elastic user's password in ${passwordFile} must have at least 6 characters`);
+    const tool = path.join(home, 'bin', 'elasticsearch-keystore');
+    const toolEnv = { ...process.env, ...env, ES_JAVA_OPTS: '' };
+    // Written afresh each start: a keystore left by the previous start belongs to the server's
+    // user when segflow runs as root, and the tool refuses to change a keystore's owner.
+    await rm(path.join(this.configDir, 'elasticsearch.keystore'), { force: true });
+    await runWithInput(tool, ['create'], '', toolEnv);
+    await runWithInput(tool, ['add', '--force', '--stdin', 'bootstrap.password'], password, toolEnv);
+  }
+
+  /** The Authorization header of `elastic` when security is on (for readiness checks). */
+  private async authorization(): Promise<Record<string, string>> {
+    const security = this.config.elasticsearch.security;
+    if (!security) return {};
+    const password = (await readFile(security.elasticPasswordFile, 'utf8')).replace(/\r?\n$/, '');
+    return { authorization: `Basic ${Buffer.from(`elastic:${password}`).toString('base64')}` };
+  }
+
   private async writeConfig(home: string): Promise<void> {
     const distConfig = path.join(home, 'config');
     for (const file of await readdir(distConfig)) {
@@ -139,7 +187,7 @@ export class LocalElasticsearch implements LocalService {
       ]
       : ['discovery.type: single-node'];
     await writeFile(path.join(this.configDir, 'elasticsearch.yml'), [
-      `# Generated by segflow services: ${nodes > 1 ? `a ${nodes}-node cluster` : 'single node'}, loopback only, security off (local use and tests).`,
+      `# Generated by segflow services: ${nodes > 1 ? `a ${nodes}-node cluster` : 'single node'}, loopback only, security ${this.config.elasticsearch.security ? 'on over plain HTTP' : 'off'} (local use and tests).`,
       'cluster.name: segflow-local',
       `node.name: ${this.nodeName}`,
       ...membership,
@@ -148,7 +196,15 @@ export class LocalElasticsearch implements LocalService {
       `transport.port: ${transportPort}`,
       `path.data: ${path.join(this.dir, 'data')}`,
       `path.logs: ${path.join(this.dir, 'logs')}`,
-      'xpack.security.enabled: false',
+      ...(this.config.elasticsearch.security
+        ? [
+          'xpack.security.enabled: true',
+          // Loopback only, one node: users and roles matter here, not encryption.
+          'xpack.security.http.ssl.enabled: false',
+          'xpack.security.transport.ssl.enabled: false',
+          'xpack.security.enrollment.enabled: false',
+        ]
+        : ['xpack.security.enabled: false']),
       // Test machines run with little free disk at times; never turn indices read-only for that.
       'cluster.routing.allocation.disk.threshold_enabled: false',
       'action.destructive_requires_name: true',
@@ -167,11 +223,14 @@ export class LocalElasticsearch implements LocalService {
       try {
         // A cluster member is ready once every node has joined (this one included).
         const nodes = this.config.elasticsearch.nodes;
-        const res = await fetch(`${this.url}/_cluster/health?wait_for_status=yellow${nodes > 1 ? `&wait_for_nodes=${nodes}` : ''}&timeout=2s`, { signal: AbortSignal.timeout(5000) });
+        const res = await fetch(`${this.url}/_cluster/health?wait_for_status=yellow${nodes > 1 ? `&wait_for_nodes=${nodes}` : ''}&timeout=2s`, { headers: await this.authorization(), signal: AbortSignal.timeout(5000) });
         const body = (await res.json()) as { status?: string; number_of_nodes?: number; timed_out?: boolean };
+        // With security on, a rejected password never gets better by waiting.
+        if (res.status === 401) throw new ServiceStartError(this.name, `the elastic user's password was rejected (401) at ${this.url}: the keystore's bootstrap password only applies until a password is set through the API`, await tailFile(this.logFile), this.logFile);
         if (res.ok && !body.timed_out && (body.status === 'yellow' || body.status === 'green')) return;
         lastError = `cluster health ${body.status ?? res.status}, ${body.number_of_nodes ?? '?'} of ${nodes} node(s)`;
       } catch (err) {
+        if (err instanceof ServiceStartError) throw err;
         lastError = (err as Error).message;
       }
       await sleep(500);
@@ -208,4 +267,20 @@ async function ensureTraversable(dir: string): Promise<void> {
     current = path.dirname(current);
   }
   await access(dir);
+}
+
+/** Runs a command with `input` on its stdin (a secret stays off argv); fails with its output. */
+function runWithInput(command: string, args: string[], input: string, env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => { output += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { output += d.toString(); });
+    child.once('error', (err) => reject(new Error(`${path.basename(command)} ${args[0]}: ${err.message}`)));
+    child.once('exit', (code) => {
+      if (code === 0) resolve();
+      else reject(new Error(`${path.basename(command)} ${args[0]} exited with ${code}: ${output.trim().split('\n').slice(-10).join('\n')}`));
+    });
+    child.stdin.end(input);
+  });
 }

@@ -56,6 +56,13 @@ export interface ServicesConfig {
     readonly javaHome: string | undefined;
     /** Unprivileged user Elasticsearch runs as when segflow runs as root. Env: SEGFLOW_ES_USER. */
     readonly runAsUser: string;
+    /**
+     * Security on (users, roles, 401/403) over plain HTTP on loopback, for tests of least-privilege
+     * roles; undefined (the default) keeps security off. The `elastic` user's bootstrap password
+     * is read from `elasticPasswordFile` into the node's keystore (never on a command line). Env:
+     * SEGFLOW_ES_ELASTIC_PASSWORD_FILE (setting it turns security on; a single node only).
+     */
+    readonly security: { readonly elasticPasswordFile: string } | undefined;
   };
   /** How long `up` waits for each service to answer. Env: SEGFLOW_SERVICES_TIMEOUT_MS (default 180 s, 420 s for clusters). */
   readonly startTimeoutMs: number;
@@ -113,6 +120,9 @@ export function loadServicesConfig(env: NodeJS.ProcessEnv = process.env): Servic
   const all = [...kafkaPorts, ...kafkaControllerPorts, ...esPorts, ...esTransportPorts];
   const clashes = [...new Set(all.filter((p, i) => all.indexOf(p) !== i))];
   if (clashes.length > 0) throw new Error(`services configuration: port(s) ${clashes.join(', ')} given to more than one listener; set the SEGFLOW_*_PORT(S) variables apart`);
+  const elasticPasswordFile = env.SEGFLOW_ES_ELASTIC_PASSWORD_FILE || undefined;
+  // A secured cluster would need transport TLS between its nodes; only the single node is offered.
+  if (elasticPasswordFile !== undefined && esNodes > 1) throw new Error(`SEGFLOW_ES_ELASTIC_PASSWORD_FILE (security on) works with a single node only, but SEGFLOW_ES_NODE_COUNT=${esNodes}`);
   return {
     baseDir: path.resolve(env.SEGFLOW_SERVICES_DIR ?? path.join(projectRoot, '.local', 'services')),
     artifactsDir: path.resolve(env.SEGFLOW_ARTIFACTS_DIR ?? path.join(projectRoot, '.local', 'artifacts')),
@@ -137,6 +147,7 @@ export function loadServicesConfig(env: NodeJS.ProcessEnv = process.env): Servic
       heap: env.SEGFLOW_ES_HEAP || (esNodes > 1 ? '768m' : '2g'),
       javaHome: env.ES_JAVA_HOME || undefined,
       runAsUser: env.SEGFLOW_ES_USER ?? 'segflow',
+      security: elasticPasswordFile === undefined ? undefined : { elasticPasswordFile: path.resolve(elasticPasswordFile) },
     },
     // A cluster's members start side by side on the same cores: they get longer.
     startTimeoutMs: intFromEnv(env, 'SEGFLOW_SERVICES_TIMEOUT_MS', brokers > 1 || esNodes > 1 ? 420_000 : 180_000),

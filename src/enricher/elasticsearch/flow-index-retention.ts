@@ -75,8 +75,7 @@ export class FlowIndexRetention {
 
   /** Lists the daily flow indices and deletes the expired ones by name. */
   async runOnce(): Promise<RetentionRunResult> {
-    const rows = await this.client.cat.indices({ index: flowIndexPattern(this.prefix), format: 'json', h: 'index', expand_wildcards: ['open', 'closed'] });
-    const names = rows.map((row) => row.index).filter((name): name is string => typeof name === 'string');
+    const names = await this.indexNames(flowIndexPattern(this.prefix));
     const daily = names.filter((name) => parseDailyFlowIndexName(name, this.prefix) !== undefined).sort();
     const expired = selectExpiredFlowIndices(daily, { prefix: this.prefix, retentionDays: this.retentionDays, nowMs: this.now() });
     for (let i = 0; i < expired.length; i += DELETE_CHUNK) {
@@ -87,8 +86,7 @@ export class FlowIndexRetention {
     }
     // A day's stats summaries go with its flows (contract/flow-summary.ts), by exact names as well.
     const summaryPrefix = summaryIndexPrefix(this.prefix);
-    const summaryRows = await this.client.cat.indices({ index: summaryIndexPattern(this.prefix), format: 'json', h: 'index', expand_wildcards: ['open', 'closed'] });
-    const summaries = summaryRows.map((row) => row.index).filter((name): name is string => typeof name === 'string');
+    const summaries = await this.indexNames(summaryIndexPattern(this.prefix));
     const expiredSummaries = selectExpiredFlowIndices(summaries, { prefix: summaryPrefix, retentionDays: this.retentionDays, nowMs: this.now() });
     for (let i = 0; i < expiredSummaries.length; i += DELETE_CHUNK) {
       const chunk = expiredSummaries.slice(i, i + DELETE_CHUNK);
@@ -97,6 +95,16 @@ export class FlowIndexRetention {
     }
     const expiredSet = new Set(expired);
     return { deleted: expired, kept: daily.filter((name) => !expiredSet.has(name)) };
+  }
+
+  /**
+   * Names of the open and closed indices matching `pattern`. Through the get-index API, which
+   * needs only `view_index_metadata` on them: `_cat/indices` would also need the cluster
+   * privilege to read the whole cluster state (contract/elasticsearch-roles.ts).
+   */
+  private async indexNames(pattern: string): Promise<string[]> {
+    const found = await this.client.indices.get({ index: pattern, expand_wildcards: ['open', 'closed'], allow_no_indices: true, ignore_unavailable: true, filter_path: '*.settings.index.provided_name' });
+    return Object.keys(found);
   }
 
   /** Runs now and then every `intervalMs`; failures are logged and retried at the next run. */
