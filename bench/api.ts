@@ -21,8 +21,11 @@
  *  - stats: GET /api/v1/flows/stats as the web UI's stats view asks by default (the last hour,
  *    every view), on the newest hour of the data, answered from the summaries of its whole
  *    five-minute blocks and the flows of its edges (the run summarises the data's last two
- *    hours first, timed; direct: the summary path's requests; `rawPath`: the route's five
- *    aggregations over every flow of the hour, as before summaries, straight to Elasticsearch),
+ *    hours first, timed; direct: the summary path's requests, with a summary cache of its own
+ *    as the API has; `uncached`: the same route of a second API process started with
+ *    `--stats-cache-mib 0`, so every block's summary is read on every request; `rawPath`: the
+ *    route's five aggregations over every flow of the hour, as before summaries, straight to
+ *    Elasticsearch),
  *  - search: GET /api/v1/flows, 15 minutes, source namespace + verdict + protocol, 100 rows
  *    (direct: the same search without the point in time the API opens for paging).
  *
@@ -62,6 +65,7 @@ import { buildDeniedGroupsRequest, buildDeniedPairsRequest, buildMatrixRequest, 
 import { buildDeniedExamplesRequest, buildDeniedGroupKeysRequest, buildKeyedFiguresRequest, buildKeyedNewestRequest, DENIED_KEYS_PAGE, newestGroups, type DeniedGroupsForm } from '../src/api/query/denied-groups.ts';
 import { FlowStore } from '../src/api/flow-store.ts';
 import { readStatsFromSummaries } from '../src/api/query/stats-summary-reader.ts';
+import { SummaryBlockCache } from '../src/api/query/summary-block-cache.ts';
 import { SUMMARY_BLOCK_MS } from '../src/contract/flow-summary.ts';
 import { SummaryRollup } from '../src/enricher/summary/summary-rollup.ts';
 import { elasticsearchCpuMs, ownCpuMs, processCpuMs } from './cpu-time.ts';
@@ -278,6 +282,8 @@ export async function runApiBench(): Promise<unknown> {
 
   const summaries = await ensureSummaries(esUrl, dataset.toMs);
   const apiProcess = await startApiProcess(esUrl);
+  // The stats route without its summary cache: what every request costs when no block is cached.
+  const uncachedApi = await startApiProcess(esUrl, ['--stats-cache-mib', '0']);
   const base = apiProcess.base;
   const proxy = await startPassthroughProxy(esUrl);
   const es = createElasticsearchClient(esUrl);
@@ -364,9 +370,9 @@ export async function runApiBench(): Promise<unknown> {
 
     // Stats: what the web UI's stats view asks by default (the last hour, every view), on the newest hour of the data.
     const lastHour = { fromMs: range.toMs - 3_600_000, toMs: range.toMs };
-    const statsUrl = (): string => {
+    const statsUrl = (api = base) => (): string => {
       const r = shifted(lastHour);
-      return `${base}/api/v1/flows/stats?from=${iso(r.fromMs)}&to=${iso(r.toMs)}`;
+      return `${api}/api/v1/flows/stats?from=${iso(r.fromMs)}&to=${iso(r.toMs)}`;
     };
     const statsViews = parseViews(undefined);
     const statsDirect = (target: string) => async (): Promise<void> => {
@@ -386,27 +392,29 @@ export async function runApiBench(): Promise<unknown> {
 
     // The summary path's requests (query/stats-summary-reader.ts), straight to Elasticsearch
     // (or through the proxy): what the API sends for the stats view now.
-    const summaryClients = new Map<string, FlowStore>();
+    const summaryClients = new Map<string, { store: FlowStore; cache: SummaryBlockCache }>();
     const statsSummaryDirect = (target: string) => async (): Promise<void> => {
-      let store = summaryClients.get(target);
-      if (store === undefined) {
-        store = new FlowStore(createElasticsearchClient(target), benchPrefix());
-        summaryClients.set(target, store);
+      let reader = summaryClients.get(target);
+      if (reader === undefined) {
+        // A cache of the API's default size, as the API process keeps one.
+        reader = { store: new FlowStore(createElasticsearchClient(target), benchPrefix()), cache: new SummaryBlockCache(64 * 1_048_576) };
+        summaryClients.set(target, reader);
       }
       const statsRange = shifted(lastHour);
-      const read = await readStatsFromSummaries(store, benchPrefix(), statsRange, statsViews, timelineIntervalMs(undefined, statsRange), { timeoutMs: 60_000 });
+      const read = await readStatsFromSummaries(reader.store, benchPrefix(), statsRange, statsViews, timelineIntervalMs(undefined, statsRange), { timeoutMs: 60_000 }, reader.cache);
       if (read === undefined) throw new Error('api bench: no current summary block in the stats range (the rollup above should have written them)');
     };
 
     const scenarios: Record<string, unknown> = {};
-    type Baseline = { readonly name: string; readonly query: string; readonly call: () => Promise<void> };
+    type Baseline = { readonly name: string; readonly query: string; readonly call: () => Promise<void>; readonly hop?: { name: 'api'; pid: number } };
     const deniedBaselines: Baseline[] = [
       { name: 'baseline', query: 'the first one-request /denied aggregation (top_hits per group), straight to Elasticsearch', call: deniedBaseline(esUrl) },
       { name: 'fieldsForm', query: 'the two-step read on the nine group fields (the form for indices written before the query keys), straight to Elasticsearch', call: deniedDirect(esUrl, 'fields') },
     ];
     const scenarioCalls: [keyof typeof requestsOf, () => Promise<void>, () => Promise<void>, () => Promise<void>, readonly Baseline[]][] = [
       ['troubleshooting', viaApi(deniedUrl), deniedDirect(esUrl), deniedDirect(proxy.base), deniedBaselines],
-      ['stats', viaApi(statsUrl), statsSummaryDirect(esUrl), statsSummaryDirect(proxy.base), [
+      ['stats', viaApi(statsUrl()), statsSummaryDirect(esUrl), statsSummaryDirect(proxy.base), [
+        { name: 'uncached', query: 'the same route of an API process with the summary cache off (--stats-cache-mib 0): every block read from its summary on every request', call: viaApi(statsUrl(uncachedApi.base)), hop: { name: 'api', pid: uncachedApi.pid } },
         { name: 'rawPath', query: 'the raw route\'s five aggregations over every flow of the hour (the stats view before summaries), straight to Elasticsearch', call: statsDirect(esUrl) },
       ]],
       ['search', viaApi(searchUrl), searchDirect(esUrl), searchDirect(proxy.base), []],
@@ -420,7 +428,7 @@ export async function runApiBench(): Promise<unknown> {
       const cpu = {
         direct: new SeriesCpuMeter(es), floor: new SeriesCpuMeter(es, { name: 'proxy', pid: proxy.pid }), api: new SeriesCpuMeter(es, { name: 'api', pid: apiProcess.pid }),
       };
-      const baselineCpu = baselines.map(() => new SeriesCpuMeter(es));
+      const baselineCpu = baselines.map((b) => new SeriesCpuMeter(es, b.hop));
       const rounds = 8;
       const perRound = Math.ceil(requestsOf[name] / rounds);
       for (let round = 0; round < rounds; round++) {
@@ -445,16 +453,16 @@ export async function runApiBench(): Promise<unknown> {
       };
       process.stderr.write(`api bench: ${name} ${JSON.stringify(scenarios[name])}\n`);
     }
-    await Promise.all([...summaryClients.values()].map((store) => store.client.close()));
+    await Promise.all([...summaryClients.values()].map((reader) => reader.store.client.close()));
     type Compared = Series & { p95VsThis: number; requestsPerSecVsThis: number };
     const t = scenarios.troubleshooting as Series & { directP95Ms: number; p95VsDirect: number; baseline: Compared; fieldsForm: Compared };
-    const st = scenarios.stats as Series;
+    const st = scenarios.stats as Series & { rawPath: Compared; uncached: Compared };
     const result = {
       docs: dataset.docs, p50Ms: t.p50Ms, p95Ms: t.p95Ms, p99Ms: t.p99Ms, requestsPerSec: t.requestsPerSec, directP95Ms: t.directP95Ms, p95VsDirect: t.p95VsDirect,
       baselineP95Ms: t.baseline.p95Ms, p95VsBaseline: t.baseline.p95VsThis, requestsPerSecVsBaseline: t.baseline.requestsPerSecVsThis,
       fieldsFormP95Ms: t.fieldsForm.p95Ms, p95VsFieldsForm: t.fieldsForm.p95VsThis,
-      statsP95Ms: st.p95Ms, statsRawPathP95Ms: (st as Series & { rawPath: Compared }).rawPath.p95Ms, statsP95VsRawPath: (st as Series & { rawPath: Compared }).rawPath.p95VsThis,
-      statsRequestsPerSecVsRawPath: (st as Series & { rawPath: Compared }).rawPath.requestsPerSecVsThis, summaries,
+      statsP95Ms: st.p95Ms, statsRawPathP95Ms: st.rawPath.p95Ms, statsP95VsRawPath: st.rawPath.p95VsThis,
+      statsRequestsPerSecVsRawPath: st.rawPath.requestsPerSecVsThis, statsUncachedP95Ms: st.uncached.p95Ms, statsP95VsUncached: st.uncached.p95VsThis, summaries,
       target: { p95Ms: 100, p95VsDirect: 1.2 }, concurrency, loadedThisRun: dataset.loadedNow,
       machineLoadAverage: loadavg().map((x) => Math.round(x * 10) / 10),
       dataRange: { from: iso(range.fromMs), to: iso(range.toMs) }, scenarios,
@@ -463,7 +471,7 @@ export async function runApiBench(): Promise<unknown> {
     await writeFile(path.join(here, 'results', 'api.json'), `${JSON.stringify(result, null, 2)}\n`);
     return result;
   } finally {
-    await Promise.all([apiProcess.stop(), proxy.stop(), es.close()]);
+    await Promise.all([apiProcess.stop(), uncachedApi.stop(), proxy.stop(), es.close()]);
   }
 }
 
@@ -499,13 +507,13 @@ async function freePort(): Promise<number> {
 }
 
 /** Starts `segflow api` over the bench indices in a child process; resolves once it answers. */
-async function startApiProcess(esUrl: string): Promise<{ base: string; pid: number; stop: () => Promise<void> }> {
+async function startApiProcess(esUrl: string, extraArgs: readonly string[] = []): Promise<{ base: string; pid: number; stop: () => Promise<void> }> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env, SEGFLOW_LOG_LEVEL: 'warn' };
   delete env.KAFKA_BROKERS; // no inventory topic: the queries measured do not need the inventory
   const child = spawn(process.execPath, [
     path.join(here, '..', 'bin', 'segflow.js'), 'api', '--elasticsearch', esUrl, '--index-prefix', benchPrefix(),
-    '--port', String(port), '--rate-limit', '1000000', '--query-timeout', '60000', '--no-docs',
+    '--port', String(port), '--rate-limit', '1000000', '--query-timeout', '60000', '--no-docs', ...extraArgs,
   ], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   const exited = once(child, 'exit');
   const base = `http://127.0.0.1:${port}`;

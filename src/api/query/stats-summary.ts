@@ -156,9 +156,13 @@ export function concatEntries(...parts: readonly FacetEntries[]): FacetEntries {
   };
 }
 
-// A key part for entry identity: absent and '' stay apart (the shaping below may join them later).
-const part = (v: string | undefined): string => (v === undefined ? '\u0001' : v);
-const SEP = '\u0000';
+// A key part for entry identity, length-prefixed so that joined parts never collide whatever a
+// value holds; absent and '' stay apart (the shaping below may join them later).
+const part = (v: string | number | null | undefined): string => {
+  if (v === undefined || v === null) return '-';
+  const t = String(v);
+  return `${t.length}:${t}`;
+};
 
 /**
  * The entries of all parts with entries of the same keys added up (pairs keep the newest
@@ -173,25 +177,25 @@ export function mergeSameKeys(parts: readonly FacetEntries[]): FacetEntries {
   const hits = new Map<string, { direction: 'egress' | 'ingress'; tier: string; kind: string; namespace?: string; name: string; rule_index: number; action: string; count: number }>();
   for (const p of parts) {
     for (const x of p.timeline) {
-      const k = `${x.time}${SEP}${x.verdict === null ? '\u0001' : x.verdict}`;
+      const k = part(x.time) + part(x.verdict);
       const v = timeline.get(k);
       if (v === undefined) timeline.set(k, { ...x });
       else { v.flows += x.flows; v.bytes += x.bytes; v.packets += x.packets; }
     }
     for (const x of p.talkers) {
-      const k = part(x.namespace) + SEP + part(x.name);
+      const k = part(x.namespace) + part(x.name);
       const v = talkers.get(k);
       if (v === undefined) talkers.set(k, { ...x });
       else { v.flows += x.flows; v.bytes += x.bytes; v.packets += x.packets; }
     }
     for (const x of p.cells) {
-      const k = part(x.source) + SEP + part(x.destination);
+      const k = part(x.source) + part(x.destination);
       const v = cells.get(k);
       if (v === undefined) cells.set(k, { ...x });
       else { v.flows += x.flows; v.denied += x.denied; v.bytes += x.bytes; v.packets += x.packets; }
     }
     for (const x of p.pairs) {
-      const k = part(x.source_namespace) + SEP + part(x.source_name) + SEP + part(x.dest_namespace) + SEP + part(x.dest_name);
+      const k = part(x.source_namespace) + part(x.source_name) + part(x.dest_namespace) + part(x.dest_name);
       const ms = Date.parse(x.last_seen);
       const v = pairs.get(k);
       if (v === undefined) pairs.set(k, { ...x, lastMs: ms });
@@ -202,7 +206,7 @@ export function mergeSameKeys(parts: readonly FacetEntries[]): FacetEntries {
       }
     }
     for (const x of p.hits) {
-      const k = [x.direction, x.tier, x.kind, part(x.namespace), x.name, x.rule_index, x.action].join(SEP);
+      const k = part(x.direction) + part(x.tier) + part(x.kind) + part(x.namespace) + part(x.name) + part(x.rule_index) + part(x.action);
       const v = hits.get(k);
       if (v === undefined) hits.set(k, { ...x });
       else v.count += x.count;
@@ -224,10 +228,15 @@ export function compareKeys(a: string | null | undefined, b: string | null | und
   if (b === null || b === undefined) return 1;
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
-    const x = a.codePointAt(i) as number;
-    const y = b.codePointAt(i) as number;
-    if (x !== y) return x - y;
-    if (x > 0xffff) i++;
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    // UTF-16 units order as code points except a surrogate (a code point above U+FFFF) against
+    // a unit from U+E000 up; equal prefixes mean neither differing unit ends a pair begun before.
+    const xs = x >= 0xd800 && x <= 0xdfff;
+    const ys = y >= 0xd800 && y <= 0xdfff;
+    if (xs !== ys && (xs ? y : x) >= 0xe000) return xs ? 1 : -1;
+    return x - y;
   }
   return a.length - b.length;
 }
@@ -314,18 +323,40 @@ function inCompositeOrder(buckets: Bucket[], keyNames: readonly string[], max: n
 
 /** The denied pairs, as the raw route shapes its composite pages. */
 export function mergedDeniedPairs(e: FacetEntries, limit: number, max: number): { pairs: DeniedPair[]; truncated: boolean } {
-  const by = new Map<string, { flows: number; bytes: number; last: number }>();
-  const keys = new Map<string, Record<string, string | null>>();
+  const by = new Map<string, { key: Record<string, string | null>; flows: number; bytes: number; last: number }>();
   for (const x of e.pairs) {
-    const key = { source_namespace: x.source_namespace ?? null, source_name: x.source_name ?? null, dest_namespace: x.dest_namespace ?? null, dest_name: x.dest_name ?? null };
-    const id = JSON.stringify(key);
-    keys.set(id, key);
-    const v = addTo(by, id, () => ({ flows: 0, bytes: 0, last: -Infinity }), { flows: x.flows, bytes: x.bytes });
-    v.last = Math.max(v.last, Date.parse(x.last_seen));
+    const id = part(x.source_namespace) + part(x.source_name) + part(x.dest_namespace) + part(x.dest_name);
+    const last = Date.parse(x.last_seen);
+    const v = by.get(id);
+    if (v === undefined) {
+      const key = { source_namespace: x.source_namespace ?? null, source_name: x.source_name ?? null, dest_namespace: x.dest_namespace ?? null, dest_name: x.dest_name ?? null };
+      by.set(id, { key, flows: x.flows, bytes: x.bytes, last });
+    } else {
+      v.flows += x.flows;
+      v.bytes += x.bytes;
+      if (last > v.last) v.last = last;
+    }
   }
-  const buckets = [...by].map(([id, v]) => ({ key: keys.get(id), doc_count: v.flows, bytes: { value: v.bytes }, last_seen: { value_as_string: new Date(v.last).toISOString() } }) as unknown as Bucket);
-  const cut = inCompositeOrder(buckets, ['source_namespace', 'source_name', 'dest_namespace', 'dest_name'], max);
-  return { pairs: shapeDeniedPairs(cut.buckets, limit), truncated: cut.truncated };
+  const names = ['source_namespace', 'source_name', 'dest_namespace', 'dest_name'];
+  const bucketOf = (v: { key: Record<string, string | null>; flows: number; bytes: number; last: number }): Bucket =>
+    ({ key: v.key, doc_count: v.flows, bytes: { value: v.bytes }, last_seen: { value_as_string: new Date(v.last).toISOString() } }) as unknown as Bucket;
+  if (by.size >= max) {
+    // Truncated: the raw route keeps the first `max` pairs in key order, then ranks those.
+    const cut = inCompositeOrder([...by.values()].map(bucketOf), names, max);
+    return { pairs: shapeDeniedPairs(cut.buckets, limit), truncated: cut.truncated };
+  }
+  // All pairs count: rank them as shapeDeniedPairs does (flows, then newest; its sort is stable
+  // over key order, so key order breaks the remaining ties) and shape only the first `limit`.
+  const ranked = [...by.values()].sort((a, b) => b.flows - a.flows || b.last - a.last || compareKeyRecords(a.key, b.key, names));
+  return { pairs: shapeDeniedPairs(ranked.slice(0, limit).map(bucketOf), limit), truncated: false };
+}
+
+function compareKeyRecords(a: Record<string, string | null>, b: Record<string, string | null>, names: readonly string[]): number {
+  for (const k of names) {
+    const c = compareKeys(a[k], b[k]);
+    if (c !== 0) return c;
+  }
+  return 0;
 }
 
 /** The namespace matrix, as the raw route shapes its composite pages. */
@@ -334,7 +365,7 @@ export function mergedMatrix(e: FacetEntries, max: number): { cells: MatrixCell[
   const keys = new Map<string, Record<string, string | null>>();
   for (const x of e.cells) {
     const key = { source: x.source ?? null, destination: x.destination ?? null };
-    const id = JSON.stringify(key);
+    const id = part(x.source) + part(x.destination);
     keys.set(id, key);
     addTo(by, id, () => ({ flows: 0, denied: 0, bytes: 0 }), { flows: x.flows, denied: x.denied, bytes: x.bytes });
   }
@@ -353,7 +384,7 @@ export function mergedRuleHits(e: FacetEntries, max: number): { hits: RuleHit[];
     for (const x of e.hits) {
       if (x.direction !== direction) continue;
       const key = { tier: x.tier, kind: x.kind, namespace: x.namespace ?? null, name: x.name, rule_index: x.rule_index, action: x.action };
-      const id = JSON.stringify(key);
+      const id = part(x.tier) + part(x.kind) + part(x.namespace) + part(x.name) + part(x.rule_index) + part(x.action);
       keys.set(id, key);
       by.set(id, (by.get(id) ?? 0) + x.count);
     }

@@ -85,6 +85,8 @@ describe('stats from summaries: merged shaping', () => {
     const cases: [string | null | undefined, string | null | undefined, number][] = [
       [null, 'a', -1], ['a', undefined, 1], [null, null, 0], ['a', 'b', -1], ['ab', 'a', 1], ['Z', 'a', -1],
       ['\u{1F600}', '\uFFFD', 1], // UTF-16 units would put the emoji (a surrogate pair) first
+      ['\uE000', '\u{10000}', -1], ['x\u{1F600}', 'x\uD7FF', 1], ['\u{1F600}', '\u{1F601}', -1], ['\u{1F600}', '\u{20000}', -1],
+      ['\u{1F600}a', '\u{1F600}', 1], ['', 'a', -1],
     ];
     for (const [a, b, sign] of cases) assert.equal(Math.sign(compareKeys(a, b)), sign, `${a} vs ${b}`);
   });
@@ -126,6 +128,10 @@ describe('stats from summaries: merged shaping', () => {
     assert.equal(cut.truncated, true);
     // Key order puts the pair without keys first, then a: b is cut although it has the most flows (as the raw pages do).
     assert.deepEqual(cut.pairs.map((x) => x.source.namespace), ['a', null]);
+    // Equal flows and newest time: key order decides, whether all pairs count or only the first `max`.
+    const tie = entries({ pairs: [p('c', 'x', 2, 5), p('a', 'y', 2, 5), p('b', 'x', 2, 5), p('a', 'x', 2, 5)] });
+    assert.deepEqual(mergedDeniedPairs(tie, 3, 100).pairs.map((x) => `${x.source.namespace}>${x.destination.namespace}`), ['a>x', 'a>y', 'b>x']);
+    assert.deepEqual(mergedDeniedPairs(tie, 3, 4).pairs.map((x) => `${x.source.namespace}>${x.destination.namespace}`), ['a>x', 'a>y', 'b>x']);
   });
 
   it('matrix and rule hits: summed per key, in composite order', () => {
@@ -175,11 +181,11 @@ describe('stats from summaries: reading blocks', () => {
     const doc = summaryDocumentEntries({
       block_start: new Date(T0).toISOString(), fingerprint: { flows: 4, records: 5, max_ingested: new Date(T0 + 9).toISOString() },
       talkers: [talker],
-    } as Parameters<typeof summaryDocumentEntries>[0]);
+    } as unknown as Parameters<typeof summaryDocumentEntries>[0]);
     assert.equal(doc.start, T0);
     assert.deepEqual(doc.fingerprint, { flows: 4, records: 5, maxIngestedMs: T0 + 9 });
     assert.deepEqual(doc.entries, { ...emptyFacetEntries(), talkers: [talker] });
-    const empty = summaryDocumentEntries({ block_start: new Date(T0).toISOString(), fingerprint: { flows: 0, records: 0 } } as Parameters<typeof summaryDocumentEntries>[0]);
+    const empty = summaryDocumentEntries({ block_start: new Date(T0).toISOString(), fingerprint: { flows: 0, records: 0 } } as unknown as Parameters<typeof summaryDocumentEntries>[0]);
     assert.deepEqual(empty.fingerprint, { flows: 0, records: 0, maxIngestedMs: null });
   });
 });
