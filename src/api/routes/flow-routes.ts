@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { pageKeepAlive, type ApiContext } from '../context.ts';
 import { ApiError, invalidParameter } from '../errors.ts';
-import { queryTimeoutError } from '../flow-store.ts';
+import { wholeAnswer } from '../flow-store.ts';
 import { decodeCursor, encodeCursor, sameParams, type CursorState } from '../query/cursor.ts';
 import { readFlowSearchAnswer, writeFlowPage, type FlowSearchAnswer } from '../query/flow-page.ts';
 import { buildFlowQuery, buildFlowSearchRequest, parseFieldSelection, parseSort, sortableNames } from '../query/flow-search.ts';
@@ -27,8 +27,8 @@ function readPage(answer: Buffer): FlowSearchAnswer {
   } catch (err) {
     throw new ApiError(502, 'elasticsearch_error', `Elasticsearch's search answer could not be read: ${(err as Error).message}`);
   }
-  if (page.timedOut) throw queryTimeoutError();
-  if (page.failedShards > 0) throw new ApiError(502, 'elasticsearch_error', `Elasticsearch failed the query on ${page.failedShards} shard(s)`);
+  // The streaming parser keeps only these two of the answer's header: judged as every other answer is.
+  wholeAnswer({ timed_out: page.timedOut, _shards: { failed: page.failedShards } });
   return page;
 }
 
