@@ -21,7 +21,12 @@ import type { TimeRange } from './time-range.ts';
 
 /** What the summary path read: the merged entries and how the range was split. */
 export interface SummaryRead {
+  /** All entries: `run` and `rest` together. */
   readonly entries: FacetEntries;
+  /** The current blocks' entries, same keys merged (the same object while the run stays cached: stats-summary-prepared.ts keeps its groups beside it). */
+  readonly run: FacetEntries;
+  /** The entries read from the flows (edges, stale blocks). */
+  readonly rest: FacetEntries;
   readonly summaryBlocks: number;
   /** Parts of the range read from the flows, in order. */
   readonly rawRanges: readonly TimeRange[];
@@ -94,8 +99,9 @@ export async function readStatsFromSummaries(
     cache.setRun(current, blocks);
   }
   const staleEntries = await flowsOf(stale);
+  const rest = concatEntries(edgeEntries, staleEntries);
   return {
-    entries: concatEntries(blocks, edgeEntries, staleEntries), summaryBlocks: current.length,
+    entries: concatEntries(blocks, rest), run: blocks, rest, summaryBlocks: current.length,
     rawRanges: joinRanges([...edges, ...stale]), cachedBlocks,
   };
 }

@@ -158,7 +158,7 @@ export function concatEntries(...parts: readonly FacetEntries[]): FacetEntries {
 
 // A key part for entry identity, length-prefixed so that joined parts never collide whatever a
 // value holds; absent and '' stay apart (the shaping below may join them later).
-const part = (v: string | number | null | undefined): string => {
+export const part = (v: string | number | null | undefined): string => {
   if (v === undefined || v === null) return '-';
   const t = String(v);
   return `${t.length}:${t}`;
@@ -351,9 +351,10 @@ export function mergedDeniedPairs(e: FacetEntries, limit: number, max: number): 
   return { pairs: shapeDeniedPairs(ranked.slice(0, limit).map(bucketOf), limit), truncated: false };
 }
 
-function compareKeyRecords(a: Record<string, string | null>, b: Record<string, string | null>, names: readonly string[]): number {
+/** Composite order of two keys over `names` (`numeric` ones compare as numbers). */
+export function compareKeyRecords(a: Record<string, string | number | null>, b: Record<string, string | number | null>, names: readonly string[], numeric: readonly string[] = []): number {
   for (const k of names) {
-    const c = compareKeys(a[k], b[k]);
+    const c = numeric.includes(k) ? Number(a[k]) - Number(b[k]) : compareKeys(a[k] as string | null, b[k] as string | null);
     if (c !== 0) return c;
   }
   return 0;

@@ -22,7 +22,8 @@ import { summarisePolicyHits } from '../query/policy-hits.ts';
 import { readCompleteness } from '../query/completeness-reader.ts';
 import { formatDuration } from '../query/time-range.ts';
 import { readStatsFromSummaries, TOTALS_STEP_MS } from '../query/stats-summary-reader.ts';
-import { mergedDeniedPairs, mergedMatrix, mergedRuleHits, mergedTimeline, mergedTopTalkers, mergedTotals, summariesCanAnswer } from '../query/stats-summary.ts';
+import { mergedTimeline, mergedTopTalkers, mergedTotals, summariesCanAnswer } from '../query/stats-summary.ts';
+import { preparedDeniedPairs, preparedMatrix, preparedRuleHits } from '../query/stats-summary-prepared.ts';
 import { SummaryBlockCache } from '../query/summary-block-cache.ts';
 import { compileRequestFilters, flowQuerySchema, requestRange } from './flow-request.ts';
 
@@ -96,10 +97,11 @@ export async function statsRoutes(app: FastifyInstance, ctx: ApiContext): Promis
         const body = await answerHead(mergedTotals(e));
         if (views.includes('top_talkers')) body.top_talkers = mergedTopTalkers(e, limit);
         if (views.includes('timeline')) body.timeline = { interval: formatDuration(intervalMs), buckets: mergedTimeline(e, range, intervalMs) };
-        if (views.includes('top_denied_pairs')) body.top_denied_pairs = mergedDeniedPairs(e, limit, max);
-        if (views.includes('namespace_matrix')) body.namespace_matrix = mergedMatrix(e, max);
+        // The heavy views group the cached run once and add only this request's own entries.
+        if (views.includes('top_denied_pairs')) body.top_denied_pairs = preparedDeniedPairs(read.run, read.rest, limit, max);
+        if (views.includes('namespace_matrix')) body.namespace_matrix = preparedMatrix(read.run, read.rest, max);
         if (views.includes('policy_hits')) {
-          const hits = mergedRuleHits(e, max);
+          const hits = preparedRuleHits(read.run, read.rest, max);
           body.policy_hits = policyList(hits.hits, hits.truncated);
         }
         return body;

@@ -13,6 +13,7 @@ import {
   blockRanges, blocksInside, buildSummaryDocumentsRequest, compareKeys, concatEntries, currentBlocks, joinRanges, mergedDeniedPairs, mergedMatrix, mergedRuleHits,
   mergedTimeline, mergedTopTalkers, mergedTotals, mergeSameKeys, rangesClause, rawRanges, rawRangesQuery, summariesCanAnswer, summaryDocumentEntries,
 } from '../../../src/api/query/stats-summary.ts';
+import { preparedDeniedPairs, preparedMatrix, preparedRuleHits } from '../../../src/api/query/stats-summary-prepared.ts';
 
 const T0 = Date.UTC(2026, 11, 2, 6, 0, 0);
 const entries = (part: Partial<FacetEntries>): FacetEntries => ({ ...emptyFacetEntries(), ...part });
@@ -230,6 +231,19 @@ describe('stats from summaries: merging same keys first changes no answer', () =
       for (const max of [100, 4]) assert.deepEqual(answer(concatEntries(merged, edges), max), answer(concatEntries(all, edges), max), `max ${max}`);
       assert.ok(merged.pairs.length < all.pairs.length && merged.hits.length < all.hits.length, 'keys repeated, so entries were joined');
       assert.equal(mergedTotals(merged).flows, mergedTotals(all).flows);
+    });
+
+    it(`random parts, trial ${trial}: the prepared run plus the request's entries gives the same views`, () => {
+      const run = mergeSameKeys([part(), part(), part()]);
+      // The same run object twice with other entries: a request's entries never change the run's groups.
+      for (const rest of [part(), part(), entries({})]) {
+        for (const [limit, max] of [[3, 100], [3, 4], [50, 100], [3, 60]] as const) {
+          const all = concatEntries(run, rest);
+          assert.deepEqual(preparedDeniedPairs(run, rest, limit, max), mergedDeniedPairs(all, limit, max), `pairs ${limit} ${max}`);
+          assert.deepEqual(preparedMatrix(run, rest, max), mergedMatrix(all, max), `matrix ${max}`);
+          assert.deepEqual(preparedRuleHits(run, rest, max), mergedRuleHits(all, max), `hits ${max}`);
+        }
+      }
     });
   }
 
