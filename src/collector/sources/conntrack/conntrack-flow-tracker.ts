@@ -27,8 +27,9 @@
  * Pure and synchronous: time comes in with the calls, records go out as return values.
  */
 import type { FlowRecordData, FlowTupleData, TcpState } from '../../../contract/wire/flow-batch-codec.ts';
-import { addressTextToBytes } from './address-text-bytes.ts';
-import type { ConntrackEntry, ConntrackTuple } from './conntrack-event-parser.ts';
+import type { ConntrackEntry, ConntrackEventType } from './conntrack-event-parser.ts';
+import { emptyObservation, observeEntry, packedIpv4Key, tupleOfEntry, type ConntrackObservation } from './conntrack-observation.ts';
+import { ipv4RecordTuple, observeIpv4Record } from './conntrack-record-decoder.ts';
 
 /** Options of {@link ConntrackFlowTracker}. */
 export interface ConntrackFlowTrackerOptions {
@@ -57,16 +58,35 @@ export interface ConntrackFlowTrackerOptions {
   vanishedGraceMs?: number;
 }
 
+/**
+ * A live entry. Flat on purpose: one object per connection (plus its two wire tuples), kept
+ * for the connection's life — at 10,000 flows/s the garbage collector copies every one of them.
+ */
 interface TrackedFlow {
   key: string;
   startTimeUnixNano: bigint;
   lastSeenMs: number;
-  reported: { originalPackets: number; originalBytes: number; replyPackets: number; replyBytes: number };
+  /** Counter totals reported so far. */
+  reportedOriginalPackets: number;
+  reportedOriginalBytes: number;
+  reportedReplyPackets: number;
+  reportedReplyBytes: number;
   tcpState: TcpState;
   assured: boolean;
   unreplied: boolean;
-  /** The entry of the last report, to rebuild a `destroy` record when the DESTROY event was lost. */
-  lastEntry: ConntrackEntry;
+  /**
+   * What the last report's sighting said, to rebuild a `destroy` record when the DESTROY event
+   * was lost: its event type, whether it carried counters, and its fixed fields.
+   */
+  lastEventType: ConntrackEventType | null;
+  lastHadCounters: boolean;
+  ipVersion: 4 | 6;
+  protocol: number;
+  id: number | null;
+  mark: number | null;
+  icmpType: number;
+  icmpCode: number;
+  icmpId: number;
   /**
    * The wire tuples, made once and shared by every record of the flow: the original tuple is
    * part of its key and the reply tuple is fixed once the kernel confirmed the entry.
@@ -75,39 +95,13 @@ interface TrackedFlow {
   reply: FlowTupleData;
 }
 
-const TCP_STATES = new Set<string>([
-  'NONE',
-  'SYN_SENT',
-  'SYN_RECV',
-  'ESTABLISHED',
-  'FIN_WAIT',
-  'CLOSE_WAIT',
-  'LAST_ACK',
-  'TIME_WAIT',
-  'CLOSE',
-  'SYN_SENT2',
-]);
-
-/** Maps conntrack's TCP state names to the wire enum; old kernels print SYN_SENT2 as LISTEN. */
-function tcpStateOf(entry: ConntrackEntry): TcpState {
-  if (entry.protocolName !== 'tcp' || entry.state === null) return 'unspecified';
-  if (entry.state === 'LISTEN') return 'SYN_SENT2';
-  return TCP_STATES.has(entry.state) ? (entry.state as TcpState) : 'unspecified';
-}
-
-function tupleOf(t: ConntrackTuple): FlowTupleData {
-  return { srcIp: t.srcBytes ?? addressTextToBytes(t.src), dstIp: t.dstBytes ?? addressTextToBytes(t.dst), srcPort: t.sport ?? 0, dstPort: t.dport ?? 0 };
-}
-
-/** Leads every packed key: a text key starts with a digit or `noid`, so the two forms never meet. */
-const PACKED_KEY_MARK = 1;
-
 /**
  * Identity of a live conntrack entry: its id plus its original tuple (ids can be reused after
  * destroy). An IPv4 entry with an id and address bytes (the netlink reader's: most of the
  * traffic) gets the same identity packed into 10 UTF-16 code units, one string built at once —
  * the text form costs a dozen intermediate strings per event at 20,000 events a second. A reader
- * gives every entry of a connection the same form, so its events always meet.
+ * gives every entry of a connection the same form, so its events always meet (the netlink
+ * reader's records get the packed key from observeIpv4Record, the same one).
  */
 export function conntrackFlowKey(entry: ConntrackEntry): string {
   const o = entry.original;
@@ -116,18 +110,7 @@ export function conntrackFlowKey(entry: ConntrackEntry): string {
   const dst = o.dstBytes;
   if (id !== null && src !== undefined && dst !== undefined && src.length === 4 && dst.length === 4) {
     const kinds = (o.sport !== undefined ? 1 : o.icmpId !== undefined ? 2 : 0) | (o.dport !== undefined ? 4 : o.icmpType !== undefined ? 8 : 0);
-    return String.fromCharCode(
-      PACKED_KEY_MARK,
-      id >>> 16,
-      id & 0xffff,
-      entry.protocol | (kinds << 8),
-      (src[0]! << 8) | src[1]!,
-      (src[2]! << 8) | src[3]!,
-      (dst[0]! << 8) | dst[1]!,
-      (dst[2]! << 8) | dst[3]!,
-      o.sport ?? o.icmpId ?? 0,
-      o.dport ?? o.icmpType ?? 0,
-    );
+    return packedIpv4Key(id, entry.protocol, kinds, (src[0]! << 8) | src[1]!, (src[2]! << 8) | src[3]!, (dst[0]! << 8) | dst[1]!, (dst[2]! << 8) | dst[3]!, o.sport ?? o.icmpId ?? 0, o.dport ?? o.icmpType ?? 0);
   }
   return `${id ?? 'noid'}|${entry.protocol}|${o.src}|${o.sport ?? o.icmpId ?? ''}|${o.dst}|${o.dport ?? o.icmpType ?? ''}`;
 }
@@ -158,6 +141,8 @@ export class ConntrackFlowTracker {
   /** Event time after which destroyed keys are pruned next (once a second). */
   private pruneAfterMs = 0;
   private readonly vanishedGraceMs: number;
+  /** The sighting being handled: filled anew by every call, never kept (no object per event). */
+  private readonly seen: ConntrackObservation = emptyObservation();
   /** See {@link ConntrackFlowTrackerOptions.accountingEnabled}; the source sets it after reading the sysctl. */
   accountingEnabled: boolean;
 
@@ -186,19 +171,35 @@ export class ConntrackFlowTracker {
 
   /** {@link handleEvent}, appending its records to `out` (no array per event on the source's hot path). */
   handleEventInto(entry: ConntrackEntry, nowMs: number, out: FlowRecordData[]): void {
-    const atMs = entry.timestamp !== null ? entry.timestamp * 1000 : nowMs;
-    const key = conntrackFlowKey(entry);
-    switch (entry.eventType) {
+    this.handleSighting(observeEntry(entry, this.seen), conntrackFlowKey(entry), nowMs, out);
+  }
+
+  /**
+   * {@link handleEventInto} for a sound netlink reader event record at `o` of `b`, read in
+   * place (no entry object). Returns false, doing nothing, for a record it does not read that
+   * way (not IPv4 with an id): the caller decodes it and hands the entry to handleEventInto.
+   */
+  handleRecordInto(b: Buffer, o: number, nowMs: number, out: FlowRecordData[]): boolean {
+    const key = observeIpv4Record(b, o, this.seen);
+    if (key === null) return false;
+    this.handleSighting(this.seen, key, nowMs, out);
+    return true;
+  }
+
+  private handleSighting(seen: ConntrackObservation, key: string, nowMs: number, out: FlowRecordData[]): void {
+    const atMs = seen.timestamp !== null ? seen.timestamp * 1000 : nowMs;
+    switch (seen.eventType) {
       case 'new': {
         if (this.flows.has(key)) return; // already known (a snapshot got there first)
         if (this.destroyed.size > 0) this.destroyed.delete(key);
         if (this.closedVanished.size > 0) this.closedVanished.delete(key);
-        const flow = this.track(key, entry, msToNano(atMs), atMs);
-        out.push(this.record(entry, flow, 'new', atMs, flow.startTimeUnixNano));
+        const flow = this.track(key, seen, msToNano(atMs), atMs);
+        out.push(this.record(seen, flow, 'new', atMs, flow.startTimeUnixNano));
         return;
       }
       case 'update': {
-        for (const record of this.observe(entry, atMs, key)) out.push(record);
+        const record = this.observe(seen, atMs, key);
+        if (record !== null) out.push(record);
         return;
       }
       case 'destroy': {
@@ -210,15 +211,15 @@ export class ConntrackFlowTracker {
         if (!flow) {
           if (this.destroyed.has(key)) return;
           // Never seen (agent started after it was created and no snapshot caught it).
-          const start = entry.deltaTimeSeconds !== null ? msToNano(atMs - entry.deltaTimeSeconds * 1000) : 0n;
-          flow = this.track(key, entry, start, atMs);
+          const start = seen.deltaTimeSeconds !== null ? msToNano(atMs - seen.deltaTimeSeconds * 1000) : 0n;
+          flow = this.track(key, seen, start, atMs);
         }
         this.flows.delete(key);
         // With no listing pending, the next one starts after the kernel destroyed this entry
         // and cannot list it: nothing to remember.
         if (this.listingSinceMs !== null) this.destroyed.set(key, atMs);
         if (this.listingSinceMs !== undefined && atMs >= this.pruneAfterMs) this.pruneDestroyed(atMs);
-        out.push(this.record(entry, flow, 'destroy', atMs));
+        out.push(this.record(seen, flow, 'destroy', atMs));
         return;
       }
       default:
@@ -261,7 +262,8 @@ export class ConntrackFlowTracker {
     for (const entry of entries) {
       const key = conntrackFlowKey(entry);
       seen.add(key);
-      records.push(...this.observe(entry, finishedAtMs, key));
+      const record = this.observe(observeEntry(entry, this.seen), finishedAtMs, key);
+      if (record !== null) records.push(record);
     }
     for (const [key, flow] of this.flows) {
       if (seen.has(key) || flow.lastSeenMs >= startedAtMs) continue;
@@ -296,8 +298,8 @@ export class ConntrackFlowTracker {
     return records;
   }
 
-  private observe(entry: ConntrackEntry, atMs: number, key: string): FlowRecordData[] {
-    if (this.destroyed.has(key)) return []; // a snapshot line that raced with its DESTROY event
+  private observe(seen: ConntrackObservation, atMs: number, key: string): FlowRecordData | null {
+    if (this.destroyed.has(key)) return null; // a snapshot line that raced with its DESTROY event
     const back = this.vanished.get(key);
     if (back) {
       // Listed again: it was only missing from one listing (a race), not expired.
@@ -306,105 +308,133 @@ export class ConntrackFlowTracker {
     }
     const flow = this.flows.get(key);
     if (!flow) {
-      const start = entry.deltaTimeSeconds !== null ? msToNano(atMs - entry.deltaTimeSeconds * 1000) : 0n;
-      const created = this.track(key, entry, start, atMs);
-      return [this.record(entry, created, 'new', atMs)];
+      const start = seen.deltaTimeSeconds !== null ? msToNano(atMs - seen.deltaTimeSeconds * 1000) : 0n;
+      const created = this.track(key, seen, start, atMs);
+      return this.record(seen, created, 'new', atMs);
     }
     flow.lastSeenMs = atMs;
-    const o = entry.original;
-    const r = entry.reply;
     const changed =
-      (o.packets ?? 0) !== flow.reported.originalPackets ||
-      (o.bytes ?? 0) !== flow.reported.originalBytes ||
-      (r.packets ?? 0) !== flow.reported.replyPackets ||
-      (r.bytes ?? 0) !== flow.reported.replyBytes ||
-      tcpStateOf(entry) !== flow.tcpState ||
-      entry.assured !== flow.assured ||
-      entry.unreplied !== flow.unreplied;
-    return changed ? [this.record(entry, flow, 'update', atMs)] : [];
+      (seen.originalPackets ?? 0) !== flow.reportedOriginalPackets ||
+      (seen.originalBytes ?? 0) !== flow.reportedOriginalBytes ||
+      (seen.replyPackets ?? 0) !== flow.reportedReplyPackets ||
+      (seen.replyBytes ?? 0) !== flow.reportedReplyBytes ||
+      seen.tcpState !== flow.tcpState ||
+      seen.assured !== flow.assured ||
+      seen.unreplied !== flow.unreplied;
+    return changed ? this.record(seen, flow, 'update', atMs) : null;
   }
 
-  private track(key: string, entry: ConntrackEntry, startTimeUnixNano: bigint, atMs: number): TrackedFlow {
+  private track(key: string, seen: ConntrackObservation, startTimeUnixNano: bigint, atMs: number): TrackedFlow {
+    const entry = seen.entry;
+    const record = seen.record;
     const flow: TrackedFlow = {
       key,
       startTimeUnixNano,
       lastSeenMs: atMs,
-      reported: { originalPackets: 0, originalBytes: 0, replyPackets: 0, replyBytes: 0 },
-      tcpState: tcpStateOf(entry),
-      assured: entry.assured,
-      unreplied: entry.unreplied,
-      lastEntry: entry,
-      original: tupleOf(entry.original),
-      reply: tupleOf(entry.reply),
+      reportedOriginalPackets: 0,
+      reportedOriginalBytes: 0,
+      reportedReplyPackets: 0,
+      reportedReplyBytes: 0,
+      tcpState: seen.tcpState,
+      assured: seen.assured,
+      unreplied: seen.unreplied,
+      lastEventType: seen.eventType,
+      lastHadCounters: seen.originalPackets !== undefined,
+      ipVersion: seen.ipVersion,
+      protocol: seen.protocol,
+      id: seen.id,
+      mark: seen.mark,
+      icmpType: seen.icmpType,
+      icmpCode: seen.icmpCode,
+      icmpId: seen.icmpId,
+      original: entry !== null ? tupleOfEntry(entry.original) : ipv4RecordTuple(record!, seen.offset, true),
+      reply: entry !== null ? tupleOfEntry(entry.reply) : ipv4RecordTuple(record!, seen.offset, false),
     };
     this.flows.set(key, flow);
     return flow;
   }
 
-  /** Builds a record with the counter growth since the last report, and remembers the new totals. */
-  /** `endTimeUnixNano` is `atMs` in ns, when the caller has it already. */
-  private record(entry: ConntrackEntry, flow: TrackedFlow, eventKind: FlowRecordData['eventKind'], atMs: number, endTimeUnixNano = msToNano(atMs)): FlowRecordData {
-    const o = entry.original;
-    const r = entry.reply;
-    const hasCounters = o.packets !== undefined && r.packets !== undefined;
-    const countersValid = hasCounters || (entry.eventType === 'new' && this.accountingEnabled);
+  /**
+   * Builds a record with the counter growth since the last report, and remembers the new totals.
+   * `endTimeUnixNano` is `atMs` in ns, when the caller has it already.
+   */
+  private record(seen: ConntrackObservation, flow: TrackedFlow, eventKind: FlowRecordData['eventKind'], atMs: number, endTimeUnixNano = msToNano(atMs)): FlowRecordData {
+    const hasCounters = seen.originalPackets !== undefined && seen.replyPackets !== undefined;
+    const countersValid = hasCounters || (seen.eventType === 'new' && this.accountingEnabled);
+    const startTimeUnixNano = flow.startTimeUnixNano > endTimeUnixNano ? endTimeUnixNano : flow.startTimeUnixNano;
     const rec: FlowRecordData = {
       source: 'conntrack',
       nodeName: this.nodeName,
-      startTimeUnixNano: flow.startTimeUnixNano,
+      startTimeUnixNano,
       endTimeUnixNano,
-      ipVersion: entry.ipVersion,
-      protocol: entry.protocol,
+      ipVersion: seen.ipVersion,
+      protocol: seen.protocol,
       original: flow.original,
       reply: flow.reply,
-      originalPackets: delta(o.packets, flow.reported.originalPackets),
-      originalBytes: delta(o.bytes, flow.reported.originalBytes),
-      replyPackets: delta(r.packets, flow.reported.replyPackets),
-      replyBytes: delta(r.bytes, flow.reported.replyBytes),
+      originalPackets: delta(seen.originalPackets, flow.reportedOriginalPackets),
+      originalBytes: delta(seen.originalBytes, flow.reportedOriginalBytes),
+      replyPackets: delta(seen.replyPackets, flow.reportedReplyPackets),
+      replyBytes: delta(seen.replyBytes, flow.reportedReplyBytes),
       eventKind,
-      tcpState: tcpStateOf(entry),
-      assured: entry.assured,
-      unreplied: entry.unreplied,
-      conntrackId: entry.id ?? 0,
-      conntrackMark: entry.mark ?? 0,
+      tcpState: seen.tcpState,
+      assured: seen.assured,
+      unreplied: seen.unreplied,
+      conntrackId: seen.id ?? 0,
+      conntrackMark: seen.mark ?? 0,
       dataplaneVerdict: 'unknown',
       ruleHint: '',
-      icmpType: o.icmpType ?? 0,
-      icmpCode: o.icmpCode ?? 0,
-      icmpId: o.icmpId ?? 0,
+      icmpType: seen.icmpType,
+      icmpCode: seen.icmpCode,
+      icmpId: seen.icmpId,
       countersValid,
     };
-    if (rec.startTimeUnixNano > rec.endTimeUnixNano) rec.startTimeUnixNano = rec.endTimeUnixNano;
     if (hasCounters) {
-      // Updated in place: a record's deltas above are computed already.
-      const reported = flow.reported;
-      reported.originalPackets = o.packets ?? 0;
-      reported.originalBytes = o.bytes ?? 0;
-      reported.replyPackets = r.packets ?? 0;
-      reported.replyBytes = r.bytes ?? 0;
+      // The record's deltas above are computed already.
+      flow.reportedOriginalPackets = seen.originalPackets ?? 0;
+      flow.reportedOriginalBytes = seen.originalBytes ?? 0;
+      flow.reportedReplyPackets = seen.replyPackets ?? 0;
+      flow.reportedReplyBytes = seen.replyBytes ?? 0;
     }
-    flow.tcpState = rec.tcpState;
-    flow.assured = entry.assured;
-    flow.unreplied = entry.unreplied;
+    flow.tcpState = seen.tcpState;
+    flow.assured = seen.assured;
+    flow.unreplied = seen.unreplied;
     flow.lastSeenMs = atMs;
-    flow.lastEntry = entry;
+    flow.lastEventType = seen.eventType;
+    flow.lastHadCounters = seen.originalPackets !== undefined;
+    flow.ipVersion = seen.ipVersion;
+    flow.protocol = seen.protocol;
+    flow.id = seen.id;
+    flow.mark = seen.mark;
+    flow.icmpType = seen.icmpType;
+    flow.icmpCode = seen.icmpCode;
+    flow.icmpId = seen.icmpId;
     return rec;
   }
 
   private vanishedRecord(flow: TrackedFlow, atMs: number): FlowRecordData {
-    const last = flow.lastEntry;
-    // Report no further growth: the final counters died with the entry.
-    const frozen: ConntrackEntry = {
-      ...last,
-      original: { ...last.original, packets: flow.reported.originalPackets, bytes: flow.reported.originalBytes },
-      reply: { ...last.reply, packets: flow.reported.replyPackets, bytes: flow.reported.replyBytes },
-    };
-    if (last.original.packets === undefined) {
-      delete frozen.original.packets;
-      delete frozen.original.bytes;
-      delete frozen.reply.packets;
-      delete frozen.reply.bytes;
-    }
-    return this.record(frozen, flow, 'destroy', atMs);
+    // The last report's sighting again, reporting no further growth: the final counters died
+    // with the entry.
+    const seen = this.seen;
+    const counters = flow.lastHadCounters;
+    seen.eventType = flow.lastEventType;
+    seen.timestamp = null;
+    seen.deltaTimeSeconds = null;
+    seen.ipVersion = flow.ipVersion;
+    seen.protocol = flow.protocol;
+    seen.tcpState = flow.tcpState;
+    seen.assured = flow.assured;
+    seen.unreplied = flow.unreplied;
+    seen.id = flow.id;
+    seen.mark = flow.mark;
+    seen.originalPackets = counters ? flow.reportedOriginalPackets : undefined;
+    seen.originalBytes = counters ? flow.reportedOriginalBytes : undefined;
+    seen.replyPackets = counters ? flow.reportedReplyPackets : undefined;
+    seen.replyBytes = counters ? flow.reportedReplyBytes : undefined;
+    seen.icmpType = flow.icmpType;
+    seen.icmpCode = flow.icmpCode;
+    seen.icmpId = flow.icmpId;
+    seen.entry = null;
+    seen.record = null;
+    return this.record(seen, flow, 'destroy', atMs);
   }
 }
