@@ -93,6 +93,8 @@ export function enricherElasticsearchRole(prefix: string): SegflowElasticsearchR
           { privilege: 'create_index', reason: 'the first report of a UTC day creates that day\'s index' },
           { privilege: 'create_doc', reason: 'append batch and lag reports (never overwritten)' },
           { privilege: 'indices:admin/mapping/put', reason: 'put fields added by an upgrade on the day\'s existing index (manage would add deleting and closing it)' },
+          { privilege: 'view_index_metadata', reason: 'retention lists the report days' },
+          { privilege: 'delete_index', reason: 'retention deletes expired report days with the flow days' },
         ],
       },
     ],

@@ -216,6 +216,7 @@ export class LocalElasticsearch implements LocalService {
 
   async waitReady(deadline: number): Promise<void> {
     let lastError = 'no answer yet';
+    let rejectedSince: number | undefined;
     while (Date.now() < deadline) {
       if ((await this.runningPid()) === undefined && (await readPidFile(this.pidFile)) !== undefined) {
         throw new ServiceStartError(this.name, 'the process exited', await tailFile(this.logFile), this.logFile);
@@ -225,8 +226,16 @@ export class LocalElasticsearch implements LocalService {
         const nodes = this.config.elasticsearch.nodes;
         const res = await fetch(`${this.url}/_cluster/health?wait_for_status=yellow${nodes > 1 ? `&wait_for_nodes=${nodes}` : ''}&timeout=2s`, { headers: await this.authorization(), signal: AbortSignal.timeout(5000) });
         const body = (await res.json()) as { status?: string; number_of_nodes?: number; timed_out?: boolean };
-        // With security on, a rejected password never gets better by waiting.
-        if (res.status === 401) throw new ServiceStartError(this.name, `the elastic user's password was rejected (401) at ${this.url}: the keystore's bootstrap password only applies until a password is set through the API`, await tailFile(this.logFile), this.logFile);
+        // With security on, the first requests meet 401 until the security index's shard has
+        // started; a password still rejected well after that is wrong, and waiting won't help.
+        if (res.status === 401) {
+          rejectedSince ??= Date.now();
+          if (Date.now() - rejectedSince > 30_000) throw new ServiceStartError(this.name, `the elastic user's password was rejected (401) for 30 s at ${this.url}: the keystore's bootstrap password only applies until a password is set through the API`, await tailFile(this.logFile), this.logFile);
+          lastError = 'the elastic user\'s password rejected (401) so far';
+          await sleep(500);
+          continue;
+        }
+        rejectedSince = undefined;
         if (res.ok && !body.timed_out && (body.status === 'yellow' || body.status === 'green')) return;
         lastError = `cluster health ${body.status ?? res.status}, ${body.number_of_nodes ?? '?'} of ${nodes} node(s)`;
       } catch (err) {

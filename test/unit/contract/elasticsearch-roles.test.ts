@@ -29,9 +29,9 @@ describe('segflow Elasticsearch roles', () => {
     const enricher = enricherElasticsearchRole('segflow-flows');
     const granted = [...enricher.cluster.map((p) => p.privilege), ...enricher.indices.flatMap((g) => g.privileges.map((p) => p.privilege))];
     for (const broad of ['all', 'manage', 'monitor', 'write', 'manage_index_templates', 'delete']) assert.ok(!granted.includes(broad), broad);
-    // Agent reports are appended, never overwritten or deleted.
+    // Agent reports are appended, never overwritten or read; only whole expired days go.
     const reports = enricher.indices.find((g) => g.names[0] === 'segflow-flows.reports-*');
-    assert.deepEqual(reports?.privileges.map((p) => p.privilege), ['create_index', 'create_doc', 'indices:admin/mapping/put']);
+    assert.deepEqual(reports?.privileges.map((p) => p.privilege), ['create_index', 'create_doc', 'indices:admin/mapping/put', 'view_index_metadata', 'delete_index']);
   });
 
   it('give every privilege a reason, carried into the descriptor\'s metadata', () => {
