@@ -57,13 +57,14 @@ describe('/flows/stats from summaries equals the raw answer', () => {
     assert.equal(r.statusCode, 200, r.body);
     return r.json() as Record<string, unknown>;
   }
-  /** Block lookups in the API's summary cache with an outcome (hit or miss): the summary path ran once per candidate block. */
-  async function blockLookups(outcome: 'hit' | 'miss', on: FastifyInstance = app): Promise<number> {
+  /** Lookups in the API's summary cache with an outcome (hit or miss), of one kind or both: the summary path ran. */
+  async function lookups(outcome: 'hit' | 'miss', on: FastifyInstance = app, kind?: 'block' | 'run'): Promise<number> {
     const r = await on.inject({ url: '/metrics', headers: { authorization: `Bearer ${ADMIN}` } });
-    const line = r.body.split('\n').find((l) => l.startsWith('segflow_api_stats_cache_lookups_total{') && l.includes('kind="block"') && l.includes(`outcome="${outcome}"`));
-    return line === undefined ? 0 : Number(line.split(' ').pop());
+    return r.body.split('\n')
+      .filter((l) => l.startsWith('segflow_api_stats_cache_lookups_total{') && (kind === undefined || l.includes(`kind="${kind}"`)) && l.includes(`outcome="${outcome}"`))
+      .reduce((n, l) => n + Number(l.split(' ').pop()), 0);
   }
-  const allLookups = async (on: FastifyInstance = app): Promise<number> => (await blockLookups('hit', on)) + (await blockLookups('miss', on));
+  const allLookups = async (on: FastifyInstance = app): Promise<number> => (await lookups('hit', on)) + (await lookups('miss', on));
   const dropSummaries = async (): Promise<void> => {
     const names = Object.keys(await client.indices.get({ index: summaryIndexPattern(prefix), allow_no_indices: true, ignore_unavailable: true }));
     if (names.length > 0) await client.indices.delete({ index: names });
@@ -78,6 +79,8 @@ describe('/flows/stats from summaries equals the raw answer', () => {
     ['two views, limit 3, 1 m timeline', anchor - 100 * MIN + 7_003, anchor - 20 * MIN - 11_000, '&view=top_talkers,timeline&limit=3&interval=1m', ADMIN],
     ['pairs, matrix and hits, limit 1', anchor - 125 * MIN, anchor - 30 * MIN, '&view=top_denied_pairs,namespace_matrix,policy_hits&limit=1', ADMIN],
     ['namespaced caller', anchor - 90 * MIN, anchor - 30 * MIN, '', SHOP],
+    // More blocks than one request reads whole: without the cache Elasticsearch merges them.
+    ['long range, blocks merged by Elasticsearch', anchor - 130 * MIN + 1, anchor + 2 * MIN, '', ADMIN],
   ];
   const reference = new Map<string, Record<string, unknown>>();
 
@@ -134,14 +137,14 @@ describe('/flows/stats from summaries equals the raw answer', () => {
       // The admin's requests were answered from summaries; the namespaced caller's by the raw route.
       assert.equal(await allLookups() > lookupsBefore, token === ADMIN, 'which path answered');
       // Again: the blocks now come from the cache, and the answer is the same.
-      const hitsBefore = await blockLookups('hit');
+      const hitsBefore = await lookups('hit');
       assert.deepEqual(await stats(from, to, extra, token), expected);
-      assert.equal(await blockLookups('hit') > hitsBefore, token === ADMIN, 'the second answer used cached blocks');
+      assert.equal(await lookups('hit') > hitsBefore, token === ADMIN, 'the second answer used the cache');
       // And without the cache.
-      const uncachedBefore = await blockLookups('miss', uncached);
+      const uncachedBefore = await lookups('miss', uncached);
       assert.deepEqual(await stats(from, to, extra, token, uncached), expected);
-      assert.equal(await blockLookups('hit', uncached), 0, 'a cache of 0 MiB holds nothing');
-      assert.equal(await blockLookups('miss', uncached) > uncachedBefore, token === ADMIN);
+      assert.equal(await lookups('hit', uncached), 0, 'a cache of 0 MiB holds nothing');
+      assert.equal(await lookups('miss', uncached) > uncachedBefore, token === ADMIN);
     });
   }
 
@@ -153,6 +156,10 @@ describe('/flows/stats from summaries equals the raw answer', () => {
     assert.equal(recent?.summaryBlocks, 6);
     assert.deepEqual(recent?.rawRanges, [{ fromMs: anchor - 60 * MIN - 1, toMs: anchor - 60 * MIN }, { fromMs: anchor - 30 * MIN, toMs: anchor + MIN }]);
     assert.equal(await readStatsFromSummaries(store, prefix, { fromMs: anchor - 20 * MIN, toMs: anchor }, views, 30_000, options), undefined, 'no current block: the raw route');
+    // 26 candidate blocks, more than are read whole: 20 current ones merged by Elasticsearch, the newest 6 from the flows.
+    const long = await readStatsFromSummaries(store, prefix, { fromMs: anchor - 130 * MIN, toMs: anchor + 2 * MIN }, views, 30_000, options);
+    assert.equal(long?.summaryBlocks, 20);
+    assert.deepEqual(long?.rawRanges, [{ fromMs: anchor - 30 * MIN, toMs: anchor + 2 * MIN }]);
   });
 
   it('retention deletes a day\'s summaries with its flows, by name', async () => {
@@ -183,10 +190,11 @@ describe('/flows/stats from summaries equals the raw answer', () => {
     assert.deepEqual(stale?.rawRanges, [{ fromMs: block, toMs: block + SUMMARY_BLOCK_MS }]);
     // The API cached every block of this range before the merge (the scenarios above); the
     // merged block's live fingerprint now differs, so it is looked up, missed and read from the flows.
-    const [hitsBefore, missesBefore] = [await blockLookups('hit'), await blockLookups('miss')];
+    const [hitsBefore, missesBefore, runMissesBefore] = [await lookups('hit', app, 'block'), await lookups('miss', app, 'block'), await lookups('miss', app, 'run')];
     const mixed = await stats(range.fromMs, range.toMs);
-    assert.equal(await blockLookups('hit') - hitsBefore, 11, 'the 11 unchanged blocks from the cache');
-    assert.equal(await blockLookups('miss') - missesBefore, 1, 'the merged block missed');
+    assert.equal(await lookups('miss', app, 'run') - runMissesBefore, 2, 'the cached run of 12 blocks is not found under the new fingerprint, nor one of 11');
+    assert.equal(await lookups('hit', app, 'block') - hitsBefore, 11, 'the 11 unchanged blocks from the cache');
+    assert.equal(await lookups('miss', app, 'block') - missesBefore, 1, 'the merged block missed');
     assert.deepEqual(await stats(range.fromMs, range.toMs, '', ADMIN, uncached), mixed, 'the same without the cache');
     await dropSummaries();
     const raw = await stats(range.fromMs, range.toMs);

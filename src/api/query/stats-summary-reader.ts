@@ -8,16 +8,19 @@
  * not summarised) are read from the flows. Answers undefined when no block of the range is
  * current, so the caller runs the raw route unchanged.
  */
-import { collectFacets, emptyFacetEntries, FLOW_FACETS, type FacetEntries, type FacetSearch, type FlowFacet } from '../../contract/flow-summary-facets.ts';
-import { sameFingerprint, summaryIndexPattern, SUMMARY_BLOCK_MS } from '../../contract/flow-summary.ts';
+import type { estypes } from '@elastic/elasticsearch';
+import { collectFacets, emptyFacetEntries, FLOW_FACETS, SUMMARY_FACETS, type FacetEntries, type FacetSearch, type FlowFacet } from '../../contract/flow-summary-facets.ts';
+import { sameFingerprint, summaryDocumentId, summaryIndexPattern, SUMMARY_BLOCK_MS, SUMMARY_TIMELINE_MS } from '../../contract/flow-summary.ts';
 import type { FlowStore, StoreCallOptions } from '../flow-store.ts';
 import type { StatsView } from './flow-stats.ts';
 import {
-  blockRanges, blocksInside, buildLiveFingerprintRequest, buildSummaryDocumentsRequest, concatEntries, joinRanges, liveFingerprintOf, liveFingerprints, MAX_SUMMARY_BLOCKS,
-  mergeSameKeys, rawRanges, rawRangesQuery, summaryDocumentEntries, type SummaryDocumentRead,
+  blockRanges, blocksInside, buildLiveFingerprintRequest, buildStoredFingerprintsRequest, buildSummaryDocumentsRequest, concatEntries, joinRanges, liveFingerprintOf, liveFingerprints, MAX_SUMMARY_BLOCKS,
+  mergeSameKeys, rawRanges, rawRangesQuery, storedFingerprintsOf, summaryDocumentEntries, type SummaryDocumentRead,
 } from './stats-summary.ts';
 import { SummaryBlockCache, type CachedBlockKey } from './summary-block-cache.ts';
 import type { TimeRange } from './time-range.ts';
+
+type Query = estypes.QueryDslQueryContainer;
 
 /** What the summary path read: the merged entries and how the range was split. */
 export interface SummaryRead {
@@ -42,6 +45,13 @@ function facetsFor(views: readonly StatsView[]): FlowFacet[] {
     || (f === 'pairs' && views.includes('top_denied_pairs'))
     || ((f === 'egress' || f === 'ingress') && views.includes('policy_hits')));
 }
+
+/**
+ * Most blocks whose whole summary documents one request reads (two hours; ~5 MB of entries per
+ * hour on the bench data). Beyond, Elasticsearch merges the blocks' lists instead: reading them
+ * whole would move (and cache) far more than the merge.
+ */
+export const WHOLE_READ_MAX_BLOCKS = 24;
 
 /** A cache that keeps nothing: every block is read (the path measured as "uncached"). */
 const NO_CACHE = new SummaryBlockCache(0);
@@ -68,6 +78,12 @@ export async function readStatsFromSummaries(
   ]);
 
   const keys: CachedBlockKey[] = candidates.map((start) => ({ start, fingerprint: liveFingerprintOf(live, start) }));
+  // Every block current, merged and cached under these very fingerprints: nothing to read.
+  const cachedRun = cache.getRun(keys);
+  if (cachedRun !== undefined) {
+    return { entries: concatEntries(cachedRun, edgeEntries), run: cachedRun, rest: edgeEntries, summaryBlocks: keys.length, rawRanges: edges, cachedBlocks: keys.length };
+  }
+
   const found = new Map<number, FacetEntries>();
   for (const k of keys) {
     const e = cache.getBlock(k);
@@ -75,27 +91,48 @@ export async function readStatsFromSummaries(
   }
   const cachedBlocks = found.size;
   const missing = keys.filter((k) => !found.has(k.start));
-  if (missing.length > 0) {
-    const r = await store.search<SummaryDocumentRead>(
-      { index: summaryIndexPattern(indexPrefix), ...buildSummaryDocumentsRequest(missing.map((k) => k.start)) }, options, 'stats_summary_blocks',
-    );
+  const summaries = summaryIndexPattern(indexPrefix);
+  // Blocks merged by Elasticsearch (too many to read whole): current, but without entries of their own.
+  const aggregated: CachedBlockKey[] = [];
+  let aggregatedEntries: FacetEntries | undefined;
+  if (missing.length > 0 && missing.length <= WHOLE_READ_MAX_BLOCKS) {
+    const byStart = new Map(missing.map((k) => [k.start, k]));
+    const r = await store.search<SummaryDocumentRead>({ index: summaries, ...buildSummaryDocumentsRequest([...byStart.keys()]) }, options, 'stats_summary_blocks');
     for (const hit of r.hits?.hits ?? []) {
       if (hit._source === undefined) continue;
       const doc = summaryDocumentEntries(hit._source);
-      const key = keys.find((k) => k.start === doc.start);
+      const key = byStart.get(doc.start);
       // A stored fingerprint other than the flows' own: the block was written since its rollup.
       if (key === undefined || !sameFingerprint(doc.fingerprint, key.fingerprint)) continue;
       found.set(doc.start, doc.entries);
       cache.setBlock(key, doc.entries);
     }
+  } else if (missing.length > 0) {
+    // A long range: whole documents would be too much to move (and to keep); compare the
+    // stored fingerprints and let Elasticsearch merge the current blocks' lists.
+    const stored = storedFingerprintsOf(await store.search(
+      { index: summaries, ...buildStoredFingerprintsRequest(missing.map((k) => k.start)) }, options, 'stats_summary_headers',
+    ));
+    for (const k of missing) {
+      const s = stored.get(k.start);
+      if (s !== undefined && sameFingerprint(s, k.fingerprint)) aggregated.push(k);
+    }
+    if (aggregated.length > 0) {
+      const fromSummaries: FacetSearch = (request) => store.search({ index: summaries, ...request }, options, 'stats_summary_blocks');
+      // Every facet at the blocks' own timeline step, so the merged run serves any later request.
+      const ids: Query = { ids: { values: aggregated.map((k) => summaryDocumentId(k.start)) } };
+      aggregatedEntries = (await collectFacets(fromSummaries, ids, 'summaries', SUMMARY_FACETS, SUMMARY_TIMELINE_MS)).entries;
+    }
   }
-  const current = keys.filter((k) => found.has(k.start));
+  const inAggregate = new Set(aggregated.map((k) => k.start));
+  const current = keys.filter((k) => found.has(k.start) || inAggregate.has(k.start));
   if (current.length === 0) return undefined;
 
-  const stale = blockRanges(candidates.filter((b) => !found.has(b)));
+  const stale = blockRanges(candidates.filter((b) => !found.has(b) && !inAggregate.has(b)));
   let blocks = cache.getRun(current);
   if (blocks === undefined) {
-    blocks = mergeSameKeys(current.map((k) => found.get(k.start) as FacetEntries));
+    const parts = current.filter((k) => found.has(k.start)).map((k) => found.get(k.start) as FacetEntries);
+    blocks = mergeSameKeys(aggregatedEntries === undefined ? parts : [...parts, aggregatedEntries]);
     cache.setRun(current, blocks);
   }
   const staleEntries = await flowsOf(stale);

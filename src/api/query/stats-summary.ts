@@ -58,6 +58,32 @@ export function buildSummaryDocumentsRequest(blocks: readonly number[]): estypes
   };
 }
 
+/**
+ * The stored fingerprints of `blocks` from doc values only: a summary's source is its whole
+ * entry lists, which Elasticsearch would load and parse to filter out.
+ */
+export function buildStoredFingerprintsRequest(blocks: readonly number[]): estypes.SearchRequest {
+  return {
+    size: blocks.length, track_total_hits: false, _source: false,
+    query: { bool: { filter: [{ ids: { values: blocks.map(summaryDocumentId) } }, { term: { version: FLOW_SUMMARY_VERSION } }] } },
+    docvalue_fields: [{ field: 'block_start', format: 'epoch_millis' }, 'fingerprint.flows', 'fingerprint.records', { field: 'fingerprint.max_ingested', format: 'epoch_millis' }],
+    filter_path: ['hits.hits.fields'],
+  };
+}
+
+/** Stored fingerprints by block start, from buildStoredFingerprintsRequest's answer. */
+export function storedFingerprintsOf(r: estypes.SearchResponse): Map<number, BlockFingerprint> {
+  const out = new Map<number, BlockFingerprint>();
+  for (const hit of r.hits?.hits ?? []) {
+    const f = hit.fields as Record<string, unknown[]> | undefined;
+    const first = (name: string): number | undefined => (f?.[name]?.[0] === undefined ? undefined : Number(f[name][0]));
+    const start = first('block_start');
+    if (start === undefined) continue;
+    out.set(start, { flows: first('fingerprint.flows') ?? 0, records: first('fingerprint.records') ?? 0, maxIngestedMs: first('fingerprint.max_ingested') ?? null });
+  }
+  return out;
+}
+
 /** A summary document as read by buildSummaryDocumentsRequest. */
 export type SummaryDocumentRead = Pick<FlowSummaryDocument, 'block_start' | 'fingerprint' | typeof SUMMARY_LISTS[number]>;
 

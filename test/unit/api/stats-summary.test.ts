@@ -10,8 +10,8 @@ import { emptyFacetEntries, type FacetEntries } from '../../../src/contract/flow
 import { SUMMARY_BLOCK_MS as B } from '../../../src/contract/flow-summary.ts';
 import { UNRESTRICTED } from '../../../src/api/query/access-scope.ts';
 import {
-  blockRanges, blocksInside, buildSummaryDocumentsRequest, compareKeys, concatEntries, currentBlocks, joinRanges, mergedDeniedPairs, mergedMatrix, mergedRuleHits,
-  mergedTimeline, mergedTopTalkers, mergedTotals, mergeSameKeys, rangesClause, rawRanges, rawRangesQuery, summariesCanAnswer, summaryDocumentEntries,
+  blockRanges, blocksInside, buildStoredFingerprintsRequest, buildSummaryDocumentsRequest, compareKeys, concatEntries, currentBlocks, joinRanges, mergedDeniedPairs, mergedMatrix, mergedRuleHits,
+  mergedTimeline, mergedTopTalkers, mergedTotals, mergeSameKeys, rangesClause, rawRanges, rawRangesQuery, storedFingerprintsOf, summariesCanAnswer, summaryDocumentEntries,
 } from '../../../src/api/query/stats-summary.ts';
 import { preparedDeniedPairs, preparedMatrix, preparedRuleHits } from '../../../src/api/query/stats-summary-prepared.ts';
 
@@ -175,6 +175,21 @@ describe('stats from summaries: reading blocks', () => {
     const q = JSON.stringify(r.query);
     assert.ok(q.includes(`"values":["${T0}","${T0 + B}"]`) && q.includes('"version"'), q);
     assert.deepEqual((r._source as { includes: string[] }).includes, ['block_start', 'fingerprint', 'timeline', 'talkers', 'cells', 'pairs', 'hits']);
+  });
+
+  it('stored fingerprints come from doc values, never the sources', () => {
+    const r = buildStoredFingerprintsRequest([T0]);
+    assert.equal(r._source, false);
+    assert.deepEqual(r.filter_path, ['hits.hits.fields']);
+    const answer = {
+      hits: {
+        hits: [
+          { fields: { block_start: [String(T0)], 'fingerprint.flows': [4], 'fingerprint.records': [5], 'fingerprint.max_ingested': [String(T0 + 9)] } },
+          { fields: { block_start: [String(T0 + B)], 'fingerprint.flows': [0], 'fingerprint.records': [0] } },
+        ],
+      },
+    } as unknown as Parameters<typeof storedFingerprintsOf>[0];
+    assert.deepEqual([...storedFingerprintsOf(answer)], [[T0, { flows: 4, records: 5, maxIngestedMs: T0 + 9 }], [T0 + B, { flows: 0, records: 0, maxIngestedMs: null }]]);
   });
 
   it('a read document gives its start, stored fingerprint and entries (missing lists empty)', () => {
