@@ -96,7 +96,8 @@ export class SummaryBlockCache {
   }
 
   setRun(blocks: readonly CachedBlockKey[], entries: FacetEntries): void {
-    this.store(runCacheKey(blocks), entries);
+    // A run's grouped and ordered views (stats-summary-prepared.ts) live beside its entries, about as large again.
+    this.store(runCacheKey(blocks), entries, 2);
   }
 
   size(): SummaryCacheSize {
@@ -113,9 +114,9 @@ export class SummaryBlockCache {
     return item.entries;
   }
 
-  private store(key: string, entries: FacetEntries): void {
+  private store(key: string, entries: FacetEntries, weight = 1): void {
     if (!this.enabled) return;
-    const bytes = estimateEntryBytes(entries);
+    const bytes = estimateEntryBytes(entries) * weight;
     // An item larger than the whole budget would evict everything and then itself.
     if (bytes > this.maxBytes) return;
     const old = this.items.get(key);

@@ -95,4 +95,11 @@ describe('summary cache: memory', () => {
     assert.deepEqual(cache.size(), { items: 1, bytes: one }, 'too large: nothing evicted for it');
     assert.ok(cache.getBlock(block(T0)));
   });
+
+  it('a run counts twice its entries (its prepared views live beside them)', () => {
+    const one = estimateEntryBytes(entriesOf('a'));
+    const cache = new SummaryBlockCache(one * 4);
+    cache.setRun([block(T0)], entriesOf('a'));
+    assert.deepEqual(cache.size(), { items: 1, bytes: one * 2 });
+  });
 });
