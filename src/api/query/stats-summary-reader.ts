@@ -13,9 +13,10 @@ import { collectFacets, emptyFacetEntries, FLOW_FACETS, SUMMARY_FACETS, type Fac
 import { sameFingerprint, summaryDocumentId, summaryIndexPattern, SUMMARY_BLOCK_MS, SUMMARY_TIMELINE_MS } from '../../contract/flow-summary.ts';
 import type { FlowStore, StoreCallOptions } from '../flow-store.ts';
 import type { StatsView } from './flow-stats.ts';
+import { buildLiveFingerprintRequest, buildStoredFingerprintsRequest, liveFingerprintOf, liveFingerprints, storedFingerprintsOf } from '../../contract/flow-summary-fingerprints.ts';
 import {
-  blockRanges, blocksInside, buildLiveFingerprintRequest, buildStoredFingerprintsRequest, buildSummaryDocumentsRequest, concatEntries, joinRanges, liveFingerprintOf, liveFingerprints, MAX_SUMMARY_BLOCKS,
-  mergeSameKeys, rawRanges, rawRangesQuery, storedFingerprintsOf, summaryDocumentEntries, type SummaryDocumentRead,
+  blockRanges, blocksInside, buildSummaryDocumentsRequest, concatEntries, joinRanges, MAX_SUMMARY_BLOCKS,
+  mergeSameKeys, rawRanges, rawRangesQuery, summaryDocumentEntries, type SummaryDocumentRead,
 } from './stats-summary.ts';
 import { SummaryBlockCache, type CachedBlockKey } from './summary-block-cache.ts';
 import type { TimeRange } from './time-range.ts';

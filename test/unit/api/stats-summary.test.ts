@@ -9,9 +9,10 @@ import { describe, it } from 'node:test';
 import { emptyFacetEntries, type FacetEntries } from '../../../src/contract/flow-summary-facets.ts';
 import { SUMMARY_BLOCK_MS as B } from '../../../src/contract/flow-summary.ts';
 import { UNRESTRICTED } from '../../../src/api/query/access-scope.ts';
+import { buildStoredFingerprintsRequest, currentBlocks, storedFingerprintsOf } from '../../../src/contract/flow-summary-fingerprints.ts';
 import {
-  blockRanges, blocksInside, buildStoredFingerprintsRequest, buildSummaryDocumentsRequest, compareKeys, concatEntries, currentBlocks, joinRanges, mergedDeniedPairs, mergedMatrix, mergedRuleHits,
-  mergedTimeline, mergedTopTalkers, mergedTotals, mergeSameKeys, rangesClause, rawRanges, rawRangesQuery, storedFingerprintsOf, summariesCanAnswer, summaryDocumentEntries,
+  blockRanges, blocksInside, buildSummaryDocumentsRequest, compareKeys, concatEntries, joinRanges, mergedDeniedPairs, mergedMatrix, mergedRuleHits,
+  mergedTimeline, mergedTopTalkers, mergedTotals, mergeSameKeys, rangesClause, rawRanges, rawRangesQuery, summariesCanAnswer, summaryDocumentEntries,
 } from '../../../src/api/query/stats-summary.ts';
 import { preparedDeniedPairs, preparedMatrix, preparedRuleHits } from '../../../src/api/query/stats-summary-prepared.ts';
 
