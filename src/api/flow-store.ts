@@ -94,6 +94,27 @@ export class FlowStore {
   }
 
   /**
+   * Several searches over the flow indices in one round trip (msearch), answers in order. Each
+   * answer is judged as {@link search} judges one (partial = error), and a search Elasticsearch
+   * failed fails the call. The requests may not use filter_path (msearch has one for all).
+   */
+  msearch(requests: readonly estypes.SearchRequest[], options: StoreCallOptions, operation: string): Promise<estypes.SearchResponse[]> {
+    return this.timed(operation, async () => {
+      if (requests.length === 0) return [];
+      const searches = requests.flatMap((request) => {
+        if (request.filter_path !== undefined || request.pit !== undefined) throw new Error('FlowStore.msearch: a request with filter_path or a PIT cannot be sent in a multi-search');
+        const { index, ignore_unavailable, allow_no_indices, ...body } = this.targeted(request);
+        return [{ index, ignore_unavailable, allow_no_indices }, body as estypes.MsearchMultisearchBody];
+      });
+      const r = await this.client.msearch({ searches }, transportOptions(options));
+      return r.responses.map((item) => {
+        if ('error' in item) throw multiSearchItemError(item);
+        return wholeAnswer(item as estypes.SearchResponse);
+      });
+    });
+  }
+
+  /**
    * Like {@link search}, but answers with Elasticsearch's JSON bytes, unparsed: for pages that
    * copy stored documents through (query/flow-page.ts). Failures map to API errors as search's do.
    */
@@ -216,6 +237,13 @@ export function wholeAnswer<T extends { timed_out?: boolean; _shards?: { failed?
   const failed = Number(answer._shards?.failed ?? 0);
   if (failed > 0) throw new ApiError(502, 'elasticsearch_error', `Elasticsearch failed the query on ${failed} shard(s)`);
   return answer;
+}
+
+/** The API error for one failed search of a multi-search, as toApiError maps a failed search. */
+function multiSearchItemError(item: estypes.ErrorResponseBase): ApiError {
+  const type = item.error?.type ?? 'error';
+  if (/too_many_buckets/i.test(JSON.stringify(item.error ?? {}))) return new ApiError(400, 'range_too_large', 'the aggregation would create too many buckets; narrow the time range or the filters');
+  return new ApiError(502, 'elasticsearch_error', `Elasticsearch failed the query (${item.status} ${type})`);
 }
 
 /** Elasticsearch ran out of the query's time budget (client timeout or a timed-out answer). */

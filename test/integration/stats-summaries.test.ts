@@ -5,7 +5,9 @@
  * aligned and unaligned ranges, a range whose recent blocks are not summarised, other views,
  * limit and interval, a namespaced caller, and a later merge into a flow document of a
  * summarised block (stale fingerprint → that block from the flows → still exact, though the
- * API had cached the block; after the next rollup → from the summary again). Every answer is
+ * API had cached the block; after the next rollup → from the summary again), and a late write
+ * into the closed block of a range's edge whose 30-second steps the API had cached (its steps
+ * are read again, the answer still the raw route's). Every answer is
  * also asked again (then from the API's summary cache) and of an API with the cache off.
  */
 import assert from 'node:assert/strict';
@@ -25,6 +27,7 @@ import { FlowStore } from '../../src/api/flow-store.ts';
 import { StaticInventorySource } from '../../src/api/inventory/inventory-source.ts';
 import { parseViews } from '../../src/api/query/flow-stats.ts';
 import { readStatsFromSummaries } from '../../src/api/query/stats-summary-reader.ts';
+import { SummaryBlockCache } from '../../src/api/query/summary-block-cache.ts';
 import { ApiServer } from '../../src/api/server.ts';
 import { createElasticsearchClient } from '../../src/runtime/elasticsearch-client.ts';
 import { benchDocument } from '../../bench/api.ts';
@@ -58,7 +61,7 @@ describe('/flows/stats from summaries equals the raw answer', () => {
     return r.json() as Record<string, unknown>;
   }
   /** Lookups in the API's summary cache with an outcome (hit or miss), of one kind or both: the summary path ran. */
-  async function lookups(outcome: 'hit' | 'miss', on: FastifyInstance = app, kind?: 'block' | 'run'): Promise<number> {
+  async function lookups(outcome: 'hit' | 'miss', on: FastifyInstance = app, kind?: 'block' | 'run' | 'step' | 'steps'): Promise<number> {
     const r = await on.inject({ url: '/metrics', headers: { authorization: `Bearer ${ADMIN}` } });
     return r.body.split('\n')
       .filter((l) => l.startsWith('segflow_api_stats_cache_lookups_total{') && (kind === undefined || l.includes(`kind="${kind}"`)) && l.includes(`outcome="${outcome}"`))
@@ -208,5 +211,40 @@ describe('/flows/stats from summaries equals the raw answer', () => {
     assert.equal(again?.cachedBlocks, 0, 'no cache given: every block read');
     assert.deepEqual(await stats(range.fromMs, range.toMs), raw);
     assert.deepEqual(await stats(range.fromMs, range.toMs), raw, 'and again, all from the cache');
+  });
+
+  it('reads an edge step again after a late write into its closed block, and stays exact', async () => {
+    // Trailing edge [anchor-55m, anchor-52m10s) in a closed, summarised block: five whole steps
+    // (cached) and the partial step [anchor-52m30s, anchor-52m10s) (raw on every request).
+    const edgeBlock = anchor - 55 * MIN;
+    const range = { fromMs: anchor - 90 * MIN, toMs: edgeBlock + 2 * MIN + 50_000 };
+    const first = await stats(range.fromMs, range.toMs);
+    const stepHits = await lookups('hit', app, 'steps');
+    assert.deepEqual(await stats(range.fromMs, range.toMs), first);
+    assert.equal(await lookups('hit', app, 'steps') - stepHits, 1, 'the edge\'s five steps from the cache, merged');
+    const direct = await readStatsFromSummaries(store, prefix, range, views, 30_000, options, new SummaryBlockCache(64 * 1_048_576));
+    assert.equal(direct?.edgeSteps, 5);
+    assert.deepEqual(direct?.rawRanges, [{ fromMs: edgeBlock + 2 * MIN + 30_000, toMs: range.toMs }], 'only the partial step raw');
+
+    // A later batch merged into a count-once document of a whole step of the edge block.
+    const target = items.find((i) => {
+      const t = Date.parse(i.document['@timestamp']);
+      return i.document.segflow.reporter === 'src' && t >= edgeBlock + 30_000 && t < edgeBlock + 2 * MIN;
+    })!;
+    assert.ok(target, 'a count-once document in a whole step of the edge');
+    const merged = structuredClone(target.document) as FlowDocument;
+    merged.segflow.aggregation = { ...merged.segflow.aggregation!, records: (merged.segflow.aggregation?.records ?? 0) + 1 };
+    merged.network = { ...merged.network, bytes: (merged.network?.bytes ?? 0) + 2_000_000 };
+    merged.event.ingested = new Date().toISOString();
+    assert.equal((await writer.write([{ id: target.id, index: target.index, document: merged }])).indexed, 1);
+
+    const stepMisses = await lookups('miss', app, 'step');
+    const after = await stats(range.fromMs, range.toMs);
+    assert.equal(await lookups('miss', app, 'step') - stepMisses, 5, 'every step of the written block read again');
+    assert.equal((after.totals as { bytes: number }).bytes, (first.totals as { bytes: number }).bytes + 2_000_000, 'the late write counts');
+    assert.deepEqual(await stats(range.fromMs, range.toMs), after, 'again, from the steps cached under the new fingerprint');
+    assert.deepEqual(await stats(range.fromMs, range.toMs, '', ADMIN, uncached), after, 'the same without the cache');
+    await dropSummaries();
+    assert.deepEqual(await stats(range.fromMs, range.toMs), after, 'the raw route\'s answer');
   });
 });

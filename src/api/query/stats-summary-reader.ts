@@ -1,8 +1,11 @@
 /**
  * Reads the stats view's figures from summaries where they are current and from the flow
  * documents everywhere else (query/stats-summary.ts has the pure rules). First, at once: the
- * flows' live fingerprint of every whole block in the range, and the flows of the range's
- * unaligned edges. A block whose entries the cache (query/summary-block-cache.ts) holds under
+ * flows' live fingerprint of every whole block in the range and of the closed blocks holding
+ * its unaligned edges, and the flows of the edges' parts read raw (partial 30-second steps,
+ * edges in open blocks: query/stats-summary-steps.ts); then the edges' whole steps, from the
+ * cache or once from the flows (query/stats-summary-step-reader.ts). With the cache off the
+ * edges are read raw whole. A block whose entries the cache (query/summary-block-cache.ts) holds under
  * its live fingerprint comes from there; the others' summary documents are read whole, used
  * where their stored fingerprint equals the live one (and cached), and the blocks left (stale or
  * not summarised) are read from the flows. Answers undefined when no block of the range is
@@ -18,6 +21,8 @@ import {
   blockRanges, blocksInside, buildSummaryDocumentsRequest, concatEntries, joinRanges, MAX_SUMMARY_BLOCKS,
   mergeSameKeys, rawRanges, rawRangesQuery, summaryDocumentEntries, type SummaryDocumentRead,
 } from './stats-summary.ts';
+import { readEdgeSteps } from './stats-summary-step-reader.ts';
+import { planEdges, type EdgePlan } from './stats-summary-steps.ts';
 import { SummaryBlockCache, type CachedBlockKey } from './summary-block-cache.ts';
 import type { TimeRange } from './time-range.ts';
 
@@ -36,6 +41,9 @@ export interface SummaryRead {
   readonly rawRanges: readonly TimeRange[];
   /** Blocks whose entries came from the cache (the rest of summaryBlocks from Elasticsearch). */
   readonly cachedBlocks: number;
+  /** Whole 30-second steps of the edges (closed blocks) not read raw, and how many of them came from the cache. */
+  readonly edgeSteps: number;
+  readonly cachedEdgeSteps: number;
 }
 
 /** The facets the views need from the flows (totals always come from the timeline). */
@@ -64,7 +72,7 @@ const NO_CACHE = new SummaryBlockCache(0);
  */
 export async function readStatsFromSummaries(
   store: FlowStore, indexPrefix: string, range: TimeRange, views: readonly StatsView[], stepMs: number, options: StoreCallOptions,
-  cache: SummaryBlockCache = NO_CACHE,
+  cache: SummaryBlockCache = NO_CACHE, nowMs: number = Date.now(),
 ): Promise<SummaryRead | undefined> {
   const candidates = blocksInside(range);
   if (candidates.length === 0 || candidates.length > MAX_SUMMARY_BLOCKS) return undefined;
@@ -73,16 +81,23 @@ export async function readStatsFromSummaries(
   const flowsOf = async (ranges: readonly TimeRange[]): Promise<FacetEntries> =>
     ranges.length === 0 ? emptyFacetEntries() : (await collectFacets(fromFlows, rawRangesQuery(ranges), 'flows', facets, stepMs)).entries;
   const edges = rawRanges(range, candidates);
-  const [live, edgeEntries] = await Promise.all([
-    store.search(buildLiveFingerprintRequest(candidates), options, 'stats_summary_fingerprints').then(liveFingerprints),
-    flowsOf(edges),
+  // Without a cache, steps would be aggregated on every request: the edges stay whole.
+  const plan: EdgePlan = cache.enabled ? planEdges(edges, nowMs) : { raw: edges, steps: [], blocks: [] };
+  // The edge blocks lie right before and after the candidates: the histogram's hull stays contiguous.
+  const fingerprinted = [...new Set([...plan.blocks, ...candidates])].sort((a, b) => a - b);
+  const [live, rawEdgeEntries] = await Promise.all([
+    store.search(buildLiveFingerprintRequest(fingerprinted), options, 'stats_summary_fingerprints').then(liveFingerprints),
+    flowsOf(plan.raw),
   ]);
+  const steps = await readEdgeSteps(store, plan.steps, live, cache, options);
+  const edgeEntries = plan.steps.length === 0 ? rawEdgeEntries : concatEntries(rawEdgeEntries, steps.entries);
+  const stepFigures = { edgeSteps: plan.steps.length, cachedEdgeSteps: steps.cached };
 
   const keys: CachedBlockKey[] = candidates.map((start) => ({ start, fingerprint: liveFingerprintOf(live, start) }));
   // Every block current, merged and cached under these very fingerprints: nothing to read.
   const cachedRun = cache.getRun(keys);
   if (cachedRun !== undefined) {
-    return { entries: concatEntries(cachedRun, edgeEntries), run: cachedRun, rest: edgeEntries, summaryBlocks: keys.length, rawRanges: edges, cachedBlocks: keys.length };
+    return { entries: concatEntries(cachedRun, edgeEntries), run: cachedRun, rest: edgeEntries, summaryBlocks: keys.length, rawRanges: plan.raw, cachedBlocks: keys.length, ...stepFigures };
   }
 
   const found = new Map<number, FacetEntries>();
@@ -140,7 +155,7 @@ export async function readStatsFromSummaries(
   const rest = concatEntries(edgeEntries, staleEntries);
   return {
     entries: concatEntries(blocks, rest), run: blocks, rest, summaryBlocks: current.length,
-    rawRanges: joinRanges([...edges, ...stale]), cachedBlocks,
+    rawRanges: joinRanges([...plan.raw, ...stale]), cachedBlocks, ...stepFigures,
   };
 }
 

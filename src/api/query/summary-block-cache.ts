@@ -14,8 +14,12 @@
 import type { FacetEntries } from '../../contract/flow-summary-facets.ts';
 import type { BlockFingerprint } from '../../contract/flow-summary.ts';
 
-/** What a lookup was for: one block's entries, or the merged entries of a run of blocks. */
-export type SummaryCacheKind = 'block' | 'run';
+/**
+ * What a lookup was for: one block's entries, the merged entries of a run of blocks, one
+ * 30-second step of a block holding a range's unaligned edge (query/stats-summary-steps.ts), or
+ * the merged entries of all whole steps of a request's edges.
+ */
+export type SummaryCacheKind = 'block' | 'run' | 'step' | 'steps';
 
 /** Told of every lookup (metrics). */
 export type SummaryCacheObserver = (kind: SummaryCacheKind, hit: boolean) => void;
@@ -30,6 +34,16 @@ export interface CachedBlockKey {
 export function blockCacheKey(b: CachedBlockKey): string {
   const f = b.fingerprint;
   return `${b.start}:${f.flows}:${f.records}:${f.maxIngestedMs ?? '-'}`;
+}
+
+/** The key of one step's entries: its block's key (so any write into the block changes it) and the step's start. */
+export function stepCacheKey(b: CachedBlockKey, stepStart: number): string {
+  return `step/${blockCacheKey(b)}/${stepStart}`;
+}
+
+/** The key of the merged entries of several steps: theirs in order. */
+export function stepsCacheKey(steps: readonly { readonly block: CachedBlockKey; readonly start: number }[]): string {
+  return `steps/${steps.map((s) => stepCacheKey(s.block, s.start)).join(',')}`;
 }
 
 /** The key of a run's merged entries: its blocks' keys in order. */
@@ -88,6 +102,24 @@ export class SummaryBlockCache {
 
   setBlock(b: CachedBlockKey, entries: FacetEntries): void {
     this.store(blockCacheKey(b), entries);
+  }
+
+  /** A step's entries (every facet, at the step's own timeline resolution) under its block's fingerprint now, if cached. */
+  getStep(b: CachedBlockKey, stepStart: number): FacetEntries | undefined {
+    return this.lookup('step', stepCacheKey(b, stepStart));
+  }
+
+  setStep(b: CachedBlockKey, stepStart: number, entries: FacetEntries): void {
+    this.store(stepCacheKey(b, stepStart), entries);
+  }
+
+  /** The merged entries of exactly these steps under their blocks' fingerprints, if cached. */
+  getSteps(steps: readonly { readonly block: CachedBlockKey; readonly start: number }[]): FacetEntries | undefined {
+    return this.lookup('steps', stepsCacheKey(steps));
+  }
+
+  setSteps(steps: readonly { readonly block: CachedBlockKey; readonly start: number }[], entries: FacetEntries): void {
+    this.store(stepsCacheKey(steps), entries);
   }
 
   /** The merged entries of exactly these blocks under these fingerprints, if cached. */

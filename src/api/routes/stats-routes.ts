@@ -34,7 +34,7 @@ export const DEDUP_NOTE = 'one report per connection: the src-reported half, or 
 function createSummaryCache(ctx: ApiContext): SummaryBlockCache {
   const registers = [ctx.metrics.registry];
   const lookups = new Counter({
-    name: 'segflow_api_stats_cache_lookups_total', help: 'Lookups in the stats view\'s cache of summary entries: kind block (one block) or run (the merged blocks of a range), outcome hit or miss.',
+    name: 'segflow_api_stats_cache_lookups_total', help: 'Lookups in the stats view\'s cache of summary entries: kind block (one block), run (the merged blocks of a range), step (a 30-second step of a closed block holding an unaligned edge) or steps (the merged whole steps of a request\'s edges), outcome hit or miss.',
     labelNames: ['kind', 'outcome'], registers,
   });
   const cache = new SummaryBlockCache(ctx.config.statsCacheMiB * 1_048_576, (kind, hit) => lookups.inc({ kind, outcome: hit ? 'hit' : 'miss' }));

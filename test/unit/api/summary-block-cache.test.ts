@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { emptyFacetEntries, type FacetEntries } from '../../../src/contract/flow-summary-facets.ts';
-import { blockCacheKey, estimateEntryBytes, runCacheKey, SummaryBlockCache, type CachedBlockKey, type SummaryCacheKind } from '../../../src/api/query/summary-block-cache.ts';
+import { blockCacheKey, estimateEntryBytes, runCacheKey, stepCacheKey, stepsCacheKey, SummaryBlockCache, type CachedBlockKey, type SummaryCacheKind } from '../../../src/api/query/summary-block-cache.ts';
 
 const T0 = Date.UTC(2026, 11, 2, 6, 0, 0);
 const block = (start: number, flows = 10, records = 12, maxIngestedMs: number | null = 99): CachedBlockKey => ({ start, fingerprint: { flows, records, maxIngestedMs } });
@@ -31,6 +31,15 @@ describe('summary cache: keys', () => {
     assert.notEqual(runCacheKey([a, b]), runCacheKey([a, block(T0 + 300_000, 11)]));
     assert.notEqual(runCacheKey([a]), blockCacheKey(a), 'a one-block run and the block do not share an item');
   });
+  it('a step key holds its block\'s key and its start; a steps key its steps in order', () => {
+    const keys = [stepCacheKey(block(T0), T0), stepCacheKey(block(T0), T0 + 30_000), stepCacheKey(block(T0, 11), T0), stepCacheKey(block(T0, 10, 12, 100), T0)];
+    assert.equal(new Set(keys).size, keys.length, keys.join(' '));
+    assert.ok(!keys.includes(blockCacheKey(block(T0))), 'a step and its block do not share an item');
+    const a = { block: block(T0), start: T0 };
+    const b = { block: block(T0), start: T0 + 30_000 };
+    assert.notEqual(stepsCacheKey([a, b]), stepsCacheKey([b, a]));
+    assert.notEqual(stepsCacheKey([a]), stepCacheKey(a.block, a.start));
+  });
 });
 
 describe('summary cache: lookups', () => {
@@ -46,6 +55,21 @@ describe('summary cache: lookups', () => {
     assert.equal(cache.getRun([block(T0)]), e);
     assert.equal(cache.getRun([block(T0), block(T0 + 300_000)]), undefined);
     assert.deepEqual(seen, [['block', true], ['block', false], ['block', false], ['run', true], ['run', false]]);
+  });
+
+  it('finds a step only under its block\'s fingerprint at the time it was cached (a late write into the block misses)', () => {
+    const seen: [SummaryCacheKind, boolean][] = [];
+    const cache = new SummaryBlockCache(1_048_576, (kind, hit) => seen.push([kind, hit]));
+    const e = entriesOf('s');
+    cache.setStep(block(T0), T0 + 30_000, e);
+    assert.equal(cache.getStep(block(T0), T0 + 30_000), e);
+    assert.equal(cache.getStep(block(T0, 11, 13, 120), T0 + 30_000), undefined, 'the block was written since');
+    assert.equal(cache.getStep(block(T0), T0 + 60_000), undefined, 'another step');
+    const steps = [{ block: block(T0), start: T0 + 30_000 }];
+    cache.setSteps(steps, e);
+    assert.equal(cache.getSteps(steps), e);
+    assert.equal(cache.getSteps([{ block: block(T0, 11, 13, 120), start: T0 + 30_000 }]), undefined);
+    assert.deepEqual(seen, [['step', true], ['step', false], ['step', false], ['steps', true], ['steps', false]]);
   });
 
   it('a budget of 0 keeps nothing and every lookup misses', () => {
