@@ -75,6 +75,13 @@ export interface EnricherConfig {
   readonly maxClockSkewMs: number;
   /** Fastest link a node may have, bits/s: bounds a record's bytes by its duration. Default 400 Gbit/s. */
   readonly maxLinkBitsPerSecond: number;
+  /**
+   * Time between audits of recent summary blocks (summary/summary-audit.ts), ms; the first runs
+   * after min(60 s, this). 0 = no audits. Default 10 min.
+   */
+  readonly summaryAuditIntervalMs: number;
+  /** How far back the audit looks, ms. Default 3 h. */
+  readonly summaryAuditLookbackMs: number;
 }
 
 export const DEFAULT_ENRICHER_CONFIG: EnricherConfig = {
@@ -100,6 +107,8 @@ export const DEFAULT_ENRICHER_CONFIG: EnricherConfig = {
   metricsHost: '127.0.0.1',
   maxClockSkewMs: DEFAULT_MAX_CLOCK_SKEW_MS,
   maxLinkBitsPerSecond: DEFAULT_MAX_LINK_BITS_PER_SECOND,
+  summaryAuditIntervalMs: 600_000,
+  summaryAuditLookbackMs: 3 * 3_600_000,
 };
 
 /** A configuration where anything may be left out (tests, `segflow up`, the command). */
@@ -137,6 +146,8 @@ export function resolveEnricherConfig(input: EnricherConfigInput = {}): Enricher
   integer('metricsPort', config.metricsPort, 0, 65535);
   integer('maxClockSkewMs', config.maxClockSkewMs, 0);
   positive('maxLinkBitsPerSecond', config.maxLinkBitsPerSecond);
+  integer('summaryAuditIntervalMs', config.summaryAuditIntervalMs, 0);
+  positive('summaryAuditLookbackMs', config.summaryAuditLookbackMs);
   if (config.maxRecordAgeMs !== undefined) positive('maxRecordAgeMs', config.maxRecordAgeMs);
   if (problems.length > 0) throw new Error(`enricher config: ${problems.join('; ')}`);
   return config;

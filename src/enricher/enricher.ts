@@ -28,6 +28,7 @@ import { readPartitionLags } from './consumer-lag.ts';
 import { ConsumerKafkaOutage } from './consumer-kafka-outage.ts';
 import { DEAD_LETTER_HEADERS } from './dead-letter.ts';
 import { FlowIndexRetention } from './elasticsearch/flow-index-retention.ts';
+import { SummaryAudit } from './summary/summary-audit.ts';
 import { installFlowIndexTemplate } from './elasticsearch/flow-index-template.ts';
 import { buildEnricherParts, type EnricherDependencies, type EnricherParts } from './enricher-build.ts';
 import { resolveEnricherConfig, type EnricherConfig, type EnricherConfigInput } from './enricher-config.ts';
@@ -62,6 +63,7 @@ export class Enricher {
   private lagLoop: Promise<void> | undefined;
   private deadLetterProducer: Producer | undefined;
   private retention: FlowIndexRetention | undefined;
+  private summaryAudit: SummaryAudit | undefined;
   /** The agent report indices (`<prefix>.reports-*`) expire with the flows they describe. */
   private reportRetention: FlowIndexRetention | undefined;
   private server: EnricherHttpServer | undefined;
@@ -148,7 +150,7 @@ export class Enricher {
   private async startConsuming(): Promise<void> {
     const { config } = this;
     if (config.metricsPort > 0) await this.startHttp();
-    const { kafka, elasticsearch, reports, processor } = await this.build();
+    const { kafka, elasticsearch, reports, processor, summaries } = await this.build();
     const admin = kafka.admin();
     await admin.connect();
     try {
@@ -203,6 +205,15 @@ export class Enricher {
       this.retention.start();
       this.reportRetention = new FlowIndexRetention({ client: elasticsearch, prefix: agentReportIndexPrefix(config.indexPrefix), retentionDays: config.retentionDays, logger: this.log });
       this.reportRetention.start();
+    }
+    if (config.summaryAuditIntervalMs > 0) {
+      this.summaryAudit = new SummaryAudit({
+        client: elasticsearch, prefix: config.indexPrefix, enqueue: (blocks) => summaries.queue(blocks),
+        isAuditor: () => this.batches?.assigned.has(0) === true,
+        intervalMs: config.summaryAuditIntervalMs, firstDelayMs: Math.min(60_000, config.summaryAuditIntervalMs), lookbackMs: config.summaryAuditLookbackMs,
+        logger: this.log.child({ component: 'summary-audit' }),
+      });
+      this.summaryAudit.start();
     }
     this.ready = true;
     this.log.info({ rawTopic: config.rawTopic, group: config.groupId, inventoryRevision: this.inventory.revision }, 'enricher consuming');
@@ -308,6 +319,7 @@ export class Enricher {
       this.lagAdmin?.disconnect(),
       this.retention?.stop(),
       this.reportRetention?.stop(),
+      this.summaryAudit?.stop(),
       this.parts?.summaries.stop(),
     ]);
     await this.lagLoop;

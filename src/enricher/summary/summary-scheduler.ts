@@ -35,6 +35,7 @@ export class SummaryScheduler {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private failing = false;
+  private stopped = false;
 
   constructor(options: SummarySchedulerOptions) {
     this.options = options;
@@ -45,12 +46,31 @@ export class SummaryScheduler {
 
   /** Notes writes of flow documents with these @timestamps (epoch ms); starts the ticks on first use. */
   touched(timestamps: Iterable<number>): void {
+    if (this.stopped) return; // a late caller must not restart the ticks of a stopped enricher
     const now = this.now();
     for (const ts of timestamps) {
       if (!Number.isFinite(ts)) continue;
       const block = blockStartOf(ts);
       this.dirty.set(block, Math.max(block + SUMMARY_BLOCK_MS + this.graceMs, now + this.settleMs));
     }
+    this.startTicks();
+  }
+
+  /**
+   * Queues closed blocks found needing a rollup without a write (summary-audit.ts): due now,
+   * unless a write already made one due (that one's quiet time still counts).
+   */
+  queue(blockStarts: Iterable<number>): void {
+    if (this.stopped) return;
+    const now = this.now();
+    for (const start of blockStarts) {
+      const block = blockStartOf(start);
+      if (!this.dirty.has(block)) this.dirty.set(block, now);
+    }
+    this.startTicks();
+  }
+
+  private startTicks(): void {
     if (this.timer === undefined && this.dirty.size > 0) {
       this.timer = setInterval(() => { void this.tick(); }, this.options.tickMs ?? 5_000);
       this.timer.unref(); // the rollup alone must not keep the process alive
@@ -91,6 +111,7 @@ export class SummaryScheduler {
 
   /** Stops the ticks and waits for a run in progress. */
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     await this.running;

@@ -54,6 +54,24 @@ describe('summary scheduler', () => {
     await s.stop();
   });
 
+  it('rolls audited blocks up at the next tick, not postponed by audits that find them again, nor ahead of a write\'s quiet time', async () => {
+    const { s, runs, at } = scheduler();
+    at(T0 + 10 * B);
+    s.queue([T0, T0 + B]);
+    s.touched([T0 + B + 7]); // a write into the second block since: it waits for its settle time
+    at(T0 + 10 * B + 1_000);
+    s.queue([T0, T0 + B]); // the next audit finds both still missing
+    assert.deepEqual(s.due(), [T0]);
+    await s.tick();
+    assert.deepEqual(runs, [[T0]]);
+    at(T0 + 10 * B + 10_000);
+    await s.tick();
+    assert.deepEqual(runs, [[T0], [T0 + B]]);
+    await s.stop();
+    s.queue([T0]);
+    assert.equal(s.pending(), 0, 'a stopped scheduler takes nothing');
+  });
+
   it('keeps failed blocks and retries them', async () => {
     let failing = true;
     const { s, runs, at } = scheduler(() => failing);
