@@ -3,6 +3,7 @@
  * the searches, completeness.ts computes). The figure accompanies the answer: when the reports
  * cannot be read, the figure says so (status unknown) and the answer itself still stands.
  */
+import type { estypes } from '@elastic/elasticsearch';
 import { agentReportIndexPattern } from '../../contract/flow-index-names.ts';
 import type { Completeness } from '../../contract/api/completeness.ts';
 import type { ApiContext } from '../context.ts';
@@ -24,11 +25,14 @@ export async function readCompleteness(ctx: ApiContext, range: TimeRange, scope:
   const transport = { requestTimeout: ctx.config.timeouts.queryMs, maxRetries: 0 };
   const nowMs = ctx.now();
   try {
-    const [reporterAnswer, lagAnswer, lossAnswer] = await Promise.all([
-      ctx.store.client.search({ index, ignore_unavailable: true, allow_no_indices: true, ...buildReporterRequest(range, MAX_REPORTERS) }, transport),
-      ctx.store.client.search({ index, ignore_unavailable: true, allow_no_indices: true, ...buildLagRequest(nowMs) }, transport),
-      ctx.store.client.search({ index, ignore_unavailable: true, allow_no_indices: true, ...buildPossibleLossRequest(range) }, transport),
-    ]);
+    // One round trip for the three searches: every stats and /flows answer carries the figure.
+    const header = { index, ignore_unavailable: true, allow_no_indices: true };
+    const requests = [buildReporterRequest(range, MAX_REPORTERS), buildLagRequest(nowMs), buildPossibleLossRequest(range)];
+    const { responses } = await ctx.store.client.msearch({ searches: requests.flatMap((r) => [header, r as estypes.MsearchMultisearchBody]) }, transport);
+    const [reporterAnswer, lagAnswer, lossAnswer] = responses.map((answer, i) => {
+      if ('error' in answer) throw new Error(`agent report search ${i + 1} of 3 failed: ${answer.status} ${answer.error?.type ?? 'error'}`);
+      return answer as estypes.SearchResponse;
+    }) as [estypes.SearchResponse, estypes.SearchResponse, estypes.SearchResponse];
     const { reporters, truncated } = readReporters(reporterAnswer);
     return computeCompleteness({ range, nowMs, reporters, lags: readLags(lagAnswer), includeNames: scope.namespaces === null, truncated, possibleLoss: readPossibleLoss(lossAnswer) });
   } catch (error) {
