@@ -25,7 +25,9 @@
  *    as the API has; `uncached`: the same route of a second API process started with
  *    `--stats-cache-mib 0`, so every block's summary is read on every request; `rawPath`: the
  *    route's five aggregations over every flow of the hour, as before summaries, straight to
- *    Elasticsearch),
+ *    Elasticsearch; `openEdgeDirect`: the direct series with "now" at the range's end, so the
+ *    trailing edge's block is open and read raw, as a `to=now` range is — the hour itself
+ *    ends inside a closed block, whose edge steps the cache serves),
  *  - search: GET /api/v1/flows, 15 minutes, source namespace + verdict + protocol, 100 rows
  *    (direct: the same search without the point in time the API opens for paging).
  *
@@ -393,15 +395,21 @@ export async function runApiBench(): Promise<unknown> {
     // The summary path's requests (query/stats-summary-reader.ts), straight to Elasticsearch
     // (or through the proxy): what the API sends for the stats view now.
     const summaryClients = new Map<string, { store: FlowStore; cache: SummaryBlockCache }>();
-    const statsSummaryDirect = (target: string) => async (): Promise<void> => {
-      let reader = summaryClients.get(target);
+    // openEdge: "now" is the range's end, as for a `to=now` range in production, so the
+    // trailing edge's block is still being written and is aggregated raw on every request; by
+    // default the bench's static hour ends inside a closed block, whose whole 30 s steps are cached.
+    const statsSummaryDirect = (target: string, openEdge = false) => async (): Promise<void> => {
+      const clientKey = `${target}${openEdge ? '/open' : ''}`;
+      let reader = summaryClients.get(clientKey);
       if (reader === undefined) {
         // A cache of the API's default size, as the API process keeps one.
         reader = { store: new FlowStore(createElasticsearchClient(target), benchPrefix()), cache: new SummaryBlockCache(64 * 1_048_576) };
-        summaryClients.set(target, reader);
+        summaryClients.set(clientKey, reader);
       }
       const statsRange = shifted(lastHour);
-      const read = await readStatsFromSummaries(reader.store, benchPrefix(), statsRange, statsViews, timelineIntervalMs(undefined, statsRange), { timeoutMs: 60_000 }, reader.cache);
+      const read = await readStatsFromSummaries(
+        reader.store, benchPrefix(), statsRange, statsViews, timelineIntervalMs(undefined, statsRange), { timeoutMs: 60_000 }, reader.cache, openEdge ? statsRange.toMs : Date.now(),
+      );
       if (read === undefined) throw new Error('api bench: no current summary block in the stats range (the rollup above should have written them)');
     };
 
@@ -416,6 +424,7 @@ export async function runApiBench(): Promise<unknown> {
       ['stats', viaApi(statsUrl()), statsSummaryDirect(esUrl), statsSummaryDirect(proxy.base), [
         { name: 'uncached', query: 'the same route of an API process with the summary cache off (--stats-cache-mib 0): every block read from its summary on every request', call: viaApi(statsUrl(uncachedApi.base)), hop: { name: 'api', pid: uncachedApi.pid } },
         { name: 'rawPath', query: 'the raw route\'s five aggregations over every flow of the hour (the stats view before summaries), straight to Elasticsearch', call: statsDirect(esUrl) },
+        { name: 'openEdgeDirect', query: 'the summary path\'s requests straight to Elasticsearch (as directP95Ms) with "now" at the range\'s end: the trailing edge\'s block is open, so the edge is aggregated raw on every request (what a to=now range pays)', call: statsSummaryDirect(esUrl, true) },
       ]],
       ['search', viaApi(searchUrl), searchDirect(esUrl), searchDirect(proxy.base), []],
     ];
@@ -456,13 +465,19 @@ export async function runApiBench(): Promise<unknown> {
     await Promise.all([...summaryClients.values()].map((reader) => reader.store.client.close()));
     type Compared = Series & { p95VsThis: number; requestsPerSecVsThis: number };
     const t = scenarios.troubleshooting as Series & { directP95Ms: number; p95VsDirect: number; baseline: Compared; fieldsForm: Compared };
-    const st = scenarios.stats as Series & { rawPath: Compared; uncached: Compared };
+    const st = scenarios.stats as Series & { directP95Ms: number; rawPath: Compared; uncached: Compared; openEdgeDirect: Compared };
     const result = {
       docs: dataset.docs, p50Ms: t.p50Ms, p95Ms: t.p95Ms, p99Ms: t.p99Ms, requestsPerSec: t.requestsPerSec, directP95Ms: t.directP95Ms, p95VsDirect: t.p95VsDirect,
       baselineP95Ms: t.baseline.p95Ms, p95VsBaseline: t.baseline.p95VsThis, requestsPerSecVsBaseline: t.baseline.requestsPerSecVsThis,
       fieldsFormP95Ms: t.fieldsForm.p95Ms, p95VsFieldsForm: t.fieldsForm.p95VsThis,
       statsP95Ms: st.p95Ms, statsRawPathP95Ms: st.rawPath.p95Ms, statsP95VsRawPath: st.rawPath.p95VsThis,
-      statsRequestsPerSecVsRawPath: st.rawPath.requestsPerSecVsThis, statsUncachedP95Ms: st.uncached.p95Ms, statsP95VsUncached: st.uncached.p95VsThis, summaries,
+      statsRequestsPerSecVsRawPath: st.rawPath.requestsPerSecVsThis, statsUncachedP95Ms: st.uncached.p95Ms, statsP95VsUncached: st.uncached.p95VsThis,
+      statsDirectP95Ms: st.directP95Ms, statsOpenEdgeDirectP95Ms: st.openEdgeDirect.p95Ms,
+      statsEdges: {
+        note: 'The stats hour ends inside a closed block (static data): its trailing edge (4.5 min) is served from cached 30 s steps, only the partial steps at the range boundaries are aggregated raw. openEdgeDirect is the same direct path with the trailing block still open (a to=now range): compare it with statsDirectP95Ms.',
+        trailingEdgeMs: lastHour.toMs - (Math.floor(lastHour.toMs / SUMMARY_BLOCK_MS) * SUMMARY_BLOCK_MS),
+      },
+      summaries,
       target: { p95Ms: 100, p95VsDirect: 1.2 }, concurrency, loadedThisRun: dataset.loadedNow,
       machineLoadAverage: loadavg().map((x) => Math.round(x * 10) / 10),
       dataRange: { from: iso(range.fromMs), to: iso(range.toMs) }, scenarios,
