@@ -82,6 +82,7 @@ export function enricherElasticsearchRole(prefix: string): SegflowElasticsearchR
         privileges: [
           { privilege: 'create_index', reason: 'the first summary of a UTC day creates that day\'s index' },
           { privilege: 'index', reason: 'write a block\'s summary (replaced whole on each rollup)' },
+          { privilege: 'read', reason: 'the summary audit reads the stored fingerprints of recent blocks to find missing or stale ones' },
           { privilege: 'delete_index', reason: 'retention deletes expired summary days with the flow days' },
           { privilege: 'view_index_metadata', reason: 'retention lists the summary days' },
         ],

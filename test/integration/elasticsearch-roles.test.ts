@@ -195,7 +195,7 @@ describe('least-privilege Elasticsearch roles on a secured Elasticsearch', () =>
     enricher = new Enricher({
       brokers, elasticsearchUrl: url, elasticsearch: await connectionAs('enricher'),
       rawTopic: topics.raw, deadLetterTopic: topics.dlq, inventoryTopic: topics.inventory, groupId: `${name}-group`,
-      indexPrefix: prefix, retentionDays: 7, metricsPort: 0,
+      indexPrefix: prefix, retentionDays: 7, metricsPort: 0, summaryAuditIntervalMs: 1_000,
     });
     await enricher.start();
 
@@ -217,6 +217,19 @@ describe('least-privilege Elasticsearch roles on a secured Elasticsearch', () =>
       return r.found ? r._source : undefined;
     }, 120_000, 1_000);
     assert.ok(summary.fingerprint.flows > 0, 'the summary counts the block\'s flows');
+    // The summary audit reads the stored fingerprints as this user: a summary made stale (as if
+    // flows had changed after its rollup) is found and rolled up again.
+    const summaryId = { index: dailySummaryIndexName(block, prefix), id: summaryDocumentId(block) };
+    await admin.update({ ...summaryId, doc: { fingerprint: { ...summary.fingerprint, records: summary.fingerprint.records + 1 } }, refresh: true });
+    const redone = await waitFor('the audit to roll the stale summary up again', async () => {
+      const r = await admin.get<FlowSummaryDocument>(summaryId, { ignore: [404] });
+      return r._source && r._source.rolled_up_at > summary.rolled_up_at && r._source.fingerprint.records === summary.fingerprint.records ? r._source : undefined;
+    }, 60_000, 1_000);
+    // Current now, it stays as it is through audits every second and rollup ticks every 5 s. (An
+    // audit that could not read the summaries would take the block for missing each time, and
+    // roll it up again and again.)
+    await new Promise((resolve) => setTimeout(resolve, 8_000));
+    assert.equal((await admin.get<FlowSummaryDocument>(summaryId))._source?.rolled_up_at, redone.rolled_up_at, 'a current summary is left alone');
     const templates = await admin.indices.getIndexTemplate({ name: `${prefix}*` });
     assert.deepEqual(templates.index_templates.map((t) => t.name).sort(), [prefix, `${prefix}.reports`, `${prefix}.summaries`]);
     await waitFor('retention deleted the expired days', async () => {

@@ -4,9 +4,12 @@
  * node in test/integration/elasticsearch-roles.test.ts.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { apiElasticsearchRole, enricherElasticsearchRole, roleDescriptorBody, segflowElasticsearchRoles } from '../../../src/contract/elasticsearch-roles.ts';
 import { elasticsearchRoleDescriptors } from '../../../src/cli/install-command.ts';
+import { projectRoot } from '../../../src/services/services-config.ts';
 
 const WRITE_OR_ADMIN = ['create_index', 'index', 'create_doc', 'create', 'write', 'delete', 'delete_index', 'maintenance', 'manage', 'all', 'indices:admin/mapping/put'];
 
@@ -47,6 +50,19 @@ describe('segflow Elasticsearch roles', () => {
   it('are keyed by role names derived from the prefix', () => {
     assert.deepEqual(Object.keys(elasticsearchRoleDescriptors('segflow-flows')), ['segflow-flows-enricher', 'segflow-flows-api']);
     assert.deepEqual(elasticsearchRoleDescriptors('acme')['acme-api']?.indices[0]?.names, ['acme-*']);
+  });
+
+  it('are what docs/install.md lists, row for row', () => {
+    const docs = readFileSync(path.join(projectRoot, 'docs', 'install.md'), 'utf8');
+    for (const role of segflowElasticsearchRoles('segflow-flows')) {
+      const section = docs.split(`**\`${role.name}\`**`)[1]?.split('\n\n')[1] ?? '';
+      const rows = section.split('\n').slice(2);
+      const expected = [
+        ...role.cluster.map((p) => `| cluster | \`${p.privilege}\` | ${p.reason} |`),
+        ...role.indices.flatMap((g) => g.privileges.map((p) => `| \`${g.names.join(', ')}\` | \`${p.privilege}\` | ${p.reason} |`)),
+      ];
+      assert.deepEqual(rows, expected, `docs/install.md, table of ${role.name}`);
+    }
   });
 
   it('refuse a prefix that would act as a pattern', () => {
