@@ -219,12 +219,16 @@ describe('/flows/stats from summaries equals the raw answer', () => {
     const edgeBlock = anchor - 55 * MIN;
     const range = { fromMs: anchor - 90 * MIN, toMs: edgeBlock + 2 * MIN + 50_000 };
     const first = await stats(range.fromMs, range.toMs);
-    const stepHits = await lookups('hit', app, 'steps');
+    const runHits = await lookups('hit', app, 'run');
     assert.deepEqual(await stats(range.fromMs, range.toMs), first);
-    assert.equal(await lookups('hit', app, 'steps') - stepHits, 1, 'the edge\'s five steps from the cache, merged');
-    const direct = await readStatsFromSummaries(store, prefix, range, views, 30_000, options, new SummaryBlockCache(64 * 1_048_576));
-    assert.equal(direct?.edgeSteps, 5);
+    assert.equal(await lookups('hit', app, 'run') - runHits, 1, 'the blocks\' run with the edge\'s five steps merged in, from the cache');
+    const ownCache = new SummaryBlockCache(64 * 1_048_576);
+    const direct = await readStatsFromSummaries(store, prefix, range, views, 30_000, options, ownCache);
+    assert.deepEqual([direct?.edgeSteps, direct?.cachedEdgeSteps], [5, 0]);
     assert.deepEqual(direct?.rawRanges, [{ fromMs: edgeBlock + 2 * MIN + 30_000, toMs: range.toMs }], 'only the partial step raw');
+    const directAgain = await readStatsFromSummaries(store, prefix, range, views, 30_000, options, ownCache);
+    assert.deepEqual([directAgain?.edgeSteps, directAgain?.cachedEdgeSteps], [5, 5]);
+    assert.equal(directAgain?.run, direct?.run, 'the same cached run, steps included');
 
     // A later batch merged into a count-once document of a whole step of the edge block.
     const target = items.find((i) => {

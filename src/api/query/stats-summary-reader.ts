@@ -21,7 +21,7 @@ import {
   blockRanges, blocksInside, buildSummaryDocumentsRequest, concatEntries, joinRanges, MAX_SUMMARY_BLOCKS,
   mergeSameKeys, rawRanges, rawRangesQuery, summaryDocumentEntries, type SummaryDocumentRead,
 } from './stats-summary.ts';
-import { readEdgeSteps } from './stats-summary-step-reader.ts';
+import { readEdgeSteps, stepKeysOf } from './stats-summary-step-reader.ts';
 import { planEdges, type EdgePlan } from './stats-summary-steps.ts';
 import { SummaryBlockCache, type CachedBlockKey } from './summary-block-cache.ts';
 import type { TimeRange } from './time-range.ts';
@@ -32,9 +32,13 @@ type Query = estypes.QueryDslQueryContainer;
 export interface SummaryRead {
   /** All entries: `run` and `rest` together. */
   readonly entries: FacetEntries;
-  /** The current blocks' entries, same keys merged (the same object while the run stays cached: stats-summary-prepared.ts keeps its groups beside it). */
+  /**
+   * The current blocks' entries, with the edges' whole steps when every block is current, same
+   * keys merged (the same object while the run stays cached: stats-summary-prepared.ts keeps its
+   * groups beside it).
+   */
   readonly run: FacetEntries;
-  /** The entries read from the flows (edges, stale blocks). */
+  /** The request's own entries: read from the flows (partial steps, open-block edges, stale blocks) or steps not in the run. */
   readonly rest: FacetEntries;
   readonly summaryBlocks: number;
   /** Parts of the range read from the flows, in order. */
@@ -89,15 +93,34 @@ export async function readStatsFromSummaries(
     store.search(buildLiveFingerprintRequest(fingerprinted), options, 'stats_summary_fingerprints').then(liveFingerprints),
     flowsOf(plan.raw),
   ]);
+  const keys: CachedBlockKey[] = candidates.map((start) => ({ start, fingerprint: liveFingerprintOf(live, start) }));
+  const stepKeys = stepKeysOf(plan.steps, live);
+  // Every block current and the edges' whole steps, merged and cached under these very
+  // fingerprints: nothing to read, and the request's own entries are only its partial steps.
+  const cachedWithSteps = plan.steps.length === 0 ? undefined : cache.getRun(keys, stepKeys);
+  if (cachedWithSteps !== undefined) {
+    return {
+      entries: concatEntries(cachedWithSteps, rawEdgeEntries), run: cachedWithSteps, rest: rawEdgeEntries, summaryBlocks: keys.length, rawRanges: plan.raw,
+      cachedBlocks: keys.length, edgeSteps: plan.steps.length, cachedEdgeSteps: plan.steps.length,
+    };
+  }
   const steps = await readEdgeSteps(store, plan.steps, live, cache, options);
   const edgeEntries = plan.steps.length === 0 ? rawEdgeEntries : concatEntries(rawEdgeEntries, steps.entries);
   const stepFigures = { edgeSteps: plan.steps.length, cachedEdgeSteps: steps.cached };
+  // The run of every block with the edges' whole steps merged in (grouped once for all the
+  // requests that share them: stats-summary-prepared.ts), cached when every step is.
+  const withSteps = (blocks: FacetEntries): FacetEntries => {
+    if (plan.steps.length === 0) return blocks;
+    const run = mergeSameKeys([blocks, steps.entries]);
+    if (steps.complete) cache.setRun(keys, run, stepKeys);
+    return run;
+  };
 
-  const keys: CachedBlockKey[] = candidates.map((start) => ({ start, fingerprint: liveFingerprintOf(live, start) }));
-  // Every block current, merged and cached under these very fingerprints: nothing to read.
+  // Every block current, merged and cached under these very fingerprints: no summary to read.
   const cachedRun = cache.getRun(keys);
   if (cachedRun !== undefined) {
-    return { entries: concatEntries(cachedRun, edgeEntries), run: cachedRun, rest: edgeEntries, summaryBlocks: keys.length, rawRanges: plan.raw, cachedBlocks: keys.length, ...stepFigures };
+    const run = withSteps(cachedRun);
+    return { entries: concatEntries(run, rawEdgeEntries), run, rest: rawEdgeEntries, summaryBlocks: keys.length, rawRanges: plan.raw, cachedBlocks: keys.length, ...stepFigures };
   }
 
   const found = new Map<number, FacetEntries>();
@@ -152,9 +175,12 @@ export async function readStatsFromSummaries(
     cache.setRun(current, blocks);
   }
   const staleEntries = await flowsOf(stale);
-  const rest = concatEntries(edgeEntries, staleEntries);
+  // The steps join the run only when it is the run of every block (the key says so).
+  const allCurrent = current.length === keys.length;
+  const run = allCurrent ? withSteps(blocks) : blocks;
+  const rest = concatEntries(allCurrent ? rawEdgeEntries : edgeEntries, staleEntries);
   return {
-    entries: concatEntries(blocks, rest), run: blocks, rest, summaryBlocks: current.length,
+    entries: concatEntries(run, rest), run, rest, summaryBlocks: current.length,
     rawRanges: joinRanges([...plan.raw, ...stale]), cachedBlocks, ...stepFigures,
   };
 }

@@ -14,7 +14,7 @@ import { buildLiveFingerprintRequest, liveFingerprintOf, liveFingerprints } from
 import type { FlowStore, StoreCallOptions } from '../flow-store.ts';
 import { mergeSameKeys, rawRangesQuery } from './stats-summary.ts';
 import { stepRange, type EdgeStep } from './stats-summary-steps.ts';
-import type { SummaryBlockCache } from './summary-block-cache.ts';
+import type { CachedStepKey, SummaryBlockCache } from './summary-block-cache.ts';
 
 /**
  * A search function that gathers the searches asked for in one turn of the event loop's
@@ -37,17 +37,24 @@ export function batchedSearch(run: (requests: estypes.SearchRequest[]) => Promis
   });
 }
 
+/** The cache keys of `steps` under their blocks' live fingerprints. */
+export function stepKeysOf(steps: readonly EdgeStep[], live: ReadonlyMap<number, BlockFingerprint>): CachedStepKey[] {
+  return steps.map((s) => ({ block: { start: s.block, fingerprint: liveFingerprintOf(live, s.block) }, start: s.start }));
+}
+
 /**
- * The steps' entries merged (same keys added up: fewer entries for the views to go through), and
- * how many steps came from the cache. The merge of all of a request's steps is cached too.
+ * The steps' entries merged (same keys added up: fewer entries for the views to go through), how
+ * many steps came from the cache, and whether every step is cached now (`complete`: entries
+ * made from them may be cached under their keys). The merge of all of a request's steps is
+ * cached too.
  */
 export async function readEdgeSteps(
   store: FlowStore, steps: readonly EdgeStep[], live: ReadonlyMap<number, BlockFingerprint>, cache: SummaryBlockCache, options: StoreCallOptions,
-): Promise<{ entries: FacetEntries; cached: number }> {
-  if (steps.length === 0) return { entries: emptyFacetEntries(), cached: 0 };
-  const keys = steps.map((s) => ({ block: { start: s.block, fingerprint: liveFingerprintOf(live, s.block) }, start: s.start }));
+): Promise<{ entries: FacetEntries; cached: number; complete: boolean }> {
+  if (steps.length === 0) return { entries: emptyFacetEntries(), cached: 0, complete: true };
+  const keys = stepKeysOf(steps, live);
   const whole = cache.getSteps(keys);
-  if (whole !== undefined) return { entries: whole, cached: steps.length };
+  if (whole !== undefined) return { entries: whole, cached: steps.length, complete: true };
 
   const entries: (FacetEntries | undefined)[] = keys.map((k) => cache.getStep(k.block, k.start));
   const missing = steps.map((s, i) => ({ s, i })).filter(({ i }) => entries[i] === undefined);
@@ -72,5 +79,5 @@ export async function readEdgeSteps(
   }
   const merged = mergeSameKeys(entries as FacetEntries[]);
   if (allCached) cache.setSteps(keys, merged);
-  return { entries: merged, cached };
+  return { entries: merged, cached, complete: allCached && cache.enabled };
 }

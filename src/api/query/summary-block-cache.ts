@@ -42,13 +42,20 @@ export function stepCacheKey(b: CachedBlockKey, stepStart: number): string {
 }
 
 /** The key of the merged entries of several steps: theirs in order. */
-export function stepsCacheKey(steps: readonly { readonly block: CachedBlockKey; readonly start: number }[]): string {
+export function stepsCacheKey(steps: readonly CachedStepKey[]): string {
   return `steps/${steps.map((s) => stepCacheKey(s.block, s.start)).join(',')}`;
 }
 
-/** The key of a run's merged entries: its blocks' keys in order. */
-export function runCacheKey(blocks: readonly CachedBlockKey[]): string {
-  return `run/${blocks.map(blockCacheKey).join(',')}`;
+/** A step as the cache keys it: its block's key and its start. */
+export interface CachedStepKey {
+  readonly block: CachedBlockKey;
+  readonly start: number;
+}
+
+/** The key of a run's merged entries: its blocks' keys in order, and the edge steps merged into it if any. */
+export function runCacheKey(blocks: readonly CachedBlockKey[], steps: readonly CachedStepKey[] = []): string {
+  const run = `run/${blocks.map(blockCacheKey).join(',')}`;
+  return steps.length === 0 ? run : `${run}+${stepsCacheKey(steps)}`;
 }
 
 // Rough V8 sizes: an object with its fields, a string's header. Only used to bound memory.
@@ -114,22 +121,25 @@ export class SummaryBlockCache {
   }
 
   /** The merged entries of exactly these steps under their blocks' fingerprints, if cached. */
-  getSteps(steps: readonly { readonly block: CachedBlockKey; readonly start: number }[]): FacetEntries | undefined {
+  getSteps(steps: readonly CachedStepKey[]): FacetEntries | undefined {
     return this.lookup('steps', stepsCacheKey(steps));
   }
 
-  setSteps(steps: readonly { readonly block: CachedBlockKey; readonly start: number }[], entries: FacetEntries): void {
+  setSteps(steps: readonly CachedStepKey[], entries: FacetEntries): void {
     this.store(stepsCacheKey(steps), entries);
   }
 
-  /** The merged entries of exactly these blocks under these fingerprints, if cached. */
-  getRun(blocks: readonly CachedBlockKey[]): FacetEntries | undefined {
-    return this.lookup('run', runCacheKey(blocks));
+  /**
+   * The merged entries of exactly these blocks under these fingerprints (with these edge steps
+   * merged in, if any), if cached.
+   */
+  getRun(blocks: readonly CachedBlockKey[], steps: readonly CachedStepKey[] = []): FacetEntries | undefined {
+    return this.lookup('run', runCacheKey(blocks, steps));
   }
 
-  setRun(blocks: readonly CachedBlockKey[], entries: FacetEntries): void {
+  setRun(blocks: readonly CachedBlockKey[], entries: FacetEntries, steps: readonly CachedStepKey[] = []): void {
     // A run's grouped and ordered views (stats-summary-prepared.ts) live beside its entries, about as large again.
-    this.store(runCacheKey(blocks), entries, 2);
+    this.store(runCacheKey(blocks, steps), entries, 2);
   }
 
   size(): SummaryCacheSize {

@@ -39,6 +39,9 @@ describe('summary cache: keys', () => {
     const b = { block: block(T0), start: T0 + 30_000 };
     assert.notEqual(stepsCacheKey([a, b]), stepsCacheKey([b, a]));
     assert.notEqual(stepsCacheKey([a]), stepCacheKey(a.block, a.start));
+    assert.notEqual(runCacheKey([a.block], [a]), runCacheKey([a.block]), 'a run with edge steps merged in is another item');
+    assert.notEqual(runCacheKey([a.block], [a]), runCacheKey([a.block], [{ block: block(T0, 11), start: T0 }]), 'its steps\' block written since');
+    assert.equal(runCacheKey([a.block], []), runCacheKey([a.block]));
   });
 });
 
