@@ -63,7 +63,7 @@ import { createElasticsearchClient } from '../src/runtime/elasticsearch-client.t
 import { UNRESTRICTED } from '../src/api/query/access-scope.ts';
 import { compileFilter, flowFilterDefinitions, parseFilter } from '../src/api/query/flow-filters.ts';
 import { buildFlowQuery, buildFlowSearchRequest, parseSort } from '../src/api/query/flow-search.ts';
-import { buildDeniedGroupsRequest, buildDeniedPairsRequest, buildMatrixRequest, buildPolicyHitsRequest, buildStatsRequest, parseViews, timelineIntervalMs } from '../src/api/query/flow-stats.ts';
+import { buildDeniedGroupsRequest, buildDeniedPairsRequest, buildMatrixRequest, buildPolicyHitsRequest, buildStatsRequest, buildTalkersRequest, parseViews, timelineIntervalMs } from '../src/api/query/flow-stats.ts';
 import { buildDeniedExamplesRequest, buildDeniedGroupKeysRequest, buildKeyedFiguresRequest, buildKeyedNewestRequest, DENIED_KEYS_PAGE, newestGroups, type DeniedGroupsForm } from '../src/api/query/denied-groups.ts';
 import { FlowStore } from '../src/api/flow-store.ts';
 import { readStatsFromSummaries } from '../src/api/query/stats-summary-reader.ts';
@@ -384,7 +384,8 @@ export async function runApiBench(): Promise<unknown> {
       const hits = (a: Record<string, estypes.AggregationsAggregate>) => (a.trace as unknown as { hits: estypes.AggregationsCompositeAggregate } | undefined)?.hits;
       // The same requests the route sends, at once as it does (routes/stats-routes.ts).
       await Promise.all([
-        esSearch(target, buildStatsRequest(statsQuery, statsViews, 10, statsRange, timelineIntervalMs(undefined, statsRange))),
+        esSearch(target, buildStatsRequest(statsQuery, statsViews, statsRange, timelineIntervalMs(undefined, statsRange))),
+        allBuckets(target, (after) => buildTalkersRequest(statsQuery, after), pick('talkers')),
         allBuckets(target, (after) => buildDeniedPairsRequest(statsQuery, after), pick('pairs')),
         allBuckets(target, (after) => buildMatrixRequest(statsQuery, after), pick('matrix')),
         allBuckets(target, (after) => buildPolicyHitsRequest(statsQuery, 'egress', after), hits),

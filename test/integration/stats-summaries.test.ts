@@ -251,4 +251,30 @@ describe('/flows/stats from summaries equals the raw answer', () => {
     await dropSummaries();
     assert.deepEqual(await stats(range.fromMs, range.toMs), after, 'the raw route\'s answer');
   });
+
+  it('top talkers are the talkers with the most bytes, not the top names of the top namespaces', async () => {
+    // In a minute of its own: namespace tt-a sends most in total (60 + 60) but tt-b holds the
+    // biggest single talker (100).
+    const from = anchor + 30_000;
+    const talker = (n: number, namespace: string, name: string, bytes: number): FlowBulkItem => {
+      const base = benchDocument(900_000 + n, anchor);
+      const document = structuredClone(base.document) as FlowDocument;
+      const at = iso(from + 10_000 + n * 1_000);
+      document['@timestamp'] = at;
+      document.event = { ...document.event, id: `talker-${n}`, start: at, end: at };
+      document.network = { ...document.network, bytes };
+      document.segflow.reporter = 'src';
+      document.segflow.source = { ...document.segflow.source, namespace, name: `${name}-1`, aggregated_name: name };
+      return { id: `talker-${n}`, index: dailyFlowIndexName(Date.parse(at), prefix), document };
+    };
+    const written = await writer.write([talker(1, 'tt-a', 'x', 60), talker(2, 'tt-a', 'v', 60), talker(3, 'tt-b', 'y', 100)]);
+    assert.equal(written.indexed, 3);
+    for (const on of [app, uncached]) {
+      const top1 = await stats(from, from + MIN, '&view=top_talkers&limit=1', ADMIN, on);
+      assert.deepEqual((top1.top_talkers as { namespace: string; name: string; bytes: number }[]).map((t) => [t.namespace, t.name, t.bytes]), [['tt-b', 'y', 100]]);
+      assert.equal(top1.top_talkers_truncated, false);
+      const top2 = await stats(from, from + MIN, '&view=top_talkers&limit=2', ADMIN, on);
+      assert.deepEqual((top2.top_talkers as { namespace: string; name: string; bytes: number }[]).map((t) => [t.namespace, t.name, t.bytes]), [['tt-b', 'y', 100], ['tt-a', 'v', 60]], 'a tie: the smaller name first');
+    }
+  });
 });

@@ -48,17 +48,10 @@ const sums: Aggs = { bytes: { sum: { field: 'network.bytes' } }, packets: { sum:
 const DENY: Query = { term: { 'segflow.verdict': 'deny' } };
 
 /**
- * The single size-0 request for totals, top talkers and the timeline (the views that need no
- * paging). Top talkers are sources by bytes: namespace, then aggregated name within it.
+ * The single size-0 request for totals and the timeline (the views that need no paging).
  */
-export function buildStatsRequest(query: Query, views: readonly StatsView[], limit: number, range: TimeRange, intervalMs: number): estypes.SearchRequest {
+export function buildStatsRequest(query: Query, views: readonly StatsView[], range: TimeRange, intervalMs: number): estypes.SearchRequest {
   const aggs: Aggs = { ...sums, denied: { filter: DENY } };
-  if (views.includes('top_talkers')) {
-    aggs.top_talkers = {
-      terms: { field: 'segflow.source.namespace', missing: '', size: limit, order: { bytes: 'desc' } },
-      aggs: { ...sums, names: { terms: { field: 'segflow.source.aggregated_name', size: limit, order: { bytes: 'desc' } }, aggs: sums } },
-    };
-  }
   if (views.includes('timeline')) {
     aggs.timeline = {
       date_histogram: {
@@ -78,6 +71,24 @@ function source(name: string, field: string, missing = true): Record<string, est
 
 /** Page size of composite aggregations. */
 export const COMPOSITE_PAGE = 1_000;
+
+/**
+ * Every talker (source namespace and aggregated name; flows without a name are no talker) with
+ * its flows and bytes, for top_talkers. All of them, paged: a top taken inside Elasticsearch
+ * (terms per namespace, then per name) would hide a big talker in a namespace with less in
+ * total, and cut per shard.
+ */
+export function buildTalkersRequest(query: Query, after: Record<string, estypes.FieldValue> | undefined): estypes.SearchRequest {
+  return {
+    size: 0, query,
+    aggs: {
+      talkers: {
+        composite: { size: COMPOSITE_PAGE, ...(after ? { after } : {}), sources: [source('namespace', 'segflow.source.namespace'), source('name', 'segflow.source.aggregated_name', false)] },
+        aggs: sums,
+      },
+    },
+  };
+}
 
 /** Denied source/destination pairs (workload level), for top_denied_pairs. */
 export function buildDeniedPairsRequest(query: Query, after: Record<string, estypes.FieldValue> | undefined): estypes.SearchRequest {
@@ -192,15 +203,40 @@ export function shapeTotals(r: estypes.SearchResponse): { flows: number; bytes: 
 /** One top talker. */
 export interface TopTalker { namespace: string | null; name: string; flows: number; bytes: number; packets: number }
 
-/** Flattens the namespace → name buckets and keeps the `limit` largest by bytes. */
-export function shapeTopTalkers(r: estypes.SearchResponse, limit: number): TopTalker[] {
-  const outer = ((r.aggregations?.top_talkers as estypes.AggregationsStringTermsAggregate | undefined)?.buckets ?? []) as estypes.AggregationsStringTermsBucket[];
-  const out: TopTalker[] = [];
-  for (const ns of outer) {
-    const inner = ((ns.names as estypes.AggregationsStringTermsAggregate).buckets ?? []) as estypes.AggregationsStringTermsBucket[];
-    for (const b of inner) out.push({ namespace: orNull(ns.key), name: String(b.key), flows: b.doc_count, bytes: sumOf(b, 'bytes'), packets: sumOf(b, 'packets') });
+/**
+ * The `limit` talkers with the most bytes, then flows, then the smaller namespace (none first)
+ * and name, from talker buckets in composite order.
+ */
+export function shapeTopTalkers(buckets: readonly estypes.AggregationsCompositeBucket[], limit: number): TopTalker[] {
+  return rankTalkers(buckets.map((b) => ({ namespace: orNull(b.key.namespace), name: String(b.key.name), flows: b.doc_count, bytes: sumOf(b, 'bytes'), packets: sumOf(b, 'packets') })), limit);
+}
+
+/** The top `limit` of talkers (see shapeTopTalkers); sorts `talkers` in place. */
+export function rankTalkers(talkers: TopTalker[], limit: number): TopTalker[] {
+  return talkers.sort((a, b) => b.bytes - a.bytes || b.flows - a.flows || compareKeys(a.namespace, b.namespace) || compareKeys(a.name, b.name)).slice(0, limit);
+}
+
+/**
+ * Elasticsearch's order of keyword keys (UTF-8 bytes, which is code point order) with the
+ * missing value first, as composite aggregations sort ascending.
+ */
+export function compareKeys(a: string | null | undefined, b: string | null | undefined): number {
+  if (a === b) return 0;
+  if (a === null || a === undefined) return -1;
+  if (b === null || b === undefined) return 1;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    // UTF-16 units order as code points except a surrogate (a code point above U+FFFF) against
+    // a unit from U+E000 up; equal prefixes mean neither differing unit ends a pair begun before.
+    const xs = x >= 0xd800 && x <= 0xdfff;
+    const ys = y >= 0xd800 && y <= 0xdfff;
+    if (xs !== ys && (xs ? y : x) >= 0xe000) return xs ? 1 : -1;
+    return x - y;
   }
-  return out.sort((a, b) => b.bytes - a.bytes || b.flows - a.flows).slice(0, limit);
+  return a.length - b.length;
 }
 
 /** One timeline bucket. */

@@ -11,7 +11,7 @@ import {
   fingerprintOf, FLOW_SUMMARY_VERSION, SUMMARY_BLOCK_MS, SUMMARY_TIMELINE_MS, summaryDocumentId, type BlockFingerprint, type FlowSummaryDocument,
 } from '../../contract/flow-summary.ts';
 import { UNRESTRICTED, type AccessScope } from './access-scope.ts';
-import { shapeDeniedPairs, shapeMatrix, shapeRuleHits, shapeTopTalkers, type DeniedPair, type MatrixCell, type RuleHit, type StatsView, type TimelineBucket, type TopTalker } from './flow-stats.ts';
+import { compareKeys, rankTalkers, shapeDeniedPairs, shapeMatrix, shapeRuleHits, type DeniedPair, type MatrixCell, type RuleHit, type StatsView, type TimelineBucket, type TopTalker } from './flow-stats.ts';
 import { buildFlowQuery, TIME_FIELD } from './flow-search.ts';
 import type { TimeRange } from './time-range.ts';
 
@@ -185,29 +185,6 @@ export function mergeSameKeys(parts: readonly FacetEntries[]): FacetEntries {
   };
 }
 
-/**
- * Elasticsearch's order of keyword keys (UTF-8 bytes, which is code point order) with the
- * missing value first, as composite aggregations sort ascending.
- */
-export function compareKeys(a: string | null | undefined, b: string | null | undefined): number {
-  if (a === b) return 0;
-  if (a === null || a === undefined) return -1;
-  if (b === null || b === undefined) return 1;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x === y) continue;
-    // UTF-16 units order as code points except a surrogate (a code point above U+FFFF) against
-    // a unit from U+E000 up; equal prefixes mean neither differing unit ends a pair begun before.
-    const xs = x >= 0xd800 && x <= 0xdfff;
-    const ys = y >= 0xd800 && y <= 0xdfff;
-    if (xs !== ys && (xs ? y : x) >= 0xe000) return xs ? 1 : -1;
-    return x - y;
-  }
-  return a.length - b.length;
-}
-
 function addTo<T extends Record<string, number>>(map: Map<string, T>, key: string, make: () => T, add: Partial<T>): T {
   let v = map.get(key);
   if (v === undefined) {
@@ -249,31 +226,28 @@ export function mergedTimeline(e: FacetEntries, range: TimeRange, intervalMs: nu
 }
 
 /**
- * Top talkers as the raw terms aggregation picks them: the `limit` source namespaces with the
- * most bytes (ties: smaller key first; flows without a namespace under ''), in each the `limit`
- * aggregated names with the most bytes (flows without a name count for their namespace only),
- * then shapeTopTalkers' own flattening.
+ * Top talkers as the raw route ranks them (query/flow-stats.ts): every (namespace, name) summed
+ * over the entries (entries without a name are no talker); when there are more than `max`, only
+ * the first `max` in composite key order count, as FlowStore.collectComposite cuts.
  */
-export function mergedTopTalkers(e: FacetEntries, limit: number): TopTalker[] {
-  const namespaces = new Map<string, { bytes: number; flows: number; packets: number; names: Map<string, { bytes: number; flows: number; packets: number }> }>();
+export function mergedTopTalkers(e: FacetEntries, limit: number, max: number): { talkers: TopTalker[]; truncated: boolean } {
+  const talkers = new Map<string, TopTalker>();
   for (const x of e.talkers) {
-    const nsKey = x.namespace ?? '';
-    let ns = namespaces.get(nsKey);
-    if (ns === undefined) {
-      ns = { bytes: 0, flows: 0, packets: 0, names: new Map() };
-      namespaces.set(nsKey, ns);
+    if (x.name === undefined) continue;
+    const namespace = x.namespace ?? null;
+    const key = namespace === null ? `-${x.name}` : `${namespace.length}:${namespace}${x.name}`;
+    const t = talkers.get(key);
+    if (t === undefined) talkers.set(key, { namespace, name: x.name, flows: x.flows, bytes: x.bytes, packets: x.packets });
+    else {
+      t.flows += x.flows;
+      t.bytes += x.bytes;
+      t.packets += x.packets;
     }
-    ns.bytes += x.bytes;
-    ns.flows += x.flows;
-    ns.packets += x.packets;
-    if (x.name !== undefined) addTo(ns.names, x.name, () => ({ bytes: 0, flows: 0, packets: 0 }), { bytes: x.bytes, flows: x.flows, packets: x.packets });
   }
-  const byBytes = <V extends { bytes: number }>(entries: Iterable<[string, V]>): [string, V][] => [...entries].sort((a, b) => b[1].bytes - a[1].bytes || compareKeys(a[0], b[0]));
-  const buckets = byBytes(namespaces).slice(0, limit).map(([key, ns]) => ({
-    key, doc_count: ns.flows, bytes: { value: ns.bytes }, packets: { value: ns.packets },
-    names: { buckets: byBytes(ns.names).slice(0, limit).map(([name, v]) => ({ key: name, doc_count: v.flows, bytes: { value: v.bytes }, packets: { value: v.packets } })) },
-  }));
-  return shapeTopTalkers({ aggregations: { top_talkers: { buckets } } } as unknown as estypes.SearchResponse, limit);
+  let all = [...talkers.values()];
+  const truncated = all.length > max;
+  if (truncated) all = all.sort((a, b) => compareKeys(a.namespace, b.namespace) || compareKeys(a.name, b.name)).slice(0, max);
+  return { talkers: rankTalkers(all, limit), truncated };
 }
 
 /** Composite-style buckets in composite order, cut at `max` as FlowStore.collectComposite cuts. */

@@ -15,7 +15,7 @@ import type { ApiContext } from '../context.ts';
 import { scopeAllowsNamespace } from '../query/access-scope.ts';
 import { buildFlowQuery } from '../query/flow-search.ts';
 import {
-  buildDeniedPairsRequest, buildMatrixRequest, buildPolicyHitsRequest, buildStatsRequest, parseViews, shapeDeniedPairs, shapeMatrix,
+  buildDeniedPairsRequest, buildMatrixRequest, buildPolicyHitsRequest, buildStatsRequest, buildTalkersRequest, parseViews, shapeDeniedPairs, shapeMatrix,
   shapeRuleHits, shapeTimeline, shapeTopTalkers, shapeTotals, timelineIntervalMs,
 } from '../query/flow-stats.ts';
 import { summarisePolicyHits } from '../query/policy-hits.ts';
@@ -95,7 +95,11 @@ export async function statsRoutes(app: FastifyInstance, ctx: ApiContext): Promis
       if (read !== undefined) {
         const e = read.entries;
         const body = await answerHead(mergedTotals(e));
-        if (views.includes('top_talkers')) body.top_talkers = mergedTopTalkers(e, limit);
+        if (views.includes('top_talkers')) {
+          const top = mergedTopTalkers(e, limit, max);
+          body.top_talkers = top.talkers;
+          body.top_talkers_truncated = top.truncated;
+        }
         if (views.includes('timeline')) body.timeline = { interval: formatDuration(intervalMs), buckets: mergedTimeline(e, range, intervalMs) };
         // The heavy views group the cached run once and add only this request's own entries.
         if (views.includes('top_denied_pairs')) body.top_denied_pairs = preparedDeniedPairs(read.run, read.rest, limit, max);
@@ -110,8 +114,9 @@ export async function statsRoutes(app: FastifyInstance, ctx: ApiContext): Promis
 
     const query = buildFlowQuery({ range, filters, scope: principal.scope, dedupReporters: keyed ? 'stored' : true });
 
-    const [main, pairs, matrix, egress, ingress] = await Promise.all([
-      ctx.store.search(buildStatsRequest(query, views, limit, range, intervalMs), opts, 'stats'),
+    const [main, talkers, pairs, matrix, egress, ingress] = await Promise.all([
+      ctx.store.search(buildStatsRequest(query, views, range, intervalMs), opts, 'stats'),
+      views.includes('top_talkers') ? ctx.store.collectComposite((after) => buildTalkersRequest(query, after), (a) => a.talkers as estypes.AggregationsCompositeAggregate, max, opts, 'stats_talkers') : undefined,
       views.includes('top_denied_pairs') ? ctx.store.collectComposite((after) => buildDeniedPairsRequest(query, after), (a) => a.pairs as estypes.AggregationsCompositeAggregate, max, opts, 'stats_denied_pairs') : undefined,
       views.includes('namespace_matrix') ? ctx.store.collectComposite((after) => buildMatrixRequest(query, after), (a) => a.matrix as estypes.AggregationsCompositeAggregate, max, opts, 'stats_matrix') : undefined,
       views.includes('policy_hits') ? ctx.store.collectComposite((after) => buildPolicyHitsRequest(query, 'egress', after), (a) => (a.trace as unknown as { hits: estypes.AggregationsCompositeAggregate } | undefined)?.hits, max, opts, 'stats_policy_hits') : undefined,
@@ -119,7 +124,10 @@ export async function statsRoutes(app: FastifyInstance, ctx: ApiContext): Promis
     ]);
 
     const body = await answerHead(shapeTotals(main));
-    if (views.includes('top_talkers')) body.top_talkers = shapeTopTalkers(main, limit);
+    if (talkers) {
+      body.top_talkers = shapeTopTalkers(talkers.buckets, limit);
+      body.top_talkers_truncated = talkers.truncated;
+    }
     if (views.includes('timeline')) body.timeline = { interval: formatDuration(intervalMs), buckets: shapeTimeline(main) };
     if (pairs) body.top_denied_pairs = { pairs: shapeDeniedPairs(pairs.buckets, limit), truncated: pairs.truncated };
     if (matrix) body.namespace_matrix = { cells: shapeMatrix(matrix.buckets), truncated: matrix.truncated };

@@ -43,6 +43,7 @@ export const StatsAnswer = Type.Object({
   counting: Type.String(),
   totals: Type.Object({ flows: Type.Integer(), bytes: Type.Integer(), packets: Type.Integer(), denied: Type.Integer() }),
   top_talkers: Type.Optional(Type.Array(TopTalker)),
+  top_talkers_truncated: Type.Optional(Type.Boolean({ description: 'More talkers exist than the server reads (limits.maxGroups): the top is over the first ones in key order. Present with top_talkers.' })),
   timeline: Type.Optional(Type.Object({ interval: Type.String(), buckets: Type.Array(TimelineBucket) })),
   top_denied_pairs: Type.Optional(Type.Object({ pairs: Type.Array(DeniedPair), truncated: Type.Boolean() })),
   namespace_matrix: Type.Optional(Type.Object({ cells: Type.Array(MatrixCell), truncated: Type.Boolean() })),

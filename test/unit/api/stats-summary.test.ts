@@ -11,9 +11,10 @@ import { SUMMARY_BLOCK_MS as B } from '../../../src/contract/flow-summary.ts';
 import { UNRESTRICTED } from '../../../src/api/query/access-scope.ts';
 import { buildStoredFingerprintsRequest, currentBlocks, storedFingerprintsOf } from '../../../src/contract/flow-summary-fingerprints.ts';
 import {
-  blockRanges, blocksInside, buildSummaryDocumentsRequest, compareKeys, concatEntries, joinRanges, mergedDeniedPairs, mergedMatrix, mergedRuleHits,
+  blockRanges, blocksInside, buildSummaryDocumentsRequest, concatEntries, joinRanges, mergedDeniedPairs, mergedMatrix, mergedRuleHits,
   mergedTimeline, mergedTopTalkers, mergedTotals, mergeSameKeys, rangesClause, rawRanges, rawRangesQuery, summariesCanAnswer, summaryDocumentEntries,
 } from '../../../src/api/query/stats-summary.ts';
+import { compareKeys } from '../../../src/api/query/flow-stats.ts';
 import { preparedDeniedPairs, preparedMatrix, preparedRuleHits } from '../../../src/api/query/stats-summary-prepared.ts';
 
 const T0 = Date.UTC(2026, 11, 2, 6, 0, 0);
@@ -102,22 +103,27 @@ describe('stats from summaries: merged shaping', () => {
     assert.deepEqual(tl.map((x) => [x.time.slice(11, 19), x.flows, x.denied, x.bytes]), [['06:00:00', 3, 1, 15], ['06:01:00', 4, 0, 40], ['06:02:00', 0, 0, 0]]);
   });
 
-  it('top talkers: top namespaces by bytes, top names in each, names-less flows count for the namespace only', () => {
+  it('top talkers: the talkers with the most bytes, whatever their namespace\'s total; names-less flows are no talker', () => {
     const t = (namespace: string | undefined, name: string | undefined, bytes: number) => ({ ...(namespace ? { namespace } : {}), ...(name ? { name } : {}), flows: 1, bytes, packets: 1 });
     const e = entries({
       talkers: [
         t('a', 'x', 50), t('a', undefined, 100), // namespace a: 150 bytes, its only named talker has 50
         t('b', 'y', 120), t('b', 'z', 10),
-        t('c', 'w', 130), // c (130) has fewer bytes than a (150) and b (131): with limit 2 its talker is not shown
+        t('c', 'w', 130), // c (130) has fewer bytes in total than a (150) and b (131), but the biggest talker
         t(undefined, 'pub', 5), t('b', 'y', 1),
       ],
     });
-    assert.deepEqual(mergedTopTalkers(e, 2).map((x) => [x.namespace, x.name, x.bytes, x.flows]), [['b', 'y', 121, 2], ['a', 'x', 50, 1]]);
-    // Ties on bytes: the smaller key first, as the terms aggregation's tiebreak.
-    const tie = entries({ talkers: [t('n2', 'b', 10), t('n1', 'a', 10), t('n3', 'c', 10)] });
-    assert.deepEqual(mergedTopTalkers(tie, 2).map((x) => x.namespace), ['n1', 'n2']);
+    assert.deepEqual(mergedTopTalkers(e, 2, 10_000).talkers.map((x) => [x.namespace, x.name, x.bytes, x.flows]), [['c', 'w', 130, 1], ['b', 'y', 121, 2]]);
+    assert.deepEqual(mergedTopTalkers(e, 9, 10_000).talkers.map((x) => x.name), ['w', 'y', 'x', 'z', 'pub'], 'the name-less 100 bytes of a are no talker');
+    // Ties on bytes: more flows first, then the smaller namespace, then the smaller name.
+    const tie = entries({ talkers: [t('n2', 'b', 10), t('n1', 'a', 10), t('n3', 'c', 10), { namespace: 'n9', name: 'd', flows: 2, bytes: 10, packets: 1 }, t('n1', '0', 10)] });
+    assert.deepEqual(mergedTopTalkers(tie, 3, 10_000).talkers.map((x) => `${x.namespace}/${x.name}`), ['n9/d', 'n1/0', 'n1/a']);
     // No namespace: the '' bucket, shown as null.
-    assert.deepEqual(mergedTopTalkers(entries({ talkers: [t(undefined, 'pub', 5)] }), 5).map((x) => x.namespace), [null]);
+    assert.deepEqual(mergedTopTalkers(entries({ talkers: [t(undefined, 'pub', 5)] }), 5, 10_000).talkers.map((x) => x.namespace), [null]);
+    // More talkers than the server reads: the first in key order (no namespace first), then ranked.
+    const many = mergedTopTalkers(entries({ talkers: [t('b', 'big', 99), t('a', 'x', 1), t(undefined, 'pub', 2), t('a', 'w', 3)] }), 2, 3);
+    assert.deepEqual([many.talkers.map((x) => `${x.namespace}/${x.name}`), many.truncated], [['a/w', 'null/pub'], true]);
+    assert.equal(mergedTopTalkers(e, 2, 5).truncated, false, 'five talkers, max five');
   });
 
   it('denied pairs: sums and newest time per pair; the first `max` pairs in key order when truncated', () => {
@@ -233,7 +239,7 @@ describe('stats from summaries: merging same keys first changes no answer', () =
     })),
   });
   const answer = (e: FacetEntries, max: number) => ({
-    totals: mergedTotals(e), timeline: mergedTimeline(e, { fromMs: T0, toMs: T0 + B }, 60_000), talkers: mergedTopTalkers(e, 3),
+    totals: mergedTotals(e), timeline: mergedTimeline(e, { fromMs: T0, toMs: T0 + B }, 60_000), talkers: mergedTopTalkers(e, 3, 10_000).talkers,
     pairs: mergedDeniedPairs(e, 3, max), matrix: mergedMatrix(e, max), hits: mergedRuleHits(e, max),
   });
 
