@@ -1,13 +1,13 @@
 /**
- * A real Calico Goldmane for tests (v3.32.1, built unmodified from Calico's source; see
- * ../shared/tools/goldmane/README.md): found, started (plaintext or mutual TLS), pushed to the way
- * Felix pushes (`FlowCollector.Connect`: one FlowUpdate, then wait for its FlowReceipt), restarted
- * and stopped.
+ * A real Calico Goldmane for tests (v3.32.1, built unmodified from Calico's source; how to build
+ * it and what this harness relies on: docs/goldmane.md, "Testing against a real Goldmane"):
+ * found, started (plaintext or mutual TLS), pushed to the way Felix pushes
+ * (`FlowCollector.Connect`: one FlowUpdate, then wait for its FlowReceipt), restarted and stopped.
  *
  * The binary cannot come from the package registries. It is looked up in this order:
  *   1. env SEGFLOW_GOLDMANE_BIN,
- *   2. <repo>/../shared/tools/goldmane/goldmane (beside the repo, as in CI),
- *   3. /work/shared/tools/goldmane/goldmane.
+ *   2. a test-tools folder beside the checkout (where CI keeps it),
+ *   3. the same folder under /work.
  * When none exists, {@link requireGoldmaneBinary} throws naming the suite that did not run, why,
  * and how to run it: the suite fails loudly instead of passing without having run.
  */
@@ -47,7 +47,7 @@ export function requireGoldmaneBinary(suite: string, env: NodeJS.ProcessEnv = pr
   throw new Error(
     `${suite} DID NOT RUN: no executable Goldmane binary (looked at ${candidates.map((c) => `${c.path} (${c.from})`).join(', ')}). ` +
     'Goldmane (Calico v3.32.1) cannot come from the package registries; build it from projectcalico/calico ' +
-    '(`go build ./goldmane/cmd`) and set SEGFLOW_GOLDMANE_BIN=/path/to/goldmane, or put it at ../shared/tools/goldmane/goldmane, then run this file again.',
+    '(`go build ./goldmane/cmd`; docs/goldmane.md, "Testing against a real Goldmane") and set SEGFLOW_GOLDMANE_BIN=/path/to/goldmane, then run this file again.',
   );
 }
 
