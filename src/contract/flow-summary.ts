@@ -37,6 +37,12 @@ export const SUMMARY_BLOCK_MS = 300_000;
 /** Resolution of a block's timeline: the one-hour view's automatic interval. */
 export const SUMMARY_TIMELINE_MS = 30_000;
 
+/**
+ * How long after a block's end the enricher first rolls it up (late records, the index
+ * refresh); the API counts a block closed from then on.
+ */
+export const SUMMARY_ROLLUP_GRACE_MS = 60_000;
+
 /** Version of the document layout; a reader ignores blocks of another version. */
 export const FLOW_SUMMARY_VERSION = 1;
 

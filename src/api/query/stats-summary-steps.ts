@@ -5,17 +5,16 @@
  * fingerprint), so a request reads from the flows only the partial steps at the range's
  * boundaries and the edges lying in a block still being written.
  */
-import { blockStartOf, SUMMARY_BLOCK_MS, SUMMARY_TIMELINE_MS } from '../../contract/flow-summary.ts';
+import { blockStartOf, SUMMARY_BLOCK_MS, SUMMARY_ROLLUP_GRACE_MS, SUMMARY_TIMELINE_MS } from '../../contract/flow-summary.ts';
 import { joinRanges } from './stats-summary.ts';
 import type { TimeRange } from './time-range.ts';
 
 /**
- * How long after its end a block counts as closed: the enricher's rollup grace (late records,
- * the index refresh; enricher/summary/summary-scheduler.ts). Only a cost rule: a step's cache key
- * holds its block's live fingerprint, so a write into a closed block is never missed; an open
- * block's steps would just change on nearly every request.
+ * How long after its end a block counts as closed: the enricher's rollup grace. Only a cost
+ * rule: a step's cache key holds its block's live fingerprint, so a write into a closed block is
+ * never missed; an open block's steps would just change on nearly every request.
  */
-export const CLOSED_BLOCK_GRACE_MS = 60_000;
+export const CLOSED_BLOCK_GRACE_MS = SUMMARY_ROLLUP_GRACE_MS;
 
 /** One whole step of a closed block. */
 export interface EdgeStep {

@@ -12,7 +12,7 @@ import {
 } from '../../contract/flow-summary.ts';
 import { UNRESTRICTED, type AccessScope } from './access-scope.ts';
 import { compareKeys, rankTalkers, shapeDeniedPairs, shapeMatrix, shapeRuleHits, type DeniedPair, type MatrixCell, type RuleHit, type StatsView, type TimelineBucket, type TopTalker } from './flow-stats.ts';
-import { buildFlowQuery, TIME_FIELD } from './flow-search.ts';
+import { buildFlowQuery } from './flow-search.ts';
 import type { TimeRange } from './time-range.ts';
 
 type Query = estypes.QueryDslQueryContainer;
@@ -103,12 +103,6 @@ export function rawRanges(range: TimeRange, blocks: readonly number[]): TimeRang
   }
   if (at < range.toMs) out.push({ fromMs: at, toMs: range.toMs });
   return out;
-}
-
-/** A clause matching @timestamp in any of `ranges` (match_none for none). */
-export function rangesClause(ranges: readonly TimeRange[]): Query {
-  if (ranges.length === 0) return { match_none: {} };
-  return { bool: { should: ranges.map((r) => ({ range: { [TIME_FIELD]: { gte: r.fromMs, lt: r.toMs, format: 'epoch_millis' } } })), minimum_should_match: 1 } };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -11,8 +11,8 @@
  */
 import type { Client, estypes } from '@elastic/elasticsearch';
 import { flowIndexPattern } from '../../contract/flow-index-names.ts';
-import { buildLiveFingerprintRequest, buildStoredFingerprintsRequest, liveFingerprints, storedFingerprintsOf } from '../../contract/flow-summary-fingerprints.ts';
-import { sameFingerprint, SUMMARY_BLOCK_MS, summaryIndexPattern, type BlockFingerprint } from '../../contract/flow-summary.ts';
+import { buildLiveFingerprintRequest, buildStoredFingerprintsRequest, currentBlocks, liveFingerprints, storedFingerprintsOf } from '../../contract/flow-summary-fingerprints.ts';
+import { SUMMARY_BLOCK_MS, SUMMARY_ROLLUP_GRACE_MS, summaryIndexPattern, type BlockFingerprint } from '../../contract/flow-summary.ts';
 import type { Logger } from '../../runtime/logger.ts';
 
 /** Options of the audit. */
@@ -30,7 +30,7 @@ export interface SummaryAuditOptions {
   readonly intervalMs?: number;
   /** Delay of the first audit after start (the backlog of a restart settles first). Default 60 s. */
   readonly firstDelayMs?: number;
-  /** Blocks younger than their end plus this are left to the scheduler. Default 120 s. */
+  /** Blocks younger than their end plus this are left to the scheduler. Default twice its grace (120 s). */
   readonly graceMs?: number;
   readonly logger?: Logger;
   readonly now?: () => number;
@@ -56,18 +56,11 @@ export function auditedBlocks(nowMs: number, lookbackMs: number, graceMs: number
 
 /** Splits blocks by their fingerprints: no summary though flows exist, or a summary that differs from the flows. */
 export function blocksToRollUp(blocks: readonly number[], stored: ReadonlyMap<number, BlockFingerprint>, live: ReadonlyMap<number, BlockFingerprint>): { missing: number[]; stale: number[] } {
-  const missing: number[] = [];
-  const stale: number[] = [];
-  for (const b of blocks) {
-    const s = stored.get(b);
-    const l = live.get(b);
-    if (s === undefined) {
-      if (l !== undefined) missing.push(b);
-    } else if (!sameFingerprint(s, l ?? { flows: 0, records: 0, maxIngestedMs: null })) {
-      stale.push(b);
-    }
-  }
-  return { missing, stale };
+  const current = new Set(currentBlocks(blocks, stored, live));
+  return {
+    missing: blocks.filter((b) => !stored.has(b) && live.has(b)),
+    stale: blocks.filter((b) => stored.has(b) && !current.has(b)),
+  };
 }
 
 /** Audits recent blocks on a timer while this process is the auditor. */
@@ -86,7 +79,7 @@ export class SummaryAudit {
   /** One audit: queues what it finds and says what that was. */
   async audit(): Promise<AuditResult> {
     const { client, prefix } = this.options;
-    const blocks = auditedBlocks(this.now(), this.options.lookbackMs ?? 3 * 3_600_000, this.options.graceMs ?? 120_000);
+    const blocks = auditedBlocks(this.now(), this.options.lookbackMs ?? 3 * 3_600_000, this.options.graceMs ?? 2 * SUMMARY_ROLLUP_GRACE_MS);
     if (blocks.length === 0) return { blocks: 0, missing: [], stale: [] };
     const [stored, live] = await Promise.all([
       client.search({ index: summaryIndexPattern(prefix), ignore_unavailable: true, allow_no_indices: true, ...buildStoredFingerprintsRequest(blocks) }),

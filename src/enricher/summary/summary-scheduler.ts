@@ -7,7 +7,7 @@
  * stale).
  */
 import type { Logger } from '../../runtime/logger.ts';
-import { blockStartOf, SUMMARY_BLOCK_MS } from '../../contract/flow-summary.ts';
+import { blockStartOf, SUMMARY_BLOCK_MS, SUMMARY_ROLLUP_GRACE_MS } from '../../contract/flow-summary.ts';
 import type { RollupResult } from './summary-rollup.ts';
 
 /** Options of the scheduler. */
@@ -39,7 +39,7 @@ export class SummaryScheduler {
 
   constructor(options: SummarySchedulerOptions) {
     this.options = options;
-    this.graceMs = options.graceMs ?? 60_000;
+    this.graceMs = options.graceMs ?? SUMMARY_ROLLUP_GRACE_MS;
     this.settleMs = options.settleMs ?? 10_000;
     this.now = options.now ?? Date.now;
   }

@@ -12,7 +12,7 @@ import { UNRESTRICTED } from '../../../src/api/query/access-scope.ts';
 import { buildStoredFingerprintsRequest, currentBlocks, storedFingerprintsOf } from '../../../src/contract/flow-summary-fingerprints.ts';
 import {
   blockRanges, blocksInside, buildSummaryDocumentsRequest, concatEntries, joinRanges, mergedDeniedPairs, mergedMatrix, mergedRuleHits,
-  mergedTimeline, mergedTopTalkers, mergedTotals, mergeSameKeys, rangesClause, rawRanges, rawRangesQuery, summariesCanAnswer, summaryDocumentEntries,
+  mergedTimeline, mergedTopTalkers, mergedTotals, mergeSameKeys, rawRanges, rawRangesQuery, summariesCanAnswer, summaryDocumentEntries,
 } from '../../../src/api/query/stats-summary.ts';
 import { compareKeys } from '../../../src/api/query/flow-stats.ts';
 import { preparedDeniedPairs, preparedMatrix, preparedRuleHits } from '../../../src/api/query/stats-summary-prepared.ts';
@@ -55,12 +55,6 @@ describe('stats from summaries: blocks and raw ranges', () => {
     it(`rawRanges: ${name}`, () => assert.deepEqual(rawRanges(range, current).map((r) => [r.fromMs, r.toMs]), expected));
   }
 
-  it('rangesClause: none matches nothing, several are ORed half-open ranges', () => {
-    assert.deepEqual(rangesClause([]), { match_none: {} });
-    const c = rangesClause([{ fromMs: 1, toMs: 2 }, { fromMs: 5, toMs: 9 }]) as { bool: { should: unknown[]; minimum_should_match: number } };
-    assert.equal(c.bool.minimum_should_match, 1);
-    assert.deepEqual(c.bool.should[1], { range: { '@timestamp': { gte: 5, lt: 9, format: 'epoch_millis' } } });
-  });
 });
 
 describe('stats from summaries: fingerprints', () => {
