@@ -283,6 +283,9 @@ async function stop(child: ChildProcess): Promise<void> {
 }
 
 type ReaderKind = 'netlink' | 'cli';
+/** Steps of the agent's path after the netlink reader, each measured on its own (agent-cpu-baseline.ts). */
+const STAGES = ['track', 'encode'] as const;
+type Stage = (typeof STAGES)[number];
 
 export async function runAgentCpuBench(): Promise<unknown> {
   const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
@@ -307,6 +310,7 @@ export async function runAgentCpuBench(): Promise<unknown> {
 
   const agent: Record<ReaderKind, Round[]> = { netlink: [], cli: [] };
   const baseline: Record<ReaderKind, Round[]> = { netlink: [], cli: [] };
+  const stages: Record<Stage, Round[]> = { track: [], encode: [] };
   const replayEnv = (reader: ReaderKind, report: string): NodeJS.ProcessEnv => ({
     ...process.env, SEGFLOW_LOG_LEVEL: 'warn', SEGFLOW_REPLAY_FILE: replayFile[reader], SEGFLOW_REPLAY_CONNECTIONS_PER_S: String(RATE), SEGFLOW_REPLAY_REPORT: report,
   });
@@ -338,9 +342,10 @@ export async function runAgentCpuBench(): Promise<unknown> {
     }
   };
 
-  const measureBaseline = async (reader: ReaderKind, round: number): Promise<Round> => {
-    const report = join(work, `replay-baseline-${reader}-${round}.jsonl`);
-    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'agent-cpu-baseline.ts'), reader, wrappers[reader]], { cwd: root, env: replayEnv(reader, report), stdio: ['ignore', 'pipe', 'inherit'] });
+  const measureBaseline = async (reader: ReaderKind, round: number, stage: 'decode' | Stage = 'decode'): Promise<Round> => {
+    const mode = stage === 'decode' ? reader : `netlink-${stage}`;
+    const report = join(work, `replay-baseline-${mode}-${round}.jsonl`);
+    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'agent-cpu-baseline.ts'), mode, wrappers[reader]], { cwd: root, env: replayEnv(reader, report), stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
     try {
       // The reader keeps pace (its pipe never stays full): what the replayer wrote, it decoded.
@@ -354,6 +359,7 @@ export async function runAgentCpuBench(): Promise<unknown> {
     for (let round = 0; round < rounds; round++) {
       for (const reader of ['netlink', 'cli'] as const) agent[reader].push(await measureAgent(reader, round));
       for (const reader of ['netlink', 'cli'] as const) baseline[reader].push(await measureBaseline(reader, round));
+      for (const stage of STAGES) stages[stage].push(await measureBaseline('netlink', round, stage));
     }
   } finally {
     await deleteTopics(kafka, [topic]).catch(() => undefined);
@@ -383,6 +389,19 @@ export async function runAgentCpuBench(): Promise<unknown> {
     conntrackToolCpuMsPer1000RealEvents: recording.conntrackCpuMsPer1000Events,
     agent,
     baseline,
+    stagesAre: "where the agent's CPU goes, per 1000 flows (medians): the netlink baseline (read and decode), then a process that also runs the agent's tracker, then one that also encodes every record into batches (the agent's batcher, its default limits; batches dropped), then the agent (which also hands batches to Kafka, keeps its crash ledger, metrics and health server, lists the table). Each step's cost is the difference to the one before",
+    stages: {
+      decode: baselineNetlink,
+      track: per1000(stages.track),
+      encode: per1000(stages.encode),
+      agent: agentNetlink,
+      steps: {
+        track: Math.round((per1000(stages.track) - baselineNetlink) * 100) / 100,
+        encode: Math.round((per1000(stages.encode) - per1000(stages.track)) * 100) / 100,
+        deliverAndRest: Math.round((agentNetlink - per1000(stages.encode)) * 100) / 100,
+      },
+      rounds: stages,
+    },
     agentKeptPace: { netlink: agent.netlink.every((r) => r.flowsPerSecond >= RATE * 0.95), cli: agent.cli.every((r) => r.flowsPerSecond >= RATE * 0.95) },
     agentCpuMsPer1000Flows: agentNetlink,
     agentCliCpuMsPer1000Flows: agentCli,

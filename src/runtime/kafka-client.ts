@@ -23,7 +23,7 @@
 import { Kafka, logLevel, type Consumer, type ConsumerConfig, type ConsumerSubscribeTopics, type KafkaConfig, type LogEntry } from 'kafkajs';
 import { describeKafkaFailure, type KafkaFailure, type KafkaFailureContext } from './kafka-errors.ts';
 import { kafkaLogCreator } from './kafka-log.ts';
-import { dropKafkajsQueueTimeoutWarning } from './kafkajs-timeout-warning.ts';
+import { mendKafkajsRequestQueue } from './kafkajs-request-queue.ts';
 import { kafkaConnectionConfig, secretsOf, type KafkaSecurity } from './kafka-security.ts';
 import { createLogger, type Logger } from './logger.ts';
 
@@ -39,8 +39,8 @@ export function parseBrokerList(value: string): string[] {
 
 // kafkajs warns about its v2 partitioner change on every producer; segflow never used v1.
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
-// and, on Node 24, a TimeoutNegativeWarning on every connection (see the module).
-dropKafkajsQueueTimeoutWarning();
+// Its request queue polls every millisecond per connection (see the module).
+mendKafkajsRequestQueue();
 
 const levelNames: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error', [logLevel.WARN]: 'warn', [logLevel.INFO]: 'info', [logLevel.DEBUG]: 'debug',
