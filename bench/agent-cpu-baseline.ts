@@ -8,8 +8,8 @@
  *     the agent's reader command line, its records decoded with the agent's decoder.
  * And two stages of the agent's own path after the netlink reader, to show where its CPU goes
  * (each a step further, still without spooling or sending):
- *   ... netlink-track <executable>   + the agent's flow tracker (its records then dropped), with
- *     the table listed (the stand-in's empty dump) at the agent's default snapshot interval;
+ *   ... netlink-track <executable>   the agent's conntrack source (reader, decoder, flow tracker,
+ *     table listings) with its defaults, its records dropped (parsed counts records);
  *   ... netlink-encode <executable>  + the agent's batcher with its default limits, encoding every
  *     record into batches that are then dropped.
  */
@@ -17,13 +17,16 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { parseConntrackLine } from '../src/collector/sources/conntrack/conntrack-event-parser.ts';
 import { ConntrackRecordStream } from '../src/collector/sources/conntrack/conntrack-record-decoder.ts';
-import { ConntrackFlowTracker } from '../src/collector/sources/conntrack/conntrack-flow-tracker.ts';
+import { ConntrackSource } from '../src/collector/sources/conntrack/conntrack-source.ts';
+import { CollectorMetrics } from '../src/collector/collector-metrics.ts';
 import { FlowBatcher } from '../src/collector/flow-batcher.ts';
 import { resolveCollectorConfig } from '../src/collector/collector-config.ts';
-import type { FlowRecordData } from '../src/contract/wire/flow-batch-codec.ts';
+import { createLogger } from '../src/runtime/logger.ts';
 
 const [mode, executable] = process.argv.slice(2) as [string, string];
 let parsed = 0;
+/** Stops what reads the replay (on SIGTERM, before the count is printed). */
+let stopReading: () => Promise<void> | void = () => undefined;
 if (mode === 'cli') {
   const child = spawn(executable, ['-E', '-e', 'NEW,DESTROY', '-o', 'extended,id,timestamp', '--buffer-size', '8388608'], { stdio: ['ignore', 'pipe', 'inherit'] });
   createInterface({ input: child.stdout }).on('line', (line) => {
@@ -35,7 +38,7 @@ if (mode === 'cli') {
       // not an entry
     }
   });
-  process.on('SIGTERM', () => child.kill('SIGTERM'));
+  stopReading = () => void child.kill('SIGTERM');
 } else if (mode === 'netlink') {
   const child = spawn(executable, ['events', '--buffer-size', '8388608'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const records = new ConntrackRecordStream(
@@ -45,45 +48,25 @@ if (mode === 'cli') {
     () => undefined,
   );
   child.stdout.on('data', (chunk: Buffer) => records.push(chunk));
-  process.on('SIGTERM', () => child.kill('SIGTERM'));
+  stopReading = () => void child.kill('SIGTERM');
 } else if (mode === 'netlink-track' || mode === 'netlink-encode') {
-  // The agent's defaults, as `segflow collect` resolves them.
+  // The agent's own conntrack source with its defaults (as `segflow collect` resolves them),
+  // table listings included; its records are dropped, or encoded by the agent's batcher first.
   const config = resolveCollectorConfig({ nodeName: 'node-1', kafka: { brokers: ['127.0.0.1:9092'] } }); // brokers unused: nothing is sent
-  const tracker = new ConntrackFlowTracker({ nodeName: config.nodeName });
+  const source = new ConntrackSource({ nodeName: config.nodeName, ...config.conntrack, readerPath: executable, metrics: new CollectorMetrics({ defaultMetrics: false }), logger: createLogger('agent-cpu-baseline', 'error') });
   const batcher = mode === 'netlink-encode' ? new FlowBatcher({ agentId: config.agentId, nodeName: config.nodeName, ...config.batch }, () => undefined) : null;
-  const listTable = (): void => {
-    const at = Date.now();
-    tracker.snapshotStarted(at);
-    tracker.handleSnapshot([], at, Date.now());
-  };
-  listTable();
-  setInterval(listTable, config.conntrack.snapshotIntervalMs);
-  const child = spawn(executable, ['events', '--buffer-size', '8388608'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  // As the agent's source does: one clock read and one hand-over per chunk.
-  let pending: FlowRecordData[] = [];
-  let chunkAtMs = Date.now();
-  const records = new ConntrackRecordStream(
-    (message) => {
-      if (message.kind !== 'entry') return;
-      parsed++;
-      tracker.handleEventInto(message.entry, chunkAtMs, pending);
-    },
-    () => undefined,
-  );
-  child.stdout.on('data', (chunk: Buffer) => {
-    chunkAtMs = Date.now();
-    records.push(chunk);
-    if (pending.length === 0) return;
-    const out = pending;
-    pending = [];
-    batcher?.add(out);
+  await source.start((records) => {
+    parsed += records.length;
+    batcher?.add(records);
   });
-  process.on('SIGTERM', () => child.kill('SIGTERM'));
+  stopReading = () => source.stop();
 } else {
   throw new Error(`usage: agent-cpu-baseline.ts cli|netlink|netlink-track|netlink-encode <executable>, got ${JSON.stringify(mode)}`);
 }
 process.stdout.write('reading\n');
 process.on('SIGTERM', () => {
-  process.stdout.write(`${JSON.stringify({ parsed })}\n`);
-  process.exit(0);
+  void Promise.resolve(stopReading()).finally(() => {
+    process.stdout.write(`${JSON.stringify({ parsed })}\n`);
+    process.exit(0);
+  });
 });
