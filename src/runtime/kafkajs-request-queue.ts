@@ -7,8 +7,8 @@
  * `throttledUntil - Date.now()` ms even when no request is waiting. Unthrottled, `throttledUntil`
  * is -1, so the delay is about minus the epoch, which Node clamps to 1 ms (since Node 23 with a
  * TimeoutNegativeWarning); the timer's callback schedules the next one. Each connection so
- * wakes its process ~1,000 times a second: ~15 % of the agent's CPU at 10,000 flows/s, and
- * every idle role paid it too.
+ * wakes its process ~1,000 times a second: ~15 % of the agent's CPU at 10,000 flows/s, and an
+ * idle consumer and producer used ~0.055 core for it (~0.006 mended).
  *
  * The mended method schedules a check only while requests wait: at the end of the broker's
  * throttle, or after kafkajs's own 10 ms when none is in effect — what kafkajs does for waiting
