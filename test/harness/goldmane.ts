@@ -6,8 +6,7 @@
  *
  * The binary cannot come from the package registries. It is looked up in this order:
  *   1. env SEGFLOW_GOLDMANE_BIN,
- *   2. a test-tools folder beside the checkout (where CI keeps it),
- *   3. the same folder under /work.
+ *   2. `.local/tools/goldmane/goldmane` in the checkout (where `.ci/run` puts the CI machine's copy).
  * When none exists, {@link requireGoldmaneBinary} throws naming the suite that did not run, why,
  * and how to run it: the suite fails loudly instead of passing without having run.
  */
@@ -29,8 +28,7 @@ const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
 export function goldmaneBinaryCandidates(env: NodeJS.ProcessEnv = process.env): Array<{ path: string; from: string }> {
   const out: Array<{ path: string; from: string }> = [];
   if (env.SEGFLOW_GOLDMANE_BIN) out.push({ path: env.SEGFLOW_GOLDMANE_BIN, from: 'env SEGFLOW_GOLDMANE_BIN' });
-  out.push({ path: path.resolve(REPO_ROOT, '../shared/tools/goldmane/goldmane'), from: 'beside the repo' });
-  out.push({ path: '/work/shared/tools/goldmane/goldmane', from: '/work/shared' });
+  out.push({ path: path.join(REPO_ROOT, '.local/tools/goldmane/goldmane'), from: 'the checkout\'s .local/tools' });
   return out;
 }
 

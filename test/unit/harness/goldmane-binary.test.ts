@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { goldmaneBinaryCandidates, requireGoldmaneBinary } from '../../harness/goldmane.ts';
 
-it('looks at SEGFLOW_GOLDMANE_BIN first, then beside the repo', () => {
+it("looks at SEGFLOW_GOLDMANE_BIN first, then in the checkout's .local/tools", () => {
   const candidates = goldmaneBinaryCandidates({ SEGFLOW_GOLDMANE_BIN: '/opt/goldmane' });
-  assert.deepEqual(candidates.map((c) => c.from), ['env SEGFLOW_GOLDMANE_BIN', 'beside the repo', '/work/shared']);
-  assert.match(candidates[1]!.path, /shared\/tools\/goldmane\/goldmane$/);
+  assert.deepEqual(candidates.map((c) => c.from), ['env SEGFLOW_GOLDMANE_BIN', "the checkout's .local/tools"]);
+  assert.match(candidates[1]!.path, /\/\.local\/tools\/goldmane\/goldmane$/);
 });
 
 it('fails naming the suite, why and how to run it when no binary exists', () => {
