@@ -28,6 +28,7 @@
  */
 import type { FlowRecordData, FlowTupleData, TcpState } from '../../../contract/wire/flow-batch-codec.ts';
 import type { ConntrackEntry, ConntrackEventType } from './conntrack-event-parser.ts';
+import { SlotIndexedMap } from '../slot-indexed-map.ts';
 import { emptyObservation, observeEntry, packedIpv4Key, tupleOfEntry, type ConntrackObservation } from './conntrack-observation.ts';
 
 /** Options of {@link ConntrackFlowTracker}. */
@@ -125,12 +126,13 @@ const msToNano = (ms: number): bigint => BigInt(Math.round(ms * 1000)) * 1000n;
 
 /** Keeps per-connection reported counters and emits delta records; see the module comment. */
 export class ConntrackFlowTracker {
-  private readonly flows = new Map<string, TrackedFlow>();
+  /** Live entries by key; not a Map: see slot-indexed-map.ts (20,000 inserts and deletes a second). */
+  private readonly flows = new SlotIndexedMap<TrackedFlow>();
   private readonly destroyed = new Map<string, number>();
   /** Destroyed keys of entries closed without their DESTROY event (kept the full retention). */
   private readonly closedVanished = new Set<string>();
   /** Entries missing from snapshots, waiting for their DESTROY event (key → since when). */
-  private readonly vanished = new Map<string, { flow: TrackedFlow; sinceMs: number }>();
+  private readonly vanished = new SlotIndexedMap<{ flow: TrackedFlow; sinceMs: number }>();
   private readonly nodeName: string;
   private readonly destroyedKeyRetentionMs: number;
   private readonly destroyedKeyMarginMs: number;
