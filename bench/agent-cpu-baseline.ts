@@ -22,8 +22,11 @@ import { CollectorMetrics } from '../src/collector/collector-metrics.ts';
 import { FlowBatcher } from '../src/collector/flow-batcher.ts';
 import { resolveCollectorConfig } from '../src/collector/collector-config.ts';
 import { createLogger } from '../src/runtime/logger.ts';
+import { applyAgentHeapGrowth } from '../src/collector/agent-heap-growth.ts';
 
 const [mode, executable] = process.argv.slice(2) as [string, string];
+// Tuned like the agent's own process, so each stage differs from the next by code only.
+applyAgentHeapGrowth();
 let parsed = 0;
 /** Stops what reads the replay (on SIGTERM, before the count is printed). */
 let stopReading: () => Promise<void> | void = () => undefined;

@@ -256,22 +256,40 @@ async function recordOnce(connections: number, perSecond: number): Promise<Recor
   }
 }
 
-interface Round { cpuMs: number; seconds: number; cores: number; flowsPerSecond: number; cpuMsPer1000Flows: number }
+interface Round {
+  cpuMs: number; seconds: number; cores: number; flowsPerSecond: number; cpuMsPer1000Flows: number;
+  /** The agent's garbage collections in the window, per 10 s (its Node.js metrics), by kind. */
+  gcPer10s?: { major: number; minor: number };
+}
+
+/** Node.js's garbage collections so far by kind, from a `/metrics` text (prom-client's `nodejs_gc_duration_seconds`). */
+function gcCounts(metrics: string): { major: number; minor: number } {
+  const count = (kind: string): number => {
+    const found = new RegExp(`^\\S*nodejs_gc_duration_seconds_count\\{kind="${kind}"\\}\\s+(\\S+)$`, 'm').exec(metrics);
+    if (!found) throw new Error(`the agent's /metrics has no nodejs_gc_duration_seconds_count{kind="${kind}"}`);
+    return Number(found[1]);
+  };
+  return { major: count('major'), minor: count('minor') };
+}
 
 /**
  * CPU of `child`'s tree (the replayer excepted) over `seconds` after the warm-up, and the flows
  * (connections: a NEW and a DESTROY each) it handled meanwhile, counted by `flows()`.
  */
-async function measure(child: ChildProcess, seconds: number, flows: () => Promise<number>): Promise<Round> {
+async function measure(child: ChildProcess, seconds: number, flows: () => Promise<number>, metrics?: () => Promise<string>): Promise<Round> {
   await sleep(WARMUP_MS);
   const [cpu0, flows0, t0] = [treeCpuMs(processTree(child.pid!, '-replay.mjs')), await flows(), Date.now()];
+  const gc0 = metrics ? gcCounts(await metrics()) : null;
   await sleep(seconds * 1000);
   const [cpu1, flows1, t1] = [treeCpuMs(processTree(child.pid!, '-replay.mjs')), await flows(), Date.now()];
+  const gc1 = metrics ? gcCounts(await metrics()) : null;
   const wall = (t1 - t0) / 1000;
   const cpuMs = cpu1 - cpu0;
+  const per10s = (a: number, b: number): number => Math.round(((b - a) / wall) * 10 * 10) / 10;
   return {
     cpuMs: Math.round(cpuMs), seconds: Math.round(wall * 10) / 10, cores: Math.round((cpuMs / 1000 / wall) * 1000) / 1000,
     flowsPerSecond: Math.round((flows1 - flows0) / wall), cpuMsPer1000Flows: Math.round((cpuMs / Math.max(1, flows1 - flows0)) * 1000 * 100) / 100,
+    ...(gc0 && gc1 ? { gcPer10s: { major: per10s(gc0.major, gc1.major), minor: per10s(gc0.minor, gc1.minor) } } : {}),
   };
 }
 
@@ -326,17 +344,16 @@ export async function runAgentCpuBench(): Promise<unknown> {
     let stderr = '';
     collector.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
     // Flows the agent handled: the records its source produced (a `new` and a `destroy` each).
-    const agentFlows = async (): Promise<number> => {
-      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-      return [...text.matchAll(/^\S*records_read_total(?:\{[^}]*\})?\s+(\S+)$/gm)].reduce((n, m) => n + Number(m[1]), 0) / 2;
-    };
+    const agentMetrics = async (): Promise<string> => (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const agentFlows = async (): Promise<number> =>
+      [...(await agentMetrics()).matchAll(/^\S*records_read_total(?:\{[^}]*\})?\s+(\S+)$/gm)].reduce((n, m) => n + Number(m[1]), 0) / 2;
     try {
       for (let waited = 0; ; waited += 250) {
         if (await agentFlows().then(() => true, () => false)) break;
         if (collector.exitCode !== null || waited > 60_000) throw new Error(`collector (${reader}) did not start: ${stderr}`);
         await sleep(250);
       }
-      return await measure(collector, seconds, agentFlows);
+      return await measure(collector, seconds, agentFlows, agentMetrics);
     } finally {
       await stop(collector);
     }

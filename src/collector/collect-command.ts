@@ -12,6 +12,7 @@ import { createLogger } from '../runtime/logger.ts';
 import { addKafkaConnectionOptions } from '../runtime/role-config/kafka-connection-options.ts';
 import { addRoleConfigOptions, roleAction } from '../runtime/role-config/role-command.ts';
 import { exitCodeFor, untilStopped } from '../runtime/role-config/run-until-stopped.ts';
+import { applyAgentHeapGrowth } from './agent-heap-growth.ts';
 import { Collector } from './collector.ts';
 import { DEFAULT_COLLECTOR_HTTP_PORT, minimumSpoolBytes, type CollectorConfigInput, type CollectorSourceName } from './collector-config.ts';
 import { CONNTRACK_READER_KINDS, type ConntrackReaderKind } from './sources/conntrack/conntrack-reader-kind.ts';
@@ -118,6 +119,7 @@ export function registerCollectCommand(program: Command): void {
     .option('--no-http', 'do not serve the health/metrics endpoint')
     .action(roleAction<CollectOptions>({ role: 'collect', kafka: true }, async (prepared, options) => {
       if (options.brokers === undefined) throw new Error('--brokers is required (or brokers: in the --config file, or env KAFKA_BROKERS)');
+      applyAgentHeapGrowth();
       const logger = createLogger('collector');
       const collector = new Collector({ ...collectOptionsToConfig(options), kafkaSecurity: prepared.kafkaSecurity }, { logger });
       await collector.start();
