@@ -262,34 +262,36 @@ interface Round {
   gcPer10s?: { major: number; minor: number };
 }
 
-/** Node.js's garbage collections so far by kind, from a `/metrics` text (prom-client's `nodejs_gc_duration_seconds`). */
+/**
+ * Node.js's garbage collections so far by kind, from a `/metrics` text (prom-client's
+ * `nodejs_gc_duration_seconds`, whose series for a kind appears with its first collection).
+ */
 function gcCounts(metrics: string): { major: number; minor: number } {
-  const count = (kind: string): number => {
-    const found = new RegExp(`^\\S*nodejs_gc_duration_seconds_count\\{kind="${kind}"\\}\\s+(\\S+)$`, 'm').exec(metrics);
-    if (!found) throw new Error(`the agent's /metrics has no nodejs_gc_duration_seconds_count{kind="${kind}"}`);
-    return Number(found[1]);
-  };
+  if (!/^# TYPE \S*nodejs_gc_duration_seconds histogram$/m.test(metrics)) throw new Error("the agent's /metrics has no nodejs_gc_duration_seconds");
+  const count = (kind: string): number => Number(new RegExp(`^\\S*nodejs_gc_duration_seconds_count\\{kind="${kind}"\\}\\s+(\\S+)$`, 'm').exec(metrics)?.[1] ?? 0);
   return { major: count('major'), minor: count('minor') };
 }
 
+/** What a measured process has done so far: flows handled, and its garbage collections when it reports them. */
+interface Progress { flows: number; gc?: { major: number; minor: number } }
+
 /**
  * CPU of `child`'s tree (the replayer excepted) over `seconds` after the warm-up, and the flows
- * (connections: a NEW and a DESTROY each) it handled meanwhile, counted by `flows()`.
+ * (connections: a NEW and a DESTROY each) it handled meanwhile, counted by `progress()`.
  */
-async function measure(child: ChildProcess, seconds: number, flows: () => Promise<number>, metrics?: () => Promise<string>): Promise<Round> {
+async function measure(child: ChildProcess, seconds: number, progress: () => Promise<Progress>): Promise<Round> {
   await sleep(WARMUP_MS);
-  const [cpu0, flows0, t0] = [treeCpuMs(processTree(child.pid!, '-replay.mjs')), await flows(), Date.now()];
-  const gc0 = metrics ? gcCounts(await metrics()) : null;
+  const [cpu0, p0, t0] = [treeCpuMs(processTree(child.pid!, '-replay.mjs')), await progress(), Date.now()];
   await sleep(seconds * 1000);
-  const [cpu1, flows1, t1] = [treeCpuMs(processTree(child.pid!, '-replay.mjs')), await flows(), Date.now()];
-  const gc1 = metrics ? gcCounts(await metrics()) : null;
+  const [cpu1, p1, t1] = [treeCpuMs(processTree(child.pid!, '-replay.mjs')), await progress(), Date.now()];
   const wall = (t1 - t0) / 1000;
   const cpuMs = cpu1 - cpu0;
+  const flows = p1.flows - p0.flows;
   const per10s = (a: number, b: number): number => Math.round(((b - a) / wall) * 10 * 10) / 10;
   return {
     cpuMs: Math.round(cpuMs), seconds: Math.round(wall * 10) / 10, cores: Math.round((cpuMs / 1000 / wall) * 1000) / 1000,
-    flowsPerSecond: Math.round((flows1 - flows0) / wall), cpuMsPer1000Flows: Math.round((cpuMs / Math.max(1, flows1 - flows0)) * 1000 * 100) / 100,
-    ...(gc0 && gc1 ? { gcPer10s: { major: per10s(gc0.major, gc1.major), minor: per10s(gc0.minor, gc1.minor) } } : {}),
+    flowsPerSecond: Math.round(flows / wall), cpuMsPer1000Flows: Math.round((cpuMs / Math.max(1, flows)) * 1000 * 100) / 100,
+    ...(p0.gc && p1.gc ? { gcPer10s: { major: per10s(p0.gc.major, p1.gc.major), minor: per10s(p0.gc.minor, p1.gc.minor) } } : {}),
   };
 }
 
@@ -343,17 +345,20 @@ export async function runAgentCpuBench(): Promise<unknown> {
     );
     let stderr = '';
     collector.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
-    // Flows the agent handled: the records its source produced (a `new` and a `destroy` each).
-    const agentMetrics = async (): Promise<string> => (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    const agentFlows = async (): Promise<number> =>
-      [...(await agentMetrics()).matchAll(/^\S*records_read_total(?:\{[^}]*\})?\s+(\S+)$/gm)].reduce((n, m) => n + Number(m[1]), 0) / 2;
+    // From one read of its metrics: the flows the agent handled (the records its source
+    // produced, a `new` and a `destroy` each) and its garbage collections.
+    const agentProgress = async (): Promise<Progress> => {
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      const flows = [...text.matchAll(/^\S*records_read_total(?:\{[^}]*\})?\s+(\S+)$/gm)].reduce((n, m) => n + Number(m[1]), 0) / 2;
+      return { flows, gc: gcCounts(text) };
+    };
     try {
       for (let waited = 0; ; waited += 250) {
-        if (await agentFlows().then(() => true, () => false)) break;
+        if (await agentProgress().then(() => true, () => false)) break;
         if (collector.exitCode !== null || waited > 60_000) throw new Error(`collector (${reader}) did not start: ${stderr}`);
         await sleep(250);
       }
-      return await measure(collector, seconds, agentFlows, agentMetrics);
+      return await measure(collector, seconds, agentProgress);
     } finally {
       await stop(collector);
     }
@@ -366,7 +371,7 @@ export async function runAgentCpuBench(): Promise<unknown> {
     await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
     try {
       // The reader keeps pace (its pipe never stays full): what the replayer wrote, it decoded.
-      return await measure(child, seconds, async () => replayWritten(report) / 2);
+      return await measure(child, seconds, async () => ({ flows: replayWritten(report) / 2 }));
     } finally {
       await stop(child);
     }
