@@ -44,6 +44,26 @@ export class SlotIndexedMap<V> implements Iterable<[string, V]> {
     return this;
   }
 
+  /** Sets `key` only when absent; true when it was added (two lookups where `has` then `set` take three). */
+  add(key: string, value: V): boolean {
+    if (this.slotOf.get(key) !== undefined) return false;
+    const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.values.length;
+    this.slotOf.set(key, slot);
+    this.values[slot] = value;
+    return true;
+  }
+
+  /** Removes `key` and returns its value (two lookups where `get` then `delete` take three). */
+  take(key: string): V | undefined {
+    const slot = this.slotOf.get(key);
+    if (slot === undefined) return undefined;
+    const value = this.values[slot];
+    this.slotOf.delete(key);
+    this.values[slot] = undefined;
+    this.freeSlots.push(slot);
+    return value;
+  }
+
   delete(key: string): boolean {
     const slot = this.slotOf.get(key);
     if (slot === undefined) return false;

@@ -342,22 +342,22 @@ const TAG_BATCH_HEARTBEAT = 64;
 function writeTuple(w: ProtobufWriter, tag: number, t: FlowTupleData): void {
   // Tag, length, two 16-byte addresses with theirs, two ports with theirs: at most 46 bytes.
   w.ensure(64);
-  w.varint(tag);
+  w.shortVarint(tag);
   const start = w.openDelimited();
   if (t.srcIp.length > 0) {
-    w.varint(10);
+    w.shortVarint(10);
     w.bytes(t.srcIp);
   }
   if (t.dstIp.length > 0) {
-    w.varint(18);
+    w.shortVarint(18);
     w.bytes(t.dstIp);
   }
   if (t.srcPort !== 0) {
-    w.varint(24);
+    w.shortVarint(24);
     w.varint(t.srcPort);
   }
   if (t.dstPort !== 0) {
-    w.varint(32);
+    w.shortVarint(32);
     w.varint(t.dstPort);
   }
   w.closeDelimited(start);
@@ -366,7 +366,7 @@ function writeTuple(w: ProtobufWriter, tag: number, t: FlowTupleData): void {
 function writeString(w: ProtobufWriter, tag: number, text: string): void {
   if (text === '') return;
   w.ensure(5);
-  w.varint(tag);
+  w.shortVarint(tag);
   w.bytes(Buffer.from(text, 'utf8'));
 }
 
@@ -374,90 +374,90 @@ function writeString(w: ProtobufWriter, tag: number, text: string): void {
 function writeRecord(w: ProtobufWriter, r: FlowRecordData): void {
   // Room for everything but the strings and the tuples, which make their own.
   w.ensure(160);
-  w.varint(TAG_BATCH_RECORD);
+  w.shortVarint(TAG_BATCH_RECORD);
   const start = w.openDelimited();
-  w.varint(8);
-  w.varint(SOURCE_TO_WIRE[r.source]);
+  w.shortVarint(8);
+  w.shortVarint(SOURCE_TO_WIRE[r.source]);
   const node = nodeNameBytes.bytesOf(r.nodeName);
-  w.varint(18);
+  w.shortVarint(18);
   w.bytes(node);
   w.ensure(160);
   if (r.startTimeUnixNano !== 0n) {
-    w.varint(25);
+    w.shortVarint(25);
     w.fixed64(r.startTimeUnixNano);
   }
-  w.varint(33);
+  w.shortVarint(33);
   w.fixed64(r.endTimeUnixNano);
-  w.varint(40);
-  w.varint(r.ipVersion);
+  w.shortVarint(40);
+  w.shortVarint(r.ipVersion);
   if (r.protocol !== 0) {
-    w.varint(48);
-    w.varint(r.protocol);
+    w.shortVarint(48);
+    w.shortVarint(r.protocol);
   }
   writeTuple(w, 58, r.original);
   writeTuple(w, 66, r.reply);
   w.ensure(160);
   if (r.originalPackets !== 0) {
-    w.varint(72);
+    w.shortVarint(72);
     w.varint(r.originalPackets);
   }
   if (r.originalBytes !== 0) {
-    w.varint(80);
+    w.shortVarint(80);
     w.varint(r.originalBytes);
   }
   if (r.replyPackets !== 0) {
-    w.varint(88);
+    w.shortVarint(88);
     w.varint(r.replyPackets);
   }
   if (r.replyBytes !== 0) {
-    w.varint(96);
+    w.shortVarint(96);
     w.varint(r.replyBytes);
   }
-  w.varint(104);
-  w.varint(EVENT_TO_WIRE[r.eventKind]);
+  w.shortVarint(104);
+  w.shortVarint(EVENT_TO_WIRE[r.eventKind]);
   const tcpState = TCP_STATE_TO_WIRE[r.tcpState];
   if (tcpState !== 0) {
-    w.varint(112);
-    w.varint(tcpState);
+    w.shortVarint(112);
+    w.shortVarint(tcpState);
   }
   if (r.assured) {
-    w.varint(120);
-    w.varint(1);
+    w.shortVarint(120);
+    w.shortVarint(1);
   }
   if (r.unreplied) {
-    w.varint(128);
-    w.varint(1);
+    w.shortVarint(128);
+    w.shortVarint(1);
   }
   if (r.conntrackId !== 0) {
-    w.varint(136);
+    w.shortVarint(136);
     w.varint(r.conntrackId);
   }
   if (r.conntrackMark !== 0) {
-    w.varint(144);
+    w.shortVarint(144);
     w.varint(r.conntrackMark);
   }
   const verdict = VERDICT_TO_WIRE[r.dataplaneVerdict];
   if (verdict !== 0) {
-    w.varint(152);
-    w.varint(verdict);
+    w.shortVarint(152);
+    w.shortVarint(verdict);
   }
   writeString(w, 162, r.ruleHint);
   w.ensure(40);
   if (r.icmpType !== 0) {
-    w.varint(168);
-    w.varint(r.icmpType);
+    w.shortVarint(168);
+    w.shortVarint(r.icmpType);
   }
   if (r.icmpCode !== 0) {
-    w.varint(176);
-    w.varint(r.icmpCode);
+    w.shortVarint(176);
+    w.shortVarint(r.icmpCode);
   }
   if (r.icmpId !== 0) {
-    w.varint(184);
+    w.shortVarint(184);
     w.varint(r.icmpId);
   }
   if (r.countersValid) {
-    w.varint(192);
-    w.varint(1);
+    w.shortVarint(192);
+    w.shortVarint(1);
   }
   w.closeDelimited(start);
 }

@@ -61,6 +61,21 @@ export class ProtobufWriter {
     this.pos = p;
   }
 
+  /**
+   * A varint below 2^14 (a field tag, an enum, a flag): one or two bytes, no loop — the record
+   * encoder writes ~40 of these per record. The caller ensured room (2 bytes).
+   */
+  shortVarint(n: number): void {
+    const b = this.buf;
+    if (n < 128) {
+      b[this.pos++] = n;
+      return;
+    }
+    b[this.pos] = (n & 127) | 128;
+    b[this.pos + 1] = n >>> 7;
+    this.pos += 2;
+  }
+
   /** A little-endian 64-bit value (0 ≤ v < 2^64). The caller ensured room (8 bytes). */
   fixed64(v: bigint): void {
     // Through a typed array: Buffer.writeBigUInt64LE splits the value with BigInt operations,
@@ -76,7 +91,8 @@ export class ProtobufWriter {
   bytes(v: Uint8Array): void {
     const n = v.length;
     this.ensure(n + 5);
-    this.varint(n);
+    if (n < 128) this.buf[this.pos++] = n;
+    else this.varint(n);
     const b = this.buf;
     let p = this.pos;
     // Addresses are 4 or 16 bytes: a loop beats set()'s call overhead at that size.

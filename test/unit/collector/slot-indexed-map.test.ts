@@ -15,19 +15,29 @@ function random(seed: number): () => number {
 
 describe('SlotIndexedMap', () => {
   for (const seed of [1, 7, 42, 2024]) {
-    it(`answers like a Map through 20,000 random sets, deletes and lookups (seed ${seed})`, () => {
+    it(`answers like a Map through 20,000 random sets, adds, takes, deletes and lookups (seed ${seed})`, () => {
       const next = random(seed);
       const map = new SlotIndexedMap<{ n: number }>();
       const oracle = new Map<string, { n: number }>();
       for (let i = 0; i < 20_000; i++) {
         const key = `k${Math.floor(next() * 500)}`;
         const op = next();
-        if (op < 0.45) {
+        if (op < 0.3) {
           const value = { n: i };
           assert.equal(map.set(key, value), map);
           oracle.set(key, value);
-        } else if (op < 0.8) {
+        } else if (op < 0.45) {
+          // add: only when absent, the present value untouched.
+          const value = { n: i };
+          const absent = !oracle.has(key);
+          assert.equal(map.add(key, value), absent, `add ${key} at step ${i}`);
+          if (absent) oracle.set(key, value);
+        } else if (op < 0.65) {
           assert.equal(map.delete(key), oracle.delete(key), `delete ${key} at step ${i}`);
+        } else if (op < 0.8) {
+          const had = oracle.get(key);
+          oracle.delete(key);
+          assert.equal(map.take(key), had, `take ${key} at step ${i}`);
         } else {
           assert.equal(map.has(key), oracle.has(key), `has ${key} at step ${i}`);
           assert.equal(map.get(key), oracle.get(key), `get ${key} at step ${i}`);

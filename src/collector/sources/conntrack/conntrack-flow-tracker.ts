@@ -178,10 +178,10 @@ export class ConntrackFlowTracker {
     const atMs = seen.timestamp !== null ? seen.timestamp * 1000 : nowMs;
     switch (seen.eventType) {
       case 'new': {
-        if (this.flows.has(key)) return; // already known (a snapshot got there first)
+        const flow = this.newFlow(key, seen, msToNano(atMs), atMs);
+        if (!this.flows.add(key, flow)) return; // already known (a snapshot got there first)
         if (this.destroyed.size > 0) this.destroyed.delete(key);
         if (this.closedVanished.size > 0) this.closedVanished.delete(key);
-        const flow = this.track(key, seen, msToNano(atMs), atMs);
         out.push(this.record(seen, flow, 'new', atMs, flow.startTimeUnixNano));
         return;
       }
@@ -191,18 +191,17 @@ export class ConntrackFlowTracker {
         return;
       }
       case 'destroy': {
-        let flow = this.flows.get(key);
+        let flow = this.flows.take(key);
         if (this.vanished.size > 0) {
-          flow ??= this.vanished.get(key)?.flow;
-          this.vanished.delete(key);
+          const back = this.vanished.take(key);
+          flow ??= back?.flow;
         }
         if (!flow) {
           if (this.destroyed.has(key)) return;
           // Never seen (agent started after it was created and no snapshot caught it).
           const start = seen.deltaTimeSeconds !== null ? msToNano(atMs - seen.deltaTimeSeconds * 1000) : 0n;
-          flow = this.track(key, seen, start, atMs);
+          flow = this.newFlow(key, seen, start, atMs);
         }
-        this.flows.delete(key);
         // With no listing pending, the next one starts after the kernel destroyed this entry
         // and cannot list it: nothing to remember.
         if (this.listingSinceMs !== null) this.destroyed.set(key, atMs);
@@ -297,7 +296,8 @@ export class ConntrackFlowTracker {
     const flow = this.flows.get(key);
     if (!flow) {
       const start = seen.deltaTimeSeconds !== null ? msToNano(atMs - seen.deltaTimeSeconds * 1000) : 0n;
-      const created = this.track(key, seen, start, atMs);
+      const created = this.newFlow(key, seen, start, atMs);
+      this.flows.set(key, created);
       return this.record(seen, created, 'new', atMs);
     }
     flow.lastSeenMs = atMs;
@@ -312,7 +312,8 @@ export class ConntrackFlowTracker {
     return changed ? this.record(seen, flow, 'update', atMs) : null;
   }
 
-  private track(key: string, seen: ConntrackObservation, startTimeUnixNano: bigint, atMs: number): TrackedFlow {
+  /** A flow for a first sighting; the caller stores it. */
+  private newFlow(key: string, seen: ConntrackObservation, startTimeUnixNano: bigint, atMs: number): TrackedFlow {
     const entry = seen.entry!;
     const flow: TrackedFlow = {
       key,
@@ -337,7 +338,6 @@ export class ConntrackFlowTracker {
       original: tupleOfEntry(entry.original),
       reply: tupleOfEntry(entry.reply),
     };
-    this.flows.set(key, flow);
     return flow;
   }
 
