@@ -30,6 +30,7 @@ import type { FlowRecordData, FlowTupleData, TcpState } from '../../../contract/
 import type { ConntrackEntry, ConntrackEventType } from './conntrack-event-parser.ts';
 import { SlotIndexedMap } from '../slot-indexed-map.ts';
 import { emptyObservation, observeEntry, packedIpv4Key, tupleOfEntry, type ConntrackObservation } from './conntrack-observation.ts';
+import { ipv4RecordTuple, observeIpv4Record } from './conntrack-record-decoder.ts';
 
 /** Options of {@link ConntrackFlowTracker}. */
 export interface ConntrackFlowTrackerOptions {
@@ -100,7 +101,8 @@ interface TrackedFlow {
  * destroy). An IPv4 entry with an id and address bytes (the netlink reader's: most of the
  * traffic) gets the same identity packed into 10 UTF-16 code units, one string built at once —
  * the text form costs a dozen intermediate strings per event at 20,000 events a second. A reader
- * gives every entry of a connection the same form, so its events always meet.
+ * gives every entry of a connection the same form, so its events always meet (the netlink
+ * reader's records get the packed key from observeIpv4Record, the same one).
  */
 export function conntrackFlowKey(entry: ConntrackEntry): string {
   const o = entry.original;
@@ -172,6 +174,18 @@ export class ConntrackFlowTracker {
   /** {@link handleEvent}, appending its records to `out` (no array per event on the source's hot path). */
   handleEventInto(entry: ConntrackEntry, nowMs: number, out: FlowRecordData[]): void {
     this.handleSighting(observeEntry(entry, this.seen), conntrackFlowKey(entry), nowMs, out);
+  }
+
+  /**
+   * {@link handleEventInto} for a sound netlink reader event record at `o` of `b`, read in
+   * place (no entry object). Returns false, doing nothing, for a record it does not read that
+   * way (not IPv4 with an id): the caller decodes it and hands the entry to handleEventInto.
+   */
+  handleRecordInto(b: Buffer, o: number, nowMs: number, out: FlowRecordData[]): boolean {
+    const key = observeIpv4Record(b, o, this.seen);
+    if (key === null) return false;
+    this.handleSighting(this.seen, key, nowMs, out);
+    return true;
   }
 
   private handleSighting(seen: ConntrackObservation, key: string, nowMs: number, out: FlowRecordData[]): void {
@@ -314,7 +328,8 @@ export class ConntrackFlowTracker {
 
   /** A flow for a first sighting; the caller stores it. */
   private newFlow(key: string, seen: ConntrackObservation, startTimeUnixNano: bigint, atMs: number): TrackedFlow {
-    const entry = seen.entry!;
+    const entry = seen.entry;
+    const record = seen.record;
     const flow: TrackedFlow = {
       key,
       startTimeUnixNano,
@@ -335,8 +350,8 @@ export class ConntrackFlowTracker {
       icmpType: seen.icmpType,
       icmpCode: seen.icmpCode,
       icmpId: seen.icmpId,
-      original: tupleOfEntry(entry.original),
-      reply: tupleOfEntry(entry.reply),
+      original: entry !== null ? tupleOfEntry(entry.original) : ipv4RecordTuple(record!, seen.offset, true),
+      reply: entry !== null ? tupleOfEntry(entry.reply) : ipv4RecordTuple(record!, seen.offset, false),
     };
     return flow;
   }
@@ -420,7 +435,8 @@ export class ConntrackFlowTracker {
     seen.icmpType = flow.icmpType;
     seen.icmpCode = flow.icmpCode;
     seen.icmpId = flow.icmpId;
-    seen.entry = null; // no flow is tracked from this sighting
+    seen.entry = null;
+    seen.record = null;
     return this.record(seen, flow, 'destroy', atMs);
   }
 }

@@ -1,8 +1,9 @@
 /**
- * One sighting of a conntrack entry, flattened to what the flow tracker keeps of it: the
- * tracker fills one reused observation per call and copies what a flow needs later into the
- * flow's own fields, instead of holding the whole entry (and its two tuple objects) for the
- * connection's life.
+ * One sighting of a conntrack entry, flattened to what the flow tracker reads: from a parsed
+ * {@link ConntrackEntry} (the text reader, table listings) or straight from a netlink reader
+ * record (conntrack-record-decoder.ts, the event hot path: 20,000 records a second at 10,000
+ * flows/s, where an entry object with two tuple objects per event was most of the agent's
+ * garbage). The tracker fills one reused observation per call and keeps nothing of it.
  */
 import type { FlowTupleData, TcpState } from '../../../contract/wire/flow-batch-codec.ts';
 import { addressTextToBytes } from './address-text-bytes.ts';
@@ -30,8 +31,10 @@ export interface ConntrackObservation {
   icmpType: number;
   icmpCode: number;
   icmpId: number;
-  /** The entry it came from (its tuples start a flow); null for a rebuilt one. */
+  /** Where the tuples come from: a parsed entry, or a reader record (`record` at `offset`). */
   entry: ConntrackEntry | null;
+  record: Buffer | null;
+  offset: number;
 }
 
 /** A fresh observation to fill (one per tracker; reused for every call). */
@@ -39,7 +42,7 @@ export function emptyObservation(): ConntrackObservation {
   return {
     eventType: null, timestamp: null, deltaTimeSeconds: null, ipVersion: 4, protocol: 0, tcpState: 'unspecified', assured: false, unreplied: false,
     id: null, mark: null, originalPackets: undefined, originalBytes: undefined, replyPackets: undefined, replyBytes: undefined,
-    icmpType: 0, icmpCode: 0, icmpId: 0, entry: null,
+    icmpType: 0, icmpCode: 0, icmpId: 0, entry: null, record: null, offset: 0,
   };
 }
 
@@ -74,6 +77,7 @@ export function observeEntry(entry: ConntrackEntry, into: ConntrackObservation):
   into.icmpCode = o.icmpCode ?? 0;
   into.icmpId = o.icmpId ?? 0;
   into.entry = entry;
+  into.record = null;
   return into;
 }
 

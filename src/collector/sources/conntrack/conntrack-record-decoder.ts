@@ -6,7 +6,9 @@
  * Cheap on purpose — this runs 20,000 times a second at 10,000 flows/s: fixed offsets read from
  * the Buffer, no per-record strings but the two addresses of each tuple, shared flag arrays.
  */
+import type { FlowTupleData, TcpState } from '../../../contract/wire/flow-batch-codec.ts';
 import type { ConntrackEntry, ConntrackEventType, ConntrackTuple } from './conntrack-event-parser.ts';
+import { packedIpv4Key, tcpStateOf, type ConntrackObservation } from './conntrack-observation.ts';
 
 /** Bytes per record. */
 export const CONNTRACK_RECORD_SIZE = 160;
@@ -253,6 +255,72 @@ export function decodeConntrackRecord(b: Buffer, offset = 0, streamOffset = offs
   }
 }
 
+/** The wire TCP state of each tcp state index (the tracker's mapping of the names above). */
+const TCP_WIRE_STATES: readonly TcpState[] = STATE_NAMES[6]!.map((state) => tcpStateOf({ protocolName: 'tcp', state }));
+
+/** Whether the record at `o` is an entry (NEW, UPDATE, DESTROY, listed) whose fixed fields are sound; allocates nothing. */
+export function isSoundEntryRecord(b: Buffer, o: number): boolean {
+  const kind = b[o]!;
+  return kind >= ConntrackRecordKind.new && kind <= ConntrackRecordKind.listed && checkEntry(b, o, null);
+}
+
+/**
+ * Fills `into` from the sound entry record at `o` of `b` (see {@link isSoundEntryRecord}) and
+ * returns its packed flow key, without making an entry object — for an IPv4 entry with an id,
+ * the netlink reader's usual record. Returns null, filling nothing, for any other (the caller
+ * decodes those in full). Reads what {@link decodeConntrackRecord} would decode, to the bit.
+ */
+export function observeIpv4Record(b: Buffer, o: number, into: ConntrackObservation): string | null {
+  const presence = b.readUInt32LE(o + 4);
+  if (b[o + 1] !== 4 || (presence & ConntrackRecordPresence.id) === 0) return null;
+  const kind = b[o]!;
+  const protocol = b[o + 2]!;
+  const timeUs = u64(b, o + 8);
+  const hasStatus = (presence & ConntrackRecordPresence.status) !== 0;
+  const status = hasStatus ? b.readUInt32LE(o + 20) : 0;
+  const eventType = EVENT_KINDS[kind] ?? null;
+  into.eventType = eventType;
+  into.timestamp = eventType === null ? null : timeUs / 1e6;
+  into.deltaTimeSeconds = null;
+  if (presence & ConntrackRecordPresence.tsStart) {
+    const stop = presence & ConntrackRecordPresence.tsStop ? b.readUInt32LE(o + 40) : Math.floor(timeUs / 1e6);
+    into.deltaTimeSeconds = Math.max(0, stop - b.readUInt32LE(o + 36));
+  }
+  into.ipVersion = 4;
+  into.protocol = protocol;
+  into.tcpState = protocol === 6 && presence & ConntrackRecordPresence.state ? (TCP_WIRE_STATES[b[o + 3]!] ?? 'unspecified') : 'unspecified';
+  into.assured = (status & IPS_ASSURED) !== 0;
+  into.unreplied = hasStatus && (status & IPS_SEEN_REPLY) === 0;
+  const id = b.readUInt32LE(o + 16);
+  into.id = id;
+  into.mark = presence & ConntrackRecordPresence.mark ? b.readUInt32LE(o + 28) : null;
+  const original = (presence & ConntrackRecordPresence.countersOriginal) !== 0;
+  const reply = (presence & ConntrackRecordPresence.countersReply) !== 0;
+  into.originalPackets = original ? u64(b, o + 128) : undefined;
+  into.originalBytes = original ? u64(b, o + 136) : undefined;
+  into.replyPackets = reply ? u64(b, o + 144) : undefined;
+  into.replyBytes = reply ? u64(b, o + 152) : undefined;
+  const ports = (presence & ConntrackRecordPresence.ports) !== 0;
+  const icmp = (presence & ConntrackRecordPresence.icmp) !== 0;
+  into.icmpType = icmp ? b[o + 84]! : 0;
+  into.icmpCode = icmp ? b[o + 85]! : 0;
+  into.icmpId = icmp ? b.readUInt16LE(o + 86) : 0;
+  into.entry = null;
+  into.record = b;
+  into.offset = o;
+  // The original tuple starts at 48: addresses at 48 and 64, ports at 80/82, ICMP at 84..87.
+  const first = ports ? b.readUInt16LE(o + 80) : icmp ? into.icmpId : 0;
+  const second = ports ? b.readUInt16LE(o + 82) : icmp ? into.icmpType : 0;
+  return packedIpv4Key(id, protocol, ports ? 5 : icmp ? 10 : 0, b.readUInt16BE(o + 48), b.readUInt16BE(o + 50), b.readUInt16BE(o + 64), b.readUInt16BE(o + 66), first, second);
+}
+
+/** The wire tuple (original at 48, reply at 88) of an IPv4 record {@link observeIpv4Record} read; its address bytes are shared. */
+export function ipv4RecordTuple(b: Buffer, o: number, original: boolean): FlowTupleData {
+  const at = o + (original ? 48 : 88);
+  const ports = (b.readUInt32LE(o + 4) & ConntrackRecordPresence.ports) !== 0;
+  return { srcIp: ipv4At(b, at).bytes, dstIp: ipv4At(b, at + 16).bytes, srcPort: ports ? b.readUInt16LE(at + 32) : 0, dstPort: ports ? b.readUInt16LE(at + 34) : 0 };
+}
+
 function decodeEntry(b: Buffer, o: number): DecodedConntrackEntry {
   const kind = b[o]!;
   const ipVersion = b[o + 1] === 6 ? 6 : 4;
@@ -294,6 +362,8 @@ function decodeEntry(b: Buffer, o: number): DecodedConntrackEntry {
 /**
  * Splits the reader's stdout into records: chunks arrive at any size, a record may straddle two.
  * `onMessage` gets each record, `onError` each bad one (the stream goes on with the next).
+ * `onEntryRecord`, when given, is offered every sound entry record in place first (the bytes
+ * are valid during the call only) and returns true when it took it; the others are decoded.
  */
 export class ConntrackRecordStream {
   private rest: Buffer | null = null;
@@ -302,6 +372,7 @@ export class ConntrackRecordStream {
   constructor(
     private readonly onMessage: (message: ConntrackReaderMessage) => void,
     private readonly onError: (error: ConntrackRecordDecodeError) => void,
+    private readonly onEntryRecord?: (b: Buffer, o: number) => boolean,
   ) {}
 
   push(chunk: Buffer): void {
@@ -326,6 +397,7 @@ export class ConntrackRecordStream {
   }
 
   private decode(b: Buffer, o: number, streamOffset: number): void {
+    if (this.onEntryRecord !== undefined && isSoundEntryRecord(b, o) && this.onEntryRecord(b, o)) return;
     let message: ConntrackReaderMessage;
     try {
       message = decodeConntrackRecord(b, o, streamOffset);

@@ -321,10 +321,15 @@ export class ConntrackSource implements FlowSource {
       }
     };
     this.overflowsOfThisProcess = 0;
-    const records = new ConntrackRecordStream(onMessage, (err) => {
-      metrics.conntrackParseErrors.inc();
-      logger.warn({ err: err.message }, 'invalid conntrack reader record');
-    });
+    const records = new ConntrackRecordStream(
+      onMessage,
+      (err) => {
+        metrics.conntrackParseErrors.inc();
+        logger.warn({ err: err.message }, 'invalid conntrack reader record');
+      },
+      // Event records are read in place (no entry object per event); the rare others are decoded.
+      (b, o) => this.tracker.handleRecordInto(b, o, chunkAtMs, pending),
+    );
     // The records of a whole chunk (up to a few hundred events) go on together: one hand-over,
     // one metrics update and one clock read per chunk instead of per event.
     let pending: FlowRecordData[] = [];
