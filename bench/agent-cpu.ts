@@ -31,7 +31,7 @@
  *    `agentCoresAt10kFlowsPerSecond` projects the agent's figure (netlink, the default) to the
  *    goal's rate; `agentWithReaderCoresAt10kFlowsPerSecond` adds the reader process's own cost
  *    (its burst figure).
- * Agents and baselines alternate for SEGFLOW_BENCH_AGENT_CPU_ROUNDS rounds (default 2) of
+ * Agents and baselines alternate for SEGFLOW_BENCH_AGENT_CPU_ROUNDS rounds (default 3: a true median on a noisy machine) of
  * SEGFLOW_BENCH_AGENT_CPU_SECONDS (default 15) after a 5 s warm-up; medians reported.
  * Needs root, conntrack, gcc/make (the reader). Writes bench/results/agent-cpu.json.
  */
@@ -309,7 +309,7 @@ type Stage = (typeof STAGES)[number];
 
 export async function runAgentCpuBench(): Promise<unknown> {
   const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
-  const rounds = Number(process.env.SEGFLOW_BENCH_AGENT_CPU_ROUNDS ?? 2);
+  const rounds = Number(process.env.SEGFLOW_BENCH_AGENT_CPU_ROUNDS ?? 3);
   const seconds = Number(process.env.SEGFLOW_BENCH_AGENT_CPU_SECONDS ?? 15);
   rmSync(work, { recursive: true, force: true });
   const recording = await recordRealStream(3000, 300);
