@@ -24,6 +24,7 @@ import { Kafka, logLevel, type Consumer, type ConsumerConfig, type ConsumerSubsc
 import { describeKafkaFailure, type KafkaFailure, type KafkaFailureContext } from './kafka-errors.ts';
 import { kafkaLogCreator } from './kafka-log.ts';
 import { mendKafkajsRequestQueue } from './kafkajs-request-queue.ts';
+import { registerKafkaZstdCodec } from './kafka-zstd-codec.ts';
 import { kafkaConnectionConfig, secretsOf, type KafkaSecurity } from './kafka-security.ts';
 import { createLogger, type Logger } from './logger.ts';
 
@@ -41,6 +42,8 @@ export function parseBrokerList(value: string): string[] {
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
 // Its request queue polls every millisecond per connection (see the module).
 mendKafkajsRequestQueue();
+// The agents send zstd (kafka-zstd-codec.ts): every client built here can read and write it.
+registerKafkaZstdCodec();
 
 const levelNames: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error', [logLevel.WARN]: 'warn', [logLevel.INFO]: 'info', [logLevel.DEBUG]: 'debug',
