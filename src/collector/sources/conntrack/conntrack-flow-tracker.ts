@@ -435,6 +435,7 @@ export class ConntrackFlowTracker {
     seen.icmpType = flow.icmpType;
     seen.icmpCode = flow.icmpCode;
     seen.icmpId = flow.icmpId;
+    // No flow is tracked from this sighting: it has no tuples to start one.
     seen.entry = null;
     seen.record = null;
     return this.record(seen, flow, 'destroy', atMs);
