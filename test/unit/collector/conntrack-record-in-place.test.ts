@@ -17,17 +17,12 @@ import {
 import { ConntrackFlowTracker } from '../../../src/collector/sources/conntrack/conntrack-flow-tracker.ts';
 import type { ConntrackEntry } from '../../../src/collector/sources/conntrack/conntrack-event-parser.ts';
 import type { FlowRecordData } from '../../../src/contract/wire/flow-batch-codec.ts';
+import { SeededRandom } from '../../../src/collector/sources/synthetic/seeded-random.ts';
 
-/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
+/** Deterministic draws (the synthetic source's mulberry32), so a failure can be replayed. */
 function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new SeededRandom(seed);
+  return () => r.next();
 }
 
 const u64 = (b: Buffer, o: number, v: number): void => {
