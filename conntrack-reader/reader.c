@@ -381,28 +381,39 @@ static int run_events(long buffer_bytes)
 	flush_out();
 
 	/*
-	 * Several datagrams per system call, and after a wake-up a pause of COALESCE_US before
-	 * draining the socket: at 20,000 events/s that turns ~20,000 wake-ups (and as many writes,
-	 * and as many reads for the agent) a second into ~20, at the price of ≤ 50 ms of delay in a
-	 * pipeline that batches for a second anyway. Each of the agent's wake-ups costs it ~0.1 ms
-	 * beyond its records: at 5 ms (~200 a second) that was ~12 % of its CPU at 10,000 flows/s.
-	 * The socket buffer absorbs the pause: 50 ms at 20,000 events/s is ~1,000 events, well
-	 * within the default 8 MiB (`--buffer-size`); under sustained load the socket never drains,
-	 * so there is no pause at all.
+	 * Several datagrams per system call, and what arrives in the HANDOVER_US after a wake-up
+	 * handed over in one go: at 20,000 events/s that turns ~20,000 wake-ups of the agent (and as
+	 * many writes, and as many reads for it) a second into ~20, at the price of ≤ 50 ms of delay
+	 * in a pipeline that batches for a second anyway. Each of the agent's wake-ups costs it
+	 * ~0.1 ms beyond its records: at 5 ms (~200 a second) that was ~12 % of its CPU at 10,000
+	 * flows/s. Meanwhile the socket is still drained every DRAIN_US into the output buffer (which
+	 * is written early when full): a table flush or a wave of closing connections queues
+	 * thousands of events in a few ms, and leaving them queued for 50 ms overflowed the socket
+	 * (a 20,000-entry flush lost ~6,900 events in 3 of 5 tries, none with the drains).
 	 */
-	enum { BATCH = 64, COALESCE_US = 50000 };
+	enum { BATCH = 64, HANDOVER_US = 50000, DRAIN_US = 5000 };
 	static char bufs[BATCH][8192];
 	struct mmsghdr msgs[BATCH];
 	struct iovec iov[BATCH];
-	bool drained = true;
+	/* Blocked waiting (0), or gathering a hand-over that closes at this time. */
+	uint64_t handover_at = 0;
 	while (!stopping) {
 		for (int i = 0; i < BATCH; i++) {
 			iov[i] = (struct iovec){ .iov_base = bufs[i], .iov_len = sizeof(bufs[i]) };
 			msgs[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &iov[i], .msg_iovlen = 1 } };
 		}
-		int n = recvmmsg(fd, msgs, BATCH, drained ? MSG_WAITFORONE : MSG_DONTWAIT, NULL);
+		int n = recvmmsg(fd, msgs, BATCH, handover_at == 0 ? MSG_WAITFORONE : MSG_DONTWAIT, NULL);
 		if (n < 0 && errno == EAGAIN) {
-			drained = true; /* nothing more: flush what we have, then block */
+			uint64_t now = now_us();
+			if (now < handover_at) {
+				/* The queue is empty but the hand-over is still gathering: drain again soon. */
+				uint64_t wait = handover_at - now < DRAIN_US ? handover_at - now : DRAIN_US;
+				struct timespec pause = { .tv_sec = 0, .tv_nsec = (long)wait * 1000L };
+				nanosleep(&pause, NULL);
+				continue;
+			}
+			/* Hand over what was gathered, then block until the next event. */
+			handover_at = 0;
 			report_late_drops(fd);
 			flush_out();
 			continue;
@@ -418,6 +429,9 @@ static int run_events(long buffer_bytes)
 			die(1, "receiving conntrack events");
 		}
 		uint64_t t = now_us();
+		/* Woken by the first event after a quiet spell: gather for HANDOVER_US. */
+		if (handover_at == 0)
+			handover_at = t + HANDOVER_US;
 		for (int i = 0; i < n; i++) {
 			size_t len = msgs[i].msg_len;
 			for (const struct nlmsghdr *nlh = (const struct nlmsghdr *)bufs[i]; NLMSG_OK(nlh, len); nlh = NLMSG_NEXT(nlh, len)) {
@@ -429,12 +443,6 @@ static int run_events(long buffer_bytes)
 				else if (type == IPCTNL_MSG_CT_NEW)
 					handle_message(nlh, (nlh->nlmsg_flags & (NLM_F_CREATE | NLM_F_EXCL)) ? CT_KIND_NEW : CT_KIND_UPDATE, t);
 			}
-		}
-		if (drained) {
-			/* Woken by the first event after a quiet spell: let more arrive, then drain. */
-			drained = false;
-			struct timespec pause = { .tv_sec = 0, .tv_nsec = COALESCE_US * 1000L };
-			nanosleep(&pause, NULL);
 		}
 	}
 	report_late_drops(fd);
