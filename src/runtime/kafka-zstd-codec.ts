@@ -24,13 +24,16 @@ export const KAFKA_ZSTD_LEVEL = 1;
  */
 export const KAFKA_ZSTD_MAX_INFLATED_BYTES = 64 * 1024 * 1024;
 
+const COMPRESS_OPTIONS = { params: { [zlib.constants.ZSTD_c_compressionLevel]: KAFKA_ZSTD_LEVEL } };
+const DECOMPRESS_OPTIONS = { maxOutputLength: KAFKA_ZSTD_MAX_INFLATED_BYTES };
+
 /** The codec: kafkajs hands `compress` its encoder (whose `buffer` is the record set). */
 export const kafkaZstdCodec = {
   async compress(encoder: { buffer: Buffer }): Promise<Buffer> {
-    return compress(encoder.buffer, { params: { [zlib.constants.ZSTD_c_compressionLevel]: KAFKA_ZSTD_LEVEL } });
+    return compress(encoder.buffer, COMPRESS_OPTIONS);
   },
   async decompress(buffer: Buffer): Promise<Buffer> {
-    return decompress(buffer, { maxOutputLength: KAFKA_ZSTD_MAX_INFLATED_BYTES });
+    return decompress(buffer, DECOMPRESS_OPTIONS);
   },
 };
 

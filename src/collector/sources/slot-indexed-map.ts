@@ -35,21 +35,16 @@ export class SlotIndexedMap<V> implements Iterable<[string, V]> {
   }
 
   set(key: string, value: V): this {
-    let slot = this.slotOf.get(key);
-    if (slot === undefined) {
-      slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.values.length;
-      this.slotOf.set(key, slot);
-    }
-    this.values[slot] = value;
+    const slot = this.slotOf.get(key);
+    if (slot === undefined) this.insert(key, value);
+    else this.values[slot] = value;
     return this;
   }
 
   /** Sets `key` only when absent; true when it was added (two lookups where `has` then `set` take three). */
   add(key: string, value: V): boolean {
     if (this.slotOf.get(key) !== undefined) return false;
-    const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.values.length;
-    this.slotOf.set(key, slot);
-    this.values[slot] = value;
+    this.insert(key, value);
     return true;
   }
 
@@ -58,19 +53,29 @@ export class SlotIndexedMap<V> implements Iterable<[string, V]> {
     const slot = this.slotOf.get(key);
     if (slot === undefined) return undefined;
     const value = this.values[slot];
-    this.slotOf.delete(key);
-    this.values[slot] = undefined;
-    this.freeSlots.push(slot);
+    this.release(key, slot);
     return value;
   }
 
   delete(key: string): boolean {
     const slot = this.slotOf.get(key);
     if (slot === undefined) return false;
+    this.release(key, slot);
+    return true;
+  }
+
+  /** Puts an absent key in a free slot (or a new one). */
+  private insert(key: string, value: V): void {
+    const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.values.length;
+    this.slotOf.set(key, slot);
+    this.values[slot] = value;
+  }
+
+  /** Forgets a present key; its value is garbage at once and its slot free for the next key. */
+  private release(key: string, slot: number): void {
     this.slotOf.delete(key);
     this.values[slot] = undefined;
     this.freeSlots.push(slot);
-    return true;
   }
 
   clear(): void {

@@ -255,6 +255,13 @@ export function decodeConntrackRecord(b: Buffer, offset = 0, streamOffset = offs
   }
 }
 
+/** Seconds from the entry's start to its stop (or to the record's time), as `delta-time`; null without timestamps. */
+function entryAgeSeconds(b: Buffer, o: number, presence: number, timeUs: number): number | null {
+  if ((presence & ConntrackRecordPresence.tsStart) === 0) return null;
+  const stop = presence & ConntrackRecordPresence.tsStop ? b.readUInt32LE(o + 40) : Math.floor(timeUs / 1e6);
+  return Math.max(0, stop - b.readUInt32LE(o + 36));
+}
+
 /** The wire TCP state of each tcp state index (the tracker's mapping of the names above). */
 const TCP_WIRE_STATES: readonly TcpState[] = STATE_NAMES[6]!.map((state) => tcpStateOf({ protocolName: 'tcp', state }));
 
@@ -281,11 +288,7 @@ export function observeIpv4Record(b: Buffer, o: number, into: ConntrackObservati
   const eventType = EVENT_KINDS[kind] ?? null;
   into.eventType = eventType;
   into.timestamp = eventType === null ? null : timeUs / 1e6;
-  into.deltaTimeSeconds = null;
-  if (presence & ConntrackRecordPresence.tsStart) {
-    const stop = presence & ConntrackRecordPresence.tsStop ? b.readUInt32LE(o + 40) : Math.floor(timeUs / 1e6);
-    into.deltaTimeSeconds = Math.max(0, stop - b.readUInt32LE(o + 36));
-  }
+  into.deltaTimeSeconds = entryAgeSeconds(b, o, presence, timeUs);
   into.ipVersion = 4;
   into.protocol = protocol;
   into.tcpState = protocol === 6 && presence & ConntrackRecordPresence.state ? (TCP_WIRE_STATES[b[o + 3]!] ?? 'unspecified') : 'unspecified';
@@ -331,11 +334,7 @@ function decodeEntry(b: Buffer, o: number): DecodedConntrackEntry {
   const unreplied = (presence & ConntrackRecordPresence.status) !== 0 && (status & IPS_SEEN_REPLY) === 0;
   const assured = (status & IPS_ASSURED) !== 0;
   const flagBits = (unreplied ? 1 : 0) | (assured ? 2 : 0) | (status & IPS_OFFLOAD ? 4 : 0) | (status & IPS_HW_OFFLOAD ? 8 : 0);
-  let deltaTimeSeconds: number | null = null;
-  if (presence & ConntrackRecordPresence.tsStart) {
-    const stop = presence & ConntrackRecordPresence.tsStop ? b.readUInt32LE(o + 40) : Math.floor(timeUs / 1e6);
-    deltaTimeSeconds = Math.max(0, stop - b.readUInt32LE(o + 36));
-  }
+  const deltaTimeSeconds = entryAgeSeconds(b, o, presence, timeUs);
   const eventType = EVENT_KINDS[kind] ?? null;
   return {
     eventType,
