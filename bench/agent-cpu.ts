@@ -31,6 +31,11 @@
  *    `agentCoresAt10kFlowsPerSecond` projects the agent's figure (netlink, the default) to the
  *    goal's rate; `agentWithReaderCoresAt10kFlowsPerSecond` adds the reader process's own cost
  *    (its burst figure).
+ * 4. A busy node's table: the recording keeps a connection in the table for well under a second
+ *    (its TIME_WAIT was shortened to record it), but a node at 10,000 connections/s with the
+ *    kernel's 120 s TIME_WAIT holds 1.2 million entries, which the agent tracks and lists every
+ *    10 s. The netlink agent runs once more per round with that table held open by the stand-in
+ *    (`busyTable`: CPU per 1000 flows, cores at 10,000/s, resident memory).
  * Agents and baselines alternate for SEGFLOW_BENCH_AGENT_CPU_ROUNDS rounds (default 3: a true median on a noisy machine) of
  * SEGFLOW_BENCH_AGENT_CPU_SECONDS (default 15) after a 5 s warm-up; medians reported.
  * Needs root, conntrack, gcc/make (the reader). Writes bench/results/agent-cpu.json.
@@ -56,6 +61,16 @@ const RATE = 10_000;
 const WARMUP_MS = 5000;
 /** UDP flows of the burst that costs the readers at a high event rate. */
 const BURST = 20_000;
+/**
+ * Entries a node's table holds at RATE short connections a second: each stays in TIME_WAIT for
+ * the kernel's default 120 s (nf_conntrack_tcp_timeout_time_wait) after it closed. The agent
+ * tracks every one and lists the table every 10 s (its default snapshot interval).
+ */
+const BUSY_TABLE = RATE * 120;
+/** The busy table's window: three listings (one every 10 s), each a burst of work. */
+const BUSY_SECONDS = 30;
+/** After the busy table is open (its NEW records replayed at once): two listings before measuring. */
+const BUSY_WARMUP_MS = 25_000;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -260,6 +275,18 @@ interface Round {
   cpuMs: number; seconds: number; cores: number; flowsPerSecond: number; cpuMsPer1000Flows: number;
   /** The agent's garbage collections in the window, per 10 s (its Node.js metrics), by kind. */
   gcPer10s?: { major: number; minor: number };
+  /** The measured process's resident memory at the end of the window, MiB. */
+  rssMiB?: number;
+}
+
+/** Resident memory of `pid`, MiB (0 once it is gone). */
+function rssMiB(pid: number): number {
+  try {
+    const kb = /^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Math.round(Number(kb) / 1024) : 0;
+  } catch {
+    return 0;
+  }
 }
 
 /**
@@ -279,8 +306,8 @@ interface Progress { flows: number; gc?: { major: number; minor: number } }
  * CPU of `child`'s tree (the replayer excepted) over `seconds` after the warm-up, and the flows
  * (connections: a NEW and a DESTROY each) it handled meanwhile, counted by `progress()`.
  */
-async function measure(child: ChildProcess, seconds: number, progress: () => Promise<Progress>): Promise<Round> {
-  await sleep(WARMUP_MS);
+async function measure(child: ChildProcess, seconds: number, progress: () => Promise<Progress>, warmupMs = WARMUP_MS): Promise<Round> {
+  await sleep(warmupMs);
   const [cpu0, p0, t0] = [treeCpuMs(processTree(child.pid!, '-replay.mjs')), await progress(), Date.now()];
   await sleep(seconds * 1000);
   const [cpu1, p1, t1] = [treeCpuMs(processTree(child.pid!, '-replay.mjs')), await progress(), Date.now()];
@@ -292,6 +319,7 @@ async function measure(child: ChildProcess, seconds: number, progress: () => Pro
     cpuMs: Math.round(cpuMs), seconds: Math.round(wall * 10) / 10, cores: Math.round((cpuMs / 1000 / wall) * 1000) / 1000,
     flowsPerSecond: Math.round(flows / wall), cpuMsPer1000Flows: Math.round((cpuMs / Math.max(1, flows)) * 1000 * 100) / 100,
     ...(p0.gc && p1.gc ? { gcPer10s: { major: per10s(p0.gc.major, p1.gc.major), minor: per10s(p0.gc.minor, p1.gc.minor) } } : {}),
+    rssMiB: rssMiB(child.pid!),
   };
 }
 
@@ -331,17 +359,24 @@ export async function runAgentCpuBench(): Promise<unknown> {
   const agent: Record<ReaderKind, Round[]> = { netlink: [], cli: [] };
   const baseline: Record<ReaderKind, Round[]> = { netlink: [], cli: [] };
   const stages: Record<Stage, Round[]> = { track: [], encode: [] };
+  const busy: Round[] = [];
   const replayEnv = (reader: ReaderKind, report: string): NodeJS.ProcessEnv => ({
     ...process.env, SEGFLOW_LOG_LEVEL: 'warn', SEGFLOW_REPLAY_FILE: replayFile[reader], SEGFLOW_REPLAY_CONNECTIONS_PER_S: String(RATE), SEGFLOW_REPLAY_REPORT: report,
   });
 
-  const measureAgent = async (reader: ReaderKind, round: number): Promise<Round> => {
+  /**
+   * The agent at RATE with the recording's short-lived table (`live` 0) or with `live` entries
+   * held open (fixtures/conntrack-reader-replay.mjs), which its listings then show.
+   */
+  const measureAgent = async (reader: ReaderKind, round: number, live = 0): Promise<Round> => {
     const port = await freePort();
+    const report = join(work, `replay-${reader}-${round}${live > 0 ? '-busy' : ''}.jsonl`);
+    const busyEnv = live > 0 ? { SEGFLOW_REPLAY_LIVE_CONNECTIONS: String(live), SEGFLOW_REPLAY_STATE: join(work, `replay-state-${round}`) } : {};
     const readerArgs = reader === 'netlink' ? ['--conntrack-reader', 'netlink', '--conntrack-reader-path', wrappers.netlink] : ['--conntrack-reader', 'cli', '--conntrack-path', wrappers.cli];
     const collector = spawn(
       process.execPath,
       [join(root, 'bin/segflow.js'), 'collect', '--brokers', brokers, '--source', 'conntrack', ...readerArgs, '--node-name', 'node-1', '--topic', topic, '--http-host', '127.0.0.1', '--http-port', String(port), '--spool-dir', join(work, `spool-${reader}-${round}`)],
-      { cwd: root, env: replayEnv(reader, join(work, `replay-${reader}-${round}.jsonl`)), stdio: ['ignore', 'ignore', 'pipe'] },
+      { cwd: root, env: { ...replayEnv(reader, report), ...busyEnv }, stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let stderr = '';
     collector.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
@@ -358,7 +393,15 @@ export async function runAgentCpuBench(): Promise<unknown> {
         if (collector.exitCode !== null || waited > 60_000) throw new Error(`collector (${reader}) did not start: ${stderr}`);
         await sleep(250);
       }
-      return await measure(collector, seconds, agentProgress);
+      if (live === 0) return await measure(collector, seconds, agentProgress);
+      // The replayer opens the table first and reports once it paces; listings add `update`
+      // records, so flows are counted where they are offered (it waits when the agent lags).
+      for (let waited = 0; !existsSync(report); waited += 500) {
+        if (collector.exitCode !== null || waited > 300_000) throw new Error(`collector (${reader}, ${live} live entries) did not take the table: ${stderr}`);
+        await sleep(500);
+      }
+      const busyProgress = async (): Promise<Progress> => ({ flows: replayWritten(report) / 2, gc: (await agentProgress()).gc });
+      return await measure(collector, BUSY_SECONDS, busyProgress, BUSY_WARMUP_MS);
     } finally {
       await stop(collector);
     }
@@ -382,6 +425,7 @@ export async function runAgentCpuBench(): Promise<unknown> {
       for (const reader of ['netlink', 'cli'] as const) agent[reader].push(await measureAgent(reader, round));
       for (const reader of ['netlink', 'cli'] as const) baseline[reader].push(await measureBaseline(reader, round));
       for (const stage of STAGES) stages[stage].push(await measureBaseline('netlink', round, stage));
+      busy.push(await measureAgent('netlink', round, BUSY_TABLE));
     }
   } finally {
     await deleteTopics(kafka, [topic]).catch(() => undefined);
@@ -436,6 +480,15 @@ export async function runAgentCpuBench(): Promise<unknown> {
     agentCoresAt10kFlowsPerSecond: cores(agentNetlink),
     agentCliCoresAt10kFlowsPerSecond: cores(agentCli),
     agentWithReaderCoresAt10kFlowsPerSecond: { netlink: cores(agentNetlink + readerPer1000Flows), cli: cores(agentCli + toolPer1000Flows) },
+    busyTableIs: `the agent (netlink) at ${RATE} connections/s with ${BUSY_TABLE} entries in the table, as a node's would be with the kernel's 120 s TIME_WAIT: each DESTROY closes the connection opened ${BUSY_TABLE} before it, and the agent's listings (every 10 s, its default) show them all, closed, with their final counters (each gets an update record once). ${BUSY_SECONDS} s windows; flows counted as the replayer offered them; resident memory at the end`,
+    busyTable: {
+      liveEntries: BUSY_TABLE,
+      cpuMsPer1000Flows: per1000(busy),
+      coresAt10kFlowsPerSecond: cores(per1000(busy)),
+      vsShortLivedTable: ratio(per1000(busy), agentNetlink),
+      rssMiB: median(busy.map((r) => r.rssMiB ?? 0)),
+      rounds: busy,
+    },
     goal: 'agent ≤ 0.1 core at 10,000 flows/s (= 10 ms CPU per 1000 flows)',
   };
   mkdirSync(join(here, 'results'), { recursive: true });

@@ -84,6 +84,14 @@ export class SlotIndexedMap<V> implements Iterable<[string, V]> {
     this.freeSlots.length = 0;
   }
 
+  /**
+   * Calls `visit` for every entry in insertion order, allocating nothing per entry (the
+   * iterator makes a pair for each); `visit` may delete the current entry, as with a Map.
+   */
+  forEach(visit: (value: V, key: string) => void): void {
+    this.slotOf.forEach((slot, key) => visit(this.values[slot]!, key));
+  }
+
   /** Entries in insertion order; deleting the current entry while iterating is safe, as with a Map. */
   *[Symbol.iterator](): IterableIterator<[string, V]> {
     for (const [key, slot] of this.slotOf) yield [key, this.values[slot]!];

@@ -2,7 +2,8 @@
  * The netlink reader's event records are read in place by the tracker (observeIpv4Record, no
  * entry object). These tests hold that path to the decoded one: the same record stream through
  * both gives the same flow records, field for field, across NEW/UPDATE/DESTROY, every presence
- * bit, the records it leaves to the decoder (IPv6, no id), and the snapshot paths after it.
+ * bit, the records it leaves to the decoder (IPv6, no id), and the snapshot paths after it; a
+ * table listing streamed in place gives what the decoded listing gives.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -134,6 +135,56 @@ describe('conntrack reader records read in place by the tracker', () => {
       assert.ok(closedA.length > 0, 'vanished flows are closed');
       assert.deepEqual(closedA, b.handleSnapshot([], later, later));
       assert.equal(a.size, 0);
+    });
+  }
+
+  for (const seed of [4, 5]) {
+    it(`streams a listing in place as the decoded listing goes, and sets aside the same flows (seed ${seed})`, () => {
+      const next = random(seed);
+      const base = 1_795_764_760_315_280;
+      const events: Buffer[] = [];
+      for (let i = 0; i < 2000; i++) events.push(randomRecord(next, 60, base + i * 997));
+      const { inPlace, decoded, a, b } = bothPaths(Buffer.concat(events), 1_795_764_800_000);
+      assert.deepEqual(inPlace, decoded);
+      // A listing of some of those flows (and new ones), every line a LISTED record.
+      const listing: Buffer[] = [];
+      for (let i = 0; i < 400; i++) {
+        const line = randomRecord(next, 90, base + 3_000_000_000);
+        line[0] = K.listed;
+        listing.push(line);
+      }
+      const stream = Buffer.concat(listing);
+      const at = 1_795_764_900_000;
+      const streamed: FlowRecordData[] = [];
+      let taken = 0;
+      a.beginListing(at);
+      const records = new ConntrackRecordStream(
+        (m) => a.listedEntryInto(entryOf(m), at + 5, streamed),
+        (e) => assert.fail(e.message),
+        (buffer, o) => {
+          const took = a.listedRecordInto(buffer, o, at + 5, streamed);
+          if (took) taken++;
+          return took;
+        },
+      );
+      for (let o = 0; o < stream.length; o += 1000) records.push(stream.subarray(o, Math.min(stream.length, o + 1000)));
+      records.end();
+      a.endListing(at, at + 5, streamed);
+      b.snapshotStarted(at);
+      const whole = b.handleSnapshot(
+        listing.map((line) => entryOf(decodeConntrackRecord(line))),
+        at,
+        at + 5,
+      );
+      assert.ok(taken > 250 && taken < 400, `most lines are read in place (${taken} of 400)`);
+      assert.ok(whole.some((r) => r.eventKind === 'update') && whole.some((r) => r.eventKind === 'new'), 'the listing reports growth and unseen flows');
+      assert.deepEqual(streamed, whole);
+      // Both set the same flows aside: after the grace period an empty listing closes the same ones.
+      const later = at + 200_000;
+      for (const t of [a, b]) t.snapshotStarted(later);
+      const closedA = a.handleSnapshot([], later, later);
+      assert.ok(closedA.length > 0, 'flows the listing did not show are closed after the grace period');
+      assert.deepEqual(closedA, b.handleSnapshot([], later, later));
     });
   }
 

@@ -65,6 +65,8 @@ export interface ConntrackFlowTrackerOptions {
  */
 interface TrackedFlow {
   key: string;
+  /** The last table listing that showed it (see {@link ConntrackFlowTracker.beginListing}). */
+  listedIn: number;
   startTimeUnixNano: bigint;
   lastSeenMs: number;
   /** Counter totals reported so far. */
@@ -143,6 +145,8 @@ export class ConntrackFlowTracker {
   /** Event time after which destroyed keys are pruned next (once a second). */
   private pruneAfterMs = 0;
   private readonly vanishedGraceMs: number;
+  /** Number of the listing in progress or last ended: what a flow's `listedIn` is compared with. */
+  private listing = 0;
   /** The sighting being handled: filled anew by every call, never kept (no object per event). */
   private readonly seen: ConntrackObservation = emptyObservation();
   /** See {@link ConntrackFlowTrackerOptions.accountingEnabled}; the source sets it after reading the sysctl. */
@@ -254,23 +258,62 @@ export class ConntrackFlowTracker {
   /**
    * Handles a complete table snapshot (`conntrack -L` of every family), taken starting at
    * `startedAtMs` and finished at `finishedAtMs`. Returns `new`/`update` records for entries that
-   * changed and `destroy` records for entries that vanished without a DESTROY event.
+   * changed and `destroy` records for entries that vanished without a DESTROY event. The
+   * listing's lines all count as seen at `finishedAtMs`; a source that streams its listing uses
+   * {@link beginListing}, the `listed…Into` calls and {@link endListing} instead.
    */
   handleSnapshot(entries: readonly ConntrackEntry[], startedAtMs: number, finishedAtMs: number): FlowRecordData[] {
-    if (this.listingSinceMs !== undefined) this.listingSinceMs = null;
     const records: FlowRecordData[] = [];
-    const seen = new Set<string>();
-    for (const entry of entries) {
-      const key = conntrackFlowKey(entry);
-      seen.add(key);
-      const record = this.observe(observeEntry(entry, this.seen), finishedAtMs, key);
-      if (record !== null) records.push(record);
-    }
-    for (const [key, flow] of this.flows) {
-      if (seen.has(key) || flow.lastSeenMs >= startedAtMs) continue;
+    this.listing++;
+    for (const entry of entries) this.listedEntryInto(entry, finishedAtMs, records);
+    this.endListing(startedAtMs, finishedAtMs, records);
+    return records;
+  }
+
+  /**
+   * A table listing starts at `startedAtMs`: its lines follow, handled as they arrive (a busy
+   * node's table holds hundreds of thousands of entries, listed every few seconds — no entry
+   * objects, no array of them), then {@link endListing}. Also {@link snapshotStarted}.
+   */
+  beginListing(startedAtMs: number): void {
+    this.snapshotStarted(startedAtMs);
+    this.listing++;
+  }
+
+  /** A listing's line, seen at `atMs`; its record (if it changed) goes to `out`. */
+  listedEntryInto(entry: ConntrackEntry, atMs: number, out: FlowRecordData[]): void {
+    const record = this.observe(observeEntry(entry, this.seen), atMs, conntrackFlowKey(entry));
+    if (record !== null) out.push(record);
+  }
+
+  /**
+   * {@link listedEntryInto} for a sound netlink reader entry record at `o` of `b`, read in
+   * place. Returns false, doing nothing, for a record it does not read that way (the caller
+   * decodes it and hands the entry to listedEntryInto).
+   */
+  listedRecordInto(b: Buffer, o: number, atMs: number, out: FlowRecordData[]): boolean {
+    const key = observeIpv4Record(b, o, this.seen);
+    if (key === null) return false;
+    const record = this.observe(this.seen, atMs, key);
+    if (record !== null) out.push(record);
+    return true;
+  }
+
+  /**
+   * The listing begun at `startedAtMs` was complete at `finishedAtMs`: entries it did not show,
+   * unseen since it started, are set aside to wait for their DESTROY event, and those that
+   * waited too long are closed (their records go to `out`). A listing that failed is simply
+   * never ended: nothing is set aside.
+   */
+  endListing(startedAtMs: number, finishedAtMs: number, out: FlowRecordData[]): void {
+    if (this.listingSinceMs !== undefined) this.listingSinceMs = null;
+    const listing = this.listing;
+    this.flows.forEach((flow, key) => {
+      if (flow.listedIn === listing || flow.lastSeenMs >= startedAtMs) return;
       this.flows.delete(key);
       this.vanished.set(key, { flow, sinceMs: finishedAtMs });
-    }
+    });
+    const records = out;
     for (const [key, { flow, sinceMs }] of this.vanished) {
       if (finishedAtMs - sinceMs < this.vanishedGraceMs) continue;
       this.vanished.delete(key);
@@ -284,7 +327,6 @@ export class ConntrackFlowTracker {
         this.closedVanished.delete(key);
       }
     }
-    return records;
   }
 
   /** Closes every entry still waiting for its DESTROY event (the agent is stopping). */
@@ -314,6 +356,7 @@ export class ConntrackFlowTracker {
       this.flows.set(key, created);
       return this.record(seen, created, 'new', atMs);
     }
+    flow.listedIn = this.listing;
     flow.lastSeenMs = atMs;
     const changed =
       (seen.originalPackets ?? 0) !== flow.reportedOriginalPackets ||
@@ -332,6 +375,7 @@ export class ConntrackFlowTracker {
     const record = seen.record;
     const flow: TrackedFlow = {
       key,
+      listedIn: this.listing,
       startTimeUnixNano,
       lastSeenMs: atMs,
       reportedOriginalPackets: 0,

@@ -379,8 +379,12 @@ export class ConntrackSource implements FlowSource {
     }, EVENT_RESTART_DELAY_MS);
   }
 
-  /** Lists the table with the netlink reader (`dump`: both families, then a DUMP_END record). */
-  private listWithReader(into: ConntrackEntry[]): Promise<void> {
+  /**
+   * Lists the table with the netlink reader (`dump`: both families, then a DUMP_END record),
+   * handing each entry to the tracker as its chunk arrives (read in place, no entry objects: a
+   * busy node lists hundreds of thousands every snapshot) and each chunk's records on.
+   */
+  private listWithReader(): Promise<void> {
     const argv = [...this.options.commandPrefix, this.readerPath!, 'dump'];
     return new Promise((resolve, reject) => {
       const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -390,17 +394,27 @@ export class ConntrackSource implements FlowSource {
       child.stderr.on('data', (chunk: Buffer) => {
         if (stderr.length < 4096) stderr += chunk.toString();
       });
+      let chunkAtMs = Date.now();
+      let listed: FlowRecordData[] = [];
       const records = new ConntrackRecordStream(
         (message) => {
-          if (message.kind === 'entry') into.push(message.entry);
+          if (message.kind === 'entry') this.tracker.listedEntryInto(message.entry, chunkAtMs, listed);
           else if (message.kind === 'dump-end') ended = true;
         },
         (err) => {
           this.options.metrics.conntrackParseErrors.inc();
           if (problems.length < 5) problems.push(err.message);
         },
+        (b, o) => this.tracker.listedRecordInto(b, o, chunkAtMs, listed),
       );
-      child.stdout.on('data', (chunk: Buffer) => records.push(chunk));
+      child.stdout.on('data', (chunk: Buffer) => {
+        chunkAtMs = Date.now();
+        records.push(chunk);
+        if (listed.length === 0) return;
+        const out = listed;
+        listed = [];
+        this.emit(out);
+      });
       child.on('error', (err) => reject(new Error(`cannot run ${argv.join(' ')}: ${err.message}`, { cause: err })));
       child.on('close', (code) => {
         records.end();
@@ -416,10 +430,10 @@ export class ConntrackSource implements FlowSource {
     if (this.snapshotRunning) return this.snapshotRunning;
     const run = async (): Promise<void> => {
       const startedAt = Date.now();
-      this.tracker.snapshotStarted(startedAt);
+      this.tracker.beginListing(startedAt);
       const entries: ConntrackEntry[] = [];
       try {
-        if (this.reader === 'netlink') await this.listWithReader(entries);
+        if (this.reader === 'netlink') await this.listWithReader();
         else for (const family of ['ipv4', 'ipv6']) await this.listFamily(family, entries);
       } catch (err) {
         this.options.metrics.errors.inc({ component: 'conntrack' });
@@ -429,7 +443,11 @@ export class ConntrackSource implements FlowSource {
       }
       this.snapshots++;
       this.lastSnapshotAt = new Date();
-      this.emit(this.tracker.handleSnapshot(entries, startedAt, Date.now()));
+      const finishedAt = Date.now();
+      const records: FlowRecordData[] = [];
+      for (const entry of entries) this.tracker.listedEntryInto(entry, finishedAt, records);
+      this.tracker.endListing(startedAt, finishedAt, records);
+      this.emit(records);
     };
     this.snapshotRunning = run().finally(() => {
       this.snapshotRunning = null;
