@@ -135,6 +135,7 @@ describe('conntrack reader records read in place by the tracker', () => {
       assert.ok(closedA.length > 0, 'vanished flows are closed');
       assert.deepEqual(closedA, b.handleSnapshot([], later, later));
       assert.equal(a.size, 0);
+      assert.equal(a.slotsInUse, 0, 'every flow state slot was given back');
     });
   }
 
@@ -185,6 +186,7 @@ describe('conntrack reader records read in place by the tracker', () => {
       const closedA = a.handleSnapshot([], later, later);
       assert.ok(closedA.length > 0, 'flows the listing did not show are closed after the grace period');
       assert.deepEqual(closedA, b.handleSnapshot([], later, later));
+      for (const t of [a, b]) assert.equal(t.slotsInUse, t.size, 'one flow state slot per tracked entry');
     });
   }
 

@@ -26,11 +26,11 @@
  *
  * Pure and synchronous: time comes in with the calls, records go out as return values.
  */
-import type { FlowRecordData, FlowTupleData, TcpState } from '../../../contract/wire/flow-batch-codec.ts';
-import type { ConntrackEntry, ConntrackEventType } from './conntrack-event-parser.ts';
-import { SlotIndexedMap } from '../slot-indexed-map.ts';
+import type { FlowRecordData } from '../../../contract/wire/flow-batch-codec.ts';
+import type { ConntrackEntry } from './conntrack-event-parser.ts';
 import { emptyObservation, observeEntry, packedIpv4Key, tupleOfEntry, type ConntrackObservation } from './conntrack-observation.ts';
 import { ipv4RecordTuple, observeIpv4Record } from './conntrack-record-decoder.ts';
+import { ASSURED, HAD_COUNTERS, TCP_STATE_OF_CODE, TrackedFlowColumns, UNREPLIED } from './tracked-flow-columns.ts';
 
 /** Options of {@link ConntrackFlowTracker}. */
 export interface ConntrackFlowTrackerOptions {
@@ -57,45 +57,6 @@ export interface ConntrackFlowTrackerOptions {
    * well within that).
    */
   vanishedGraceMs?: number;
-}
-
-/**
- * A live entry. Flat on purpose: one object per connection (plus its two wire tuples), kept
- * for the connection's life — at 10,000 flows/s the garbage collector copies every one of them.
- */
-interface TrackedFlow {
-  key: string;
-  /** The last table listing that showed it (see {@link ConntrackFlowTracker.beginListing}). */
-  listedIn: number;
-  startTimeUnixNano: bigint;
-  lastSeenMs: number;
-  /** Counter totals reported so far. */
-  reportedOriginalPackets: number;
-  reportedOriginalBytes: number;
-  reportedReplyPackets: number;
-  reportedReplyBytes: number;
-  tcpState: TcpState;
-  assured: boolean;
-  unreplied: boolean;
-  /**
-   * What the last report's sighting said, to rebuild a `destroy` record when the DESTROY event
-   * was lost: its event type, whether it carried counters, and its fixed fields.
-   */
-  lastEventType: ConntrackEventType | null;
-  lastHadCounters: boolean;
-  ipVersion: 4 | 6;
-  protocol: number;
-  id: number | null;
-  mark: number | null;
-  icmpType: number;
-  icmpCode: number;
-  icmpId: number;
-  /**
-   * The wire tuples, made once and shared by every record of the flow: the original tuple is
-   * part of its key and the reply tuple is fixed once the kernel confirmed the entry.
-   */
-  original: FlowTupleData;
-  reply: FlowTupleData;
 }
 
 /**
@@ -126,17 +87,23 @@ function delta(now: number | undefined, before: number): number {
   return now === undefined ? 0 : now >= before ? now - before : now;
 }
 
-const msToNano = (ms: number): bigint => BigInt(Math.round(ms * 1000)) * 1000n;
+/** Unix ms → µs, the resolution of the wire's nanosecond times (events carry microseconds). */
+const msToUs = (ms: number): number => Math.round(ms * 1000);
 
 /** Keeps per-connection reported counters and emits delta records; see the module comment. */
 export class ConntrackFlowTracker {
-  /** Live entries by key; not a Map: see slot-indexed-map.ts (20,000 inserts and deletes a second). */
-  private readonly flows = new SlotIndexedMap<TrackedFlow>();
+  /** What the tracker remembers of each live entry, by slot (see tracked-flow-columns.ts). */
+  private readonly columns = new TrackedFlowColumns();
+  /**
+   * Live entries: key → slot. Only small integers as values: the tables V8 discards as a Map
+   * churns (20,000 inserts and deletes a second) keep no flow state alive.
+   */
+  private readonly flows = new Map<string, number>();
   private readonly destroyed = new Map<string, number>();
   /** Destroyed keys of entries closed without their DESTROY event (kept the full retention). */
   private readonly closedVanished = new Set<string>();
-  /** Entries missing from snapshots, waiting for their DESTROY event (key → since when). */
-  private readonly vanished = new SlotIndexedMap<{ flow: TrackedFlow; sinceMs: number }>();
+  /** Entries missing from snapshots, waiting for their DESTROY event: key → slot (since when: its vanishedSinceMs). */
+  private readonly vanished = new Map<string, number>();
   private readonly nodeName: string;
   private readonly destroyedKeyRetentionMs: number;
   private readonly destroyedKeyMarginMs: number;
@@ -163,6 +130,11 @@ export class ConntrackFlowTracker {
   /** Number of live entries being tracked (those waiting for a late DESTROY included). */
   get size(): number {
     return this.flows.size + this.vanished.size;
+  }
+
+  /** Slots of flow state in use: {@link size}, unless state leaked (for tests). */
+  get slotsInUse(): number {
+    return this.columns.size;
   }
 
   /**
@@ -196,11 +168,12 @@ export class ConntrackFlowTracker {
     const atMs = seen.timestamp !== null ? seen.timestamp * 1000 : nowMs;
     switch (seen.eventType) {
       case 'new': {
-        const flow = this.newFlow(key, seen, msToNano(atMs), atMs);
-        if (!this.flows.add(key, flow)) return; // already known (a snapshot got there first)
+        if (this.flows.has(key)) return; // already known (a snapshot got there first)
+        const slot = this.newFlow(seen, msToUs(atMs), atMs);
+        this.flows.set(key, slot);
         if (this.destroyed.size > 0) this.destroyed.delete(key);
         if (this.closedVanished.size > 0) this.closedVanished.delete(key);
-        out.push(this.record(seen, flow, 'new', atMs, flow.startTimeUnixNano));
+        out.push(this.record(seen, slot, 'new', atMs));
         return;
       }
       case 'update': {
@@ -209,22 +182,28 @@ export class ConntrackFlowTracker {
         return;
       }
       case 'destroy': {
-        let flow = this.flows.take(key);
+        let slot = this.flows.get(key);
+        if (slot !== undefined) this.flows.delete(key);
         if (this.vanished.size > 0) {
-          const back = this.vanished.take(key);
-          flow ??= back?.flow;
+          const back = this.vanished.get(key);
+          if (back !== undefined) {
+            this.vanished.delete(key);
+            if (slot === undefined) slot = back;
+            else this.columns.free(back);
+          }
         }
-        if (!flow) {
+        if (slot === undefined) {
           if (this.destroyed.has(key)) return;
           // Never seen (agent started after it was created and no snapshot caught it).
-          const start = seen.deltaTimeSeconds !== null ? msToNano(atMs - seen.deltaTimeSeconds * 1000) : 0n;
-          flow = this.newFlow(key, seen, start, atMs);
+          const start = seen.deltaTimeSeconds !== null ? msToUs(atMs - seen.deltaTimeSeconds * 1000) : 0;
+          slot = this.newFlow(seen, start, atMs);
         }
         // With no listing pending, the next one starts after the kernel destroyed this entry
         // and cannot list it: nothing to remember.
         if (this.listingSinceMs !== null) this.destroyed.set(key, atMs);
         if (this.listingSinceMs !== undefined && atMs >= this.pruneAfterMs) this.pruneDestroyed(atMs);
-        out.push(this.record(seen, flow, 'destroy', atMs));
+        out.push(this.record(seen, slot, 'destroy', atMs));
+        this.columns.free(slot);
         return;
       }
       default:
@@ -308,18 +287,19 @@ export class ConntrackFlowTracker {
   endListing(startedAtMs: number, finishedAtMs: number, out: FlowRecordData[]): void {
     if (this.listingSinceMs !== undefined) this.listingSinceMs = null;
     const listing = this.listing;
-    this.flows.forEach((flow, key) => {
-      if (flow.listedIn === listing || flow.lastSeenMs >= startedAtMs) return;
+    const c = this.columns;
+    this.flows.forEach((slot, key) => {
+      if (c.listedIn[slot] === listing || c.lastSeenMs[slot]! >= startedAtMs) return;
       this.flows.delete(key);
-      this.vanished.set(key, { flow, sinceMs: finishedAtMs });
+      this.setAside(key, slot, finishedAtMs);
     });
-    const records = out;
-    for (const [key, { flow, sinceMs }] of this.vanished) {
-      if (finishedAtMs - sinceMs < this.vanishedGraceMs) continue;
+    for (const [key, slot] of this.vanished) {
+      if (finishedAtMs - c.vanishedSinceMs[slot]! < this.vanishedGraceMs) continue;
       this.vanished.delete(key);
       this.destroyed.set(key, finishedAtMs);
       this.closedVanished.add(key);
-      records.push(this.vanishedRecord(flow, finishedAtMs));
+      out.push(this.vanishedRecord(slot, finishedAtMs));
+      c.free(slot);
     }
     for (const [key, atMs] of this.destroyed) {
       if (finishedAtMs - atMs > this.destroyedKeyRetentionMs) {
@@ -332,82 +312,104 @@ export class ConntrackFlowTracker {
   /** Closes every entry still waiting for its DESTROY event (the agent is stopping). */
   closeVanished(atMs: number): FlowRecordData[] {
     const records: FlowRecordData[] = [];
-    for (const [key, { flow }] of this.vanished) {
+    for (const [key, slot] of this.vanished) {
       this.destroyed.set(key, atMs);
       this.closedVanished.add(key);
-      records.push(this.vanishedRecord(flow, atMs));
+      records.push(this.vanishedRecord(slot, atMs));
+      this.columns.free(slot);
     }
     this.vanished.clear();
     return records;
   }
 
+  /** Moves a live entry (already out of `flows`) aside to wait for its DESTROY event. */
+  private setAside(key: string, slot: number, sinceMs: number): void {
+    // The same key may wait already (a NEW for it came meanwhile): the older state goes.
+    const older = this.vanished.get(key);
+    if (older !== undefined) this.columns.free(older);
+    this.columns.vanishedSinceMs[slot] = sinceMs;
+    this.vanished.set(key, slot);
+  }
+
   private observe(seen: ConntrackObservation, atMs: number, key: string): FlowRecordData | null {
     if (this.destroyed.has(key)) return null; // a snapshot line that raced with its DESTROY event
-    const back = this.vanished.get(key);
-    if (back) {
-      // Listed again: it was only missing from one listing (a race), not expired.
-      this.vanished.delete(key);
-      this.flows.set(key, back.flow);
+    if (this.vanished.size > 0) {
+      const back = this.vanished.get(key);
+      if (back !== undefined) {
+        // Listed again: it was only missing from one listing (a race), not expired.
+        this.vanished.delete(key);
+        const live = this.flows.get(key);
+        if (live !== undefined) this.columns.free(live);
+        this.flows.set(key, back);
+      }
     }
-    const flow = this.flows.get(key);
-    if (!flow) {
-      const start = seen.deltaTimeSeconds !== null ? msToNano(atMs - seen.deltaTimeSeconds * 1000) : 0n;
-      const created = this.newFlow(key, seen, start, atMs);
+    const slot = this.flows.get(key);
+    if (slot === undefined) {
+      const start = seen.deltaTimeSeconds !== null ? msToUs(atMs - seen.deltaTimeSeconds * 1000) : 0;
+      const created = this.newFlow(seen, start, atMs);
       this.flows.set(key, created);
       return this.record(seen, created, 'new', atMs);
     }
-    flow.listedIn = this.listing;
-    flow.lastSeenMs = atMs;
+    const c = this.columns;
+    c.listedIn[slot] = this.listing;
+    c.lastSeenMs[slot] = atMs;
+    const flags = c.flags[slot]!;
     const changed =
-      (seen.originalPackets ?? 0) !== flow.reportedOriginalPackets ||
-      (seen.originalBytes ?? 0) !== flow.reportedOriginalBytes ||
-      (seen.replyPackets ?? 0) !== flow.reportedReplyPackets ||
-      (seen.replyBytes ?? 0) !== flow.reportedReplyBytes ||
-      seen.tcpState !== flow.tcpState ||
-      seen.assured !== flow.assured ||
-      seen.unreplied !== flow.unreplied;
-    return changed ? this.record(seen, flow, 'update', atMs) : null;
+      (seen.originalPackets ?? 0) !== c.reportedOriginalPackets[slot] ||
+      (seen.originalBytes ?? 0) !== c.reportedOriginalBytes[slot] ||
+      (seen.replyPackets ?? 0) !== c.reportedReplyPackets[slot] ||
+      (seen.replyBytes ?? 0) !== c.reportedReplyBytes[slot] ||
+      seen.tcpState !== TCP_STATE_OF_CODE[c.tcpState[slot]!] ||
+      seen.assured !== ((flags & ASSURED) !== 0) ||
+      seen.unreplied !== ((flags & UNREPLIED) !== 0);
+    return changed ? this.record(seen, slot, 'update', atMs) : null;
   }
 
-  /** A flow for a first sighting; the caller stores it. */
-  private newFlow(key: string, seen: ConntrackObservation, startTimeUnixNano: bigint, atMs: number): TrackedFlow {
+  /** A flow for a first sighting, started at `startUs` (0: unknown); the caller keys its slot. */
+  private newFlow(seen: ConntrackObservation, startUs: number, atMs: number): number {
+    const c = this.columns;
+    const slot = c.alloc();
     const entry = seen.entry;
-    const record = seen.record;
-    const flow: TrackedFlow = {
-      key,
-      listedIn: this.listing,
-      startTimeUnixNano,
-      lastSeenMs: atMs,
-      reportedOriginalPackets: 0,
-      reportedOriginalBytes: 0,
-      reportedReplyPackets: 0,
-      reportedReplyBytes: 0,
-      tcpState: seen.tcpState,
-      assured: seen.assured,
-      unreplied: seen.unreplied,
-      lastEventType: seen.eventType,
-      lastHadCounters: seen.originalPackets !== undefined,
-      ipVersion: seen.ipVersion,
-      protocol: seen.protocol,
-      id: seen.id,
-      mark: seen.mark,
-      icmpType: seen.icmpType,
-      icmpCode: seen.icmpCode,
-      icmpId: seen.icmpId,
-      original: entry !== null ? tupleOfEntry(entry.original) : ipv4RecordTuple(record!, seen.offset, true),
-      reply: entry !== null ? tupleOfEntry(entry.reply) : ipv4RecordTuple(record!, seen.offset, false),
-    };
-    return flow;
+    c.startUs[slot] = startUs;
+    c.listedIn[slot] = this.listing;
+    c.reportedOriginalPackets[slot] = 0;
+    c.reportedOriginalBytes[slot] = 0;
+    c.reportedReplyPackets[slot] = 0;
+    c.reportedReplyBytes[slot] = 0;
+    c.setTuples(
+      slot,
+      entry !== null ? tupleOfEntry(entry.original) : ipv4RecordTuple(seen.record!, seen.offset, true),
+      entry !== null ? tupleOfEntry(entry.reply) : ipv4RecordTuple(seen.record!, seen.offset, false),
+    );
+    this.remember(seen, slot, atMs);
+    return slot;
   }
 
-  /**
-   * Builds a record with the counter growth since the last report, and remembers the new totals.
-   * `endTimeUnixNano` is `atMs` in ns, when the caller has it already.
-   */
-  private record(seen: ConntrackObservation, flow: TrackedFlow, eventKind: FlowRecordData['eventKind'], atMs: number, endTimeUnixNano = msToNano(atMs)): FlowRecordData {
+  /** Remembers the sighting a report was made of (what a lost DESTROY's record is rebuilt from). */
+  private remember(seen: ConntrackObservation, slot: number, atMs: number): void {
+    const c = this.columns;
+    c.lastSeenMs[slot] = atMs;
+    c.tcpState[slot] = TrackedFlowColumns.codeOfTcpState(seen.tcpState);
+    c.flags[slot] = (seen.assured ? ASSURED : 0) | (seen.unreplied ? UNREPLIED : 0) | (seen.originalPackets !== undefined ? HAD_COUNTERS : 0);
+    c.lastEventType[slot] = TrackedFlowColumns.codeOfEventType(seen.eventType);
+    c.ipVersion[slot] = seen.ipVersion;
+    c.protocol[slot] = seen.protocol;
+    c.id[slot] = seen.id ?? -1;
+    c.mark[slot] = seen.mark ?? -1;
+    c.icmpType[slot] = seen.icmpType;
+    c.icmpCode[slot] = seen.icmpCode;
+    c.icmpId[slot] = seen.icmpId;
+  }
+
+  /** Builds a record with the counter growth since the last report, and remembers the new totals. */
+  private record(seen: ConntrackObservation, slot: number, eventKind: FlowRecordData['eventKind'], atMs: number): FlowRecordData {
+    const c = this.columns;
     const hasCounters = seen.originalPackets !== undefined && seen.replyPackets !== undefined;
     const countersValid = hasCounters || (seen.eventType === 'new' && this.accountingEnabled);
-    const startTimeUnixNano = flow.startTimeUnixNano > endTimeUnixNano ? endTimeUnixNano : flow.startTimeUnixNano;
+    const endUs = msToUs(atMs);
+    const endTimeUnixNano = BigInt(endUs) * 1000n;
+    const startUs = c.startUs[slot]!;
+    const startTimeUnixNano = startUs >= endUs ? endTimeUnixNano : BigInt(startUs) * 1000n;
     const rec: FlowRecordData = {
       source: 'conntrack',
       nodeName: this.nodeName,
@@ -415,12 +417,12 @@ export class ConntrackFlowTracker {
       endTimeUnixNano,
       ipVersion: seen.ipVersion,
       protocol: seen.protocol,
-      original: flow.original,
-      reply: flow.reply,
-      originalPackets: delta(seen.originalPackets, flow.reportedOriginalPackets),
-      originalBytes: delta(seen.originalBytes, flow.reportedOriginalBytes),
-      replyPackets: delta(seen.replyPackets, flow.reportedReplyPackets),
-      replyBytes: delta(seen.replyBytes, flow.reportedReplyBytes),
+      original: c.tupleOf(slot, true),
+      reply: c.tupleOf(slot, false),
+      originalPackets: delta(seen.originalPackets, c.reportedOriginalPackets[slot]!),
+      originalBytes: delta(seen.originalBytes, c.reportedOriginalBytes[slot]!),
+      replyPackets: delta(seen.replyPackets, c.reportedReplyPackets[slot]!),
+      replyBytes: delta(seen.replyBytes, c.reportedReplyBytes[slot]!),
       eventKind,
       tcpState: seen.tcpState,
       assured: seen.assured,
@@ -436,52 +438,43 @@ export class ConntrackFlowTracker {
     };
     if (hasCounters) {
       // The record's deltas above are computed already.
-      flow.reportedOriginalPackets = seen.originalPackets ?? 0;
-      flow.reportedOriginalBytes = seen.originalBytes ?? 0;
-      flow.reportedReplyPackets = seen.replyPackets ?? 0;
-      flow.reportedReplyBytes = seen.replyBytes ?? 0;
+      c.reportedOriginalPackets[slot] = seen.originalPackets ?? 0;
+      c.reportedOriginalBytes[slot] = seen.originalBytes ?? 0;
+      c.reportedReplyPackets[slot] = seen.replyPackets ?? 0;
+      c.reportedReplyBytes[slot] = seen.replyBytes ?? 0;
     }
-    flow.tcpState = seen.tcpState;
-    flow.assured = seen.assured;
-    flow.unreplied = seen.unreplied;
-    flow.lastSeenMs = atMs;
-    flow.lastEventType = seen.eventType;
-    flow.lastHadCounters = seen.originalPackets !== undefined;
-    flow.ipVersion = seen.ipVersion;
-    flow.protocol = seen.protocol;
-    flow.id = seen.id;
-    flow.mark = seen.mark;
-    flow.icmpType = seen.icmpType;
-    flow.icmpCode = seen.icmpCode;
-    flow.icmpId = seen.icmpId;
+    this.remember(seen, slot, atMs);
     return rec;
   }
 
-  private vanishedRecord(flow: TrackedFlow, atMs: number): FlowRecordData {
+  private vanishedRecord(slot: number, atMs: number): FlowRecordData {
     // The last report's sighting again, reporting no further growth: the final counters died
     // with the entry.
+    const c = this.columns;
     const seen = this.seen;
-    const counters = flow.lastHadCounters;
-    seen.eventType = flow.lastEventType;
+    const counters = (c.flags[slot]! & HAD_COUNTERS) !== 0;
+    const id = c.id[slot]!;
+    const mark = c.mark[slot]!;
+    seen.eventType = c.eventTypeOf(slot);
     seen.timestamp = null;
     seen.deltaTimeSeconds = null;
-    seen.ipVersion = flow.ipVersion;
-    seen.protocol = flow.protocol;
-    seen.tcpState = flow.tcpState;
-    seen.assured = flow.assured;
-    seen.unreplied = flow.unreplied;
-    seen.id = flow.id;
-    seen.mark = flow.mark;
-    seen.originalPackets = counters ? flow.reportedOriginalPackets : undefined;
-    seen.originalBytes = counters ? flow.reportedOriginalBytes : undefined;
-    seen.replyPackets = counters ? flow.reportedReplyPackets : undefined;
-    seen.replyBytes = counters ? flow.reportedReplyBytes : undefined;
-    seen.icmpType = flow.icmpType;
-    seen.icmpCode = flow.icmpCode;
-    seen.icmpId = flow.icmpId;
+    seen.ipVersion = c.ipVersion[slot] === 6 ? 6 : 4;
+    seen.protocol = c.protocol[slot]!;
+    seen.tcpState = TCP_STATE_OF_CODE[c.tcpState[slot]!]!;
+    seen.assured = (c.flags[slot]! & ASSURED) !== 0;
+    seen.unreplied = (c.flags[slot]! & UNREPLIED) !== 0;
+    seen.id = id < 0 ? null : id;
+    seen.mark = mark < 0 ? null : mark;
+    seen.originalPackets = counters ? c.reportedOriginalPackets[slot] : undefined;
+    seen.originalBytes = counters ? c.reportedOriginalBytes[slot] : undefined;
+    seen.replyPackets = counters ? c.reportedReplyPackets[slot] : undefined;
+    seen.replyBytes = counters ? c.reportedReplyBytes[slot] : undefined;
+    seen.icmpType = c.icmpType[slot]!;
+    seen.icmpCode = c.icmpCode[slot]!;
+    seen.icmpId = c.icmpId[slot]!;
     // No flow is tracked from this sighting: it has no tuples to start one.
     seen.entry = null;
     seen.record = null;
-    return this.record(seen, flow, 'destroy', atMs);
+    return this.record(seen, slot, 'destroy', atMs);
   }
 }

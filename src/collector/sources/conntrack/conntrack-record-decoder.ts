@@ -99,15 +99,25 @@ const u64 = (b: Buffer, o: number): number => b.readUInt32LE(o + 4) * 4294967296
 const IPV4_CACHE_LIMIT = 65_536;
 const ipv4Cache = new Map<number, { text: string; bytes: Uint8Array }>();
 
-function ipv4At(b: Buffer, o: number): { text: string; bytes: Uint8Array } {
-  const n = b.readUInt32BE(o);
+/** The IPv4 address `n` (big-endian u32) as text and wire bytes, shared while the cache holds it. */
+function ipv4Of(n: number): { text: string; bytes: Uint8Array } {
   let hit = ipv4Cache.get(n);
   if (hit === undefined) {
     if (ipv4Cache.size >= IPV4_CACHE_LIMIT) ipv4Cache.clear();
-    hit = { text: `${b[o]}.${b[o + 1]}.${b[o + 2]}.${b[o + 3]}`, bytes: Uint8Array.of(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!) };
+    const bytes = Uint8Array.of(n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255);
+    hit = { text: bytes.join('.'), bytes };
     ipv4Cache.set(n, hit);
   }
   return hit;
+}
+
+function ipv4At(b: Buffer, o: number): { text: string; bytes: Uint8Array } {
+  return ipv4Of(b.readUInt32BE(o));
+}
+
+/** Wire bytes of the IPv4 address `n` (big-endian u32); shared, never to be written to. */
+export function ipv4BytesOf(n: number): Uint8Array {
+  return ipv4Of(n).bytes;
 }
 
 function ipv6At(b: Buffer, o: number): { text: string; bytes: Uint8Array } {
