@@ -28,7 +28,8 @@
  */
 import type { FlowRecordData } from '../../../contract/wire/flow-batch-codec.ts';
 import type { ConntrackEntry } from './conntrack-event-parser.ts';
-import { emptyObservation, observeEntry, packedIpv4Key, tupleOfEntry, type ConntrackObservation } from './conntrack-observation.ts';
+import { emptyObservation, observeEntry, packedIpv4Key, packedIpv4KeyOf, tupleOfEntry, type ConntrackObservation } from './conntrack-observation.ts';
+import { Ipv4FlowIndex } from './ipv4-flow-index.ts';
 import { ipv4RecordTuple, observeIpv4Record } from './conntrack-record-decoder.ts';
 import { ASSURED, HAD_COUNTERS, TCP_STATE_OF_CODE, TrackedFlowColumns, UNREPLIED } from './tracked-flow-columns.ts';
 
@@ -67,15 +68,16 @@ export interface ConntrackFlowTrackerOptions {
  * gives every entry of a connection the same form, so its events always meet (the netlink
  * reader's records get the packed key from observeIpv4Record, the same one).
  */
-export function conntrackFlowKey(entry: ConntrackEntry): string {
+export function conntrackFlowKey(entry: ConntrackEntry, identityInto?: ConntrackObservation): string {
   const o = entry.original;
   const id = entry.id;
   const src = o.srcBytes;
   const dst = o.dstBytes;
   if (id !== null && src !== undefined && dst !== undefined && src.length === 4 && dst.length === 4) {
     const kinds = (o.sport !== undefined ? 1 : o.icmpId !== undefined ? 2 : 0) | (o.dport !== undefined ? 4 : o.icmpType !== undefined ? 8 : 0);
-    return packedIpv4Key(id, entry.protocol, kinds, (src[0]! << 8) | src[1]!, (src[2]! << 8) | src[3]!, (dst[0]! << 8) | dst[1]!, (dst[2]! << 8) | dst[3]!, o.sport ?? o.icmpId ?? 0, o.dport ?? o.icmpType ?? 0);
+    return packedIpv4Key(id, entry.protocol, kinds, (src[0]! << 8) | src[1]!, (src[2]! << 8) | src[3]!, (dst[0]! << 8) | dst[1]!, (dst[2]! << 8) | dst[3]!, o.sport ?? o.icmpId ?? 0, o.dport ?? o.icmpType ?? 0, identityInto);
   }
+  if (identityInto !== undefined) identityInto.ipv4Identity = false;
   return `${id ?? 'noid'}|${entry.protocol}|${o.src}|${o.sport ?? o.icmpId ?? ''}|${o.dst}|${o.dport ?? o.icmpType ?? ''}`;
 }
 
@@ -94,11 +96,13 @@ const msToUs = (ms: number): number => Math.round(ms * 1000);
 export class ConntrackFlowTracker {
   /** What the tracker remembers of each live entry, by slot (see tracked-flow-columns.ts). */
   private readonly columns = new TrackedFlowColumns();
+  /** Live IPv4 entries with an id (nearly all): their slots by identity, no string keys. */
+  private readonly ipv4Flows = new Ipv4FlowIndex();
   /**
-   * Live entries: key → slot. Only small integers as values: the tables V8 discards as a Map
-   * churns (20,000 inserts and deletes a second) keep no flow state alive.
+   * Other live entries (IPv6, no id): key → slot. Only small integers as values: the tables V8
+   * discards as a Map churns keep no flow state alive.
    */
-  private readonly flows = new Map<string, number>();
+  private readonly textFlows = new Map<string, number>();
   private readonly destroyed = new Map<string, number>();
   /** Destroyed keys of entries closed without their DESTROY event (kept the full retention). */
   private readonly closedVanished = new Set<string>();
@@ -129,7 +133,25 @@ export class ConntrackFlowTracker {
 
   /** Number of live entries being tracked (those waiting for a late DESTROY included). */
   get size(): number {
-    return this.flows.size + this.vanished.size;
+    return this.ipv4Flows.size + this.textFlows.size + this.vanished.size;
+  }
+
+  /** Slot of the live flow of the sighting (whose key is `key`), or -1. */
+  private liveSlot(seen: ConntrackObservation, key: string): number {
+    if (seen.ipv4Identity) return this.ipv4Flows.find(seen.identityId, seen.identityProtocolKinds, seen.identitySrc, seen.identityDst, seen.identityPorts);
+    return this.textFlows.get(key) ?? -1;
+  }
+
+  /** Makes `slot` the live flow of the sighting (none is). */
+  private addLive(seen: ConntrackObservation, key: string, slot: number): void {
+    if (seen.ipv4Identity) this.ipv4Flows.insert(slot, seen.identityId, seen.identityProtocolKinds, seen.identitySrc, seen.identityDst, seen.identityPorts);
+    else this.textFlows.set(key, slot);
+  }
+
+  /** Forgets `slot` as the live flow of the sighting (it is). */
+  private removeLive(seen: ConntrackObservation, key: string, slot: number): void {
+    if (seen.ipv4Identity) this.ipv4Flows.remove(slot);
+    else this.textFlows.delete(key);
   }
 
   /** Slots of flow state in use: {@link size}, unless state leaked (for tests). */
@@ -149,7 +171,7 @@ export class ConntrackFlowTracker {
 
   /** {@link handleEvent}, appending its records to `out` (no array per event on the source's hot path). */
   handleEventInto(entry: ConntrackEntry, nowMs: number, out: FlowRecordData[]): void {
-    this.handleSighting(observeEntry(entry, this.seen), conntrackFlowKey(entry), nowMs, out);
+    this.handleSighting(observeEntry(entry, this.seen), conntrackFlowKey(entry, this.seen), nowMs, out);
   }
 
   /**
@@ -168,9 +190,9 @@ export class ConntrackFlowTracker {
     const atMs = seen.timestamp !== null ? seen.timestamp * 1000 : nowMs;
     switch (seen.eventType) {
       case 'new': {
-        if (this.flows.has(key)) return; // already known (a snapshot got there first)
+        if (this.liveSlot(seen, key) >= 0) return; // already known (a snapshot got there first)
         const slot = this.newFlow(seen, msToUs(atMs), atMs);
-        this.flows.set(key, slot);
+        this.addLive(seen, key, slot);
         if (this.destroyed.size > 0) this.destroyed.delete(key);
         if (this.closedVanished.size > 0) this.closedVanished.delete(key);
         out.push(this.record(seen, slot, 'new', atMs));
@@ -182,17 +204,17 @@ export class ConntrackFlowTracker {
         return;
       }
       case 'destroy': {
-        let slot = this.flows.get(key);
-        if (slot !== undefined) this.flows.delete(key);
+        let slot = this.liveSlot(seen, key);
+        if (slot >= 0) this.removeLive(seen, key, slot);
         if (this.vanished.size > 0) {
           const back = this.vanished.get(key);
           if (back !== undefined) {
             this.vanished.delete(key);
-            if (slot === undefined) slot = back;
+            if (slot < 0) slot = back;
             else this.columns.free(back);
           }
         }
-        if (slot === undefined) {
+        if (slot < 0) {
           if (this.destroyed.has(key)) return;
           // Never seen (agent started after it was created and no snapshot caught it).
           const start = seen.deltaTimeSeconds !== null ? msToUs(atMs - seen.deltaTimeSeconds * 1000) : 0;
@@ -261,7 +283,7 @@ export class ConntrackFlowTracker {
 
   /** A listing's line, seen at `atMs`; its record (if it changed) goes to `out`. */
   listedEntryInto(entry: ConntrackEntry, atMs: number, out: FlowRecordData[]): void {
-    const record = this.observe(observeEntry(entry, this.seen), atMs, conntrackFlowKey(entry));
+    const record = this.observe(observeEntry(entry, this.seen), atMs, conntrackFlowKey(entry, this.seen));
     if (record !== null) out.push(record);
   }
 
@@ -288,9 +310,16 @@ export class ConntrackFlowTracker {
     if (this.listingSinceMs !== undefined) this.listingSinceMs = null;
     const listing = this.listing;
     const c = this.columns;
-    this.flows.forEach((slot, key) => {
-      if (c.listedIn[slot] === listing || c.lastSeenMs[slot]! >= startedAtMs) return;
-      this.flows.delete(key);
+    const unlisted = (slot: number): boolean => c.listedIn[slot] !== listing && c.lastSeenMs[slot]! < startedAtMs;
+    this.ipv4Flows.forEachSlot((slot) => {
+      if (!unlisted(slot)) return;
+      const { id, protocolKinds, src, dst, ports } = this.ipv4Flows.identityOf(slot);
+      this.ipv4Flows.remove(slot);
+      this.setAside(packedIpv4KeyOf(id, protocolKinds, src, dst, ports), slot, finishedAtMs);
+    });
+    this.textFlows.forEach((slot, key) => {
+      if (!unlisted(slot)) return;
+      this.textFlows.delete(key);
       this.setAside(key, slot, finishedAtMs);
     });
     for (const [key, slot] of this.vanished) {
@@ -338,16 +367,19 @@ export class ConntrackFlowTracker {
       if (back !== undefined) {
         // Listed again: it was only missing from one listing (a race), not expired.
         this.vanished.delete(key);
-        const live = this.flows.get(key);
-        if (live !== undefined) this.columns.free(live);
-        this.flows.set(key, back);
+        const live = this.liveSlot(seen, key);
+        if (live >= 0) {
+          this.removeLive(seen, key, live);
+          this.columns.free(live);
+        }
+        this.addLive(seen, key, back);
       }
     }
-    const slot = this.flows.get(key);
-    if (slot === undefined) {
+    const slot = this.liveSlot(seen, key);
+    if (slot < 0) {
       const start = seen.deltaTimeSeconds !== null ? msToUs(atMs - seen.deltaTimeSeconds * 1000) : 0;
       const created = this.newFlow(seen, start, atMs);
-      this.flows.set(key, created);
+      this.addLive(seen, key, created);
       return this.record(seen, created, 'new', atMs);
     }
     const c = this.columns;

@@ -31,6 +31,16 @@ export interface ConntrackObservation {
   icmpType: number;
   icmpCode: number;
   icmpId: number;
+  /**
+   * Whether the sighting's key is the packed IPv4 form, and that identity as numbers (see
+   * ipv4-flow-index.ts; set with the key by {@link packedIpv4Key}).
+   */
+  ipv4Identity: boolean;
+  identityId: number;
+  identityProtocolKinds: number;
+  identitySrc: number;
+  identityDst: number;
+  identityPorts: number;
   /** Where the tuples come from: a parsed entry, or a reader record (`record` at `offset`). */
   entry: ConntrackEntry | null;
   record: Buffer | null;
@@ -42,7 +52,8 @@ export function emptyObservation(): ConntrackObservation {
   return {
     eventType: null, timestamp: null, deltaTimeSeconds: null, ipVersion: 4, protocol: 0, tcpState: 'unspecified', assured: false, unreplied: false,
     id: null, mark: null, originalPackets: undefined, originalBytes: undefined, replyPackets: undefined, replyBytes: undefined,
-    icmpType: 0, icmpCode: 0, icmpId: 0, entry: null, record: null, offset: 0,
+    icmpType: 0, icmpCode: 0, icmpId: 0, ipv4Identity: false, identityId: 0, identityProtocolKinds: 0, identitySrc: 0, identityDst: 0, identityPorts: 0,
+    entry: null, record: null, offset: 0,
   };
 }
 
@@ -94,6 +105,19 @@ const PACKED_KEY_MARK = 1;
  * one string built at once. `kinds`: bit 0 sport, 1 ICMP id, 2 dport, 3 ICMP type present;
  * `srcHigh`..`dstLow`: the addresses as big-endian 16-bit halves.
  */
-export function packedIpv4Key(id: number, protocol: number, kinds: number, srcHigh: number, srcLow: number, dstHigh: number, dstLow: number, first: number, second: number): string {
+export function packedIpv4Key(id: number, protocol: number, kinds: number, srcHigh: number, srcLow: number, dstHigh: number, dstLow: number, first: number, second: number, identityInto?: ConntrackObservation): string {
+  if (identityInto !== undefined) {
+    identityInto.ipv4Identity = true;
+    identityInto.identityId = id;
+    identityInto.identityProtocolKinds = protocol | (kinds << 8);
+    identityInto.identitySrc = ((srcHigh << 16) | srcLow) >>> 0;
+    identityInto.identityDst = ((dstHigh << 16) | dstLow) >>> 0;
+    identityInto.identityPorts = ((first << 16) | second) >>> 0;
+  }
   return String.fromCharCode(PACKED_KEY_MARK, id >>> 16, id & 0xffff, protocol | (kinds << 8), srcHigh, srcLow, dstHigh, dstLow, first, second);
+}
+
+/** The packed key of an identity (what {@link packedIpv4Key} made it from). */
+export function packedIpv4KeyOf(id: number, protocolKinds: number, src: number, dst: number, ports: number): string {
+  return String.fromCharCode(PACKED_KEY_MARK, id >>> 16, id & 0xffff, protocolKinds, src >>> 16, src & 0xffff, dst >>> 16, dst & 0xffff, ports >>> 16, ports & 0xffff);
 }

@@ -324,7 +324,7 @@ export function observeIpv4Record(b: Buffer, o: number, into: ConntrackObservati
   // The original tuple starts at 48: addresses at 48 and 64, ports at 80/82, ICMP at 84..87.
   const first = ports ? b.readUInt16LE(o + 80) : icmp ? into.icmpId : 0;
   const second = ports ? b.readUInt16LE(o + 82) : icmp ? into.icmpType : 0;
-  return packedIpv4Key(id, protocol, ports ? 5 : icmp ? 10 : 0, b.readUInt16BE(o + 48), b.readUInt16BE(o + 50), b.readUInt16BE(o + 64), b.readUInt16BE(o + 66), first, second);
+  return packedIpv4Key(id, protocol, ports ? 5 : icmp ? 10 : 0, b.readUInt16BE(o + 48), b.readUInt16BE(o + 50), b.readUInt16BE(o + 64), b.readUInt16BE(o + 66), first, second, into);
 }
 
 /** The wire tuple (original at 48, reply at 88) of an IPv4 record {@link observeIpv4Record} read; its address bytes are shared. */
