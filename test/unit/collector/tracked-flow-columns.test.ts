@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { TCP_STATE_OF_CODE, TrackedFlowColumns } from '../../../src/collector/sources/conntrack/tracked-flow-columns.ts';
+import { HOT, REPORTED_ORIGINAL_BYTES, TCP_STATE_OF_CODE, TrackedFlowColumns } from '../../../src/collector/sources/conntrack/tracked-flow-columns.ts';
 import type { FlowTupleData } from '../../../src/contract/wire/flow-batch-codec.ts';
 
 const v4 = (a: number, b: number, sport: number, dport: number): FlowTupleData => ({ srcIp: Uint8Array.of(10, 0, a >> 8, a & 255), dstIp: Uint8Array.of(192, 168, b >> 8, b & 255), srcPort: sport, dstPort: dport });
@@ -16,7 +16,7 @@ describe('TrackedFlowColumns', () => {
       if (i % 10 === 3) c.setTuples(slot, v6(i & 255), v6((i + 1) & 255));
       else c.setTuples(slot, v4(i, i + 1, 40000 + (i % 1000), 5432), v4(i + 1, i, 5432, 40000 + (i % 1000)));
       c.startUs[slot] = 1_795_764_760_000_000 + i;
-      c.reportedOriginalBytes[slot] = 2 ** 40 + i;
+      c.hot[slot * HOT + REPORTED_ORIGINAL_BYTES] = 2 ** 40 + i;
       c.id[slot] = i % 7 === 0 ? -1 : 4_000_000_000 + i;
     }
     assert.equal(new Set(slots).size, 5000);
@@ -26,7 +26,7 @@ describe('TrackedFlowColumns', () => {
       const want = i % 10 === 3 ? [v6(i & 255), v6((i + 1) & 255)] : [v4(i, i + 1, 40000 + (i % 1000), 5432), v4(i + 1, i, 5432, 40000 + (i % 1000))];
       assert.deepEqual([c.tupleOf(slot, true), c.tupleOf(slot, false)], want, `slot ${slot}`);
       assert.equal(c.startUs[slot], 1_795_764_760_000_000 + i);
-      assert.equal(c.reportedOriginalBytes[slot], 2 ** 40 + i);
+      assert.equal(c.hot[slot * HOT + REPORTED_ORIGINAL_BYTES], 2 ** 40 + i);
       assert.equal(c.id[slot], i % 7 === 0 ? -1 : 4_000_000_000 + i);
     }
     for (const slot of slots.slice(0, 100)) c.free(slot);

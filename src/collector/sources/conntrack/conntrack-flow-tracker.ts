@@ -31,7 +31,22 @@ import type { ConntrackEntry } from './conntrack-event-parser.ts';
 import { emptyObservation, observeEntry, packedIpv4Key, packedIpv4KeyOf, tupleOfEntry, type ConntrackObservation } from './conntrack-observation.ts';
 import { Ipv4FlowIndex } from './ipv4-flow-index.ts';
 import { ipv4RecordTuple, observeIpv4Record } from './conntrack-record-decoder.ts';
-import { ASSURED, HAD_COUNTERS, TCP_STATE_OF_CODE, TrackedFlowColumns, UNREPLIED } from './tracked-flow-columns.ts';
+import {
+  ASSURED,
+  FLAGS,
+  HAD_COUNTERS,
+  HOT,
+  LAST_SEEN_MS,
+  LISTED_IN,
+  REPORTED_ORIGINAL_BYTES,
+  REPORTED_ORIGINAL_PACKETS,
+  REPORTED_REPLY_BYTES,
+  REPORTED_REPLY_PACKETS,
+  TCP_STATE,
+  TCP_STATE_OF_CODE,
+  TrackedFlowColumns,
+  UNREPLIED,
+} from './tracked-flow-columns.ts';
 
 /** Options of {@link ConntrackFlowTracker}. */
 export interface ConntrackFlowTrackerOptions {
@@ -310,7 +325,7 @@ export class ConntrackFlowTracker {
     if (this.listingSinceMs !== undefined) this.listingSinceMs = null;
     const listing = this.listing;
     const c = this.columns;
-    const unlisted = (slot: number): boolean => c.listedIn[slot] !== listing && c.lastSeenMs[slot]! < startedAtMs;
+    const unlisted = (slot: number): boolean => c.hot[slot * HOT + LISTED_IN] !== listing && c.hot[slot * HOT + LAST_SEEN_MS]! < startedAtMs;
     this.ipv4Flows.forEachSlot((slot) => {
       if (!unlisted(slot)) return;
       const { id, protocolKinds, src, dst, ports } = this.ipv4Flows.identityOf(slot);
@@ -382,16 +397,17 @@ export class ConntrackFlowTracker {
       this.addLive(seen, key, created);
       return this.record(seen, created, 'new', atMs);
     }
-    const c = this.columns;
-    c.listedIn[slot] = this.listing;
-    c.lastSeenMs[slot] = atMs;
-    const flags = c.flags[slot]!;
+    const hot = this.columns.hot;
+    const h = slot * HOT;
+    hot[h + LISTED_IN] = this.listing;
+    hot[h + LAST_SEEN_MS] = atMs;
+    const flags = hot[h + FLAGS]!;
     const changed =
-      (seen.originalPackets ?? 0) !== c.reportedOriginalPackets[slot] ||
-      (seen.originalBytes ?? 0) !== c.reportedOriginalBytes[slot] ||
-      (seen.replyPackets ?? 0) !== c.reportedReplyPackets[slot] ||
-      (seen.replyBytes ?? 0) !== c.reportedReplyBytes[slot] ||
-      seen.tcpState !== TCP_STATE_OF_CODE[c.tcpState[slot]!] ||
+      (seen.originalPackets ?? 0) !== hot[h + REPORTED_ORIGINAL_PACKETS] ||
+      (seen.originalBytes ?? 0) !== hot[h + REPORTED_ORIGINAL_BYTES] ||
+      (seen.replyPackets ?? 0) !== hot[h + REPORTED_REPLY_PACKETS] ||
+      (seen.replyBytes ?? 0) !== hot[h + REPORTED_REPLY_BYTES] ||
+      seen.tcpState !== TCP_STATE_OF_CODE[hot[h + TCP_STATE]!] ||
       seen.assured !== ((flags & ASSURED) !== 0) ||
       seen.unreplied !== ((flags & UNREPLIED) !== 0);
     return changed ? this.record(seen, slot, 'update', atMs) : null;
@@ -401,13 +417,15 @@ export class ConntrackFlowTracker {
   private newFlow(seen: ConntrackObservation, startUs: number, atMs: number): number {
     const c = this.columns;
     const slot = c.alloc();
+    const hot = this.columns.hot;
+    const h = slot * HOT;
     const entry = seen.entry;
     c.startUs[slot] = startUs;
-    c.listedIn[slot] = this.listing;
-    c.reportedOriginalPackets[slot] = 0;
-    c.reportedOriginalBytes[slot] = 0;
-    c.reportedReplyPackets[slot] = 0;
-    c.reportedReplyBytes[slot] = 0;
+    hot[h + LISTED_IN] = this.listing;
+    hot[h + REPORTED_ORIGINAL_PACKETS] = 0;
+    hot[h + REPORTED_ORIGINAL_BYTES] = 0;
+    hot[h + REPORTED_REPLY_PACKETS] = 0;
+    hot[h + REPORTED_REPLY_BYTES] = 0;
     c.setTuples(
       slot,
       entry !== null ? tupleOfEntry(entry.original) : ipv4RecordTuple(seen.record!, seen.offset, true),
@@ -420,9 +438,11 @@ export class ConntrackFlowTracker {
   /** Remembers the sighting a report was made of (what a lost DESTROY's record is rebuilt from). */
   private remember(seen: ConntrackObservation, slot: number, atMs: number): void {
     const c = this.columns;
-    c.lastSeenMs[slot] = atMs;
-    c.tcpState[slot] = TrackedFlowColumns.codeOfTcpState(seen.tcpState);
-    c.flags[slot] = (seen.assured ? ASSURED : 0) | (seen.unreplied ? UNREPLIED : 0) | (seen.originalPackets !== undefined ? HAD_COUNTERS : 0);
+    const hot = this.columns.hot;
+    const h = slot * HOT;
+    hot[h + LAST_SEEN_MS] = atMs;
+    hot[h + TCP_STATE] = TrackedFlowColumns.codeOfTcpState(seen.tcpState);
+    hot[h + FLAGS] = (seen.assured ? ASSURED : 0) | (seen.unreplied ? UNREPLIED : 0) | (seen.originalPackets !== undefined ? HAD_COUNTERS : 0);
     c.lastEventType[slot] = TrackedFlowColumns.codeOfEventType(seen.eventType);
     c.ipVersion[slot] = seen.ipVersion;
     c.protocol[slot] = seen.protocol;
@@ -436,6 +456,8 @@ export class ConntrackFlowTracker {
   /** Builds a record with the counter growth since the last report, and remembers the new totals. */
   private record(seen: ConntrackObservation, slot: number, eventKind: FlowRecordData['eventKind'], atMs: number): FlowRecordData {
     const c = this.columns;
+    const hot = this.columns.hot;
+    const h = slot * HOT;
     const hasCounters = seen.originalPackets !== undefined && seen.replyPackets !== undefined;
     const countersValid = hasCounters || (seen.eventType === 'new' && this.accountingEnabled);
     const endUs = msToUs(atMs);
@@ -451,10 +473,10 @@ export class ConntrackFlowTracker {
       protocol: seen.protocol,
       original: c.tupleOf(slot, true),
       reply: c.tupleOf(slot, false),
-      originalPackets: delta(seen.originalPackets, c.reportedOriginalPackets[slot]!),
-      originalBytes: delta(seen.originalBytes, c.reportedOriginalBytes[slot]!),
-      replyPackets: delta(seen.replyPackets, c.reportedReplyPackets[slot]!),
-      replyBytes: delta(seen.replyBytes, c.reportedReplyBytes[slot]!),
+      originalPackets: delta(seen.originalPackets, hot[h + REPORTED_ORIGINAL_PACKETS]!),
+      originalBytes: delta(seen.originalBytes, hot[h + REPORTED_ORIGINAL_BYTES]!),
+      replyPackets: delta(seen.replyPackets, hot[h + REPORTED_REPLY_PACKETS]!),
+      replyBytes: delta(seen.replyBytes, hot[h + REPORTED_REPLY_BYTES]!),
       eventKind,
       tcpState: seen.tcpState,
       assured: seen.assured,
@@ -470,10 +492,10 @@ export class ConntrackFlowTracker {
     };
     if (hasCounters) {
       // The record's deltas above are computed already.
-      c.reportedOriginalPackets[slot] = seen.originalPackets ?? 0;
-      c.reportedOriginalBytes[slot] = seen.originalBytes ?? 0;
-      c.reportedReplyPackets[slot] = seen.replyPackets ?? 0;
-      c.reportedReplyBytes[slot] = seen.replyBytes ?? 0;
+      hot[h + REPORTED_ORIGINAL_PACKETS] = seen.originalPackets ?? 0;
+      hot[h + REPORTED_ORIGINAL_BYTES] = seen.originalBytes ?? 0;
+      hot[h + REPORTED_REPLY_PACKETS] = seen.replyPackets ?? 0;
+      hot[h + REPORTED_REPLY_BYTES] = seen.replyBytes ?? 0;
     }
     this.remember(seen, slot, atMs);
     return rec;
@@ -483,8 +505,10 @@ export class ConntrackFlowTracker {
     // The last report's sighting again, reporting no further growth: the final counters died
     // with the entry.
     const c = this.columns;
+    const hot = this.columns.hot;
+    const h = slot * HOT;
     const seen = this.seen;
-    const counters = (c.flags[slot]! & HAD_COUNTERS) !== 0;
+    const counters = (hot[h + FLAGS]! & HAD_COUNTERS) !== 0;
     const id = c.id[slot]!;
     const mark = c.mark[slot]!;
     seen.eventType = c.eventTypeOf(slot);
@@ -492,15 +516,15 @@ export class ConntrackFlowTracker {
     seen.deltaTimeSeconds = null;
     seen.ipVersion = c.ipVersion[slot] === 6 ? 6 : 4;
     seen.protocol = c.protocol[slot]!;
-    seen.tcpState = TCP_STATE_OF_CODE[c.tcpState[slot]!]!;
-    seen.assured = (c.flags[slot]! & ASSURED) !== 0;
-    seen.unreplied = (c.flags[slot]! & UNREPLIED) !== 0;
+    seen.tcpState = TCP_STATE_OF_CODE[hot[h + TCP_STATE]!]!;
+    seen.assured = (hot[h + FLAGS]! & ASSURED) !== 0;
+    seen.unreplied = (hot[h + FLAGS]! & UNREPLIED) !== 0;
     seen.id = id < 0 ? null : id;
     seen.mark = mark < 0 ? null : mark;
-    seen.originalPackets = counters ? c.reportedOriginalPackets[slot] : undefined;
-    seen.originalBytes = counters ? c.reportedOriginalBytes[slot] : undefined;
-    seen.replyPackets = counters ? c.reportedReplyPackets[slot] : undefined;
-    seen.replyBytes = counters ? c.reportedReplyBytes[slot] : undefined;
+    seen.originalPackets = counters ? hot[h + REPORTED_ORIGINAL_PACKETS] : undefined;
+    seen.originalBytes = counters ? hot[h + REPORTED_ORIGINAL_BYTES] : undefined;
+    seen.replyPackets = counters ? hot[h + REPORTED_REPLY_PACKETS] : undefined;
+    seen.replyBytes = counters ? hot[h + REPORTED_REPLY_BYTES] : undefined;
     seen.icmpType = c.icmpType[slot]!;
     seen.icmpCode = c.icmpCode[slot]!;
     seen.icmpId = c.icmpId[slot]!;

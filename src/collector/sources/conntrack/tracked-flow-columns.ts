@@ -32,6 +32,25 @@ export const HAD_COUNTERS = 4;
 
 const INITIAL_SLOTS = 1024;
 
+/**
+ * What a listing reads and writes for every entry, side by side in {@link TrackedFlowColumns.hot}
+ * (HOT numbers per slot, one cache line): a listing visits a busy table's flows in scattered
+ * order, and eight columns would be eight places in memory per entry.
+ */
+export const HOT = 8;
+export const LAST_SEEN_MS = 0;
+/** Counter totals reported so far. */
+export const REPORTED_ORIGINAL_PACKETS = 1;
+export const REPORTED_ORIGINAL_BYTES = 2;
+export const REPORTED_REPLY_PACKETS = 3;
+export const REPORTED_REPLY_BYTES = 4;
+/** Number of the last listing that showed the flow. */
+export const LISTED_IN = 5;
+/** {@link TCP_STATE_OF_CODE} code. */
+export const TCP_STATE = 6;
+/** {@link ASSURED} | {@link UNREPLIED} | {@link HAD_COUNTERS}. */
+export const FLAGS = 7;
+
 const readU32BE = (a: Uint8Array): number => ((a[0]! << 24) | (a[1]! << 16) | (a[2]! << 8) | a[3]!) >>> 0;
 
 /** See the module comment. */
@@ -41,25 +60,15 @@ export class TrackedFlowColumns {
   private used = 0;
   private readonly freeSlots: number[] = [];
 
+  /** {@link HOT} numbers per slot: see there. */
+  hot = new Float64Array(0);
   /** Start of the connection, µs since the Unix epoch (0: unknown). */
   startUs = new Float64Array(0);
-  lastSeenMs = new Float64Array(0);
-  /** Counter totals reported so far. */
-  reportedOriginalPackets = new Float64Array(0);
-  reportedOriginalBytes = new Float64Array(0);
-  reportedReplyPackets = new Float64Array(0);
-  reportedReplyBytes = new Float64Array(0);
   /** Since when the flow has been missing from listings, ms (while it waits for its DESTROY). */
   vanishedSinceMs = new Float64Array(0);
   /** Conntrack id and mark; -1 when the sighting had none. */
   id = new Float64Array(0);
   mark = new Float64Array(0);
-  /** Number of the last listing that showed the flow. */
-  listedIn = new Uint32Array(0);
-  /** {@link TCP_STATE_OF_CODE} code. */
-  tcpState = new Uint8Array(0);
-  /** {@link ASSURED} | {@link UNREPLIED} | {@link HAD_COUNTERS}. */
-  flags = new Uint8Array(0);
   /** The last report's event type (see {@link eventTypeOf}). */
   lastEventType = new Uint8Array(0);
   ipVersion = new Uint8Array(0);
@@ -155,18 +164,13 @@ export class TrackedFlowColumns {
       b.set(a);
       return b;
     };
+    const hot = new Float64Array(capacity * HOT);
+    hot.set(this.hot);
+    this.hot = hot;
     this.startUs = grown(this.startUs);
-    this.lastSeenMs = grown(this.lastSeenMs);
-    this.reportedOriginalPackets = grown(this.reportedOriginalPackets);
-    this.reportedOriginalBytes = grown(this.reportedOriginalBytes);
-    this.reportedReplyPackets = grown(this.reportedReplyPackets);
-    this.reportedReplyBytes = grown(this.reportedReplyBytes);
     this.vanishedSinceMs = grown(this.vanishedSinceMs);
     this.id = grown(this.id);
     this.mark = grown(this.mark);
-    this.listedIn = grown(this.listedIn);
-    this.tcpState = grown(this.tcpState);
-    this.flags = grown(this.flags);
     this.lastEventType = grown(this.lastEventType);
     this.ipVersion = grown(this.ipVersion);
     this.protocol = grown(this.protocol);
