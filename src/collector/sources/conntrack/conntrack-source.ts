@@ -290,7 +290,7 @@ export class ConntrackSource implements FlowSource {
     const onMessage = (message: ConntrackReaderMessage): void => {
       switch (message.kind) {
         case 'entry':
-          this.tracker.handleEventInto(message.entry, chunkAtMs, pending);
+          this.tracker.handleEventInto(message.entry, chunk.atMs, chunk.records);
           return;
         case 'loss': {
           const newOverflows = Math.max(0, message.overruns - this.overflowsOfThisProcess);
@@ -328,20 +328,9 @@ export class ConntrackSource implements FlowSource {
         logger.warn({ err: err.message }, 'invalid conntrack reader record');
       },
       // Event records are read in place (no entry object per event); the rare others are decoded.
-      (b, o) => this.tracker.handleRecordInto(b, o, chunkAtMs, pending),
+      (b, o) => this.tracker.handleRecordInto(b, o, chunk.atMs, chunk.records),
     );
-    // The records of a whole chunk (up to a few hundred events) go on together: one hand-over,
-    // one metrics update and one clock read per chunk instead of per event.
-    let pending: FlowRecordData[] = [];
-    let chunkAtMs = Date.now();
-    child.stdout.on('data', (chunk: Buffer) => {
-      chunkAtMs = Date.now();
-      records.push(chunk);
-      if (pending.length === 0) return;
-      const out = pending;
-      pending = [];
-      this.emit(out);
-    });
+    const chunk = this.handOverPerChunk(child.stdout, records);
     const errors = createInterface({ input: child.stderr });
     errors.on('line', (line) => {
       stderrTail = `${stderrTail}${line}\n`.slice(-2000);
@@ -365,6 +354,25 @@ export class ConntrackSource implements FlowSource {
   }
 
   private overflowsOfThisProcess = 0;
+
+  /**
+   * Feeds the reader's output to `records` chunk by chunk; the flow records of a whole chunk
+   * (up to a few hundred events, or thousands of listed entries) go on together: one hand-over,
+   * one metrics update and one clock read per chunk instead of per record. The returned state
+   * is what `records`' callbacks write into: the chunk's arrival time and its records so far.
+   */
+  private handOverPerChunk(output: NodeJS.ReadableStream, records: ConntrackRecordStream): { atMs: number; records: FlowRecordData[] } {
+    const chunk = { atMs: Date.now(), records: [] as FlowRecordData[] };
+    output.on('data', (data: Buffer) => {
+      chunk.atMs = Date.now();
+      records.push(data);
+      if (chunk.records.length === 0) return;
+      const out = chunk.records;
+      chunk.records = [];
+      this.emit(out);
+    });
+    return chunk;
+  }
 
   /** After the event process (`what`) died while the source runs: count it, log it, start a new one after a pause. */
   private restartEventsLater(what: string, code: number | null, signal: NodeJS.Signals | null): void {
@@ -394,27 +402,18 @@ export class ConntrackSource implements FlowSource {
       child.stderr.on('data', (chunk: Buffer) => {
         if (stderr.length < 4096) stderr += chunk.toString();
       });
-      let chunkAtMs = Date.now();
-      let listed: FlowRecordData[] = [];
       const records = new ConntrackRecordStream(
         (message) => {
-          if (message.kind === 'entry') this.tracker.listedEntryInto(message.entry, chunkAtMs, listed);
+          if (message.kind === 'entry') this.tracker.listedEntryInto(message.entry, chunk.atMs, chunk.records);
           else if (message.kind === 'dump-end') ended = true;
         },
         (err) => {
           this.options.metrics.conntrackParseErrors.inc();
           if (problems.length < 5) problems.push(err.message);
         },
-        (b, o) => this.tracker.listedRecordInto(b, o, chunkAtMs, listed),
+        (b, o) => this.tracker.listedRecordInto(b, o, chunk.atMs, chunk.records),
       );
-      child.stdout.on('data', (chunk: Buffer) => {
-        chunkAtMs = Date.now();
-        records.push(chunk);
-        if (listed.length === 0) return;
-        const out = listed;
-        listed = [];
-        this.emit(out);
-      });
+      const chunk = this.handOverPerChunk(child.stdout, records);
       child.on('error', (err) => reject(new Error(`cannot run ${argv.join(' ')}: ${err.message}`, { cause: err })));
       child.on('close', (code) => {
         records.end();
