@@ -190,6 +190,53 @@ describe('conntrack reader records read in place by the tracker', () => {
     });
   }
 
+  it('finds a flow a listing set aside by its identity again: a later listing takes it back, its DESTROY closes it', () => {
+    const next = random(11);
+    const tracker = new ConntrackFlowTracker({ nodeName: 'node-1' });
+    const opened: Buffer[] = [];
+    const out: FlowRecordData[] = [];
+    for (let i = 0; i < 2; i++) {
+      const b = randomRecord(next, 1, 1_795_764_760_000_000, 4);
+      b[0] = K.new;
+      b[2] = 6;
+      b.writeUInt32LE(P.id | P.ports | P.status | P.state, 4);
+      b.writeUInt32LE(100 + i, 16);
+      assert.equal(tracker.handleRecordInto(b, 0, 0, out), true);
+      opened.push(b);
+    }
+    assert.equal(out.length, 2);
+    // A listing that shows neither sets both aside.
+    const at = 1_795_764_800_000;
+    tracker.beginListing(at);
+    tracker.endListing(at, at + 5, out);
+    assert.equal(out.length, 2, 'nothing closed yet: they wait for their DESTROY');
+    const withCounters = (b: Buffer, kind: number, bytes: number): Buffer => {
+      const r = Buffer.from(b);
+      r[0] = kind;
+      r.writeUInt32LE(P.id | P.ports | P.status | P.state | P.countersOriginal | P.countersReply, 4);
+      u64(r, 128, 3);
+      u64(r, 136, bytes);
+      u64(r, 144, 2);
+      u64(r, 152, 200);
+      u64(r, 8, 1_795_764_810_000_000);
+      return r;
+    };
+    // The first is listed again: taken back, its growth an update.
+    tracker.beginListing(at + 1000);
+    assert.equal(tracker.listedRecordInto(withCounters(opened[0]!, K.listed, 300), 0, at + 1001, out), true);
+    tracker.endListing(at + 1000, at + 1005, out);
+    assert.deepEqual(out.slice(2).map((r) => [r.conntrackId, r.eventKind, r.originalBytes]), [[100, 'update', 300]]);
+    // Both DESTROYs meet their flows: the start time is the NEW's, the counters the growth since the last report.
+    for (const [b, bytes] of [[opened[0]!, 350], [opened[1]!, 900]] as const) assert.equal(tracker.handleRecordInto(withCounters(b, K.destroy, bytes), 0, 0, out), true);
+    const closes = out.slice(3);
+    assert.deepEqual(closes.map((r) => [r.conntrackId, r.eventKind, r.originalBytes, r.startTimeUnixNano]), [
+      [100, 'destroy', 50, out[0]!.startTimeUnixNano],
+      [101, 'destroy', 900, out[1]!.startTimeUnixNano],
+    ]);
+    assert.equal(tracker.size, 0);
+    assert.equal(tracker.slotsInUse, 0);
+  });
+
   it('meets the decoded listing of a flow it saw in place (same key), reporting only the growth', () => {
     const next = random(7);
     const spec = randomRecord(next, 1, 1_795_764_760_000_000, 4);
