@@ -10,7 +10,9 @@
  *
  *   off size  field
  *     0  u8   kind: 1 NEW, 2 UPDATE, 3 DESTROY (events), 4 LISTED (a table dump line),
- *             5 DUMP_END (end of one dump), 16 READY, 17 LOSS
+ *             5 DUMP_END (end of one dump), 6 FOUND (an entry a query asked for), 7 GONE (a
+ *             query the table could not answer), 8 QUERY and 9 QUERY_END (the agent's, on the
+ *             `query` reader's stdin; QUERY_END is answered with one), 16 READY, 17 LOSS
  *     1  u8   ip version (4 or 6)                      [entries]
  *     2  u8   layer 4 protocol number                  [entries]
  *     3  u8   protocol state (kernel enum: TCP_CONNTRACK_*, SCTP_CONNTRACK_*, CT_DCCP_*), if CT_HAS_STATE
@@ -33,20 +35,29 @@
  *   128  u64  original packets, 136 u64 original bytes              if CT_HAS_COUNTERS_ORIG
  *   144  u64  reply packets,    152 u64 reply bytes                 if CT_HAS_COUNTERS_REPLY
  *
- * READY (once, after the event socket is subscribed): u32 at 16 = CT_RECORD_VERSION, u32 at 20
+ * READY (once, after the event socket is subscribed or the query socket is open): u32 at 16 = CT_RECORD_VERSION, u32 at 20
  *   = the receive buffer the kernel granted (bytes; SO_RCVBUF reads back double the request).
  * LOSS (after each ENOBUFS on the event socket, and when the socket is drained or the reader
  *   stops with drops not yet reported): u32 at 16 = overruns so far (ENOBUFS errors),
  *   u64 at 24 = events the kernel dropped so far on this socket (its sk_drops, SO_MEMINFO):
  *   cumulative, so a reader that misses one LOSS record still counts everything.
  * DUMP_END: u32 at 16 = entries listed in this dump.
+ * QUERY (agent → `query` reader): ip version, protocol, presence (CT_HAS_ID, CT_HAS_ZONE and
+ *   CT_HAS_PORTS or CT_HAS_ICMP), id, zone and the original tuple of the entry to look up; the
+ *   rest 0. Answered, in order, by a FOUND record (the entry as a dump lists it) or a GONE one;
+ *   the kernel looks up by tuple alone, so a FOUND entry with another id is followed by a GONE
+ *   for the query.
+ * GONE: the QUERY record again, with kind 7, the answer's time at 8 and u32 at 24 = the kernel's
+ *   error (errno; 2, ENOENT: the table holds no such entry any more).
+ * QUERY_END: after it, every query before it has been answered; u32 at 16 (in the answer) =
+ *   queries answered since the previous QUERY_END.
  */
 #ifndef SEGFLOW_CONNTRACK_RECORD_H
 #define SEGFLOW_CONNTRACK_RECORD_H
 
 #include <stdint.h>
 
-#define CT_RECORD_VERSION 1
+#define CT_RECORD_VERSION 2
 #define CT_RECORD_SIZE 160
 
 enum ct_record_kind {
@@ -55,6 +66,10 @@ enum ct_record_kind {
 	CT_KIND_DESTROY = 3,
 	CT_KIND_LISTED = 4,
 	CT_KIND_DUMP_END = 5,
+	CT_KIND_FOUND = 6,
+	CT_KIND_GONE = 7,
+	CT_KIND_QUERY = 8,
+	CT_KIND_QUERY_END = 9,
 	CT_KIND_READY = 16,
 	CT_KIND_LOSS = 17,
 };

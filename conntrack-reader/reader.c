@@ -5,11 +5,18 @@
  *
  *   segflow-conntrack-reader events [--buffer-size BYTES]   # NEW and DESTROY events until SIGTERM
  *   segflow-conntrack-reader dump                           # the table (IPv4, then IPv6), then exit
+ *   segflow-conntrack-reader query                          # looks up the entries named on stdin
  *
  * It replaces `conntrack -E -o extended,id,timestamp` / `conntrack -L -o extended,id` for the
  * node agent: the tool formats every event as text (its own CPU alone is ~28 ms per 1000
  * events) and the agent parses the text again; here the kernel's attributes are copied into a
  * record and the agent reads them with a few DataView calls.
+ *
+ * `query` reads QUERY records on stdin (the original tuple, id and zone of entries the agent
+ * tracks) and answers each with the entry as the kernel holds it now (FOUND) or with the error
+ * the kernel gave (GONE, usually ENOENT), in order; a QUERY_END record is answered once all
+ * before it are. A busy node's table is mostly connections closed and waiting out TIME_WAIT:
+ * looking up the few still open costs the kernel far less than listing all of them.
  *
  * Lost events are never silent: when the socket's receive buffer overflows the kernel drops
  * events and reports ENOBUFS once; the reader then writes a LOSS record with the cumulative
@@ -256,11 +263,11 @@ static void parse_timestamp(const struct nlattr *nest, struct ct_record *r)
 	}
 }
 
-/* One ctnetlink conntrack message → one record. */
-static void handle_message(const struct nlmsghdr *nlh, uint8_t kind, uint64_t time_us)
+/* One ctnetlink conntrack message → one record (returned; NULL for a truncated message). */
+static struct ct_record *handle_message(const struct nlmsghdr *nlh, uint8_t kind, uint64_t time_us)
 {
 	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(struct nfgenmsg)))
-		return;
+		return NULL;
 	const struct nfgenmsg *nfg = NLMSG_DATA(nlh);
 	struct ct_record *r = next_record();
 	r->kind = kind;
@@ -312,6 +319,7 @@ static void handle_message(const struct nlmsghdr *nlh, uint8_t kind, uint64_t ti
 			break;
 		}
 	}
+	return r;
 }
 
 /* ---- sockets -------------------------------------------------------------------------------- */
@@ -326,6 +334,27 @@ static int open_socket(unsigned groups)
 		die(EXIT_UNAVAILABLE, groups ? "subscribing to the conntrack NEW/DESTROY event groups (needs CAP_NET_ADMIN and nf_conntrack_netlink)"
 					     : "bind(NETLINK_NETFILTER)");
 	return fd;
+}
+
+/* Asks for a receive buffer of `bytes`: FORCE ignores rmem_max (needs CAP_NET_ADMIN); without it the request is capped. */
+static bool set_receive_buffer(int fd, int bytes)
+{
+	return setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes)) == 0 ||
+	       setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes)) == 0;
+}
+
+/* The READY record: the record version, and the receive buffer the kernel granted. */
+static void write_ready(int fd)
+{
+	int granted = 0;
+	socklen_t glen = sizeof(granted);
+	getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &granted, &glen);
+	struct ct_record *ready = next_record();
+	ready->kind = CT_KIND_READY;
+	ready->time_us = now_us();
+	ready->id = CT_RECORD_VERSION;
+	ready->status = (uint32_t)granted;
+	flush_out();
 }
 
 /* The kernel's sk_drops of this socket: every event it could not queue for us. */
@@ -364,21 +393,9 @@ static void report_late_drops(int fd)
 static int run_events(long buffer_bytes)
 {
 	int fd = open_socket(NF_NETLINK_CONNTRACK_NEW | NF_NETLINK_CONNTRACK_DESTROY);
-	int size = (int)buffer_bytes;
-	/* FORCE ignores rmem_max (needs CAP_NET_ADMIN); without it the request is capped. */
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0 &&
-	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size)) < 0)
+	if (!set_receive_buffer(fd, (int)buffer_bytes))
 		die(1, "setting the event socket's receive buffer");
-	int granted = 0;
-	socklen_t glen = sizeof(granted);
-	getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &granted, &glen);
-
-	struct ct_record *ready = next_record();
-	ready->kind = CT_KIND_READY;
-	ready->time_us = now_us();
-	ready->id = CT_RECORD_VERSION;
-	ready->status = (uint32_t)granted;
-	flush_out();
+	write_ready(fd);
 
 	/*
 	 * Several datagrams per system call, and what arrives in the HANDOVER_US after a wake-up
@@ -498,8 +515,7 @@ static uint32_t dump_family(int fd, uint8_t family, uint32_t seq)
 static int run_dump(void)
 {
 	int fd = open_socket(0);
-	int size = 4 * 1024 * 1024;
-	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size));
+	set_receive_buffer(fd, 4 * 1024 * 1024);
 	uint32_t entries = dump_family(fd, AF_INET, 1);
 	entries += dump_family(fd, AF_INET6, 2);
 	struct ct_record *end = next_record();
@@ -510,9 +526,205 @@ static int run_dump(void)
 	return 0;
 }
 
+/* ---- queries -------------------------------------------------------------------------------- */
+
+static char *put_attr(char *p, uint16_t type, const void *data, size_t len)
+{
+	struct nlattr *a = (struct nlattr *)p;
+	a->nla_type = type;
+	a->nla_len = (uint16_t)(NLA_HDRLEN + len);
+	memcpy(p + NLA_HDRLEN, data, len);
+	memset(p + NLA_HDRLEN + len, 0, NLA_ALIGN(a->nla_len) - a->nla_len);
+	return p + NLA_ALIGN(a->nla_len);
+}
+
+static char *begin_nest(char *p, uint16_t type)
+{
+	((struct nlattr *)p)->nla_type = type | NLA_F_NESTED;
+	return p + NLA_HDRLEN;
+}
+
+static void end_nest(char *inside, const char *end)
+{
+	struct nlattr *a = (struct nlattr *)(inside - NLA_HDRLEN);
+	a->nla_len = (uint16_t)(end - (const char *)a);
+}
+
+/* Appends to `p` a ctnetlink GET for the entry a QUERY record names; returns the end. */
+static char *build_get(char *p, const struct ct_record *q, uint32_t seq)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)p;
+	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_GET;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	nlh->nlmsg_seq = seq;
+	nlh->nlmsg_pid = 0;
+	struct nfgenmsg *nfg = NLMSG_DATA(nlh);
+	bool v6 = q->ip_version == 6;
+	*nfg = (struct nfgenmsg){ .nfgen_family = v6 ? AF_INET6 : AF_INET, .version = NFNETLINK_V0, .res_id = 0 };
+	char *a = (char *)nfg + NLMSG_ALIGN(sizeof(*nfg));
+	char *tuple = begin_nest(a, CTA_TUPLE_ORIG);
+	char *ip = begin_nest(tuple, CTA_TUPLE_IP);
+	a = put_attr(ip, v6 ? CTA_IP_V6_SRC : CTA_IP_V4_SRC, q->orig.src, v6 ? 16 : 4);
+	a = put_attr(a, v6 ? CTA_IP_V6_DST : CTA_IP_V4_DST, q->orig.dst, v6 ? 16 : 4);
+	end_nest(ip, a);
+	char *proto = begin_nest(a, CTA_TUPLE_PROTO);
+	a = put_attr(proto, CTA_PROTO_NUM, &q->protocol, 1);
+	if (q->present & CT_HAS_PORTS) {
+		uint16_t sport = htons(q->orig.sport), dport = htons(q->orig.dport);
+		a = put_attr(a, CTA_PROTO_SRC_PORT, &sport, 2);
+		a = put_attr(a, CTA_PROTO_DST_PORT, &dport, 2);
+	} else if (q->present & CT_HAS_ICMP) {
+		uint16_t icmp_id = htons(q->orig.icmp_id);
+		a = put_attr(a, v6 ? CTA_PROTO_ICMPV6_ID : CTA_PROTO_ICMP_ID, &icmp_id, 2);
+		a = put_attr(a, v6 ? CTA_PROTO_ICMPV6_TYPE : CTA_PROTO_ICMP_TYPE, &q->orig.icmp_type, 1);
+		a = put_attr(a, v6 ? CTA_PROTO_ICMPV6_CODE : CTA_PROTO_ICMP_CODE, &q->orig.icmp_code, 1);
+	}
+	end_nest(proto, a);
+	end_nest(tuple, a);
+	if (q->present & CT_HAS_ID) {
+		/* The kernel answers ENOENT when the entry under this tuple has another id (a reuse). */
+		uint32_t id = htonl(q->id);
+		a = put_attr(a, CTA_ID, &id, 4);
+	}
+	if (q->present & CT_HAS_ZONE) {
+		uint16_t zone = htons(q->zone);
+		a = put_attr(a, CTA_ZONE, &zone, 2);
+	}
+	nlh->nlmsg_len = (uint32_t)(a - p);
+	return p + NLMSG_ALIGN(nlh->nlmsg_len);
+}
+
+/* Lookups sent together: one system call for the requests, their answers read in a few. */
+#define QUERY_BATCH 128
+
+static struct ct_record pending[QUERY_BATCH];
+static unsigned n_pending;
+static uint32_t query_seq;
+static uint32_t answered_since_end;
+
+/* Answers `query` with GONE: the kernel's `error` for it. */
+static void write_gone(const struct ct_record *query, uint32_t error, uint64_t time_us)
+{
+	struct ct_record *r = next_record();
+	*r = *query;
+	r->kind = CT_KIND_GONE;
+	r->time_us = time_us;
+	r->timeout = error;
+}
+
+/* Sends the pending lookups and writes their answers, in order. */
+static void answer_pending(int fd)
+{
+	if (n_pending == 0)
+		return;
+	/* A GET with a tuple, id and zone is under 120 bytes. */
+	static char req[QUERY_BATCH * 128];
+	char *p = req;
+	uint32_t first = query_seq;
+	for (unsigned i = 0; i < n_pending; i++)
+		p = build_get(p, &pending[i], query_seq++);
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	while (sendto(fd, req, (size_t)(p - req), 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0) {
+		if (errno != EINTR)
+			die(1, "sending conntrack lookups");
+	}
+	static char buf[RECV_BUF_BYTES];
+	unsigned answers = 0;
+	while (answers < n_pending) {
+		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			/* The socket holds every answer of a batch (see run_query): an overrun is a bug. */
+			die(1, "reading the answers to conntrack lookups");
+		}
+		uint64_t t = now_us();
+		size_t len = (size_t)n;
+		for (const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf; NLMSG_OK(nlh, len); nlh = NLMSG_NEXT(nlh, len)) {
+			uint32_t i = nlh->nlmsg_seq - first;
+			if (i >= n_pending)
+				continue;
+			answers++;
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *err = NLMSG_DATA(nlh);
+				write_gone(&pending[i], (uint32_t)-err->error, t);
+			} else if (NFNL_SUBSYS_ID(nlh->nlmsg_type) == NFNL_SUBSYS_CTNETLINK && NFNL_MSG_TYPE(nlh->nlmsg_type) == IPCTNL_MSG_CT_NEW) {
+				struct ct_record *found = handle_message(nlh, CT_KIND_FOUND, t);
+				/* The kernel looks up by tuple only: another entry under it now means ours is gone. */
+				if (found && (pending[i].present & CT_HAS_ID) && (found->present & CT_HAS_ID) && found->id != pending[i].id)
+					write_gone(&pending[i], ENOENT, t);
+			}
+		}
+	}
+	answered_since_end += n_pending;
+	n_pending = 0;
+}
+
+/* The next record on stdin into `q`; false at its end. Reads ahead: one system call per many queries. */
+static bool next_query(struct ct_record *q)
+{
+	static struct ct_record in[256];
+	static size_t have, at;
+	while (have - at < sizeof(*q)) {
+		/* Keep a partial record, then read more behind it. */
+		memmove(in, (char *)in + at, have - at);
+		have -= at;
+		at = 0;
+		ssize_t n = read(STDIN_FILENO, (char *)in + have, sizeof(in) - have);
+		if (n == 0)
+			return false;
+		if (n < 0) {
+			if (errno == EINTR && !stopping)
+				continue;
+			if (errno == EINTR)
+				return false;
+			die(1, "reading queries from stdin");
+		}
+		have += (size_t)n;
+	}
+	memcpy(q, (char *)in + at, sizeof(*q));
+	at += sizeof(*q);
+	return true;
+}
+
+static int run_query(void)
+{
+	int fd = open_socket(0);
+	/* Room for a whole batch of answers (each a few hundred bytes, a page or so of socket memory). */
+	set_receive_buffer(fd, 4 * 1024 * 1024);
+	write_ready(fd);
+
+	struct ct_record q;
+	while (!stopping && next_query(&q)) {
+		if (q.kind == CT_KIND_QUERY) {
+			if (q.ip_version != 4 && q.ip_version != 6) {
+				fprintf(stderr, "query %u: ip version %u, expected 4 or 6\n", query_seq + n_pending, q.ip_version);
+				return 2;
+			}
+			pending[n_pending++] = q;
+			if (n_pending == QUERY_BATCH)
+				answer_pending(fd);
+		} else if (q.kind == CT_KIND_QUERY_END) {
+			answer_pending(fd);
+			struct ct_record *end = next_record();
+			end->kind = CT_KIND_QUERY_END;
+			end->time_us = now_us();
+			end->id = answered_since_end;
+			answered_since_end = 0;
+			flush_out();
+		} else {
+			fprintf(stderr, "stdin: record kind %u, expected QUERY (%u) or QUERY_END (%u)\n", q.kind, CT_KIND_QUERY, CT_KIND_QUERY_END);
+			return 2;
+		}
+	}
+	answer_pending(fd);
+	flush_out();
+	return 0;
+}
+
 static void usage(void)
 {
-	fprintf(stderr, "usage: segflow-conntrack-reader events [--buffer-size BYTES] | dump\n");
+	fprintf(stderr, "usage: segflow-conntrack-reader events [--buffer-size BYTES] | dump | query\n");
 	exit(2);
 }
 
@@ -533,6 +745,11 @@ int main(int argc, char **argv)
 		if (argc != 2)
 			usage();
 		return run_dump();
+	}
+	if (strcmp(argv[1], "query") == 0) {
+		if (argc != 2)
+			usage();
+		return run_query();
 	}
 	if (strcmp(argv[1], "events") != 0)
 		usage();

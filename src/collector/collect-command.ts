@@ -24,6 +24,7 @@ interface CollectOptions {
   source: CollectorSourceName[];
   topic: string;
   snapshotInterval: string;
+  conntrackResyncInterval: string;
   netns?: string;
   conntrackPath: string;
   conntrackReader: ConntrackReaderKind;
@@ -59,6 +60,7 @@ export function collectOptionsToConfig(options: CollectOptions): CollectorConfig
     sources: options.source,
     conntrack: {
       snapshotIntervalMs: integer('snapshot-interval', options.snapshotInterval) * 1000,
+      resyncIntervalMs: integer('conntrack-resync-interval', options.conntrackResyncInterval) * 1000,
       conntrackPath: options.conntrackPath,
       reader: options.conntrackReader,
       ...(options.conntrackReaderPath ? { readerPath: options.conntrackReaderPath } : {}),
@@ -99,6 +101,7 @@ export function registerCollectCommand(program: Command): void {
     .option('--synthetic-seed <n>', 'synthetic: seed for repeatable traffic')
     .option('--topic <name>', 'Kafka topic for raw flow batches', 'flows.raw')
     .option('--snapshot-interval <seconds>', 'conntrack table snapshot interval (report interval of long-lived flows)', '10')
+    .option('--conntrack-resync-interval <seconds>', 'netlink reader: list the whole conntrack table at least this often; other snapshots look up only the connections still open', '300')
     .option('--netns <name>', 'watch the conntrack table of this named network namespace (runs conntrack through ip netns exec)')
     .addOption(
       new Option('--conntrack-reader <kind>', 'how conntrack is read: netlink (segflow-conntrack-reader: binary records straight from the kernel, built on demand; counts events the kernel dropped) or cli (the conntrack tool, text; several times the CPU)')

@@ -28,6 +28,12 @@ export interface CollectorConfig {
     /** Table snapshot interval, ms: how often long-lived flows report their deltas. Default 10 000. */
     snapshotIntervalMs: number;
     /**
+     * Netlink reader: most snapshots look up only the entries still open (a refresh), and the
+     * whole table is listed at start, after lost events and at least this often, ms. Default
+     * 300 000. (The `cli` reader lists the table every snapshot.)
+     */
+    resyncIntervalMs: number;
+    /**
      * How conntrack is read: `netlink` (segflow-conntrack-reader, binary records from ctnetlink;
      * counts events the kernel dropped) or `cli` (the `conntrack` tool's text). Default `netlink`.
      */
@@ -154,6 +160,7 @@ export function resolveCollectorConfig(input: CollectorConfigInput): CollectorCo
     sources: input.sources ?? ['conntrack'],
     conntrack: {
       snapshotIntervalMs: 10_000,
+      resyncIntervalMs: 300_000,
       reader: 'netlink',
       conntrackPath: 'conntrack',
       commandPrefix: [],
@@ -186,6 +193,7 @@ export function resolveCollectorConfig(input: CollectorConfigInput): CollectorCo
   };
   const positive: Array<[string, number]> = [
     ['conntrack.snapshotIntervalMs', config.conntrack.snapshotIntervalMs],
+    ['conntrack.resyncIntervalMs', config.conntrack.resyncIntervalMs],
     ['conntrack.eventBufferBytes', config.conntrack.eventBufferBytes],
     ['batch.maxRecords', config.batch.maxRecords],
     ['batch.maxDelayMs', config.batch.maxDelayMs],

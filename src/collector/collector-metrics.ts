@@ -44,6 +44,10 @@ export class CollectorMetrics {
   readonly conntrackEventsDropped: Counter;
   /** Lines of conntrack output that could not be parsed. */
   readonly conntrackParseErrors: Counter;
+  /** conntrack table reads by kind: `listing` (the whole table) or `refresh` (lookups of the entries still open). */
+  readonly conntrackTableReads: Counter<'kind'>;
+  /** Entries looked up by refreshes, by result: `found`, `gone` (not in the table any more), `error`. */
+  readonly conntrackLookups: Counter<'result'>;
   /** conntrack entries currently tracked. */
   readonly conntrackTrackedFlows: Gauge;
 
@@ -72,6 +76,8 @@ export class CollectorMetrics {
     this.conntrackEventOverflows = counter('conntrack_event_overflows_total', 'conntrack event socket overflows (ENOBUFS): events were lost');
     this.conntrackEventsDropped = counter('conntrack_events_dropped_total', 'conntrack events the kernel dropped because the event socket was full (netlink reader)');
     this.conntrackParseErrors = counter('conntrack_parse_errors_total', 'conntrack output lines that could not be parsed');
+    this.conntrackTableReads = counter('conntrack_table_reads_total', 'conntrack table reads: listing (the whole table) or refresh (lookups of the entries still open)', ['kind']);
+    this.conntrackLookups = counter('conntrack_lookups_total', 'conntrack entries looked up by refreshes, by result (found, gone, error)', ['result']);
     this.conntrackTrackedFlows = gauge('conntrack_tracked_flows', 'conntrack entries currently tracked');
     this.conntrackAccounting.set(-1);
     this.conntrackTimestamps.set(-1);

@@ -47,6 +47,17 @@ s.on('end', () => { s.end(); console.log(got); });
 s.on('error', (e) => { console.error(e.message); process.exit(1); });
 `;
 
+/** Sends 1000 bytes every 400 ms for ~4 s on one connection, then closes it. */
+const LONG_LIVED_CLIENT_SCRIPT = `
+const net = require('node:net');
+const s = net.connect(80, '${SERVICE_IP}', async () => {
+  for (let i = 0; i < 10; i++) { s.write(Buffer.alloc(1000, 2)); await new Promise((r) => setTimeout(r, 400)); }
+  s.end();
+});
+s.on('close', () => console.log('done'));
+s.on('error', (e) => { console.error(e.message); process.exit(1); });
+`;
+
 describe('collector on a real conntrack table (network namespaces, real Kafka)', () => {
   const brokers = parseBrokerList(requireKafkaBrokers());
   const topic = uniqueName('flows-raw-conntrack');
@@ -68,6 +79,31 @@ describe('collector on a real conntrack table (network namespaces, real Kafka)',
     await pair.startServer(SERVER_SCRIPT);
   });
 
+  /** Every record of `name` (its producer has stopped: reading settles at the topic's end). */
+  const readWholeTopic = async (name: string): Promise<FlowRecordData[]> => {
+    const admin = kafka.admin();
+    await admin.connect();
+    const end = new Map((await admin.fetchTopicOffsets(name)).map((p) => [p.partition, Number(p.high)]));
+    await admin.disconnect();
+    const read = new Map<number, number>();
+    const batches: FlowBatchData[] = [];
+    const consumer = kafka.consumer({ groupId: uniqueName('collector-ct-refresh-reader') });
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic: name, fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ partition, message }) => {
+          batches.push(decodeFlowBatch(message.value ?? new Uint8Array(0)));
+          read.set(partition, Number(message.offset) + 1);
+        },
+      });
+      await waitUntil(`every batch of ${name} read`, 30_000, () => [...end].every(([p, high]) => (read.get(p) ?? 0) >= high));
+    } finally {
+      await consumer.disconnect();
+    }
+    return batches.flatMap((b) => b.records);
+  };
+
   after(async () => {
     await pair?.destroy();
     if (spoolDir) await rm(spoolDir, { recursive: true, force: true });
@@ -79,6 +115,70 @@ describe('collector on a real conntrack table (network namespaces, real Kafka)',
     assert.equal(before.accounting, 'off', 'accounting is off by default in a new namespace');
     assert.equal(before.problems.length, 2);
     assert.match(before.problems[0]!, /nf_conntrack_acct is off/);
+  });
+
+  it('between listings, refreshes look up only the open connections: a long-lived one reports its growth, closed ones once', async () => {
+    const refreshTopic = uniqueName('flows-raw-conntrack-refresh');
+    const collector = new Collector({
+      nodeName: 'ct-refresh-node',
+      conntrack: { commandPrefix: inClient(), enableSysctls: true, snapshotIntervalMs: 500, resyncIntervalMs: 600_000 },
+      kafka: { brokers, topic: refreshTopic, topicPartitions: 1 },
+      batch: { maxDelayMs: 100 },
+      spool: { directory: path.join(spoolDir, 'refresh') },
+      http: null,
+    });
+    const conntrackStatus = () => collector.status().sources.conntrack as { snapshots: number; refreshes: number; trackedFlows: number };
+    await sh(...inClient('conntrack', '-F')).catch(() => undefined);
+    await collector.start();
+    let kernel: ConntrackEntry[];
+    let listingsWhileRunning: number;
+    try {
+      // A busy node's table is mostly closed connections waiting out TIME_WAIT: with as many open
+      // as closed, a listing costs the kernel less than lookups, and the collector lists. (Made
+      // while the collector listens: the kernel sends no events for entries made before an event
+      // listener was there, nf_conntrack_events=2.)
+      for (let i = 0; i < 20; i++) {
+        await sh(...inClient('conntrack', '-I', '-p', 'tcp', '-s', '10.232.9.1', '-d', '10.232.9.2', '--sport', String(30000 + i), '--dport', '443', '--state', 'TIME_WAIT', '-t', '600', '-u', 'SEEN_REPLY,ASSURED'));
+      }
+      for (let i = 0; i < 3; i++) assert.equal((await sh(...inClient(process.execPath, '-e', CLIENT_SCRIPT))).trim(), String(RESPONSE_BYTES));
+      // One connection open for ~4 s, sending 1000 bytes every 400 ms.
+      const longLived = sh(...inClient(process.execPath, '-e', LONG_LIVED_CLIENT_SCRIPT));
+      const refreshesBefore = conntrackStatus().refreshes;
+      assert.equal((await longLived).trim(), 'done');
+      assert.ok(conntrackStatus().refreshes >= refreshesBefore + 4, `refreshes while the connection was open: ${conntrackStatus().refreshes - refreshesBefore}`);
+      const reads = conntrackStatus().refreshes;
+      await waitUntil('two refreshes after the connection closed', 30_000, () => conntrackStatus().refreshes >= reads + 2);
+      listingsWhileRunning = conntrackStatus().snapshots;
+      kernel = (await sh(...inClient('conntrack', '-L', '-p', 'tcp', '--orig-dst', SERVICE_IP, '-o', 'extended,id')))
+        .split('\n')
+        .filter((l) => l.trim())
+        .map(parseConntrackLine);
+      assert.equal(kernel.length, 4, 'the four connections wait out TIME_WAIT');
+      assert.ok(kernel.every((e) => e.state === 'TIME_WAIT'));
+      await sh(...inClient('conntrack', '-F'));
+      await waitUntil('every DESTROY handled', 30_000, () => conntrackStatus().trackedFlows === 0).catch((err) => { throw new Error(`${err.message}: ${JSON.stringify(conntrackStatus())}`); });
+      await collector.drained(30_000);
+    } finally {
+      await collector.stop();
+    }
+    assert.equal(listingsWhileRunning, 1, 'the table was listed once, at start: every other read was a refresh');
+
+    const records = (await readWholeTopic(refreshTopic)).filter((r) => bytesToIp(r.original.dstIp) === SERVICE_IP && r.protocol === 6);
+    const byConnection = new Map<number, FlowRecordData[]>();
+    for (const r of records) byConnection.set(r.conntrackId, [...(byConnection.get(r.conntrackId) ?? []), r]);
+    assert.equal(byConnection.size, 4);
+    for (const e of kernel) {
+      const flow = byConnection.get(e.id!) ?? [];
+      const sum = (f: 'originalBytes' | 'replyBytes' | 'originalPackets' | 'replyPackets'): number => flow.reduce((n, r) => n + r[f], 0);
+      assert.deepEqual([sum('originalPackets'), sum('originalBytes'), sum('replyPackets'), sum('replyBytes')], [e.original.packets, e.original.bytes, e.reply.packets, e.reply.bytes], `connection ${e.id}: deltas add up to the kernel counters`);
+      assert.deepEqual([flow[0]!.eventKind, flow.at(-1)!.eventKind], ['new', 'destroy']);
+      const settledUpdates = flow.filter((r) => r.eventKind === 'update' && r.tcpState === 'TIME_WAIT');
+      assert.ok(settledUpdates.length <= 1, `connection ${e.id}: reported once in TIME_WAIT, not at every refresh (${settledUpdates.length})`);
+    }
+    // The long-lived one: growth reported while it was open, by refreshes.
+    const longLivedFlow = [...byConnection.values()].find((flow) => flow.reduce((n, r) => n + r.originalBytes, 0) < REQUEST_BYTES)!;
+    const whileOpen = longLivedFlow.filter((r) => r.eventKind === 'update' && r.tcpState === 'ESTABLISHED' && r.originalBytes > 0);
+    assert.ok(whileOpen.length >= 3, `updates with growth while the connection was open: ${whileOpen.length}`);
   });
 
   it('publishes the DNATed TCP flow with counter deltas that add up to the kernel counters, in numbered batches', async () => {
@@ -96,12 +196,13 @@ describe('collector on a real conntrack table (network namespaces, real Kafka)',
       const status = collector.status().sources.conntrack as { accounting: string; timestamps: string; problems: string[] };
       assert.deepEqual([status.accounting, status.timestamps, status.problems], ['on', 'on', []], 'the collector enabled both sysctls');
 
-      const conntrackStatus = () => collector.status().sources.conntrack as { snapshots: number; trackedFlows: number };
+      const conntrackStatus = () => collector.status().sources.conntrack as { snapshots: number; refreshes: number; trackedFlows: number };
+      const tableReads = (): number => conntrackStatus().snapshots + conntrackStatus().refreshes;
       const client = await sh(...inClient(process.execPath, '-e', CLIENT_SCRIPT));
       assert.equal(client.trim(), String(RESPONSE_BYTES));
-      // At least two snapshots while the entry sits in TIME_WAIT.
-      const snapshotsAtClose = conntrackStatus().snapshots;
-      await waitUntil('two snapshots after the connection closed', 30_000, () => conntrackStatus().snapshots >= snapshotsAtClose + 2);
+      // At least two reads of the table (listings or refreshes) while the entry sits in TIME_WAIT.
+      const readsAtClose = tableReads();
+      await waitUntil('two table reads after the connection closed', 30_000, () => tableReads() >= readsAtClose + 2);
       const listed = (await sh(...inClient('conntrack', '-L', '-p', 'tcp', '--orig-dst', SERVICE_IP, '-o', 'extended,id')))
         .split('\n')
         .filter((l) => l.trim())

@@ -29,7 +29,9 @@ import { promisify } from 'node:util';
 import { Collector } from '../../src/collector/collector.ts';
 import { parseConntrackLine, type ConntrackEntry } from '../../src/collector/sources/conntrack/conntrack-event-parser.ts';
 import { ensureConntrackReader } from '../../src/collector/sources/conntrack/conntrack-reader-build.ts';
-import { ConntrackRecordStream, type ConntrackReaderMessage } from '../../src/collector/sources/conntrack/conntrack-record-decoder.ts';
+import { CONNTRACK_RECORD_SIZE, CONNTRACK_RECORD_VERSION, ConntrackRecordStream, type ConntrackReaderMessage } from '../../src/collector/sources/conntrack/conntrack-record-decoder.ts';
+import { conntrackQueryEnd, TupleShape, writeConntrackQuery } from '../../src/collector/sources/conntrack/conntrack-query-record.ts';
+import { tupleOfEntry } from '../../src/collector/sources/conntrack/conntrack-observation.ts';
 import { decodeFlowBatch, type FlowBatchData, type FlowRecordData } from '../../src/contract/wire/flow-batch-codec.ts';
 import { createKafka, parseBrokerList } from '../../src/runtime/kafka-client.ts';
 import { NetnsPair, requireConntrackTool } from '../harness/netns-pair.ts';
@@ -93,7 +95,7 @@ for (let i = 0; i < ${n}; i++) {
 
 /** Runs the reader in the client namespace and collects what it writes. */
 function startReader(reader: string, args: string[]): { child: ChildProcess; messages: ConntrackReaderMessage[]; problems: string[]; stderr: () => string } {
-  const child = spawn('ip', ['netns', 'exec', netns().clientNs, reader, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('ip', ['netns', 'exec', netns().clientNs, reader, ...args], { stdio: [args[0] === 'query' ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
   const messages: ConntrackReaderMessage[] = [];
   const problems: string[] = [];
   let stderr = '';
@@ -184,7 +186,7 @@ describe('segflow-conntrack-reader on a real kernel', () => {
     try {
       await waitUntil('the READY record', 10_000, () => events.messages.some((m) => m.kind === 'ready'));
       const ready = events.messages.find((m) => m.kind === 'ready') as Extract<ConntrackReaderMessage, { kind: 'ready' }>;
-      assert.equal(ready.version, 1);
+      assert.equal(ready.version, CONNTRACK_RECORD_VERSION);
       assert.ok(ready.receiveBufferBytes >= 4_194_304, `receive buffer granted: ${ready.receiveBufferBytes}`);
       await new Promise((r) => setTimeout(r, 500)); // the tool subscribes in its own time
       assert.equal((await sh(...inClient(process.execPath, '-e', trafficScript(3)))).trim(), 'ok');
@@ -231,6 +233,56 @@ describe('segflow-conntrack-reader on a real kernel', () => {
       await stopChild(events.child);
     }
     assert.equal(events.child.exitCode, 0, `the reader ends cleanly on SIGTERM: ${events.stderr()}`);
+  });
+
+  it('answers lookups in order: FOUND as the table holds the entry, GONE (ENOENT) for another id, another zone or no such tuple', async () => {
+    await sh(...inClient('conntrack', '-F')).catch(() => undefined);
+    assert.equal((await sh(...inClient(process.execPath, '-e', trafficScript(2)))).trim(), 'ok');
+    // What the traffic does not make: an entry in another zone, an IPv6 one, an ICMP one.
+    await sh(...inClient('conntrack', '-I', '-p', 'tcp', '-s', '10.99.0.1', '-d', '10.99.0.2', '--sport', '1000', '--dport', '2000', '--state', 'ESTABLISHED', '-t', '600', '-u', 'SEEN_REPLY,ASSURED', '-w', '7'));
+    await sh(...inClient('conntrack', '-I', '-p', 'udp', '-s', '2001:db8::1', '-d', '2001:db8::2', '--sport', '1000', '--dport', '53', '-t', '600'));
+    await sh(...inClient('conntrack', '-I', '-p', 'icmp', '-s', '10.99.0.1', '-d', '10.99.0.3', '--icmp-type', '8', '--icmp-code', '0', '--icmp-id', '77', '-t', '600'));
+    const dump = startReader(reader, ['dump']);
+    assert.equal(await new Promise((r) => dump.child.once('close', r)), 0, `dump exit: ${dump.stderr()}`);
+    const listed = entries(dump.messages);
+    assert.equal(listed.length, 7, 'two TCP and two UDP exchanges, and the three inserted entries');
+    assert.deepEqual(new Set(listed.map((e) => `${e.ipVersion}/${e.protocolName}/${e.zone ?? 0}`)), new Set(['4/tcp/0', '4/udp/0', '4/tcp/7', '6/udp/0', '4/icmp/0']));
+
+    const shapeOf = (e: ConntrackEntry): number => (e.original.sport !== undefined ? TupleShape.ports : e.original.icmpType !== undefined ? TupleShape.icmp : TupleShape.none);
+    const query = (e: ConntrackEntry, change: { id?: number; zone?: number; dport?: number } = {}): Buffer => {
+      const b = Buffer.alloc(CONNTRACK_RECORD_SIZE);
+      const original = tupleOfEntry(e.original);
+      if (change.dport !== undefined) original.dstPort = change.dport;
+      writeConntrackQuery(b, 0, e.ipVersion, e.protocol, shapeOf(e), change.id ?? e.id ?? -1, change.zone ?? e.zone ?? -1, original, e.original.icmpType ?? 0, e.original.icmpCode ?? 0, e.original.icmpId ?? 0);
+      return b;
+    };
+    const tcp = listed.find((e) => e.protocol === 6 && e.zone === null)!;
+    const zoned = listed.find((e) => e.zone === 7)!;
+    const misses = [query(tcp, { id: (tcp.id! + 1) % 2 ** 32 }), query(zoned, { zone: -1 }), query(tcp, { dport: 1 })];
+    const lookups = startReader(reader, ['query']);
+    try {
+      await waitUntil('the READY record', 10_000, () => lookups.messages.some((m) => m.kind === 'ready'));
+      // Written in two parts, the end marker apart: the reader answers what it has in any case.
+      lookups.child.stdin!.write(Buffer.concat(listed.map((e) => query(e))));
+      lookups.child.stdin!.write(Buffer.concat([...misses, conntrackQueryEnd()]));
+      await waitUntil('the QUERY_END answer', 10_000, () => lookups.messages.some((m) => m.kind === 'query-end'));
+      const answers = lookups.messages.filter((m) => m.kind !== 'ready');
+      assert.deepEqual(lookups.problems, []);
+      // Each listed entry found as listed; the kernel looks up by tuple alone, so the wrong id
+      // finds the entry under that tuple, then says the one asked for is gone.
+      const kindOf = (m: ConntrackReaderMessage): string => (m.kind === 'gone' ? `gone:${m.error}` : m.kind);
+      assert.deepEqual(answers.map(kindOf), [...listed.map(() => 'entry'), 'entry', 'gone:2', 'gone:2', 'gone:2', 'query-end']);
+      listed.forEach((e, i) => assert.deepEqual(comparable((answers[i] as { entry: ConntrackEntry }).entry), comparable(e), `answer ${i}: the entry as the dump listed it`));
+      assert.deepEqual(comparable((answers[listed.length] as { entry: ConntrackEntry }).entry), comparable(tcp), 'the entry under the tuple asked for with another id');
+      const gone = answers.slice(listed.length + 1, -1);
+      assert.deepEqual(gone.map((m) => (m.kind === 'gone' ? [m.entry.id, m.entry.zone, m.entry.original.dport] : null)), [[(tcp.id! + 1) % 2 ** 32, null, tcp.original.dport], [zoned.id, null, 2000], [tcp.id, null, 1]], 'a GONE answer is its query again');
+      assert.deepEqual(answers.at(-1), { kind: 'query-end', answered: listed.length + misses.length });
+      lookups.child.stdin!.end();
+      await new Promise((r) => lookups.child.once('close', r));
+      assert.equal(lookups.child.exitCode, 0, `the query reader ends at the end of its stdin: ${lookups.stderr()}`);
+    } finally {
+      await stopChild(lookups.child);
+    }
   });
 
   it('counts the events the kernel dropped on a full socket (ENOBUFS) in a LOSS record', async () => {

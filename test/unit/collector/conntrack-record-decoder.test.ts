@@ -11,6 +11,7 @@ import {
   type ConntrackReaderMessage,
 } from '../../../src/collector/sources/conntrack/conntrack-record-decoder.ts';
 import { addressTextToBytes } from '../../../src/collector/sources/conntrack/address-text-bytes.ts';
+import { conntrackQueryEnd, TupleShape, writeConntrackQuery } from '../../../src/collector/sources/conntrack/conntrack-query-record.ts';
 import { ipToBytes } from '../../../src/contract/wire/ip-address-bytes.ts';
 
 interface TupleSpec { src: number[]; dst: number[]; sport?: number; dport?: number; icmp?: [number, number, number]; packets?: number; bytes?: number }
@@ -169,7 +170,7 @@ describe('decodeConntrackRecord: reader messages', () => {
 describe('decodeConntrackRecord: bad records name every problem and the offset', () => {
   const bad: Array<{ name: string; bytes: () => Buffer; offset?: number; problems: RegExp[] }> = [
     { name: 'truncated', bytes: () => record(tcpDestroy).subarray(0, 100), problems: [/^truncated record: 100 of 160 bytes$/] },
-    { name: 'unknown kind', bytes: () => record({ ...tcpDestroy, kind: 9 }), problems: [/^unknown record kind 9 \(byte 0\)$/] },
+    { name: 'unknown kind', bytes: () => record({ ...tcpDestroy, kind: 12 }), problems: [/^unknown record kind 12 \(byte 0\)$/] },
     {
       name: 'several problems at once',
       bytes: () => {
@@ -264,4 +265,50 @@ describe('addressTextToBytes (the text path without ipaddr.js for IPv4)', () => 
       assert.throws(() => addressTextToBytes(text), /not an IP address/);
     });
   }
+});
+
+describe('QUERY records and the answers of the reader\'s query mode', () => {
+  it('writes a QUERY exactly as conntrack_record.h lays it out, and decodes its GONE answer back to the entry asked for', () => {
+    const tuple = { srcIp: Uint8Array.from(CLIENT), dstIp: Uint8Array.from(SERVER), srcPort: 35924, dstPort: 8080 };
+    const written = Buffer.alloc(CONNTRACK_RECORD_SIZE);
+    writeConntrackQuery(written, 0, 4, 6, TupleShape.ports, 38671004, 3, tuple, 0, 0, 0);
+    const expected = record({ kind: K.query, protocol: 6, present: P.id | P.zone | P.ports, id: 38671004, zone: 3, timeUs: 0,
+      orig: { src: CLIENT, dst: SERVER, sport: 35924, dport: 8080 }, reply: { src: [0, 0, 0, 0], dst: [0, 0, 0, 0] } });
+    assert.deepEqual(written, expected);
+    const gone = Buffer.from(written);
+    gone[0] = K.gone;
+    gone.writeUInt32LE(2, 24);
+    const message = decodeConntrackRecord(gone);
+    assert.equal(message.kind, 'gone');
+    const { entry, error } = message as Extract<ConntrackReaderMessage, { kind: 'gone' }>;
+    assert.equal(error, 2);
+    assert.deepEqual([entry.id, entry.zone, entry.protocol, entry.original.src, entry.original.dst, entry.original.sport, entry.original.dport, entry.timeoutSeconds], [38671004, 3, 6, '10.231.0.1', '10.231.0.2', 35924, 8080, null]);
+  });
+
+  it('writes IPv6 ICMP queries with no id or zone (presence bits tell the reader what to send)', () => {
+    const v6 = (last: number) => Uint8Array.from([0x20, 0x01, 0x0d, 0xb8, ...Array(11).fill(0), last]);
+    const written = Buffer.alloc(CONNTRACK_RECORD_SIZE);
+    writeConntrackQuery(written, 0, 6, 58, TupleShape.icmp, -1, -1, { srcIp: v6(1), dstIp: v6(2), srcPort: 0, dstPort: 0 }, 128, 0, 77);
+    const expected = record({ kind: K.query, ipVersion: 6, protocol: 58, present: P.icmp, timeUs: 0,
+      orig: { src: [...v6(1)], dst: [...v6(2)], icmp: [128, 0, 77] }, reply: { src: [], dst: [] } });
+    assert.deepEqual(written, expected);
+  });
+
+  it('decodes FOUND as a listed entry (no event type) and QUERY_END with the count answered', () => {
+    const found = entryOf(decodeConntrackRecord(record({ ...tcpDestroy, kind: K.found })));
+    assert.equal(found.eventType, null);
+    assert.equal(found.timestamp, null, 'an answer carries no event time, as a listing line');
+    assert.deepEqual([found.id, found.original.bytes, found.state], [38671004, 5268, 'TIME_WAIT']);
+    const end = Buffer.alloc(CONNTRACK_RECORD_SIZE);
+    end[0] = K.queryEnd;
+    end.writeUInt32LE(12345, 16);
+    assert.deepEqual(decodeConntrackRecord(end), { kind: 'query-end', answered: 12345 });
+    assert.deepEqual(decodeConntrackRecord(conntrackQueryEnd()), { kind: 'query-end', answered: 0 });
+  });
+
+  it('refuses a QUERY record from the reader: only the agent writes them', () => {
+    const written = Buffer.alloc(CONNTRACK_RECORD_SIZE);
+    writeConntrackQuery(written, 0, 4, 17, TupleShape.ports, 1, -1, { srcIp: Uint8Array.from(CLIENT), dstIp: Uint8Array.from(SERVER), srcPort: 1, dstPort: 53 }, 0, 0, 0);
+    assert.throws(() => decodeConntrackRecord(written, 0, 320), (err: unknown) => err instanceof ConntrackRecordDecodeError && err.offset === 320 && /unknown record kind 8/.test(err.message));
+  });
 });

@@ -24,12 +24,23 @@
  *   `vanishedGraceMs` is the entry closed with zero deltas (its DESTROY event was lost, e.g.
  *   ENOBUFS).
  *
+ * Between listings, a source that can look entries up (the netlink reader's `query` mode) may
+ * *refresh* instead: {@link beginRefresh}, {@link writeRefreshQueries} for every live entry
+ * that is not settled (a TCP connection past its FIN handshake, in TIME_WAIT or CLOSE: its
+ * counters are final, its DESTROY brings whatever stray ACK follows), the answers handled like
+ * listing lines ({@link listedRecordInto}) or, for entries the kernel no longer holds,
+ * {@link refreshGoneInto} (set aside, as a listing would), then {@link endRefresh}. A busy
+ * node's table is mostly settled connections: a refresh looks up a tenth of what a listing
+ * shows, and the kernel fills a lookup's answer for about what it fills a listed line.
+ *
  * Pure and synchronous: time comes in with the calls, records go out as return values.
  */
 import type { FlowRecordData } from '../../../contract/wire/flow-batch-codec.ts';
 import type { ConntrackEntry } from './conntrack-event-parser.ts';
 import { emptyObservation, observeEntry, packedIpv4Key, packedIpv4KeyOf, tupleOfEntry, type ConntrackObservation } from './conntrack-observation.ts';
 import { Ipv4FlowIndex } from './ipv4-flow-index.ts';
+import { writeConntrackQuery } from './conntrack-query-record.ts';
+import { CONNTRACK_RECORD_SIZE } from './conntrack-record-decoder.ts';
 import { ipv4RecordTuple, observeIpv4Record } from './conntrack-record-decoder.ts';
 import {
   ASSURED,
@@ -104,6 +115,9 @@ function delta(now: number | undefined, before: number): number {
   return now === undefined ? 0 : now >= before ? now - before : now;
 }
 
+/** TCP states after the FIN handshake ({@link TCP_STATE_OF_CODE} codes): nothing but a stray ACK follows. */
+const SETTLED_TCP_STATES = new Set(['TIME_WAIT', 'CLOSE'].map((state) => TCP_STATE_OF_CODE.indexOf(state as (typeof TCP_STATE_OF_CODE)[number])));
+
 /** Unix ms → µs, the resolution of the wire's nanosecond times (events carry microseconds). */
 const msToUs = (ms: number): number => Math.round(ms * 1000);
 
@@ -133,6 +147,8 @@ export class ConntrackFlowTracker {
   private readonly vanishedGraceMs: number;
   /** Number of the listing in progress or last ended: what a flow's `listedIn` is compared with. */
   private listing = 0;
+  /** Start of the refresh in progress (see the module comment), or null. */
+  private refreshSinceMs: number | null = null;
   /** The sighting being handled: filled anew by every call, never kept (no object per event). */
   private readonly seen: ConntrackObservation = emptyObservation();
   /** See {@link ConntrackFlowTrackerOptions.accountingEnabled}; the source sets it after reading the sysctl. */
@@ -337,6 +353,16 @@ export class ConntrackFlowTracker {
       this.textFlows.delete(key);
       this.setAside(key, slot, finishedAtMs);
     });
+    this.closeOverdue(finishedAtMs, out);
+  }
+
+  /**
+   * After a listing or a refresh finished at `finishedAtMs`: entries that waited longer than
+   * the grace period for their DESTROY event are closed (records to `out`), and destroyed keys
+   * past their retention forgotten.
+   */
+  private closeOverdue(finishedAtMs: number, out: FlowRecordData[]): void {
+    const c = this.columns;
     for (const [key, slot] of this.vanished) {
       if (finishedAtMs - c.vanishedSinceMs[slot]! < this.vanishedGraceMs) continue;
       this.vanished.delete(key);
@@ -351,6 +377,89 @@ export class ConntrackFlowTracker {
         this.closedVanished.delete(key);
       }
     }
+  }
+
+  /** Whether the live flow in `slot` is settled (see the module comment): refreshes skip it. */
+  private settled(slot: number): boolean {
+    return this.columns.protocol[slot] === 6 && SETTLED_TCP_STATES.has(this.columns.hot[slot * HOT + TCP_STATE]!);
+  }
+
+  /** Calls `visit` for every live flow's slot (not those set aside); `visit` must not change the flows. */
+  private forEachLiveSlot(visit: (slot: number) => void): void {
+    this.ipv4Flows.forEachSlot(visit);
+    this.textFlows.forEach(visit);
+  }
+
+  /** Live flows a refresh would look up now: those not settled. */
+  get refreshDue(): number {
+    let due = 0;
+    this.forEachLiveSlot((slot) => {
+      if (!this.settled(slot)) due++;
+    });
+    return due;
+  }
+
+  /**
+   * A refresh starts at `startedAtMs`: {@link writeRefreshQueries} follows at once, then the
+   * answers, then {@link endRefresh}. Also {@link snapshotStarted} (a lookup's answer may race
+   * with its entry's DESTROY event as a listing line does).
+   */
+  beginRefresh(startedAtMs: number): void {
+    this.snapshotStarted(startedAtMs);
+    this.refreshSinceMs = startedAtMs;
+  }
+
+  /**
+   * Writes a QUERY record for every live flow that is not settled, up to `chunkRecords` per
+   * buffer, handing each buffer to `write`; returns how many.
+   */
+  writeRefreshQueries(write: (chunk: Buffer) => void, chunkRecords = 2048): number {
+    const c = this.columns;
+    let chunk = Buffer.allocUnsafe(chunkRecords * CONNTRACK_RECORD_SIZE);
+    let n = 0;
+    let total = 0;
+    this.forEachLiveSlot((slot) => {
+      if (this.settled(slot)) return;
+      const icmp = c.tupleShape[slot] === 2;
+      writeConntrackQuery(chunk, n * CONNTRACK_RECORD_SIZE, c.ipVersion[slot] === 6 ? 6 : 4, c.protocol[slot]!, c.tupleShape[slot]!, c.id[slot]!, c.zone[slot]!, c.tupleOf(slot, true), icmp ? c.icmpType[slot]! : 0, icmp ? c.icmpCode[slot]! : 0, icmp ? c.icmpId[slot]! : 0);
+      total++;
+      if (++n === chunkRecords) {
+        write(chunk);
+        chunk = Buffer.allocUnsafe(chunkRecords * CONNTRACK_RECORD_SIZE);
+        n = 0;
+      }
+    });
+    if (n > 0) write(chunk.subarray(0, n * CONNTRACK_RECORD_SIZE));
+    return total;
+  }
+
+  /**
+   * A refresh's lookup of `query` found no entry at `atMs`: the entry expired (the kernel hides
+   * expired entries its garbage collector has not reaped) or was destroyed. Unless it was seen
+   * since the refresh began, it is set aside to wait for its DESTROY event, as a listing that
+   * did not show it would.
+   */
+  refreshGoneInto(query: ConntrackEntry, atMs: number): void {
+    const key = conntrackFlowKey(query, this.seen);
+    const slot = this.liveSlot(this.seen, key);
+    if (slot < 0 || this.refreshSinceMs === null || this.columns.hot[slot * HOT + LAST_SEEN_MS]! >= this.refreshSinceMs) return;
+    this.removeLive(this.seen, key, slot);
+    this.setAside(key, slot, atMs);
+  }
+
+  /**
+   * The refresh begun with {@link beginRefresh} has all its answers (or gave up on them) at
+   * `finishedAtMs`; entries set aside too long ago are closed, their records to `out`.
+   */
+  endRefresh(finishedAtMs: number, out: FlowRecordData[]): void {
+    if (this.listingSinceMs !== undefined) this.listingSinceMs = null;
+    this.refreshSinceMs = null;
+    this.closeOverdue(finishedAtMs, out);
+  }
+
+  /** Entries set aside (missing from a listing, or gone at a lookup) waiting for their DESTROY event. */
+  get waitingForDestroy(): number {
+    return this.vanished.size;
   }
 
   /** Closes every entry still waiting for its DESTROY event (the agent is stopping). */
@@ -421,6 +530,8 @@ export class ConntrackFlowTracker {
     const h = slot * HOT;
     const entry = seen.entry;
     c.startUs[slot] = startUs;
+    c.zone[slot] = seen.zone ?? -1;
+    c.tupleShape[slot] = seen.tupleShape;
     hot[h + LISTED_IN] = this.listing;
     hot[h + REPORTED_ORIGINAL_PACKETS] = 0;
     hot[h + REPORTED_ORIGINAL_BYTES] = 0;

@@ -27,6 +27,10 @@ export interface ConntrackObservation {
   originalBytes: number | undefined;
   replyPackets: number | undefined;
   replyBytes: number | undefined;
+  /** conntrack zone; null when the sighting named none (zone 0). */
+  zone: number | null;
+  /** How the original tuple names its endpoints: a TupleShape (conntrack-query-record.ts): 0 neither, 1 ports, 2 ICMP fields. */
+  tupleShape: number;
   /** The original tuple's ICMP fields (0 when not ICMP). */
   icmpType: number;
   icmpCode: number;
@@ -51,7 +55,7 @@ export interface ConntrackObservation {
 export function emptyObservation(): ConntrackObservation {
   return {
     eventType: null, timestamp: null, deltaTimeSeconds: null, ipVersion: 4, protocol: 0, tcpState: 'unspecified', assured: false, unreplied: false,
-    id: null, mark: null, originalPackets: undefined, originalBytes: undefined, replyPackets: undefined, replyBytes: undefined,
+    id: null, mark: null, zone: null, tupleShape: 0, originalPackets: undefined, originalBytes: undefined, replyPackets: undefined, replyBytes: undefined,
     icmpType: 0, icmpCode: 0, icmpId: 0, ipv4Identity: false, identityId: 0, identityProtocolKinds: 0, identitySrc: 0, identityDst: 0, identityPorts: 0,
     entry: null, record: null, offset: 0,
   };
@@ -84,6 +88,8 @@ export function observeEntry(entry: ConntrackEntry, into: ConntrackObservation):
   into.originalBytes = o.bytes;
   into.replyPackets = r.packets;
   into.replyBytes = r.bytes;
+  into.zone = entry.zone;
+  into.tupleShape = o.sport !== undefined || o.dport !== undefined ? 1 : o.icmpType !== undefined || o.icmpId !== undefined ? 2 : 0;
   into.icmpType = o.icmpType ?? 0;
   into.icmpCode = o.icmpCode ?? 0;
   into.icmpId = o.icmpId ?? 0;

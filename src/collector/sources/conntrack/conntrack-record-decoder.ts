@@ -13,10 +13,10 @@ import { packedIpv4Key, tcpStateOf, type ConntrackObservation } from './conntrac
 /** Bytes per record. */
 export const CONNTRACK_RECORD_SIZE = 160;
 /** The record layout version this decoder reads (the reader's READY record carries its own). */
-export const CONNTRACK_RECORD_VERSION = 1;
+export const CONNTRACK_RECORD_VERSION = 2;
 
 /** Record kinds (byte 0). */
-export const ConntrackRecordKind = { new: 1, update: 2, destroy: 3, listed: 4, dumpEnd: 5, ready: 16, loss: 17 } as const;
+export const ConntrackRecordKind = { new: 1, update: 2, destroy: 3, listed: 4, dumpEnd: 5, found: 6, gone: 7, query: 8, queryEnd: 9, ready: 16, loss: 17 } as const;
 
 /** Presence bits (u32 at offset 4). */
 export const ConntrackRecordPresence = {
@@ -47,7 +47,11 @@ export type ConntrackReaderMessage =
   | { kind: 'ready'; version: number; receiveBufferBytes: number }
   /** Cumulative since the reader started: ENOBUFS overruns, and events the kernel dropped. */
   | { kind: 'loss'; overruns: number; droppedEvents: number }
-  | { kind: 'dump-end'; entries: number };
+  | { kind: 'dump-end'; entries: number }
+  /** A query's entry is not in the table (`error`: the kernel's errno, 2 ENOENT); `entry` is the query. */
+  | { kind: 'gone'; entry: DecodedConntrackEntry; error: number }
+  /** Every query before the agent's QUERY_END has been answered: `answered` since the previous one. */
+  | { kind: 'query-end'; answered: number };
 
 /** A record that is not a valid reader record; names every problem and the byte offset. */
 export class ConntrackRecordDecodeError extends Error {
@@ -61,7 +65,7 @@ export class ConntrackRecordDecodeError extends Error {
   }
 }
 
-const EVENT_KINDS: Record<number, ConntrackEventType | null> = { 1: 'new', 2: 'update', 3: 'destroy', 4: null };
+const EVENT_KINDS: Record<number, ConntrackEventType | null> = { 1: 'new', 2: 'update', 3: 'destroy', 4: null, 6: null };
 
 const PROTOCOL_NAMES: Record<number, string> = { 1: 'icmp', 2: 'igmp', 6: 'tcp', 17: 'udp', 33: 'dccp', 47: 'gre', 58: 'icmpv6', 132: 'sctp', 136: 'udplite' };
 
@@ -246,14 +250,20 @@ export function decodeConntrackRecord(b: Buffer, offset = 0, streamOffset = offs
     case ConntrackRecordKind.new:
     case ConntrackRecordKind.update:
     case ConntrackRecordKind.destroy:
-    case ConntrackRecordKind.listed: {
+    case ConntrackRecordKind.listed:
+    case ConntrackRecordKind.found:
+    case ConntrackRecordKind.gone: {
       if (!checkEntry(b, o, null)) {
         const problems: string[] = [];
         checkEntry(b, o, problems);
         throw new ConntrackRecordDecodeError(streamOffset, problems);
       }
+      // A GONE record is the query again: its u32 at 24 is the kernel's error, not a timeout.
+      if (kind === ConntrackRecordKind.gone) return { kind: 'gone', entry: decodeEntry(b, o), error: b.readUInt32LE(o + 24) };
       return { kind: 'entry', entry: decodeEntry(b, o) };
     }
+    case ConntrackRecordKind.queryEnd:
+      return { kind: 'query-end', answered: b.readUInt32LE(o + 16) };
     case ConntrackRecordKind.ready:
       return { kind: 'ready', version: b.readUInt32LE(o + 16), receiveBufferBytes: b.readUInt32LE(o + 20) };
     case ConntrackRecordKind.loss:
@@ -275,10 +285,10 @@ function entryAgeSeconds(b: Buffer, o: number, presence: number, timeUs: number)
 /** The wire TCP state of each tcp state index (the tracker's mapping of the names above). */
 const TCP_WIRE_STATES: readonly TcpState[] = STATE_NAMES[6]!.map((state) => tcpStateOf({ protocolName: 'tcp', state }));
 
-/** Whether the record at `o` is an entry (NEW, UPDATE, DESTROY, listed) whose fixed fields are sound; allocates nothing. */
+/** Whether the record at `o` is an entry (NEW, UPDATE, DESTROY, listed, found) whose fixed fields are sound; allocates nothing. */
 export function isSoundEntryRecord(b: Buffer, o: number): boolean {
   const kind = b[o]!;
-  return kind >= ConntrackRecordKind.new && kind <= ConntrackRecordKind.listed && checkEntry(b, o, null);
+  return ((kind >= ConntrackRecordKind.new && kind <= ConntrackRecordKind.listed) || kind === ConntrackRecordKind.found) && checkEntry(b, o, null);
 }
 
 /**
@@ -315,6 +325,8 @@ export function observeIpv4Record(b: Buffer, o: number, into: ConntrackObservati
   into.replyBytes = reply ? u64(b, o + 152) : undefined;
   const ports = (presence & ConntrackRecordPresence.ports) !== 0;
   const icmp = (presence & ConntrackRecordPresence.icmp) !== 0;
+  into.zone = presence & ConntrackRecordPresence.zone ? b.readUInt16LE(o + 32) : null;
+  into.tupleShape = ports ? 1 : icmp ? 2 : 0;
   into.icmpType = icmp ? b[o + 84]! : 0;
   into.icmpCode = icmp ? b[o + 85]! : 0;
   into.icmpId = icmp ? b.readUInt16LE(o + 86) : 0;

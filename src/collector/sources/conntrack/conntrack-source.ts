@@ -12,9 +12,17 @@
  *   and `-f ipv6` (`-o extended,id`) for the table. Costs ~10x the CPU (the tool formats every
  *   event as text, the agent parses it again).
  *
- * Either way:
- * - every `snapshotIntervalMs` the table is listed, which gives long-lived flows their periodic
- *   `update` with counter deltas and repairs what lost events (ENOBUFS) missed;
+ * Either way, every `snapshotIntervalMs` long-lived flows get their periodic `update` with counter
+ * deltas:
+ * - `cli`: the table is listed every time, which also repairs what lost events missed;
+ * - `netlink`: the table is listed at start, after the kernel dropped events or the event reader
+ *   restarted, at least every `resyncIntervalMs`, and whenever more than half of it is open;
+ *   other snapshots are *refreshes*: a long-lived `segflow-conntrack-reader query` looks up the
+ *   entries still open (conntrack-flow-tracker.ts). A busy node's table is mostly connections
+ *   waiting out TIME_WAIT: listing 1.2 million entries costs the kernel ~2 µs each, every time;
+ *   looking up the ~100,000 opened since the last snapshot costs ~4 µs each.
+ *
+ * And:
  * - at start it checks `nf_conntrack_acct` / `nf_conntrack_timestamp`, logs a warning and
  *   reports them in {@link ConntrackSource.status} and the metrics when they are off, and turns
  *   them on when `enableSysctls` is set.
@@ -34,6 +42,7 @@ import { ensureConntrackReader } from './conntrack-reader-build.ts';
 import type { ConntrackReaderKind } from './conntrack-reader-kind.ts';
 import { CONNTRACK_RECORD_VERSION, ConntrackRecordStream, type ConntrackReaderMessage } from './conntrack-record-decoder.ts';
 import { enableConntrackSysctls, readConntrackSysctls, type ConntrackSysctlStatus } from './conntrack-sysctl.ts';
+import { conntrackQueryEnd } from './conntrack-query-record.ts';
 
 /** Options of {@link ConntrackSource}. */
 export interface ConntrackSourceOptions {
@@ -45,6 +54,13 @@ export interface ConntrackSourceOptions {
   nodeName: string;
   /** Interval between table snapshots, ms: the report interval of long-lived flows. */
   snapshotIntervalMs: number;
+  /** Netlink reader: the longest time between two listings of the whole table, ms (see the module comment; default 300 000). */
+  resyncIntervalMs?: number;
+  /**
+   * Netlink reader: a snapshot is a refresh when at most this share of the tracked entries is
+   * open (default 0.5; a lookup costs the kernel about twice what a listed line does).
+   */
+  refreshShare?: number;
   /** Path or name of the `conntrack` executable (`reader: 'cli'`). */
   conntrackPath: string;
   /** Prefix for every command (e.g. `ip netns exec NAME`); empty for the agent's own namespace. */
@@ -64,8 +80,14 @@ export interface ConntrackSourceStatus extends Record<string, unknown> {
   timestamps: ConntrackSysctlStatus['timestamps'];
   problems: string[];
   trackedFlows: number;
+  /** Of those, entries missing from the table (a listing, a lookup) that wait for their DESTROY event. */
+  waitingForDestroy: number;
+  /** Listings of the whole table. */
   snapshots: number;
   lastSnapshotAt: string | null;
+  /** Refreshes: lookups of the entries still open (netlink reader). */
+  refreshes: number;
+  lastRefreshAt: string | null;
   eventProcessRestarts: number;
   reader: ConntrackReaderKind;
   /** Events the kernel dropped because the event socket's buffer was full (netlink reader; the `cli` one cannot count them). */
@@ -75,6 +97,18 @@ export interface ConntrackSourceStatus extends Record<string, unknown> {
 }
 
 const EVENT_RESTART_DELAY_MS = 1000;
+const ENOENT = 2;
+
+/** The netlink reader's `query` process, kept between refreshes. */
+interface QueryProcess {
+  child: ChildProcessWithoutNullStreams;
+  /** Settles when it is ready for queries (READY) or died before. */
+  ready: Promise<void>;
+  /** The refresh waiting for its QUERY_END answer. */
+  waiting: { resolve: () => void; reject: (err: Error) => void } | null;
+  /** Set once the process is gone (the error says how). */
+  failure: Error | null;
+}
 
 /** The conntrack flow source; see the module comment. */
 export class ConntrackSource implements FlowSource {
@@ -90,6 +124,11 @@ export class ConntrackSource implements FlowSource {
   private sysctls: ConntrackSysctlStatus = { accounting: 'unavailable', timestamps: 'unavailable', problems: [] };
   private snapshots = 0;
   private lastSnapshotAt: Date | null = null;
+  private refreshes = 0;
+  private lastRefreshAt: Date | null = null;
+  /** A listing of the whole table is due at the next snapshot (events were lost, or the event reader restarted). */
+  private listingWanted = true;
+  private queryProcess: QueryProcess | null = null;
   private eventProcessRestarts = 0;
   private readonly reader: ConntrackReaderKind;
   /** The netlink reader executable, once resolved (built) at start. */
@@ -135,6 +174,13 @@ export class ConntrackSource implements FlowSource {
     this.snapshotTimer = setInterval(() => void this.snapshot(false), this.options.snapshotIntervalMs);
   }
 
+  /** Whether the next snapshot lists the whole table (else it refreshes; see the module comment). */
+  private wantsListing(): boolean {
+    if (this.reader !== 'netlink' || this.listingWanted || this.lastSnapshotAt === null) return true;
+    if (Date.now() - this.lastSnapshotAt.getTime() >= (this.options.resyncIntervalMs ?? 300_000)) return true;
+    return this.tracker.refreshDue > (this.options.refreshShare ?? 0.5) * this.tracker.size;
+  }
+
   /** Stops the event process and the snapshots; a last snapshot reports the final deltas. */
   async stop(): Promise<void> {
     if (!this.running) return;
@@ -143,6 +189,7 @@ export class ConntrackSource implements FlowSource {
     await this.snapshotRunning;
     await this.snapshot(false).catch(() => undefined);
     await this.stopEvents();
+    this.stopQueryProcess();
     // Entries still waiting for a DESTROY will not get one through us any more: close them.
     this.emit(this.tracker.closeVanished(Date.now()));
   }
@@ -164,8 +211,11 @@ export class ConntrackSource implements FlowSource {
       timestamps: this.sysctls.timestamps,
       problems: this.sysctls.problems,
       trackedFlows: this.tracker.size,
+      waitingForDestroy: this.tracker.waitingForDestroy,
       snapshots: this.snapshots,
       lastSnapshotAt: this.lastSnapshotAt?.toISOString() ?? null,
+      refreshes: this.refreshes,
+      lastRefreshAt: this.lastRefreshAt?.toISOString() ?? null,
       eventProcessRestarts: this.eventProcessRestarts,
       reader: this.reader,
       kernelDroppedEvents: this.droppedBefore + this.droppedNow,
@@ -299,7 +349,11 @@ export class ConntrackSource implements FlowSource {
           metrics.conntrackEventOverflows.inc(newOverflows);
           const grew = message.droppedEvents - this.droppedNow;
           this.droppedNow = message.droppedEvents;
-          if (grew > 0) metrics.conntrackEventsDropped.inc(grew);
+          if (grew > 0) {
+            metrics.conntrackEventsDropped.inc(grew);
+            // Lost NEW or DESTROY events: only a listing of the whole table finds what they said.
+            this.listingWanted = true;
+          }
           const dropped = { droppedEvents: this.droppedBefore + this.droppedNow, overflows: this.overflows };
           // A LOSS record without a new overrun is the reader's recount once its socket drained:
           // the same overflow, with the drops the kernel made after reporting it.
@@ -383,6 +437,8 @@ export class ConntrackSource implements FlowSource {
       this.restartTimer = null;
       if (!this.running) return;
       this.eventProcessRestarts++;
+      // Events while no reader ran are lost: list the whole table next time.
+      this.listingWanted = true;
       this.startEventProcess();
     }, EVENT_RESTART_DELAY_MS);
   }
@@ -424,17 +480,21 @@ export class ConntrackSource implements FlowSource {
     });
   }
 
-  /** Lists the table (both families) and hands the tracker's records over. */
+  /** Lists the table (both families) or refreshes ({@link wantsListing}), and hands the tracker's records over. */
   private snapshot(throwOnFailure: boolean): Promise<void> {
     if (this.snapshotRunning) return this.snapshotRunning;
     const run = async (): Promise<void> => {
+      if (!this.wantsListing()) return this.refresh();
       const startedAt = Date.now();
+      // Events lost from here on are not known to be in this listing: they ask for the next.
+      this.listingWanted = false;
       this.tracker.beginListing(startedAt);
       const entries: ConntrackEntry[] = [];
       try {
         if (this.reader === 'netlink') await this.listWithReader();
         else for (const family of ['ipv4', 'ipv6']) await this.listFamily(family, entries);
       } catch (err) {
+        this.listingWanted = true;
         this.options.metrics.errors.inc({ component: 'conntrack' });
         this.options.logger.error({ err: (err as Error).message }, 'conntrack snapshot failed');
         if (throwOnFailure) throw err;
@@ -442,6 +502,7 @@ export class ConntrackSource implements FlowSource {
       }
       this.snapshots++;
       this.lastSnapshotAt = new Date();
+      this.options.metrics.conntrackTableReads.inc({ kind: 'listing' });
       const finishedAt = Date.now();
       const records: FlowRecordData[] = [];
       for (const entry of entries) this.tracker.listedEntryInto(entry, finishedAt, records);
@@ -452,6 +513,124 @@ export class ConntrackSource implements FlowSource {
       this.snapshotRunning = null;
     });
     return this.snapshotRunning;
+  }
+
+  /**
+   * Looks up the entries still open through the reader's `query` process (started on first
+   * need, kept, started again after it died); their answers reach the tracker as they arrive.
+   * A refresh that fails asks for a listing next time.
+   */
+  private async refresh(): Promise<void> {
+    const { metrics, logger } = this.options;
+    let proc = this.queryProcess;
+    if (proc === null || proc.failure !== null) proc = this.queryProcess = this.startQueryProcess();
+    try {
+      await proc.ready;
+      this.tracker.beginRefresh(Date.now());
+      const answered = new Promise<void>((resolve, reject) => {
+        proc.waiting = { resolve, reject };
+      });
+      const stdin = proc.child.stdin;
+      // Written at once (the stream buffers what the pipe cannot take yet): the queries are a
+      // copy of who is open now, while events go on changing the tracker's flows.
+      this.tracker.writeRefreshQueries((chunk) => stdin.write(chunk));
+      stdin.write(conntrackQueryEnd());
+      await answered;
+      this.refreshes++;
+      this.lastRefreshAt = new Date();
+      metrics.conntrackTableReads.inc({ kind: 'refresh' });
+    } catch (err) {
+      this.listingWanted = true;
+      metrics.errors.inc({ component: 'conntrack' });
+      logger.error({ err: (err as Error).message }, 'conntrack refresh failed; the next snapshot lists the table');
+    } finally {
+      proc.waiting = null;
+      const records: FlowRecordData[] = [];
+      this.tracker.endRefresh(Date.now(), records);
+      this.emit(records);
+    }
+  }
+
+  /** Starts `segflow-conntrack-reader query`: QUERY records in, FOUND / GONE answers and QUERY_END out. */
+  private startQueryProcess(): QueryProcess {
+    const { logger, metrics } = this.options;
+    const argv = [...this.options.commandPrefix, this.readerPath!, 'query'];
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], detached: true }) as unknown as ChildProcessWithoutNullStreams;
+    let settleReady: ((err?: Error) => void) | null = null;
+    const ready = new Promise<void>((resolve, reject) => {
+      settleReady = (err) => {
+        settleReady = null;
+        if (err) reject(err);
+        else resolve();
+      };
+    });
+    ready.catch(() => undefined); // awaited by refresh(), which reports it
+    const proc: QueryProcess = { child, ready, waiting: null, failure: null };
+    let stderrTail = '';
+    let gone = 0;
+    let failed = 0;
+    const records = new ConntrackRecordStream(
+      (message) => {
+        switch (message.kind) {
+          case 'entry':
+            this.tracker.listedEntryInto(message.entry, chunk.atMs, chunk.records);
+            return;
+          case 'gone':
+            if (message.error === ENOENT) {
+              gone++;
+              this.tracker.refreshGoneInto(message.entry, chunk.atMs);
+            } else if (failed++ === 0) {
+              logger.warn({ errno: message.error, protocol: message.entry.protocol, src: message.entry.original.src, dst: message.entry.original.dst }, 'conntrack lookup failed (further failures of this refresh are only counted)');
+            }
+            return;
+          case 'query-end':
+            metrics.conntrackLookups.inc({ result: 'found' }, Math.max(0, message.answered - gone - failed));
+            if (gone > 0) metrics.conntrackLookups.inc({ result: 'gone' }, gone);
+            if (failed > 0) metrics.conntrackLookups.inc({ result: 'error' }, failed);
+            gone = failed = 0;
+            proc.waiting?.resolve();
+            return;
+          case 'ready':
+            if (message.version !== CONNTRACK_RECORD_VERSION) {
+              settleReady?.(new Error(`${argv.join(' ')} writes record version ${message.version}, this agent reads version ${CONNTRACK_RECORD_VERSION}: rebuild it (npm run build:conntrack-reader)`));
+              child.kill('SIGTERM');
+              return;
+            }
+            settleReady?.();
+            return;
+          default:
+            return;
+        }
+      },
+      (err) => {
+        metrics.conntrackParseErrors.inc();
+        logger.warn({ err: err.message }, 'invalid conntrack reader record');
+      },
+      (b, o) => this.tracker.listedRecordInto(b, o, chunk.atMs, chunk.records),
+    );
+    const chunk = this.handOverPerChunk(child.stdout, records);
+    child.stdin.on('error', () => undefined); // a reader that died: its close says how
+    child.stderr.on('data', (data: Buffer) => {
+      stderrTail = `${stderrTail}${data.toString()}`.slice(-2000);
+    });
+    const fail = (err: Error): void => {
+      proc.failure ??= err;
+      settleReady?.(err);
+      proc.waiting?.reject(err);
+    };
+    child.on('error', (err) => fail(new Error(`cannot run ${argv.join(' ')}: ${err.message}`)));
+    child.on('close', (code, signal) => {
+      records.end();
+      fail(new Error(`${argv.join(' ')} exited with ${code ?? signal}: ${stderrTail.trim() || 'no message'}`));
+    });
+    return proc;
+  }
+
+  /** Ends the `query` process (it exits at the end of its stdin). */
+  private stopQueryProcess(): void {
+    const proc = this.queryProcess;
+    this.queryProcess = null;
+    if (proc !== null && proc.failure === null) proc.child.stdin.end();
   }
 
   private listFamily(family: string, into: ConntrackEntry[]): Promise<void> {

@@ -76,6 +76,9 @@ export class TrackedFlowColumns {
   icmpType = new Uint8Array(0);
   icmpCode = new Uint8Array(0);
   icmpId = new Uint16Array(0);
+  /** conntrack zone, -1 for none; how the original tuple names its endpoints (a TupleShape): what a lookup of the entry needs. */
+  zone = new Int32Array(0);
+  tupleShape = new Uint8Array(0);
   /** IPv4 tuples: addresses as big-endian u32, ports. */
   private originalSrc = new Uint32Array(0);
   private originalDst = new Uint32Array(0);
@@ -159,7 +162,7 @@ export class TrackedFlowColumns {
   }
 
   private grow(capacity: number): void {
-    const grown = <T extends Float64Array | Uint32Array | Uint16Array | Uint8Array>(a: T): T => {
+    const grown = <T extends Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array>(a: T): T => {
       const b = new (a.constructor as new (n: number) => T)(capacity);
       b.set(a);
       return b;
@@ -177,6 +180,8 @@ export class TrackedFlowColumns {
     this.icmpType = grown(this.icmpType);
     this.icmpCode = grown(this.icmpCode);
     this.icmpId = grown(this.icmpId);
+    this.zone = grown(this.zone);
+    this.tupleShape = grown(this.tupleShape);
     this.originalSrc = grown(this.originalSrc);
     this.originalDst = grown(this.originalDst);
     this.replySrc = grown(this.replySrc);
