@@ -33,9 +33,15 @@
  *    (its burst figure).
  * 4. A busy node's table: the recording keeps a connection in the table for well under a second
  *    (its TIME_WAIT was shortened to record it), but a node at 10,000 connections/s with the
- *    kernel's 120 s TIME_WAIT holds 1.2 million entries, which the agent tracks and lists every
- *    10 s. The netlink agent runs once more per round with that table held open by the stand-in
- *    (`busyTable`: CPU per 1000 flows, cores at 10,000/s, resident memory).
+ *    kernel's 120 s TIME_WAIT holds 1.2 million entries, which the agent tracks. The netlink
+ *    agent runs twice more per round with that table held open by the stand-in: with its
+ *    defaults (`busyTable`: every 10 s a refresh looks up the entries still open, the whole
+ *    table is listed every 300 s) and listing the whole table every 10 s
+ *    (`busyTableListingEverySnapshot`, `--conntrack-resync-interval 1`: what it did before
+ *    refreshes). The stand-in answers listings and lookups without a kernel, so the reader's
+ *    own cost on such a table is measured apart, on a real one (bench/conntrack-busy-table.ts:
+ *    a namespace filled with 1.2 million TIME_WAIT entries; a listing of it, 100,000 lookups in
+ *    it), and `busyTableTotal` adds up agent, event reader, lookups and listings for both.
  * Agents and baselines alternate for SEGFLOW_BENCH_AGENT_CPU_ROUNDS rounds (default 3: a true median on a noisy machine) of
  * SEGFLOW_BENCH_AGENT_CPU_SECONDS (default 15) after a 5 s warm-up; medians reported.
  * Needs root, conntrack, gcc/make (the reader). Writes bench/results/agent-cpu.json.
@@ -53,6 +59,7 @@ import { freePort } from '../test/harness/free-port.ts';
 import { NetnsTopology } from '../test/harness/netns-topology.ts';
 import { deleteTopics } from '../test/harness/pipeline-resources.ts';
 import { processCpuMs } from './cpu-time.ts';
+import { measureReaderOnBusyTable } from './conntrack-busy-table.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -69,8 +76,12 @@ const BURST = 20_000;
 const BUSY_TABLE = RATE * 120;
 /** The busy table's window: three listings (one every 10 s), each a burst of work. */
 const BUSY_SECONDS = 30;
-/** After the busy table is open (its NEW records replayed at once): two listings before measuring. */
+/** After the busy table is open (its NEW records replayed at once): two snapshots before measuring. */
 const BUSY_WARMUP_MS = 25_000;
+/** The agent's default resync interval (a listing of the whole table), s. */
+const RESYNC_SECONDS = 300;
+/** The agent's snapshot interval, s. */
+const SNAPSHOT_SECONDS = 10;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -277,6 +288,8 @@ interface Round {
   gcPer10s?: { major: number; minor: number };
   /** The measured process's resident memory at the end of the window, MiB. */
   rssMiB?: number;
+  /** Entries the agent looked up (refreshes) per flow in the window. */
+  lookupsPerFlow?: number;
 }
 
 /** Resident memory of `pid`, MiB (0 once it is gone). */
@@ -299,8 +312,8 @@ function gcCounts(metrics: string): { major: number; minor: number } {
   return { major: count('major'), minor: count('minor') };
 }
 
-/** What a measured process has done so far: flows handled, and its garbage collections when it reports them. */
-interface Progress { flows: number; gc?: { major: number; minor: number } }
+/** What a measured process has done so far: flows handled, its garbage collections and conntrack lookups when it reports them. */
+interface Progress { flows: number; gc?: { major: number; minor: number }; lookups?: number }
 
 /**
  * CPU of `child`'s tree (the replayer excepted) over `seconds` after the warm-up, and the flows
@@ -320,6 +333,7 @@ async function measure(child: ChildProcess, seconds: number, progress: () => Pro
     flowsPerSecond: Math.round(flows / wall), cpuMsPer1000Flows: Math.round((cpuMs / Math.max(1, flows)) * 1000 * 100) / 100,
     ...(p0.gc && p1.gc ? { gcPer10s: { major: per10s(p0.gc.major, p1.gc.major), minor: per10s(p0.gc.minor, p1.gc.minor) } } : {}),
     rssMiB: rssMiB(child.pid!),
+    ...(p0.lookups !== undefined && p1.lookups !== undefined ? { lookupsPerFlow: Math.round(((p1.lookups - p0.lookups) / Math.max(1, flows)) * 1000) / 1000 } : {}),
   };
 }
 
@@ -360,6 +374,7 @@ export async function runAgentCpuBench(): Promise<unknown> {
   const baseline: Record<ReaderKind, Round[]> = { netlink: [], cli: [] };
   const stages: Record<Stage, Round[]> = { track: [], encode: [] };
   const busy: Round[] = [];
+  const busyListing: Round[] = [];
   const replayEnv = (reader: ReaderKind, report: string): NodeJS.ProcessEnv => ({
     ...process.env, SEGFLOW_LOG_LEVEL: 'warn', SEGFLOW_REPLAY_FILE: replayFile[reader], SEGFLOW_REPLAY_CONNECTIONS_PER_S: String(RATE), SEGFLOW_REPLAY_REPORT: report,
   });
@@ -368,14 +383,14 @@ export async function runAgentCpuBench(): Promise<unknown> {
    * The agent at RATE with the recording's short-lived table (`live` 0) or with `live` entries
    * held open (fixtures/conntrack-reader-replay.mjs), which its listings then show.
    */
-  const measureAgent = async (reader: ReaderKind, round: number, live = 0): Promise<Round> => {
+  const measureAgent = async (reader: ReaderKind, round: number, live = 0, extraArgs: string[] = []): Promise<Round> => {
     const port = await freePort();
-    const report = join(work, `replay-${reader}-${round}${live > 0 ? '-busy' : ''}.jsonl`);
+    const report = join(work, `replay-${reader}-${round}${live > 0 ? `-busy${extraArgs.length}` : ''}.jsonl`);
     const busyEnv = live > 0 ? { SEGFLOW_REPLAY_LIVE_CONNECTIONS: String(live), SEGFLOW_REPLAY_STATE: join(work, `replay-state-${round}`) } : {};
     const readerArgs = reader === 'netlink' ? ['--conntrack-reader', 'netlink', '--conntrack-reader-path', wrappers.netlink] : ['--conntrack-reader', 'cli', '--conntrack-path', wrappers.cli];
     const collector = spawn(
       process.execPath,
-      [join(root, 'bin/segflow.js'), 'collect', '--brokers', brokers, '--source', 'conntrack', ...readerArgs, '--node-name', 'node-1', '--topic', topic, '--http-host', '127.0.0.1', '--http-port', String(port), '--spool-dir', join(work, `spool-${reader}-${round}`)],
+      [join(root, 'bin/segflow.js'), 'collect', '--brokers', brokers, '--source', 'conntrack', ...readerArgs, '--node-name', 'node-1', '--topic', topic, '--http-host', '127.0.0.1', '--http-port', String(port), '--spool-dir', join(work, `spool-${reader}-${round}-${live}-${extraArgs.length}`), ...extraArgs],
       { cwd: root, env: { ...replayEnv(reader, report), ...busyEnv }, stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let stderr = '';
@@ -384,8 +399,8 @@ export async function runAgentCpuBench(): Promise<unknown> {
     // produced, a `new` and a `destroy` each) and its garbage collections.
     const agentProgress = async (): Promise<Progress> => {
       const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-      const flows = [...text.matchAll(/^\S*records_read_total(?:\{[^}]*\})?\s+(\S+)$/gm)].reduce((n, m) => n + Number(m[1]), 0) / 2;
-      return { flows, gc: gcCounts(text) };
+      const sum = (name: string): number => [...text.matchAll(new RegExp(`^\\S*${name}(?:\\{[^}]*\\})?\\s+(\\S+)$`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
+      return { flows: sum('records_read_total') / 2, gc: gcCounts(text), lookups: sum('conntrack_lookups_total') };
     };
     try {
       for (let waited = 0; ; waited += 250) {
@@ -400,7 +415,10 @@ export async function runAgentCpuBench(): Promise<unknown> {
         if (collector.exitCode !== null || waited > 300_000) throw new Error(`collector (${reader}, ${live} live entries) did not take the table: ${stderr}`);
         await sleep(500);
       }
-      const busyProgress = async (): Promise<Progress> => ({ flows: replayWritten(report) / 2, gc: (await agentProgress()).gc });
+      const busyProgress = async (): Promise<Progress> => {
+        const { gc, lookups } = await agentProgress();
+        return { flows: replayWritten(report) / 2, gc, lookups };
+      };
       return await measure(collector, BUSY_SECONDS, busyProgress, BUSY_WARMUP_MS);
     } finally {
       await stop(collector);
@@ -426,10 +444,14 @@ export async function runAgentCpuBench(): Promise<unknown> {
       for (const reader of ['netlink', 'cli'] as const) baseline[reader].push(await measureBaseline(reader, round));
       for (const stage of STAGES) stages[stage].push(await measureBaseline('netlink', round, stage));
       busy.push(await measureAgent('netlink', round, BUSY_TABLE));
+      busyListing.push(await measureAgent('netlink', round, BUSY_TABLE, ['--conntrack-resync-interval', '1']));
     }
   } finally {
     await deleteTopics(kafka, [topic]).catch(() => undefined);
   }
+
+  // The reader on a real table of the same size: a listing of it, and a refresh's lookups.
+  const readerOnBusyTable = await measureReaderOnBusyTable(join(work, 'busy-table'), BUSY_TABLE, 100_000);
 
   const per1000 = (rs: Round[]): number => median(rs.map((r) => r.cpuMsPer1000Flows));
   const cores = (msPer1000: number): number => Math.round(((msPer1000 * RATE) / 1000 / 1000) * 1000) / 1000;
@@ -442,6 +464,28 @@ export async function runAgentCpuBench(): Promise<unknown> {
   // rate (the burst) is the one that holds at 10,000 flows/s.
   const readerPer1000Flows = recording.burst.readerCpuMsPer1000Events * 2;
   const toolPer1000Flows = recording.burst.toolCpuMsPer1000Events * 2;
+  function busyTableTotal() {
+    const flowsPer = (seconds: number): number => (RATE * seconds) / 1000; // thousands of flows
+    const agentListingMs = Math.max(0, (per1000(busyListing) - per1000(busy)) * flowsPer(SNAPSHOT_SECONDS));
+    const lookupsMs = median(busy.map((r) => r.lookupsPerFlow ?? 0)) * readerOnBusyTable.lookupCpuMsPer1000;
+    const refreshParts = {
+      agent: per1000(busy),
+      eventReader: readerPer1000Flows,
+      lookups: Math.round(lookupsMs * 100) / 100,
+      listingEvery300s: Math.round(((readerOnBusyTable.listingCpuMs + agentListingMs) / flowsPer(RESYNC_SECONDS)) * 100) / 100,
+    };
+    const listingParts = {
+      agent: per1000(busyListing),
+      eventReader: readerPer1000Flows,
+      readerListingEvery10s: Math.round((readerOnBusyTable.listingCpuMs / flowsPer(SNAPSHOT_SECONDS)) * 100) / 100,
+    };
+    const sum = (parts: Record<string, number>): number => Object.values(parts).reduce((a, b) => a + b, 0);
+    return {
+      refreshes: { cpuMsPer1000Flows: refreshParts, cores: cores(sum(refreshParts)) },
+      listingEverySnapshot: { cpuMsPer1000Flows: listingParts, cores: cores(sum(listingParts)) },
+      refreshesVsListing: ratio(sum(refreshParts), sum(listingParts)),
+    };
+  }
   const result = {
     date: new Date().toISOString(),
     machine: { cpus: os.cpus().length, loadAverage1m: Math.round(os.loadavg()[0]! * 10) / 10 },
@@ -486,9 +530,22 @@ export async function runAgentCpuBench(): Promise<unknown> {
       cpuMsPer1000Flows: per1000(busy),
       coresAt10kFlowsPerSecond: cores(per1000(busy)),
       vsShortLivedTable: ratio(per1000(busy), agentNetlink),
+      lookupsPerFlow: median(busy.map((r) => r.lookupsPerFlow ?? 0)),
       rssMiB: median(busy.map((r) => r.rssMiB ?? 0)),
       rounds: busy,
     },
+    busyTableListingEverySnapshotIs: `the same busy table, the agent listing the whole table every ${SNAPSHOT_SECONDS} s (--conntrack-resync-interval 1), as it did before refreshes`,
+    busyTableListingEverySnapshot: {
+      cpuMsPer1000Flows: per1000(busyListing),
+      coresAt10kFlowsPerSecond: cores(per1000(busyListing)),
+      rssMiB: median(busyListing.map((r) => r.rssMiB ?? 0)),
+      rounds: busyListing,
+    },
+    readerOnBusyTableIs: `segflow-conntrack-reader on a real table of ${BUSY_TABLE} TIME_WAIT entries (bench/conntrack-busy-table.ts): its CPU (user + system: the kernel fills the dump or answers the lookups in the reader's time) for one listing of the whole table, and per 1000 lookups; medians of 3 runs`,
+    readerOnBusyTable,
+    busyTableTotalIs: `cores at ${RATE} connections/s on the busy table, everything the agent's pod spends: the agent, its event reader (burst figure), and for refreshes (the default) the lookups (lookupsPerFlow × the real reader's cost) plus one listing of the whole table every ${RESYNC_SECONDS} s (the real reader's listing, and the agent's share estimated as what listing every snapshot costs it over refreshing); for listing every snapshot, the real reader's listing every ${SNAPSHOT_SECONDS} s`,
+    busyTableTotal: busyTableTotal(),
+
     goal: 'agent ≤ 0.1 core at 10,000 flows/s (= 10 ms CPU per 1000 flows)',
   };
   mkdirSync(join(here, 'results'), { recursive: true });
