@@ -18,7 +18,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureConntrackReader } from '../src/collector/sources/conntrack/conntrack-reader-build.ts';
+import { CONNTRACK_READER_SOURCE_DIR, ensureConntrackReader } from '../src/collector/sources/conntrack/conntrack-reader-build.ts';
 import { CONNTRACK_RECORD_SIZE, ConntrackRecordKind, ConntrackRecordPresence } from '../src/collector/sources/conntrack/conntrack-record-decoder.ts';
 import { NetnsTopology } from '../test/harness/netns-topology.ts';
 import { sh } from '../test/harness/shell.ts';
@@ -58,7 +58,7 @@ export async function measureReaderOnBusyTable(work: string, entries: number, lo
   const reader = await ensureConntrackReader();
   mkdirSync(work, { recursive: true });
   const fill = join(work, 'conntrack-fill');
-  await sh('gcc', '-O2', '-Wall', '-o', fill, join(here, 'fixtures/conntrack-fill.c'));
+  await sh('gcc', '-O2', '-Wall', '-I', CONNTRACK_READER_SOURCE_DIR, '-o', fill, join(here, 'fixtures/conntrack-fill.c'));
   const max = Number(readFileSync(MAX_SYSCTL, 'utf8'));
   if (max < entries * 1.25) writeFileSync(MAX_SYSCTL, String(Math.ceil(entries * 1.25)));
   const topology = await NetnsTopology.create('sfbusy');

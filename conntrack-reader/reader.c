@@ -48,6 +48,7 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
 #include "conntrack_record.h"
+#include "netlink_attr.h"
 
 #if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the record format is little-endian and written with memcpy: port the writer first"
@@ -527,28 +528,6 @@ static int run_dump(void)
 }
 
 /* ---- queries -------------------------------------------------------------------------------- */
-
-static char *put_attr(char *p, uint16_t type, const void *data, size_t len)
-{
-	struct nlattr *a = (struct nlattr *)p;
-	a->nla_type = type;
-	a->nla_len = (uint16_t)(NLA_HDRLEN + len);
-	memcpy(p + NLA_HDRLEN, data, len);
-	memset(p + NLA_HDRLEN + len, 0, NLA_ALIGN(a->nla_len) - a->nla_len);
-	return p + NLA_ALIGN(a->nla_len);
-}
-
-static char *begin_nest(char *p, uint16_t type)
-{
-	((struct nlattr *)p)->nla_type = type | NLA_F_NESTED;
-	return p + NLA_HDRLEN;
-}
-
-static void end_nest(char *inside, const char *end)
-{
-	struct nlattr *a = (struct nlattr *)(inside - NLA_HDRLEN);
-	a->nla_len = (uint16_t)(end - (const char *)a);
-}
 
 /* Appends to `p` a ctnetlink GET for the entry a QUERY record names; returns the end. */
 static char *build_get(char *p, const struct ct_record *q, uint32_t seq)
