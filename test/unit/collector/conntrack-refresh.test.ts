@@ -247,6 +247,7 @@ describe('conntrack refreshes against a model table', () => {
           for (const e of shown) assert.deepEqual(reported.get(e.id)?.sums, e.counters, `flow ${e.id}: after a listing its deltas add up to the table's counters`);
         }
         assert.equal(tracker.slotsInUse, tracker.size, 'no flow state leaks');
+        assert.equal(tracker.refreshDue, tracker.refreshDueByScan, 'the flows due for lookups, kept as they change, are those a scan finds');
       }
       assert.ok(refreshes > 500 && lookups > 5000 && gone > 50, `refreshes ${refreshes}, lookups ${lookups}, of them gone ${gone}`);
       assert.ok(checkedAfterRefresh > 5000 && checkedAtDestroy > 300, `checked ${checkedAfterRefresh} flows after refreshes, ${checkedAtDestroy} at their DESTROY`);

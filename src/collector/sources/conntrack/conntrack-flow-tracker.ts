@@ -39,6 +39,7 @@ import type { FlowRecordData } from '../../../contract/wire/flow-batch-codec.ts'
 import type { ConntrackEntry } from './conntrack-event-parser.ts';
 import { emptyObservation, observeEntry, packedIpv4Key, packedIpv4KeyOf, tupleOfEntry, type ConntrackObservation } from './conntrack-observation.ts';
 import { Ipv4FlowIndex } from './ipv4-flow-index.ts';
+import { SlotSet } from './slot-set.ts';
 import { writeConntrackQuery } from './conntrack-query-record.ts';
 import { CONNTRACK_RECORD_SIZE } from './conntrack-record-decoder.ts';
 import { ipv4RecordTuple, observeIpv4Record } from './conntrack-record-decoder.ts';
@@ -147,6 +148,8 @@ export class ConntrackFlowTracker {
   private readonly vanishedGraceMs: number;
   /** Number of the listing in progress or last ended: what a flow's `listedIn` is compared with. */
   private listing = 0;
+  /** Live flows not settled: what a refresh looks up (kept as flows come, change and go). */
+  private readonly due = new SlotSet();
   /** Start of the refresh in progress (see the module comment), or null. */
   private refreshSinceMs: number | null = null;
   /** The sighting being handled: filled anew by every call, never kept (no object per event). */
@@ -177,12 +180,20 @@ export class ConntrackFlowTracker {
   private addLive(seen: ConntrackObservation, key: string, slot: number): void {
     if (seen.ipv4Identity) this.ipv4Flows.insert(slot, seen.identityId, seen.identityProtocolKinds, seen.identitySrc, seen.identityDst, seen.identityPorts);
     else this.textFlows.set(key, slot);
+    this.updateDue(slot);
   }
 
   /** Forgets `slot` as the live flow of the sighting (it is). */
   private removeLive(seen: ConntrackObservation, key: string, slot: number): void {
     if (seen.ipv4Identity) this.ipv4Flows.remove(slot);
     else this.textFlows.delete(key);
+    this.due.delete(slot);
+  }
+
+  /** Whether live `slot` is due for refreshes, after its last report. */
+  private updateDue(slot: number): void {
+    if (this.settled(slot)) this.due.delete(slot);
+    else this.due.add(slot);
   }
 
   /** Slots of flow state in use: {@link size}, unless state leaked (for tests). */
@@ -384,18 +395,19 @@ export class ConntrackFlowTracker {
     return this.columns.protocol[slot] === 6 && SETTLED_TCP_STATES.has(this.columns.hot[slot * HOT + TCP_STATE]!);
   }
 
-  /** Calls `visit` for every live flow's slot (not those set aside); `visit` must not change the flows. */
-  private forEachLiveSlot(visit: (slot: number) => void): void {
-    this.ipv4Flows.forEachSlot(visit);
-    this.textFlows.forEach(visit);
-  }
-
   /** Live flows a refresh would look up now: those not settled. */
   get refreshDue(): number {
+    return this.due.size;
+  }
+
+  /** {@link refreshDue} counted by visiting every live flow (for tests: the kept set must agree). */
+  get refreshDueByScan(): number {
     let due = 0;
-    this.forEachLiveSlot((slot) => {
+    const count = (slot: number): void => {
       if (!this.settled(slot)) due++;
-    });
+    };
+    this.ipv4Flows.forEachSlot(count);
+    this.textFlows.forEach(count);
     return due;
   }
 
@@ -418,8 +430,7 @@ export class ConntrackFlowTracker {
     let chunk = Buffer.allocUnsafe(chunkRecords * CONNTRACK_RECORD_SIZE);
     let n = 0;
     let total = 0;
-    this.forEachLiveSlot((slot) => {
-      if (this.settled(slot)) return;
+    this.due.forEach((slot) => {
       const icmp = c.tupleShape[slot] === 2;
       writeConntrackQuery(chunk, n * CONNTRACK_RECORD_SIZE, c.ipVersion[slot] === 6 ? 6 : 4, c.protocol[slot]!, c.tupleShape[slot]!, c.id[slot]!, c.zone[slot]!, c.tupleOf(slot, true), icmp ? c.icmpType[slot]! : 0, icmp ? c.icmpCode[slot]! : 0, icmp ? c.icmpId[slot]! : 0);
       total++;
@@ -477,6 +488,7 @@ export class ConntrackFlowTracker {
 
   /** Moves a live entry (already out of `flows`) aside to wait for its DESTROY event. */
   private setAside(key: string, slot: number, sinceMs: number): void {
+    this.due.delete(slot);
     // The same key may wait already (a NEW for it came meanwhile): the older state goes.
     const older = this.vanished.get(key);
     if (older !== undefined) this.columns.free(older);
@@ -519,7 +531,10 @@ export class ConntrackFlowTracker {
       seen.tcpState !== TCP_STATE_OF_CODE[hot[h + TCP_STATE]!] ||
       seen.assured !== ((flags & ASSURED) !== 0) ||
       seen.unreplied !== ((flags & UNREPLIED) !== 0);
-    return changed ? this.record(seen, slot, 'update', atMs) : null;
+    if (!changed) return null;
+    const record = this.record(seen, slot, 'update', atMs);
+    this.updateDue(slot);
+    return record;
   }
 
   /** A flow for a first sighting, started at `startUs` (0: unknown); the caller keys its slot. */
