@@ -56,11 +56,6 @@ export interface ConntrackSourceOptions {
   snapshotIntervalMs: number;
   /** Netlink reader: the longest time between two listings of the whole table, ms (see the module comment; default 300 000). */
   resyncIntervalMs?: number;
-  /**
-   * Netlink reader: a snapshot is a refresh when at most this share of the tracked entries is
-   * open (default 0.5; a lookup costs the kernel about twice what a listed line does).
-   */
-  refreshShare?: number;
   /** Path or name of the `conntrack` executable (`reader: 'cli'`). */
   conntrackPath: string;
   /** Prefix for every command (e.g. `ip netns exec NAME`); empty for the agent's own namespace. */
@@ -98,6 +93,17 @@ export interface ConntrackSourceStatus extends Record<string, unknown> {
 
 const EVENT_RESTART_DELAY_MS = 1000;
 const ENOENT = 2;
+/**
+ * A snapshot refreshes when at most this share of the tracked entries is open: a lookup costs
+ * the kernel about twice what a listed line does.
+ */
+const REFRESH_SHARE = 0.5;
+
+/** Why a reader that wrote READY with `version` cannot serve this agent, or null when it can. */
+function readerVersionProblem(command: string, version: number): Error | null {
+  if (version === CONNTRACK_RECORD_VERSION) return null;
+  return new Error(`${command} writes record version ${version}, this agent reads version ${CONNTRACK_RECORD_VERSION}: rebuild it (npm run build:conntrack-reader)`);
+}
 
 /** The netlink reader's `query` process, kept between refreshes. */
 interface QueryProcess {
@@ -178,7 +184,7 @@ export class ConntrackSource implements FlowSource {
   private wantsListing(): boolean {
     if (this.reader !== 'netlink' || this.listingWanted || this.lastSnapshotAt === null) return true;
     if (Date.now() - this.lastSnapshotAt.getTime() >= (this.options.resyncIntervalMs ?? 300_000)) return true;
-    return this.tracker.refreshDue > (this.options.refreshShare ?? 0.5) * this.tracker.size;
+    return this.tracker.refreshDue > REFRESH_SHARE * this.tracker.size;
   }
 
   /** Stops the event process and the snapshots; a last snapshot reports the final deltas. */
@@ -361,15 +367,17 @@ export class ConntrackSource implements FlowSource {
           else if (grew > 0) logger.info(dropped, 'conntrack event socket drained after its overflow: the kernel dropped more events meanwhile; counted as lost records');
           return;
         }
-        case 'ready':
-          if (message.version !== CONNTRACK_RECORD_VERSION) {
-            settleReady?.(new Error(`${file} writes record version ${message.version}, this agent reads version ${CONNTRACK_RECORD_VERSION}: rebuild it (npm run build:conntrack-reader)`));
+        case 'ready': {
+          const versionProblem = readerVersionProblem(file, message.version);
+          if (versionProblem) {
+            settleReady?.(versionProblem);
             child.kill('SIGTERM');
             return;
           }
           logger.debug({ receiveBufferBytes: message.receiveBufferBytes }, 'conntrack netlink reader subscribed');
           settleReady?.();
           return;
+        }
         default:
           return;
       }
@@ -590,14 +598,16 @@ export class ConntrackSource implements FlowSource {
             gone = failed = 0;
             proc.waiting?.resolve();
             return;
-          case 'ready':
-            if (message.version !== CONNTRACK_RECORD_VERSION) {
-              settleReady?.(new Error(`${argv.join(' ')} writes record version ${message.version}, this agent reads version ${CONNTRACK_RECORD_VERSION}: rebuild it (npm run build:conntrack-reader)`));
+          case 'ready': {
+            const versionProblem = readerVersionProblem(argv.join(' '), message.version);
+            if (versionProblem) {
+              settleReady?.(versionProblem);
               child.kill('SIGTERM');
               return;
             }
             settleReady?.();
             return;
+          }
           default:
             return;
         }
