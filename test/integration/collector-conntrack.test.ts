@@ -132,6 +132,7 @@ describe('collector on a real conntrack table (network namespaces, real Kafka)',
     await collector.start();
     let kernel: ConntrackEntry[];
     let listingsWhileRunning: number;
+    let flushedAtMs: number;
     try {
       // A busy node's table is mostly closed connections waiting out TIME_WAIT: with as many open
       // as closed, a listing costs the kernel less than lookups, and the collector lists. (Made
@@ -155,6 +156,7 @@ describe('collector on a real conntrack table (network namespaces, real Kafka)',
         .map(parseConntrackLine);
       assert.equal(kernel.length, 4, 'the four connections wait out TIME_WAIT');
       assert.ok(kernel.every((e) => e.state === 'TIME_WAIT'));
+      flushedAtMs = Date.now();
       await sh(...inClient('conntrack', '-F'));
       await waitUntil('every DESTROY handled', 30_000, () => conntrackStatus().trackedFlows === 0).catch((err) => { throw new Error(`${err.message}: ${JSON.stringify(conntrackStatus())}`); });
       await collector.drained(30_000);
@@ -172,8 +174,13 @@ describe('collector on a real conntrack table (network namespaces, real Kafka)',
       const sum = (f: 'originalBytes' | 'replyBytes' | 'originalPackets' | 'replyPackets'): number => flow.reduce((n, r) => n + r[f], 0);
       assert.deepEqual([sum('originalPackets'), sum('originalBytes'), sum('replyPackets'), sum('replyBytes')], [e.original.packets, e.original.bytes, e.reply.packets, e.reply.bytes], `connection ${e.id}: deltas add up to the kernel counters`);
       assert.deepEqual([flow[0]!.eventKind, flow.at(-1)!.eventKind], ['new', 'destroy']);
-      const settledUpdates = flow.filter((r) => r.eventKind === 'update' && r.tcpState === 'TIME_WAIT');
-      assert.ok(settledUpdates.length <= 1, `connection ${e.id}: reported once in TIME_WAIT, not at every refresh (${settledUpdates.length})`);
+      // Its end: reported once, by the first refresh that found it in TIME_WAIT, not 120 s
+      // later by the DESTROY event (here: of the flush), which had nothing left to say.
+      const ends = flow.filter((r) => r.eventKind === 'destroy');
+      assert.equal(ends.length, 1, `connection ${e.id}: one end`);
+      assert.equal(ends[0]!.tcpState, 'TIME_WAIT');
+      assert.ok(Number(ends[0]!.endTimeUnixNano / 1_000_000n) < flushedAtMs!, `connection ${e.id}: ended by a refresh while it waited out TIME_WAIT`);
+      assert.ok(flow.every((r) => r.tcpState !== 'TIME_WAIT' || r.eventKind === 'destroy'), `connection ${e.id}: nothing reported in TIME_WAIT but its end`);
     }
     // The long-lived one: growth reported while it was open, by refreshes.
     const longLivedFlow = [...byConnection.values()].find((flow) => flow.reduce((n, r) => n + r.originalBytes, 0) < REQUEST_BYTES)!;

@@ -22,6 +22,8 @@ const snapshot2 = parseFile('list-2.txt');
 const lastNew = Math.max(...events.filter((e) => e.eventType === 'new').map((e) => e.timestamp!)) * 1000;
 const S1 = lastNew + 1000;
 const S2 = lastNew + 3000;
+/** Wire time of snapshot 1's sightings (the replay ends it at S1 + 20; records carry µs). */
+const S1_END_NANO = BigInt(Math.round((S1 + 20) * 1000)) * 1000n;
 
 /** Replays the capture in time order: NEW events, snapshot 1, snapshot 2, DESTROY events. */
 function replayCapture(tracker: ConntrackFlowTracker): FlowRecordData[] {
@@ -68,12 +70,26 @@ describe('conntrack flow tracker on the captured event stream and snapshots', ()
     }
   });
 
-  it('does not report unchanged entries again', () => {
+  it('reports a TCP connection ended when a listing first shows it settled, and nothing more after', () => {
     // The first TCP connection was already closed (TIME_WAIT, final counters) at snapshot 1:
-    // snapshot 1 reports its counters, snapshot 2 has nothing new to say.
+    // snapshot 1 reports its end with its counters; snapshot 2 and its DESTROY event, 2 s
+    // later (120 s with the kernel's TIME_WAIT), have nothing new to say.
     const flow = recordsOf(records, 38671004);
-    assert.deepEqual(flow.map((r) => r.eventKind), ['new', 'update', 'destroy']);
-    assert.deepEqual([flow[2]!.originalBytes, flow[2]!.replyBytes], [0, 0]);
+    assert.deepEqual(flow.map((r) => [r.eventKind, r.tcpState, r.originalBytes, r.endTimeUnixNano]), [
+      ['new', 'SYN_SENT', 0, flow[0]!.endTimeUnixNano],
+      ['destroy', 'TIME_WAIT', 5268, S1_END_NANO],
+    ]);
+  });
+
+  it('ends with the DESTROY event only the connections no listing showed settled', () => {
+    const settledAtS1 = snapshot1.filter((e) => e.protocol === 6 && (e.state === 'TIME_WAIT' || e.state === 'CLOSE')).map((e) => e.id);
+    assert.equal(settledAtS1.length, 3, 'the capture: three connections closed before snapshot 1');
+    const ends = records.filter((r) => r.eventKind === 'destroy');
+    assert.equal(ends.length, events.filter((e) => e.eventType === 'destroy').length, 'one end per connection');
+    for (const end of ends) {
+      const inS1 = settledAtS1.includes(end.conntrackId);
+      assert.equal(end.endTimeUnixNano === S1_END_NANO, inS1, `connection ${end.conntrackId}: ended at snapshot 1 exactly when it was settled there`);
+    }
   });
 
   it('keeps DNAT visible: original destination is the service, reply source the backend', () => {
@@ -105,7 +121,9 @@ describe('conntrack flow tracker on the captured event stream and snapshots', ()
   it('produces records the wire codec accepts', () => {
     const bytes = encodeFlowBatch({ agentId: 'a', bootId: 'b', sequence: 1, records, sentTimeUnixNano: 1n, nodeName: 'node-a' });
     assert.ok(bytes.length > 0);
-    assert.equal(records.length, 8 + 8 + 8 + 1); // new + destroy per flow, updates from snapshot 1 (8) and snapshot 2 (1)
+    // new + destroy per flow; snapshot 1 shows all 8 changed (3 of them settled: their ends),
+    // snapshot 2 one more; the DESTROY events of those 3 have nothing left to report.
+    assert.equal(records.length, 8 + 8 + 1 + 8 - 3);
   });
 });
 
@@ -195,9 +213,48 @@ describe('conntrack flow tracker edge cases', () => {
     assert.equal(first.filter((r) => r.eventKind === 'destroy').length, 0);
     const later = tracker.handleSnapshot(onlyLong, S2 + 5000, S2 + 5010);
     const closed = later.filter((r) => r.eventKind === 'destroy');
-    assert.equal(closed.length, snapshot1.length - 1);
+    // The three settled at snapshot 1 had their ends reported there: closing them says nothing.
+    assert.equal(closed.length, snapshot1.length - 1 - 3);
+    assert.ok(closed.every((r) => r.tcpState !== 'TIME_WAIT'));
     assert.ok(closed.every((r) => r.originalBytes === 0 && r.replyBytes === 0), 'no invented traffic');
     assert.equal(tracker.size, 2); // the long-lived connection and the late NEW
+  });
+
+  it('after a settled connection\'s end, reports only counter growth, as updates, up to its DESTROY', () => {
+    const tracker = new ConntrackFlowTracker({ nodeName: 'n' });
+    const id = 38671004;
+    const settled = snapshot1.find((e) => e.id === id)!;
+    tracker.handleEvent(events.find((e) => e.eventType === 'new' && e.id === id)!, 0);
+    const [end] = tracker.handleSnapshot([settled], S1, S1 + 10);
+    assert.deepEqual([end?.eventKind, end?.originalPackets, end?.originalBytes], ['destroy', 5, 5268]);
+    assert.equal(tracker.refreshDue, 0, 'settled: no lookups');
+    // A stray ACK in TIME_WAIT: the next listing reports the growth, not another end.
+    const ack = { ...settled, original: { ...settled.original, packets: 6, bytes: 5320 } };
+    assert.deepEqual(tracker.handleSnapshot([ack], S2, S2 + 10).map((r) => [r.eventKind, r.originalPackets, r.originalBytes]), [['update', 1, 52]]);
+    assert.deepEqual(tracker.handleSnapshot([ack], S2 + 100, S2 + 110), [], 'unchanged: nothing');
+    // Its DESTROY with one more packet: that packet, as an update; none, and nothing is said.
+    const destroy = { ...ack, eventType: 'destroy' as const, timestamp: (S2 + 200) / 1000, original: { ...ack.original, packets: 7, bytes: 5372 } };
+    assert.deepEqual(tracker.handleEvent(destroy, 0).map((r) => [r.eventKind, r.originalPackets, r.originalBytes]), [['update', 1, 52]]);
+    assert.equal(tracker.size, 0);
+    assert.equal(tracker.slotsInUse, 0);
+    const quiet = new ConntrackFlowTracker({ nodeName: 'n' });
+    quiet.handleSnapshot([settled], S1, S1 + 10);
+    assert.deepEqual(quiet.handleEvent({ ...settled, eventType: 'destroy', timestamp: (S2 + 200) / 1000 }, 0), []);
+  });
+
+  it('reports the end of a settled entry first seen by a listing at once, and never again when it vanishes or the agent stops', () => {
+    const tracker = new ConntrackFlowTracker({ nodeName: 'n', vanishedGraceMs: 1000 });
+    const settled = snapshot1.filter((e) => e.protocol === 6 && e.state === 'TIME_WAIT');
+    const first = tracker.handleSnapshot(settled, S1, S1 + 10);
+    assert.deepEqual(first.map((r) => r.eventKind), settled.map(() => 'destroy'));
+    assert.deepEqual(first.map((r) => r.originalBytes), settled.map((e) => e.original.bytes), 'with their whole counters');
+    tracker.handleSnapshot([], S2, S2 + 10); // expired: set aside to wait for their DESTROY
+    assert.equal(tracker.waitingForDestroy, settled.length);
+    assert.deepEqual(tracker.handleSnapshot([], S2 + 5000, S2 + 5010), [], 'past the grace period: closed without a second end');
+    const again = new ConntrackFlowTracker({ nodeName: 'n' });
+    again.handleSnapshot(settled, S1, S1 + 10);
+    again.handleSnapshot([], S2, S2 + 10);
+    assert.deepEqual(again.closeVanished(S2 + 20), [], 'stopping: nothing left to end');
   });
 
   it('takes an entry back when a later listing shows it again', () => {

@@ -144,16 +144,28 @@ describe('conntrack refreshes against a model table', () => {
       const tracker = new ConntrackFlowTracker({ nodeName: 'n', vanishedGraceMs: 60_000 });
       const table = new ModelTable();
       /** Per conntrack id: the sums of the deltas reported, and the TCP state of the last report. */
-      const reported = new Map<number, { sums: [number, number, number, number]; tcpState: string }>();
+      const reported = new Map<number, { sums: [number, number, number, number]; tcpState: string; ends: number }>();
       const take = (records: FlowRecordData[]): void => {
         for (const r of records) {
-          const seen = reported.get(r.conntrackId) ?? { sums: [0, 0, 0, 0], tcpState: 'unspecified' };
+          const seen = reported.get(r.conntrackId) ?? { sums: [0, 0, 0, 0], tcpState: 'unspecified', ends: 0 };
+          if (seen.ends > 0) {
+            assert.equal(r.eventKind, 'update', `flow ${r.conntrackId}: after its end, only updates`);
+            assert.ok(r.originalPackets + r.replyPackets > 0, `flow ${r.conntrackId}: an update after the end carries growth`);
+          }
           seen.sums = [seen.sums[0] + r.originalPackets, seen.sums[1] + r.originalBytes, seen.sums[2] + r.replyPackets, seen.sums[3] + r.replyBytes];
           seen.tcpState = r.tcpState;
+          if (r.eventKind === 'destroy') seen.ends++;
           reported.set(r.conntrackId, seen);
         }
         records.length = 0;
       };
+      /** A TCP connection the table shows settled has had its end reported, once. */
+      const endedIfSettled = (e: Entry): void => {
+        if (e.protocol !== 6 || e.state !== TCP_TIME_WAIT) return;
+        assert.equal(reported.get(e.id)?.ends, 1, `flow ${e.id}: seen in TIME_WAIT, its end reported once`);
+        settledEnds++;
+      };
+      let settledEnds = 0;
       const out: FlowRecordData[] = [];
       let nowMs = 1_800_000_000_000;
       let nextId = 1000;
@@ -199,6 +211,7 @@ describe('conntrack refreshes against a model table', () => {
           feed(tracker, entryRecord(K.destroy, e, us), nowMs, out, 'event');
           take(out);
           assert.deepEqual(reported.get(e.id)?.sums, e.counters, `flow ${e.id}: its deltas add up to the final counters at its DESTROY`);
+          assert.equal(reported.get(e.id)?.ends, 1, `flow ${e.id}: one end reported by its DESTROY`);
           checkedAtDestroy++;
         } else if (roll < 0.97) {
           // A refresh: the flows whose last report was not settled are looked up.
@@ -235,6 +248,7 @@ describe('conntrack refreshes against a model table', () => {
             const e = table.entries.get(id);
             if (e === undefined || e.hidden) continue;
             assert.deepEqual(reported.get(id)!.sums, e.counters, `flow ${id}: after a refresh its deltas add up to the table's counters`);
+            endedIfSettled(e);
             checkedAfterRefresh++;
           }
         } else {
@@ -244,13 +258,16 @@ describe('conntrack refreshes against a model table', () => {
           feed(tracker, Buffer.concat(shown.map((e) => entryRecord(K.listed, e, 0))), nowMs + 30, out, 'listed');
           tracker.endListing(nowMs, nowMs + 60, out);
           take(out);
-          for (const e of shown) assert.deepEqual(reported.get(e.id)?.sums, e.counters, `flow ${e.id}: after a listing its deltas add up to the table's counters`);
+          for (const e of shown) {
+            assert.deepEqual(reported.get(e.id)?.sums, e.counters, `flow ${e.id}: after a listing its deltas add up to the table's counters`);
+            endedIfSettled(e);
+          }
         }
         assert.equal(tracker.slotsInUse, tracker.size, 'no flow state leaks');
         assert.equal(tracker.refreshDue, tracker.refreshDueByScan, 'the flows due for lookups, kept as they change, are those a scan finds');
       }
       assert.ok(refreshes > 500 && lookups > 5000 && gone > 50, `refreshes ${refreshes}, lookups ${lookups}, of them gone ${gone}`);
-      assert.ok(checkedAfterRefresh > 5000 && checkedAtDestroy > 300, `checked ${checkedAfterRefresh} flows after refreshes, ${checkedAtDestroy} at their DESTROY`);
+      assert.ok(checkedAfterRefresh > 5000 && checkedAtDestroy > 300 && settledEnds > 500, `checked ${checkedAfterRefresh} flows after refreshes, ${checkedAtDestroy} at their DESTROY, ${settledEnds} ended when seen settled`);
     });
   }
 });

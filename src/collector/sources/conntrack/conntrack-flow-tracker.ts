@@ -10,6 +10,11 @@
  *   when anything changed (counters, TCP state, assured/unreplied); an entry not seen before
  *   (it predates the agent, or its NEW event was lost) → a `new` record with its whole
  *   counters, start time from `delta-time` when timestamps are on;
+ * - a snapshot line (or lookup answer) showing a TCP connection settled (TIME_WAIT or CLOSE:
+ *   past its FIN handshake or reset) → its `destroy` record there and then, with its counters:
+ *   the kernel keeps the entry for TIME_WAIT's 120 s, and its end would reach users that late
+ *   (the eBPF source ends a connection at its FIN too). Later sightings and its DESTROY event
+ *   report only counter growth (a stray ACK), as `update` records;
  * - DESTROY event → a `destroy` record with the remaining growth; the entry is forgotten and
  *   remembered as destroyed for a while, so a snapshot that raced with the event does not
  *   resurrect it (only a listing that started before the DESTROY can still hold the entry: when
@@ -45,6 +50,7 @@ import { CONNTRACK_RECORD_SIZE } from './conntrack-record-decoder.ts';
 import { ipv4RecordTuple, observeIpv4Record } from './conntrack-record-decoder.ts';
 import {
   ASSURED,
+  ENDED,
   FLAGS,
   HAD_COUNTERS,
   HOT,
@@ -266,7 +272,8 @@ export class ConntrackFlowTracker {
         // and cannot list it: nothing to remember.
         if (this.listingSinceMs !== null) this.destroyed.set(key, atMs);
         if (this.listingSinceMs !== undefined && atMs >= this.pruneAfterMs) this.pruneDestroyed(atMs);
-        out.push(this.record(seen, slot, 'destroy', atMs));
+        if (!this.ended(slot)) out.push(this.record(seen, slot, 'destroy', atMs));
+        else if (this.countersGrew(seen, slot)) out.push(this.record(seen, slot, 'update', atMs));
         this.columns.free(slot);
         return;
       }
@@ -379,7 +386,7 @@ export class ConntrackFlowTracker {
       this.vanished.delete(key);
       this.destroyed.set(key, finishedAtMs);
       this.closedVanished.add(key);
-      out.push(this.vanishedRecord(slot, finishedAtMs));
+      if (!this.ended(slot)) out.push(this.vanishedRecord(slot, finishedAtMs));
       c.free(slot);
     }
     for (const [key, atMs] of this.destroyed) {
@@ -393,6 +400,24 @@ export class ConntrackFlowTracker {
   /** Whether the live flow in `slot` is settled (see the module comment): refreshes skip it. */
   private settled(slot: number): boolean {
     return this.columns.protocol[slot] === 6 && SETTLED_TCP_STATES.has(this.columns.hot[slot * HOT + TCP_STATE]!);
+  }
+
+  /** Whether the flow in `slot` had its end reported (see {@link observe}). */
+  private ended(slot: number): boolean {
+    return (this.columns.hot[slot * HOT + FLAGS]! & ENDED) !== 0;
+  }
+
+  /** Whether the sighting's counters differ from those last reported for `slot`. */
+  private countersGrew(seen: ConntrackObservation, slot: number): boolean {
+    const hot = this.columns.hot;
+    const h = slot * HOT;
+    return (
+      seen.originalPackets !== undefined &&
+      (seen.originalPackets !== hot[h + REPORTED_ORIGINAL_PACKETS] ||
+        seen.originalBytes !== hot[h + REPORTED_ORIGINAL_BYTES] ||
+        seen.replyPackets !== hot[h + REPORTED_REPLY_PACKETS] ||
+        seen.replyBytes !== hot[h + REPORTED_REPLY_BYTES])
+    );
   }
 
   /** Live flows a refresh would look up now: those not settled. */
@@ -479,7 +504,7 @@ export class ConntrackFlowTracker {
     for (const [key, slot] of this.vanished) {
       this.destroyed.set(key, atMs);
       this.closedVanished.add(key);
-      records.push(this.vanishedRecord(slot, atMs));
+      if (!this.ended(slot)) records.push(this.vanishedRecord(slot, atMs));
       this.columns.free(slot);
     }
     this.vanished.clear();
@@ -516,13 +541,21 @@ export class ConntrackFlowTracker {
       const start = seen.deltaTimeSeconds !== null ? msToUs(atMs - seen.deltaTimeSeconds * 1000) : 0;
       const created = this.newFlow(seen, start, atMs);
       this.addLive(seen, key, created);
-      return this.record(seen, created, 'new', atMs);
+      return this.reportSighting(seen, created, 'new', atMs);
     }
     const hot = this.columns.hot;
     const h = slot * HOT;
     hot[h + LISTED_IN] = this.listing;
     hot[h + LAST_SEEN_MS] = atMs;
     const flags = hot[h + FLAGS]!;
+    if ((flags & ENDED) !== 0) {
+      // Settled for good (the kernel replaces a TIME_WAIT entry a new SYN reuses): only a
+      // stray packet's counters can still change, reported as growth after the end.
+      if (!this.countersGrew(seen, slot)) return null;
+      const record = this.record(seen, slot, 'update', atMs);
+      hot[h + FLAGS] = hot[h + FLAGS]! | ENDED;
+      return record;
+    }
     const changed =
       (seen.originalPackets ?? 0) !== hot[h + REPORTED_ORIGINAL_PACKETS] ||
       (seen.originalBytes ?? 0) !== hot[h + REPORTED_ORIGINAL_BYTES] ||
@@ -532,8 +565,23 @@ export class ConntrackFlowTracker {
       seen.assured !== ((flags & ASSURED) !== 0) ||
       seen.unreplied !== ((flags & UNREPLIED) !== 0);
     if (!changed) return null;
-    const record = this.record(seen, slot, 'update', atMs);
+    const record = this.reportSighting(seen, slot, 'update', atMs);
     this.updateDue(slot);
+    return record;
+  }
+
+  /**
+   * The record of a listed (or looked-up) sighting of a flow not ended: `kind` — unless the
+   * sighting shows a settled TCP connection, whose end it reports (`destroy`) there and then,
+   * not when the kernel destroys the entry: TIME_WAIT keeps it 120 s after the connection
+   * closed (the kernel's own connection counting, nf_conncount, takes TIME_WAIT and CLOSE as
+   * closed too). Its DESTROY event then reports only growth, if any, as an update.
+   */
+  private reportSighting(seen: ConntrackObservation, slot: number, kind: 'new' | 'update', atMs: number): FlowRecordData {
+    if (seen.protocol !== 6 || (seen.tcpState !== 'TIME_WAIT' && seen.tcpState !== 'CLOSE')) return this.record(seen, slot, kind, atMs);
+    const record = this.record(seen, slot, 'destroy', atMs);
+    const h = slot * HOT;
+    this.columns.hot[h + FLAGS] = this.columns.hot[h + FLAGS]! | ENDED;
     return record;
   }
 

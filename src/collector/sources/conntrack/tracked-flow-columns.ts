@@ -29,6 +29,8 @@ export const ASSURED = 1;
 export const UNREPLIED = 2;
 /** The last report's sighting carried counters. */
 export const HAD_COUNTERS = 4;
+/** The flow's end was reported (a `destroy` record): only counter growth follows, as updates. */
+export const ENDED = 8;
 
 const INITIAL_SLOTS = 1024;
 
@@ -48,7 +50,7 @@ export const REPORTED_REPLY_BYTES = 4;
 export const LISTED_IN = 5;
 /** {@link TCP_STATE_OF_CODE} code. */
 export const TCP_STATE = 6;
-/** {@link ASSURED} | {@link UNREPLIED} | {@link HAD_COUNTERS}. */
+/** {@link ASSURED} | {@link UNREPLIED} | {@link HAD_COUNTERS} | {@link ENDED}. */
 export const FLAGS = 7;
 
 const readU32BE = (a: Uint8Array): number => ((a[0]! << 24) | (a[1]! << 16) | (a[2]! << 8) | a[3]!) >>> 0;

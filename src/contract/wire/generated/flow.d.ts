@@ -35,7 +35,11 @@ export namespace segflow {
             /** The flow is still alive; counters carry what happened since the previous report. */
             FLOW_EVENT_KIND_UPDATE = 2,
 
-            /** Last report of a flow: the connection ended (conntrack entry destroyed, timeout, flush). */
+            /**
+             * The flow ended: its conntrack entry was destroyed (timeout, flush), or, for TCP, the agent
+             * first saw it settled (TIME_WAIT or CLOSE), up to 120 s before the kernel destroys the entry.
+             * Packets the kernel still counts for it after that (a stray ACK) come in UPDATE records.
+             */
             FLOW_EVENT_KIND_DESTROY = 3
         }
 

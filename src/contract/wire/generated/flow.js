@@ -51,7 +51,9 @@ export const segflow = $root.segflow = (() => {
          * @property {number} FLOW_EVENT_KIND_UNSPECIFIED=0 Never written by a correct producer; readers reject it.
          * @property {number} FLOW_EVENT_KIND_NEW=1 First report of a flow: the connection was created (or first seen by this agent).
          * @property {number} FLOW_EVENT_KIND_UPDATE=2 The flow is still alive; counters carry what happened since the previous report.
-         * @property {number} FLOW_EVENT_KIND_DESTROY=3 Last report of a flow: the connection ended (conntrack entry destroyed, timeout, flush).
+         * @property {number} FLOW_EVENT_KIND_DESTROY=3 The flow ended: its conntrack entry was destroyed (timeout, flush), or, for TCP, the agent
+         * first saw it settled (TIME_WAIT or CLOSE), up to 120 s before the kernel destroys the entry.
+         * Packets the kernel still counts for it after that (a stray ACK) come in UPDATE records.
          */
         v1.FlowEventKind = (function() {
             const valuesById = $Object.create(null), values = $Object.create(valuesById);
