@@ -79,6 +79,8 @@ export interface FlowRecordData {
   icmpId: number;
   /** False when the source had no accounting: all counters are then 0 and mean "unknown". */
   countersValid: boolean;
+  /** A `destroy` that is also the flow's first report (it started and ended between two reports); absent: false. */
+  includesStart?: boolean;
 }
 
 /** A batch of records from one agent: one Kafka message. */
@@ -272,6 +274,7 @@ function checkRecord(r: FlowRecordData, report: ProblemSink): boolean {
   let problems = 0;
   if (!Object.hasOwn(SOURCE_TO_WIRE, r.source)) problems += problem(report, 'source', r, (r) => `unknown source ${JSON.stringify(r.source)}`);
   if (!Object.hasOwn(EVENT_TO_WIRE, r.eventKind)) problems += problem(report, 'event_kind', r, (r) => `unknown event kind ${JSON.stringify(r.eventKind)}`);
+  if (r.includesStart === true && r.eventKind !== 'destroy') problems += problem(report, 'includes_start', r, (r) => `is set on a ${r.eventKind} record (only a destroy can be a flow's first report too)`);
   if (!Object.hasOwn(TCP_STATE_TO_WIRE, r.tcpState)) problems += problem(report, 'tcp_state', r, (r) => `unknown TCP state ${JSON.stringify(r.tcpState)}`);
   if (!Object.hasOwn(VERDICT_TO_WIRE, r.dataplaneVerdict)) problems += problem(report, 'dataplane_verdict', r, (r) => `unknown verdict ${JSON.stringify(r.dataplaneVerdict)}`);
   if (!r.nodeName) problems += problem(report, 'node_name', r, () => 'is empty');
@@ -459,6 +462,10 @@ function writeRecord(w: ProtobufWriter, r: FlowRecordData): void {
     w.shortVarint(192);
     w.shortVarint(1);
   }
+  if (r.includesStart === true) {
+    w.shortVarint(200);
+    w.shortVarint(1);
+  }
   w.closeDelimited(start);
 }
 
@@ -632,6 +639,7 @@ function recordFromWire(r: segflow.v1.FlowRecord.$Properties, path: string): Flo
     icmpCode: r.icmpCode ?? 0,
     icmpId: r.icmpId ?? 0,
     countersValid: r.countersValid ?? false,
+    ...(r.includesStart === true ? { includesStart: true } : {}),
   };
 }
 

@@ -137,8 +137,10 @@ function recordOf(r: segflow.v1.FlowRecord.$Properties, index: number): { data: 
     icmpCode: r.icmpCode ?? 0,
     icmpId: r.icmpId ?? 0,
     countersValid: r.countersValid ?? false,
+    ...(r.includesStart === true ? { includesStart: true } : {}),
   };
   if (!data.nodeName) invalid(problems, index, 'node_name', 'is empty');
+  if (data.includesStart === true && data.eventKind !== 'destroy') invalid(problems, index, 'includes_start', `is set on a ${data.eventKind} record (only a destroy can be a flow's first report too)`);
   if (data.protocol > 255) invalid(problems, index, 'protocol', `${data.protocol} is not an IP protocol number (0-255)`);
   if (data.endTimeUnixNano === 0n) invalid(problems, index, 'end_time_unix_nano', 'is 0 (every record must say when it was observed)');
   if (data.startTimeUnixNano > data.endTimeUnixNano && data.endTimeUnixNano > 0n) {

@@ -302,7 +302,7 @@ export class FlowWindowAggregator {
     batch.records++;
     // The 5-tuple (the protocol is part of the document key already), marked started/completed.
     const tuple = tupleKey(e.srcIpKey, e.srcPort, e.dstPort, e.dstIpKey);
-    const mark = r.eventKind === 'new' ? TUPLE_STARTED : r.eventKind === 'destroy' ? TUPLE_COMPLETED : 0;
+    const mark = r.eventKind === 'new' ? TUPLE_STARTED : r.eventKind === 'destroy' ? (r.includesStart === true ? TUPLE_STARTED | TUPLE_COMPLETED : TUPLE_COMPLETED) : 0;
     const had = agg.tuples.get(tuple);
     if (had === undefined || (had | mark) !== had) agg.tuples.set(tuple, (had ?? 0) | mark);
     if (r.assured) agg.ctFlags.add('assured');

@@ -42,17 +42,18 @@ const sum = (records: FlowRecordData[], f: 'originalPackets' | 'originalBytes' |
 describe('conntrack flow tracker on the captured event stream and snapshots', () => {
   const records = replayCapture(new ConntrackFlowTracker({ nodeName: 'node-a' }));
 
-  it('reports the long-lived connection as new, two updates with the growth of each interval, destroy with the rest', () => {
+  it('reports the long-lived connection as new at the first snapshot after its NEW, an update with the growth since, destroy with the rest', () => {
     const flow = recordsOf(records, 2016324409);
     assert.deepEqual(
       flow.map((r) => [r.eventKind, r.originalPackets, r.originalBytes, r.replyPackets, r.replyBytes, r.tcpState]),
       [
-        ['new', 0, 0, 0, 0, 'SYN_SENT'],
-        ['update', 3, 1164, 2, 112, 'ESTABLISHED'],
+        ['new', 3, 1164, 2, 112, 'ESTABLISHED'],
         ['update', 1, 4052, 1, 52, 'ESTABLISHED'],
         ['destroy', 2, 104, 1, 52, 'TIME_WAIT'],
       ],
     );
+    assert.equal(flow[0]!.startTimeUnixNano, BigInt(Math.round(events.find((e) => e.eventType === 'new' && e.id === 2016324409)!.timestamp! * 1e6)) * 1000n, 'started when its NEW event says');
+    assert.equal(flow[0]!.endTimeUnixNano, S1_END_NANO);
     // 5000 bytes of payload + headers: the deltas add up to the kernel's final counters.
     assert.equal(sum(flow, 'originalBytes'), 5320);
     assert.equal(sum(flow, 'replyBytes'), 216);
@@ -61,8 +62,9 @@ describe('conntrack flow tracker on the captured event stream and snapshots', ()
   it('for every flow, the deltas add up to the final counters of its DESTROY event', () => {
     for (const destroyed of events.filter((e) => e.eventType === 'destroy')) {
       const flow = recordsOf(records, destroyed.id!);
-      assert.equal(flow[0]!.eventKind, 'new', `flow ${destroyed.id} starts with new`);
-      assert.equal(flow.at(-1)!.eventKind, 'destroy', `flow ${destroyed.id} ends with destroy`);
+      assert.ok(flow[0]!.eventKind === 'new' || flow[0]!.includesStart === true, `flow ${destroyed.id}: its first record says it started`);
+      assert.ok(flow.slice(1).every((r) => r.eventKind !== 'new' && r.includesStart !== true), `flow ${destroyed.id}: only once`);
+      assert.equal(flow.filter((r) => r.eventKind === 'destroy').length, 1, `flow ${destroyed.id} ends once`);
       assert.equal(sum(flow, 'originalPackets'), destroyed.original.packets);
       assert.equal(sum(flow, 'originalBytes'), destroyed.original.bytes);
       assert.equal(sum(flow, 'replyPackets'), destroyed.reply.packets);
@@ -75,10 +77,8 @@ describe('conntrack flow tracker on the captured event stream and snapshots', ()
     // snapshot 1 reports its end with its counters; snapshot 2 and its DESTROY event, 2 s
     // later (120 s with the kernel's TIME_WAIT), have nothing new to say.
     const flow = recordsOf(records, 38671004);
-    assert.deepEqual(flow.map((r) => [r.eventKind, r.tcpState, r.originalBytes, r.endTimeUnixNano]), [
-      ['new', 'SYN_SENT', 0, flow[0]!.endTimeUnixNano],
-      ['destroy', 'TIME_WAIT', 5268, S1_END_NANO],
-    ]);
+    // Its NEW event's start waited for that first report: one record says both.
+    assert.deepEqual(flow.map((r) => [r.eventKind, r.includesStart, r.tcpState, r.originalBytes, r.endTimeUnixNano]), [['destroy', true, 'TIME_WAIT', 5268, S1_END_NANO]]);
   });
 
   it('ends with the DESTROY event only the connections no listing showed settled', () => {
@@ -103,16 +103,15 @@ describe('conntrack flow tracker on the captured event stream and snapshots', ()
 
   it('carries times, flags, ICMP fields and validity into the records', () => {
     const flow = recordsOf(records, 3058942792);
-    const [created, , destroyed] = [flow[0]!, flow[1], flow.at(-1)!];
+    assert.deepEqual(flow.map((r) => r.eventKind), ['new', 'destroy']);
+    const [created, destroyed] = [flow[0]!, flow[1]!];
     assert.equal(created.startTimeUnixNano, 1_795_764_753_950_667_000n);
     assert.equal(destroyed.startTimeUnixNano, created.startTimeUnixNano);
     assert.equal(destroyed.endTimeUnixNano, 1_795_764_760_315_223_000n);
-    assert.equal(created.unreplied, true);
-    assert.equal(destroyed.unreplied, false);
+    assert.equal(created.unreplied, false, 'answered by snapshot 1');
     assert.deepEqual([created.protocol, created.icmpType, created.icmpCode, created.icmpId], [1, 8, 0, 8761]);
-    assert.equal(created.countersValid, true, 'NEW events carry no counters, but with accounting on their zero deltas are real');
-    assert.deepEqual([created.originalPackets, created.replyPackets], [0, 0]);
-    assert.equal(destroyed.countersValid, true);
+    assert.deepEqual([created.originalPackets, created.replyPackets, created.countersValid], [2, 2, true]);
+    assert.deepEqual([destroyed.originalPackets, destroyed.replyPackets, destroyed.countersValid], [0, 0, true]);
     const udp = recordsOf(records, 3740173957).at(-1)!;
     assert.equal(udp.unreplied, true);
     assert.equal(udp.tcpState, 'unspecified');
@@ -121,9 +120,10 @@ describe('conntrack flow tracker on the captured event stream and snapshots', ()
   it('produces records the wire codec accepts', () => {
     const bytes = encodeFlowBatch({ agentId: 'a', bootId: 'b', sequence: 1, records, sentTimeUnixNano: 1n, nodeName: 'node-a' });
     assert.ok(bytes.length > 0);
-    // new + destroy per flow; snapshot 1 shows all 8 changed (3 of them settled: their ends),
+    // Snapshot 1 reports all 8 started (3 of them settled: start and end in one record),
     // snapshot 2 one more; the DESTROY events of those 3 have nothing left to report.
-    assert.equal(records.length, 8 + 8 + 1 + 8 - 3);
+    assert.equal(records.length, 8 + 1 + 8 - 3);
+    assert.equal(records.filter((r) => r.includesStart).length, 3);
   });
 });
 
@@ -257,6 +257,28 @@ describe('conntrack flow tracker edge cases', () => {
     assert.deepEqual(again.closeVanished(S2 + 20), [], 'stopping: nothing left to end');
   });
 
+  it('reports a connection that starts and ends between two reads of the table in one record, its start when the agent stops', () => {
+    const tracker = new ConntrackFlowTracker({ nodeName: 'n' });
+    const id = 2016324409;
+    const created = events.find((e) => e.eventType === 'new' && e.id === id)!;
+    assert.deepEqual(tracker.handleEvent(created, 0), []);
+    const [whole] = tracker.handleEvent(events.find((e) => e.eventType === 'destroy' && e.id === id)!, 0);
+    assert.deepEqual([whole?.eventKind, whole?.includesStart, whole?.originalBytes, whole?.replyBytes], ['destroy', true, 5320, 216]);
+    assert.equal(whole!.startTimeUnixNano, BigInt(Math.round(created.timestamp! * 1e6)) * 1000n);
+    // Accounting on: the NEW's zero counters are real, so a start reported alone says valid.
+    const other = { ...created, id: 77 };
+    tracker.handleEvent(other, 0);
+    const stopped = tracker.reportPendingStarts(created.timestamp! * 1000 + 500);
+    assert.deepEqual(stopped.map((r) => [r.conntrackId, r.eventKind, r.includesStart, r.originalPackets, r.countersValid, r.tcpState]), [[77, 'new', false, 0, true, 'SYN_SENT']]);
+    assert.deepEqual(tracker.reportPendingStarts(created.timestamp! * 1000 + 600), [], 'reported once');
+    // Set aside and closed without its DESTROY: that one record includes the start too.
+    const aside = new ConntrackFlowTracker({ nodeName: 'n', vanishedGraceMs: 1000 });
+    aside.handleEvent(created, 0);
+    aside.handleSnapshot([], created.timestamp! * 1000 + 10, created.timestamp! * 1000 + 20);
+    const closed = aside.handleSnapshot([], created.timestamp! * 1000 + 5000, created.timestamp! * 1000 + 5010);
+    assert.deepEqual(closed.map((r) => [r.eventKind, r.includesStart]), [['destroy', true]]);
+  });
+
   it('takes an entry back when a later listing shows it again', () => {
     const tracker = new ConntrackFlowTracker({ nodeName: 'n', vanishedGraceMs: 1000 });
     const entry = snapshot2.find((e) => e.id === 2016324409)!;
@@ -274,7 +296,9 @@ describe('conntrack flow tracker edge cases', () => {
     assert.ok(rec);
     assert.equal(rec.countersValid, false);
     assert.deepEqual([rec.originalPackets, rec.originalBytes, rec.replyPackets, rec.replyBytes], [0, 0, 0, 0]);
-    const [created] = tracker.handleEvent(events.find((e) => e.eventType === 'new')!, 0);
+    assert.deepEqual(tracker.handleEvent(events.find((e) => e.eventType === 'new')!, 0), [], 'its start waits for its first report');
+    const [created] = tracker.reportPendingStarts(2000);
+    assert.equal(created!.eventKind, 'new');
     assert.equal(created!.countersValid, false, 'a NEW record is not valid either when the kernel counts nothing');
   });
 

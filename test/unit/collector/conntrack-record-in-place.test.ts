@@ -26,6 +26,9 @@ function random(seed: number): () => number {
   return () => r.next();
 }
 
+/** The kernel's code for TCP SYN_SENT (a record's state byte): a connection just opened. */
+const TCP_SYN_SENT = 1;
+
 const u64 = (b: Buffer, o: number, v: number): void => {
   b.writeUInt32LE(v % 4294967296, o);
   b.writeUInt32LE(Math.floor(v / 4294967296), o + 4);
@@ -199,17 +202,18 @@ describe('conntrack reader records read in place by the tracker', () => {
       const b = randomRecord(next, 1, 1_795_764_760_000_000, 4);
       b[0] = K.new;
       b[2] = 6;
+      b[3] = TCP_SYN_SENT;
       b.writeUInt32LE(P.id | P.ports | P.status | P.state, 4);
       b.writeUInt32LE(100 + i, 16);
       assert.equal(tracker.handleRecordInto(b, 0, 0, out), true);
       opened.push(b);
     }
-    assert.equal(out.length, 2);
+    assert.equal(out.length, 0, 'their starts wait for their first reports');
     // A listing that shows neither sets both aside.
     const at = 1_795_764_800_000;
     tracker.beginListing(at);
     tracker.endListing(at, at + 5, out);
-    assert.equal(out.length, 2, 'nothing closed yet: they wait for their DESTROY');
+    assert.equal(out.length, 0, 'nothing closed yet: they wait for their DESTROY');
     const withCounters = (b: Buffer, kind: number, bytes: number): Buffer => {
       const r = Buffer.from(b);
       r[0] = kind;
@@ -221,17 +225,19 @@ describe('conntrack reader records read in place by the tracker', () => {
       u64(r, 8, 1_795_764_810_000_000);
       return r;
     };
-    // The first is listed again: taken back, its growth an update.
+    // The first is listed again: taken back, its start reported with its growth.
     tracker.beginListing(at + 1000);
     assert.equal(tracker.listedRecordInto(withCounters(opened[0]!, K.listed, 300), 0, at + 1001, out), true);
     tracker.endListing(at + 1000, at + 1005, out);
-    assert.deepEqual(out.slice(2).map((r) => [r.conntrackId, r.eventKind, r.originalBytes]), [[100, 'update', 300]]);
-    // Both DESTROYs meet their flows: the start time is the NEW's, the counters the growth since the last report.
+    assert.deepEqual(out.map((r) => [r.conntrackId, r.eventKind, r.originalBytes]), [[100, 'new', 300]]);
+    // Both DESTROYs meet their flows: the start time is the NEW's, the counters the growth since
+    // the last report; the second never had one, so its end includes its start.
     for (const [b, bytes] of [[opened[0]!, 350], [opened[1]!, 900]] as const) assert.equal(tracker.handleRecordInto(withCounters(b, K.destroy, bytes), 0, 0, out), true);
-    const closes = out.slice(3);
-    assert.deepEqual(closes.map((r) => [r.conntrackId, r.eventKind, r.originalBytes, r.startTimeUnixNano]), [
-      [100, 'destroy', 50, out[0]!.startTimeUnixNano],
-      [101, 'destroy', 900, out[1]!.startTimeUnixNano],
+    const closes = out.slice(1);
+    const startOf = (b: Buffer): bigint => b.readBigUInt64LE(8) * 1000n;
+    assert.deepEqual(closes.map((r) => [r.conntrackId, r.eventKind, r.includesStart, r.originalBytes, r.startTimeUnixNano]), [
+      [100, 'destroy', false, 50, startOf(opened[0]!)],
+      [101, 'destroy', true, 900, startOf(opened[1]!)],
     ]);
     assert.equal(tracker.size, 0);
     assert.equal(tracker.slotsInUse, 0);
@@ -242,10 +248,11 @@ describe('conntrack reader records read in place by the tracker', () => {
     const spec = randomRecord(next, 1, 1_795_764_760_000_000, 4);
     spec[0] = K.new;
     spec[2] = 6;
+    spec[3] = TCP_SYN_SENT;
     spec.writeUInt32LE(P.id | P.ports | P.status | P.state, 4);
     const { inPlace, taken, a } = bothPaths(spec, 1_795_764_800_000);
     assert.equal(taken, 1);
-    assert.equal(inPlace.length, 1);
+    assert.equal(inPlace.length, 0, 'its start waits for its first report');
     const listed = Buffer.from(spec);
     listed[0] = K.listed;
     listed.writeUInt32LE(P.id | P.ports | P.status | P.state | P.countersOriginal | P.countersReply, 4);
@@ -256,7 +263,7 @@ describe('conntrack reader records read in place by the tracker', () => {
     const at = 1_795_764_801_000;
     a.snapshotStarted(at);
     const records = a.handleSnapshot([entryOf(decodeConntrackRecord(listed))], at, at);
-    assert.deepEqual(records.map((r) => [r.eventKind, r.originalPackets, r.originalBytes, r.replyPackets, r.replyBytes]), [['update', 5, 500, 3, 300]]);
+    assert.deepEqual(records.map((r) => [r.eventKind, r.originalPackets, r.originalBytes, r.replyPackets, r.replyBytes]), [['new', 5, 500, 3, 300]]);
     assert.equal(a.size, 1);
   });
 });

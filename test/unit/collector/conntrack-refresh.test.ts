@@ -147,6 +147,9 @@ describe('conntrack refreshes against a model table', () => {
       const reported = new Map<number, { sums: [number, number, number, number]; tcpState: string; ends: number }>();
       const take = (records: FlowRecordData[]): void => {
         for (const r of records) {
+          const first = !reported.has(r.conntrackId);
+          const start = r.eventKind === 'new' || r.includesStart === true;
+          assert.equal(start, first, `flow ${r.conntrackId}: its first record, and no other, says it started`);
           const seen = reported.get(r.conntrackId) ?? { sums: [0, 0, 0, 0], tcpState: 'unspecified', ends: 0 };
           if (seen.ends > 0) {
             assert.equal(r.eventKind, 'update', `flow ${r.conntrackId}: after its end, only updates`);

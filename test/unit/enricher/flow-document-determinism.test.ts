@@ -53,15 +53,18 @@ function randomRecord(random: SeededRandom, distinctEnds: Set<number> | undefine
   const replyPackets = random.integer(0, 40);
   const backend = 'backend' in pair ? pair.backend : pair.dst;
   const bport = 'bport' in pair ? pair.bport : pair.dport;
+  const eventKind = KINDS[random.integer(0, 2)]!;
   return {
     source: random.chance(0.8) ? 'conntrack' : 'ebpf', nodeName: 'node-1', startTimeUnixNano: random.chance(0.2) ? 0n : ns(end - random.integer(0, 20_000)), endTimeUnixNano: ns(end),
     ipVersion: 4, protocol: 6,
     original: { srcIp: ipToBytes(pair.src), dstIp: ipToBytes(pair.dst), srcPort: sport, dstPort: pair.dport },
     reply: { srcIp: ipToBytes(backend), dstIp: ipToBytes(pair.src), srcPort: bport, dstPort: sport },
     originalPackets: packets, originalBytes: packets * random.integer(40, 1500), replyPackets, replyBytes: replyPackets * random.integer(40, 1500),
-    eventKind: KINDS[random.integer(0, 2)]!, tcpState: STATES[random.integer(0, STATES.length - 1)]!, assured: random.chance(0.5), unreplied: random.chance(0.3),
+    eventKind, tcpState: STATES[random.integer(0, STATES.length - 1)]!, assured: random.chance(0.5), unreplied: random.chance(0.3),
     conntrackId: random.integer(1, 1000), conntrackMark: random.integer(0, 3), dataplaneVerdict: random.chance(0.1) ? 'deny' : 'unknown', ruleHint: random.chance(0.2) ? `hint-${random.integer(0, 2)}` : '',
     icmpType: 0, icmpCode: 0, icmpId: 0, countersValid: true,
+    // A connection's one record: its start and end (the agent held the start).
+    ...(eventKind === 'destroy' && random.chance(0.5) ? { includesStart: true } : {}),
   };
 }
 
@@ -158,7 +161,12 @@ function checkInvariants(docs: Map<string, FlowDocument>, records: readonly Flow
   // Each (window, pair) maps to one document here (one verdict per pair), so the distinct
   // tuples per document sum to the distinct tuples per (window, pair).
   const want = [...expected.values()].reduce((n, s) => n + s.size, 0);
-  if ([...docs.values()].every((d) => d.segflow.flows!.exact)) assert.equal(total, want);
+  if ([...docs.values()].every((d) => d.segflow.flows!.exact)) {
+    assert.equal(total, want);
+    // Started: the tuples with a `new` record, or a `destroy` that includes the start.
+    const started = expectedTuples(records.filter((r) => r.eventKind === 'new' || r.includesStart === true));
+    assert.equal([...docs.values()].reduce((n, d) => n + d.segflow.flows!.started!, 0), [...started.values()].reduce((n, s) => n + s.size, 0));
+  }
 }
 
 describe('flow documents are a function of the records (property tests)', () => {

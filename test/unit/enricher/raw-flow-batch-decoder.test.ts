@@ -27,14 +27,16 @@ function record(rand: () => number, i: number): FlowRecordData {
   const end = T + Math.floor(rand() * 60_000);
   const kinds = ['new', 'update', 'destroy'] as const;
   const states = ['unspecified', 'NONE', 'SYN_SENT', 'ESTABLISHED', 'TIME_WAIT', 'CLOSE'] as const;
+  const eventKind = kinds[Math.floor(rand() * 3)]!;
   return {
     source: rand() < 0.5 ? 'conntrack' : 'ebpf', nodeName: `node-${i % 3}`, startTimeUnixNano: rand() < 0.2 ? 0n : ns(end - 5000), endTimeUnixNano: ns(end),
     ipVersion: v6 ? 6 : 4, protocol: rand() < 0.7 ? 6 : 17,
     original: { srcIp: ip(1 + i), dstIp: ip(500), srcPort: 30000 + i, dstPort: 80 }, reply: { srcIp: ip(500), dstIp: ip(1 + i), srcPort: 80, dstPort: 30000 + i },
     originalPackets: Math.floor(rand() * 100), originalBytes: Math.floor(rand() * 100_000), replyPackets: Math.floor(rand() * 100), replyBytes: Math.floor(rand() * 100_000),
-    eventKind: kinds[Math.floor(rand() * 3)]!, tcpState: states[Math.floor(rand() * states.length)]!, assured: rand() < 0.5, unreplied: rand() < 0.2,
+    eventKind, tcpState: states[Math.floor(rand() * states.length)]!, assured: rand() < 0.5, unreplied: rand() < 0.2,
     conntrackId: Math.floor(rand() * 1e6), conntrackMark: Math.floor(rand() * 16), dataplaneVerdict: rand() < 0.1 ? 'deny' : 'unknown', ruleHint: rand() < 0.1 ? 'x' : '',
     icmpType: 0, icmpCode: 0, icmpId: 0, countersValid: rand() < 0.9,
+    ...(eventKind === 'destroy' && rand() < 0.5 ? { includesStart: true } : {}),
   };
 }
 
@@ -78,6 +80,9 @@ describe('raw FlowBatch decoder', () => {
       'invalid_field records[1].protocol',
       'invalid_field records[1].end_time_unix_nano',
     ]);
+    const startOnUpdate = decodeRawFlowBatch(wireBatch([wireRecord({ eventKind: pb.FlowEventKind.FLOW_EVENT_KIND_UPDATE, includesStart: true }), wireRecord({ eventKind: pb.FlowEventKind.FLOW_EVENT_KIND_DESTROY, includesStart: true })]), { maxBytes: 1_000_000 });
+    assert.deepEqual(startOnUpdate.records.map((r) => r.problems.map((p) => `${p.code} ${p.field}`)), [['invalid_field records[0].includes_start'], []]);
+    assert.equal(startOnUpdate.records[1]!.data.includesStart, true);
     const endBeforeStart = decodeRawFlowBatch(wireBatch([wireRecord({ startTimeUnixNano: Long.fromString(String(ns(T + 5000)), true) })]), { maxBytes: 1_000_000 });
     assert.deepEqual(endBeforeStart.records[0]!.problems.map((p) => `${p.code} ${p.field}`), ['end_before_start records[0].end_time_unix_nano']);
   });

@@ -98,6 +98,10 @@ describe('flow batch codec', () => {
     assert.equal(wire.records[0]!.eventKind, segflow.v1.FlowEventKind.FLOW_EVENT_KIND_DESTROY);
     assert.equal(wire.records[0]!.tcpState, segflow.v1.TcpState.TCP_STATE_TIME_WAIT);
     assert.equal(wire.records[0]!.source, segflow.v1.FlowSource.FLOW_SOURCE_CONNTRACK);
+    assert.equal(wire.records[0]!.includesStart, false, 'absent unless set');
+    const both = segflow.v1.FlowBatch.decode(encodeFlowBatch(batch({ records: [record({ includesStart: true })] })));
+    assert.equal(both.records[0]!.includesStart, true);
+    assert.equal(decodeFlowBatch(encodeFlowBatch(batch({ records: [record({ includesStart: true })] }))).records[0]!.includesStart, true);
   });
 
   it('rejects an empty message and garbage with the reason', () => {
@@ -178,6 +182,10 @@ describe('flow batch codec', () => {
   });
 
   it('refuses to encode what a consumer would reject', () => {
+    assert.throws(
+      () => encodeFlowBatch(batch({ records: [record({ eventKind: 'update', includesStart: true })] })),
+      (e: unknown) => e instanceof FlowBatchEncodeError && e.field === 'records[0].includes_start',
+    );
     assert.throws(() => encodeFlowBatch(batch({ agentId: '' })), (e: unknown) => e instanceof FlowBatchEncodeError && e.field === 'agent_id');
     assert.throws(
       () => encodeFlowBatch(batch({ records: [record({ originalBytes: -1 })] })),

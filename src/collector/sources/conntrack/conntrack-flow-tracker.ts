@@ -57,6 +57,7 @@ import {
   LAST_SEEN_MS,
   LISTED_IN,
   REPORTED_ORIGINAL_BYTES,
+  START_PENDING,
   REPORTED_ORIGINAL_PACKETS,
   REPORTED_REPLY_BYTES,
   REPORTED_REPLY_PACKETS,
@@ -243,7 +244,11 @@ export class ConntrackFlowTracker {
         this.addLive(seen, key, slot);
         if (this.destroyed.size > 0) this.destroyed.delete(key);
         if (this.closedVanished.size > 0) this.closedVanished.delete(key);
-        out.push(this.record(seen, slot, 'new', atMs));
+        // Its first record says it started: the next read of the table (which looks up every
+        // flow not settled) or its end, whichever comes first. Most connections are short, so
+        // that is one record for the whole of them where a record now would be one of two.
+        if (this.settled(slot)) out.push(this.record(seen, slot, 'new', atMs));
+        else this.columns.hot[slot * HOT + FLAGS] = this.columns.hot[slot * HOT + FLAGS]! | START_PENDING;
         return;
       }
       case 'update': {
@@ -264,9 +269,11 @@ export class ConntrackFlowTracker {
         }
         if (slot < 0) {
           if (this.destroyed.has(key)) return;
-          // Never seen (agent started after it was created and no snapshot caught it).
+          // Never seen (agent started after it was created and no snapshot caught it): its one
+          // record is its first report too.
           const start = seen.deltaTimeSeconds !== null ? msToUs(atMs - seen.deltaTimeSeconds * 1000) : 0;
           slot = this.newFlow(seen, start, atMs);
+          this.columns.hot[slot * HOT + FLAGS] = this.columns.hot[slot * HOT + FLAGS]! | START_PENDING;
         }
         // With no listing pending, the next one starts after the kernel destroyed this entry
         // and cannot list it: nothing to remember.
@@ -541,7 +548,9 @@ export class ConntrackFlowTracker {
       const start = seen.deltaTimeSeconds !== null ? msToUs(atMs - seen.deltaTimeSeconds * 1000) : 0;
       const created = this.newFlow(seen, start, atMs);
       this.addLive(seen, key, created);
-      return this.reportSighting(seen, created, 'new', atMs);
+      // First seen here: this record is its first report (`new`, or a `destroy` that says so).
+      this.columns.hot[created * HOT + FLAGS] = this.columns.hot[created * HOT + FLAGS]! | START_PENDING;
+      return this.reportSighting(seen, created, atMs);
     }
     const hot = this.columns.hot;
     const h = slot * HOT;
@@ -563,22 +572,23 @@ export class ConntrackFlowTracker {
       (seen.replyBytes ?? 0) !== hot[h + REPORTED_REPLY_BYTES] ||
       seen.tcpState !== TCP_STATE_OF_CODE[hot[h + TCP_STATE]!] ||
       seen.assured !== ((flags & ASSURED) !== 0) ||
-      seen.unreplied !== ((flags & UNREPLIED) !== 0);
+      seen.unreplied !== ((flags & UNREPLIED) !== 0) ||
+      (flags & START_PENDING) !== 0;
     if (!changed) return null;
-    const record = this.reportSighting(seen, slot, 'update', atMs);
+    const record = this.reportSighting(seen, slot, atMs);
     this.updateDue(slot);
     return record;
   }
 
   /**
-   * The record of a listed (or looked-up) sighting of a flow not ended: `kind` — unless the
-   * sighting shows a settled TCP connection, whose end it reports (`destroy`) there and then,
+   * The record of a listed (or looked-up) sighting of a flow not ended: an `update` (`new` if its
+   * start is pending) — unless the sighting shows a settled TCP connection, whose end it reports (`destroy`) there and then,
    * not when the kernel destroys the entry: TIME_WAIT keeps it 120 s after the connection
    * closed (the kernel's own connection counting, nf_conncount, takes TIME_WAIT and CLOSE as
    * closed too). Its DESTROY event then reports only growth, if any, as an update.
    */
-  private reportSighting(seen: ConntrackObservation, slot: number, kind: 'new' | 'update', atMs: number): FlowRecordData {
-    if (seen.protocol !== 6 || (seen.tcpState !== 'TIME_WAIT' && seen.tcpState !== 'CLOSE')) return this.record(seen, slot, kind, atMs);
+  private reportSighting(seen: ConntrackObservation, slot: number, atMs: number): FlowRecordData {
+    if (seen.protocol !== 6 || (seen.tcpState !== 'TIME_WAIT' && seen.tcpState !== 'CLOSE')) return this.record(seen, slot, 'update', atMs);
     const record = this.record(seen, slot, 'destroy', atMs);
     const h = slot * HOT;
     this.columns.hot[h + FLAGS] = this.columns.hot[h + FLAGS]! | ENDED;
@@ -627,11 +637,17 @@ export class ConntrackFlowTracker {
     c.icmpId[slot] = seen.icmpId;
   }
 
-  /** Builds a record with the counter growth since the last report, and remembers the new totals. */
-  private record(seen: ConntrackObservation, slot: number, eventKind: FlowRecordData['eventKind'], atMs: number): FlowRecordData {
+  /**
+   * Builds a record with the counter growth since the last report, and remembers the new totals.
+   * The first record of a flow whose start is pending says it: an `update` becomes `new`, a
+   * `destroy` includes the start.
+   */
+  private record(seen: ConntrackObservation, slot: number, kind: FlowRecordData['eventKind'], atMs: number): FlowRecordData {
     const c = this.columns;
     const hot = this.columns.hot;
     const h = slot * HOT;
+    const startPending = (hot[h + FLAGS]! & START_PENDING) !== 0;
+    const eventKind = startPending && kind === 'update' ? 'new' : kind;
     const hasCounters = seen.originalPackets !== undefined && seen.replyPackets !== undefined;
     const countersValid = hasCounters || (seen.eventType === 'new' && this.accountingEnabled);
     const endUs = msToUs(atMs);
@@ -663,6 +679,7 @@ export class ConntrackFlowTracker {
       icmpCode: seen.icmpCode,
       icmpId: seen.icmpId,
       countersValid,
+      includesStart: startPending && kind === 'destroy',
     };
     if (hasCounters) {
       // The record's deltas above are computed already.
@@ -675,9 +692,28 @@ export class ConntrackFlowTracker {
     return rec;
   }
 
+  /**
+   * Reports the start of every live flow whose start is still pending, with the growth its
+   * last sighting showed (the agent is stopping: no read of the table will say it).
+   */
+  reportPendingStarts(atMs: number): FlowRecordData[] {
+    const records: FlowRecordData[] = [];
+    const report = (slot: number): void => {
+      if ((this.columns.hot[slot * HOT + FLAGS]! & START_PENDING) !== 0) records.push(this.rememberedRecord(slot, 'update', atMs));
+    };
+    this.ipv4Flows.forEachSlot(report);
+    this.textFlows.forEach(report);
+    return records;
+  }
+
   private vanishedRecord(slot: number, atMs: number): FlowRecordData {
     // The last report's sighting again, reporting no further growth: the final counters died
     // with the entry.
+    return this.rememberedRecord(slot, 'destroy', atMs);
+  }
+
+  /** A `kind` record of `slot` rebuilt from the last sighting the tracker remembers (no growth since). */
+  private rememberedRecord(slot: number, kind: 'update' | 'destroy', atMs: number): FlowRecordData {
     const c = this.columns;
     const hot = this.columns.hot;
     const h = slot * HOT;
@@ -705,6 +741,6 @@ export class ConntrackFlowTracker {
     // No flow is tracked from this sighting: it has no tuples to start one.
     seen.entry = null;
     seen.record = null;
-    return this.record(seen, slot, 'destroy', atMs);
+    return this.record(seen, slot, kind, atMs);
   }
 }

@@ -196,8 +196,10 @@ export class ConntrackSource implements FlowSource {
     await this.snapshot(false).catch(() => undefined);
     await this.stopEvents();
     this.stopQueryProcess();
-    // Entries still waiting for a DESTROY will not get one through us any more: close them.
+    // Entries still waiting for a DESTROY will not get one through us any more: close them;
+    // starts no read of the table reported yet are reported now.
     this.emit(this.tracker.closeVanished(Date.now()));
+    this.emit(this.tracker.reportPendingStarts(Date.now()));
   }
 
   private async stopEvents(): Promise<void> {

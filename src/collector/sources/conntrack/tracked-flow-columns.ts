@@ -31,6 +31,8 @@ export const UNREPLIED = 2;
 export const HAD_COUNTERS = 4;
 /** The flow's end was reported (a `destroy` record): only counter growth follows, as updates. */
 export const ENDED = 8;
+/** The flow's start (its NEW event) is not reported yet: its first record will say it. */
+export const START_PENDING = 16;
 
 const INITIAL_SLOTS = 1024;
 
@@ -50,7 +52,7 @@ export const REPORTED_REPLY_BYTES = 4;
 export const LISTED_IN = 5;
 /** {@link TCP_STATE_OF_CODE} code. */
 export const TCP_STATE = 6;
-/** {@link ASSURED} | {@link UNREPLIED} | {@link HAD_COUNTERS} | {@link ENDED}. */
+/** {@link ASSURED} | {@link UNREPLIED} | {@link HAD_COUNTERS} | {@link ENDED} | {@link START_PENDING}. */
 export const FLAGS = 7;
 
 const readU32BE = (a: Uint8Array): number => ((a[0]! << 24) | (a[1]! << 16) | (a[2]! << 8) | a[3]!) >>> 0;

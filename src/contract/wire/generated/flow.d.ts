@@ -340,6 +340,13 @@ export namespace segflow {
             countersValid: boolean;
 
             /**
+             * Set on a DESTROY record that is also the flow's first report: it started and ended between
+             * two of the agent's reports, and one record says both (an agent may hold a start until its
+             * next read of the table). Readers count the flow as started, as for a NEW record.
+             */
+            includesStart: boolean;
+
+            /**
              * Creates a new FlowRecord instance using the specified properties.
              * @param [properties] Properties to set
              * @returns FlowRecord instance
@@ -506,6 +513,13 @@ export namespace segflow {
                  * `net.netfilter.nf_conntrack_acct` off), in which case every packet/byte field is 0.
                  */
                 countersValid?: (boolean|null);
+
+                /**
+                 * Set on a DESTROY record that is also the flow's first report: it started and ended between
+                 * two of the agent's reports, and one record says both (an agent may hold a start until its
+                 * next read of the table). Readers count the flow as started, as for a NEW record.
+                 */
+                includesStart?: (boolean|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];

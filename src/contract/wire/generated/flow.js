@@ -530,6 +530,9 @@ export const segflow = $root.segflow = (() => {
              * @property {number|null} [icmpId] ICMP query identifier (echo id); 0 for other protocols.
              * @property {boolean|null} [countersValid] Whether the counters are real: false when the source had no accounting (for conntrack:
              * `net.netfilter.nf_conntrack_acct` off), in which case every packet/byte field is 0.
+             * @property {boolean|null} [includesStart] Set on a DESTROY record that is also the flow's first report: it started and ended between
+             * two of the agent's reports, and one record says both (an agent may hold a start until its
+             * next read of the table). Readers count the flow as started, as for a NEW record.
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -758,6 +761,16 @@ export const segflow = $root.segflow = (() => {
             FlowRecord.prototype.countersValid = false;
 
             /**
+             * Set on a DESTROY record that is also the flow's first report: it started and ended between
+             * two of the agent's reports, and one record says both (an agent may hold a start until its
+             * next read of the table). Readers count the flow as started, as for a NEW record.
+             * @member {boolean} includesStart
+             * @memberof segflow.v1.FlowRecord
+             * @instance
+             */
+            FlowRecord.prototype.includesStart = false;
+
+            /**
              * Creates a new FlowRecord instance using the specified properties.
              * @function create
              * @memberof segflow.v1.FlowRecord
@@ -837,6 +850,8 @@ export const segflow = $root.segflow = (() => {
                     writer.uint32(/* id 23, wireType 0 =*/184).uint32(message.icmpId);
                 if (message.countersValid != null && $Object.hasOwnProperty.call(message, "countersValid") && message.countersValid !== false)
                     writer.uint32(/* id 24, wireType 0 =*/192).bool(message.countersValid);
+                if (message.includesStart != null && $Object.hasOwnProperty.call(message, "includesStart") && message.includesStart !== false)
+                    writer.uint32(/* id 25, wireType 0 =*/200).bool(message.includesStart);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -1104,6 +1119,15 @@ export const segflow = $root.segflow = (() => {
                                 delete message.countersValid;
                             continue;
                         }
+                    case 25: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.includesStart = value;
+                            else
+                                delete message.includesStart;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -1228,6 +1252,9 @@ export const segflow = $root.segflow = (() => {
                 if (message.countersValid != null && $Object.hasOwnProperty.call(message, "countersValid"))
                     if (typeof message.countersValid !== "boolean")
                         return "countersValid: boolean expected";
+                if (message.includesStart != null && $Object.hasOwnProperty.call(message, "includesStart"))
+                    if (typeof message.includesStart !== "boolean")
+                        return "includesStart: boolean expected";
                 return null;
             };
 
@@ -1467,6 +1494,9 @@ export const segflow = $root.segflow = (() => {
                 if (object.countersValid != null)
                     if (object.countersValid)
                         message.countersValid = $Boolean(object.countersValid);
+                if (object.includesStart != null)
+                    if (object.includesStart)
+                        message.includesStart = $Boolean(object.includesStart);
                 return message;
             };
 
@@ -1536,6 +1566,7 @@ export const segflow = $root.segflow = (() => {
                     object.icmpCode = 0;
                     object.icmpId = 0;
                     object.countersValid = false;
+                    object.includesStart = false;
                 }
                 if (message.source != null && $Object.hasOwnProperty.call(message, "source"))
                     object.source = options.enums === $String ? $root.segflow.v1.FlowSource[message.source] === $undefined ? message.source : $root.segflow.v1.FlowSource[message.source] : message.source;
@@ -1615,6 +1646,8 @@ export const segflow = $root.segflow = (() => {
                     object.icmpId = message.icmpId;
                 if (message.countersValid != null && $Object.hasOwnProperty.call(message, "countersValid"))
                     object.countersValid = message.countersValid;
+                if (message.includesStart != null && $Object.hasOwnProperty.call(message, "includesStart"))
+                    object.includesStart = message.includesStart;
                 return object;
             };
 
