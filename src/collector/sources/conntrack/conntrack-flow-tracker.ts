@@ -4,12 +4,15 @@
  * conntrack's counters are cumulative per entry; the wire contract wants "since the last
  * report". The tracker remembers, per live entry, what it has reported so far:
  *
- * - NEW event → a `new` record (counters 0: the kernel sends none on NEW), entry remembered
- *   with its start time;
+ * - NEW event → no record yet (the kernel sends no counters on NEW): the entry is remembered
+ *   with its start time, and its first record says it started — a `new` at the next snapshot
+ *   or refresh, with its counters, or its end (`destroy` with `includesStart`), whichever
+ *   comes first. A short connection is then one record instead of two or three;
  * - snapshot (`conntrack -L`) line → an `update` record with the growth since the last report
  *   when anything changed (counters, TCP state, assured/unreplied); an entry not seen before
  *   (it predates the agent, or its NEW event was lost) → a `new` record with its whole
- *   counters, start time from `delta-time` when timestamps are on;
+ *   counters (or its end including the start, if settled), start time from `delta-time` when
+ *   timestamps are on;
  * - a snapshot line (or lookup answer) showing a TCP connection settled (TIME_WAIT or CLOSE:
  *   past its FIN handshake or reset) → its `destroy` record there and then, with its counters:
  *   the kernel keeps the entry for TIME_WAIT's 120 s, and its end would reach users that late
@@ -57,10 +60,10 @@ import {
   LAST_SEEN_MS,
   LISTED_IN,
   REPORTED_ORIGINAL_BYTES,
-  START_PENDING,
   REPORTED_ORIGINAL_PACKETS,
   REPORTED_REPLY_BYTES,
   REPORTED_REPLY_PACKETS,
+  START_PENDING,
   TCP_STATE,
   TCP_STATE_OF_CODE,
   TrackedFlowColumns,
@@ -558,8 +561,8 @@ export class ConntrackFlowTracker {
     hot[h + LAST_SEEN_MS] = atMs;
     const flags = hot[h + FLAGS]!;
     if ((flags & ENDED) !== 0) {
-      // Settled for good (the kernel replaces a TIME_WAIT entry a new SYN reuses): only a
-      // stray packet's counters can still change, reported as growth after the end.
+      // Ended: the kernel replaces a settled entry that a new SYN reuses, so what changes now is
+      // a stray packet's counters, reported as growth after the end.
       if (!this.countersGrew(seen, slot)) return null;
       const record = this.record(seen, slot, 'update', atMs);
       hot[h + FLAGS] = hot[h + FLAGS]! | ENDED;
@@ -581,9 +584,9 @@ export class ConntrackFlowTracker {
   }
 
   /**
-   * The record of a listed (or looked-up) sighting of a flow not ended: an `update` (`new` if its
-   * start is pending) — unless the sighting shows a settled TCP connection, whose end it reports (`destroy`) there and then,
-   * not when the kernel destroys the entry: TIME_WAIT keeps it 120 s after the connection
+   * The record of a listed (or looked-up) sighting of a flow not ended: an `update` (`new` if
+   * its start is pending) — unless the sighting shows a settled TCP connection, whose end it
+   * reports (`destroy`) there and then, not when the kernel destroys the entry: TIME_WAIT keeps it 120 s after the connection
    * closed (the kernel's own connection counting, nf_conncount, takes TIME_WAIT and CLOSE as
    * closed too). Its DESTROY event then reports only growth, if any, as an update.
    */
