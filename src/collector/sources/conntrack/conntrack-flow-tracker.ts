@@ -127,7 +127,8 @@ function delta(now: number | undefined, before: number): number {
 }
 
 /** TCP states after the FIN handshake ({@link TCP_STATE_OF_CODE} codes): nothing but a stray ACK follows. */
-const SETTLED_TCP_STATES = new Set(['TIME_WAIT', 'CLOSE'].map((state) => TCP_STATE_OF_CODE.indexOf(state as (typeof TCP_STATE_OF_CODE)[number])));
+const SETTLED_TCP_STATE_NAMES: ReadonlySet<string> = new Set(['TIME_WAIT', 'CLOSE']);
+const SETTLED_TCP_STATES = new Set([...SETTLED_TCP_STATE_NAMES].map((state) => TCP_STATE_OF_CODE.indexOf(state as (typeof TCP_STATE_OF_CODE)[number])));
 
 /** Unix ms → µs, the resolution of the wire's nanosecond times (events carry microseconds). */
 const msToUs = (ms: number): number => Math.round(ms * 1000);
@@ -251,7 +252,7 @@ export class ConntrackFlowTracker {
         // flow not settled) or its end, whichever comes first. Most connections are short, so
         // that is one record for the whole of them where a record now would be one of two.
         if (this.settled(slot)) out.push(this.record(seen, slot, 'new', atMs));
-        else this.columns.hot[slot * HOT + FLAGS] = this.columns.hot[slot * HOT + FLAGS]! | START_PENDING;
+        else this.addFlag(slot, START_PENDING);
         return;
       }
       case 'update': {
@@ -276,7 +277,7 @@ export class ConntrackFlowTracker {
           // record is its first report too.
           const start = seen.deltaTimeSeconds !== null ? msToUs(atMs - seen.deltaTimeSeconds * 1000) : 0;
           slot = this.newFlow(seen, start, atMs);
-          this.columns.hot[slot * HOT + FLAGS] = this.columns.hot[slot * HOT + FLAGS]! | START_PENDING;
+          this.addFlag(slot, START_PENDING);
         }
         // With no listing pending, the next one starts after the kernel destroyed this entry
         // and cannot list it: nothing to remember.
@@ -410,6 +411,11 @@ export class ConntrackFlowTracker {
   /** Whether the live flow in `slot` is settled (see the module comment): refreshes skip it. */
   private settled(slot: number): boolean {
     return this.columns.protocol[slot] === 6 && SETTLED_TCP_STATES.has(this.columns.hot[slot * HOT + TCP_STATE]!);
+  }
+
+  /** Sets a {@link FLAGS} bit of `slot`. */
+  private addFlag(slot: number, flag: number): void {
+    this.columns.hot[slot * HOT + FLAGS] = this.columns.hot[slot * HOT + FLAGS]! | flag;
   }
 
   /** Whether the flow in `slot` had its end reported (see {@link observe}). */
@@ -552,7 +558,7 @@ export class ConntrackFlowTracker {
       const created = this.newFlow(seen, start, atMs);
       this.addLive(seen, key, created);
       // First seen here: this record is its first report (`new`, or a `destroy` that says so).
-      this.columns.hot[created * HOT + FLAGS] = this.columns.hot[created * HOT + FLAGS]! | START_PENDING;
+      this.addFlag(created, START_PENDING);
       return this.reportSighting(seen, created, atMs);
     }
     const hot = this.columns.hot;
@@ -563,10 +569,7 @@ export class ConntrackFlowTracker {
     if ((flags & ENDED) !== 0) {
       // Ended: the kernel replaces a settled entry that a new SYN reuses, so what changes now is
       // a stray packet's counters, reported as growth after the end.
-      if (!this.countersGrew(seen, slot)) return null;
-      const record = this.record(seen, slot, 'update', atMs);
-      hot[h + FLAGS] = hot[h + FLAGS]! | ENDED;
-      return record;
+      return this.countersGrew(seen, slot) ? this.record(seen, slot, 'update', atMs) : null;
     }
     const changed =
       (seen.originalPackets ?? 0) !== hot[h + REPORTED_ORIGINAL_PACKETS] ||
@@ -591,10 +594,9 @@ export class ConntrackFlowTracker {
    * closed too). Its DESTROY event then reports only growth, if any, as an update.
    */
   private reportSighting(seen: ConntrackObservation, slot: number, atMs: number): FlowRecordData {
-    if (seen.protocol !== 6 || (seen.tcpState !== 'TIME_WAIT' && seen.tcpState !== 'CLOSE')) return this.record(seen, slot, 'update', atMs);
+    if (seen.protocol !== 6 || !SETTLED_TCP_STATE_NAMES.has(seen.tcpState)) return this.record(seen, slot, 'update', atMs);
     const record = this.record(seen, slot, 'destroy', atMs);
-    const h = slot * HOT;
-    this.columns.hot[h + FLAGS] = this.columns.hot[h + FLAGS]! | ENDED;
+    this.addFlag(slot, ENDED);
     return record;
   }
 
@@ -609,6 +611,7 @@ export class ConntrackFlowTracker {
     c.zone[slot] = seen.zone ?? -1;
     c.tupleShape[slot] = seen.tupleShape;
     hot[h + LISTED_IN] = this.listing;
+    hot[h + FLAGS] = 0; // a freed slot's are left over
     hot[h + REPORTED_ORIGINAL_PACKETS] = 0;
     hot[h + REPORTED_ORIGINAL_BYTES] = 0;
     hot[h + REPORTED_REPLY_PACKETS] = 0;
@@ -629,7 +632,8 @@ export class ConntrackFlowTracker {
     const h = slot * HOT;
     hot[h + LAST_SEEN_MS] = atMs;
     hot[h + TCP_STATE] = TrackedFlowColumns.codeOfTcpState(seen.tcpState);
-    hot[h + FLAGS] = (seen.assured ? ASSURED : 0) | (seen.unreplied ? UNREPLIED : 0) | (seen.originalPackets !== undefined ? HAD_COUNTERS : 0);
+    // An end stays reported; a pending start is said by the record this sighting makes.
+    hot[h + FLAGS] = (hot[h + FLAGS]! & ENDED) | (seen.assured ? ASSURED : 0) | (seen.unreplied ? UNREPLIED : 0) | (seen.originalPackets !== undefined ? HAD_COUNTERS : 0);
     c.lastEventType[slot] = TrackedFlowColumns.codeOfEventType(seen.eventType);
     c.ipVersion[slot] = seen.ipVersion;
     c.protocol[slot] = seen.protocol;
