@@ -485,7 +485,7 @@ describe('segflow-conntrack-reader on a real kernel', () => {
     });
     type Status = { kernelDroppedEvents: number; eventOverflows: number; trackedFlows: number };
     let kernelDrops: number | undefined;
-    let fromEvents = 0;
+    let fromEvents: number | undefined;
     try {
       await collector.start();
       assert.equal((await sh(...inClient(process.execPath, '-e', burstScript(burst)))).trim(), 'sent');
@@ -511,7 +511,7 @@ describe('segflow-conntrack-reader on a real kernel', () => {
     const lastLoss = batches.filter((b) => b.loss).at(-1)?.loss;
     assert.ok(status.kernelDroppedEvents > 0, 'the kernel dropped events');
     assert.equal(lastLoss?.sinceBoot.ring_buffer?.records, status.kernelDroppedEvents, 'the loss report carries every dropped event');
-    assert.equal(fromEvents + status.kernelDroppedEvents, burst, `NEW events read ${fromEvents} + dropped ${status.kernelDroppedEvents} = the burst`);
+    assert.equal(fromEvents! + status.kernelDroppedEvents, burst, `NEW events read ${fromEvents} + dropped ${status.kernelDroppedEvents} = the burst`);
     assert.equal(news.length, burst, 'the last snapshot reported every start, those whose NEW was dropped too');
     assert.equal(new Set(news.map((r) => r.original.srcPort)).size, burst, 'each once');
   });
